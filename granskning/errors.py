@@ -1,0 +1,33 @@
+"""Errors a user can meet, each with the exit code cli.md gives it."""
+
+from __future__ import annotations
+
+
+class GranskningError(Exception):
+    """Base of every error the library raises on purpose; the CLI prints it as one line."""
+
+    exit_code = 2
+
+
+class InputError(GranskningError):
+    """Bad input: usage, an unknown id, an invalid file (exit 2)."""
+
+    exit_code = 2
+
+
+class NotFoundError(InputError):
+    """An id or name that does not exist (exit 2)."""
+
+
+class RuleError(GranskningError):
+    """A rule blocked the action: a guard, a conflict (exit 1)."""
+
+    exit_code = 1
+
+
+class ConflictError(RuleError):
+    """Someone else changed the record between read and write (exit 1)."""
+
+
+class FrozenError(RuleError):
+    """The review has been handed over and its content is frozen (exit 1)."""

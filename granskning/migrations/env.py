@@ -1,0 +1,30 @@
+"""Alembic environment: runs on the engine that granskning.store hands over."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from granskning.store import metadata
+
+config = context.config
+target_metadata = metadata()
+
+
+def run_migrations_online() -> None:
+    engine = config.attributes.get("engine")
+    if engine is None:  # the alembic command line: take the URL from alembic.ini
+        from sqlalchemy import create_engine
+
+        engine = create_engine(config.get_main_option("sqlalchemy.url") or "sqlite://")
+    with engine.begin() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+        )
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    raise SystemExit("granskning migrations run online only")
+run_migrations_online()

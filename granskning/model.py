@@ -1,0 +1,285 @@
+"""The tables and enums of granskning: data only, no behaviour.
+
+Times are timezone-aware UTC in Python and in the database, and are turned into
+Europe/Stockholm at the edges (input and output). Enum columns are stored as plain strings so that the
+same schema works on SQLite and PostgreSQL without native enum types. Every record that
+travels between databases (review export/import) carries a ``uid``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, LargeBinary, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def new_uid() -> str:
+    """A fresh globally unique id for a record."""
+    return uuid.uuid4().hex
+
+
+class ReviewState(StrEnum):
+    planned = "planned"
+    scheduled = "scheduled"
+    visiting = "visiting"
+    drafting = "drafting"
+    handed_over = "handed_over"
+    follow_up_scheduled = "follow_up_scheduled"
+    followed_up = "followed_up"
+    closed = "closed"
+    cancelled = "cancelled"
+
+
+class InterviewState(StrEnum):
+    scheduled = "scheduled"
+    running = "running"
+    paused = "paused"
+    completed = "completed"
+    cancelled = "cancelled"
+
+
+class Role(StrEnum):
+    lead = "lead"
+    reviewer = "reviewer"
+    secretary = "secretary"
+    timekeeper = "timekeeper"
+    host_contact = "host_contact"
+
+
+class FindingKind(StrEnum):
+    strength = "strength"
+    development = "development"
+    none = "none"  # an explicit "no findings" for a block
+
+
+class ReportSection(StrEnum):
+    summary = "summary"
+    reflections = "reflections"
+    introduction = "introduction"
+
+
+class SessionEventKind(StrEnum):
+    start = "start"
+    pause = "pause"
+    resume = "resume"
+    end = "end"
+    goto = "goto"  # the note-taker moved to another question
+
+
+class FollowUpStatus(StrEnum):
+    not_started = "not_started"
+    in_progress = "in_progress"
+    done = "done"
+
+
+class FollowUpSource(StrEnum):
+    recommendation = "recommendation"
+    development = "development"
+    commitment = "commitment"
+    manual = "manual"
+
+
+def _uid() -> str:
+    return new_uid()
+
+
+class Municipality(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(String(200), nullable=False))
+    # casefolded name: unique, and how names are looked up ("örebro" finds Örebro)
+    key: str = Field(sa_column=Column(String(200), unique=True, nullable=False))
+    created_at: datetime
+
+
+class Person(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False))
+    name: str = Field(max_length=200)
+    municipality_id: int = Field(foreign_key="municipality.id", index=True)
+    title: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=320)
+    forgotten_at: datetime | None = None
+    created_at: datetime
+
+
+class Round(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    year: int
+    theme: str = Field(max_length=300)
+    template_name: str = Field(max_length=100)
+    created_at: datetime
+
+
+class RoundMember(SQLModel, table=True):
+    __tablename__ = "round_member"
+    round_id: int = Field(foreign_key="round.id", primary_key=True)
+    municipality_id: int = Field(foreign_key="municipality.id", primary_key=True)
+
+
+class Review(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False))
+    host_id: int = Field(foreign_key="municipality.id", index=True)
+    round_id: int | None = Field(default=None, foreign_key="round.id", index=True)
+    state: str = Field(default=ReviewState.planned.value, max_length=30, index=True)
+    # optimistic locking: every state change raises it and checks the old value
+    version: int = 1
+    template_id: str = Field(max_length=100)
+    template_version: str = Field(max_length=50)
+    template_sha256: str = Field(max_length=64)
+    template_content: str = Field(sa_column=Column(Text, nullable=False))
+    handed_over_on: date | None = None
+    seminar_start: datetime | None = None
+    seminar_place: str | None = Field(default=None, max_length=300)
+    created_at: datetime
+    updated_at: datetime
+
+
+class ReviewingMunicipality(SQLModel, table=True):
+    __tablename__ = "reviewing_municipality"
+    review_id: int = Field(foreign_key="review.id", primary_key=True)
+    municipality_id: int = Field(foreign_key="municipality.id", primary_key=True)
+
+
+class Assignment(SQLModel, table=True):
+    """A person's role on a review team."""
+
+    __table_args__ = (UniqueConstraint("review_id", "person_id", "role"),)
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="review.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    role: str = Field(max_length=30)
+    created_at: datetime
+
+
+class Interview(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False))
+    review_id: int = Field(foreign_key="review.id", index=True)
+    group_id: str = Field(max_length=100)
+    start: datetime  # aware UTC
+    minutes: int
+    place: str | None = Field(default=None, max_length=300)
+    state: str = Field(default=InterviewState.scheduled.value, max_length=30)
+    moderator_id: int | None = Field(default=None, foreign_key="person.id")
+    note_taker_id: int | None = Field(default=None, foreign_key="person.id")
+    timekeeper_id: int | None = Field(default=None, foreign_key="person.id")
+    cancel_reason: str | None = Field(default=None, sa_column=Column(Text))
+    # the calendar SEQUENCE: raised each time the interview is moved or changed
+    sequence: int = 0
+    version: int = 1
+    created_at: datetime
+    updated_at: datetime
+
+
+class Interviewee(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    interview_id: int = Field(foreign_key="interview.id", index=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    name: str = Field(max_length=200)
+    title: str | None = Field(default=None, max_length=200)
+    organisation: str | None = Field(default=None, max_length=200)
+    position: int = 0
+
+
+class SessionEvent(SQLModel, table=True):
+    """Start, pause, resume, end and moves of a question session: the clock is computed from these."""
+
+    __tablename__ = "session_event"
+    id: int | None = Field(default=None, primary_key=True)
+    interview_id: int = Field(foreign_key="interview.id", index=True)
+    kind: str = Field(max_length=20)
+    at: datetime
+    question_id: str | None = Field(default=None, max_length=100)
+
+
+class Note(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False))
+    interview_id: int = Field(foreign_key="interview.id", index=True)
+    # None: a free observation, not tied to a question
+    question_id: str | None = Field(default=None, max_length=100)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    rating: int | None = None
+    author: str | None = Field(default=None, max_length=200)
+    created_at: datetime
+
+
+class Finding(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False))
+    review_id: int = Field(foreign_key="review.id", index=True)
+    block_id: str = Field(max_length=100)
+    kind: str = Field(max_length=20)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime
+
+
+class Recommendation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False))
+    review_id: int = Field(foreign_key="review.id", index=True)
+    block_id: str | None = Field(default=None, max_length=100)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime
+
+
+class ReportText(SQLModel, table=True):
+    __tablename__ = "report_text"
+    review_id: int = Field(foreign_key="review.id", primary_key=True)
+    section: str = Field(max_length=30, primary_key=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: datetime
+
+
+class ReportVersion(SQLModel, table=True):
+    """A handed-over report: the frozen bytes and their SHA-256."""
+
+    __tablename__ = "report_version"
+    __table_args__ = (UniqueConstraint("review_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="review.id", index=True)
+    number: int
+    sha256: str = Field(max_length=64)
+    # None once purged (a person was forgotten and the frozen copy had to go)
+    content: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    language: str = Field(default="sv", max_length=10)
+    created_at: datetime
+    purged_at: datetime | None = None
+
+
+class FollowUpItem(SQLModel, table=True):
+    __tablename__ = "follow_up_item"
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False))
+    review_id: int = Field(foreign_key="review.id", index=True)
+    source: str = Field(max_length=30)
+    source_uid: str | None = Field(default=None, max_length=32)
+    block_id: str | None = Field(default=None, max_length=100)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    status: str | None = Field(default=None, max_length=20)
+    comment: str | None = Field(default=None, sa_column=Column(Text))
+    responsible: str | None = Field(default=None, max_length=200)
+    merged_into_id: int | None = Field(default=None, foreign_key="follow_up_item.id")
+    created_at: datetime
+    updated_at: datetime
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only log: who did what, when, from which state to which."""
+
+    __tablename__ = "audit_event"
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False))
+    review_id: int | None = Field(default=None, foreign_key="review.id", index=True)
+    interview_id: int | None = Field(default=None, foreign_key="interview.id")
+    entity: str = Field(max_length=30)
+    action: str = Field(max_length=50)
+    from_state: str | None = Field(default=None, max_length=30)
+    to_state: str | None = Field(default=None, max_length=30)
+    actor: str = Field(max_length=200)
+    comment: str | None = Field(default=None, sa_column=Column(Text))
+    at: datetime

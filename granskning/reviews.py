@@ -1,0 +1,520 @@
+"""Reviews: create, assign the team, ask what is allowed, advance the life cycle.
+
+Every action is one transaction: the state change, its side effects and its audit event
+commit together or not at all. State changes use optimistic locking on ``review.version``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from granskning import templates
+from granskning.audit import record
+from granskning.errors import ConflictError, FrozenError, InputError, NotFoundError, RuleError
+from granskning.i18n import _
+from granskning.model import (
+    Assignment,
+    FindingKind,
+    FollowUpItem,
+    Interview,
+    InterviewState,
+    Municipality,
+    Person,
+    ReportText,
+    Review,
+    ReviewingMunicipality,
+    ReviewState,
+    Role,
+    Round,
+)
+from granskning.registry import get_person, municipality_by_name
+from granskning.store import Store
+from granskning.timefmt import format_local
+from granskning.workflow import (
+    FROZEN_STATES,
+    REVIEW_ACTIONS,
+    ActionParams,
+    Booking,
+    InterviewFacts,
+    ReviewFacts,
+    fire_review,
+    review_block_reasons,
+)
+
+# Roles filled from the reviewing side; host_contact comes from the host.
+TEAM_ROLES = frozenset({Role.lead, Role.reviewer, Role.secretary, Role.timekeeper})
+SINGLE_ROLES = frozenset({Role.lead, Role.secretary})
+
+# Side effects of actions, run inside the action's transaction after the guards passed:
+# "module:function" taking (session, store, review, params). Imported only when fired.
+EFFECTS: dict[str, str] = {}
+
+
+def get_review(session: Session, review_id: int) -> Review:
+    """The review with ``review_id``, or a NotFoundError."""
+    row = session.get(Review, review_id)
+    if row is None:
+        raise NotFoundError(_("review {id} does not exist").format(id=review_id))
+    return row
+
+
+def ensure_editable(review: Review) -> None:
+    """Raise FrozenError if the review's content can no longer change."""
+    state = ReviewState(review.state)
+    if state in FROZEN_STATES:
+        raise FrozenError(
+            _(
+                "review {id} has been handed over and is frozen; reopen it "
+                "(review advance {id} reopen --reason ...) to change its content"
+            ).format(id=review.id)
+        )
+    if state in (ReviewState.closed, ReviewState.cancelled):
+        raise FrozenError(_("review {id} is {state}").format(id=review.id, state=state.value))
+
+
+def pinned_template(review: Review) -> templates.Template:
+    """The template pinned on the review when it was created."""
+    return templates.from_pinned(review.template_content)
+
+
+def create_review(
+    store: Store,
+    *,
+    host: str,
+    reviewing: list[str],
+    template: str,
+    round_id: int | None = None,
+) -> Review:
+    """Create a review of ``host`` by ``reviewing``, pinning the question template.
+
+    :param template: a template id or file name, see :func:`granskning.templates.find`.
+    """
+    if not reviewing:
+        raise InputError(_("at least one reviewing municipality is needed (--reviewing)"))
+    source = templates.find(template)
+    with store.atomic() as s:
+        host_row = municipality_by_name(s, host)
+        reviewers: list[Municipality] = []
+        for name in reviewing:
+            m = municipality_by_name(s, name)
+            if m.id == host_row.id:
+                raise RuleError(
+                    _("{name} cannot review itself").format(name=host_row.name)
+                )
+            if any(r.id == m.id for r in reviewers):
+                raise InputError(_("{name} is named twice in --reviewing").format(name=m.name))
+            reviewers.append(m)
+        if round_id is not None and s.get(Round, round_id) is None:
+            raise NotFoundError(_("round {id} does not exist").format(id=round_id))
+        now = store.now()
+        review = Review(
+            host_id=host_row.id,  # type: ignore[arg-type]
+            round_id=round_id,
+            template_id=source.template.id,
+            template_version=source.template.version,
+            template_sha256=source.sha256,
+            template_content=source.text,
+            created_at=now,
+            updated_at=now,
+        )
+        s.add(review)
+        s.flush()
+        for m in reviewers:
+            s.add(ReviewingMunicipality(review_id=review.id, municipality_id=m.id))  # type: ignore[arg-type]
+        record(
+            s, store, entity="review", action="create", review_id=review.id,
+            to_state=review.state,
+            comment=f"{source.template.id} {source.template.version} sha256:{source.sha256}",
+        )
+        return review
+
+
+def assign(store: Store, review_id: int, person_id: int, role: str) -> Assignment:
+    """Give ``person_id`` the ``role`` on the review's team, checking the role rules."""
+    try:
+        the_role = Role(role)
+    except ValueError:
+        raise InputError(
+            _("unknown role {role} (one of: {roles})").format(
+                role=role, roles=", ".join(r.value for r in Role)
+            )
+        ) from None
+    with store.atomic() as s:
+        review = get_review(s, review_id)
+        ensure_editable(review)
+        person = get_person(s, person_id)
+        host = s.get(Municipality, review.host_id)
+        assert host is not None
+        from_host = person.municipality_id == review.host_id
+        if the_role in TEAM_ROLES and from_host:
+            raise RuleError(
+                _("{name} works for {host}, the municipality under review, and cannot be {role}")
+                .format(name=person.name, host=host.name, role=the_role.value)
+            )
+        if the_role == Role.host_contact and not from_host:
+            raise RuleError(
+                _("the host contact must work for {host}; {name} does not").format(
+                    host=host.name, name=person.name
+                )
+            )
+        existing = s.exec(
+            select(Assignment).where(Assignment.review_id == review_id)
+        ).all()
+        for a in existing:
+            if a.person_id == person_id and a.role == the_role.value:
+                raise RuleError(
+                    _("{name} already has the role {role}").format(
+                        name=person.name, role=the_role.value
+                    )
+                )
+            if the_role in SINGLE_ROLES and a.role == the_role.value:
+                other = s.get(Person, a.person_id)
+                raise RuleError(
+                    _("review {id} already has a {role}: {name}").format(
+                        id=review_id, role=the_role.value, name=other.name if other else "?"
+                    )
+                )
+        row = Assignment(
+            review_id=review_id, person_id=person_id, role=the_role.value, created_at=store.now()
+        )
+        s.add(row)
+        s.flush()
+        record(
+            s, store, entity="review", action="assign", review_id=review_id,
+            comment=f"person {person_id} as {the_role.value}",
+        )
+        return row
+
+
+def unassign(store: Store, review_id: int, person_id: int, role: str) -> None:
+    """Take ``role`` on the review's team away from ``person_id``."""
+    with store.atomic() as s:
+        review = get_review(s, review_id)
+        ensure_editable(review)
+        row = s.exec(
+            select(Assignment).where(
+                Assignment.review_id == review_id,
+                Assignment.person_id == person_id,
+                Assignment.role == role,
+            )
+        ).first()
+        if row is None:
+            raise NotFoundError(
+                _("person {person} has no role {role} on review {id}").format(
+                    person=person_id, role=role, id=review_id
+                )
+            )
+        s.delete(row)
+        record(
+            s, store, entity="review", action="unassign", review_id=review_id,
+            comment=f"person {person_id} as {role}",
+        )
+
+
+# -- facts and actions -----------------------------------------------------------------------
+
+
+def gather_facts(session: Session, review: Review) -> ReviewFacts:
+    """Everything the guards need about ``review``, read in the current transaction."""
+    rid = review.id
+    roles: dict[Role, list[int]] = {}
+    for a in session.exec(select(Assignment).where(Assignment.review_id == rid)).all():
+        roles.setdefault(Role(a.role), []).append(a.person_id)
+    interviews = list(
+        session.exec(select(Interview).where(Interview.review_id == rid).order_by(col(Interview.id))).all()
+    )
+    facts_iv = [
+        InterviewFacts(
+            id=i.id,  # type: ignore[arg-type]
+            state=InterviewState(i.state),
+            start=i.start,
+            minutes=i.minutes,
+            moderator_id=i.moderator_id,
+            note_taker_id=i.note_taker_id,
+            timekeeper_id=i.timekeeper_id,
+            cancel_reason=i.cancel_reason,
+            place=i.place,
+        )
+        for i in interviews
+    ]
+    staff = set().union(*(f.staff for f in facts_iv)) if facts_iv else set()
+    bookings = team_bookings(session, staff)
+    texts = {
+        t.section
+        for t in session.exec(select(ReportText).where(ReportText.review_id == rid)).all()
+        if t.text.strip()
+    }
+    from granskning.model import Finding
+
+    finding_blocks = set(
+        session.exec(select(Finding.block_id).where(Finding.review_id == rid)).all()
+    )
+    items = session.exec(
+        select(FollowUpItem).where(
+            FollowUpItem.review_id == rid, col(FollowUpItem.merged_into_id).is_(None)
+        )
+    ).all()
+    return ReviewFacts(
+        state=ReviewState(review.state),
+        roles=roles,
+        interviews=facts_iv,
+        bookings=bookings,
+        texts=texts,
+        block_ids=[b.id for b in pinned_template(review).blocks],
+        blocks_with_findings=finding_blocks,
+        seminar_start=review.seminar_start,
+        items_without_status=[i.id for i in items if i.status is None],  # type: ignore[misc]
+        has_items=bool(items),
+    )
+
+
+def team_bookings(session: Session, person_ids: set[int]) -> list[Booking]:
+    """Every live interview (any review) in which one of ``person_ids`` has a job."""
+    if not person_ids:
+        return []
+    rows = session.exec(
+        select(Interview).where(
+            col(Interview.state).not_in([InterviewState.cancelled.value]),
+            (col(Interview.moderator_id).in_(person_ids))
+            | (col(Interview.note_taker_id).in_(person_ids))
+            | (col(Interview.timekeeper_id).in_(person_ids)),
+        )
+    ).all()
+    names = {
+        p.id: p.name
+        for p in session.exec(select(Person).where(col(Person.id).in_(person_ids))).all()
+    }
+    out = []
+    for iv in rows:
+        for pid in {iv.moderator_id, iv.note_taker_id, iv.timekeeper_id}:
+            if pid in person_ids:
+                out.append(
+                    Booking(
+                        person_id=pid, person_name=names.get(pid, str(pid)),
+                        interview_id=iv.id, review_id=iv.review_id,  # type: ignore[arg-type]
+                        start=iv.start, minutes=iv.minutes,
+                    )
+                )
+    return out
+
+
+def actions(store: Store, review_id: int) -> list[dict[str, Any]]:
+    """Every action with whether it is allowed now and, if not, why."""
+    with store.read() as s:
+        review = get_review(s, review_id)
+        facts = gather_facts(s, review)
+    return actions_from_facts(facts)
+
+
+def actions_from_facts(facts: ReviewFacts) -> list[dict[str, Any]]:
+    """The ``review actions`` rows for a snapshot of facts."""
+    out = []
+    for action in REVIEW_ACTIONS:
+        # reasons that depend on what the user passes are not "blocked" in a listing
+        params = ActionParams(reason="-", date=date.min)
+        reasons = review_block_reasons(action, facts, params)
+        out.append(
+            {"action": action, "allowed": not reasons, "reason": "; ".join(reasons) or None}
+        )
+    return out
+
+
+def advance(
+    store: Store,
+    review_id: int,
+    action: str,
+    *,
+    reason: str | None = None,
+    on: date | None = None,
+) -> Review:
+    """Take ``action`` on the review: check the guards, run its effects, write the audit event.
+
+    :param reason: required by ``cancel`` and ``reopen``.
+    :param on: the date for ``schedule_seminar``.
+    """
+    if action not in REVIEW_ACTIONS:
+        raise InputError(
+            _("unknown action {action} (one of: {actions})").format(
+                action=action, actions=", ".join(REVIEW_ACTIONS)
+            )
+        )
+    params = ActionParams(reason=reason, date=on)
+    with store.atomic() as s:
+        review = get_review(s, review_id)
+        facts = gather_facts(s, review)
+        before = ReviewState(review.state)
+        after = fire_review(action, facts, params)
+        effect = _effect(action)
+        if effect is not None:
+            effect(s, store, review, params)
+        set_state(s, store, review, after)
+        record(
+            s, store, entity="review", action=action, review_id=review_id,
+            from_state=before.value, to_state=after.value, comment=reason,
+        )
+        return review
+
+
+def set_state(session: Session, store: Store, review: Review, state: ReviewState) -> None:
+    """Write a new state with the optimistic lock: fail if someone changed the review meanwhile."""
+    now = store.now()
+    result = session.execute(
+        update(Review)
+        .where(col(Review.id) == review.id, col(Review.version) == review.version)
+        .values(state=state.value, version=review.version + 1, updated_at=now)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise ConflictError(
+            _("review {id} changed while you were acting on it; try again").format(id=review.id)
+        )
+    review.state = state.value
+    review.version += 1
+    review.updated_at = now
+
+
+def _effect(action: str) -> Callable[..., None] | None:
+    target = EFFECTS.get(action)
+    if target is None:
+        return None
+    module, _sep, func = target.partition(":")
+    fn: Callable[..., None] = getattr(importlib.import_module(module), func)
+    return fn
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+def list_reviews(store: Store, state: str | None = None) -> list[dict[str, Any]]:
+    """Every review (optionally in one state) as plain dicts, newest first.
+
+    Reads with two plain queries so that listing thousands stays fast.
+    """
+    if state is not None and state not in {s.value for s in ReviewState}:
+        raise InputError(
+            _("unknown state {state} (one of: {states})").format(
+                state=state, states=", ".join(s.value for s in ReviewState)
+            )
+        )
+    rv, hm = Review.__table__, Municipality.__table__  # type: ignore[attr-defined]
+    rm = ReviewingMunicipality.__table__  # type: ignore[attr-defined]
+    from sqlalchemy import select as sa_select
+
+    query = (
+        sa_select(
+            rv.c.id, rv.c.state, rv.c.template_id, rv.c.template_version, rv.c.round_id,
+            rv.c.created_at, hm.c.name,
+        )
+        .join(hm, hm.c.id == rv.c.host_id)
+        .order_by(rv.c.id.desc())
+    )
+    if state is not None:
+        query = query.where(rv.c.state == state)
+    with store.engine.connect() as conn:
+        rows = conn.execute(query).all()
+        names = conn.execute(
+            sa_select(rm.c.review_id, hm.c.name).join(hm, hm.c.id == rm.c.municipality_id)
+            .order_by(rm.c.review_id, hm.c.name)
+        ).all()
+    reviewing: dict[int, list[str]] = {}
+    for rid, name in names:
+        reviewing.setdefault(rid, []).append(name)
+    return [
+        {
+            "id": r.id,
+            "host": r.name,
+            "reviewing": reviewing.get(r.id, []),
+            "state": r.state,
+            "template": r.template_id,
+            "template_version": r.template_version,
+            "round": r.round_id,
+            "created": format_local(r.created_at),
+        }
+        for r in rows
+    ]
+
+
+def show(store: Store, review_id: int) -> dict[str, Any]:
+    """The review with its team, interviews and the actions allowed now."""
+    with store.read() as s:
+        review = get_review(s, review_id)
+        facts = gather_facts(s, review)
+        host = s.get(Municipality, review.host_id)
+        reviewing = s.exec(
+            select(Municipality.name)
+            .join(ReviewingMunicipality, ReviewingMunicipality.municipality_id == Municipality.id)  # type: ignore[arg-type]
+            .where(ReviewingMunicipality.review_id == review_id)
+            .order_by(Municipality.name)
+        ).all()
+        team = s.exec(
+            select(Assignment, Person, Municipality.name)
+            .join(Person, Person.id == Assignment.person_id)  # type: ignore[arg-type]
+            .join(Municipality, Municipality.id == Person.municipality_id)  # type: ignore[arg-type]
+            .where(Assignment.review_id == review_id)
+            .order_by(col(Assignment.id))
+        ).all()
+        interviews = s.exec(
+            select(Interview).where(Interview.review_id == review_id).order_by(col(Interview.start))
+        ).all()
+        template = pinned_template(review)
+    return {
+        "id": review.id,
+        "host": host.name if host else None,
+        "reviewing": list(reviewing),
+        "state": review.state,
+        "version": review.version,
+        "round": review.round_id,
+        "template": {
+            "id": review.template_id,
+            "version": review.template_version,
+            "sha256": review.template_sha256,
+            "title": template.title,
+        },
+        "actions": [a["action"] for a in actions_from_facts(facts) if a["allowed"]],
+        "team": [
+            {
+                "person": p.id,
+                "name": p.name,
+                "title": p.title,
+                "municipality": m,
+                "role": a.role,
+            }
+            for a, p, m in team
+        ],
+        "interviews": [
+            {
+                "id": i.id,
+                "group": i.group_id,
+                "start": format_local(i.start),
+                "minutes": i.minutes,
+                "place": i.place,
+                "state": i.state,
+            }
+            for i in interviews
+        ],
+        "handed_over_on": review.handed_over_on.isoformat() if review.handed_over_on else None,
+        "seminar": format_local(review.seminar_start),
+        "created": format_local(review.created_at),
+        "updated": format_local(review.updated_at),
+    }
+
+
+__all__ = [
+    "FindingKind",
+    "actions",
+    "advance",
+    "assign",
+    "create_review",
+    "ensure_editable",
+    "gather_facts",
+    "get_review",
+    "list_reviews",
+    "pinned_template",
+    "show",
+    "unassign",
+]

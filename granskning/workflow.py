@@ -1,0 +1,393 @@
+"""The review and interview state machines: states and transitions as data, guards as reasons.
+
+Each guard looks at a snapshot of facts (gathered by the capability modules from the store)
+and returns the reasons the action is blocked, as sentences a person can read; no reasons
+means allowed. One ``transitions`` machine serves every review: a plain object is added to
+it for the moment of a transition and removed again (never a SQLModel row, whose pydantic
+base rejects the trigger attributes). ``auto_transitions=False`` so nothing skips a guard.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from transitions import Machine
+
+from granskning.errors import RuleError
+from granskning.i18n import N_, _
+from granskning.model import InterviewState, ReviewState, Role
+
+S = ReviewState
+OPEN_STATES = [s for s in ReviewState if s not in (S.closed, S.cancelled)]
+# From handover on, the review's content is frozen: it is what was handed over.
+FROZEN_STATES = frozenset({S.handed_over, S.follow_up_scheduled, S.followed_up, S.closed})
+
+REVIEW_TRANSITIONS: list[dict[str, Any]] = [
+    {"trigger": "confirm_schedule", "source": S.planned, "dest": S.scheduled},
+    {"trigger": "start_visit", "source": S.scheduled, "dest": S.visiting},
+    {"trigger": "finish_visit", "source": S.visiting, "dest": S.drafting},
+    {"trigger": "hand_over", "source": S.drafting, "dest": S.handed_over},
+    {"trigger": "schedule_seminar", "source": S.handed_over, "dest": S.follow_up_scheduled},
+    {"trigger": "hold_seminar", "source": S.follow_up_scheduled, "dest": S.followed_up},
+    {"trigger": "close", "source": S.followed_up, "dest": S.closed},
+    {"trigger": "reopen", "source": S.handed_over, "dest": S.drafting},
+    {"trigger": "cancel", "source": OPEN_STATES, "dest": S.cancelled},
+]
+REVIEW_ACTIONS = [t["trigger"] for t in REVIEW_TRANSITIONS]
+
+# What each action means, for help texts and diagrams (translated when shown).
+ACTION_LABELS = {
+    "confirm_schedule": N_("confirm the schedule"),
+    "start_visit": N_("start the visit"),
+    "finish_visit": N_("finish the visit"),
+    "hand_over": N_("hand over the report"),
+    "schedule_seminar": N_("schedule the follow-up seminar"),
+    "hold_seminar": N_("hold the follow-up seminar"),
+    "close": N_("close the review"),
+    "reopen": N_("reopen for drafting"),
+    "cancel": N_("cancel the review"),
+}
+
+STATE_LABELS = {
+    S.planned: N_("planned"),
+    S.scheduled: N_("scheduled"),
+    S.visiting: N_("visiting"),
+    S.drafting: N_("drafting"),
+    S.handed_over: N_("handed over"),
+    S.follow_up_scheduled: N_("follow-up scheduled"),
+    S.followed_up: N_("followed up"),
+    S.closed: N_("closed"),
+    S.cancelled: N_("cancelled"),
+}
+
+I = InterviewState
+INTERVIEW_TRANSITIONS: list[dict[str, Any]] = [
+    {"trigger": "start", "source": I.scheduled, "dest": I.running},
+    {"trigger": "pause", "source": I.running, "dest": I.paused},
+    {"trigger": "resume", "source": I.paused, "dest": I.running},
+    {"trigger": "end", "source": [I.running, I.paused], "dest": I.completed},
+    {"trigger": "cancel", "source": [I.scheduled, I.running, I.paused], "dest": I.cancelled},
+]
+INTERVIEW_ACTIONS = [t["trigger"] for t in INTERVIEW_TRANSITIONS]
+
+INTERVIEW_STATE_LABELS = {
+    I.scheduled: N_("scheduled"),
+    I.running: N_("running"),
+    I.paused: N_("paused"),
+    I.completed: N_("completed"),
+    I.cancelled: N_("cancelled"),
+}
+
+
+# -- facts the guards look at --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InterviewFacts:
+    id: int
+    state: InterviewState
+    start: datetime
+    minutes: int
+    moderator_id: int | None = None
+    note_taker_id: int | None = None
+    timekeeper_id: int | None = None
+    cancel_reason: str | None = None
+    place: str | None = None
+
+    @property
+    def end(self) -> datetime:
+        return self.start + timedelta(minutes=self.minutes)
+
+    @property
+    def staff(self) -> set[int]:
+        return {p for p in (self.moderator_id, self.note_taker_id, self.timekeeper_id) if p}
+
+
+@dataclass(frozen=True)
+class Booking:
+    """A team member's interview in any review, for double-booking checks."""
+
+    person_id: int
+    person_name: str
+    interview_id: int
+    review_id: int
+    start: datetime
+    minutes: int
+
+    @property
+    def end(self) -> datetime:
+        return self.start + timedelta(minutes=self.minutes)
+
+
+@dataclass
+class ReviewFacts:
+    """Everything the review guards need, gathered in one read."""
+
+    state: ReviewState
+    roles: dict[Role, list[int]] = field(default_factory=dict)
+    interviews: list[InterviewFacts] = field(default_factory=list)
+    bookings: list[Booking] = field(default_factory=list)
+    texts: set[str] = field(default_factory=set)  # report sections that have text
+    block_ids: list[str] = field(default_factory=list)
+    blocks_with_findings: set[str] = field(default_factory=set)
+    seminar_start: datetime | None = None
+    items_without_status: list[int] = field(default_factory=list)
+    has_items: bool = False
+
+
+@dataclass(frozen=True)
+class ActionParams:
+    reason: str | None = None
+    date: date | None = None
+
+
+def _needs_reason(_facts: ReviewFacts, params: ActionParams) -> list[str]:
+    if not (params.reason or "").strip():
+        return [_("a reason is required (--reason)")]
+    return []
+
+
+def double_bookings(bookings: Iterable[Booking]) -> list[tuple[Booking, Booking]]:
+    """Pairs of bookings where one person is in two interviews at overlapping times."""
+    by_person: dict[int, list[Booking]] = {}
+    for b in bookings:
+        by_person.setdefault(b.person_id, []).append(b)
+    clashes = []
+    for items in by_person.values():
+        items.sort(key=lambda b: (b.start, b.interview_id))
+        for i, a in enumerate(items):
+            for b in items[i + 1 :]:
+                if b.start >= a.end:
+                    break
+                if b.interview_id != a.interview_id:
+                    clashes.append((a, b))
+    return clashes
+
+
+def _guard_confirm_schedule(facts: ReviewFacts, _params: ActionParams) -> list[str]:
+    reasons = []
+    if not facts.roles.get(Role.lead):
+        reasons.append(_("no lead (granskningsledare) is assigned"))
+    if not facts.roles.get(Role.secretary):
+        reasons.append(_("no secretary is assigned"))
+    live = [i for i in facts.interviews if i.state != I.cancelled]
+    if not live:
+        reasons.append(_("no interview is scheduled"))
+    for iv in live:
+        if not iv.moderator_id:
+            reasons.append(_("interview {id} has no moderator").format(id=iv.id))
+        if not iv.note_taker_id:
+            reasons.append(_("interview {id} has no note-taker").format(id=iv.id))
+    for a, b in double_bookings(facts.bookings):
+        reasons.append(
+            _("{name} is double-booked: interview {a} and interview {b} overlap").format(
+                name=a.person_name, a=a.interview_id, b=b.interview_id
+            )
+        )
+    return reasons
+
+
+def _guard_finish_visit(facts: ReviewFacts, _params: ActionParams) -> list[str]:
+    reasons = []
+    for iv in facts.interviews:
+        if iv.state == I.cancelled and not (iv.cancel_reason or "").strip():
+            reasons.append(_("interview {id} is cancelled without a reason").format(id=iv.id))
+        elif iv.state not in (I.completed, I.cancelled):
+            reasons.append(
+                _("interview {id} is neither completed nor cancelled").format(id=iv.id)
+            )
+    return reasons
+
+
+def _guard_hand_over(facts: ReviewFacts, _params: ActionParams) -> list[str]:
+    reasons = []
+    if "summary" not in facts.texts:
+        reasons.append(_("the summary (sammanfattning) is not written"))
+    if "reflections" not in facts.texts:
+        reasons.append(_("the reviewers' reflections are not written"))
+    for block in facts.block_ids:
+        if block not in facts.blocks_with_findings:
+            reasons.append(
+                _('block "{block}" has no finding and no explicit "no findings"').format(
+                    block=block
+                )
+            )
+    return reasons
+
+
+def _guard_schedule_seminar(facts: ReviewFacts, params: ActionParams) -> list[str]:
+    if params.date is None and facts.seminar_start is None:
+        return [_("the seminar needs a date (--date or seminar schedule)")]
+    return []
+
+
+def _guard_hold_seminar(facts: ReviewFacts, _params: ActionParams) -> list[str]:
+    if facts.items_without_status:
+        ids = ", ".join(str(i) for i in facts.items_without_status)
+        return [_("checklist items without a status: {ids}").format(ids=ids)]
+    return []
+
+
+Guard = Callable[[ReviewFacts, ActionParams], list[str]]
+
+REVIEW_GUARDS: dict[str, Guard] = {
+    "confirm_schedule": _guard_confirm_schedule,
+    "finish_visit": _guard_finish_visit,
+    "hand_over": _guard_hand_over,
+    "schedule_seminar": _guard_schedule_seminar,
+    "hold_seminar": _guard_hold_seminar,
+    "reopen": _needs_reason,
+    "cancel": _needs_reason,
+}
+
+
+def _sources(transitions: list[dict[str, Any]], trigger: str) -> list[Any]:
+    for t in transitions:
+        if t["trigger"] == trigger:
+            src = t["source"]
+            return list(src) if isinstance(src, list) else [src]
+    raise KeyError(trigger)
+
+
+def review_block_reasons(action: str, facts: ReviewFacts, params: ActionParams) -> list[str]:
+    """Why ``action`` cannot be taken now (empty: it can)."""
+    if action not in REVIEW_ACTIONS:
+        raise KeyError(action)
+    if facts.state not in _sources(REVIEW_TRANSITIONS, action):
+        return [
+            _("not possible while the review is {state}").format(
+                state=_(STATE_LABELS[facts.state])
+            )
+        ]
+    guard = REVIEW_GUARDS.get(action)
+    return guard(facts, params) if guard else []
+
+
+@dataclass
+class _Subject:
+    """The plain object a machine drives for the length of one transition."""
+
+    facts: Any
+    params: Any
+    check: Callable[[str, Any, Any], list[str]]
+    state: Any = None
+    reasons: list[str] = field(default_factory=list)
+
+    def passes(self, event: Any) -> bool:
+        self.reasons = self.check(event.event.name, self.facts, self.params)
+        return not self.reasons
+
+
+def _machine(states: type, transitions: list[dict[str, Any]]) -> Machine:
+    return Machine(
+        model=None,
+        states=states,
+        transitions=[{**t, "conditions": "passes"} for t in transitions],
+        initial=None,
+        auto_transitions=False,
+        send_event=True,
+        ignore_invalid_triggers=False,
+    )
+
+
+_REVIEW_MACHINE = _machine(ReviewState, REVIEW_TRANSITIONS)
+
+
+def fire_review(action: str, facts: ReviewFacts, params: ActionParams) -> ReviewState:
+    """Take ``action`` on a review described by ``facts``; the new state, or a RuleError."""
+    if action not in REVIEW_ACTIONS:
+        raise KeyError(action)
+    reasons = review_block_reasons(action, facts, params)
+    if reasons:
+        raise RuleError("; ".join(reasons))
+    subject = _Subject(facts, params, review_block_reasons)
+    _REVIEW_MACHINE.add_model(subject, initial=facts.state)
+    try:
+        if not subject.trigger(action):  # type: ignore[attr-defined]
+            raise RuleError("; ".join(subject.reasons))
+        return ReviewState(subject.state)
+    finally:
+        _REVIEW_MACHINE.remove_model(subject)
+
+
+# -- interviews ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InterviewContext:
+    state: InterviewState
+    review_state: ReviewState
+    reason: str | None = None
+
+
+def interview_block_reasons(action: str, ctx: InterviewContext, _params: Any = None) -> list[str]:
+    """Why an interview action cannot be taken now (empty: it can)."""
+    if ctx.state not in _sources(INTERVIEW_TRANSITIONS, action):
+        return [
+            _("not possible while the interview is {state}").format(
+                state=_(INTERVIEW_STATE_LABELS[ctx.state])
+            )
+        ]
+    if action == "start" and ctx.review_state not in (S.scheduled, S.visiting):
+        return [
+            _("the review is {state}: sessions run once the schedule is confirmed").format(
+                state=_(STATE_LABELS[ctx.review_state])
+            )
+        ]
+    if action == "cancel" and not (ctx.reason or "").strip():
+        return [_("a reason is required (--reason)")]
+    return []
+
+
+_INTERVIEW_MACHINE = _machine(InterviewState, INTERVIEW_TRANSITIONS)
+
+
+def fire_interview(action: str, ctx: InterviewContext) -> InterviewState:
+    """Take ``action`` on an interview; the new state, or a RuleError with the reasons."""
+    if action not in INTERVIEW_ACTIONS:
+        raise KeyError(action)
+    reasons = interview_block_reasons(action, ctx)
+    if reasons:
+        raise RuleError("; ".join(reasons))
+    subject = _Subject(ctx, None, interview_block_reasons)
+    _INTERVIEW_MACHINE.add_model(subject, initial=ctx.state)
+    try:
+        if not subject.trigger(action):  # type: ignore[attr-defined]
+            raise RuleError("; ".join(subject.reasons))
+        return InterviewState(subject.state)
+    finally:
+        _INTERVIEW_MACHINE.remove_model(subject)
+
+
+def diagram(fmt: str = "mermaid") -> str:
+    """The review life cycle as Mermaid or Graphviz dot source."""
+    from transitions.extensions.diagrams import GraphMachine
+
+    engine = "mermaid" if fmt == "mermaid" else "graphviz"
+    holder = _Subject(None, None, review_block_reasons)
+    machine = GraphMachine(
+        model=holder,
+        states=[s.value for s in ReviewState],
+        transitions=[
+            {
+                "trigger": t["trigger"],
+                "source": [s.value for s in t["source"]]
+                if isinstance(t["source"], list)
+                else t["source"].value,
+                "dest": t["dest"].value,
+            }
+            for t in REVIEW_TRANSITIONS
+        ],
+        initial=ReviewState.planned.value,
+        auto_transitions=False,
+        graph_engine=engine,
+        show_state_attributes=False,
+        title="",
+    )
+    graph = holder.get_graph()  # type: ignore[attr-defined]
+    if engine == "mermaid":
+        return str(graph.draw(None))
+    return str(graph.source)
