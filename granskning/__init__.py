@@ -26,7 +26,20 @@ _EXPORTS = {
     "registry": "granskning.registry",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = [
+    "ConflictError",
+    "GranskningError",
+    "InputError",
+    "InterviewState",
+    "NotFoundError",
+    "ReviewState",
+    "Role",
+    "RuleError",
+    "Store",
+    "__version__",
+    "registry",
+    "reviews",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
     from granskning import registry, reviews

@@ -96,7 +96,9 @@ class Municipality(SQLModel, table=True):
 
 class Person(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    uid: str = Field(default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False))
+    uid: str = Field(
+        default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False)
+    )
     name: str = Field(max_length=200)
     municipality_id: int = Field(foreign_key="municipality.id", index=True)
     title: str | None = Field(default=None, max_length=200)
@@ -121,7 +123,9 @@ class RoundMember(SQLModel, table=True):
 
 class Review(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    uid: str = Field(default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False))
+    uid: str = Field(
+        default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False)
+    )
     host_id: int = Field(foreign_key="municipality.id", index=True)
     round_id: int | None = Field(default=None, foreign_key="round.id", index=True)
     state: str = Field(default=ReviewState.planned.value, max_length=30, index=True)
@@ -157,7 +161,9 @@ class Assignment(SQLModel, table=True):
 
 class Interview(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    uid: str = Field(default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False))
+    uid: str = Field(
+        default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False)
+    )
     review_id: int = Field(foreign_key="review.id", index=True)
     group_id: str = Field(max_length=100)
     start: datetime  # aware UTC
@@ -198,7 +204,9 @@ class SessionEvent(SQLModel, table=True):
 
 class Note(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    uid: str = Field(default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False))
+    uid: str = Field(
+        default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False)
+    )
     interview_id: int = Field(foreign_key="interview.id", index=True)
     # None: a free observation, not tied to a question
     question_id: str | None = Field(default=None, max_length=100)
@@ -210,7 +218,9 @@ class Note(SQLModel, table=True):
 
 class Finding(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    uid: str = Field(default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False))
+    uid: str = Field(
+        default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False)
+    )
     review_id: int = Field(foreign_key="review.id", index=True)
     block_id: str = Field(max_length=100)
     kind: str = Field(max_length=20)
@@ -220,7 +230,9 @@ class Finding(SQLModel, table=True):
 
 class Recommendation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    uid: str = Field(default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False))
+    uid: str = Field(
+        default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False)
+    )
     review_id: int = Field(foreign_key="review.id", index=True)
     block_id: str | None = Field(default=None, max_length=100)
     text: str = Field(sa_column=Column(Text, nullable=False))
@@ -254,7 +266,9 @@ class ReportVersion(SQLModel, table=True):
 class FollowUpItem(SQLModel, table=True):
     __tablename__ = "follow_up_item"
     id: int | None = Field(default=None, primary_key=True)
-    uid: str = Field(default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False))
+    uid: str = Field(
+        default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False)
+    )
     review_id: int = Field(foreign_key="review.id", index=True)
     source: str = Field(max_length=30)
     source_uid: str | None = Field(default=None, max_length=32)
@@ -273,7 +287,9 @@ class AuditEvent(SQLModel, table=True):
 
     __tablename__ = "audit_event"
     id: int | None = Field(default=None, primary_key=True)
-    uid: str = Field(default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False))
+    uid: str = Field(
+        default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False)
+    )
     review_id: int | None = Field(default=None, foreign_key="review.id", index=True)
     interview_id: int | None = Field(default=None, foreign_key="interview.id")
     entity: str = Field(max_length=30)

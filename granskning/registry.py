@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from granskning.audit import record
 from granskning.errors import InputError, NotFoundError, RuleError
@@ -104,7 +104,7 @@ def list_people(store: Store) -> list[dict[str, Any]]:
         rows = s.exec(
             select(Person, Municipality.name)
             .join(Municipality, Municipality.id == Person.municipality_id)  # type: ignore[arg-type]
-            .order_by(Person.id)
+            .order_by(col(Person.id))
         ).all()
         return [person_dict(p, m) for p, m in rows]
 

@@ -51,9 +51,9 @@ from granskning.workflow import (
 TEAM_ROLES = frozenset({Role.lead, Role.reviewer, Role.secretary, Role.timekeeper})
 SINGLE_ROLES = frozenset({Role.lead, Role.secretary})
 
-# Side effects of actions, run inside the action's transaction after the guards passed:
-# "module:function" taking (session, store, review, params). Imported only when fired.
-EFFECTS: dict[str, str] = {}
+# Side effects of actions, run in order inside the action's transaction after the guards
+# passed: "module:function" taking (session, store, review, params), imported when fired.
+EFFECTS: dict[str, list[str]] = {}
 
 
 def get_review(session: Session, review_id: int) -> Review:
@@ -104,9 +104,7 @@ def create_review(
         for name in reviewing:
             m = municipality_by_name(s, name)
             if m.id == host_row.id:
-                raise RuleError(
-                    _("{name} cannot review itself").format(name=host_row.name)
-                )
+                raise RuleError(_("{name} cannot review itself").format(name=host_row.name))
             if any(r.id == m.id for r in reviewers):
                 raise InputError(_("{name} is named twice in --reviewing").format(name=m.name))
             reviewers.append(m)
@@ -128,7 +126,11 @@ def create_review(
         for m in reviewers:
             s.add(ReviewingMunicipality(review_id=review.id, municipality_id=m.id))  # type: ignore[arg-type]
         record(
-            s, store, entity="review", action="create", review_id=review.id,
+            s,
+            store,
+            entity="review",
+            action="create",
+            review_id=review.id,
             to_state=review.state,
             comment=f"{source.template.id} {source.template.version} sha256:{source.sha256}",
         )
@@ -154,8 +156,9 @@ def assign(store: Store, review_id: int, person_id: int, role: str) -> Assignmen
         from_host = person.municipality_id == review.host_id
         if the_role in TEAM_ROLES and from_host:
             raise RuleError(
-                _("{name} works for {host}, the municipality under review, and cannot be {role}")
-                .format(name=person.name, host=host.name, role=the_role.value)
+                _(
+                    "{name} works for {host}, the municipality under review, and cannot be {role}"
+                ).format(name=person.name, host=host.name, role=the_role.value)
             )
         if the_role == Role.host_contact and not from_host:
             raise RuleError(
@@ -163,9 +166,7 @@ def assign(store: Store, review_id: int, person_id: int, role: str) -> Assignmen
                     host=host.name, name=person.name
                 )
             )
-        existing = s.exec(
-            select(Assignment).where(Assignment.review_id == review_id)
-        ).all()
+        existing = s.exec(select(Assignment).where(Assignment.review_id == review_id)).all()
         for a in existing:
             if a.person_id == person_id and a.role == the_role.value:
                 raise RuleError(
@@ -186,7 +187,11 @@ def assign(store: Store, review_id: int, person_id: int, role: str) -> Assignmen
         s.add(row)
         s.flush()
         record(
-            s, store, entity="review", action="assign", review_id=review_id,
+            s,
+            store,
+            entity="review",
+            action="assign",
+            review_id=review_id,
             comment=f"person {person_id} as {the_role.value}",
         )
         return row
@@ -212,7 +217,11 @@ def unassign(store: Store, review_id: int, person_id: int, role: str) -> None:
             )
         s.delete(row)
         record(
-            s, store, entity="review", action="unassign", review_id=review_id,
+            s,
+            store,
+            entity="review",
+            action="unassign",
+            review_id=review_id,
             comment=f"person {person_id} as {role}",
         )
 
@@ -227,7 +236,9 @@ def gather_facts(session: Session, review: Review) -> ReviewFacts:
     for a in session.exec(select(Assignment).where(Assignment.review_id == rid)).all():
         roles.setdefault(Role(a.role), []).append(a.person_id)
     interviews = list(
-        session.exec(select(Interview).where(Interview.review_id == rid).order_by(col(Interview.id))).all()
+        session.exec(
+            select(Interview).where(Interview.review_id == rid).order_by(col(Interview.id))
+        ).all()
     )
     facts_iv = [
         InterviewFacts(
@@ -296,9 +307,12 @@ def team_bookings(session: Session, person_ids: set[int]) -> list[Booking]:
             if pid in person_ids:
                 out.append(
                     Booking(
-                        person_id=pid, person_name=names.get(pid, str(pid)),
-                        interview_id=iv.id, review_id=iv.review_id,  # type: ignore[arg-type]
-                        start=iv.start, minutes=iv.minutes,
+                        person_id=pid,
+                        person_name=names.get(pid, str(pid)),
+                        interview_id=iv.id,  # type: ignore[arg-type]
+                        review_id=iv.review_id,
+                        start=iv.start,
+                        minutes=iv.minutes,
                     )
                 )
     return out
@@ -319,9 +333,7 @@ def actions_from_facts(facts: ReviewFacts) -> list[dict[str, Any]]:
         # reasons that depend on what the user passes are not "blocked" in a listing
         params = ActionParams(reason="-", date=date.min)
         reasons = review_block_reasons(action, facts, params)
-        out.append(
-            {"action": action, "allowed": not reasons, "reason": "; ".join(reasons) or None}
-        )
+        out.append({"action": action, "allowed": not reasons, "reason": "; ".join(reasons) or None})
     return out
 
 
@@ -350,13 +362,18 @@ def advance(
         facts = gather_facts(s, review)
         before = ReviewState(review.state)
         after = fire_review(action, facts, params)
-        effect = _effect(action)
-        if effect is not None:
+        for effect in _effects(action):
             effect(s, store, review, params)
         set_state(s, store, review, after)
         record(
-            s, store, entity="review", action=action, review_id=review_id,
-            from_state=before.value, to_state=after.value, comment=reason,
+            s,
+            store,
+            entity="review",
+            action=action,
+            review_id=review_id,
+            from_state=before.value,
+            to_state=after.value,
+            comment=reason,
         )
         return review
 
@@ -378,13 +395,12 @@ def set_state(session: Session, store: Store, review: Review, state: ReviewState
     review.updated_at = now
 
 
-def _effect(action: str) -> Callable[..., None] | None:
-    target = EFFECTS.get(action)
-    if target is None:
-        return None
-    module, _sep, func = target.partition(":")
-    fn: Callable[..., None] = getattr(importlib.import_module(module), func)
-    return fn
+def _effects(action: str) -> list[Callable[..., None]]:
+    out = []
+    for target in EFFECTS.get(action, []):
+        module, _sep, func = target.partition(":")
+        out.append(getattr(importlib.import_module(module), func))
+    return out
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -407,8 +423,13 @@ def list_reviews(store: Store, state: str | None = None) -> list[dict[str, Any]]
 
     query = (
         sa_select(
-            rv.c.id, rv.c.state, rv.c.template_id, rv.c.template_version, rv.c.round_id,
-            rv.c.created_at, hm.c.name,
+            rv.c.id,
+            rv.c.state,
+            rv.c.template_id,
+            rv.c.template_version,
+            rv.c.round_id,
+            rv.c.created_at,
+            hm.c.name,
         )
         .join(hm, hm.c.id == rv.c.host_id)
         .order_by(rv.c.id.desc())
@@ -418,7 +439,8 @@ def list_reviews(store: Store, state: str | None = None) -> list[dict[str, Any]]
     with store.engine.connect() as conn:
         rows = conn.execute(query).all()
         names = conn.execute(
-            sa_select(rm.c.review_id, hm.c.name).join(hm, hm.c.id == rm.c.municipality_id)
+            sa_select(rm.c.review_id, hm.c.name)
+            .join(hm, hm.c.id == rm.c.municipality_id)
             .order_by(rm.c.review_id, hm.c.name)
         ).all()
     reviewing: dict[int, list[str]] = {}

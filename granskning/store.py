@@ -66,7 +66,9 @@ def resolve_url(db: str | None) -> str:
     if "://" not in value:
         path = Path(value).expanduser()
         if path.is_dir():
-            raise InputError(_("--db {value}: is a folder, not a database file").format(value=value))
+            raise InputError(
+                _("--db {value}: is a folder, not a database file").format(value=value)
+            )
         if not path.parent.exists():
             raise InputError(
                 _("--db {value}: the folder {folder} does not exist").format(
@@ -81,8 +83,9 @@ def resolve_url(db: str | None) -> str:
     backend = url.get_backend_name()
     if backend not in ("sqlite", "postgresql"):
         raise InputError(
-            _("--db {value}: unsupported database {backend} (use a file path or postgresql+psycopg://)")
-            .format(value=value, backend=backend)
+            _(
+                "--db {value}: unsupported database {backend} (use a file path or postgresql+psycopg://)"
+            ).format(value=value, backend=backend)
         )
     if backend == "postgresql" and url.get_driver_name() not in ("psycopg",):
         raise InputError(
@@ -155,7 +158,9 @@ class Store:
             else:
                 engine = create_engine(url, pool_pre_ping=False)
         except (ArgumentError, ImportError) as exc:
-            raise InputError(_("cannot use database {url}: {error}").format(url=url, error=exc)) from None
+            raise InputError(
+                _("cannot use database {url}: {error}").format(url=url, error=exc)
+            ) from None
         return engine
 
     def now(self) -> datetime:

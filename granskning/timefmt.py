@@ -52,7 +52,7 @@ def to_local(value: datetime) -> datetime:
 
 
 def format_local(value: datetime | None) -> str | None:
-    """"YYYY-MM-DD HH:MM" in Europe/Stockholm, the form cli.md uses."""
+    """ "YYYY-MM-DD HH:MM" in Europe/Stockholm, the form cli.md uses."""
     if value is None:
         return None
     return to_local(value).strftime("%Y-%m-%d %H:%M")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from transitions import Machine
 
@@ -63,22 +63,22 @@ STATE_LABELS = {
     S.cancelled: N_("cancelled"),
 }
 
-I = InterviewState
+IS = InterviewState
 INTERVIEW_TRANSITIONS: list[dict[str, Any]] = [
-    {"trigger": "start", "source": I.scheduled, "dest": I.running},
-    {"trigger": "pause", "source": I.running, "dest": I.paused},
-    {"trigger": "resume", "source": I.paused, "dest": I.running},
-    {"trigger": "end", "source": [I.running, I.paused], "dest": I.completed},
-    {"trigger": "cancel", "source": [I.scheduled, I.running, I.paused], "dest": I.cancelled},
+    {"trigger": "start", "source": IS.scheduled, "dest": IS.running},
+    {"trigger": "pause", "source": IS.running, "dest": IS.paused},
+    {"trigger": "resume", "source": IS.paused, "dest": IS.running},
+    {"trigger": "end", "source": [IS.running, IS.paused], "dest": IS.completed},
+    {"trigger": "cancel", "source": [IS.scheduled, IS.running, IS.paused], "dest": IS.cancelled},
 ]
 INTERVIEW_ACTIONS = [t["trigger"] for t in INTERVIEW_TRANSITIONS]
 
 INTERVIEW_STATE_LABELS = {
-    I.scheduled: N_("scheduled"),
-    I.running: N_("running"),
-    I.paused: N_("paused"),
-    I.completed: N_("completed"),
-    I.cancelled: N_("cancelled"),
+    IS.scheduled: N_("scheduled"),
+    IS.running: N_("running"),
+    IS.paused: N_("paused"),
+    IS.completed: N_("completed"),
+    IS.cancelled: N_("cancelled"),
 }
 
 
@@ -173,7 +173,7 @@ def _guard_confirm_schedule(facts: ReviewFacts, _params: ActionParams) -> list[s
         reasons.append(_("no lead (granskningsledare) is assigned"))
     if not facts.roles.get(Role.secretary):
         reasons.append(_("no secretary is assigned"))
-    live = [i for i in facts.interviews if i.state != I.cancelled]
+    live = [i for i in facts.interviews if i.state != IS.cancelled]
     if not live:
         reasons.append(_("no interview is scheduled"))
     for iv in live:
@@ -193,12 +193,10 @@ def _guard_confirm_schedule(facts: ReviewFacts, _params: ActionParams) -> list[s
 def _guard_finish_visit(facts: ReviewFacts, _params: ActionParams) -> list[str]:
     reasons = []
     for iv in facts.interviews:
-        if iv.state == I.cancelled and not (iv.cancel_reason or "").strip():
+        if iv.state == IS.cancelled and not (iv.cancel_reason or "").strip():
             reasons.append(_("interview {id} is cancelled without a reason").format(id=iv.id))
-        elif iv.state not in (I.completed, I.cancelled):
-            reasons.append(
-                _("interview {id} is neither completed nor cancelled").format(id=iv.id)
-            )
+        elif iv.state not in (IS.completed, IS.cancelled):
+            reasons.append(_("interview {id} is neither completed nor cancelled").format(id=iv.id))
     return reasons
 
 
@@ -258,9 +256,7 @@ def review_block_reasons(action: str, facts: ReviewFacts, params: ActionParams) 
         raise KeyError(action)
     if facts.state not in _sources(REVIEW_TRANSITIONS, action):
         return [
-            _("not possible while the review is {state}").format(
-                state=_(STATE_LABELS[facts.state])
-            )
+            _("not possible while the review is {state}").format(state=_(STATE_LABELS[facts.state]))
         ]
     guard = REVIEW_GUARDS.get(action)
     return guard(facts, params) if guard else []
@@ -366,9 +362,9 @@ def diagram(fmt: str = "mermaid") -> str:
     """The review life cycle as Mermaid or Graphviz dot source."""
     from transitions.extensions.diagrams import GraphMachine
 
-    engine = "mermaid" if fmt == "mermaid" else "graphviz"
+    engine: Literal["mermaid", "graphviz"] = "mermaid" if fmt == "mermaid" else "graphviz"
     holder = _Subject(None, None, review_block_reasons)
-    machine = GraphMachine(
+    GraphMachine(
         model=holder,
         states=[s.value for s in ReviewState],
         transitions=[

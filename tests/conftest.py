@@ -47,7 +47,9 @@ class FakeClock:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
-        "--backend", action="append", choices=["sqlite", "postgresql"],
+        "--backend",
+        action="append",
+        choices=["sqlite", "postgresql"],
         help="run database tests only on these backends (default: both)",
     )
 
@@ -164,7 +166,10 @@ class Cli:
         from granskning.cli._base import App
 
         return CliRunner().invoke(
-            cli, [str(a) for a in args], obj=App(_store=self.store), input=input,
+            cli,
+            [str(a) for a in args],
+            obj=App(_store=self.store),
+            input=input,
             catch_exceptions=False,
         )
 
@@ -215,6 +220,11 @@ def sample(store: Any) -> Sample:
         store, host="Gävle", reviewing=["Uppsala", "Örebro"], template="kollegial-granskning-2013"
     )
     return Sample(
-        review=review.id, host=gavle.id, lead=lead.id, secretary=secretary.id,  # type: ignore[arg-type]
-        reviewer=reviewer.id, host_person=host_person.id, host_contact=contact.id,  # type: ignore[arg-type]
+        review=review.id,
+        host=gavle.id,
+        lead=lead.id,
+        secretary=secretary.id,  # type: ignore[arg-type]
+        reviewer=reviewer.id,
+        host_person=host_person.id,
+        host_contact=contact.id,  # type: ignore[arg-type]
     )

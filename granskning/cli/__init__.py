@@ -59,15 +59,28 @@ def _lang_callback(ctx: click.Context, _param: click.Parameter, value: str | Non
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @option(
-    "--db", metavar="PATH_OR_URL", envvar="GRANSKNING_DB",
-    help=N_("Database: a SQLite file or a postgresql+psycopg:// URL (default: a file in the user data folder)."),
+    "--db",
+    metavar="PATH_OR_URL",
+    envvar="GRANSKNING_DB",
+    help=N_(
+        "Database: a SQLite file or a postgresql+psycopg:// URL (default: a file in the user data folder)."
+    ),
 )
 @option(
-    "--lang", type=click.Choice(["sv", "en"]), is_eager=True, expose_value=True,
-    callback=_lang_callback, help=N_("Output language (default: Swedish, English with an English LANG)."),
+    "--lang",
+    type=click.Choice(["sv", "en"]),
+    is_eager=True,
+    expose_value=True,
+    callback=_lang_callback,
+    help=N_("Output language (default: Swedish, English with an English LANG)."),
 )
-@option("--as", "actor", metavar="NAME", envvar="GRANSKNING_USER",
-        help=N_("Who is acting, for the audit log (default: the logged-in user)."))
+@option(
+    "--as",
+    "actor",
+    metavar="NAME",
+    envvar="GRANSKNING_USER",
+    help=N_("Who is acting, for the audit log (default: the logged-in user)."),
+)
 @click.version_option(__version__, "--version", message="granskning %(version)s")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, lang: str | None, actor: str | None) -> None:
@@ -92,7 +105,7 @@ class UserError(click.ClickException):
 
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        self.exit_code = exit_code  # type: ignore[misc]
 
     def show(self, file: Any = None) -> None:
         for line in self.format_message().splitlines() or [""]:

@@ -74,7 +74,7 @@ def option(*param_decls: str, **attrs: Any) -> Callable[[F], F]:
 
 def group(name: str, help: str) -> Callable[[F], TGroup]:
     """A command group with translated help."""
-    return click.group(name, cls=TGroup, help=help)  # type: ignore[return-value]
+    return click.group(name, cls=TGroup, help=help)
 
 
 @dataclass
@@ -113,7 +113,9 @@ def print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def print_table(headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None) -> None:
+def print_table(
+    headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None
+) -> None:
     """Print rows as a table for people (rich), headers translated."""
     from rich.console import Console
     from rich.table import Table
@@ -143,7 +145,9 @@ def read_text_input(text: str | None, path: str | None) -> str:
     try:
         data = open(path, "rb").read(2_000_001) if path != "-" else sys.stdin.buffer.read(2_000_001)
     except OSError as exc:
-        raise InputError(_("{path}: cannot read ({error})").format(path=path, error=exc.strerror)) from None
+        raise InputError(
+            _("{path}: cannot read ({error})").format(path=path, error=exc.strerror)
+        ) from None
     if len(data) > 2_000_000:
         raise InputError(_("{path}: larger than 2 MB").format(path=path))
     try:

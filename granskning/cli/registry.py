@@ -10,7 +10,9 @@ from granskning.i18n import N_, _
 
 @group(
     "municipality",
-    help=N_("Municipalities taking part in reviews.\n\n\b\nExample:\n  granskning municipality add Gävle"),
+    help=N_(
+        "Municipalities taking part in reviews.\n\n\b\nExample:\n  granskning municipality add Gävle"
+    ),
 )
 def municipality() -> None:
     pass
@@ -70,11 +72,18 @@ def person() -> None:
     ),
 )
 @click.argument("name")
-@option("--municipality", required=True, metavar="NAME", help=N_("The municipality the person works for."))
+@option(
+    "--municipality",
+    required=True,
+    metavar="NAME",
+    help=N_("The municipality the person works for."),
+)
 @option("--title", metavar="TEXT", help=N_("Job title."))
 @option("--email", metavar="ADDR", help=N_("E-mail address (for calendar invitations)."))
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
-def person_add(name: str, municipality: str, title: str | None, email: str | None, as_json: bool) -> None:
+def person_add(
+    name: str, municipality: str, title: str | None, email: str | None, as_json: bool
+) -> None:
     from granskning import registry
 
     row = registry.add_person(store(), name, municipality, title=title, email=email)

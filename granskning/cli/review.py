@@ -32,16 +32,30 @@ def review() -> None:
     ),
 )
 @option("--host", required=True, metavar="NAME", help=N_("The municipality under review."))
-@option("--reviewing", required=True, multiple=True, metavar="NAME",
-        help=N_("A reviewing municipality (repeat for each)."))
-@option("--template", required=True, metavar="NAME", help=N_("The question template (see template list)."))
+@option(
+    "--reviewing",
+    required=True,
+    multiple=True,
+    metavar="NAME",
+    help=N_("A reviewing municipality (repeat for each)."),
+)
+@option(
+    "--template",
+    required=True,
+    metavar="NAME",
+    help=N_("The question template (see template list)."),
+)
 @option("--round", "round_id", type=int, metavar="ID", help=N_("The round the review belongs to."))
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
-def create(host: str, reviewing: tuple[str, ...], template: str, round_id: int | None, as_json: bool) -> None:
+def create(
+    host: str, reviewing: tuple[str, ...], template: str, round_id: int | None, as_json: bool
+) -> None:
     from granskning import reviews
 
     st = store()
-    row = reviews.create_review(st, host=host, reviewing=list(reviewing), template=template, round_id=round_id)
+    row = reviews.create_review(
+        st, host=host, reviewing=list(reviewing), template=template, round_id=round_id
+    )
     if as_json:
         print_json(reviews.show(st, row.id))  # type: ignore[arg-type]
     else:
@@ -51,7 +65,9 @@ def create(host: str, reviewing: tuple[str, ...], template: str, round_id: int |
 @review.command(
     "list",
     cls=TCommand,
-    help=N_("List reviews, newest first.\n\n\b\nExample:\n  granskning review list --state drafting --json"),
+    help=N_(
+        "List reviews, newest first.\n\n\b\nExample:\n  granskning review list --state drafting --json"
+    ),
 )
 @option("--state", metavar="STATE", help=N_("Only reviews in this state."))
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
@@ -64,7 +80,10 @@ def list_(state: str | None, as_json: bool) -> None:
         return
     print_table(
         [N_("id"), N_("host"), N_("reviewing"), N_("state"), N_("template")],
-        [(r["id"], r["host"], ", ".join(r["reviewing"]), _state(r["state"]), r["template"]) for r in rows],
+        [
+            (r["id"], r["host"], ", ".join(r["reviewing"]), _state(r["state"]), r["template"])
+            for r in rows
+        ],
     )
 
 
@@ -78,7 +97,9 @@ def _state(value: str) -> str:
 @review.command(
     "show",
     cls=TCommand,
-    help=N_("Show a review: state, allowed actions, team, interviews.\n\n\b\nExample:\n  granskning review show 1 --json"),
+    help=N_(
+        "Show a review: state, allowed actions, team, interviews.\n\n\b\nExample:\n  granskning review show 1 --json"
+    ),
 )
 @click.argument("review_id", type=int, metavar="ID")
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
@@ -108,7 +129,10 @@ def show(review_id: int, as_json: bool) -> None:
     if data["interviews"]:
         print_table(
             [N_("id"), N_("group"), N_("start"), N_("minutes"), N_("place"), N_("state")],
-            [(i["id"], i["group"], i["start"], i["minutes"], i["place"], i["state"]) for i in data["interviews"]],
+            [
+                (i["id"], i["group"], i["start"], i["minutes"], i["place"], i["state"])
+                for i in data["interviews"]
+            ],
             title=_("Interviews"),
         )
 
@@ -130,13 +154,19 @@ def assign(review_id: int, person_id: int, role: str) -> None:
     from granskning import reviews
 
     reviews.assign(store(), review_id, person_id, role)
-    ok(_("person {person} is {role} on review {id}").format(person=person_id, role=role, id=review_id))
+    ok(
+        _("person {person} is {role} on review {id}").format(
+            person=person_id, role=role, id=review_id
+        )
+    )
 
 
 @review.command(
     "unassign",
     cls=TCommand,
-    help=N_("Take a role on the review team away from a person.\n\n\b\nExample:\n  granskning review unassign 1 --person 3 --role reviewer"),
+    help=N_(
+        "Take a role on the review team away from a person.\n\n\b\nExample:\n  granskning review unassign 1 --person 3 --role reviewer"
+    ),
 )
 @click.argument("review_id", type=int, metavar="ID")
 @option("--person", "person_id", type=int, required=True, metavar="ID", help=N_("The person's id."))
@@ -145,7 +175,11 @@ def unassign(review_id: int, person_id: int, role: str) -> None:
     from granskning import reviews
 
     reviews.unassign(store(), review_id, person_id, role)
-    ok(_("person {person} is no longer {role} on review {id}").format(person=person_id, role=role, id=review_id))
+    ok(
+        _("person {person} is no longer {role} on review {id}").format(
+            person=person_id, role=role, id=review_id
+        )
+    )
 
 
 @review.command(
@@ -191,13 +225,19 @@ def advance(review_id: int, action: str, reason: str | None, on: str | None) -> 
 
     day = parse_date(on) if on else None
     row = reviews.advance(store(), review_id, action, reason=reason, on=day)
-    ok(_("review {id}: {action} done, now {state}").format(id=review_id, action=action, state=_state(row.state)))
+    ok(
+        _("review {id}: {action} done, now {state}").format(
+            id=review_id, action=action, state=_state(row.state)
+        )
+    )
 
 
 @review.command(
     "history",
     cls=TCommand,
-    help=N_("The audit log of a review: who did what, when.\n\n\b\nExample:\n  granskning review history 1 --json"),
+    help=N_(
+        "The audit log of a review: who did what, when.\n\n\b\nExample:\n  granskning review history 1 --json"
+    ),
 )
 @click.argument("review_id", type=int, metavar="ID")
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
@@ -220,10 +260,18 @@ def history(review_id: int, as_json: bool) -> None:
 @review.command(
     "diagram",
     cls=TCommand,
-    help=N_("Print the review life cycle as a Mermaid or Graphviz diagram.\n\n\b\nExample:\n  granskning review diagram --format mermaid"),
+    help=N_(
+        "Print the review life cycle as a Mermaid or Graphviz diagram.\n\n\b\nExample:\n  granskning review diagram --format mermaid"
+    ),
 )
-@option("--format", "fmt", type=click.Choice(["mermaid", "dot"]), default="mermaid", show_default=True,
-        help=N_("Diagram language."))
+@option(
+    "--format",
+    "fmt",
+    type=click.Choice(["mermaid", "dot"]),
+    default="mermaid",
+    show_default=True,
+    help=N_("Diagram language."),
+)
 def diagram(fmt: str) -> None:
     from granskning.workflow import diagram as make
 
