@@ -10,7 +10,7 @@ from granskning.audit import record
 from granskning.errors import InputError, NotFoundError, RuleError
 from granskning.i18n import _
 from granskning.model import Municipality, Person
-from granskning.store import Store
+from granskning.store import Store, retrying
 
 
 def _clean(value: str, what: str, limit: int = 200) -> str:
@@ -36,6 +36,7 @@ def municipality_by_name(session: Session, name: str) -> Municipality:
     return row
 
 
+@retrying
 def add_municipality(store: Store, name: str) -> Municipality:
     """Register a municipality.
 
@@ -69,6 +70,7 @@ def get_person(session: Session, person_id: int) -> Person:
     return row
 
 
+@retrying
 def add_person(
     store: Store,
     name: str,

@@ -34,7 +34,7 @@ from granskning.model import (
     Round,
 )
 from granskning.registry import get_person, municipality_by_name
-from granskning.store import Store
+from granskning.store import Store, retrying
 from granskning.timefmt import format_local
 from granskning.workflow import (
     FROZEN_STATES,
@@ -83,6 +83,7 @@ def pinned_template(review: Review) -> templates.Template:
     return templates.from_pinned(review.template_content)
 
 
+@retrying
 def create_review(
     store: Store,
     *,
@@ -137,6 +138,7 @@ def create_review(
         return review
 
 
+@retrying
 def assign(store: Store, review_id: int, person_id: int, role: str) -> Assignment:
     """Give ``person_id`` the ``role`` on the review's team, checking the role rules."""
     try:
@@ -197,6 +199,7 @@ def assign(store: Store, review_id: int, person_id: int, role: str) -> Assignmen
         return row
 
 
+@retrying
 def unassign(store: Store, review_id: int, person_id: int, role: str) -> None:
     """Take ``role`` on the review's team away from ``person_id``."""
     with store.atomic() as s:
@@ -337,6 +340,7 @@ def actions_from_facts(facts: ReviewFacts) -> list[dict[str, Any]]:
     return out
 
 
+@retrying
 def advance(
     store: Store,
     review_id: int,

@@ -8,37 +8,86 @@ granskning is refused, never altered.
 
 from __future__ import annotations
 
+import functools
 import os
+import random
+import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel
 
-from granskning.errors import GranskningError, InputError, NotFoundError
+from granskning.errors import ConflictError, GranskningError, InputError, NotFoundError
 from granskning.i18n import _
 
 # The newest migration this program knows; tests check it against alembic's head.
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002"
 # Older revisions this program can upgrade from, oldest first.
-SCHEMA_REVISIONS = ("0001",)
+SCHEMA_REVISIONS = ("0001", "0002")
 
 BUSY_TIMEOUT_MS = 30_000
+# How often a whole transaction is tried when the database stays busy (see Store.run).
+RETRY_ATTEMPTS = 8
+# How often a transaction that lost a race on a unique key is tried again: the next attempt
+# sees the winner's row and answers with the ordinary rule ("already exists").
+RACE_ATTEMPTS = 3
 
 Clock = Callable[[], datetime]
+Sleep = Callable[[float], None]
 T = TypeVar("T")
+P = ParamSpec("P")
+
+# PostgreSQL SQLSTATEs that mean "run the transaction again": serialization failure,
+# deadlock, lock not available.
+_PG_BUSY = frozenset({"40001", "40P01", "55P03"})
+_PG_UNIQUE = "23505"
 
 
 class SchemaError(GranskningError):
     """The database cannot be used by this version of granskning."""
 
     exit_code = 2
+
+
+class BusyError(ConflictError):
+    """The database stayed locked by other writers; nothing was changed (exit 1)."""
+
+
+@dataclass
+class RetryStats:
+    """What the retries of one Store did: for the concurrency figures."""
+
+    transactions: int = 0
+    retries: int = 0
+    worst_wait_s: float = 0.0  # the longest a transaction spent waiting in retries
+
+
+def transient_kind(exc: BaseException) -> str | None:
+    """``"busy"`` for a locked database or a serialization failure, ``"race"`` for a
+    unique key lost to a concurrent insert, None for anything else."""
+    if isinstance(exc, BusyError):
+        return "busy"
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    if isinstance(orig, sqlite3.OperationalError):
+        msg = str(orig).lower()
+        if "database is locked" in msg or "database is busy" in msg or "table is locked" in msg:
+            return "busy"
+        return None
+    code = getattr(orig, "sqlstate", None)
+    if code in _PG_BUSY:
+        return "busy"
+    if code == _PG_UNIQUE:
+        return "race"
+    return None
 
 
 def utcnow() -> datetime:
@@ -94,11 +143,13 @@ def resolve_url(db: str | None) -> str:
     return value
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(
+    dbapi_connection: Any, _record: Any, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> None:
     # Let SQLAlchemy's "begin" event decide how transactions start (BEGIN IMMEDIATE).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")
     # NORMAL is durable in WAL mode against process crashes; FULL also against power loss.
@@ -128,13 +179,23 @@ class Store:
         clock: Clock | None = None,
         actor: str | None = None,
         migrate: bool = True,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+        sleep: Sleep | None = None,
     ) -> None:
         self.url = url
         self.clock: Clock = clock or utcnow
         self.actor = actor or os.environ.get("GRANSKNING_USER") or _os_user()
-        self.engine = self._make_engine(url)
+        self.busy_timeout_ms = busy_timeout_ms
+        # the pause between retries; tests inject one that does not wait
+        self.sleep: Sleep = sleep or time.sleep
+        self.stats = RetryStats()
+        self.engine = self._make_engine(url, busy_timeout_ms)
         if migrate:
-            self.ensure_schema()
+            try:
+                self.ensure_schema()
+            except BaseException:
+                self.engine.dispose()
+                raise
 
     @classmethod
     def memory(cls, *, clock: Clock | None = None, actor: str | None = None) -> Store:
@@ -145,15 +206,27 @@ class Store:
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The database file of an SQLite store (None in memory or on PostgreSQL)."""
+        if not self.is_sqlite:
+            return None
+        database = make_url(self.url).database
+        return Path(database) if database and database != ":memory:" else None
+
     @staticmethod
-    def _make_engine(url: str) -> Engine:
+    def _make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
         try:
             if url.startswith("sqlite"):
                 kwargs: dict[str, Any] = {}
                 if url in ("sqlite://", "sqlite:///:memory:"):
                     kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
                 engine = create_engine(url, **kwargs)
-                event.listen(engine, "connect", _sqlite_pragmas)
+                event.listen(
+                    engine,
+                    "connect",
+                    functools.partial(_sqlite_pragmas, busy_timeout_ms=busy_timeout_ms),
+                )
                 event.listen(engine, "begin", _sqlite_begin)
             else:
                 engine = create_engine(url, pool_pre_ping=False)
@@ -192,7 +265,10 @@ class Store:
 
     def ensure_schema(self) -> None:
         """Create or upgrade the schema; refuse a database newer than this program."""
-        current = self.schema_revision()
+        path = self.sqlite_path
+        # An SQLite file is first looked at read-only: opening it through the engine would
+        # already switch it to WAL, and a database we refuse must stay byte for byte as it was.
+        current = _sqlite_file_revision(path, self.safe_url) if path else self.schema_revision()
         if current == SCHEMA_HEAD:
             return
         if current is not None and current not in SCHEMA_REVISIONS:
@@ -219,16 +295,67 @@ class Store:
 
     @contextmanager
     def atomic(self) -> Iterator[Session]:
-        """One transaction per user action: commit everything on success, nothing on error."""
+        """One transaction per user action: commit everything on success, nothing on error.
+
+        A database that stays locked (or a PostgreSQL serialization failure) becomes a
+        :class:`BusyError` with a plain message; :meth:`run` and :func:`retrying` try the
+        whole action again before it reaches anyone.
+        """
         session = Session(self.engine, expire_on_commit=False)
         try:
             yield session
             session.commit()
-        except BaseException:
+        except BaseException as exc:
             session.rollback()
+            if transient_kind(exc) == "busy" and not isinstance(exc, BusyError):
+                raise BusyError(
+                    _(
+                        "the database is busy (others are writing to it); nothing was changed, "
+                        "try again"
+                    )
+                ) from exc
             raise
         finally:
             session.close()
+
+    def run(self, action: Callable[[Session], T]) -> T:
+        """Run ``action(session)`` in one transaction, from scratch again while it fails
+        only because others were writing at the same moment.
+
+        :param action: does the whole user action with the session it is given; it may run
+            more than once, so it must not have effects outside the transaction.
+        """
+
+        def once() -> T:
+            with self.atomic() as s:
+                return action(s)
+
+        return self.retry(once)
+
+    def retry(self, fn: Callable[[], T]) -> T:
+        """Call ``fn`` (one whole transaction) again while it fails for a transient reason:
+        a locked database, a serialization failure or deadlock, a unique key lost to a
+        concurrent insert. Waits grow exponentially with random jitter."""
+        started = time.monotonic()
+        attempt = 0
+        self.stats.transactions += 1
+        try:
+            while True:
+                attempt += 1
+                try:
+                    return fn()
+                except (DBAPIError, BusyError) as exc:
+                    kind = transient_kind(exc)
+                    limit = RETRY_ATTEMPTS if kind == "busy" else RACE_ATTEMPTS
+                    if kind is None or attempt >= limit:
+                        raise
+                    self.stats.retries += 1
+                    # 10 ms, 20 ms, 40 ms ... at most 1 s, with jitter so racers spread out
+                    pause = min(1.0, 0.01 * 2 ** (attempt - 1)) * (0.5 + random.random())
+                    self.sleep(pause)
+        finally:
+            if attempt > 1:
+                self.stats.worst_wait_s = max(self.stats.worst_wait_s, time.monotonic() - started)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -243,6 +370,47 @@ class Store:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+
+def retrying(fn: Callable[Concatenate[Store, P], T]) -> Callable[Concatenate[Store, P], T]:
+    """Decorate a library function ``fn(store, ...)`` that is exactly one transaction: it
+    is called again from scratch while it fails only because others wrote at the same moment
+    (see :meth:`Store.retry`). Its effects must all be inside that transaction."""
+
+    @functools.wraps(fn)
+    def wrapper(store: Store, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        return store.retry(lambda: fn(store, *args, **kwargs))
+
+    return wrapper
+
+
+def _sqlite_file_revision(path: Path, safe_url: str) -> str | None:
+    """The schema revision of an SQLite file, read without changing a byte of it."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise SchemaError(
+            _("cannot open database {url}: {error}").format(url=safe_url, error=exc)
+        ) from None
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "alembic_version" not in tables:
+            if tables:
+                raise SchemaError(
+                    _("{url}: this is not a granskning database").format(url=safe_url)
+                )
+            return None
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        return None if row is None else str(row[0])
+    except sqlite3.DatabaseError as exc:
+        raise SchemaError(
+            _("cannot open database {url}: {error}").format(url=safe_url, error=exc)
+        ) from None
+    finally:
+        conn.close()
 
 
 def get_or_404(session: Session, model: type[T], ident: int, what: str) -> T:

@@ -228,3 +228,44 @@ def sample(store: Any) -> Sample:
         host_person=host_person.id,
         host_contact=contact.id,  # type: ignore[arg-type]
     )
+
+
+# -- extra databases (reliability tests: restore, import, migrations) -------------------------
+
+
+@pytest.fixture
+def empty_db(backend: str, tmp_path: Path) -> Iterator[Any]:
+    """A factory of further databases on ``backend``, empty (no schema): ``empty_db("b")``."""
+    made: list[str] = []
+
+    def make(name: str) -> str:
+        if backend == "sqlite":
+            return f"sqlite:///{tmp_path / f'{name}.db'}"
+        error = _pg_ready()
+        if error:
+            pytest.skip(error)
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.engine import make_url
+
+        url = make_url(PG_URL)
+        database = f"{url.database}_{name}"
+        admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{database}"'))
+        admin.dispose()
+        made.append(database)
+        return url.set(database=database).render_as_string(hide_password=False)
+
+    yield make
+    if made:
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.engine import make_url
+
+        admin = create_engine(
+            make_url(PG_URL).set(database="postgres"), isolation_level="AUTOCOMMIT"
+        )
+        with admin.connect() as conn:
+            for database in made:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        admin.dispose()

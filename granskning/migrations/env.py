@@ -17,6 +17,12 @@ def run_migrations_online() -> None:
 
         engine = create_engine(config.get_main_option("sqlalchemy.url") or "sqlite://")
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Two programs opening a fresh database at once: one migrates, the other waits
+            # and then finds the schema done (SQLite gets the same from BEGIN IMMEDIATE).
+            from sqlalchemy import text
+
+            connection.execute(text("SELECT pg_advisory_xact_lock(74657)"))
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
