@@ -15,6 +15,8 @@ from granskning.i18n import N_, _, set_language
 
 # command name -> "module:attribute"; modules are imported only when the command runs
 COMMANDS: dict[str, str] = {
+    "backup": "granskning.cli.backup:backup",
+    "restore": "granskning.cli.backup:restore",
     "init": "granskning.cli.admin:init",
     "info": "granskning.cli.admin:info",
     "demo": "granskning.cli.demo:demo",

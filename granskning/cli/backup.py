@@ -1,0 +1,65 @@
+"""``granskning backup`` and ``granskning restore``."""
+
+from __future__ import annotations
+
+import click
+
+from granskning.cli._base import TCommand, ok, option, print_json, store
+from granskning.i18n import N_, _
+
+
+@click.command(
+    "backup",
+    cls=TCommand,
+    help=N_(
+        "Write a consistent copy of the whole database, also while others are writing: "
+        "an SQLite file, or for PostgreSQL a pg_dump file (custom format; pg_dump must be "
+        "on the PATH).\n\n"
+        "\b\nExample:\n  granskning backup -o granskning-2026-03-02.db"
+    ),
+)
+@option(
+    "-o",
+    "--output",
+    required=True,
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=str),
+    help=N_("The backup file to write (replaced if it exists)."),
+)
+@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+def backup(output: str, as_json: bool) -> None:
+    from pathlib import Path
+
+    from granskning import backup as lib
+
+    data = lib.backup(store(), Path(output))
+    if as_json:
+        print_json(data)
+    else:
+        ok(_("backup written: {file} ({size} bytes)").format(file=data["file"], size=data["bytes"]))
+
+
+@click.command(
+    "restore",
+    cls=TCommand,
+    help=N_(
+        "Load a backup into an empty database (a new file, or a newly created PostgreSQL "
+        "database). An SQLite backup can be restored into SQLite or PostgreSQL; a pg_dump "
+        "file into PostgreSQL.\n\n"
+        "\b\nExample:\n  granskning --db restored.db restore granskning-2026-03-02.db"
+    ),
+)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+def restore(file: str, as_json: bool) -> None:
+    from pathlib import Path
+
+    from granskning import backup as lib
+
+    st = store()
+    data = lib.restore(st, Path(file))
+    if as_json:
+        print_json(data)
+    else:
+        rows = sum(data["rows"].values())
+        ok(_("restored {file} into {db}: {rows} rows").format(file=file, db=st.safe_url, rows=rows))

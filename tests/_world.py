@@ -1,0 +1,289 @@
+"""A review with a row in every table, for the reliability tests (backup, transfer, privacy).
+
+The team, the review and its life cycle go through the library; the content that other
+capabilities write (interviews, notes, findings, texts, a frozen report, follow-up items)
+is put in as rows, since this test data must not depend on how those commands evolve.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlmodel import col, select
+
+from granskning import registry, reviews
+from granskning.audit import record
+from granskning.model import (
+    Finding,
+    FollowUpItem,
+    Interview,
+    Interviewee,
+    Note,
+    Recommendation,
+    ReportText,
+    ReportVersion,
+    Review,
+    Round,
+    RoundMember,
+    SessionEvent,
+)
+from granskning.store import Store
+
+
+@dataclass
+class World:
+    review: int
+    other_review: int
+    lead: int
+    secretary: int
+    reviewer: int
+    politician: int  # a host person who is interviewed (Interviewee.person_id)
+    contact: int
+    interviews: list[int]
+
+
+def docx_bytes(*paragraphs: str) -> bytes:
+    """A real Word document with ``paragraphs``, the second split over two runs."""
+    from docx import Document
+
+    doc = Document()
+    for i, text in enumerate(paragraphs):
+        p = doc.add_paragraph()
+        if i == 1 and " " in text:  # Word often splits a name over runs
+            head, tail = text.split(" ", 1)
+            p.add_run(head + " ")
+            p.add_run(tail).bold = True
+        else:
+            p.add_run(text)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def populate(store: Store, *, prefix: str = "") -> World:
+    """Municipalities, people, a round, two reviews, and every kind of review content."""
+    for name in ("Gävle", "Uppsala", "Örebro"):
+        registry.add_municipality(store, prefix + name)
+    g, u, o = (prefix + n for n in ("Gävle", "Uppsala", "Örebro"))
+    lead = registry.add_person(store, "Anna Berg", u, title="Utvecklingsledare", email="a@x.se")
+    secretary = registry.add_person(store, "Bo Ek", o, title="Sekreterare")
+    reviewer = registry.add_person(store, "Eva Lind", o, title="Barnrättsstrateg")
+    politician = registry.add_person(
+        store, "Cia Dahl", g, title="Kommunalråd", email="cia.dahl@gavle.example"
+    )
+    contact = registry.add_person(store, "Dan Holm", g, title="Barnrättssamordnare")
+    now = store.now()
+    with store.atomic() as s:
+        rnd = Round(
+            year=2026, theme="Barns trygga uppväxtvillkor", template_name="k", created_at=now
+        )
+        s.add(rnd)
+        s.flush()
+        for name in (g, u, o):
+            m = registry.municipality_by_name(s, name)
+            s.add(RoundMember(round_id=rnd.id, municipality_id=m.id))  # type: ignore[arg-type]
+        round_id = rnd.id
+    review = reviews.create_review(
+        store, host=g, reviewing=[u, o], template="kollegial-granskning-2013", round_id=round_id
+    )
+    other = reviews.create_review(
+        store, host=u, reviewing=[g], template="kollegial-granskning-2013"
+    )
+    rid = review.id
+    assert rid is not None and other.id is not None
+    reviews.assign(store, rid, lead.id, "lead")  # type: ignore[arg-type]
+    reviews.assign(store, rid, secretary.id, "secretary")  # type: ignore[arg-type]
+    reviews.assign(store, rid, reviewer.id, "reviewer")  # type: ignore[arg-type]
+    reviews.assign(store, rid, contact.id, "host_contact")  # type: ignore[arg-type]
+    start = now + timedelta(days=7)
+    ids = []
+    with store.atomic() as s:
+        for n, (group, minutes) in enumerate((("fortroendevalda", 90), ("medarbetare", 60))):
+            iv = Interview(
+                review_id=rid,
+                group_id=group,
+                start=start + timedelta(hours=3 * n),
+                minutes=minutes,
+                place="Stadshuset" if n == 0 else None,
+                moderator_id=lead.id,
+                note_taker_id=secretary.id,
+                timekeeper_id=reviewer.id if n == 0 else None,
+                created_at=now,
+                updated_at=now,
+            )
+            s.add(iv)
+            s.flush()
+            ids.append(iv.id)
+            record(s, store, entity="interview", action="add", review_id=rid, interview_id=iv.id)
+        s.add(
+            Interviewee(
+                interview_id=ids[0],
+                person_id=politician.id,
+                name="Cia Dahl",
+                title="Kommunalråd",
+                organisation="Kommunstyrelsen",
+            )
+        )
+        s.add(
+            Interviewee(interview_id=ids[0], name="Olle Ström", title="Oppositionsråd", position=1)
+        )
+        # the same person again, this time only by name
+        s.add(Interviewee(interview_id=ids[1], name="cia  dahl", title="Kommunalråd"))
+    reviews.advance(store, rid, "confirm_schedule")
+    with store.atomic() as s:
+        t = start
+        for kind, q in (("start", "styr-1"), ("pause", None), ("resume", None), ("end", None)):
+            s.add(SessionEvent(interview_id=ids[0], kind=kind, at=t, question_id=q))
+            t += timedelta(minutes=20)
+        for i, (q, text) in enumerate(
+            (
+                ("styr-1", "Barnbokslut varje år."),
+                ("styr-2", "Cia Dahl: den röda tråden går via budgeten."),
+                (None, "Fri iakttagelse: ungdomsrådet deltog; rörelse i rummet ✓"),
+            )
+        ):
+            s.add(
+                Note(
+                    interview_id=ids[0],
+                    question_id=q,
+                    text=text,
+                    author="Bo Ek",
+                    created_at=start + timedelta(minutes=5 * i),
+                )
+            )
+        s.add(Note(interview_id=ids[0], question_id="styr-5", text="3", rating=3, created_at=t))
+        for iv_id in ids:
+            iv = s.get(Interview, iv_id)
+            assert iv is not None
+            iv.state = "completed"
+            iv.version += 1
+    reviews.advance(store, rid, "start_visit")
+    reviews.advance(store, rid, "finish_visit")
+    with store.atomic() as s:
+        template = reviews.pinned_template(s.get(Review, rid))  # type: ignore[arg-type]
+        for block in template.blocks:
+            s.add(
+                Finding(
+                    review_id=rid,
+                    block_id=block.id,
+                    kind="strength",
+                    text=f"Styrka i {block.title}",
+                    created_at=now,
+                )
+            )
+        s.add(
+            Finding(
+                review_id=rid,
+                block_id=template.blocks[0].id,
+                kind="development",
+                text="Utveckla uppföljningen, säger Cia Dahl.",
+                created_at=now,
+            )
+        )
+        rec = Recommendation(review_id=rid, block_id=None, text="Gör barnbokslut.", created_at=now)
+        s.add(rec)
+        for section, text in (
+            ("summary", "Gävle har kommit långt."),
+            ("reflections", "Vi lärde oss mycket av Cia Dahl."),
+            ("introduction", "Granskningen gjordes i mars."),
+        ):
+            s.add(ReportText(review_id=rid, section=section, text=text, updated_at=now))
+        s.flush()
+        content = docx_bytes("Granskningsrapport Gävle", "Cia Dahl Kommunalråd", "Slut.")
+        import hashlib
+
+        s.add(
+            ReportVersion(
+                review_id=rid,
+                number=1,
+                sha256=hashlib.sha256(content).hexdigest(),
+                content=content,
+                created_at=now,
+            )
+        )
+        rec_uid = rec.uid
+    reviews.advance(store, rid, "hand_over")
+    with store.atomic() as s:
+        item = FollowUpItem(
+            review_id=rid,
+            source="recommendation",
+            source_uid=rec_uid,
+            text="Gör barnbokslut.",
+            status="in_progress",
+            comment="Påbörjat",
+            responsible="Cia Dahl",
+            created_at=now,
+            updated_at=now,
+        )
+        s.add(item)
+        s.flush()
+        s.add(
+            FollowUpItem(
+                review_id=rid,
+                source="manual",
+                text="Dubblett",
+                merged_into_id=item.id,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    reviews.advance(store, rid, "schedule_seminar", on=date(2026, 9, 15))
+    return World(
+        review=rid,
+        other_review=other.id,
+        lead=lead.id,  # type: ignore[arg-type]
+        secretary=secretary.id,  # type: ignore[arg-type]
+        reviewer=reviewer.id,  # type: ignore[arg-type]
+        politician=politician.id,  # type: ignore[arg-type]
+        contact=contact.id,  # type: ignore[arg-type]
+        interviews=ids,  # type: ignore[arg-type]
+    )
+
+
+def notes_of(store: Store, review_id: int) -> list[dict[str, Any]]:
+    """Every note of a review, as comparable dicts (no database ids)."""
+    with store.read() as s:
+        rows = s.exec(
+            select(Note, Interview.uid)
+            .join(Interview, Interview.id == Note.interview_id)  # type: ignore[arg-type]
+            .where(Interview.review_id == review_id)
+            .order_by(col(Note.created_at), col(Note.uid))
+        ).all()
+        return [
+            {
+                "uid": n.uid,
+                "interview": iv_uid,
+                "question": n.question_id,
+                "text": n.text,
+                "rating": n.rating,
+                "author": n.author,
+                "created": n.created_at.isoformat(),
+            }
+            for n, iv_uid in rows
+        ]
+
+
+def review_ids(store: Store) -> list[int]:
+    with store.read() as s:
+        return [r for r in s.exec(select(Review.id).order_by(col(Review.id))).all() if r]
+
+
+def comparable_show(shown: dict[str, Any]) -> dict[str, Any]:
+    """``review show --json`` without database ids, for comparing copies in two databases."""
+    out = json.loads(json.dumps(shown))
+    out.pop("id", None)
+    out.pop("round", None)
+    for member in out.get("team", []):
+        member.pop("person", None)
+    for iv in out.get("interviews", []):
+        iv.pop("id", None)
+    return out
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
