@@ -65,8 +65,12 @@ def docx_bytes(*paragraphs: str) -> bytes:
     return out.getvalue()
 
 
-def populate(store: Store, *, prefix: str = "") -> World:
-    """Municipalities, people, a round, two reviews, and every kind of review content."""
+def populate(store: Store, *, prefix: str = "", until: str = "follow_up_scheduled") -> World:
+    """Municipalities, people, a round, two reviews, and every kind of review content.
+
+    :param until: the state to leave the review in (``visiting``,
+        ``handed_over`` or ``follow_up_scheduled``); later content is left out.
+    """
     for name in ("Gävle", "Uppsala", "Örebro"):
         registry.add_municipality(store, prefix + name)
     g, u, o = (prefix + n for n in ("Gävle", "Uppsala", "Örebro"))
@@ -162,7 +166,19 @@ def populate(store: Store, *, prefix: str = "") -> World:
             assert iv is not None
             iv.state = "completed"
             iv.version += 1
+    world = World(
+        review=rid,
+        other_review=other.id,
+        lead=lead.id,  # type: ignore[arg-type]
+        secretary=secretary.id,  # type: ignore[arg-type]
+        reviewer=reviewer.id,  # type: ignore[arg-type]
+        politician=politician.id,  # type: ignore[arg-type]
+        contact=contact.id,  # type: ignore[arg-type]
+        interviews=ids,  # type: ignore[arg-type]
+    )
     reviews.advance(store, rid, "start_visit")
+    if until == "visiting":
+        return world
     reviews.advance(store, rid, "finish_visit")
     with store.atomic() as s:
         template = reviews.pinned_template(s.get(Review, rid))  # type: ignore[arg-type]
@@ -208,6 +224,8 @@ def populate(store: Store, *, prefix: str = "") -> World:
         )
         rec_uid = rec.uid
     reviews.advance(store, rid, "hand_over")
+    if until == "handed_over":
+        return world
     with store.atomic() as s:
         item = FollowUpItem(
             review_id=rid,
@@ -233,16 +251,7 @@ def populate(store: Store, *, prefix: str = "") -> World:
             )
         )
     reviews.advance(store, rid, "schedule_seminar", on=date(2026, 9, 15))
-    return World(
-        review=rid,
-        other_review=other.id,
-        lead=lead.id,  # type: ignore[arg-type]
-        secretary=secretary.id,  # type: ignore[arg-type]
-        reviewer=reviewer.id,  # type: ignore[arg-type]
-        politician=politician.id,  # type: ignore[arg-type]
-        contact=contact.id,  # type: ignore[arg-type]
-        interviews=ids,  # type: ignore[arg-type]
-    )
+    return world
 
 
 def notes_of(store: Store, review_id: int) -> list[dict[str, Any]]:

@@ -110,3 +110,109 @@ def person_list(as_json: bool) -> None:
             [N_("id"), N_("name"), N_("municipality"), N_("title"), N_("e-mail")],
             [(r["id"], r["name"], r["municipality"], r["title"], r["email"]) for r in rows],
         )
+
+
+# -- personal data (privacy) ------------------------------------------------------------------
+
+
+@person.command(
+    "export",
+    cls=TCommand,
+    help=N_(
+        "Everything stored about a person, as JSON: the answer to their access request. "
+        "Lists roles, interviews, notes they wrote, texts and reports that mention them, "
+        "and audit events naming them.\n\n"
+        "\b\nExample:\n  granskning person export 4 -o anna-berg.json"
+    ),
+)
+@click.argument("person_id", type=int, metavar="ID")
+@option("-o", "--output", metavar="FILE", help=N_("Write to FILE instead of printing."))
+def person_export(person_id: int, output: str | None) -> None:
+    import json
+    from pathlib import Path
+
+    from granskning import privacy
+
+    data = privacy.person_export(store(), person_id)
+    if output is None:
+        print_json(data)
+        return
+    try:
+        Path(output).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    except OSError as exc:
+        from granskning.errors import InputError
+
+        raise InputError(
+            _("{path}: cannot write ({error})").format(path=output, error=exc.strerror)
+        ) from None
+    ok(_("everything stored about person {id} written to {file}").format(id=person_id, file=output))
+
+
+@person.command(
+    "forget",
+    cls=TCommand,
+    help=N_(
+        "Erase a person's identity: their name, title and e-mail address are replaced by a "
+        "pseudonym everywhere (interviewees, note authors, names in texts); notes and "
+        "statistics stay. Frozen report versions that still hold the name are listed; "
+        "--purge-reports drops their content (the SHA-256 stays).\n\n"
+        "\b\nExample:\n  granskning person forget 4 --purge-reports"
+    ),
+)
+@click.argument("person_id", type=int, metavar="ID")
+@option(
+    "--purge-reports",
+    is_flag=True,
+    help=N_("Also purge the frozen report versions that hold the name."),
+)
+@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+def person_forget(person_id: int, purge_reports: bool, as_json: bool) -> None:
+    from granskning import privacy
+
+    data = privacy.forget(store(), person_id, purge_reports=purge_reports)
+    if as_json:
+        print_json(data)
+        return
+    if data["already_forgotten"]:
+        ok(
+            _("person {id} was already forgotten on {date} ({pseudonym})").format(
+                id=person_id, date=data["already_forgotten"], pseudonym=data["pseudonym"]
+            )
+        )
+        return
+    ok(
+        _("person {id} is forgotten: now {pseudonym} ({changes})").format(
+            id=person_id,
+            pseudonym=data["pseudonym"],
+            changes=", ".join(f"{k} {v}" for k, v in data["changed"].items()),
+        )
+    )
+    kept = [v for v in data["report_versions"] if not v["purged"]]
+    for v in data["report_versions"]:
+        if v["purged"]:
+            ok(
+                _("purged report version {n} of review {review}").format(
+                    n=v["version"], review=v["review"]
+                )
+            )
+    if kept:
+        click.secho(
+            _("{n} frozen report versions still hold the name; purge them with:").format(
+                n=len(kept)
+            ),
+            err=True,
+            fg="yellow",
+        )
+        for v in kept:
+            click.echo(
+                f"  granskning review purge-report {v['review']} --version {v['version']}",
+                err=True,
+            )
+    if data["audit_events_naming"]:
+        click.echo(
+            _(
+                "{n} audit events name the person as the one who acted; the audit log is "
+                "append-only and keeps them"
+            ).format(n=data["audit_events_naming"]),
+            err=True,
+        )

@@ -276,3 +276,81 @@ def diagram(fmt: str) -> None:
     from granskning.workflow import diagram as make
 
     click.echo(make(fmt))
+
+
+# -- moving a review between databases; purging a frozen report --------------------------------
+
+
+@review.command(
+    "export",
+    cls=TCommand,
+    help=N_(
+        "Write one self-contained file with everything the review holds (template, team, "
+        "interviews, notes, findings, texts, report versions, follow-up, audit log), for a "
+        "team working offline or to move the review to another database.\n\n"
+        "\b\nExample:\n  granskning review export 1 -o gavle.granskning.json"
+    ),
+)
+@click.argument("review_id", type=int, metavar="ID")
+@option("-o", "--output", required=True, metavar="FILE", help=N_("The file to write."))
+def export(review_id: int, output: str) -> None:
+    from pathlib import Path
+
+    from granskning import transfer
+
+    doc = transfer.export_review(store(), review_id, Path(output))
+    ok(
+        _("review {id} exported to {file}: {notes} notes, {audit} audit events").format(
+            id=review_id, file=output, notes=len(doc["notes"]), audit=len(doc["audit"])
+        )
+    )
+
+
+@review.command(
+    "import",
+    cls=TCommand,
+    help=N_(
+        "Load a review export into this database. Importing the same file again changes "
+        "nothing; what the file adds (notes taken offline) is added; a file that conflicts "
+        "with the database (the same review changed in both places) is refused with the "
+        "conflicts listed.\n\n"
+        "\b\nExample:\n  granskning --db postgresql+psycopg://host/partnerskap review import gavle.granskning.json"
+    ),
+)
+@click.argument("file", metavar="FILE")
+@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+def import_(file: str, as_json: bool) -> None:
+    from pathlib import Path
+
+    from granskning import transfer
+
+    data = transfer.import_review(store(), Path(file))
+    if as_json:
+        print_json({"id": data["review"], **data})
+        return
+    if data["new"]:
+        message = _("review {id} imported as a new review")
+    elif data["changed"]:
+        message = _("review {id} brought up to date")
+    else:
+        message = _("review {id} is already up to date; nothing to import")
+    details = ", ".join(f"{k} {v}" for k, v in data["added"].items())
+    ok(message.format(id=data["review"]) + (f" ({details})" if details else ""))
+
+
+@review.command(
+    "purge-report",
+    cls=TCommand,
+    help=N_(
+        "Drop the content of a frozen report version (for instance one that names a "
+        "forgotten person); its number and SHA-256 stay as a record.\n\n"
+        "\b\nExample:\n  granskning review purge-report 1 --version 1"
+    ),
+)
+@click.argument("review_id", type=int, metavar="ID")
+@option("--version", "number", type=int, required=True, metavar="N", help=N_("The version."))
+def purge_report(review_id: int, number: int) -> None:
+    from granskning import privacy
+
+    privacy.purge_report_version(store(), review_id, number)
+    ok(_("report version {n} of review {id} purged").format(n=number, id=review_id))

@@ -1,0 +1,1349 @@
+"""Review export and import: one self-contained file per review, for teams working offline.
+
+``review export`` writes everything a review holds (its pinned template, team, interviews
+with interviewees and session events, notes, findings, recommendations, report texts, the
+frozen report versions, follow-up items and its audit log) as one JSON document with a
+versioned format. Records are identified by their ``uid``; municipalities travel by name,
+people by uid.
+
+``review import`` loads such a file into another database in one transaction. It is
+idempotent: what is already there is left alone, records the file has and the database
+lacks are added (notes a team took offline), and a record that exists on both sides with
+different content (the same review changed in both places) is a conflict: the import is
+refused, listing every conflict, and nothing changes.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from granskning import __version__
+from granskning.audit import record
+from granskning.errors import ConflictError, InputError
+from granskning.i18n import _
+from granskning.model import (
+    Assignment,
+    AuditEvent,
+    Finding,
+    FindingKind,
+    FollowUpItem,
+    FollowUpSource,
+    FollowUpStatus,
+    Interview,
+    Interviewee,
+    InterviewState,
+    Municipality,
+    Note,
+    Person,
+    Recommendation,
+    ReportSection,
+    ReportText,
+    ReportVersion,
+    Review,
+    ReviewingMunicipality,
+    ReviewState,
+    Role,
+    Round,
+    RoundMember,
+    SessionEvent,
+    SessionEventKind,
+)
+from granskning.registry import name_key
+from granskning.store import Store, retrying
+
+FORMAT = "granskning-review"
+FORMAT_VERSION = 1
+# at most this many conflicts are listed; the count says how many there are in all
+MAX_LISTED = 25
+
+# -- the file format ------------------------------------------------------------------------
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Short = Annotated[str, StringConstraints(min_length=1, max_length=30)]
+Id50 = Annotated[str, StringConstraints(min_length=1, max_length=50)]
+Id100 = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+Theme = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+Opt = Annotated[str, StringConstraints(max_length=200)]
+Place = Annotated[str, StringConstraints(max_length=300)]
+Email = Annotated[str, StringConstraints(max_length=320)]
+Lang = Annotated[str, StringConstraints(min_length=1, max_length=10)]
+Uid = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z]{1,32}$")]
+Sha = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+Int = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
+Count = Annotated[int, Field(ge=0, le=2**31 - 1)]
+# any offset in the file; compared and stored in UTC
+Time = Annotated[AwareDatetime, AfterValidator(_utc)]
+
+
+class _Rec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TemplateRec(_Rec):
+    id: Id100
+    version: Id50
+    sha256: Sha
+    content: str
+
+
+class RoundRec(_Rec):
+    year: Int
+    theme: Theme
+    template_name: Id100
+    members: list[Name]
+
+
+class ReviewRec(_Rec):
+    uid: Uid
+    host: Name
+    reviewing: list[Name] = Field(min_length=1)
+    round: RoundRec | None = None
+    state: ReviewState
+    version: Count
+    template: TemplateRec
+    handed_over_on: date | None = None
+    seminar_start: Time | None = None
+    seminar_place: Place | None = None
+    created_at: Time
+    updated_at: Time
+
+
+class PersonRec(_Rec):
+    uid: Uid
+    name: Name
+    municipality: Name
+    title: Opt | None = None
+    email: Email | None = None
+    forgotten_at: Time | None = None
+    created_at: Time
+
+
+class AssignmentRec(_Rec):
+    person: Uid
+    role: Role
+    created_at: Time
+
+
+class IntervieweeRec(_Rec):
+    person: Uid | None = None
+    name: Name
+    title: Opt | None = None
+    organisation: Opt | None = None
+    position: Int = 0
+
+
+class EventRec(_Rec):
+    kind: SessionEventKind
+    at: Time
+    question: Id100 | None = None
+
+
+class InterviewRec(_Rec):
+    uid: Uid
+    group: Id100
+    start: Time
+    minutes: Count
+    place: Place | None = None
+    state: InterviewState
+    moderator: Uid | None = None
+    note_taker: Uid | None = None
+    timekeeper: Uid | None = None
+    cancel_reason: str | None = None
+    sequence: Int = 0
+    version: Int = 1
+    created_at: Time
+    updated_at: Time
+    interviewees: list[IntervieweeRec] = Field(default_factory=list)
+    events: list[EventRec] = Field(default_factory=list)
+
+
+class NoteRec(_Rec):
+    uid: Uid
+    interview: Uid
+    question: Id100 | None = None
+    text: str
+    rating: Int | None = None
+    author: Opt | None = None
+    created_at: Time
+
+
+class FindingRec(_Rec):
+    uid: Uid
+    block: Id100
+    kind: FindingKind
+    text: str
+    created_at: Time
+
+
+class RecommendationRec(_Rec):
+    uid: Uid
+    block: Id100 | None = None
+    text: str
+    created_at: Time
+
+
+class ReportTextRec(_Rec):
+    section: ReportSection
+    text: str
+    updated_at: Time
+
+
+class ReportVersionRec(_Rec):
+    number: Count
+    sha256: Sha
+    content: str | None = None  # base64; None once purged
+    language: Lang = "sv"
+    created_at: Time
+    purged_at: Time | None = None
+
+
+class FollowUpRec(_Rec):
+    uid: Uid
+    source: FollowUpSource
+    source_uid: Uid | None = None
+    block: Id100 | None = None
+    text: str
+    status: FollowUpStatus | None = None
+    comment: str | None = None
+    responsible: Opt | None = None
+    merged_into: Uid | None = None
+    created_at: Time
+    updated_at: Time
+
+
+class AuditRec(_Rec):
+    uid: Uid
+    interview: Uid | None = None
+    entity: Short
+    action: Id50
+    from_state: Short | None = None
+    to_state: Short | None = None
+    actor: Opt
+    comment: str | None = None
+    at: Time
+
+
+class ExportFile(_Rec):
+    format: Literal["granskning-review"]
+    format_version: Literal[1]
+    exported_at: Time
+    exported_by: str
+    review: ReviewRec
+    people: list[PersonRec] = Field(default_factory=list)
+    assignments: list[AssignmentRec] = Field(default_factory=list)
+    interviews: list[InterviewRec] = Field(default_factory=list)
+    notes: list[NoteRec] = Field(default_factory=list)
+    findings: list[FindingRec] = Field(default_factory=list)
+    recommendations: list[RecommendationRec] = Field(default_factory=list)
+    report_texts: list[ReportTextRec] = Field(default_factory=list)
+    report_versions: list[ReportVersionRec] = Field(default_factory=list)
+    follow_up_items: list[FollowUpRec] = Field(default_factory=list)
+    audit: list[AuditRec] = Field(default_factory=list)
+
+
+# -- export ---------------------------------------------------------------------------------
+
+
+def _t(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat()
+
+
+def _ordered(session: Session, model: Any, *where: Any) -> list[Any]:
+    return list(session.exec(select(model).where(*where).order_by(col(model.id))).all())
+
+
+def review_document(session: Session, review: Review, now: datetime) -> dict[str, Any]:
+    """Everything ``review`` holds, in the export format (plain JSON values)."""
+    rid = review.id
+    munis = {m.id: m.name for m in session.exec(select(Municipality)).all()}
+    reviewing = sorted(
+        munis[r.municipality_id]
+        for r in session.exec(
+            select(ReviewingMunicipality).where(ReviewingMunicipality.review_id == rid)
+        ).all()
+    )
+    round_doc = None
+    if review.round_id is not None:
+        rnd = session.get(Round, review.round_id)
+        assert rnd is not None
+        members = session.exec(
+            select(RoundMember.municipality_id).where(RoundMember.round_id == rnd.id)
+        ).all()
+        round_doc = {
+            "year": rnd.year,
+            "theme": rnd.theme,
+            "template_name": rnd.template_name,
+            "members": sorted(munis[m] for m in members),
+        }
+    interviews = _ordered(session, Interview, Interview.review_id == rid)
+    iv_ids = [i.id for i in interviews]
+    assignments = _ordered(session, Assignment, Assignment.review_id == rid)
+    interviewees = (
+        _ordered(session, Interviewee, col(Interviewee.interview_id).in_(iv_ids)) if iv_ids else []
+    )
+    person_ids: set[int] = {a.person_id for a in assignments}
+    for iv in interviews:
+        person_ids |= {p for p in (iv.moderator_id, iv.note_taker_id, iv.timekeeper_id) if p}
+    person_ids |= {p.person_id for p in interviewees if p.person_id}
+    people = _ordered(session, Person, col(Person.id).in_(person_ids)) if person_ids else []
+    puid = {p.id: p.uid for p in people}
+    ivuid = {i.id: i.uid for i in interviews}
+    events = (
+        _ordered(session, SessionEvent, col(SessionEvent.interview_id).in_(iv_ids))
+        if iv_ids
+        else []
+    )
+    notes = _ordered(session, Note, col(Note.interview_id).in_(iv_ids)) if iv_ids else []
+    items = _ordered(session, FollowUpItem, FollowUpItem.review_id == rid)
+    item_uid = {i.id: i.uid for i in items}
+    audit_filter = col(AuditEvent.review_id) == rid
+    if iv_ids:
+        audit_filter = or_(audit_filter, col(AuditEvent.interview_id).in_(iv_ids))
+    audit = list(
+        session.exec(
+            select(AuditEvent).where(audit_filter).order_by(col(AuditEvent.at), col(AuditEvent.id))
+        ).all()
+    )
+    texts = session.exec(
+        select(ReportText).where(ReportText.review_id == rid).order_by(col(ReportText.section))
+    ).all()
+    versions = session.exec(
+        select(ReportVersion)
+        .where(ReportVersion.review_id == rid)
+        .order_by(col(ReportVersion.number))
+    ).all()
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "exported_at": _t(now),
+        "exported_by": f"granskning {__version__}",
+        "review": {
+            "uid": review.uid,
+            "host": munis[review.host_id],
+            "reviewing": reviewing,
+            "round": round_doc,
+            "state": review.state,
+            "version": review.version,
+            "template": {
+                "id": review.template_id,
+                "version": review.template_version,
+                "sha256": review.template_sha256,
+                "content": review.template_content,
+            },
+            "handed_over_on": review.handed_over_on.isoformat() if review.handed_over_on else None,
+            "seminar_start": _t(review.seminar_start),
+            "seminar_place": review.seminar_place,
+            "created_at": _t(review.created_at),
+            "updated_at": _t(review.updated_at),
+        },
+        "people": [
+            {
+                "uid": p.uid,
+                "name": p.name,
+                "municipality": munis[p.municipality_id],
+                "title": p.title,
+                "email": p.email,
+                "forgotten_at": _t(p.forgotten_at),
+                "created_at": _t(p.created_at),
+            }
+            for p in people
+        ],
+        "assignments": [
+            {"person": puid[a.person_id], "role": a.role, "created_at": _t(a.created_at)}
+            for a in assignments
+        ],
+        "interviews": [
+            {
+                "uid": iv.uid,
+                "group": iv.group_id,
+                "start": _t(iv.start),
+                "minutes": iv.minutes,
+                "place": iv.place,
+                "state": iv.state,
+                "moderator": puid.get(iv.moderator_id),
+                "note_taker": puid.get(iv.note_taker_id),
+                "timekeeper": puid.get(iv.timekeeper_id),
+                "cancel_reason": iv.cancel_reason,
+                "sequence": iv.sequence,
+                "version": iv.version,
+                "created_at": _t(iv.created_at),
+                "updated_at": _t(iv.updated_at),
+                "interviewees": [
+                    {
+                        "person": puid.get(p.person_id) if p.person_id else None,
+                        "name": p.name,
+                        "title": p.title,
+                        "organisation": p.organisation,
+                        "position": p.position,
+                    }
+                    for p in sorted(
+                        (x for x in interviewees if x.interview_id == iv.id),
+                        key=lambda x: (x.position, x.id or 0),
+                    )
+                ],
+                "events": [
+                    {"kind": e.kind, "at": _t(e.at), "question": e.question_id}
+                    for e in events
+                    if e.interview_id == iv.id
+                ],
+            }
+            for iv in interviews
+        ],
+        "notes": [
+            {
+                "uid": n.uid,
+                "interview": ivuid[n.interview_id],
+                "question": n.question_id,
+                "text": n.text,
+                "rating": n.rating,
+                "author": n.author,
+                "created_at": _t(n.created_at),
+            }
+            for n in notes
+        ],
+        "findings": [
+            {
+                "uid": f.uid,
+                "block": f.block_id,
+                "kind": f.kind,
+                "text": f.text,
+                "created_at": _t(f.created_at),
+            }
+            for f in _ordered(session, Finding, Finding.review_id == rid)
+        ],
+        "recommendations": [
+            {"uid": r.uid, "block": r.block_id, "text": r.text, "created_at": _t(r.created_at)}
+            for r in _ordered(session, Recommendation, Recommendation.review_id == rid)
+        ],
+        "report_texts": [
+            {"section": t.section, "text": t.text, "updated_at": _t(t.updated_at)} for t in texts
+        ],
+        "report_versions": [
+            {
+                "number": v.number,
+                "sha256": v.sha256,
+                "content": base64.b64encode(v.content).decode("ascii")
+                if v.content is not None
+                else None,
+                "language": v.language,
+                "created_at": _t(v.created_at),
+                "purged_at": _t(v.purged_at),
+            }
+            for v in versions
+        ],
+        "follow_up_items": [
+            {
+                "uid": i.uid,
+                "source": i.source,
+                "source_uid": i.source_uid,
+                "block": i.block_id,
+                "text": i.text,
+                "status": i.status,
+                "comment": i.comment,
+                "responsible": i.responsible,
+                "merged_into": item_uid.get(i.merged_into_id) if i.merged_into_id else None,
+                "created_at": _t(i.created_at),
+                "updated_at": _t(i.updated_at),
+            }
+            for i in items
+        ],
+        "audit": [
+            {
+                "uid": e.uid,
+                "interview": ivuid.get(e.interview_id) if e.interview_id else None,
+                "entity": e.entity,
+                "action": e.action,
+                "from_state": e.from_state,
+                "to_state": e.to_state,
+                "actor": e.actor,
+                "comment": e.comment,
+                "at": _t(e.at),
+            }
+            for e in audit
+        ],
+    }
+
+
+def export_review(store: Store, review_id: int, out: Path | None = None) -> dict[str, Any]:
+    """The export document of a review; written to ``out`` (atomically) when given.
+
+    :returns: the document.
+    """
+    from granskning.reviews import get_review
+
+    with store.read() as s:
+        review = get_review(s, review_id)
+        doc = review_document(s, review, store.now())
+    if out is not None:
+        out = Path(out)
+        if out.is_dir() or not out.parent.exists():
+            raise InputError(_("{path}: cannot write there").format(path=out))
+        data = json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+        fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(name, out)
+        finally:
+            Path(name).unlink(missing_ok=True)
+    return doc
+
+
+# -- reading a file -------------------------------------------------------------------------
+
+
+def _bad_strings(value: Any, path: str = "") -> Iterable[str]:
+    """JSON paths of strings a database cannot store (NUL, lone surrogates)."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            yield path or "/"
+        else:
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                yield path or "/"
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _bad_strings(k, f"{path}/{k}")
+            yield from _bad_strings(v, f"{path}/{k}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _bad_strings(v, f"{path}/{i}")
+
+
+def read_file(path: Path) -> ExportFile:
+    """Read and check an export file; an InputError says what is wrong with it."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(
+            _("{path}: cannot read ({error})").format(path=path, error=exc.strerror)
+        ) from None
+    return parse_document(raw, str(path))
+
+
+def parse_document(raw: bytes | str, where: str = "<file>") -> ExportFile:
+    """Check an export document (bytes or text) and return it parsed."""
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise InputError(
+            _("{path}: not a granskning review export ({error})").format(path=where, error=exc)
+        ) from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise InputError(_("{path}: not a granskning review export").format(path=where))
+    if data.get("format_version") != FORMAT_VERSION:
+        raise InputError(
+            _(
+                "{path}: export format version {found}; this granskning reads version {known}"
+            ).format(path=where, found=data.get("format_version"), known=FORMAT_VERSION)
+        )
+    bad = list(_bad_strings(data))
+    if bad:
+        raise InputError(
+            _("{path}: text that cannot be stored (NUL or invalid characters) at {places}").format(
+                path=where, places=", ".join(bad[:5])
+            )
+        )
+    try:
+        doc = ExportFile.model_validate(data)
+    except ValidationError as exc:
+        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:10]]
+        raise InputError(
+            _("{path}: not a valid review export:").format(path=where)
+            + "\n"
+            + "\n".join(f"  {p}" for p in problems)
+        ) from None
+    _check_references(doc, where)
+    return doc
+
+
+def _check_references(doc: ExportFile, where: str) -> None:
+    problems: list[str] = []
+
+    def dupes(kind: str, keys: list[Any]) -> None:
+        seen: set[Any] = set()
+        for k in keys:
+            if k in seen:
+                problems.append(_("{kind} {key} appears twice").format(kind=kind, key=k))
+            seen.add(k)
+
+    people = {p.uid for p in doc.people}
+    interviews = {i.uid for i in doc.interviews}
+    items = {i.uid for i in doc.follow_up_items}
+    dupes("person", [p.uid for p in doc.people])
+    dupes("interview", [i.uid for i in doc.interviews])
+    dupes("note", [n.uid for n in doc.notes])
+    dupes("finding", [f.uid for f in doc.findings])
+    dupes("recommendation", [r.uid for r in doc.recommendations])
+    dupes("follow-up item", [i.uid for i in doc.follow_up_items])
+    dupes("audit event", [a.uid for a in doc.audit])
+    dupes("report text", [t.section.value for t in doc.report_texts])
+    dupes("report version", [v.number for v in doc.report_versions])
+    dupes("assignment", [(a.person, a.role.value) for a in doc.assignments])
+    dupes("reviewing municipality", [name_key(n) for n in doc.review.reviewing])
+    for a in doc.assignments:
+        if a.person not in people:
+            problems.append(
+                _("assignment names person {uid}, who is not in the file").format(uid=a.person)
+            )
+    for iv in doc.interviews:
+        for job in (iv.moderator, iv.note_taker, iv.timekeeper):
+            if job is not None and job not in people:
+                problems.append(
+                    _("interview {uid} names person {person}, who is not in the file").format(
+                        uid=iv.uid, person=job
+                    )
+                )
+        for p in iv.interviewees:
+            if p.person is not None and p.person not in people:
+                problems.append(
+                    _("interview {uid} names person {person}, who is not in the file").format(
+                        uid=iv.uid, person=p.person
+                    )
+                )
+    for n in doc.notes:
+        if n.interview not in interviews:
+            problems.append(
+                _("note {uid} belongs to interview {iv}, which is not in the file").format(
+                    uid=n.uid, iv=n.interview
+                )
+            )
+    for i in doc.follow_up_items:
+        if i.merged_into is not None and i.merged_into not in items:
+            problems.append(
+                _("follow-up item {uid} is merged into {other}, which is not in the file").format(
+                    uid=i.uid, other=i.merged_into
+                )
+            )
+    for e in doc.audit:
+        if e.interview is not None and e.interview not in interviews:
+            problems.append(
+                _("audit event {uid} names interview {iv}, which is not in the file").format(
+                    uid=e.uid, iv=e.interview
+                )
+            )
+    for v in doc.report_versions:
+        if v.content is None:
+            if v.purged_at is None:
+                problems.append(
+                    _("report version {n} has no content and is not marked purged").format(
+                        n=v.number
+                    )
+                )
+            continue
+        try:
+            content = base64.b64decode(v.content, validate=True)
+        except (binascii.Error, ValueError):
+            problems.append(_("report version {n}: content is not base64").format(n=v.number))
+            continue
+        if hashlib.sha256(content).hexdigest() != v.sha256:
+            problems.append(
+                _("report version {n}: content does not match its SHA-256").format(n=v.number)
+            )
+    template = doc.review.template
+    if hashlib.sha256(template.content.encode("utf-8")).hexdigest() != template.sha256:
+        problems.append(_("the pinned template does not match its SHA-256"))
+    else:
+        from granskning.templates import from_pinned
+
+        try:
+            from_pinned(template.content)
+        except InputError:
+            problems.append(_("the pinned template is not a valid template"))
+    if problems:
+        raise InputError(
+            _("{path}: not a valid review export:").format(path=where)
+            + "\n"
+            + "\n".join(f"  {p}" for p in problems[:10])
+        )
+
+
+# -- import ---------------------------------------------------------------------------------
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+    text = " ".join(text.split())
+    return text if len(text) <= 50 else text[:47] + "..."
+
+
+class _Plan:
+    """What an import would do: the conflicts, or the records to add."""
+
+    def __init__(self) -> None:
+        self.conflicts: list[str] = []
+        self.added: dict[str, int] = {}
+
+    def conflict(self, what: str, key: Any, field: str, here: Any, there: Any) -> None:
+        self.conflicts.append(
+            _("{what} {key}: {field} is {here} here, {there} in the file").format(
+                what=what, key=key, field=field, here=_short(here), there=_short(there)
+            )
+        )
+
+    def add(self, kind: str, n: int = 1) -> None:
+        self.added[kind] = self.added.get(kind, 0) + n
+
+
+def _compare(
+    plan: _Plan,
+    what: str,
+    key: Any,
+    here: dict[str, Any],
+    there: dict[str, Any],
+    skip: Iterable[str] = (),
+) -> None:
+    for field in there:
+        if field in skip:
+            continue
+        if here.get(field) != there[field]:
+            plan.conflict(what, key, field, here.get(field), there[field])
+
+
+def _norm(doc: ExportFile) -> dict[str, Any]:
+    return doc.model_dump(mode="json")
+
+
+def _apply_forgotten(fdoc: dict[str, Any], forgotten: dict[str, tuple[str, str]]) -> None:
+    """Rewrite the file's records of people forgotten in this database with their pseudonyms,
+    the way ``person forget`` did here: an import never brings a forgotten name back."""
+    from granskning.privacy import replace_name, same_name
+
+    for _uid, (name, pseudonym) in forgotten.items():
+        for iv in fdoc["interviews"]:
+            for p in iv["interviewees"]:
+                if p["person"] == _uid or same_name(p["name"], name):
+                    p["name"], p["title"] = pseudonym, None
+        for n in fdoc["notes"]:
+            n["text"] = replace_name(n["text"], name, pseudonym)
+            if n["author"] and same_name(n["author"], name):
+                n["author"] = pseudonym
+        for coll in ("findings", "recommendations", "report_texts"):
+            for r in fdoc[coll]:
+                r["text"] = replace_name(r["text"], name, pseudonym)
+        for i in fdoc["follow_up_items"]:
+            i["text"] = replace_name(i["text"], name, pseudonym)
+            if i["comment"]:
+                i["comment"] = replace_name(i["comment"], name, pseudonym)
+            if i["responsible"] and same_name(i["responsible"], name):
+                i["responsible"] = pseudonym
+
+
+@retrying
+def import_review(store: Store, path: Path) -> dict[str, Any]:
+    """Load an export file into the database: add what is new, refuse conflicts.
+
+    :returns: the review's id, whether it was new, and the number of records added per kind.
+    """
+    doc = read_file(path)
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return import_document(store, doc, source=f"{Path(path).name} sha256:{digest}")
+
+
+def import_document(store: Store, doc: ExportFile, source: str = "") -> dict[str, Any]:
+    """Load a parsed export document (see :func:`import_review`)."""
+    fdoc = _norm(doc)
+    with store.atomic() as s:
+        importer = _Importer(s, store, fdoc)
+        result = importer.run()
+        if importer.plan.conflicts:
+            n = len(importer.plan.conflicts)
+            listed = importer.plan.conflicts[:MAX_LISTED]
+            more = [_("... and {n} more").format(n=n - MAX_LISTED)] if n > MAX_LISTED else []
+            raise ConflictError(
+                "\n".join(
+                    [
+                        _(
+                            "the file conflicts with review {id} in this database ({n} "
+                            "conflicts); nothing was imported:"
+                        ).format(id=result["review"], n=n)
+                    ]
+                    + [f"  {c}" for c in listed + more]
+                )
+            )
+        if importer.plan.added:
+            record(
+                s,
+                store,
+                entity="review",
+                action="import",
+                review_id=result["review"],
+                comment=(source + " " if source else "")
+                + ", ".join(f"{k} {v}" for k, v in sorted(importer.plan.added.items())),
+            )
+        result["added"] = dict(sorted(importer.plan.added.items()))
+        result["changed"] = bool(importer.plan.added)
+        return result
+
+
+class _Importer:
+    """One import, inside the caller's transaction."""
+
+    def __init__(self, session: Session, store: Store, fdoc: dict[str, Any]) -> None:
+        self.s = session
+        self.store = store
+        self.f = fdoc
+        self.plan = _Plan()
+        self.now = store.now()
+        self.person_ids: dict[str, int] = {}
+        self.interview_ids: dict[str, int] = {}
+        self.relation = "same"
+
+    # lookups ---------------------------------------------------------------------------
+
+    def municipality(self, name: str) -> int:
+        clean = " ".join(name.split())
+        row = self.s.exec(select(Municipality).where(Municipality.key == name_key(clean))).first()
+        if row is None:
+            row = Municipality(name=clean, key=name_key(clean), created_at=self.now)
+            self.s.add(row)
+            self.s.flush()
+            record(self.s, self.store, entity="municipality", action="add", comment=clean)
+            self.plan.add("municipalities")
+        assert row.id is not None
+        return row.id
+
+    def round_id(self, doc: dict[str, Any] | None) -> int | None:
+        if doc is None:
+            return None
+        row = self.s.exec(
+            select(Round).where(Round.year == doc["year"], Round.theme == doc["theme"])
+        ).first()
+        if row is None:
+            row = Round(
+                year=doc["year"],
+                theme=doc["theme"],
+                template_name=doc["template_name"],
+                created_at=self.now,
+            )
+            self.s.add(row)
+            self.s.flush()
+            for name in dict.fromkeys(doc["members"]):
+                mid = self.municipality(name)
+                if self.s.get(RoundMember, (row.id, mid)) is None:
+                    self.s.add(RoundMember(round_id=row.id, municipality_id=mid))  # type: ignore[arg-type]
+            self.plan.add("rounds")
+        return row.id
+
+    def _taken(self, model: Any, uid: str) -> bool:
+        return self.s.exec(select(model.id).where(model.uid == uid)).first() is not None
+
+    # the whole import ------------------------------------------------------------------------
+
+    def run(self) -> dict[str, Any]:
+        f = self.f
+        review = self.s.exec(select(Review).where(Review.uid == f["review"]["uid"])).first()
+        self.people()
+        if review is None:
+            review = self.new_review()
+            current = None
+            new = True
+        else:
+            doc = review_document(self.s, review, self.now)
+            try:
+                current = _norm(ExportFile.model_validate(doc))
+            except ValidationError as exc:
+                raise InputError(
+                    _("review {id} in this database cannot be compared: {error}").format(
+                        id=review.id, error=exc.errors()[0]["msg"]
+                    )
+                ) from None
+            self.relation = _relation(
+                {e["uid"] for e in current["audit"]}, {e["uid"] for e in f["audit"]}
+            )
+            self.compare_review(review, current)
+            new = False
+        self.merge(review, current)
+        return {"review": review.id, "uid": review.uid, "new": new}
+
+    def people(self) -> None:
+        forgotten: dict[str, tuple[str, str]] = {}
+        for p in self.f["people"]:
+            row = self.s.exec(select(Person).where(Person.uid == p["uid"])).first()
+            if row is None:
+                row = Person(
+                    uid=p["uid"],
+                    name=p["name"],
+                    municipality_id=self.municipality(p["municipality"]),
+                    title=p["title"],
+                    email=p["email"],
+                    forgotten_at=datetime.fromisoformat(p["forgotten_at"])
+                    if p["forgotten_at"]
+                    else None,
+                    created_at=datetime.fromisoformat(p["created_at"]),
+                )
+                self.s.add(row)
+                self.s.flush()
+                record(
+                    self.s, self.store, entity="person", action="add", comment=f"person {row.id}"
+                )
+                self.plan.add("people")
+            elif row.forgotten_at is not None:
+                # forgotten here: the file's copy of the name must not come back
+                if p["forgotten_at"] is None:
+                    forgotten[p["uid"]] = (p["name"], row.name)
+            else:
+                muni = self.s.get(Municipality, row.municipality_id)
+                here = {
+                    "name": row.name,
+                    "municipality": muni.name if muni else None,
+                    "title": row.title,
+                    "email": row.email,
+                    "forgotten_at": _t(row.forgotten_at),
+                }
+                key = f"{row.id} ({row.uid})"
+                if p["forgotten_at"] is not None:
+                    self.plan.conflicts.append(
+                        _(
+                            "person {key} was forgotten where the file comes from but not "
+                            "here: run person forget {id} here first"
+                        ).format(key=key, id=row.id)
+                    )
+                else:
+                    _compare(self.plan, _("person"), key, here, p, skip=("uid", "created_at"))
+            assert row.id is not None
+            self.person_ids[p["uid"]] = row.id
+        if forgotten:
+            _apply_forgotten(self.f, forgotten)
+
+    def new_review(self) -> Review:
+        r = self.f["review"]
+        review = Review(
+            uid=r["uid"],
+            host_id=self.municipality(r["host"]),
+            round_id=self.round_id(r["round"]),
+            state=r["state"],
+            version=r["version"],
+            template_id=r["template"]["id"],
+            template_version=r["template"]["version"],
+            template_sha256=r["template"]["sha256"],
+            template_content=r["template"]["content"],
+            handed_over_on=date.fromisoformat(r["handed_over_on"]) if r["handed_over_on"] else None,
+            seminar_start=_dt(r["seminar_start"]),
+            seminar_place=r["seminar_place"],
+            created_at=_dt(r["created_at"]),
+            updated_at=_dt(r["updated_at"]),
+        )
+        self.s.add(review)
+        self.s.flush()
+        for name in r["reviewing"]:
+            mid = self.municipality(name)
+            if mid == review.host_id:
+                raise InputError(
+                    _("the file's review has its host among the reviewing municipalities")
+                )
+            self.s.add(ReviewingMunicipality(review_id=review.id, municipality_id=mid))  # type: ignore[arg-type]
+        self.plan.add("reviews")
+        return review
+
+    def compare_review(self, review: Review, current: dict[str, Any]) -> None:
+        here, there = dict(current["review"]), dict(self.f["review"])
+        key = here["uid"]
+        for doc in (here, there):
+            doc["reviewing"] = sorted(name_key(n) for n in doc["reviewing"])
+            doc["host"] = name_key(doc["host"])
+            rnd = doc["round"]
+            doc["round"] = None if rnd is None else [rnd["year"], rnd["theme"]]
+        # fixed when the review was made: a difference is always a conflict
+        fixed = ("uid", "host", "reviewing", "round", "template", "created_at")
+        _compare(self.plan, _("review"), key, here, there, skip=(*_LIFE_CYCLE, "updated_at"))
+        changed = [k for k in _LIFE_CYCLE if here[k] != there[k]]
+        if not changed or self.relation == "behind":
+            return
+        if self.relation == "ahead":
+            review.state = there["state"]
+            review.version = there["version"]
+            review.handed_over_on = (
+                date.fromisoformat(there["handed_over_on"]) if there["handed_over_on"] else None
+            )
+            review.seminar_start = _dt(there["seminar_start"])
+            review.seminar_place = there["seminar_place"]
+            review.updated_at = _dt(there["updated_at"])
+            self.s.add(review)
+            self.plan.add("reviews_updated")
+            return
+        for k in changed:
+            assert k not in fixed
+            self.plan.conflict(_("review"), key, k, here[k], there[k])
+
+    def merge(self, review: Review, current: dict[str, Any] | None) -> None:
+        from granskning.model import ReviewState as RS
+        from granskning.workflow import FROZEN_STATES
+
+        f = self.f
+        rid = review.id
+        assert rid is not None
+        cur = current or {k: [] for k in f if isinstance(f[k], list)}
+        frozen = current is not None and (
+            RS(review.state) in FROZEN_STATES or review.state in (RS.closed, RS.cancelled)
+        )
+        frozen_kinds: set[str] = set()
+
+        # people on the team, by uid and role
+        have = {(a["person"], a["role"]) for a in cur["assignments"]}
+        for a in f["assignments"]:
+            if (a["person"], a["role"]) not in have:
+                self.s.add(
+                    Assignment(
+                        review_id=rid,
+                        person_id=self.person_ids[a["person"]],
+                        role=a["role"],
+                        created_at=_dt(a["created_at"]),
+                    )
+                )
+                self.plan.add("assignments")
+
+        # interviews, their interviewees and session events
+        here_iv = {i["uid"]: i for i in cur["interviews"]}
+        for iv in f["interviews"]:
+            old = here_iv.get(iv["uid"])
+            if old is None:
+                if self._taken(Interview, iv["uid"]):
+                    self.plan.conflicts.append(
+                        _("interview {uid} belongs to another review here").format(uid=iv["uid"])
+                    )
+                    continue
+                if frozen:
+                    frozen_kinds.add(_("interviews"))
+                self.add_interview(rid, iv)
+                continue
+            existing = self.s.exec(select(Interview).where(Interview.uid == iv["uid"])).first()
+            assert existing is not None and existing.id is not None
+            self.interview_ids[iv["uid"]] = existing.id
+            self.compare_interview(existing, old, iv)
+            if old["interviewees"] != iv["interviewees"] and self.relation != "behind":
+                self.plan.conflict(
+                    _("interview"),
+                    iv["uid"],
+                    "interviewees",
+                    [p["name"] for p in old["interviewees"]],
+                    [p["name"] for p in iv["interviewees"]],
+                )
+            seen = {(e["kind"], e["at"], e["question"]) for e in old["events"]}
+            for e in iv["events"]:
+                if (e["kind"], e["at"], e["question"]) not in seen:
+                    self.s.add(
+                        SessionEvent(
+                            interview_id=existing.id,
+                            kind=e["kind"],
+                            at=_dt(e["at"]),
+                            question_id=e["question"],
+                        )
+                    )
+                    self.plan.add("session_events")
+
+        # records with a uid: add the new ones, compare the rest
+        def by_uid(kind: str, label: str, model: Any, make: Any, content: bool = True) -> None:
+            here = {r["uid"]: r for r in cur[kind]}
+            for rec in f[kind]:
+                old = here.get(rec["uid"])
+                if old is not None:
+                    _compare(self.plan, label, rec["uid"], old, rec, skip=("uid",))
+                elif kind == "notes" and rec["interview"] not in self.interview_ids:
+                    continue  # its interview is already a conflict
+                elif self._taken(model, rec["uid"]):
+                    self.plan.conflicts.append(
+                        _("{what} {uid} belongs to another review here").format(
+                            what=label, uid=rec["uid"]
+                        )
+                    )
+                else:
+                    if frozen and content:
+                        frozen_kinds.add(label)
+                    row = make(rec)
+                    self.s.add(row)
+                    self.plan.add(kind)
+
+        by_uid(
+            "notes",
+            _("note"),
+            Note,
+            lambda n: Note(
+                uid=n["uid"],
+                interview_id=self.interview_ids[n["interview"]],
+                question_id=n["question"],
+                text=n["text"],
+                rating=n["rating"],
+                author=n["author"],
+                created_at=_dt(n["created_at"]),
+            ),
+        )
+        by_uid(
+            "findings",
+            _("finding"),
+            Finding,
+            lambda x: Finding(
+                uid=x["uid"],
+                review_id=rid,
+                block_id=x["block"],
+                kind=x["kind"],
+                text=x["text"],
+                created_at=_dt(x["created_at"]),
+            ),
+        )
+        by_uid(
+            "recommendations",
+            _("recommendation"),
+            Recommendation,
+            lambda x: Recommendation(
+                uid=x["uid"],
+                review_id=rid,
+                block_id=x["block"],
+                text=x["text"],
+                created_at=_dt(x["created_at"]),
+            ),
+        )
+
+        # report texts, by section
+        here_t = {t["section"]: t for t in cur["report_texts"]}
+        for t in f["report_texts"]:
+            old = here_t.get(t["section"])
+            if old is None:
+                if frozen:
+                    frozen_kinds.add(_("report texts"))
+                self.s.add(
+                    ReportText(
+                        review_id=rid,
+                        section=t["section"],
+                        text=t["text"],
+                        updated_at=_dt(t["updated_at"]),
+                    )
+                )
+                self.plan.add("report_texts")
+            elif old["text"] != t["text"]:
+                self.plan.conflict(_("report text"), t["section"], "text", old["text"], t["text"])
+
+        # frozen report versions, by number; a purge on either side stays a purge
+        here_v = {v["number"]: v for v in cur["report_versions"]}
+        for v in f["report_versions"]:
+            old = here_v.get(v["number"])
+            if old is None:
+                self.s.add(
+                    ReportVersion(
+                        review_id=rid,
+                        number=v["number"],
+                        sha256=v["sha256"],
+                        content=base64.b64decode(v["content"]) if v["content"] else None,
+                        language=v["language"],
+                        created_at=_dt(v["created_at"]),
+                        purged_at=_dt(v["purged_at"]),
+                    )
+                )
+                self.plan.add("report_versions")
+                continue
+            _compare(
+                self.plan,
+                _("report version"),
+                v["number"],
+                old,
+                v,
+                skip=("number", "content", "purged_at"),
+            )
+            if v["purged_at"] is not None and old["purged_at"] is None:
+                version = self.s.exec(
+                    select(ReportVersion).where(
+                        ReportVersion.review_id == rid, ReportVersion.number == v["number"]
+                    )
+                ).one()
+                version.content = None
+                version.purged_at = _dt(v["purged_at"])
+                self.s.add(version)
+                self.plan.add("report_versions_purged")
+
+        # follow-up items (merged_into may point at a later item: set it afterwards)
+        here_i = {i["uid"]: i for i in cur["follow_up_items"]}
+        new_items: list[tuple[dict[str, Any], FollowUpItem]] = []
+        for it in f["follow_up_items"]:
+            old = here_i.get(it["uid"])
+            if old is not None:
+                _compare(self.plan, _("follow-up item"), it["uid"], old, it, skip=("uid",))
+                continue
+            if self._taken(FollowUpItem, it["uid"]):
+                self.plan.conflicts.append(
+                    _("{what} {uid} belongs to another review here").format(
+                        what=_("follow-up item"), uid=it["uid"]
+                    )
+                )
+                continue
+            row = FollowUpItem(
+                uid=it["uid"],
+                review_id=rid,
+                source=it["source"],
+                source_uid=it["source_uid"],
+                block_id=it["block"],
+                text=it["text"],
+                status=it["status"],
+                comment=it["comment"],
+                responsible=it["responsible"],
+                created_at=_dt(it["created_at"]),
+                updated_at=_dt(it["updated_at"]),
+            )
+            self.s.add(row)
+            new_items.append((it, row))
+            self.plan.add("follow_up_items")
+        if new_items:
+            self.s.flush()
+            for it, row in new_items:
+                if it["merged_into"]:
+                    target = self.s.exec(
+                        select(FollowUpItem.id).where(FollowUpItem.uid == it["merged_into"])
+                    ).first()
+                    row.merged_into_id = target
+                    self.s.add(row)
+
+        # the audit log: append what this database has not seen
+        by_uid(
+            "audit",
+            _("audit event"),
+            AuditEvent,
+            lambda e: AuditEvent(
+                uid=e["uid"],
+                review_id=rid,
+                interview_id=self.interview_ids.get(e["interview"]) if e["interview"] else None,
+                entity=e["entity"],
+                action=e["action"],
+                from_state=e["from_state"],
+                to_state=e["to_state"],
+                actor=e["actor"],
+                comment=e["comment"],
+                at=_dt(e["at"]),
+            ),
+            content=False,
+        )
+        for kind in sorted(frozen_kinds):
+            self.plan.conflicts.append(
+                _(
+                    "review {id} is {state} here and its content is frozen, but the file adds {kind}"
+                ).format(id=rid, state=review.state, kind=kind)
+            )
+        self.s.flush()
+
+    def compare_interview(self, row: Interview, old: dict[str, Any], iv: dict[str, Any]) -> None:
+        fields = [
+            k for k in iv if k not in ("uid", "interviewees", "events", "updated_at", "created_at")
+        ]
+        _compare(self.plan, _("interview"), iv["uid"], old, iv, skip=(*fields, "updated_at"))
+        changed = [k for k in fields if old[k] != iv[k]]
+        if not changed or self.relation == "behind":
+            return
+        if self.relation != "ahead":
+            for k in changed:
+                self.plan.conflict(_("interview"), iv["uid"], k, old[k], iv[k])
+            return
+
+        def pid(uid: str | None) -> int | None:
+            return self.person_ids[uid] if uid else None
+
+        row.group_id = iv["group"]
+        row.start = _dt(iv["start"])
+        row.minutes = iv["minutes"]
+        row.place = iv["place"]
+        row.state = iv["state"]
+        row.moderator_id = pid(iv["moderator"])
+        row.note_taker_id = pid(iv["note_taker"])
+        row.timekeeper_id = pid(iv["timekeeper"])
+        row.cancel_reason = iv["cancel_reason"]
+        row.sequence = iv["sequence"]
+        row.version = iv["version"]
+        row.updated_at = _dt(iv["updated_at"])
+        self.s.add(row)
+        self.plan.add("interviews_updated")
+
+    def add_interview(self, rid: int, iv: dict[str, Any]) -> None:
+        def pid(uid: str | None) -> int | None:
+            return self.person_ids[uid] if uid else None
+
+        row = Interview(
+            uid=iv["uid"],
+            review_id=rid,
+            group_id=iv["group"],
+            start=_dt(iv["start"]),
+            minutes=iv["minutes"],
+            place=iv["place"],
+            state=iv["state"],
+            moderator_id=pid(iv["moderator"]),
+            note_taker_id=pid(iv["note_taker"]),
+            timekeeper_id=pid(iv["timekeeper"]),
+            cancel_reason=iv["cancel_reason"],
+            sequence=iv["sequence"],
+            version=iv["version"],
+            created_at=_dt(iv["created_at"]),
+            updated_at=_dt(iv["updated_at"]),
+        )
+        self.s.add(row)
+        self.s.flush()
+        assert row.id is not None
+        self.interview_ids[iv["uid"]] = row.id
+        for p in iv["interviewees"]:
+            self.s.add(
+                Interviewee(
+                    interview_id=row.id,
+                    person_id=pid(p["person"]),
+                    name=p["name"],
+                    title=p["title"],
+                    organisation=p["organisation"],
+                    position=p["position"],
+                )
+            )
+            self.plan.add("interviewees")
+        for e in iv["events"]:
+            self.s.add(
+                SessionEvent(
+                    interview_id=row.id, kind=e["kind"], at=_dt(e["at"]), question_id=e["question"]
+                )
+            )
+            self.plan.add("session_events")
+        self.plan.add("interviews")
+
+
+# the review's fields its life cycle changes; a file that is ahead of the database (see
+# _relation) brings them forward, one that is behind leaves them alone
+_LIFE_CYCLE = ("state", "version", "handed_over_on", "seminar_start", "seminar_place")
+
+
+def _relation(here: set[str], there: set[str]) -> str:
+    """How the file's history relates to the database's, by their audit events (the log is
+    append-only and every transition writes one): ``same``, ``ahead`` (the file has seen
+    everything here and more), ``behind``, or ``diverged`` (changed on both sides)."""
+    if here == there:
+        return "same"
+    if here <= there:
+        return "ahead"
+    if there <= here:
+        return "behind"
+    return "diverged"
+
+
+def _dt(value: str | None) -> Any:
+    return None if value is None else datetime.fromisoformat(value)
