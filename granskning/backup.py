@@ -277,15 +277,21 @@ def _describe(source: Path) -> str:
 
 
 def _copy_rows(store: Store, path: Path, source: Path) -> None:
+    with store.atomic() as s:
+        copy_rows(path, s.connection(), store.is_sqlite)
+        record(s, store, entity="database", action="restore", comment=_describe(source))
+
+
+def copy_rows(path: Path, conn: Connection, is_sqlite: bool) -> None:
+    """Copy every row of the SQLite database at ``path`` (at this program's schema) into the
+    database behind ``conn``, in its transaction."""
     engine = create_engine(f"sqlite:///{path.resolve().as_uri()}?mode=ro&uri=true")
     try:
-        with engine.connect() as src, store.atomic() as s:
-            conn = s.connection()
+        with engine.connect() as src:
             for table in metadata().sorted_tables:
                 _copy_table(src, conn, table)
-            if not store.is_sqlite:
-                _reset_sequences(conn)
-            record(s, store, entity="database", action="restore", comment=_describe(source))
+        if not is_sqlite:
+            _reset_sequences(conn)
     finally:
         engine.dispose()
 

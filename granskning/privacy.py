@@ -49,6 +49,10 @@ from granskning.timefmt import format_local
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # a Word part larger than this is not read (a frozen report is a few hundred kB)
 MAX_PART = 50_000_000
+# the parts of a Word document that hold text people wrote (not styles, fonts, themes)
+_TEXT_PART = re.compile(
+    r"^(word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml|docProps/(core|app)\.xml)$"
+)
 
 
 def _fold(text: str) -> str:
@@ -98,9 +102,7 @@ def docx_paragraphs(content: bytes) -> list[str]:
     out: list[str] = []
     with archive:
         for info in archive.infolist():
-            if not info.filename.endswith(".xml") or info.file_size > MAX_PART:
-                continue
-            if not (info.filename.startswith("word/") or info.filename.startswith("docProps/")):
+            if not _TEXT_PART.match(info.filename) or info.file_size > MAX_PART:
                 continue
             try:
                 root = ElementTree.fromstring(archive.read(info))

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _world import comparable_show, notes_of, populate, review_ids
+from _world import comparable_show, notes_of, populated, review_ids
 from sqlalchemy import MetaData, create_engine, func, select
 
 from granskning import reviews
@@ -53,7 +53,7 @@ def test_backup_and_restore_round_trip(
 ) -> None:
     from conftest import Cli
 
-    world = populate(store)
+    world = populated(store)
     out = tmp_path / "backup.bin"
     result = cli.json("backup", "-o", out)
     assert result["bytes"] == out.stat().st_size > 0
@@ -84,7 +84,7 @@ def test_an_sqlite_backup_restores_into_either_backend(
     source = Store(f"sqlite:///{tmp_path / 'source.db'}", clock=clock, actor="tester")
     target = Store(empty_db("target"), clock=clock, actor="tester")
     try:
-        populate(source)
+        populated(source)
         out = tmp_path / "backup.db"
         Cli(source).ok("backup", "-o", out)
         Cli(target).ok("restore", out)
@@ -271,7 +271,7 @@ def _dump_pairs(path: Path) -> tuple[int, int]:
 def test_a_backup_is_consistent_while_others_write(store: Store, tmp_path: Path) -> None:
     from granskning import backup as lib
 
-    world = populate(store)
+    world = populated(store)
     ctx = multiprocessing.get_context("fork")
     stop, started = ctx.Event(), ctx.Event()
     proc = ctx.Process(target=_writer, args=(store.url, world.interviews[1], stop, started))

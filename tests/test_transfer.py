@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _world import comparable_show, notes_of, populate
+from _world import comparable_show, notes_of, populated
 from conftest import Cli, FakeClock
 from sqlalchemy import select
 
@@ -39,7 +39,7 @@ def without_import_events(doc: dict[str, Any]) -> dict[str, Any]:
 def exported() -> dict[str, Any]:
     """The export document of a populated review (made once: populating takes a while)."""
     st = Store.memory(clock=FakeClock())
-    world = populate(st)
+    world = populated(st)
     doc = transfer.export_review(st, world.review)
     st.dispose()
     return doc
@@ -63,7 +63,7 @@ def add_note(store: Store, interview_id: int, text: str) -> None:
 def test_round_trip_sqlite_to_the_backend_and_back(
     store: Store, offline: Store, tmp_path: Path, clock: FakeClock
 ) -> None:
-    world = populate(offline)
+    world = populated(offline)
     first = tmp_path / "first.json"
     Cli(offline).ok("review", "export", world.review, "-o", first)
     doc1 = json.loads(first.read_text("utf-8"))
@@ -95,7 +95,7 @@ def test_round_trip_sqlite_to_the_backend_and_back(
 def test_importing_the_same_file_twice_changes_nothing(
     store: Store, offline: Store, tmp_path: Path
 ) -> None:
-    world = populate(offline)
+    world = populated(offline)
     path = tmp_path / "r.json"
     transfer.export_review(offline, world.review, path)
     transfer.import_review(store, path)
@@ -107,7 +107,7 @@ def test_importing_the_same_file_twice_changes_nothing(
 
 
 def test_notes_taken_offline_are_added(store: Store, offline: Store, tmp_path: Path) -> None:
-    world = populate(store, until="visiting")
+    world = populated(store, until="visiting")
     out = tmp_path / "out.json"
     transfer.export_review(store, world.review, out)
     transfer.import_review(offline, out)
@@ -129,7 +129,7 @@ def test_notes_taken_offline_are_added(store: Store, offline: Store, tmp_path: P
 def test_a_conflicting_file_is_refused_listing_the_conflicts(
     store: Store, offline: Store, tmp_path: Path
 ) -> None:
-    world = populate(store)
+    world = populated(store)
     path = tmp_path / "r.json"
     doc = transfer.export_review(store, world.review, path)
     # the same records, changed elsewhere
@@ -157,7 +157,7 @@ def test_a_conflicting_file_is_refused_listing_the_conflicts(
 def test_a_file_that_is_ahead_brings_the_life_cycle_forward(
     store: Store, offline: Store, tmp_path: Path
 ) -> None:
-    world = populate(store)
+    world = populated(store)
     path = tmp_path / "r.json"
     transfer.export_review(store, world.review, path)
     offline_id = transfer.import_review(offline, path)["review"]
@@ -178,7 +178,7 @@ def test_a_file_that_is_ahead_brings_the_life_cycle_forward(
 def test_a_review_changed_on_both_sides_is_a_conflict(
     store: Store, offline: Store, tmp_path: Path
 ) -> None:
-    world = populate(store)
+    world = populated(store)
     path = tmp_path / "r.json"
     transfer.export_review(store, world.review, path)
     offline_id = transfer.import_review(offline, path)["review"]
@@ -199,7 +199,7 @@ def test_a_forgotten_person_stays_forgotten_after_importing_an_old_file(
 ) -> None:
     from granskning import privacy
 
-    world = populate(store)
+    world = populated(store)
     path = tmp_path / "r.json"
     transfer.export_review(store, world.review, path)
     privacy.forget(store, world.politician)
@@ -262,7 +262,7 @@ def test_export_of_an_unknown_review(store: Store, tmp_path: Path) -> None:
 def test_new_content_for_a_frozen_review_is_a_conflict(
     store: Store, offline: Store, tmp_path: Path
 ) -> None:
-    world = populate(store)  # follow_up_scheduled: the content is frozen
+    world = populated(store)  # follow_up_scheduled: the content is frozen
     doc = transfer.export_review(store, world.review)
     doc["findings"].append({**doc["findings"][0], "uid": "e" * 32, "text": "Sent fynd"})
     path = tmp_path / "r.json"

@@ -127,7 +127,8 @@ def person_list(as_json: bool) -> None:
 )
 @click.argument("person_id", type=int, metavar="ID")
 @option("-o", "--output", metavar="FILE", help=N_("Write to FILE instead of printing."))
-def person_export(person_id: int, output: str | None) -> None:
+@option("--json", "as_json", is_flag=True, help=N_("Print JSON (the default here)."))
+def person_export(person_id: int, output: str | None, as_json: bool) -> None:
     import json
     from pathlib import Path
 
