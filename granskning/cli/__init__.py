@@ -21,7 +21,6 @@ COMMANDS: dict[str, str] = {
     "municipality": "granskning.cli.registry:municipality",
     "person": "granskning.cli.registry:person",
     "review": "granskning.cli.review:review",
-    "template": "granskning.cli.template:template",
 }
 
 
