@@ -7,9 +7,9 @@ commit together or not at all. State changes use optimistic locking on ``review.
 from __future__ import annotations
 
 import importlib
-from functools import lru_cache
 from collections.abc import Callable
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import update
