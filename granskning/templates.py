@@ -379,6 +379,8 @@ def _yaml_problem(exc: BaseException, text: str) -> _Problem:
         )
     if isinstance(exc, MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
+        if "<stream end>" in str(exc.problem) and exc.context_mark is not None:
+            mark = exc.context_mark  # the end of the file says less than where it began
         line = mark.line + 1 if mark is not None else 1
         problem = (exc.problem or exc.context or "").strip()
         if exc.context and exc.problem and exc.context_mark is not None:
@@ -479,7 +481,7 @@ def _pydantic_problem(err: Any, lines: dict[Loc, int]) -> _Problem:
         )
     if kind == "string_type":
         if value is None:
-            return line, _("{name} has no value; write a text").format(name=name)
+            return line, _("{name} has no value; it needs text").format(name=name)
         return line, _("{name} must be text, not {what}; put it in quotes").format(
             name=name, what=_what(value)
         )
@@ -524,10 +526,13 @@ def _pydantic_problem(err: Any, lines: dict[Loc, int]) -> _Problem:
             ).format(value=value, last=LAST_ARTICLE)
         if loc[-1] == "value":
             return line, _("scale step {value} is outside 1-4").format(value=value)
-        low = ctx.get("gt", ctx.get("ge"))
-        if kind.startswith("greater"):
+        if kind == "greater_than":
             return line, _("{name} must be more than {limit}, not {value}").format(
-                name=name, limit=low if kind == "greater_than" else low - 1, value=value
+                name=name, limit=ctx.get("gt"), value=value
+            )
+        if kind == "greater_than_equal":
+            return line, _("{name} must be at least {limit}, not {value}").format(
+                name=name, limit=ctx.get("ge"), value=value
             )
         return line, _("{name} must be at most {limit}, not {value}").format(
             name=name, limit=ctx.get("le", ctx.get("lt")), value=value
@@ -617,8 +622,12 @@ def _rules(data: dict[str, Any], lines: dict[Loc, int]) -> list[_Problem]:
                 )
             )
         elif kind == "rating" and isinstance(scale, list):
-            values = [s.get("value") for s in scale if isinstance(s, dict)]
-            if len(values) == len(scale) and all(type(v) is int and 1 <= v <= 4 for v in values):
+            values: list[int] = [
+                s["value"]
+                for s in scale
+                if isinstance(s, dict) and type(s.get("value")) is int and 1 <= s["value"] <= 4
+            ]
+            if len(values) == len(scale):  # steps out of range are reported by the model
                 if sorted(values) != list(SCALE_STEPS):
                     out.append(
                         (
@@ -704,7 +713,16 @@ def _text_problems(text: str) -> tuple[str, list[_Problem], bool]:
 
 def _formatted(path: str, problems: Sequence[_Problem]) -> list[str]:
     ordered = sorted(dict.fromkeys(problems), key=lambda p: p[0])
-    return [f"{path}:{line}: {message}" for line, message in ordered]
+    return [f"{path}:{line}: {_one_line(message)}" for line, message in ordered]
+
+
+def _one_line(text: str) -> str:
+    """Keys and values quoted in a message may hold line breaks: show them escaped."""
+    if text.isprintable():
+        return text
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
+    )
 
 
 def parse(text: str, path: str = "<template>") -> Template:
