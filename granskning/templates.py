@@ -244,8 +244,12 @@ class _Reader:
 
     def __init__(self) -> None:
         from ruamel.yaml import YAML
+        from ruamel.yaml.constructor import ConstructorError
+        from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
         self.constructor = YAML(typ="safe", pure=True).constructor
+        self.kinds = (MappingNode, SequenceNode, ScalarNode)
+        self.scalar_errors = (ConstructorError, ValueError, OverflowError)
         self.lines: dict[Loc, int] = {(): 1}
         self.problems: list[_Problem] = []
         self.unreadable: set[Loc] = set()  # values replaced by None after a problem
@@ -257,8 +261,7 @@ class _Reader:
             self.unreadable.add(loc)
 
     def read(self, node: Any, loc: Loc, ancestors: frozenset[int]) -> Any:
-        from ruamel.yaml.nodes import MappingNode, SequenceNode
-
+        mapping, sequence, _scalar = self.kinds
         self.count += 1
         if self.count > MAX_VALUES:
             raise _TooMany
@@ -266,66 +269,70 @@ class _Reader:
         if id(node) in ancestors:
             self.problem(line, _("an alias refers to a value that contains it"), loc)
             return None
-        tag = str(node.tag)
-        if tag not in _YAML_TAGS and tag != _MERGE_TAG:
-            short = tag.replace("tag:yaml.org,2002:", "!!")
-            self.problem(
-                line,
-                _("YAML tags such as {tag} are not allowed in a template").format(tag=short),
-                loc,
-            )
+        if not self.tag_ok(node, loc):
             return None
-        inside = ancestors | {id(node)}
-        if isinstance(node, MappingNode):
-            out: dict[str, Any] = {}
-            for key_node, value_node in node.value:
-                key_line = key_node.start_mark.line + 1
-                if str(key_node.tag) == _MERGE_TAG:
-                    self.problems.append((key_line, _("merge keys (<<) are not allowed")))
-                    continue
-                if _is_scalar(key_node):
-                    key = self.read(key_node, loc, inside)
-                else:
-                    key = [] if isinstance(key_node, SequenceNode) else {}
-                if not isinstance(key, str):
-                    self.problems.append(
-                        (key_line, _("keys must be words, not {what}").format(what=_what(key)))
-                    )
-                    continue
-                if key in out:
-                    self.problems.append(
-                        (
-                            key_line,
-                            _(
-                                "key '{key}' appears twice in this mapping (first on line {line})"
-                            ).format(key=key, line=self.lines[(*loc, key)]),
-                        )
-                    )
-                    continue
-                self.lines[(*loc, key)] = key_line
-                out[key] = self.read(value_node, (*loc, key), inside)
-            return out
-        if isinstance(node, SequenceNode):
+        if isinstance(node, mapping):
+            return self.read_mapping(node, loc, ancestors | {id(node)})
+        if isinstance(node, sequence):
             items = []
             for i, item in enumerate(node.value):
                 self.lines[(*loc, i)] = item.start_mark.line + 1
-                items.append(self.read(item, (*loc, i), inside))
+                items.append(self.read(item, (*loc, i), ancestors | {id(node)}))
             return items
-        from ruamel.yaml.constructor import ConstructorError
+        return self.scalar(node, loc)
 
+    def read_mapping(self, node: Any, loc: Loc, inside: frozenset[int]) -> dict[str, Any]:
+        _mapping, sequence, scalar = self.kinds
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
+            if str(key_node.tag) == _MERGE_TAG:
+                self.problem(key_line, _("merge keys (<<) are not allowed"))
+                continue
+            if isinstance(key_node, scalar):
+                if not self.tag_ok(key_node, None):
+                    continue
+                key = self.scalar(key_node, None)
+            else:
+                key = [] if isinstance(key_node, sequence) else {}
+            if not isinstance(key, str):
+                self.problem(key_line, _("keys must be words, not {what}").format(what=_what(key)))
+                continue
+            if key in out:
+                first = self.lines[(*loc, key)]
+                self.problem(
+                    key_line,
+                    _("key '{key}' appears twice in this mapping (first on line {line})").format(
+                        key=key, line=first
+                    ),
+                )
+                continue
+            self.lines[(*loc, key)] = key_line
+            out[key] = self.read(value_node, (*loc, key), inside)
+        return out
+
+    def tag_ok(self, node: Any, loc: Loc | None) -> bool:
+        tag = str(node.tag)
+        if tag in _YAML_TAGS or tag == _MERGE_TAG:
+            return True
+        short = tag.replace("tag:yaml.org,2002:", "!!")
+        self.problem(
+            node.start_mark.line + 1,
+            _("YAML tags such as {tag} are not allowed in a template").format(tag=short),
+            loc,
+        )
+        return False
+
+    def scalar(self, node: Any, loc: Loc | None) -> Any:
         try:
             return self.constructor.construct_object(node)
-        except (ConstructorError, ValueError, OverflowError) as exc:
+        except self.scalar_errors as exc:
             self.problem(
-                line, _("cannot read this value: {problem}").format(problem=_first(exc)), loc
+                node.start_mark.line + 1,
+                _("cannot read this value: {problem}").format(problem=_first(exc)),
+                loc,
             )
             return None
-
-
-def _is_scalar(node: Any) -> bool:
-    from ruamel.yaml.nodes import ScalarNode
-
-    return isinstance(node, ScalarNode)
 
 
 def _first(exc: BaseException) -> str:
@@ -945,14 +952,16 @@ def find(name: str) -> TemplateSource:
         return load(Path(name), "file")
     cat = catalog()
     stem = Path(name).stem if name.endswith(SUFFIXES) else name
+    if stem in cat.broken:
+        # a broken file or a clash under this name: using another copy silently would
+        # hide the author's mistake
+        raise TemplateError(cat.broken[stem])
     for src in cat.templates:
         if stem == src.template.id:
             return src
     for src in cat.templates:
         if stem == src.path.stem:
             return src
-    if stem in cat.broken:
-        raise TemplateError(cat.broken[stem])
     raise NotFoundError(
         _("template {name} does not exist (available: {names})").format(
             name=name, names=", ".join(s.template.id for s in cat.templates) or "-"
@@ -1011,7 +1020,7 @@ def schema() -> dict[str, Any]:
     budgets) are checked by ``granskning template validate``.
     """
     raw = Template.model_json_schema()
-    raw["title"] = "granskning question template"
+    raw["title"] = _("granskning question template")
     for name, model in raw.get("$defs", {}).items():
         if name in _MODEL_HELP:
             model["description"] = _MODEL_HELP[name]

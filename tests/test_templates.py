@@ -783,3 +783,19 @@ def test_non_editable_install_finds_the_shipped_templates(tmp_path: Path) -> Non
         env=env,
     )
     assert {Path(r["path"]).parent for r in json.loads(listed.stdout)} == {Path(data["folder"])}
+
+
+def test_a_broken_copy_does_not_silently_fall_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A user's broken newer copy of a shipped template must not quietly give the old one."""
+    text = (SHIPPED / "kollegial-granskning-2013.yaml").read_text(encoding="utf-8")
+    broken = text.replace('version: "1.0"', 'version: "1.1"').replace("minutes: 30", "minuter: 30")
+    path = write(tmp_path / "mine", "kollegial-granskning-2013.yaml", broken)
+    monkeypatch.setenv(templates.ENV_VAR, str(path.parent))
+    with pytest.raises(TemplateError) as caught:
+        templates.find("kollegial-granskning-2013")
+    assert all(p.startswith(f"{path}:") for p in caught.value.problems)
+    assert any(
+        "unknown key 'minuter' (did you mean 'minutes'?)" in p for p in caught.value.problems
+    )
