@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "municipality": "granskning.cli.registry:municipality",
     "person": "granskning.cli.registry:person",
     "review": "granskning.cli.review:review",
+    "template": "granskning.cli.template:template",
 }
 
 
