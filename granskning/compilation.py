@@ -626,7 +626,7 @@ def rating_chart(q: dict[str, Any]) -> tuple[bytes | None, str]:
     ax.legend(
         loc="upper center",
         bbox_to_anchor=(0.5, -0.12),
-        ncol=min(4, len(q["scale"])),
+        ncol=2,
         fontsize=6.5,
         frameon=False,
     )

@@ -103,7 +103,12 @@ def create_review(
     source = templates.find(template)
     with store.atomic() as s:
         return create_review_in(
-            s, store, host=host, reviewing=reviewing, source=source, round_id=round_id
+            s,
+            store,
+            host=municipality_by_name(s, host),
+            reviewers=[municipality_by_name(s, name) for name in reviewing],
+            source=source,
+            round_id=round_id,
         )
 
 
@@ -111,8 +116,8 @@ def create_review_in(
     s: Session,
     store: Store,
     *,
-    host: str,
-    reviewing: list[str],
+    host: Municipality,
+    reviewers: list[Municipality],
     source: templates.TemplateSource,
     round_id: int | None = None,
 ) -> Review:
@@ -120,22 +125,20 @@ def create_review_in(
 
     :param source: the template to pin, already found (see :func:`granskning.templates.find`).
     """
-    if not reviewing:
+    if not reviewers:
         raise InputError(_("at least one reviewing municipality is needed (--reviewing)"))
-    host_row = municipality_by_name(s, host)
-    reviewers: list[Municipality] = []
-    for name in reviewing:
-        m = municipality_by_name(s, name)
-        if m.id == host_row.id:
-            raise RuleError(_("{name} cannot review itself").format(name=host_row.name))
-        if any(r.id == m.id for r in reviewers):
+    seen: set[int | None] = set()
+    for m in reviewers:
+        if m.id == host.id:
+            raise RuleError(_("{name} cannot review itself").format(name=host.name))
+        if m.id in seen:
             raise InputError(_("{name} is named twice in --reviewing").format(name=m.name))
-        reviewers.append(m)
+        seen.add(m.id)
     if round_id is not None and s.get(Round, round_id) is None:
         raise NotFoundError(_("round {id} does not exist").format(id=round_id))
     now = store.now()
     review = Review(
-        host_id=host_row.id,  # type: ignore[arg-type]
+        host_id=host.id,  # type: ignore[arg-type]
         round_id=round_id,
         template_id=source.template.id,
         template_version=source.template.version,
@@ -548,6 +551,7 @@ def show(store: Store, review_id: int) -> dict[str, Any]:
         ],
         "handed_over_on": review.handed_over_on.isoformat() if review.handed_over_on else None,
         "seminar": format_local(review.seminar_start),
+        "seminar_place": review.seminar_place,
         "created": format_local(review.created_at),
         "updated": format_local(review.updated_at),
     }

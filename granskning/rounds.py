@@ -223,7 +223,12 @@ def plan(store: Store, round_id: int, per_host: int | None = None) -> PlanResult
             review = by_host.get(m.id)  # type: ignore[arg-type]
             if review is None:
                 review = create_review_in(
-                    s, store, host=m.name, reviewing=wanted, source=source, round_id=round_id
+                    s,
+                    store,
+                    host=m,
+                    reviewers=[by_name[name] for name in wanted],
+                    source=source,
+                    round_id=round_id,
                 )
                 out.created += 1
             elif current.get(review.id, []) != sorted(wanted):  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -103,8 +103,17 @@ def new_document(*, title: str, landscape: bool = False) -> Document:
 
     head = styles.add_style("Tabellrubrik", WD_STYLE_TYPE.PARAGRAPH)
     head.base_style = cell
+    head.font.size = Pt(8.5)
     head.font.bold = True
     head.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+
+    figure = styles.add_style("Nyckeltal", WD_STYLE_TYPE.PARAGRAPH)
+    figure.base_style = cell
+    figure.font.size = Pt(15)
+    figure.font.bold = True
+    figure.font.color.rgb = NAVY
+    figure.paragraph_format.space_before = Pt(3)
+    figure.paragraph_format.space_after = Pt(3)
 
     small = styles.add_style("Liten text", WD_STYLE_TYPE.PARAGRAPH)
     small.base_style = normal
@@ -201,8 +210,15 @@ def _top_border(paragraph: object) -> None:
     ppr.append(border)
 
 
-def para(doc_or_cell: object, text: str = "", style: str | None = None, *, bold: bool = False,
-         align: str | None = None, keep_with_next: bool = False) -> object:
+def para(
+    doc_or_cell: object,
+    text: str = "",
+    style: str | None = None,
+    *,
+    bold: bool = False,
+    align: str | None = None,
+    keep_with_next: bool = False,
+) -> object:
     """Add a paragraph (to a document or a table cell)."""
     p = doc_or_cell.add_paragraph(style=style)  # type: ignore[attr-defined]
     if text:
@@ -254,8 +270,9 @@ def _row_flag(row: object, flag: str) -> None:
     trpr.append(el)
 
 
-def _fill_cell(cell: object, text: str, style: str, align: str | None = None,
-               bold: bool = False) -> None:
+def _fill_cell(
+    cell: object, text: str, style: str, align: str | None = None, bold: bool = False
+) -> None:
     p = cell.paragraphs[0]  # type: ignore[attr-defined]
     p.style = style
     if text:
@@ -279,9 +296,17 @@ def zebra(loop_var: str = "loop") -> str:
     return f"{loop_var}.cycle('{ZEBRA[0]}','{ZEBRA[1]}')"
 
 
-def table(doc: Document, columns: list[tuple[str, float, str | None]],
-          rows: list[list[str] | str], *, header: bool = True, fill: str | None = None,
-          total: list[str] | None = None, loop: tuple[str, str] | None = None) -> object:
+def table(
+    doc: Document,
+    columns: list[tuple[str, float, str | None]],
+    rows: list[list[str] | str],
+    *,
+    header: bool = True,
+    fill: str | None = None,
+    total: list[str] | None = None,
+    loop: tuple[str, str] | None = None,
+    min_height_cm: float | None = None,
+) -> object:
     """A table with a repeated header row; ``rows`` hold cell texts (tags allowed).
 
     :param columns: (header, width in cm, "right"/"center"/None) for each column.
@@ -289,6 +314,7 @@ def table(doc: Document, columns: list[tuple[str, float, str | None]],
     :param fill: a Jinja expression for the rows' background (see :func:`zebra`); a cell
         starting with its own ``{% cellbg ... %}`` keeps that.
     :param total: a last, shaded row (after the loop).
+    :param min_height_cm: the least height of the data rows (room to write by hand).
     """
     n = len(columns)
     t = doc.add_table(rows=0, cols=n)
@@ -311,6 +337,9 @@ def table(doc: Document, columns: list[tuple[str, float, str | None]],
             _fill_cell(r.cells[0], texts, "Tabelltext")
             continue
         _row_flag(r, "cantSplit")
+        if min_height_cm:
+            r.height = Cm(min_height_cm)
+            r.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
         for cell, text, (_h, _w, align) in zip(r.cells, texts, columns, strict=True):
             if fill and not text.startswith("{% cellbg"):
                 text = "{% cellbg " + fill + " %}" + text

@@ -103,6 +103,7 @@ def build() -> None:
             "{%tr endfor %}",
         ],
         fill=zebra(),
+        min_height_cm=1.6,
     )
     # the item's source above its text, small
     source = items.rows[2].cells[1].paragraphs[0]  # type: ignore[attr-defined]

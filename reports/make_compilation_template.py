@@ -34,7 +34,7 @@ def build() -> None:
         "deltagare och timmar per intervjugrupp, granskarnas iakttagelser per block, "
         "skattningsfrågorna och hur långt uppföljningen har kommit i varje kommun.",
     )
-    table(
+    key = table(
         doc,
         [
             ("Granskningar", 3.3, C),
@@ -53,6 +53,8 @@ def build() -> None:
             ]
         ],
     )
+    for cell in key.rows[1].cells:  # type: ignore[attr-defined]
+        cell.paragraphs[0].style = doc.styles["Nyckeltal"]
     para(
         doc,
         "Avbrutna granskningar och inställda intervjuer räknas inte. Timmar är intervjuernas "
@@ -65,14 +67,14 @@ def build() -> None:
     table(
         doc,
         [
-            ("Granskad kommun", 3.2, None),
-            ("Granskas av", 4.0, None),
-            ("Status", 2.4, None),
-            ("Intervjuer", 1.7, R),
-            ("Deltagare", 1.7, R),
-            ("Timmar", 1.5, R),
-            ("Styrkor", 1.3, R),
-            ("Utv.- områden", 1.5, R),
+            ("Granskad kommun", 2.6, None),
+            ("Granskas av", 2.8, None),
+            ("Status", 2.2, None),
+            ("Intervjuer", 2.0, R),
+            ("Deltagare", 2.0, R),
+            ("Timmar", 1.7, R),
+            ("Styrkor", 1.7, R),
+            ("Utvecklings-\nområden", 2.0, R),
         ],
         [
             "{%tr for m in municipalities %}",
@@ -106,14 +108,24 @@ def build() -> None:
     para(doc, "Hela omgången", "Heading 2")
     table(
         doc,
-        [("Intervjugrupp", 7.0, None), ("Intervjuer", 3.0, R), ("Deltagare", 3.0, R), ("Timmar", 3.0, R)],
+        [
+            ("Intervjugrupp", 7.0, None),
+            ("Intervjuer", 3.0, R),
+            ("Deltagare", 3.0, R),
+            ("Timmar", 3.0, R),
+        ],
         [
             "{%tr for g in totals.groups %}",
             ["{{ g.name }}", "{{ g.interviews }}", "{{ g.participants }}", "{{ g.hours }}"],
             "{%tr endfor %}",
         ],
         fill=zebra(),
-        total=["Totalt", "{{ totals.interviews }}", "{{ totals.participants }}", "{{ totals.hours }}"],
+        total=[
+            "Totalt",
+            "{{ totals.interviews }}",
+            "{{ totals.participants }}",
+            "{{ totals.hours }}",
+        ],
     )
     para(doc, "Per kommun", "Heading 2")
     table(
@@ -246,14 +258,14 @@ def build() -> None:
     table(
         doc,
         [
-            ("Granskad kommun", 3.3, None),
-            ("Status", 2.5, None),
-            ("Seminarium", 2.7, None),
-            ("Ej påbörjad", 1.65, R),
+            ("Granskad kommun", 2.8, None),
+            ("Status", 2.4, None),
+            ("Seminarium", 2.6, None),
+            ("Ej påbörjad", 2.0, R),
             ("Pågår", 1.5, R),
             ("Klar", 1.5, R),
-            ("Utan status", 1.65, R),
-            ("Andel klar", 1.8, R),
+            ("Utan status", 2.0, R),
+            ("Andel klar", 2.2, R),
         ],
         [
             "{%tr for m in municipalities %}",

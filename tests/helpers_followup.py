@@ -55,9 +55,7 @@ def add_interview(
         s.flush()
         for i in range(interviewees):
             s.add(
-                Interviewee(
-                    interview_id=iv.id, name=f"Person {i}", title="Handläggare", position=i
-                )
+                Interviewee(interview_id=iv.id, name=f"Person {i}", title="Handläggare", position=i)
             )
         for r in ratings:
             s.add(
@@ -99,24 +97,38 @@ def write_report(
                     ReportText(review_id=review_id, section=section, text="Text.", updated_at=now)
                 )
         for block, text in strengths:
-            s.add(Finding(review_id=review_id, block_id=block, kind="strength", text=text, created_at=now))
+            s.add(
+                Finding(
+                    review_id=review_id, block_id=block, kind="strength", text=text, created_at=now
+                )
+            )
         for block, text in developments:
             s.add(
                 Finding(
-                    review_id=review_id, block_id=block, kind="development", text=text, created_at=now
+                    review_id=review_id,
+                    block_id=block,
+                    kind="development",
+                    text=text,
+                    created_at=now,
                 )
             )
         for block in none_blocks:
-            s.add(Finding(review_id=review_id, block_id=block, kind="none", text="", created_at=now))
+            s.add(
+                Finding(review_id=review_id, block_id=block, kind="none", text="", created_at=now)
+            )
         for block, text in recommendations:
             s.add(Recommendation(review_id=review_id, block_id=block, text=text, created_at=now))
 
 
-def drive_to_drafting(store: Any, review_id: int, lead: int, secretary: int, **interview: Any) -> None:
+def drive_to_drafting(
+    store: Any, review_id: int, lead: int, secretary: int, **interview: Any
+) -> None:
     """Assign a lead and a secretary, hold one interview, and finish the visit."""
     reviews.assign(store, review_id, lead, "lead")
     reviews.assign(store, review_id, secretary, "secretary")
-    add_interview(store, review_id, "fortroendevalda", moderator=lead, note_taker=secretary, **interview)
+    add_interview(
+        store, review_id, "fortroendevalda", moderator=lead, note_taker=secretary, **interview
+    )
     reviews.advance(store, review_id, "confirm_schedule")
     reviews.advance(store, review_id, "start_visit")
     complete_interviews(store, review_id)

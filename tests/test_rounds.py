@@ -154,7 +154,9 @@ def test_repeats_that_cannot_be_avoided_are_explained(store: Any) -> None:
     b = rounds.create_round(store, year=2015, theme="B", template=TEMPLATE, members=NAMES[:4])
     rounds.plan(store, a.id, 3)  # type: ignore[arg-type]  (every pair, both ways)
     result = rounds.plan(store, b.id, 1)  # type: ignore[arg-type]
-    assert any("pairs from the previous round (2013) could not be avoided" in p for p in result.problems)
+    assert any(
+        "pairs from the previous round (2013) could not be avoided" in p for p in result.problems
+    )
 
 
 @settings(
@@ -186,7 +188,14 @@ def test_round_commands(cli: Any, store: Any) -> None:
     _municipalities(store, NAMES[:6])
     members = [a for name in NAMES[:6] for a in ("--member", name)]
     created = cli.json(
-        "round", "create", "--year", 2026, "--theme", "Barnets bästa", "--template", TEMPLATE,
+        "round",
+        "create",
+        "--year",
+        2026,
+        "--theme",
+        "Barnets bästa",
+        "--template",
+        TEMPLATE,
         *members,
     )
     assert created["id"] == 1 and len(created["members"]) == 6
@@ -204,7 +213,18 @@ def test_round_commands(cli: Any, store: Any) -> None:
 def test_round_cli_bad_input(cli: Any, store: Any) -> None:
     _municipalities(store, NAMES[:3])
     members = [a for name in NAMES[:3] for a in ("--member", name)]
-    bad = cli("round", "create", "--year", 2026, "--theme", "T", "--template", TEMPLATE, "--member", "Gävle")
+    bad = cli(
+        "round",
+        "create",
+        "--year",
+        2026,
+        "--theme",
+        "T",
+        "--template",
+        TEMPLATE,
+        "--member",
+        "Gävle",
+    )
     assert bad.exit_code == 2 and "at least 3" in bad.stderr
     cli.ok("round", "create", "--year", 2026, "--theme", "T", "--template", TEMPLATE, *members)
     assert cli("round", "plan", 9).exit_code == 2
@@ -220,3 +240,22 @@ def test_round_cli_bad_input(cli: Any, store: Any) -> None:
     refused = cli("round", "plan", 1, "--reviewers-per-host", 1)
     assert refused.exit_code == 1 and "past planned" in refused.stderr
     assert cli("round", "report", 1).exit_code == 2  # neither -o nor --json
+
+
+@pytest.mark.parametrize("noun", ["round", "seminar"])
+def test_every_command_has_help_with_an_example(noun: str) -> None:
+    from click.testing import CliRunner
+
+    from granskning.cli import cli as root
+    from granskning.i18n import set_language
+
+    group = root.get_command(None, noun)  # type: ignore[arg-type]
+    assert group is not None
+    for name in [None, *group.list_commands(None)]:  # type: ignore[attr-defined, arg-type]
+        args = [noun] if name is None else [noun, name]
+        for lang, word in (("en", "Example:"), ("sv", "Exempel:")):
+            set_language(lang)
+            result = CliRunner().invoke(root, ["--lang", lang, *args, "--help"])
+            assert result.exit_code == 0, (args, result.output)
+            assert word in result.output, (args, lang)
+    set_language("en")
