@@ -63,6 +63,7 @@ def render(
         raise InputError(
             _("{path}: the template cannot be filled in: {error}").format(path=template, error=exc)
         ) from None
+    _order_cell_properties(tpl)
     if after is not None:
         after(tpl)
     fd, tmp = tempfile.mkstemp(prefix=".granskning-", suffix=".docx", dir=out.parent)
@@ -74,6 +75,28 @@ def render(
         Path(tmp).unlink(missing_ok=True)
         raise
     return out
+
+
+# The schema's order of a table cell's properties (CT_TcPr). docxtpl's {% cellbg %} puts
+# w:shd first, before w:tcW, which Word may refuse as a damaged file.
+_TC_PR_ORDER = [
+    "cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
+    "textDirection", "tcFitText", "vAlign", "hideMark", "headers", "cellIns", "cellDel",
+    "cellMerge", "tcPrChange",
+]  # fmt: skip
+
+
+def _order_cell_properties(tpl: Any) -> None:
+    from docx.oxml.ns import qn
+
+    rank = {qn(f"w:{name}"): i for i, name in enumerate(_TC_PR_ORDER)}
+    for tc_pr in tpl.docx.element.body.iter(qn("w:tcPr")):
+        children = list(tc_pr)
+        ordered = sorted(children, key=lambda el: rank.get(el.tag, len(rank)))
+        if ordered != children:
+            for el in children:
+                tc_pr.remove(el)
+            tc_pr.extend(ordered)
 
 
 def inline_image(tpl: Any, png: bytes, *, width_mm: float, alt: str) -> Any:

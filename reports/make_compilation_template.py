@@ -74,7 +74,7 @@ def build() -> None:
             ("Deltagare", 2.0, R),
             ("Timmar", 1.7, R),
             ("Styrkor", 1.7, R),
-            ("Utvecklings-\nområden", 2.0, R),
+            ("Utveckl.-\nområden", 2.0, R),
         ],
         [
             "{%tr for m in municipalities %}",

@@ -241,3 +241,20 @@ def test_merged_items_count_once(store: Any, world: dict[str, Any]) -> None:
     data = compilation.report_data(store, world["round"])
     uppsala = next(m for m in data["municipalities"] if m["host"] == "Uppsala")
     assert uppsala["follow_up"]["total"] == 1
+
+
+def test_cell_properties_follow_the_schema_order(
+    store: Any, world: dict[str, Any], tmp_path: Path
+) -> None:
+    from docx.oxml.ns import qn
+
+    out = tmp_path / "s.docx"
+    compilation.build_report(store, world["round"], out)
+    doc = _docx(out)
+    shaded = 0
+    for tc_pr in doc.element.body.iter(qn("w:tcPr")):
+        tags = [el.tag for el in tc_pr]
+        if qn("w:shd") in tags and qn("w:tcW") in tags:
+            shaded += 1
+            assert tags.index(qn("w:tcW")) < tags.index(qn("w:shd"))
+    assert shaded > 10
