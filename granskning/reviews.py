@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from granskning import templates
@@ -53,7 +55,10 @@ SINGLE_ROLES = frozenset({Role.lead, Role.secretary})
 
 # Side effects of actions, run in order inside the action's transaction after the guards
 # passed: "module:function" taking (session, store, review, params), imported when fired.
-EFFECTS: dict[str, list[str]] = {}
+EFFECTS: dict[str, list[str]] = {
+    "hand_over": ["granskning.followup:create_items"],
+    "schedule_seminar": ["granskning.followup:store_schedule"],
+}
 
 
 def get_review(session: Session, review_id: int) -> Review:
@@ -80,7 +85,13 @@ def ensure_editable(review: Review) -> None:
 
 def pinned_template(review: Review) -> templates.Template:
     """The template pinned on the review when it was created."""
-    return templates.from_pinned(review.template_content)
+    return _parse_pinned(review.template_sha256, review.template_content)
+
+
+@lru_cache(maxsize=64)
+def _parse_pinned(sha256: str, text: str) -> templates.Template:
+    # keyed by hash and text: a pinned template never changes, parsing YAML is not free
+    return templates.from_pinned(text)
 
 
 @retrying
@@ -100,42 +111,65 @@ def create_review(
         raise InputError(_("at least one reviewing municipality is needed (--reviewing)"))
     source = templates.find(template)
     with store.atomic() as s:
-        host_row = municipality_by_name(s, host)
-        reviewers: list[Municipality] = []
-        for name in reviewing:
-            m = municipality_by_name(s, name)
-            if m.id == host_row.id:
-                raise RuleError(_("{name} cannot review itself").format(name=host_row.name))
-            if any(r.id == m.id for r in reviewers):
-                raise InputError(_("{name} is named twice in --reviewing").format(name=m.name))
-            reviewers.append(m)
-        if round_id is not None and s.get(Round, round_id) is None:
-            raise NotFoundError(_("round {id} does not exist").format(id=round_id))
-        now = store.now()
-        review = Review(
-            host_id=host_row.id,  # type: ignore[arg-type]
-            round_id=round_id,
-            template_id=source.template.id,
-            template_version=source.template.version,
-            template_sha256=source.sha256,
-            template_content=source.text,
-            created_at=now,
-            updated_at=now,
-        )
-        s.add(review)
-        s.flush()
-        for m in reviewers:
-            s.add(ReviewingMunicipality(review_id=review.id, municipality_id=m.id))  # type: ignore[arg-type]
-        record(
+        return create_review_in(
             s,
             store,
-            entity="review",
-            action="create",
-            review_id=review.id,
-            to_state=review.state,
-            comment=f"{source.template.id} {source.template.version} sha256:{source.sha256}",
+            host=municipality_by_name(s, host),
+            reviewers=[municipality_by_name(s, name) for name in reviewing],
+            source=source,
+            round_id=round_id,
         )
-        return review
+
+
+def create_review_in(
+    s: Session,
+    store: Store,
+    *,
+    host: Municipality,
+    reviewers: list[Municipality],
+    source: templates.TemplateSource,
+    round_id: int | None = None,
+) -> Review:
+    """Create a review inside the caller's transaction (a round plan makes many in one).
+
+    :param source: the template to pin, already found (see :func:`granskning.templates.find`).
+    """
+    if not reviewers:
+        raise InputError(_("at least one reviewing municipality is needed (--reviewing)"))
+    seen: set[int | None] = set()
+    for m in reviewers:
+        if m.id == host.id:
+            raise RuleError(_("{name} cannot review itself").format(name=host.name))
+        if m.id in seen:
+            raise InputError(_("{name} is named twice in --reviewing").format(name=m.name))
+        seen.add(m.id)
+    if round_id is not None and s.get(Round, round_id) is None:
+        raise NotFoundError(_("round {id} does not exist").format(id=round_id))
+    now = store.now()
+    review = Review(
+        host_id=host.id,  # type: ignore[arg-type]
+        round_id=round_id,
+        template_id=source.template.id,
+        template_version=source.template.version,
+        template_sha256=source.sha256,
+        template_content=source.text,
+        created_at=now,
+        updated_at=now,
+    )
+    s.add(review)
+    s.flush()
+    for m in reviewers:
+        s.add(ReviewingMunicipality(review_id=review.id, municipality_id=m.id))  # type: ignore[arg-type]
+    record(
+        s,
+        store,
+        entity="review",
+        action="create",
+        review_id=review.id,
+        to_state=review.state,
+        comment=f"{source.template.id} {source.template.version} sha256:{source.sha256}",
+    )
+    return review
 
 
 @retrying
@@ -348,11 +382,15 @@ def advance(
     *,
     reason: str | None = None,
     on: date | None = None,
+    start: datetime | None = None,
+    place: str | None = None,
 ) -> Review:
     """Take ``action`` on the review: check the guards, run its effects, write the audit event.
 
     :param reason: required by ``cancel`` and ``reopen``.
     :param on: the date for ``schedule_seminar``.
+    :param start: the seminar's start (aware UTC) for ``schedule_seminar``.
+    :param place: the seminar's place for ``schedule_seminar``.
     """
     if action not in REVIEW_ACTIONS:
         raise InputError(
@@ -360,7 +398,7 @@ def advance(
                 action=action, actions=", ".join(REVIEW_ACTIONS)
             )
         )
-    params = ActionParams(reason=reason, date=on)
+    params = ActionParams(reason=reason, date=on, start=start, place=place)
     with store.atomic() as s:
         review = get_review(s, review_id)
         facts = gather_facts(s, review)
@@ -394,9 +432,10 @@ def set_state(session: Session, store: Store, review: Review, state: ReviewState
         raise ConflictError(
             _("review {id} changed while you were acting on it; try again").format(id=review.id)
         )
-    review.state = state.value
-    review.version += 1
-    review.updated_at = now
+    # reflect the row in the object without marking it dirty (the UPDATE above did the work)
+    set_committed_value(review, "state", state.value)
+    set_committed_value(review, "version", review.version + 1)
+    set_committed_value(review, "updated_at", now)
 
 
 def _effects(action: str) -> list[Callable[..., None]]:
@@ -432,7 +471,6 @@ def list_reviews(store: Store, state: str | None = None) -> list[dict[str, Any]]
             rv.c.template_id,
             rv.c.template_version,
             rv.c.round_id,
-            rv.c.created_at,
             hm.c.name,
         )
         .join(hm, hm.c.id == rv.c.host_id)
@@ -459,7 +497,6 @@ def list_reviews(store: Store, state: str | None = None) -> list[dict[str, Any]]
             "template": r.template_id,
             "template_version": r.template_version,
             "round": r.round_id,
-            "created": format_local(r.created_at),
         }
         for r in rows
     ]
@@ -525,6 +562,7 @@ def show(store: Store, review_id: int) -> dict[str, Any]:
         ],
         "handed_over_on": review.handed_over_on.isoformat() if review.handed_over_on else None,
         "seminar": format_local(review.seminar_start),
+        "seminar_place": review.seminar_place,
         "created": format_local(review.created_at),
         "updated": format_local(review.updated_at),
     }

@@ -142,6 +142,9 @@ class ReviewFacts:
 class ActionParams:
     reason: str | None = None
     date: date | None = None
+    # schedule_seminar: the seminar's start (aware UTC) and place, set by ``seminar schedule``
+    start: datetime | None = None
+    place: str | None = None
 
 
 def _needs_reason(_facts: ReviewFacts, params: ActionParams) -> list[str]:
@@ -217,7 +220,7 @@ def _guard_hand_over(facts: ReviewFacts, _params: ActionParams) -> list[str]:
 
 
 def _guard_schedule_seminar(facts: ReviewFacts, params: ActionParams) -> list[str]:
-    if params.date is None and facts.seminar_start is None:
+    if params.date is None and params.start is None and facts.seminar_start is None:
         return [_("the seminar needs a date (--date or seminar schedule)")]
     return []
 

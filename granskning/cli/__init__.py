@@ -23,6 +23,8 @@ COMMANDS: dict[str, str] = {
     "municipality": "granskning.cli.registry:municipality",
     "person": "granskning.cli.registry:person",
     "review": "granskning.cli.review:review",
+    "round": "granskning.cli.round:round_",
+    "seminar": "granskning.cli.seminar:seminar",
     "template": "granskning.cli.template:template",
 }
 

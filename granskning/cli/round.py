@@ -1,0 +1,191 @@
+"""``granskning round ...``: rounds, their plan and their compilation."""
+
+from __future__ import annotations
+
+import click
+
+from granskning.cli._base import TCommand, group, ok, option, print_json, print_table, store
+from granskning.i18n import N_, _
+
+
+@group(
+    "round",
+    help=N_(
+        "Rounds (omgångar): member municipalities, who reviews whom, and the round's "
+        "compilation.\n\n"
+        "\b\nExample:\n  granskning round create --year 2026 --theme 'Barnets bästa' "
+        "--template kollegial-granskning-2013 --member Gävle --member Uppsala --member Örebro"
+    ),
+)
+def round_() -> None:
+    pass
+
+
+@round_.command(
+    "create",
+    cls=TCommand,
+    help=N_(
+        "Create a round with at least three member municipalities.\n\n"
+        "\b\nExample:\n  granskning round create --year 2026 --theme 'Barnets bästa' "
+        "--template kollegial-granskning-2013 --member Gävle --member Uppsala --member Örebro --json"
+    ),
+)
+@option("--year", type=int, required=True, metavar="YYYY", help=N_("The round's year."))
+@option("--theme", required=True, metavar="TEXT", help=N_("The round's theme."))
+@option(
+    "--template",
+    required=True,
+    metavar="NAME",
+    help=N_("The question template (see template list)."),
+)
+@option(
+    "--member",
+    "members",
+    required=True,
+    multiple=True,
+    metavar="NAME",
+    help=N_("A member municipality (repeat for each; at least three)."),
+)
+@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+def create(year: int, theme: str, template: str, members: tuple[str, ...], as_json: bool) -> None:
+    from granskning import rounds
+
+    st = store()
+    row = rounds.create_round(st, year=year, theme=theme, template=template, members=list(members))
+    if as_json:
+        print_json(rounds.show(st, row.id))  # type: ignore[arg-type]
+    else:
+        ok(_("round {id} created: {year} {theme}").format(id=row.id, year=year, theme=row.theme))
+
+
+@round_.command(
+    "list",
+    cls=TCommand,
+    help=N_("List the rounds, newest first.\n\n\b\nExample:\n  granskning round list --json"),
+)
+@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+def list_(as_json: bool) -> None:
+    from granskning import rounds
+
+    rows = rounds.list_rounds(store())
+    if as_json:
+        print_json(rows)
+        return
+    print_table(
+        [N_("id"), N_("year"), N_("theme"), N_("template"), N_("members"), N_("reviews")],
+        [
+            (r["id"], r["year"], r["theme"], r["template"], len(r["members"]), r["reviews"])
+            for r in rows
+        ],
+    )
+
+
+@round_.command(
+    "show",
+    cls=TCommand,
+    help=N_(
+        "Show a round: its members and its reviews.\n\n\b\nExample:\n  granskning round show 1 --json"
+    ),
+)
+@click.argument("round_id", type=int, metavar="ROUND")
+@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+def show(round_id: int, as_json: bool) -> None:
+    from granskning import rounds
+
+    data = rounds.show(store(), round_id)
+    if as_json:
+        print_json(data)
+        return
+    click.echo(
+        _("Round {id}: {year} {theme}").format(
+            id=data["id"], year=data["year"], theme=data["theme"]
+        )
+    )
+    click.echo(_("Template: {template}").format(template=data["template"]))
+    click.echo(_("Members: {names}").format(names=", ".join(data["members"])))
+    if data["reviews"]:
+        print_table(
+            [N_("id"), N_("host"), N_("reviewing"), N_("state")],
+            [(r["id"], r["host"], ", ".join(r["reviewing"]), r["state"]) for r in data["reviews"]],
+            title=_("Reviews"),
+        )
+
+
+@round_.command(
+    "plan",
+    cls=TCommand,
+    help=N_(
+        "Plan who reviews whom and create the round's reviews. Nobody reviews itself, no pair "
+        "reviews each other, everyone reviews as many as it is reviewed, and pairs from the "
+        "previous round are avoided where possible; a rule that cannot be met is explained. "
+        "The same round plans the same way every time; a round can be planned again while all "
+        "its reviews are still planned.\n\n"
+        "\b\nExample:\n  granskning round plan 1 --reviewers-per-host 2 --json"
+    ),
+)
+@click.argument("round_id", type=int, metavar="ROUND")
+@option(
+    "--reviewers-per-host",
+    "per_host",
+    type=int,
+    metavar="N",
+    help=N_("Reviewing municipalities per host (default 2)."),
+)
+@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+def plan(round_id: int, per_host: int | None, as_json: bool) -> None:
+    from granskning import rounds
+
+    result = rounds.plan(store(), round_id, per_host)
+    for problem in result.problems:
+        click.secho(_("note: {problem}").format(problem=problem), err=True, fg="yellow")
+    if as_json:
+        print_json(result.rows)
+        return
+    print_table(
+        [N_("review"), N_("host"), N_("reviewing")],
+        [(r["id"], r["host"], ", ".join(r["reviewing"])) for r in result.rows],
+    )
+    ok(
+        _("round {id} planned: {created} reviews created, {changed} changed, {kept} kept").format(
+            id=round_id, created=result.created, changed=result.changed, kept=result.kept
+        )
+    )
+
+
+@round_.command(
+    "report",
+    cls=TCommand,
+    help=N_(
+        "Write the round's compilation (sammanställning) as a Word document: interviews, "
+        "participants and hours per group, findings per block, rating questions with a chart, "
+        "follow-up status per municipality. --json prints the same figures.\n\n"
+        "\b\nExample:\n  granskning round report 1 -o sammanstallning.docx\n"
+        "  granskning round report 1 --json"
+    ),
+)
+@click.argument("round_id", type=int, metavar="ROUND")
+@option("-o", "--output", "out", metavar="FILE.docx", help=N_("The file to write."))
+@option(
+    "--template",
+    metavar="PATH",
+    help=N_("A restyled copy of the compilation's Word template."),
+)
+@option("--json", "as_json", is_flag=True, help=N_("Print the figures as JSON."))
+def report(round_id: int, out: str | None, template: str | None, as_json: bool) -> None:
+    from pathlib import Path
+
+    from granskning import compilation
+    from granskning.errors import InputError
+
+    st = store()
+    if out is None and not as_json:
+        raise InputError(_("give -o FILE.docx (or --json for the figures)"))
+    if out is not None:
+        data = compilation.build_report(
+            st, round_id, Path(out), Path(template) if template else None
+        )
+        ok(_("compilation written: {path}").format(path=out))
+    else:
+        data = compilation.report_data(st, round_id)
+    if as_json:
+        print_json(data)

@@ -1,0 +1,268 @@
+"""Matching reviewers to hosts for a round: pure functions, no database.
+
+The rules, in order of weight:
+
+1. nobody reviews itself (always met);
+2. each municipality reviews as many as it is reviewed (met exactly: k and k);
+3. no pair reviews each other in the same round (possible while k <= (n - 1) / 2);
+4. no reviewer reviews the same host as in the previous round, where possible.
+
+The plan starts from a circulant assignment: members in a seeded order, the host at
+position p reviewed by the members at p + o for each offset o in 1..k. Rules 1-3 hold by
+construction (o and n - o are never both offsets while k <= (n - 1) / 2). Rule 4 is then
+sought by local search: swapping two members' positions, then exchanging reviewers between
+two hosts or turning a directed triangle around, moves that keep rules 1-3. Everything is
+seeded from the input, so the same input always gives the same plan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+RESTARTS = 12
+
+
+@dataclass
+class Plan:
+    """Who reviews whom, and which rules could not be met."""
+
+    members: list[str]
+    per_host: int
+    # host -> its reviewing municipalities, both in member order
+    reviewers: dict[str, list[str]]
+    # unordered pairs that review each other (only when unavoidable)
+    mutual: list[tuple[str, str]] = field(default_factory=list)
+    # (reviewer, host) pairs repeated from the previous round
+    repeated: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def max_without_mutual(self) -> int:
+        return (len(self.members) - 1) // 2
+
+    def rows(self) -> list[dict[str, object]]:
+        """``[{"host": NAME, "reviewing": [NAME, ...]}]`` by host name."""
+        return [{"host": h, "reviewing": list(self.reviewers[h])} for h in self.members]
+
+
+def _key(name: str) -> tuple[str, str]:
+    return (name.casefold(), name)
+
+
+def seed_of(
+    members: Iterable[str], per_host: int, previous: Iterable[tuple[str, str]], salt: str
+) -> int:
+    """A seed from the whole input: the same input plans the same way, any change reshuffles."""
+    digest = hashlib.sha256()
+    digest.update(salt.encode())
+    digest.update(f"|{per_host}|".encode())
+    for name in sorted(members, key=_key):
+        digest.update(name.encode() + b"\x00")
+    digest.update(b"|")
+    for r, h in sorted(previous):
+        digest.update(r.encode() + b"\x01" + h.encode() + b"\x00")
+    return int(digest.hexdigest()[:16], 16)
+
+
+def assign(
+    members: Sequence[str],
+    per_host: int,
+    previous: Iterable[tuple[str, str]] = (),
+    *,
+    salt: str = "",
+) -> Plan:
+    """Plan who reviews whom.
+
+    :param members: distinct municipality names (the order does not matter).
+    :param per_host: reviewing municipalities per host, 1 to len(members) - 1.
+    :param previous: (reviewer, host) pairs of the previous round to avoid.
+    :param salt: more input for the seed (e.g. the round's year).
+    """
+    names = sorted(members, key=_key)
+    n = len(names)
+    if len(set(names)) != n:
+        raise ValueError("members must be distinct")
+    if n < 2 or not 1 <= per_host <= n - 1:
+        raise ValueError("per_host must be between 1 and len(members) - 1")
+    index = {name: i for i, name in enumerate(names)}
+    prev = {(index[r], index[h]) for r, h in previous if r in index and h in index and r != h}
+    rng = random.Random(
+        seed_of(names, per_host, sorted({(names[r], names[h]) for r, h in prev}), salt)
+    )
+    k = per_host
+    offsets = list(range(1, k + 1))
+    best: list[set[int]] | None = None
+    best_repeats = -1
+    # a few fresh starts: a local search can get stuck where a plan without repeats exists
+    for _attempt in range(max(1, min(RESTARTS, 600 // n)) if prev else 1):
+        order = list(range(n))
+        rng.shuffle(order)
+        if prev:
+            _search_order(order, offsets, prev, rng)
+        reviewers: list[set[int]] = [set() for _ in range(n)]
+        for p in range(n):
+            for o in offsets:
+                reviewers[order[p]].add(order[(p + o) % n])
+        if prev and _repeats(reviewers, prev):
+            _search_edges(reviewers, prev, rng)
+        repeats = len(_repeats(reviewers, prev))
+        if best is None or repeats < best_repeats:
+            best, best_repeats = reviewers, repeats
+        if repeats == 0:
+            break
+    assert best is not None
+    reviewers = best
+    plan = Plan(
+        members=names,
+        per_host=k,
+        reviewers={names[h]: [names[r] for r in sorted(reviewers[h])] for h in range(n)},
+    )
+    plan.mutual = sorted(
+        (names[a], names[b]) for a in range(n) for b in reviewers[a] if a < b and a in reviewers[b]
+    )
+    plan.repeated = sorted((names[r], names[h]) for r, h in _repeats(reviewers, prev))
+    return plan
+
+
+def _repeats(reviewers: list[set[int]], prev: set[tuple[int, int]]) -> list[tuple[int, int]]:
+    return [(r, h) for h in range(len(reviewers)) for r in sorted(reviewers[h]) if (r, h) in prev]
+
+
+def _search_order(
+    order: list[int], offsets: list[int], prev: set[tuple[int, int]], rng: random.Random
+) -> None:
+    """Swap positions in the circulant order until no previous pair repeats (or give up)."""
+    n = len(order)
+
+    def touched(a: int, b: int) -> set[tuple[int, int]]:
+        # the (host position, offset) edges with an end at position a or b
+        out = set()
+        for x in (a, b):
+            for o in offsets:
+                out.add((x, o))
+                out.add(((x - o) % n, o))
+        return out
+
+    def conflicts(edges: Iterable[tuple[int, int]]) -> int:
+        return sum((order[(p + o) % n], order[p]) in prev for p, o in edges)
+
+    def all_conflicts() -> list[int]:
+        return [p for p in range(n) for o in offsets if (order[(p + o) % n], order[p]) in prev] + [
+            (p + o) % n for p in range(n) for o in offsets if (order[(p + o) % n], order[p]) in prev
+        ]
+
+    budget = 20 * n + 1000
+    stale = 0
+    while budget > 0:
+        bad = all_conflicts()
+        if not bad:
+            return
+        # a few moves per recount: recounting is O(n k)
+        for _ in range(16):
+            budget -= 1
+            a = rng.choice(bad)
+            b = rng.randrange(n)
+            if a == b:
+                continue
+            edges = touched(a, b)
+            before = conflicts(edges)
+            order[a], order[b] = order[b], order[a]
+            after = conflicts(edges)
+            if after > before:
+                order[a], order[b] = order[b], order[a]
+            elif after < before:
+                stale = 0
+                break
+            else:
+                stale += 1
+        if stale > 20 * n + 200:
+            return
+
+
+def _search_edges(
+    reviewers: list[set[int]], prev: set[tuple[int, int]], rng: random.Random
+) -> None:
+    """Exchange reviewers between hosts, or turn triangles around, to drop repeated pairs.
+
+    Both moves keep every in- and out-degree, never create a self-review, and are taken only
+    when they make no new mutual pair: the earlier rules keep their weight.
+    """
+    n = len(reviewers)
+    reviews: list[set[int]] = [set() for _ in range(n)]
+    for h in range(n):
+        for r in reviewers[h]:
+            reviews[r].add(h)
+
+    def has(r: int, h: int) -> bool:
+        return r in reviewers[h]
+
+    def add(r: int, h: int) -> None:
+        reviewers[h].add(r)
+        reviews[r].add(h)
+
+    def remove(r: int, h: int) -> None:
+        reviewers[h].discard(r)
+        reviews[r].discard(h)
+
+    def mutual_of(pairs: Iterable[tuple[int, int]]) -> int:
+        return sum(1 for r, h in pairs if has(r, h) and has(h, r))
+
+    def try_move(removed: list[tuple[int, int]], added: list[tuple[int, int]]) -> bool:
+        if any(r == h or has(r, h) for r, h in added):
+            return False
+        if len(set(added)) != len(added):
+            return False
+        around = {*removed, *added, *[(h, r) for r, h in removed], *[(h, r) for r, h in added]}
+        before_m = mutual_of(around)
+        before_p = sum(p in prev for p in removed)
+        for e in removed:
+            remove(*e)
+        for e in added:
+            add(*e)
+        after_m = mutual_of(around)
+        after_p = sum(p in prev for p in added)
+        if after_m < before_m or (after_m == before_m and after_p < before_p):
+            return True
+        for e in added:
+            remove(*e)
+        for e in removed:
+            add(*e)
+        return False
+
+    budget = 30 * n + 2000
+    while budget > 0:
+        bad = _repeats(reviewers, prev)
+        if not bad:
+            return
+        improved = False
+        rng.shuffle(bad)
+        for r, h in bad:
+            if not has(r, h):
+                continue
+            # turn a triangle r -> h -> c -> r around: r reviews h, h reviews c, c reviews r
+            for c in sorted(reviews[h] & reviewers[r]):
+                budget -= 1
+                if try_move([(r, h), (h, c), (c, r)], [(h, r), (c, h), (r, c)]):
+                    improved = True
+                    break
+            if improved:
+                break
+            # exchange: r takes another host h2 of r2, r2 takes h
+            for h2 in rng.sample(range(n), min(n, 40)):
+                if h2 == h:
+                    continue
+                for r2 in sorted(reviewers[h2]):
+                    budget -= 1
+                    if r2 == r:
+                        continue
+                    if try_move([(r, h), (r2, h2)], [(r2, h), (r, h2)]):
+                        improved = True
+                        break
+                if improved:
+                    break
+            if improved:
+                break
+        if not improved:
+            return
