@@ -427,6 +427,9 @@ def set_state(session: Session, store: Store, review: Review, state: ReviewState
         update(Review)
         .where(col(Review.id) == review.id, col(Review.version) == review.version)
         .values(state=state.value, version=review.version + 1, updated_at=now)
+        # the object is brought up to date below, once: letting the ORM synchronize it too
+        # would count the version up twice in memory (object 3, row 2 after one change)
+        .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise ConflictError(

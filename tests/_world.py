@@ -28,6 +28,7 @@ from granskning.model import (
     Interview,
     Interviewee,
     Note,
+    Person,
     Recommendation,
     ReportText,
     ReportVersion,
@@ -329,3 +330,169 @@ def comparable_show(shown: dict[str, Any]) -> dict[str, Any]:
 
 def b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
+
+
+def _has(command: str) -> bool:
+    from granskning.cli import COMMANDS
+
+    return command in COMMANDS
+
+
+def populate_content(
+    store: Store, rid: int, *, lead: int, secretary: int, interviewee: int, cli: Any
+) -> None:
+    """Take a planned review with a lead and a secretary to drafting with everything handover
+    needs: an interview with notes, findings for every block, a recommendation, the texts,
+    a frozen report naming the interviewee. Through the commands where this checkout has
+    them (interview, session, note, finding, recommendation, report), else as rows."""
+    with store.read() as s:
+        person = s.get(Person, interviewee)
+        review = s.get(Review, rid)
+        assert person is not None and review is not None
+        template = reviews.pinned_template(review)
+    start = (store.now() + timedelta(days=7)).astimezone(_stockholm())
+    group = template.groups[0].id
+    questions = [q.id for _b, q in template.questions_for(group)]
+    if _has("interview"):
+        iv = cli.json(
+            "interview",
+            "add",
+            rid,
+            "--group",
+            group,
+            "--start",
+            start.strftime("%Y-%m-%d %H:%M"),
+            "--minutes",
+            90,
+            "--interviewee",
+            f"{person.name}, {person.title or 'Kommunalråd'}",
+            "--moderator",
+            lead,
+            "--note-taker",
+            secretary,
+        )["id"]
+    else:
+        with store.atomic() as s:
+            row = Interview(
+                review_id=rid,
+                group_id=group,
+                start=start,
+                minutes=90,
+                moderator_id=lead,
+                note_taker_id=secretary,
+                created_at=store.now(),
+                updated_at=store.now(),
+            )
+            s.add(row)
+            s.flush()
+            iv = row.id
+            s.add(
+                Interviewee(
+                    interview_id=iv, person_id=interviewee, name=person.name, title=person.title
+                )
+            )
+            record(s, store, entity="interview", action="add", review_id=rid, interview_id=iv)
+    cli.ok("review", "advance", rid, "confirm_schedule")
+    texts = [f"{person.name} berättade om barnbokslutet.", "Tydlig röd tråd.", "Ungdomsrådet."]
+    if _has("session") and _has("note"):
+        cli.ok("session", "start", iv)
+        for q, text in zip(questions, texts, strict=False):
+            cli.ok("note", "add", iv, "--question", q, "--text", text)
+        cli.ok("session", "end", iv)
+    else:
+        cli.ok("review", "advance", rid, "start_visit")
+        with store.atomic() as s:
+            for q, text in zip(questions, texts, strict=False):
+                s.add(
+                    Note(
+                        interview_id=iv,
+                        question_id=q,
+                        text=text,
+                        author="Bo Ek",
+                        created_at=store.now(),
+                    )
+                )
+            row = s.get(Interview, iv)
+            assert row is not None
+            row.state, row.version = "completed", row.version + 1
+            s.add(row)
+    cli.ok("review", "advance", rid, "finish_visit")
+    for block in template.blocks:
+        text = f"Styrka i {block.title}"
+        if _has("finding"):
+            cli.ok("finding", "add", rid, "--block", block.id, "--kind", "strength", "--text", text)
+        else:
+            with store.atomic() as s:
+                s.add(
+                    Finding(
+                        review_id=rid,
+                        block_id=block.id,
+                        kind="strength",
+                        text=text,
+                        created_at=store.now(),
+                    )
+                )
+    development = f"Följ upp det {person.name} tog upp."
+    if _has("finding"):
+        cli.ok(
+            "finding",
+            "add",
+            rid,
+            "--block",
+            template.blocks[0].id,
+            "--kind",
+            "development",
+            "--text",
+            development,
+        )
+    else:
+        with store.atomic() as s:
+            s.add(
+                Finding(
+                    review_id=rid,
+                    block_id=template.blocks[0].id,
+                    kind="development",
+                    text=development,
+                    created_at=store.now(),
+                )
+            )
+    if _has("recommendation"):
+        cli.ok("recommendation", "add", rid, "--text", "Gör barnbokslut varje år.")
+    else:
+        with store.atomic() as s:
+            s.add(
+                Recommendation(
+                    review_id=rid, text="Gör barnbokslut varje år.", created_at=store.now()
+                )
+            )
+    for section, text in (
+        ("summary", "Gävle har kommit långt."),
+        ("reflections", f"Vi lärde oss mycket av {person.name}."),
+        ("introduction", "Granskningen gjordes i mars."),
+    ):
+        if _has("report"):
+            cli.ok("report", "text", rid, "--section", section, "--text", text)
+        else:
+            with store.atomic() as s:
+                s.add(ReportText(review_id=rid, section=section, text=text, updated_at=store.now()))
+    if not _has("report"):
+        # the frozen report handover stores (built by the report command where it exists)
+        import hashlib
+
+        content = docx_bytes("Granskningsrapport", f"{person.name} Kommunalråd")
+        with store.atomic() as s:
+            s.add(
+                ReportVersion(
+                    review_id=rid,
+                    number=1,
+                    sha256=hashlib.sha256(content).hexdigest(),
+                    content=content,
+                    created_at=store.now(),
+                )
+            )
+
+
+def _stockholm() -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo("Europe/Stockholm")

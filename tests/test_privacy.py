@@ -54,7 +54,8 @@ def test_person_export_holds_everything_about_the_person(store: Store, cli: Any)
         (world.interviews[1], "name"),
     ]
     kinds = sorted(m["kind"] for m in data["texts_mentioning"])
-    assert kinds == ["finding", "note", "report_text"]
+    # the development finding naming her became a follow-up item at handover
+    assert kinds == ["finding", "follow_up_item", "note", "report_text"]
     assert data["follow_up_responsible"][0]["text"] == "Gör barnbokslut."
     assert [(v["review"], v["version"]) for v in data["report_versions_holding_name"]] == [
         (world.review, 1)

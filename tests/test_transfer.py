@@ -178,18 +178,20 @@ def test_a_file_that_is_ahead_brings_the_life_cycle_forward(
 def test_a_review_changed_on_both_sides_is_a_conflict(
     store: Store, offline: Store, tmp_path: Path
 ) -> None:
-    world = populated(store)
+    from datetime import date
+
+    world = populated(store, until="handed_over")
     path = tmp_path / "r.json"
     transfer.export_review(store, world.review, path)
     offline_id = transfer.import_review(offline, path)["review"]
-    reviews.advance(offline, offline_id, "cancel", reason="Inställd")
-    reviews.advance(store, world.review, "hold_seminar")
+    reviews.advance(offline, offline_id, "schedule_seminar", on=date(2026, 9, 1))
+    reviews.advance(store, world.review, "reopen", reason="Fel i sammanfattningen")
     back = tmp_path / "back.json"
     transfer.export_review(offline, offline_id, back)
     before = snapshot(store)
     result = Cli(store)("review", "import", back)
     assert result.exit_code == 1
-    assert "state is followed_up here, cancelled in the file" in result.stderr
+    assert "state is drafting here, follow_up_scheduled in the file" in result.stderr
     assert "audit event" not in result.stderr  # new events on both sides are no conflict
     assert snapshot(store) == before
 

@@ -3,13 +3,15 @@
 The file is kept in the repository so that every later release proves it still upgrades
 such a database without losing a row (tests/test_migrations.py). Rows are written with
 plain SQL in the form 0001 stored them (not through today's model), every table gets a
-few, and every value is fixed, so running this again gives the same content:
+few, and every value is fixed (the pinned template is template_0001.yaml, as shipped with
+that release), so running this again gives the same content:
 
     python tests/data/make_schema_0001.py [OUT.db]
 """
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import sys
 from pathlib import Path
@@ -17,39 +19,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 TARGET = HERE / "schema_0001.db"
 
-TEMPLATE = """\
-id: upgrade-test
-version: "1.0"
-title: Mall för uppgraderingstestet
-language: sv
-groups:
-  - id: fortroendevalda
-    label: {sv: Förtroendevalda, en: Elected representatives}
-  - id: medarbetare
-    label: {sv: Medarbetare, en: Staff}
-blocks:
-  - id: styrprocesser
-    title: Styrprocesser
-    minutes: 30
-    articles: [3, 4]
-    questions:
-      - id: styr-1
-        text: Hur säkrar styrdokumenten barns trygga uppväxtvillkor?
-        groups: [fortroendevalda, medarbetare]
-      - id: styr-betyg
-        text: Hur väl följs barnrättsarbetet upp?
-        kind: rating
-        groups: [fortroendevalda]
-  - id: framtid
-    title: Framtid
-    minutes: 15
-    questions:
-      - id: framtid-1
-        text: För att prioritera barns rättigheter krävs ...
-        kind: completion
-        groups: [fortroendevalda, medarbetare]
-"""
-TEMPLATE_SHA = "0" * 64  # the pinned digest as stored; not recomputed by the upgrade
+# the question template shipped with the first schema release, as a review pinned it
+TEMPLATE = (HERE / "template_0001.yaml").read_text(encoding="utf-8")
+TEMPLATE_SHA = hashlib.sha256(TEMPLATE.encode("utf-8")).hexdigest()
 
 
 def t(day: int, hour: int = 8, minute: int = 0) -> str:
@@ -110,7 +82,7 @@ ROWS: dict[str, list[dict[str, object]]] = {
             "id": 1,
             "year": 2026,
             "theme": "Barns trygga uppväxtvillkor",
-            "template_name": "upgrade-test",
+            "template_name": "kollegial-granskning-2013",
             "created_at": t(1, 10),
         },
     ],
@@ -127,7 +99,7 @@ ROWS: dict[str, list[dict[str, object]]] = {
             "round_id": 1,
             "state": "follow_up_scheduled",
             "version": 6,
-            "template_id": "upgrade-test",
+            "template_id": "kollegial-granskning-2013",
             "template_version": "1.0",
             "template_sha256": TEMPLATE_SHA,
             "template_content": TEMPLATE,
@@ -144,7 +116,7 @@ ROWS: dict[str, list[dict[str, object]]] = {
             "round_id": None,
             "state": "planned",
             "version": 1,
-            "template_id": "upgrade-test",
+            "template_id": "kollegial-granskning-2013",
             "template_version": "1.0",
             "template_sha256": TEMPLATE_SHA,
             "template_content": TEMPLATE,
@@ -245,7 +217,7 @@ ROWS: dict[str, list[dict[str, object]]] = {
             "id": 2,
             "uid": "n" * 31 + "2",
             "interview_id": 1,
-            "question_id": "styr-betyg",
+            "question_id": "infl-6",
             "text": "Tre av fyra.",
             "rating": 3,
             "author": "Bo Ek",
@@ -371,7 +343,7 @@ ROWS: dict[str, list[dict[str, object]]] = {
             "from_state": None,
             "to_state": "planned",
             "actor": "samordnare",
-            "comment": "upgrade-test 1.0",
+            "comment": "kollegial-granskning-2013 1.0",
             "at": t(1, 10),
         },
         {
