@@ -231,10 +231,21 @@ def _backup_revision(path: Path) -> str | None:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            # a damaged file is refused before anything is copied from it
+            check = conn.execute("PRAGMA quick_check").fetchall()
         finally:
             conn.close()
     except sqlite3.Error:
         return None
+    except UnicodeDecodeError:
+        check = [("text that is not UTF-8",)]
+        row = None
+    if check != [("ok",)]:
+        raise InputError(
+            _("{path}: the backup file is damaged ({problem})").format(
+                path=path, problem=str(check[0][0]) if check else "?"
+            )
+        )
     return None if row is None else str(row[0])
 
 
@@ -277,9 +288,19 @@ def _describe(source: Path) -> str:
 
 
 def _copy_rows(store: Store, path: Path, source: Path) -> None:
-    with store.atomic() as s:
-        copy_rows(path, s.connection(), store.is_sqlite)
-        record(s, store, entity="database", action="restore", comment=_describe(source))
+    from sqlalchemy.exc import DBAPIError, StatementError
+
+    try:
+        with store.atomic() as s:
+            copy_rows(path, s.connection(), store.is_sqlite)
+            record(s, store, entity="database", action="restore", comment=_describe(source))
+    except (DBAPIError, StatementError, ValueError) as exc:
+        # rows this database cannot take (a hand-edited or damaged file): nothing was restored
+        raise InputError(
+            _("{path}: cannot be restored: {error}").format(
+                path=source, error=str(getattr(exc, "orig", exc)).splitlines()[0]
+            )
+        ) from None
 
 
 def copy_rows(path: Path, conn: Connection, is_sqlite: bool) -> None:

@@ -43,6 +43,12 @@ def add_municipality(store: Store, name: str) -> Municipality:
     :param name: its name, unique (case-insensitive).
     """
     clean = _clean(name, _("the municipality's name"))
+    if len(name_key(clean)) > 200:  # casefolding can lengthen a name ("ß" -> "ss")
+        raise InputError(
+            _("{what} is longer than {n} characters").format(
+                what=_("the municipality's name"), n=200
+            )
+        )
     with store.atomic() as s:
         exists = s.exec(select(Municipality).where(Municipality.key == name_key(clean))).first()
         if exists is not None:

@@ -598,6 +598,14 @@ def _check_references(doc: ExportFile, where: str) -> None:
                 problems.append(_("{kind} {key} appears twice").format(kind=kind, key=k))
             seen.add(k)
 
+    for name in [
+        doc.review.host,
+        *doc.review.reviewing,
+        *(p.municipality for p in doc.people),
+        *(doc.review.round.members if doc.review.round else []),
+    ]:
+        if not name.split() or len(name_key(name)) > 200:
+            problems.append(_("not a municipality name: {name}").format(name=_short(name)))
     people = {p.uid for p in doc.people}
     interviews = {i.uid for i in doc.interviews}
     items = {i.uid for i in doc.follow_up_items}

@@ -1,0 +1,334 @@
+"""Fuzzing every command that takes free text or a file: whatever comes in, no traceback
+(the test CLI re-raises any unexpected exception), an exit code of 0, 1 or 2, plain
+"error:" lines, and a failed command leaves every table exactly as it was."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _world import populate
+from conftest import Cli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from granskning import transfer
+from granskning.store import Store, metadata
+
+FUZZ = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+DATA = Path(__file__).resolve().parent / "data"
+
+# command-line text: anything a shell can pass (no NUL, no lone surrogates)
+arg_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    max_size=300,
+)
+# and some that hit the edges: long, case-expanding, whitespace, markup, escapes
+edge_text = st.one_of(
+    arg_text,
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\t\n",
+            "ß" * 150,
+            "İ" * 150,
+            "x" * 201,
+            "x" * 200,
+            "a@b",
+            "Robert'); DROP TABLE review;--",
+            "{name}",
+            "%s %d",
+            "\u202e\u200b",
+            "-x",
+            "--json",
+        ]
+    ),
+)
+
+
+def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:
+    with store.engine.connect() as conn:
+        return {
+            t.name: [tuple(r) for r in conn.execute(select(t).order_by(*t.primary_key.columns))]
+            for t in metadata().sorted_tables
+        }
+
+
+def run(cli: Cli, store: Store, *args: Any) -> Any:
+    """Run a command; if it fails, nothing may have changed."""
+    before = snapshot(store)
+    result = cli(*args)
+    assert result.exit_code in (0, 1, 2), (args, result.exit_code, result.output)
+    assert "Traceback" not in result.output + result.stderr
+    if result.exit_code != 0:
+        assert result.stderr.strip(), args
+        assert snapshot(store) == before, args
+    return result
+
+
+@pytest.fixture
+def world(store: Store, cli: Cli) -> dict[str, int]:
+    cli.ok("municipality", "add", "Gävle")
+    cli.ok("municipality", "add", "Uppsala")
+    person = cli.json("person", "add", "Anna Berg", "--municipality", "Uppsala")["id"]
+    review = cli.json(
+        "review", "create", "--host", "Gävle", "--reviewing", "Uppsala",
+        "--template", "kollegial-granskning-2013",
+    )["id"]  # fmt: skip
+    return {"person": person, "review": review}
+
+
+@FUZZ
+@given(name=edge_text)
+def test_municipality_add(store: Store, cli: Cli, name: str) -> None:
+    result = run(cli, store, "municipality", "add", name)
+    if result.exit_code == 0:
+        names = [m["name"] for m in cli.json("municipality", "list")]
+        assert " ".join(name.split()) in names
+
+
+@FUZZ
+@given(name=edge_text, title=st.none() | edge_text, email=st.none() | edge_text)
+def test_person_add(
+    store: Store, cli: Cli, world: dict[str, int], name: str, title: str | None, email: str | None
+) -> None:
+    args = ["person", "add", name, "--municipality", "Uppsala"]
+    if title is not None:
+        args += ["--title", title]
+    if email is not None:
+        args += ["--email", email]
+    run(cli, store, *args)
+
+
+@FUZZ
+@given(municipality=edge_text)
+def test_person_add_with_any_municipality(store: Store, cli: Cli, municipality: str) -> None:
+    run(cli, store, "person", "add", "Anna Berg", "--municipality", municipality)
+
+
+@settings(FUZZ, max_examples=20)
+@given(host=edge_text, reviewing=st.lists(edge_text, max_size=3))
+def test_review_create_with_any_names(
+    store: Store, cli: Cli, world: dict[str, int], host: str, reviewing: list[str]
+) -> None:
+    args = ["review", "create", "--host", host, "--template", "kollegial-granskning-2013"]
+    for name in reviewing:
+        args += ["--reviewing", name]
+    run(cli, store, *args)
+
+
+@FUZZ
+@given(reason=edge_text, action=st.sampled_from(["cancel", "reopen", "confirm_schedule"]))
+def test_review_advance_reason(
+    store: Store, cli: Cli, world: dict[str, int], reason: str, action: str
+) -> None:
+    run(cli, store, "review", "advance", world["review"], action, "--reason", reason)
+
+
+@FUZZ
+@given(theme=edge_text, members=st.lists(edge_text, max_size=3), year=st.integers(-5, 99999))
+def test_round_create(
+    store: Store, cli: Cli, world: dict[str, int], theme: str, members: list[str], year: int
+) -> None:
+    args = ["round", "create", "--year", year, "--theme", theme,
+            "--template", "kollegial-granskning-2013"]  # fmt: skip
+    for m in members:
+        args += ["--member", m]
+    run(cli, store, *args)
+
+
+@pytest.fixture
+def seminar_review(store: Store, cli: Cli) -> int:
+    from _world import populated
+
+    world = populated(store)
+    return world.review
+
+
+@FUZZ
+@given(
+    text=edge_text,
+    comment=st.none() | edge_text,
+    responsible=st.none() | edge_text,
+    place=st.none() | edge_text,
+)
+def test_seminar_texts(
+    store: Store,
+    cli: Cli,
+    seminar_review: int,
+    text: str,
+    comment: str | None,
+    responsible: str | None,
+    place: str | None,
+) -> None:
+    run(cli, store, "seminar", "add-item", seminar_review, "--text", text)
+    items = cli.json("seminar", "items", seminar_review)
+    args = ["seminar", "record", seminar_review, "--item", items[0]["id"], "--status", "done"]
+    if comment is not None:
+        args += ["--comment", comment]
+    if responsible is not None:
+        args += ["--responsible", responsible]
+    run(cli, store, *args)
+    if place is not None:
+        run(cli, store, "seminar", "schedule", seminar_review, "--start", "2026-10-01 10:00",
+            "--place", place)  # fmt: skip
+
+
+# -- files ------------------------------------------------------------------------------------
+
+
+def _validate(path: Path) -> Any:
+    """``template validate`` needs no database: run it once, not per backend."""
+    from click.testing import CliRunner
+
+    from granskning.cli import cli
+
+    return CliRunner().invoke(cli, ["--lang", "en", "template", "validate", str(path)])
+
+
+@FUZZ
+@given(content=st.binary(max_size=2000) | arg_text.map(lambda t: t.encode("utf-8")))
+def test_template_validate_any_file(tmp_path_factory: Any, content: bytes) -> None:
+    path = tmp_path_factory.mktemp("t") / "mall.yaml"
+    path.write_bytes(content)
+    result = _validate(path)
+    assert result.exit_code in (0, 2)
+    assert "Traceback" not in result.output + result.stderr
+
+
+@FUZZ
+@given(data=st.data())
+def test_template_validate_mutated_shipped_template(tmp_path_factory: Any, data: Any) -> None:
+    from granskning.resources import question_templates_dir
+
+    text = (question_templates_dir() / "kollegial-granskning-2013.yaml").read_text("utf-8")
+    lines = text.splitlines()
+    i = data.draw(st.integers(0, len(lines) - 1))
+    lines[i] = data.draw(st.sampled_from(["", "  - x", ":", lines[i][::-1], lines[i] + " ]"]))
+    path = tmp_path_factory.mktemp("t") / "mall.yaml"
+    path.write_text("\n".join(lines), "utf-8")
+    result = _validate(path)
+    assert result.exit_code in (0, 2)
+    assert "Traceback" not in result.output + result.stderr
+
+
+@pytest.fixture(scope="module")
+def export_doc() -> dict[str, Any]:
+    from conftest import FakeClock
+
+    st_ = Store.memory(clock=FakeClock())
+    world = populate(st_, until="handed_over")
+    doc = transfer.export_review(st_, world.review)
+    st_.dispose()
+    return doc
+
+
+def _leaves(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _leaves(v, (*path, k))] or [path]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _leaves(v, (*path, i))] or [path]
+    return [path]
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@FUZZ
+@given(data=st.data())
+def test_review_import_of_mutated_exports(
+    store: Store, cli: Cli, export_doc: dict[str, Any], tmp_path_factory: Any, data: Any
+) -> None:
+    doc = json.loads(json.dumps(export_doc))
+    leaves = _leaves(doc)
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from(leaves))
+        if not path:
+            continue
+        parent = doc
+        for key in path[:-1]:
+            parent = parent[key]
+        if data.draw(st.booleans()) and isinstance(parent, dict):
+            parent.pop(path[-1], None)
+        else:
+            try:
+                parent[path[-1]] = data.draw(json_values)
+            except (IndexError, KeyError, TypeError):
+                pass
+    out = tmp_path_factory.mktemp("imp") / "r.json"
+    out.write_text(json.dumps(doc), "utf-8")
+    run(cli, store, "review", "import", out)
+
+
+@FUZZ
+@given(content=st.binary(max_size=3000))
+def test_review_import_of_any_bytes(
+    store: Store, cli: Cli, tmp_path_factory: Any, content: bytes
+) -> None:
+    out = tmp_path_factory.mktemp("imp") / "r.json"
+    out.write_bytes(content)
+    result = run(cli, store, "review", "import", out)
+    assert result.exit_code == 2
+
+
+@FUZZ
+@given(
+    flips=st.lists(st.tuples(st.integers(0, 10**9), st.integers(0, 255)), min_size=1, max_size=8)
+)
+def test_restore_of_a_damaged_backup(
+    store: Store, cli: Cli, tmp_path_factory: Any, flips: list[tuple[int, int]]
+) -> None:
+    folder = tmp_path_factory.mktemp("rst")
+    path = folder / "b.db"
+    shutil.copyfile(DATA / "schema_0001.db", path)
+    data = bytearray(path.read_bytes())
+    for where, value in flips:
+        data[where % len(data)] = value
+    path.write_bytes(bytes(data))
+    result = run(cli, store, "restore", path)
+    if result.exit_code == 0:
+        # the damage fell where it did no harm: then the database is whole
+        if store.sqlite_path is not None:
+            import sqlite3
+
+            conn = sqlite3.connect(store.sqlite_path)
+            assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            conn.close()
+        assert snapshot(store)["review"]
+        _empty(store)
+
+
+def _empty(store: Store) -> None:
+    """Empty every table again (the next example restores into it)."""
+    from sqlalchemy import text
+
+    with store.engine.begin() as conn:
+        if store.is_sqlite:
+            conn.execute(text("DROP TRIGGER IF EXISTS audit_event_no_delete"))
+            for t in reversed(metadata().sorted_tables):
+                conn.execute(t.delete())
+            conn.execute(
+                text(
+                    "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event BEGIN "
+                    "SELECT RAISE(ABORT, 'audit_event is append-only: audit rows are never "
+                    "updated or deleted'); END"
+                )
+            )
+        else:
+            names = ", ".join(f'"{t.name}"' for t in metadata().sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
