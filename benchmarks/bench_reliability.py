@@ -208,4 +208,6 @@ def run() -> list[dict[str, Any]]:
 
 if __name__ == "__main__":
     for r in run():
-        print(f"{r['name']}: {r['value']:.4g} {r['unit']} vs {r['baseline_name']}: {r['baseline']:.4g}")
+        print(
+            f"{r['name']}: {r['value']:.4g} {r['unit']} vs {r['baseline_name']}: {r['baseline']:.4g}"
+        )
