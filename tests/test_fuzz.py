@@ -332,3 +332,22 @@ def _empty(store: Store) -> None:
         else:
             names = ", ".join(f'"{t.name}"' for t in metadata().sorted_tables)
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@FUZZ
+@given(content=st.binary(max_size=500))
+def test_text_files_for_every_file_option(tmp_path_factory: Any, content: bytes) -> None:
+    """``--file`` of note add, report text and the like: UTF-8 text without NUL, or a plain
+    error; never a string a database would refuse."""
+    from granskning.cli._base import read_text_input
+    from granskning.errors import InputError
+
+    path = tmp_path_factory.mktemp("f") / "note.txt"
+    path.write_bytes(content)
+    try:
+        text = read_text_input(None, str(path))
+    except InputError as exc:
+        assert str(path) in str(exc)
+        return
+    assert "\x00" not in text
+    text.encode("utf-8")

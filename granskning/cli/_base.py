@@ -152,7 +152,13 @@ def read_text_input(text: str | None, path: str | None) -> str:
     if len(data) > 2_000_000:
         raise InputError(_("{path}: larger than 2 MB").format(path=path))
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(_("{path}:{line}: not UTF-8 text").format(path=path, line=line)) from None
+    if "\x00" in text:  # no database text column takes it (PostgreSQL refuses it outright)
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise InputError(
+            _("{path}:{line}: a NUL character; not a text file").format(path=path, line=line)
+        )
+    return text
