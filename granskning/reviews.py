@@ -53,7 +53,10 @@ SINGLE_ROLES = frozenset({Role.lead, Role.secretary})
 
 # Side effects of actions, run in order inside the action's transaction after the guards
 # passed: "module:function" taking (session, store, review, params), imported when fired.
-EFFECTS: dict[str, list[str]] = {}
+EFFECTS: dict[str, list[str]] = {
+    # build the final report, store its bytes and SHA-256, date the handover
+    "hand_over": ["granskning.reports:hand_over"],
+}
 
 
 def get_review(session: Session, review_id: int) -> Review:

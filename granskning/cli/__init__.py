@@ -18,8 +18,11 @@ COMMANDS: dict[str, str] = {
     "init": "granskning.cli.admin:init",
     "info": "granskning.cli.admin:info",
     "demo": "granskning.cli.demo:demo",
+    "finding": "granskning.cli.finding:finding",
     "municipality": "granskning.cli.registry:municipality",
     "person": "granskning.cli.registry:person",
+    "recommendation": "granskning.cli.recommendation:recommendation",
+    "report": "granskning.cli.report:report",
     "review": "granskning.cli.review:review",
     "template": "granskning.cli.template:template",
 }
