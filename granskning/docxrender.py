@@ -43,6 +43,7 @@ _LEAF_TYPES: dict[str, tuple[type, ...]] = {TEXT: (str,), NUMBER: (int, float), 
 Schema = Any  # dict (object with known keys) | [schema] (list of) | leaf type name
 
 _ANY = object()  # a value the checker knows nothing about
+_REFUSED = object()  # what an access that is not allowed gives (reported once per expression)
 
 # Filters that give back the same kind of list they were given.
 _SAME_LIST_FILTERS = {"sort", "reverse", "list", "selectattr", "rejectattr", "unique", "batch"}
@@ -207,12 +208,14 @@ class _Checker:
         return _ANY
 
     def attribute(self, base: Schema, attr: str, lineno: int, shown: str) -> Schema:
+        if base is _REFUSED:
+            return _REFUSED
         if attr.startswith("_"):
             self.problem(
                 lineno,
                 _("access to {attr} is not allowed in report templates").format(attr=attr),
             )
-            return _ANY
+            return _REFUSED
         if base is _ANY:
             return _ANY
         if isinstance(base, dict):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -184,6 +185,11 @@ def find(name: str) -> TemplateSource:
     raise NotFoundError(_("template {name} does not exist").format(name=name))
 
 
+@lru_cache(maxsize=32)
 def from_pinned(text: str) -> Template:
-    """The template pinned on a review (its stored text)."""
+    """The template pinned on a review (its stored text).
+
+    Cached by text: parsing YAML is slow and every action reads the pinned copy; the
+    Template is frozen, so sharing it is safe.
+    """
     return parse(text, "<pinned>")

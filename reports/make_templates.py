@@ -409,6 +409,9 @@ def report_template() -> Document:
     tag(doc, "{%p if review.handed_over %}")
     labelled(doc, "{{ t.handed_over }}: ", "{{ review.handed_over }}")
     tag(doc, "{%p endif %}")
+    tag(doc, "{%p if doc.report_version %}")
+    labelled(doc, "{{ t.report_version }}: ", "{{ doc.report_version }}")
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p if review.round %}")
     labelled(doc, "{{ t.round }}: ", "{{ review.round.year }}, {{ review.round.theme }}")
     tag(doc, "{%p endif %}")
@@ -645,7 +648,9 @@ def seminar_template() -> Document:
     tag(doc, "{%p if review.handed_over %}")
     labelled(doc, "{{ t.handed_over }}: ", "{{ review.handed_over }}")
     tag(doc, "{%p endif %}")
-    labelled(doc, "{{ t.seminar_date }}: ", "{{ seminar.date or t.not_scheduled }}")
+    labelled(
+        doc, "{{ t.seminar_date }}: ", "{{ seminar.date or t.not_scheduled }} {{ seminar.time }}"
+    )
     tag(doc, "{%p if seminar.place %}")
     labelled(doc, "{{ t.place }}: ", "{{ seminar.place }}")
     tag(doc, "{%p endif %}")
