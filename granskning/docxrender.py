@@ -546,9 +546,7 @@ def render(
     set_language(doc, properties.language)
     restart_numbered_lists(doc)
     _set_properties(doc, properties, at)
-    buf = io.BytesIO()
-    tpl.save(buf)
-    return deterministic_zip(buf.getvalue(), at)
+    return save_docx(doc, at)
 
 
 def _first(exc: BaseException) -> str:
@@ -626,36 +624,37 @@ def restart_numbered_lists(doc: Any) -> None:
         return
     style_id = style.style_id
     next_id = max((int(n.get(_w("numId"))) for n in numbering.findall(_w("num"))), default=0) + 1
-    previous_was_item = False
-    for child in doc.element.body.iterchildren():
-        ppr = child.find(_w("pPr")) if child.tag == _w("p") else None
-        pstyle = ppr.find(_w("pStyle")) if ppr is not None else None
-        is_item = pstyle is not None and pstyle.get(_w("val")) == style_id
-        if is_item and ppr is not None and pstyle is not None and ppr.find(_w("numPr")) is None:
-            if not previous_was_item:
-                num = OxmlElement("w:num")
-                num.set(_w("numId"), str(next_id))
-                abstract = OxmlElement("w:abstractNumId")
-                abstract.set(_w("val"), abstract_id)
-                num.append(abstract)
-                override = OxmlElement("w:lvlOverride")
-                override.set(_w("ilvl"), "0")
-                start = OxmlElement("w:startOverride")
-                start.set(_w("val"), "1")
-                override.append(start)
-                num.append(override)
-                numbering.append(num)
-                current = next_id
-                next_id += 1
-            new = OxmlElement("w:numPr")
-            ilvl = OxmlElement("w:ilvl")
-            ilvl.set(_w("val"), "0")
-            num_id = OxmlElement("w:numId")
-            num_id.set(_w("val"), str(current))
-            new.append(ilvl)
-            new.append(num_id)
-            pstyle.addnext(new)
-        previous_was_item = is_item
+    items = doc.element.body.xpath(
+        f'./w:p[w:pPr/w:pStyle/@w:val="{style_id}" and not(w:pPr/w:numPr)]'
+    )
+    previous = None
+    current = next_id
+    for p in items:
+        if previous is None or p.getprevious() is not previous:
+            # a new list: a numbering instance of its own that starts at 1
+            current = next_id
+            next_id += 1
+            num = OxmlElement("w:num")
+            num.set(_w("numId"), str(current))
+            abstract = OxmlElement("w:abstractNumId")
+            abstract.set(_w("val"), abstract_id)
+            num.append(abstract)
+            override = OxmlElement("w:lvlOverride")
+            override.set(_w("ilvl"), "0")
+            start = OxmlElement("w:startOverride")
+            start.set(_w("val"), "1")
+            override.append(start)
+            num.append(override)
+            numbering.append(num)
+        num_pr = OxmlElement("w:numPr")
+        ilvl = OxmlElement("w:ilvl")
+        ilvl.set(_w("val"), "0")
+        num_id = OxmlElement("w:numId")
+        num_id.set(_w("val"), str(current))
+        num_pr.append(ilvl)
+        num_pr.append(num_id)
+        p.pPr.find(_w("pStyle")).addnext(num_pr)
+        previous = p
 
 
 def _set_properties(doc: Any, props: Properties, at: datetime) -> None:
@@ -672,21 +671,40 @@ def _set_properties(doc: Any, props: Properties, at: datetime) -> None:
     core.revision = 1
 
 
-def deterministic_zip(data: bytes, at: datetime) -> bytes:
-    """The same .docx with entries in a fixed order and timestamps set to ``at``."""
-    stamp = at.astimezone(UTC).timetuple()[:6]
-    stamp = (max(stamp[0], 1980), *stamp[1:])
-    src = zipfile.ZipFile(io.BytesIO(data))
+class _FixedTimeZip:
+    """Writes a package's parts into a zip with one fixed timestamp (python-docx's
+    writer stamps each entry with the current time, so equal documents would differ)."""
+
+    def __init__(self, stream: io.BytesIO, at: datetime) -> None:
+        stamp = at.astimezone(UTC).timetuple()[:6]
+        self._stamp = (max(stamp[0], 1980), *stamp[1:])
+        self._zip = zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED)
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        info = zipfile.ZipInfo(pack_uri.membername, date_time=self._stamp)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        self._zip.writestr(info, blob)
+
+    def close(self) -> None:
+        self._zip.close()
+
+
+def save_docx(doc: Any, at: datetime) -> bytes:
+    """The document's .docx bytes, the same for the same content and ``at``."""
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = doc.part.package
+    for part in package.parts:
+        part.before_marshal()
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        found = [i.filename for i in src.infolist()]
-        # [Content_Types].xml first, as Word writes it; the rest in the order written
-        names = sorted(found, key=lambda n: (n != "[Content_Types].xml", found.index(n)))
-        for filename in names:
-            info = zipfile.ZipInfo(filename, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            dst.writestr(info, src.read(filename))
+    writer = _FixedTimeZip(out, at)
+    # what python-docx's PackageWriter.write does, with our zip writer
+    steps: Any = PackageWriter
+    steps._write_content_types_stream(writer, package.parts)
+    steps._write_pkg_rels(writer, package.rels)
+    steps._write_parts(writer, package.parts)
+    writer.close()
     return out.getvalue()
 
 
@@ -703,7 +721,7 @@ __all__ = [
     "Properties",
     "TemplateRefused",
     "check",
-    "deterministic_zip",
+    "save_docx",
     "make_environment",
     "render",
     "restart_numbered_lists",

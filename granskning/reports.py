@@ -115,7 +115,7 @@ LABELS: dict[str, str] = {
     "no_findings": N_("The reviewers have no particular findings in this area."),
     "findings_heading": N_("strengths and development areas"),
     "recommendations": N_("Recommendations"),
-    "recommendations_intro": N_("The reviewers recommend that the municipality:"),
+    "recommendations_intro": N_("The reviewers recommend the following to the municipality."),
     "no_recommendations": N_("The reviewers make no recommendations."),
     "future": N_("Future"),
     "future_intro": N_(
@@ -597,9 +597,12 @@ def build_context(
             ivs.append(_IV(row, row.start, row.start + timedelta(minutes=row.minutes)))
     live_ids = {iv.row.id for iv in ivs}
 
-    interviewees: dict[int, list[Interviewee]] = defaultdict(list)
+    interviewees: dict[int, list[Any]] = defaultdict(list)
+    person: Any
     for person in session.exec(
-        select(Interviewee)
+        select(
+            Interviewee.interview_id, Interviewee.name, Interviewee.title, Interviewee.organisation
+        )
         .join(Interview, Interview.id == Interviewee.interview_id)  # type: ignore[arg-type]
         .where(Interview.review_id == rid)
         .order_by(col(Interviewee.interview_id), col(Interviewee.position), col(Interviewee.id))
@@ -637,16 +640,14 @@ def build_context(
         key=lambda m: ROLE_ORDER.index(Role(m["role"])),
     )
 
-    notes = [
-        n
-        for n in session.exec(
-            select(Note)
-            .join(Interview, Interview.id == Note.interview_id)  # type: ignore[arg-type]
-            .where(Interview.review_id == rid)
-            .order_by(col(Interview.start), col(Interview.id), col(Note.created_at), col(Note.id))
-        ).all()
-        if n.interview_id in live_ids
-    ]
+    # plain rows, not ORM objects: a large review has thousands of notes
+    rows: Any = session.exec(
+        select(Note.interview_id, Note.question_id, Note.text, Note.rating)
+        .join(Interview, Interview.id == Note.interview_id)  # type: ignore[arg-type]
+        .where(Interview.review_id == rid)
+        .order_by(col(Interview.start), col(Interview.id), col(Note.created_at), col(Note.id))
+    ).all()
+    notes: list[Any] = [n for n in rows if n.interview_id in live_ids]
     findings = session.exec(
         select(Finding).where(Finding.review_id == rid).order_by(col(Finding.id))
     ).all()
@@ -662,8 +663,8 @@ def build_context(
 
     # -- shape it
     iv_group = {iv.row.id: iv.row.group_id for iv in ivs}
-    by_question: dict[str, dict[str, list[Note]]] = defaultdict(lambda: defaultdict(list))
-    loose: dict[str, list[Note]] = defaultdict(list)
+    by_question: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    loose: dict[str, list[Any]] = defaultdict(list)
     known_questions = {q.id for b in template.blocks for q in b.questions}
     for n in notes:
         gid = iv_group[n.interview_id]
@@ -677,7 +678,7 @@ def build_context(
         present = set(groups)
         return [g for g in group_order if g in present] + sorted(present - set(group_order))
 
-    def group_notes(gid: str, rows: list[Note]) -> dict[str, Any] | None:
+    def group_notes(gid: str, rows: list[Any]) -> dict[str, Any] | None:
         written = [n.text for n in rows if n.text.strip()]
         if not written:
             return None

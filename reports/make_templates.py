@@ -124,6 +124,7 @@ def setup_styles(doc: Document) -> None:
 
     for name in ("List Bullet", "List Number"):
         style = styles[name]
+        _drop(style.element, "w:contextualSpacing")
         style.paragraph_format.space_after = Pt(3)
         style.paragraph_format.left_indent = Cm(0.75)
         style.paragraph_format.first_line_indent = Cm(-0.5)
@@ -226,11 +227,15 @@ def tag(doc: Document, text: str) -> None:
     doc.add_paragraph(text)
 
 
-def labelled(doc: Document, label: str, value: str, style: str = "Cover Fact") -> None:
+def labelled(
+    doc: Document, label: str, value: str, style: str = "Cover Fact", keep: bool = False
+) -> None:
     p = doc.add_paragraph(style=style)
     run = p.add_run(label)
     run.bold = True
     p.add_run(value)
+    if keep:
+        p.paragraph_format.keep_with_next = True
 
 
 def heading(doc: Document, text: str, level: int, page_break: bool = False) -> None:
@@ -323,6 +328,8 @@ def table(
     for cell, text in zip(head.cells, headers, strict=True):
         _cell_fill(cell, HEADER_FILL)
         _cell_text(cell, text, bold=True, white=True)
+        # the header row stays on the page of the first row below it
+        cell.paragraphs[0].paragraph_format.keep_with_next = True
     _cell_text(open_row.cells[0], f"{{%tr for {loop} %}}")
     _row_flags(body, header=False)
     for i, (cell, text) in enumerate(zip(body.cells, cells, strict=True)):
@@ -447,7 +454,7 @@ def report_template() -> Document:
     heading(doc, "{{ t.method }}", 2)
     paragraphs(doc, "method")
     heading(doc, "{{ t.team }}", 2)
-    para(doc, "{{ t.team_intro }}")
+    para(doc, "{{ t.team_intro }}", keep_with_next=True)
     table(
         doc,
         ["{{ t.name }}", "{{ t.municipality }}", "{{ t.role }}"],
@@ -456,7 +463,7 @@ def report_template() -> Document:
         [6.0, 4.5, 5.5],
     )
     heading(doc, "{{ t.visit_heading }}", 2)
-    para(doc, "{{ visit_text }}")
+    para(doc, "{{ visit_text }}", keep_with_next=True)
     tag(doc, "{%p if groups %}")
     table(
         doc,
@@ -569,9 +576,9 @@ def report_template() -> Document:
     tag(doc, "{%p for iv in interviews %}")
     heading(doc, "{{ iv.group_name }}, {{ iv.date }}, {{ iv.time }}", 2)
     tag(doc, "{%p if iv.place %}")
-    labelled(doc, "{{ t.place }}: ", "{{ iv.place }}", "Normal")
+    labelled(doc, "{{ t.place }}: ", "{{ iv.place }}", "Normal", keep=True)
     tag(doc, "{%p endif %}")
-    labelled(doc, "{{ t.review_team }}: ", "{{ iv.team_text }}", "Normal")
+    labelled(doc, "{{ t.review_team }}: ", "{{ iv.team_text }}", "Normal", keep=True)
     tag(doc, "{%p if iv.interviewees %}")
     tag(doc, "{%p if doc.anonymous %}")
     table(
