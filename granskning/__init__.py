@@ -24,6 +24,8 @@ _EXPORTS = {
     "Role": "granskning.model",
     "reviews": "granskning.reviews",
     "registry": "granskning.registry",
+    "findings": "granskning.findings",
+    "reports": "granskning.reports",
 }
 
 __all__ = [
@@ -37,12 +39,14 @@ __all__ = [
     "RuleError",
     "Store",
     "__version__",
+    "findings",
     "registry",
+    "reports",
     "reviews",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from granskning import registry, reviews
+    from granskning import findings, registry, reports, reviews
     from granskning.errors import (
         ConflictError,
         GranskningError,

@@ -1266,6 +1266,7 @@ __all__ = [
     "SEMINAR",
     "SEMINAR_SCHEMA",
     "STATUS_COLOURS",
+    "STATUS_LABELS",
     "Built",
     "ToolMissing",
     "build",

@@ -685,7 +685,7 @@ def seminar_template() -> Document:
             "{{ item.responsible }}",
         ],
         "item in items",
-        [1.2, 3.6, 3.2, 8.2, 2.8, 4.4, 2.3],
+        [1.0, 3.6, 3.8, 7.2, 2.8, 4.3, 3.0],
     )
     tag(doc, "{%p else %}")
     para(doc, "{{ t.no_items }}")

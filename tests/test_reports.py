@@ -936,3 +936,36 @@ def test_text_paragraphs_keep_every_word() -> None:
         assert got == words
 
     check()
+
+
+def test_the_guide_documents_every_variable_and_label() -> None:
+    from granskning.resources import reports_dir
+
+    guide = (reports_dir() / "GUIDE.md").read_text(encoding="utf-8")
+
+    def keys(schema: Any) -> set[str]:
+        if isinstance(schema, dict):
+            return set(schema) | {k for v in schema.values() for k in keys(v)}
+        if isinstance(schema, list):
+            return keys(schema[0])
+        return set()
+
+    names = keys(reports.REPORT_SCHEMA) | keys(reports.SEMINAR_SCHEMA)
+    missing = [n for n in sorted(names) if not re.search(rf"`[^`\n]*\b{n}\b[^`\n]*`", guide)]
+    assert missing == []
+    assert [k for k in reports.LABELS if f"t.{k}`" not in guide and f"t.{k}," not in guide] == []
+
+
+@pytest.mark.parametrize("noun", ["finding", "recommendation", "report"])
+def test_every_command_has_help_with_an_example(noun: str) -> None:
+    from click.testing import CliRunner
+
+    from granskning.cli import cli
+
+    group = cli.get_command(None, noun)  # type: ignore[arg-type]
+    assert group is not None
+    for name in [None, *group.commands]:  # type: ignore[attr-defined]
+        args = [noun, "--help"] if name is None else [noun, name, "--help"]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, args
+        assert "Example:" in result.output, args
