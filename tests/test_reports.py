@@ -969,3 +969,41 @@ def test_every_command_has_help_with_an_example(noun: str) -> None:
         result = CliRunner().invoke(cli, args)
         assert result.exit_code == 0, args
         assert "Example:" in result.output, args
+
+
+def test_any_text_the_team_writes_comes_out_as_written() -> None:
+    """Property: cleaned user text, split into paragraphs, renders exactly (escaping, Unicode)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from granskning import registry
+    from granskning.store import Store
+
+    store = Store.memory(clock=lambda: datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    for name in ("Gävle", "Uppsala"):
+        registry.add_municipality(store, name)
+    review = reviews.create_review(
+        store, host="Gävle", reviewing=["Uppsala"], template="kollegial-granskning-2013"
+    )
+    with store.read() as s:
+        context = reports.build_context(s, s.get(Review, review.id), lang="sv", at=store.now())
+    store.dispose()
+    # docxtpl turns "{_{" and its kin into "{{" everywhere (its escape for template authors)
+    docxtpl_escapes = re.compile(r"\{_[{%]|[}%]_\}")
+
+    @settings(max_examples=25, deadline=None)
+    @given(st.text(min_size=1, max_size=120))
+    def check(text: str) -> None:
+        try:
+            clean = findings.clean_text(text, "x", 10_000)
+        except InputError:
+            return
+        if docxtpl_escapes.search(clean):
+            return
+        paragraphs = reports.text_paragraphs(clean)
+        context["texts"]["summary"] = paragraphs
+        data = reports.render_report(context, at=datetime(2026, 3, 2, tzinfo=UTC))
+        got = [p.text for p in outline(data) if p.h1 == "Sammanfattning" and p.style != "Heading 1"]
+        assert got == [p["text"] for p in paragraphs]
+
+    check()
