@@ -19,7 +19,7 @@ import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -592,8 +592,6 @@ def build_context(
         if row.id in started and row.id in ended:
             ivs.append(_IV(row, started[row.id], ended[row.id]))
         else:
-            from datetime import timedelta
-
             ivs.append(_IV(row, row.start, row.start + timedelta(minutes=row.minutes)))
     live_ids = {iv.row.id for iv in ivs}
 
@@ -989,7 +987,8 @@ def build(
             stored = latest[0]
             if template is None and not anonymous and (lang is None or lang == stored.language):
                 return _stored(stored)
-        chosen = _lang(lang if lang is not None or not latest else latest[0].language)
+        # a rendering of frozen content keeps the handed-over language unless told otherwise
+        chosen = _lang(lang or (latest[0].language if latest else None))
         at = store.now()
         context = build_context(
             s,
