@@ -95,6 +95,7 @@ def make_environment() -> SandboxedEnvironment:
 class _Part:
     name: str  # "document", "header 1", "footer 2", "footnotes", "properties"
     source: str  # what Jinja parses (docxtpl's patched xml, one paragraph per line)
+    headings: frozenset[str] = frozenset()  # the style ids of headings, to say where a line is
 
 
 def _open(template: Path | bytes, name: str) -> Any:
@@ -121,7 +122,11 @@ def _lines(xml: str) -> str:
 def _parts(tpl: Any) -> Iterator[_Part]:
     from docx.oxml import parse_xml
 
-    yield _Part("document", _lines(tpl.patch_xml(tpl.xml_to_string(tpl.docx._element.body))))
+    yield _Part(
+        _("document"),
+        _lines(tpl.patch_xml(tpl.xml_to_string(tpl.docx._element.body))),
+        _heading_ids(tpl),
+    )
     for label, uri in ((_("header"), tpl.HEADER_URI), (_("footer"), tpl.FOOTER_URI)):
         n = 0
         for _rel, part in sorted(tpl.docx._part.rels.items()):
@@ -140,22 +145,38 @@ def _parts(tpl: Any) -> Iterator[_Part]:
             yield _Part(_("document property {name}").format(name=prop), value)
 
 
+def _heading_ids(tpl: Any) -> frozenset[str]:
+    # built-in style names are English in styles.xml even where Word localises the ids
+    return frozenset(
+        s.style_id
+        for s in tpl.docx.styles
+        if s.name and (s.name.lower().startswith("heading") or s.name == "Title")
+    )
+
+
+def _plain(line: str) -> str:
+    text = re.sub(r"<[^>]+>", "", line).strip()
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
 def _where(part: _Part, lineno: int | None) -> str:
+    """Where line ``lineno`` of a part is, as a person finds it in Word: its text, under which heading."""
     if lineno is None or "<w:" not in part.source:
         return part.name  # no line, or a document property (a single line)
     lines = part.source.split("\n")
     index = max(0, min(lineno, len(lines)) - 1)
-    paragraph = sum(1 for line in lines[: index + 1] if line.startswith("<w:p"))
-    text = re.sub(r"<[^>]+>", "", lines[index]).strip()
-    if len(text) > 60:
-        text = text[:59] + "…"
-    if paragraph == 0:
-        return part.name
-    if not lines[index].startswith("<w:p"):
-        return _("{part}, after paragraph {n}: “{text}”").format(
-            part=part.name, n=paragraph, text=text
+    text = _plain(lines[index])
+    heading = None
+    for line in reversed(lines[:index]):
+        found = re.search(r'<w:pStyle w:val="([^"]+)"', line)
+        if found and found.group(1) in part.headings:
+            heading = _plain(line)
+            break
+    if heading:
+        return _("{part}, under “{heading}”: “{text}”").format(
+            part=part.name, heading=heading, text=text
         )
-    return _("{part}, paragraph {n}: “{text}”").format(part=part.name, n=paragraph, text=text)
+    return _("{part}: “{text}”").format(part=part.name, text=text)
 
 
 # -- checking --------------------------------------------------------------------------------
@@ -566,7 +587,8 @@ def _runtime_where(tpl: Any, exc: BaseException) -> str:
         return _("document")
     if part is tpl.docx._part:
         xml = tpl.patch_xml(tpl.xml_to_string(tpl.docx._element.body))
-        return _where(_Part(_("document"), re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)), lineno)
+        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+        return _where(_Part(_("document"), source, _heading_ids(tpl)), lineno)
     return _("header or footer")
 
 

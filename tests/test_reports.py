@@ -471,7 +471,8 @@ def test_hostile_templates_are_refused(cli: Any, sample: Any, tmp_path: Path, ho
     result = cli("report", "build", sample.review, "-o", out, "--template", path)
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: ") and "paragraph 2" in lines[0]
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    assert "document, under “{{ t.summary }}”: “" in lines[0]
     assert not out.exists()
     assert cli("report", "check-template", path).exit_code == 2
 
@@ -505,22 +506,22 @@ def test_check_template_finds_typos_with_where_they_are(cli: Any, tmp_path: Path
     )
     problems = reports.check_template(path)
     shown = [str(p) for p in problems]
+    under = "document, under “{{ t.summary }}”: "
     assert shown == [
-        "document, paragraph 2: “Kommun: {{ review.hots }}”: review has no attribute hots "
-        "(did you mean host?)",
-        "document, paragraph 3: “{% for b in blocks %}{{ b.titel }}{% endfor %}”: b has no "
-        "attribute titel (did you mean title?)",
-        "document, paragraph 4: “{{ reveiw.host }}”: unknown variable reveiw (did you mean review?)",
-        "document, paragraph 5: “{{ q.groups[0].nmae }} {{ loop.index }} {{ q.text|upper }}”: "
+        under + "“Kommun: {{ review.hots }}”: review has no attribute hots (did you mean host?)",
+        under + "“{% for b in blocks %}{{ b.titel }}{% endfor %}”: b has no attribute titel "
+        "(did you mean title?)",
+        under + "“{{ reveiw.host }}”: unknown variable reveiw (did you mean review?)",
+        under + "“{{ q.groups[0].nmae }} {{ loop.index }} {{ q.text|upper }}”: "
         "q.groups[…] has no attribute nmae (did you mean name?)",
     ]
     result = cli("report", "check-template", path)
     assert result.exit_code == 2
-    assert f"error: {path}: document, paragraph 2" in result.stderr
+    assert f"error: {path}: document, under" in result.stderr
     syntax = template_with(tmp_path, "{% if review.host %}öppen", name="syntax.docx")
     [problem] = reports.check_template(syntax)
     assert problem.message.startswith("syntax error: Unexpected end of template")
-    assert problem.where == "document, paragraph 2: “{% if review.host %}öppen”"
+    assert problem.where == "document, under “{{ t.summary }}”: “{% if review.host %}öppen”"
 
 
 def test_check_template_json_and_a_clean_template(cli: Any, tmp_path: Path) -> None:

@@ -66,7 +66,10 @@ def text(review_id: int, section: str, text: str | None, path: str | None, edit:
     else:
         body = read_text_input(text, path)
     findings.set_text(st, review_id, section, body)
-    ok(_("{section} of review {id} saved").format(section=section, id=review_id))
+    from granskning.model import ReportSection
+
+    label = _(findings.SECTION_LABELS[ReportSection(section)])
+    ok(_("{section} of review {id} saved").format(section=label, id=review_id))
 
 
 @report.command(
