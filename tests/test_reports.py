@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from docx import Document
+from docx.text.paragraph import Paragraph
 from sqlalchemy import event
 from sqlmodel import func, select
 
@@ -185,7 +186,7 @@ def outline(data: bytes) -> list[Para]:
     for p in doc.element.body.iter(f"{W}p"):
         sid = p.find(f"{W}pPr/{W}pStyle")
         style = styles.get(sid.get(f"{W}val"), "Normal") if sid is not None else "Normal"
-        text = "".join(t.text or "" for t in p.iter(f"{W}t"))
+        text = Paragraph(p, None).text  # runs' text with tabs and line breaks
         if style in heads:
             level = int(style[-1])
             heads[style] = text
@@ -920,11 +921,12 @@ def test_text_paragraphs(text: str, expected: list[tuple[str, str]]) -> None:
 
 
 def test_text_paragraphs_keep_every_word() -> None:
-    from hypothesis import given
+    from hypothesis import given, settings
     from hypothesis import strategies as st
 
     marker = re.compile(r"^ {0,3}(?:[-*•–]|\d{1,2}[.)]) +")
 
+    @settings(derandomize=True)
     @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200))
     def check(text: str) -> None:
         text = text.replace("\r", "\n")
@@ -974,7 +976,7 @@ def test_every_command_has_help_with_an_example(noun: str) -> None:
 
 def test_any_text_the_team_writes_comes_out_as_written() -> None:
     """Property: cleaned user text, split into paragraphs, renders exactly (escaping, Unicode)."""
-    from hypothesis import given, settings
+    from hypothesis import example, given, settings
     from hypothesis import strategies as st
 
     from granskning import registry
@@ -992,8 +994,9 @@ def test_any_text_the_team_writes_comes_out_as_written() -> None:
     # docxtpl turns "{_{" and its kin into "{{" everywhere (its escape for template authors)
     docxtpl_escapes = re.compile(r"\{_[{%]|[}%]_\}")
 
-    @settings(max_examples=25, deadline=None)
+    @settings(max_examples=25, deadline=None, derandomize=True)
     @given(st.text(min_size=1, max_size=120))
+    @example("0\t0 <&> \"citat\" 'x'\n\n- punkt\n1. ett")
     def check(text: str) -> None:
         try:
             clean = findings.clean_text(text, "x", 10_000)
