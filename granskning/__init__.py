@@ -25,6 +25,8 @@ _EXPORTS = {
     "reviews": "granskning.reviews",
     "registry": "granskning.registry",
     "templates": "granskning.templates",
+    "findings": "granskning.findings",
+    "reports": "granskning.reports",
 }
 
 __all__ = [
@@ -38,13 +40,15 @@ __all__ = [
     "RuleError",
     "Store",
     "__version__",
+    "findings",
     "registry",
+    "reports",
     "reviews",
     "templates",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from granskning import registry, reviews, templates
+    from granskning import findings, registry, reports, reviews, templates
     from granskning.errors import (
         ConflictError,
         GranskningError,

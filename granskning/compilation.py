@@ -436,7 +436,7 @@ def _state_label(state: str | None) -> str:
 
 def docx_context(data: dict[str, Any], tpl: Any, store: Store) -> dict[str, Any]:
     """The compilation figures as the Word template reads them: numbers formatted, charts made."""
-    from granskning.docxrender import inline_image
+    from granskning.docxwrite import inline_image
 
     def group_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [
@@ -643,7 +643,7 @@ def build_report(
 
     :param template: a restyled copy of ``reports/sammanstallning.docx``.
     """
-    from granskning.docxrender import check_output_path, render
+    from granskning.docxwrite import check_output_path, render
 
     check_output_path(out)
     data = report_data(store, round_id)

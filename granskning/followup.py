@@ -748,7 +748,7 @@ def build_checklist(store: Store, review_id: int, out: Path, template: Path | No
 
     :param template: a restyled copy of ``reports/uppfoljningsseminarium.docx``.
     """
-    from granskning.docxrender import check_output_path, render
+    from granskning.docxwrite import check_output_path, render
 
     check_output_path(out)
     context = checklist_context(store, review_id)

@@ -56,7 +56,9 @@ SINGLE_ROLES = frozenset({Role.lead, Role.secretary})
 # Side effects of actions, run in order inside the action's transaction after the guards
 # passed: "module:function" taking (session, store, review, params), imported when fired.
 EFFECTS: dict[str, list[str]] = {
-    "hand_over": ["granskning.followup:create_items"],
+    # build the final report, store its bytes and SHA-256, date the handover; then turn
+    # recommendations, development areas and commitments into follow-up items
+    "hand_over": ["granskning.reports:hand_over", "granskning.followup:create_items"],
     "schedule_seminar": ["granskning.followup:store_schedule"],
 }
 

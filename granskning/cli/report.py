@@ -1,0 +1,286 @@
+"""``granskning report ...``: the report's texts, building it, its handed-over versions."""
+
+from __future__ import annotations
+
+import click
+
+from granskning.cli._base import TCommand, group, ok, option, print_json, print_table, store
+from granskning.i18n import N_, _
+
+SECTIONS = ["summary", "reflections", "introduction"]
+KINDS = ["granskningsrapport"]
+
+
+@group(
+    "report",
+    help=N_(
+        "The granskningsrapport: its texts, building it as a Word document, its handed-over "
+        "versions.\n\n"
+        "\b\nExample:\n  granskning report text 1 --section summary --edit\n"
+        "  granskning report build 1 -o rapport.docx --pdf"
+    ),
+)
+def report() -> None:
+    pass
+
+
+@report.command(
+    "text",
+    cls=TCommand,
+    help=N_(
+        "Write one of the report's texts: the summary, the reviewers' reflections or the "
+        "introduction. Without --text, --file or --edit, print the current text.\n\n"
+        "Blank lines separate paragraphs; lines starting with '- ' or '1. ' are list items.\n\n"
+        "\b\nExample:\n  granskning report text 1 --section summary --file sammanfattning.txt\n"
+        "  granskning report text 1 --section reflections --edit"
+    ),
+)
+@click.argument("review_id", type=int, metavar="REVIEW")
+@option("--section", type=click.Choice(SECTIONS), required=True, help=N_("Which text."))
+@option("--text", metavar="TEXT", help=N_("The text."))
+@option("--file", "path", metavar="PATH", help=N_("Read the text from a UTF-8 file (- for stdin)."))
+@option("--edit", is_flag=True, help=N_("Open the current text in your editor ($EDITOR)."))
+def text(review_id: int, section: str, text: str | None, path: str | None, edit: bool) -> None:
+    from granskning import findings
+    from granskning.cli._base import read_text_input
+    from granskning.errors import InputError
+
+    st = store()
+    given = sum(x is not None for x in (text, path)) + int(edit)
+    if given > 1:
+        raise InputError(_("give only one of --text, --file and --edit"))
+    if given == 0:
+        click.echo(findings.get_text(st, review_id, section))
+        return
+    if edit:
+        with st.read() as s:  # fail before opening an editor on a frozen review
+            from granskning.reviews import ensure_editable, get_review
+
+            ensure_editable(get_review(s, review_id))
+        current = findings.get_text(st, review_id, section)
+        edited = click.edit(current, extension=".txt", require_save=True)
+        if edited is None or edited.strip() == current.strip():
+            ok(_("nothing changed"))
+            return
+        body = edited
+    else:
+        body = read_text_input(text, path)
+    findings.set_text(st, review_id, section, body)
+    from granskning.model import ReportSection
+
+    label = _(findings.SECTION_LABELS[ReportSection(section)])
+    ok(_("{section} of review {id} saved").format(section=label, id=review_id))
+
+
+@report.command(
+    "build",
+    cls=TCommand,
+    help=N_(
+        "Build the report as a Word document (and a PDF with --pdf).\n\n"
+        "A handed-over review gives the stored, handed-over document byte for byte; "
+        "--version N gives an older one. --template uses your own Word template (see "
+        "report check-template).\n\n"
+        "\b\nExample:\n  granskning report build 1 -o rapport.docx\n"
+        "  granskning report build 1 -o rapport-anonym.docx --anonymous --pdf"
+    ),
+)
+@click.argument("review_id", type=int, metavar="REVIEW")
+@option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    metavar="FILE.docx",
+    help=N_("Where to write the document."),
+)
+@option(
+    "--template",
+    type=click.Path(exists=True, dir_okay=False),
+    metavar="PATH",
+    help=N_("A Word template (.docx with Jinja tags) instead of the shipped one."),
+)
+@option("--pdf", is_flag=True, help=N_("Also write a PDF next to it (needs LibreOffice)."))
+@option("--anonymous", is_flag=True, help=N_("Leave interviewees' names out entirely."))
+@option(
+    "--lang",
+    "doc_lang",
+    type=click.Choice(["sv", "en"]),
+    help=N_("The report's language (default: the output language)."),
+)
+@option("--version", "version", type=int, metavar="N", help=N_("A stored, handed-over version."))
+def build(
+    review_id: int,
+    output: str,
+    template: str | None,
+    pdf: bool,
+    anonymous: bool,
+    doc_lang: str | None,
+    version: int | None,
+) -> None:
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from granskning import reports
+    from granskning.errors import InputError
+
+    if version is not None and (template or anonymous or doc_lang):
+        raise InputError(
+            _(
+                "--version returns a stored document as it is; leave out --template, --anonymous and --lang"
+            )
+        )
+    if pdf:
+        reports.require_libreoffice()
+    built = reports.build(
+        store(),
+        review_id,
+        template=Path(template) if template else None,
+        lang=doc_lang,
+        anonymous=anonymous,
+        version=version,
+    )
+    target = Path(output)
+    if not target.parent.exists():
+        raise InputError(
+            _("-o {path}: the folder {folder} does not exist").format(
+                path=output, folder=target.parent
+            )
+        )
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".granskning-", suffix=".docx")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(built.content)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    if built.version is not None:
+        ok(
+            _("handed-over report, version {n}, written to {path} (sha256 {sha})").format(
+                n=built.version, path=target, sha=built.sha256
+            )
+        )
+    elif built.from_frozen:
+        ok(
+            _(
+                "report built from the handed-over content (not the stored document) and written to {path}"
+            ).format(path=target)
+        )
+    else:
+        ok(_("draft report written to {path}").format(path=target))
+    if pdf:
+        ok(_("PDF written to {path}").format(path=reports.to_pdf(target)))
+
+
+@report.command(
+    "versions",
+    cls=TCommand,
+    help=N_(
+        "List the handed-over versions of a review's report.\n\n"
+        "\b\nExample:\n  granskning report versions 1 --json"
+    ),
+)
+@click.argument("review_id", type=int, metavar="REVIEW")
+@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+def versions(review_id: int, as_json: bool) -> None:
+    from granskning import reports
+
+    rows = reports.versions(store(), review_id)
+    if as_json:
+        print_json(rows)
+        return
+    print_table(
+        [N_("version"), N_("handed over"), N_("language"), N_("bytes"), N_("sha256")],
+        [
+            (
+                r["number"],
+                r["created"],
+                r["language"],
+                r["bytes"] if r["bytes"] is not None else _("purged"),
+                r["sha256"],
+            )
+            for r in rows
+        ],
+    )
+
+
+@report.command(
+    "verify",
+    cls=TCommand,
+    help=N_(
+        "Rebuild a handed-over version from the stored content and compare its SHA-256 with "
+        "the stored one (exit 1 if they differ).\n\n"
+        "\b\nExample:\n  granskning report verify 1 --version 1"
+    ),
+)
+@click.argument("review_id", type=int, metavar="REVIEW")
+@option(
+    "--version", "version", type=int, metavar="N", help=N_("The version (default: the latest).")
+)
+@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+def verify(review_id: int, version: int | None, as_json: bool) -> None:
+    from granskning import reports
+
+    result = reports.verify(store(), review_id, version)
+    if as_json:
+        print_json(result)
+    elif result["matches"]:
+        ok(
+            _("version {n}: a rebuild gives the same document (sha256 {sha})").format(
+                n=result["version"], sha=result["stored"]
+            )
+        )
+    else:
+        click.secho(
+            _(
+                "version {n}: a rebuild differs (stored sha256 {stored}, rebuilt {rebuilt}); the "
+                "content or the template changed since the handover"
+            ).format(n=result["version"], stored=result["stored"], rebuilt=result["rebuilt"]),
+            err=True,
+            fg="yellow",
+        )
+    if not result["matches"]:
+        raise click.exceptions.Exit(1)
+
+
+@report.command(
+    "check-template",
+    cls=TCommand,
+    help=N_(
+        "Check a Word report template: syntax errors, unknown variables, constructs that are "
+        "not allowed and images without alt text, each with where it is (exit 2 if any).\n\n"
+        "\b\nExample:\n  granskning report check-template min-rapportmall.docx"
+    ),
+)
+@click.argument("path", type=click.Path(exists=True, dir_okay=False), metavar="PATH")
+@option(
+    "--kind",
+    type=click.Choice(KINDS),
+    default="granskningsrapport",
+    show_default=True,
+    help=N_("What the template is for."),
+)
+@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+def check_template(path: str, kind: str, as_json: bool) -> None:
+    from pathlib import Path
+
+    from granskning import reports
+
+    problems = reports.check_template(Path(path), kind)
+    errors = [p for p in problems if p.severity == "error"]
+    if as_json:
+        print_json(
+            [{"where": p.where, "message": p.message, "severity": p.severity} for p in problems]
+        )
+    else:
+        for p in problems:
+            label = _("error") if p.severity == "error" else _("warning")
+            click.secho(
+                f"{label}: {path}: {p}", err=True, fg="red" if p.severity == "error" else "yellow"
+            )
+        if not errors:
+            ok(_("{path}: no errors").format(path=path))
+    if errors:
+        raise click.exceptions.Exit(2)

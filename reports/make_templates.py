@@ -1,0 +1,666 @@
+"""Generate the Word report templates in this folder.
+
+    python reports/make_templates.py        # rewrites granskningsrapport.docx (the checklist: make_checklist_template.py)
+
+The .docx files are docxtpl templates: ordinary Word documents whose text holds Jinja tags
+(``{{ review.host }}``, ``{%p for block in blocks %}``). They are generated here so that
+they can be reviewed and rebuilt as code; a coordinator may also restyle them in Word (see
+GUIDE.md). Output is deterministic: running the script twice gives the same bytes.
+
+Layout rules kept here for accessibility: every heading uses a real heading style in order
+(Title on the cover, then Heading 1-4), tables have a header row marked to repeat on each
+page, page numbers are fields in the footer, and the page is A4.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import zipfile
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_SECTION_START
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+HERE = Path(__file__).resolve().parent
+
+FONT = "Arial"
+DARK = RGBColor(0x1F, 0x38, 0x64)  # headings, table headers
+ACCENT = RGBColor(0x2E, 0x5C, 0x8A)
+GREY = RGBColor(0x59, 0x59, 0x59)
+HEADER_FILL = "1F3864"
+STRIPE_FILL = "EEF2F7"
+TEXT_WIDTH_CM = 16.0  # A4 (21 cm) minus 2.5 cm margins
+
+# a fixed date for the template's own metadata and zip entries: reproducible output
+FIXED = datetime(2024, 1, 1, 0, 0, 0)
+
+
+# -- styles ---------------------------------------------------------------------------------
+
+
+def _fonts(element: object, name: str) -> None:
+    """Set a plain font on a style's run properties, dropping theme fonts (they win otherwise)."""
+    rpr = element.get_or_add_rPr()  # type: ignore[attr-defined]
+    old = rpr.find(qn("w:rFonts"))
+    if old is not None:
+        rpr.remove(old)
+    fonts = OxmlElement("w:rFonts")
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), name)
+    rpr.insert(0, fonts)
+
+
+def _drop(element: object, *tags: str) -> None:
+    for tag in tags:
+        for child in element.findall(".//" + qn(tag)):  # type: ignore[attr-defined]
+            child.getparent().remove(child)
+
+
+def setup_styles(doc: Document) -> None:
+    styles = doc.styles
+    # document defaults: the font for everything, Swedish (set again at build time per language)
+    rpr_default = (
+        styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    )
+    _fonts(type("E", (), {"get_or_add_rPr": lambda self: rpr_default})(), FONT)
+
+    normal = styles["Normal"]
+    normal.font.size = Pt(11)
+    normal.font.color.rgb = RGBColor(0x1A, 0x1A, 0x1A)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.2
+
+    title = styles["Title"]
+    _drop(title.element, "w:pBdr")
+    _fonts(title.element, FONT)
+    title.font.size = Pt(34)
+    title.font.bold = True
+    title.font.color.rgb = DARK
+    title.paragraph_format.space_after = Pt(6)
+    title.paragraph_format.space_before = Pt(0)
+
+    subtitle = styles["Subtitle"]
+    _drop(subtitle.element, "w:numPr")
+    _fonts(subtitle.element, FONT)
+    subtitle.font.size = Pt(20)
+    subtitle.font.italic = False
+    subtitle.font.color.rgb = ACCENT
+    subtitle.paragraph_format.space_after = Pt(30)
+
+    sizes = {1: 20, 2: 15, 3: 12.5, 4: 11}
+    befores = {1: 24, 2: 18, 3: 12, 4: 10}
+    afters = {1: 12, 2: 6, 3: 4, 4: 2}
+    for level, size in sizes.items():
+        style = styles[f"Heading {level}"]
+        _fonts(style.element, FONT)
+        style.font.size = Pt(size)
+        style.font.bold = True
+        style.font.italic = False
+        style.font.color.rgb = DARK if level < 3 else ACCENT
+        style.paragraph_format.space_before = Pt(befores[level])
+        style.paragraph_format.space_after = Pt(afters[level])
+        style.paragraph_format.keep_with_next = True
+        style.hidden = False
+        style.unhide_when_used = False
+        style.quick_style = True
+    h1 = styles["Heading 1"]
+    # a rule under each main heading, as in printed municipal reports
+    ppr = h1.element.get_or_add_pPr()
+    bdr = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "4"), ("w:color", "1F3864")):
+        bottom.set(qn(k), v)
+    bdr.append(bottom)
+    ppr.append(bdr)
+
+    for name in ("List Bullet", "List Number"):
+        style = styles[name]
+        _drop(style.element, "w:contextualSpacing")
+        style.paragraph_format.space_after = Pt(3)
+        # the indent comes from the list's numbering level (text at 0.63 cm, marker hanging)
+
+    note = styles.add_style("Interview Note", WD_STYLE_TYPE.PARAGRAPH)
+    note.base_style = normal
+    note.quick_style = True
+    note.paragraph_format.left_indent = Cm(0.4)
+    note.paragraph_format.space_after = Pt(4)
+    nppr = note.element.get_or_add_pPr()
+    nbdr = OxmlElement("w:pBdr")
+    left = OxmlElement("w:left")
+    for k, v in (("w:val", "single"), ("w:sz", "12"), ("w:space", "8"), ("w:color", "B4C6E7")):
+        left.set(qn(k), v)
+    nbdr.append(left)
+    nppr.append(nbdr)
+
+    cover = styles.add_style("Cover Fact", WD_STYLE_TYPE.PARAGRAPH)
+    cover.base_style = normal
+    cover.quick_style = True
+    cover.font.size = Pt(12)
+    cover.paragraph_format.space_after = Pt(4)
+
+    small = styles.add_style("Small Print", WD_STYLE_TYPE.PARAGRAPH)
+    small.base_style = normal
+    small.quick_style = True
+    small.font.size = Pt(9)
+    small.font.color.rgb = GREY
+
+    table_text = styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
+    table_text.base_style = normal
+    table_text.quick_style = True
+    table_text.font.size = Pt(10)
+    table_text.paragraph_format.space_before = Pt(2)
+    table_text.paragraph_format.space_after = Pt(2)
+    table_text.paragraph_format.line_spacing = 1.0
+
+    footer = styles["Footer"]
+    _drop(footer.element, "w:tabs")
+    footer.font.size = Pt(9)
+    footer.font.color.rgb = GREY
+    header = styles["Header"]
+    _drop(header.element, "w:tabs")
+    header.font.size = Pt(9)
+    header.font.color.rgb = GREY
+
+    # bullets as a plain "•" in the body font (the default uses the Symbol font)
+    numbering = doc.part.numbering_part.element
+    for lvl in numbering.iter(qn("w:lvl")):
+        fmt = lvl.find(qn("w:numFmt"))
+        if fmt is not None and fmt.get(qn("w:val")) == "bullet":
+            lvl.find(qn("w:lvlText")).set(qn("w:val"), "•")
+            rpr = lvl.find(qn("w:rPr"))
+            if rpr is not None:
+                _drop(rpr, "w:rFonts")
+                fonts = OxmlElement("w:rFonts")
+                fonts.set(qn("w:ascii"), FONT)
+                fonts.set(qn("w:hAnsi"), FONT)
+                fonts.set(qn("w:hint"), "default")
+                rpr.insert(0, fonts)
+
+
+def new_document() -> Document:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2.5))
+    section.header_distance = Cm(1.25)
+    section.footer_distance = Cm(1.25)
+    section.start_type = WD_SECTION_START.NEW_PAGE
+    setup_styles(doc)
+    props = doc.core_properties
+    props.author = ""
+    props.title = ""
+    props.subject = ""
+    props.comments = ""
+    props.keywords = ""
+    props.last_modified_by = ""
+    props.created = FIXED
+    props.modified = FIXED
+    props.revision = 1
+    return doc
+
+
+# -- building blocks -------------------------------------------------------------------------
+
+
+def para(doc: Document, text: str = "", style: str | None = None, **fmt: object) -> object:
+    p = doc.add_paragraph(style=style)
+    if text:
+        p.add_run(text)
+    for key, value in fmt.items():
+        setattr(p.paragraph_format, key, value)
+    return p
+
+
+def tag(doc: Document, text: str) -> None:
+    """A paragraph holding only a docxtpl paragraph tag ({%p ... %}): it disappears when rendered."""
+    doc.add_paragraph(text)
+
+
+def labelled(
+    doc: Document, label: str, value: str, style: str = "Cover Fact", keep: bool = False
+) -> None:
+    p = doc.add_paragraph(style=style)
+    run = p.add_run(label)
+    run.bold = True
+    p.add_run(value)
+    if keep:
+        p.paragraph_format.keep_with_next = True
+
+
+def heading(doc: Document, text: str, level: int, page_break: bool = False) -> None:
+    h = doc.add_heading(text, level=level)
+    if page_break:
+        h.paragraph_format.page_break_before = True
+
+
+def paragraphs(doc: Document, expr: str, style: str = "Normal") -> None:
+    """The paragraphs of a text (a list of {kind, text}): plain, bulleted or numbered."""
+    tag(doc, f"{{%p for para in {expr} %}}")
+    tag(doc, '{%p if para.kind == "bullet" %}')
+    para(doc, "{{ para.text }}", "List Bullet")
+    tag(doc, '{%p elif para.kind == "number" %}')
+    para(doc, "{{ para.text }}", "List Number")
+    tag(doc, "{%p else %}")
+    para(doc, "{{ para.text }}", style)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+
+
+def _cell_fill(cell: object, fill: str) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()  # type: ignore[attr-defined]
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tcpr.append(shd)
+
+
+def _row_flags(row: object, *, header: bool) -> None:
+    trpr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    cant = OxmlElement("w:cantSplit")
+    trpr.append(cant)
+    if header:
+        # marks the row as the table's header: read as such and repeated on every page
+        trpr.append(OxmlElement("w:tblHeader"))
+
+
+def _cell_text(cell: object, text: str, *, bold: bool = False, white: bool = False) -> None:
+    p = cell.paragraphs[0]  # type: ignore[attr-defined]
+    p.style = "Table Text"
+    if text:
+        run = p.add_run(text)
+        run.bold = bold
+        if white:
+            run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+
+
+def table(
+    doc: Document,
+    headers: Sequence[str],
+    cells: Sequence[str],
+    loop: str,
+    widths_cm: Sequence[float],
+    centred: Sequence[int] = (),
+) -> object:
+    """A table with a repeating header row and one row per item of ``loop`` ("x in xs")."""
+    n = len(headers)
+    t = doc.add_table(rows=4, cols=n)
+    t.style = "Table Grid"
+    t.alignment = WD_TABLE_ALIGNMENT.LEFT
+    t.autofit = False
+    tblpr = t._tbl.tblPr
+    look = OxmlElement("w:tblLook")
+    for k, v in (
+        ("w:val", "04A0"),
+        ("w:firstRow", "1"),
+        ("w:lastRow", "0"),
+        ("w:firstColumn", "0"),
+        ("w:lastColumn", "0"),
+        ("w:noHBand", "0"),
+        ("w:noVBand", "1"),
+    ):
+        look.set(qn(k), v)
+    tblpr.append(look)
+    margins = OxmlElement("w:tblCellMar")
+    for side, width in (("top", 30), ("left", 90), ("bottom", 30), ("right", 90)):
+        m = OxmlElement(f"w:{side}")
+        m.set(qn("w:w"), str(width))
+        m.set(qn("w:type"), "dxa")
+        margins.append(m)
+    tblpr.append(margins)
+    for i, width in enumerate(widths_cm):
+        t.columns[i].width = Cm(width)
+        for row in t.rows:
+            row.cells[i].width = Cm(width)
+    head, open_row, body, close_row = t.rows
+    _row_flags(head, header=True)
+    for cell, text in zip(head.cells, headers, strict=True):
+        _cell_fill(cell, HEADER_FILL)
+        _cell_text(cell, text, bold=True, white=True)
+        # the header row stays on the page of the first row below it
+        cell.paragraphs[0].paragraph_format.keep_with_next = True
+    _cell_text(open_row.cells[0], f"{{%tr for {loop} %}}")
+    _row_flags(body, header=False)
+    for i, (cell, text) in enumerate(zip(body.cells, cells, strict=True)):
+        _cell_text(cell, text)
+        if i in centred:
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for i in centred:
+        head.cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _cell_text(close_row.cells[0], "{%tr endfor %}")
+    for row in (open_row, close_row):
+        for cell in row.cells[1:]:
+            _cell_text(cell, "")
+    return t
+
+
+def _field(paragraph: object, instr: str, placeholder: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in."""
+
+    def run_with(child: object) -> None:
+        r = OxmlElement("w:r")
+        r.append(child)
+        paragraph._p.append(r)  # type: ignore[attr-defined]
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    run_with(begin)
+    code = OxmlElement("w:instrText")
+    code.set(qn("xml:space"), "preserve")
+    code.text = f" {instr} "
+    run_with(code)
+    sep = OxmlElement("w:fldChar")
+    sep.set(qn("w:fldCharType"), "separate")
+    run_with(sep)
+    shown = OxmlElement("w:t")
+    shown.text = placeholder
+    run_with(shown)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)
+
+
+def footer_and_header(doc: Document, left: str) -> None:
+    """Page numbers ("Sida 2 av 9") in the footer; a draft marker in the header; none on the cover."""
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    fp = section.footer.paragraphs[0]
+    fp.style = "Footer"
+    stops = fp.paragraph_format.tab_stops
+    stops.add_tab_stop(Cm(TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT)
+    fp.add_run(left + "\t{{ t.page }} ")
+    _field(fp, "PAGE", "1")
+    fp.add_run(" {{ t.page_of }} ")
+    _field(fp, "NUMPAGES", "1")
+    hp = section.header.paragraphs[0]
+    hp.style = "Header"
+    hp.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    run = hp.add_run("{% if doc.draft %}{{ t.draft_marker }}{% endif %}")
+    run.bold = True
+    # the cover's own header and footer stay empty
+    section.first_page_header.paragraphs[0].text = ""
+    section.first_page_footer.paragraphs[0].text = ""
+
+
+def page_break(doc: Document) -> None:
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+# -- granskningsrapport.docx ----------------------------------------------------------------
+
+
+def report_template() -> Document:
+    doc = new_document()
+    footer_and_header(doc, "{{ t.report_title }} – {{ review.host }}")
+
+    # cover
+    para(doc, "{{ t.cover_kicker }}", "Cover Fact", space_before=Pt(140))
+    para(doc, "{{ t.report_title }}", "Title")
+    para(doc, "{{ review.host }}", "Subtitle")
+    labelled(doc, "{{ t.host }}: ", "{{ review.host }}")
+    labelled(doc, "{{ t.reviewing }}: ", "{{ review.reviewing_text }}")
+    tag(doc, "{%p if review.visit.dates %}")
+    labelled(doc, "{{ t.visit }}: ", "{{ review.visit.dates }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if review.handed_over %}")
+    labelled(doc, "{{ t.handed_over }}: ", "{{ review.handed_over }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if doc.report_version %}")
+    labelled(doc, "{{ t.report_version }}: ", "{{ doc.report_version }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if review.round %}")
+    labelled(doc, "{{ t.round }}: ", "{{ review.round.year }}, {{ review.round.theme }}")
+    tag(doc, "{%p endif %}")
+    labelled(
+        doc,
+        "{{ t.question_template }}: ",
+        "{{ review.template.title }}, {{ t.version }} {{ review.template.version }}",
+    )
+    tag(doc, "{%p if doc.draft %}")
+    p = para(doc, "", "Cover Fact", space_before=Pt(24))
+    r = p.add_run("{{ t.draft_notice }}")  # type: ignore[attr-defined]
+    r.bold = True
+    r.font.color.rgb = RGBColor(0xA0, 0x1C, 0x1C)
+    tag(doc, "{%p endif %}")
+
+    # Sammanfattning
+    heading(doc, "{{ t.summary }}", 1, page_break=True)
+    paragraphs(doc, "texts.summary")
+    tag(doc, "{%p if not texts.summary %}")
+    para(doc, "{{ t.not_written }}")
+    tag(doc, "{%p endif %}")
+
+    # Granskarnas reflektioner
+    heading(doc, "{{ t.reflections }}", 1)
+    paragraphs(doc, "texts.reflections")
+    tag(doc, "{%p if not texts.reflections %}")
+    para(doc, "{{ t.not_written }}")
+    tag(doc, "{%p endif %}")
+
+    # Inledning
+    heading(doc, "{{ t.introduction }}", 1)
+    paragraphs(doc, "texts.introduction")
+    heading(doc, "{{ t.method }}", 2)
+    paragraphs(doc, "method")
+    heading(doc, "{{ t.team }}", 2)
+    para(doc, "{{ t.team_intro }}", keep_with_next=True)
+    table(
+        doc,
+        ["{{ t.name }}", "{{ t.municipality }}", "{{ t.role }}"],
+        ["{{ m.name }}", "{{ m.municipality }}", "{{ m.role_label }}"],
+        "m in team",
+        [6.0, 4.5, 5.5],
+    )
+    heading(doc, "{{ t.visit_heading }}", 2)
+    para(doc, "{{ visit_text }}", keep_with_next=True)
+    tag(doc, "{%p if groups %}")
+    table(
+        doc,
+        ["{{ t.group }}", "{{ t.interviews }}", "{{ t.participants }}", "{{ t.titles }}"],
+        ["{{ g.name }}", "{{ g.interviews }}", "{{ g.participants }}", "{{ g.titles_text }}"],
+        "g in groups",
+        [4.2, 2.6, 2.8, 6.4],
+        centred=(1, 2),
+    )
+    tag(doc, "{%p endif %}")
+
+    # Granskningen
+    heading(doc, "{{ t.examination }}", 1, page_break=True)
+    para(doc, "{{ t.examination_intro }}")
+    tag(doc, "{%p for block in blocks if block.questions %}")
+    heading(doc, "{{ block.title }}", 2)
+    tag(doc, "{%p if block.description %}")
+    para(doc, "{{ block.description }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if block.articles_text %}")
+    para(doc, "{{ t.articles }}: {{ block.articles_text }}", "Small Print")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p for q in block.questions %}")
+    heading(doc, "{{ q.text }}", 3)
+    tag(doc, "{%p if q.rating %}")
+    table(
+        doc,
+        [
+            "{{ t.group }}",
+            "1",
+            "2",
+            "3",
+            "4",
+            "{{ t.answers }}",
+            "{{ t.mean }}",
+        ],
+        [
+            "{{ row.group }}",
+            "{{ row.counts[0] }}",
+            "{{ row.counts[1] }}",
+            "{{ row.counts[2] }}",
+            "{{ row.counts[3] }}",
+            "{{ row.n }}",
+            "{{ row.mean }}",
+        ],
+        "row in q.rating.rows",
+        [4.4, 1.6, 1.6, 1.6, 1.6, 2.2, 3.0],
+        centred=(1, 2, 3, 4, 5, 6),
+    )
+    para(doc, "{{ t.rating_note }} {{ q.rating.legend }}.", "Small Print", space_before=Pt(3))
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p for g in q.groups %}")
+    heading(doc, "{{ g.name }}", 4)
+    paragraphs(doc, "g.paragraphs", "Interview Note")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if not q.groups and not q.rating %}")
+    para(doc, "{{ t.no_notes }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+    _findings(doc, 3)
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if observations %}")
+    heading(doc, "{{ t.observations }}", 2)
+    tag(doc, "{%p for g in observations %}")
+    heading(doc, "{{ g.name }}", 3)
+    paragraphs(doc, "g.paragraphs", "Interview Note")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+
+    # Rekommendationer
+    heading(doc, "{{ t.recommendations }}", 1, page_break=True)
+    tag(doc, "{%p if recommendations %}")
+    para(doc, "{{ t.recommendations_intro }}")
+    tag(doc, "{%p for rec in recommendations %}")
+    p = para(doc, "{{ rec.text }}", "List Number")
+    run = p.add_run("{% if rec.block_title %} ({{ rec.block_title }}){% endif %}")  # type: ignore[attr-defined]
+    run.font.color.rgb = GREY
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p else %}")
+    para(doc, "{{ t.no_recommendations }}")
+    tag(doc, "{%p endif %}")
+
+    # Framtid
+    heading(doc, "{{ t.future }}", 1)
+    tag(doc, "{%p if completions %}")
+    para(doc, "{{ t.future_intro }}")
+    tag(doc, "{%p for q in completions %}")
+    heading(doc, "{{ q.text }}", 2)
+    tag(doc, "{%p for g in q.groups %}")
+    heading(doc, "{{ g.name }}", 3)
+    tag(doc, "{%p for answer in g.notes %}")
+    para(doc, "{{ answer }}", "List Bullet")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if not q.groups %}")
+    para(doc, "{{ t.no_notes }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p else %}")
+    para(doc, "{{ t.no_completions }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p for block in blocks if not block.questions %}")
+    heading(doc, "{{ block.title }}: {{ t.findings_heading }}", 2)
+    _findings(doc, 3)
+    tag(doc, "{%p endfor %}")
+
+    # Bilaga: Deltagare
+    heading(doc, "{{ t.appendix }}", 1, page_break=True)
+    para(doc, "{{ t.appendix_intro }}")
+    tag(doc, "{%p for iv in interviews %}")
+    heading(doc, "{{ iv.group_name }}, {{ iv.date }}, {{ iv.time }}", 2)
+    tag(doc, "{%p if iv.place %}")
+    labelled(doc, "{{ t.place }}: ", "{{ iv.place }}", "Normal", keep=True)
+    tag(doc, "{%p endif %}")
+    labelled(doc, "{{ t.review_team }}: ", "{{ iv.team_text }}", "Normal", keep=True)
+    tag(doc, "{%p if iv.interviewees %}")
+    tag(doc, "{%p if doc.anonymous %}")
+    table(
+        doc,
+        ["{{ t.title }}", "{{ t.organisation }}"],
+        ["{{ p.title }}", "{{ p.organisation }}"],
+        "p in iv.interviewees",
+        [8.0, 8.0],
+    )
+    tag(doc, "{%p else %}")
+    table(
+        doc,
+        ["{{ t.name }}", "{{ t.title }}", "{{ t.organisation }}"],
+        ["{{ p.name }}", "{{ p.title }}", "{{ p.organisation }}"],
+        "p in iv.interviewees",
+        [5.5, 5.5, 5.0],
+    )
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p else %}")
+    para(doc, "{{ t.no_interviewees }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if not interviews %}")
+    para(doc, "{{ t.no_interviews }}")
+    tag(doc, "{%p endif %}")
+    para(doc, "{{ t.colophon }} {{ doc.generated }}.", "Small Print", space_before=Pt(24))
+    return doc
+
+
+def _findings(doc: Document, level: int) -> None:
+    """The block's strengths and development areas, or its "no findings" statement."""
+    tag(doc, "{%p if block.strengths %}")
+    heading(doc, "{{ t.strengths }}", level)
+    tag(doc, "{%p for f in block.strengths %}")
+    para(doc, "{{ f }}", "List Bullet")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if block.developments %}")
+    heading(doc, "{{ t.developments }}", level)
+    tag(doc, "{%p for f in block.developments %}")
+    para(doc, "{{ f }}", "List Bullet")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if block.no_findings %}")
+    para(doc, "{{ t.no_findings }}")
+    tag(doc, "{%p endif %}")
+
+
+# -- output ---------------------------------------------------------------------------------
+
+
+def deterministic(data: bytes) -> bytes:
+    """The same .docx with fixed zip timestamps and order, so equal content gives equal bytes."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def render(doc: Document) -> bytes:
+    buf = io.BytesIO()
+    doc.save(buf)
+    return deterministic(buf.getvalue())
+
+
+TEMPLATES = {
+    "granskningsrapport.docx": report_template,
+}
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[1]) if len(argv) > 1 else HERE
+    out.mkdir(parents=True, exist_ok=True)
+    for name, make in TEMPLATES.items():
+        (out / name).write_bytes(render(make()))
+        print(out / name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
