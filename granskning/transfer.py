@@ -888,7 +888,8 @@ class _Importer:
                     )
                 ) from None
             self.relation = _relation(
-                {e["uid"] for e in current["audit"]}, {e["uid"] for e in f["audit"]}
+                {e["uid"] for e in current["audit"] if e["action"] != "import"},
+                {e["uid"] for e in f["audit"] if e["action"] != "import"},
             )
             self.compare_review(review, current)
             new = False
@@ -1022,6 +1023,8 @@ class _Importer:
         have = {(a["person"], a["role"]) for a in cur["assignments"]}
         for a in f["assignments"]:
             if (a["person"], a["role"]) not in have:
+                if not self.take_missing(_("assignment"), f"{a['person']} {a['role']}"):
+                    continue
                 self.s.add(
                     Assignment(
                         review_id=rid,
@@ -1042,6 +1045,8 @@ class _Importer:
                         _("interview {uid} belongs to another review here").format(uid=iv["uid"])
                     )
                     continue
+                if not self.take_missing(_("interview"), iv["uid"]):
+                    continue
                 if frozen:
                     frozen_kinds.add(_("interviews"))
                 self.add_interview(rid, iv)
@@ -1050,7 +1055,9 @@ class _Importer:
             assert existing is not None and existing.id is not None
             self.interview_ids[iv["uid"]] = existing.id
             self.compare_interview(existing, old, iv)
-            if old["interviewees"] != iv["interviewees"] and self.relation != "behind":
+            if old["interviewees"] != iv["interviewees"] and self.relation == "ahead":
+                self.replace_interviewees(existing.id, iv["interviewees"])
+            elif old["interviewees"] != iv["interviewees"] and self.relation != "behind":
                 self.plan.conflict(
                     _("interview"),
                     iv["uid"],
@@ -1072,12 +1079,23 @@ class _Importer:
                     self.plan.add("session_events")
 
         # records with a uid: add the new ones, compare the rest
-        def by_uid(kind: str, label: str, model: Any, make: Any, content: bool = True) -> None:
+        def by_uid(
+            kind: str,
+            label: str,
+            model: Any,
+            make: Any,
+            content: bool = True,
+            mutable: bool = False,
+        ) -> None:
             here = {r["uid"]: r for r in cur[kind]}
             for rec in f[kind]:
                 old = here.get(rec["uid"])
                 if old is not None:
-                    _compare(self.plan, label, rec["uid"], old, rec, skip=("uid",))
+                    if old != rec and mutable and self.relation == "ahead":
+                        self.bring_forward(model, rec, make(rec))
+                        self.plan.add(f"{kind}_updated")
+                    elif self.relation != "behind" or not mutable:
+                        _compare(self.plan, label, rec["uid"], old, rec, skip=("uid",))
                 elif kind == "notes" and rec["interview"] not in self.interview_ids:
                     continue  # its interview is already a conflict
                 elif self._taken(model, rec["uid"]):
@@ -1087,6 +1105,9 @@ class _Importer:
                         )
                     )
                 else:
+                    # notes are never removed; audited records missing here may have been
+                    if mutable and not self.take_missing(label, rec["uid"]):
+                        continue
                     if frozen and content:
                         frozen_kinds.add(label)
                     row = make(rec)
@@ -1119,6 +1140,7 @@ class _Importer:
                 text=x["text"],
                 created_at=_dt(x["created_at"]),
             ),
+            mutable=True,
         )
         by_uid(
             "recommendations",
@@ -1131,6 +1153,7 @@ class _Importer:
                 text=x["text"],
                 created_at=_dt(x["created_at"]),
             ),
+            mutable=True,
         )
 
         # report texts, by section
@@ -1138,6 +1161,8 @@ class _Importer:
         for t in f["report_texts"]:
             old = here_t.get(t["section"])
             if old is None:
+                if not self.take_missing(_("report text"), t["section"]):
+                    continue
                 if frozen:
                     frozen_kinds.add(_("report texts"))
                 self.s.add(
@@ -1150,7 +1175,16 @@ class _Importer:
                 )
                 self.plan.add("report_texts")
             elif old["text"] != t["text"]:
-                self.plan.conflict(_("report text"), t["section"], "text", old["text"], t["text"])
+                if self.relation == "ahead":
+                    row_t = self.s.get(ReportText, (rid, t["section"]))
+                    assert row_t is not None
+                    row_t.text, row_t.updated_at = t["text"], _dt(t["updated_at"])
+                    self.s.add(row_t)
+                    self.plan.add("report_texts_updated")
+                elif self.relation != "behind":
+                    self.plan.conflict(
+                        _("report text"), t["section"], "text", old["text"], t["text"]
+                    )
 
         # frozen report versions, by number; a purge on either side stays a purge
         here_v = {v["number"]: v for v in cur["report_versions"]}
@@ -1192,10 +1226,24 @@ class _Importer:
         # follow-up items (merged_into may point at a later item: set it afterwards)
         here_i = {i["uid"]: i for i in cur["follow_up_items"]}
         new_items: list[tuple[dict[str, Any], FollowUpItem]] = []
+        merged: list[tuple[dict[str, Any], FollowUpItem]] = []
         for it in f["follow_up_items"]:
             old = here_i.get(it["uid"])
             if old is not None:
-                _compare(self.plan, _("follow-up item"), it["uid"], old, it, skip=("uid",))
+                if old != it and self.relation == "ahead":
+                    row_i = self.s.exec(
+                        select(FollowUpItem).where(FollowUpItem.uid == it["uid"])
+                    ).one()
+                    row_i.source, row_i.source_uid = it["source"], it["source_uid"]
+                    row_i.block_id, row_i.text = it["block"], it["text"]
+                    row_i.status, row_i.comment = it["status"], it["comment"]
+                    row_i.responsible = it["responsible"]
+                    row_i.updated_at = _dt(it["updated_at"])
+                    self.s.add(row_i)
+                    merged.append((it, row_i))
+                    self.plan.add("follow_up_items_updated")
+                elif self.relation != "behind":
+                    _compare(self.plan, _("follow-up item"), it["uid"], old, it, skip=("uid",))
                 continue
             if self._taken(FollowUpItem, it["uid"]):
                 self.plan.conflicts.append(
@@ -1203,6 +1251,8 @@ class _Importer:
                         what=_("follow-up item"), uid=it["uid"]
                     )
                 )
+                continue
+            if not self.take_missing(_("follow-up item"), it["uid"]):
                 continue
             row = FollowUpItem(
                 uid=it["uid"],
@@ -1220,13 +1270,17 @@ class _Importer:
             self.s.add(row)
             new_items.append((it, row))
             self.plan.add("follow_up_items")
-        if new_items:
+        if new_items or merged:
             self.s.flush()
-            for it, row in new_items:
-                if it["merged_into"]:
-                    target = self.s.exec(
-                        select(FollowUpItem.id).where(FollowUpItem.uid == it["merged_into"])
-                    ).first()
+            for it, row in new_items + merged:
+                if it["merged_into"] or row.merged_into_id is not None:
+                    target = (
+                        self.s.exec(
+                            select(FollowUpItem.id).where(FollowUpItem.uid == it["merged_into"])
+                        ).first()
+                        if it["merged_into"]
+                        else None
+                    )
                     row.merged_into_id = target
                     self.s.add(row)
 
@@ -1256,6 +1310,49 @@ class _Importer:
                 ).format(id=rid, state=review.state, kind=kind)
             )
         self.s.flush()
+
+    def take_missing(self, what: str, key: Any) -> bool:
+        """Whether to add a record the file has and this database lacks. Such records are
+        written with an audit event, and so is their removal: if this database has seen all
+        the file has seen (it is ``behind``), it removed the record; if both changed
+        (``diverged``), added there and removed here cannot be told apart."""
+        if self.relation == "behind":
+            return False
+        if self.relation == "diverged":
+            self.plan.conflicts.append(
+                _("{what} {key} is in the file but not here (added there or removed here)").format(
+                    what=what, key=key
+                )
+            )
+            return False
+        return True
+
+    def replace_interviewees(self, interview_id: int, people: list[dict[str, Any]]) -> None:
+        for old in self.s.exec(
+            select(Interviewee).where(Interviewee.interview_id == interview_id)
+        ).all():
+            self.s.delete(old)
+        self.s.flush()
+        for p in people:
+            self.s.add(
+                Interviewee(
+                    interview_id=interview_id,
+                    person_id=self.person_ids[p["person"]] if p["person"] else None,
+                    name=p["name"],
+                    title=p["title"],
+                    organisation=p["organisation"],
+                    position=p["position"],
+                )
+            )
+        self.plan.add("interviewees_updated")
+
+    def bring_forward(self, model: Any, rec: dict[str, Any], fresh: Any) -> None:
+        """Overwrite the row with ``rec``'s uid by the file's newer copy (``fresh``)."""
+        row = self.s.exec(select(model).where(model.uid == rec["uid"])).one()
+        for name in type(fresh).model_fields:
+            if name not in ("id", "uid"):
+                setattr(row, name, getattr(fresh, name))
+        self.s.add(row)
 
     def compare_interview(self, row: Interview, old: dict[str, Any], iv: dict[str, Any]) -> None:
         fields = [

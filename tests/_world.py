@@ -215,19 +215,8 @@ def populate(store: Store, *, prefix: str = "", until: str = "follow_up_schedule
         ):
             s.add(ReportText(review_id=rid, section=section, text=text, updated_at=now))
         s.flush()
-        content = docx_bytes("Granskningsrapport Gävle", "Cia Dahl Kommunalråd", "Slut.")
-        import hashlib
-
-        s.add(
-            ReportVersion(
-                review_id=rid,
-                number=1,
-                sha256=hashlib.sha256(content).hexdigest(),
-                content=content,
-                created_at=now,
-            )
-        )
         rec_uid = rec.uid
+    # the handover builds the final report and freezes it (report version 1)
     reviews.advance(store, rid, "hand_over")
     if until == "handed_over":
         return world

@@ -122,6 +122,24 @@ def test_forgetting_replaces_the_identity_everywhere_and_keeps_the_notes(
     assert shown["report_versions_holding_name"] == []
 
 
+def test_a_report_built_after_forgetting_shows_the_pseudonym(
+    store: Store, cli: Any, tmp_path: Path
+) -> None:
+    world = populated(store, until="handed_over")
+    cli.ok("person", "forget", world.politician, "--purge-reports")
+    pseudonym = _person(store, world.politician).name
+    cli.ok("review", "advance", world.review, "reopen", "--reason", "Ny version utan namnet")
+    cli.ok("review", "advance", world.review, "hand_over")
+    out = tmp_path / "rapport.docx"
+    cli.ok("report", "build", world.review, "-o", out)
+    content = out.read_bytes()
+    text = "\n".join(privacy.docx_paragraphs(content))
+    assert pseudonym in text
+    assert not privacy.report_holds(content, ["Cia Dahl", "cia.dahl@gavle.example"])
+    versions = cli.json("report", "versions", world.review)
+    assert [(v["number"], v["purged"] is not None) for v in versions] == [(1, True), (2, False)]
+
+
 def test_forget_with_purge_reports_and_forgetting_twice(store: Store, cli: Any) -> None:
     world = populated(store)
     data = cli.json("person", "forget", world.politician, "--purge-reports")

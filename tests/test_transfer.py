@@ -272,3 +272,74 @@ def test_new_content_for_a_frozen_review_is_a_conflict(
     result = Cli(store)("review", "import", path)
     assert result.exit_code == 1
     assert "its content is frozen, but the file adds finding" in result.stderr
+
+
+def test_an_edit_made_offline_is_brought_in_and_one_made_on_both_sides_is_a_conflict(
+    store: Store, offline: Store, tmp_path: Path
+) -> None:
+    world = populated(store, until="visiting")
+    central, laptop = Cli(store), Cli(offline)
+    central.ok("review", "advance", world.review, "finish_visit")
+    central.ok("finding", "add", world.review, "--block", "styrprocesser", "--kind", "strength",
+               "--text", "Barnbokslut finns")  # fmt: skip
+    central.ok("report", "text", world.review, "--section", "summary", "--text", "Utkast")
+    path = tmp_path / "r.json"
+    central.ok("review", "export", world.review, "-o", path)
+    rid = laptop.json("review", "import", path)["id"]
+    finding = laptop.json("finding", "list", rid)[0]["id"]
+    laptop.ok("finding", "edit", finding, "--text", "Barnbokslut finns sedan 2019")
+    laptop.ok("report", "text", rid, "--section", "summary", "--text", "Sammanfattning klar")
+    back = tmp_path / "back.json"
+    laptop.ok("review", "export", rid, "-o", back)
+    result = central.json("review", "import", back)
+    assert result["added"]["findings_updated"] == 1
+    assert result["added"]["report_texts_updated"] == 1
+    assert [f["text"] for f in central.json("finding", "list", world.review)] == [
+        "Barnbokslut finns sedan 2019"
+    ]
+    # now both sides change the same finding: refused, listed, nothing changed
+    central_finding = central.json("finding", "list", world.review)[0]["id"]
+    central.ok("finding", "edit", central_finding, "--text", "Centralt ändrad")
+    laptop.ok("finding", "edit", finding, "--text", "Ändrad på datorn")
+    laptop.ok("review", "export", rid, "-o", back)
+    before = snapshot(store)
+    refused = central("review", "import", back)
+    assert refused.exit_code == 1
+    assert "text is Centralt ändrad here, Ändrad på datorn in the file" in refused.stderr
+    assert snapshot(store) == before
+
+
+def test_a_record_removed_here_is_not_brought_back_by_an_older_file(
+    store: Store, tmp_path: Path
+) -> None:
+    world = populated(store, until="visiting")
+    central = Cli(store)
+    central.ok("review", "advance", world.review, "finish_visit")
+    central.ok("finding", "add", world.review, "--block", "styrprocesser", "--kind", "strength",
+               "--text", "Ska bort")  # fmt: skip
+    path = tmp_path / "r.json"
+    central.ok("review", "export", world.review, "-o", path)
+    central.ok("finding", "remove", central.json("finding", "list", world.review)[0]["id"])
+    before = snapshot(store)
+    assert transfer.import_review(store, path)["changed"] is False
+    assert snapshot(store) == before
+
+
+def test_a_laptop_and_the_central_database_keep_in_step_over_several_trips(
+    store: Store, offline: Store, tmp_path: Path
+) -> None:
+    world = populated(store, until="visiting")
+    path = tmp_path / "r.json"
+    transfer.export_review(store, world.review, path)
+    rid = transfer.import_review(offline, path)["review"]
+    for trip in range(3):
+        add_note(offline, world.interviews[0], f"Resa {trip}")
+        transfer.export_review(offline, rid, path)
+        result = transfer.import_review(store, path)
+        assert result["added"].get("notes") == 1, result
+        transfer.export_review(store, world.review, path)
+        back = transfer.import_review(offline, path)
+        assert back["added"].get("notes") is None
+    texts = [n["text"] for n in notes_of(store, world.review)]
+    assert sorted(t for t in texts if t.startswith("Resa")) == ["Resa 0", "Resa 1", "Resa 2"]
+    assert notes_of(store, world.review) == notes_of(offline, rid)
