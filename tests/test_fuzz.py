@@ -351,3 +351,48 @@ def test_text_files_for_every_file_option(tmp_path_factory: Any, content: bytes)
         return
     assert "\x00" not in text
     text.encode("utf-8")
+
+
+@pytest.fixture
+def drafting_review(store: Store, cli: Cli) -> int:
+    from _world import populated
+
+    world = populated(store, until="visiting")
+    cli.ok("review", "advance", world.review, "finish_visit")
+    return world.review
+
+
+@FUZZ
+@given(
+    text=edge_text,
+    block=st.sampled_from(["styrprocesser", "framtid", "nope", ""]) | edge_text,
+    kind=st.sampled_from(["strength", "development"]),
+)
+def test_finding_and_recommendation_add(
+    store: Store, cli: Cli, drafting_review: int, text: str, block: str, kind: str
+) -> None:
+    run(cli, store, "finding", "add", drafting_review, "--block", block, "--kind", kind,
+        "--text", text)  # fmt: skip
+    run(cli, store, "recommendation", "add", drafting_review, "--text", text, "--block", block)
+    run(cli, store, "recommendation", "add", drafting_review, "--text", text)
+
+
+@FUZZ
+@given(
+    text=edge_text,
+    content=st.binary(max_size=400) | arg_text.map(lambda t: t.encode("utf-8")),
+    section=st.sampled_from(["summary", "reflections", "introduction"]),
+)
+def test_report_text(
+    store: Store,
+    cli: Cli,
+    drafting_review: int,
+    tmp_path_factory: Any,
+    text: str,
+    content: bytes,
+    section: str,
+) -> None:
+    run(cli, store, "report", "text", drafting_review, "--section", section, "--text", text)
+    path = tmp_path_factory.mktemp("txt") / "text.txt"
+    path.write_bytes(content)
+    run(cli, store, "report", "text", drafting_review, "--section", section, "--file", path)
