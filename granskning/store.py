@@ -3,7 +3,12 @@
 SQLite is the embedded default (one file, WAL, foreign keys on, a busy timeout, writes
 take the lock up front with ``BEGIN IMMEDIATE``); any SQLAlchemy URL for PostgreSQL works
 the same. The schema is created or upgraded on first use; a database written by a newer
-granskning is refused, never altered.
+granskning is refused, never altered (an SQLite file is first read read-only).
+
+When others write at the same moment, a whole user action can be run again from scratch:
+:meth:`Store.run` and the :func:`retrying` decorator retry on a locked database, a
+serialization failure or deadlock, or a unique key lost to a concurrent insert; whatever
+still fails becomes a plain :class:`BusyError` ("try again"), never a traceback.
 """
 
 from __future__ import annotations
