@@ -15,12 +15,16 @@ from granskning.i18n import N_, _, set_language
 
 # command name -> "module:attribute"; modules are imported only when the command runs
 COMMANDS: dict[str, str] = {
+    "calendar": "granskning.cli.calendar:calendar",
     "init": "granskning.cli.admin:init",
     "info": "granskning.cli.admin:info",
     "demo": "granskning.cli.demo:demo",
+    "interview": "granskning.cli.interview:interview",
     "municipality": "granskning.cli.registry:municipality",
+    "note": "granskning.cli.note:note",
     "person": "granskning.cli.registry:person",
     "review": "granskning.cli.review:review",
+    "session": "granskning.cli.session:session",
     "template": "granskning.cli.template:template",
 }
 
