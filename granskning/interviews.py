@@ -223,17 +223,18 @@ def _check(
             reasons.append(_("the schedule is confirmed: the interview needs a moderator"))
         if draft.note_taker_id is None:
             reasons.append(_("the schedule is confirmed: the interview needs a note-taker"))
-    team_names: dict[str, int] = {}
+    team_names: dict[str, Person] = {}
     for pid in team:
         person = session.get(Person, pid)
         if person is not None:
-            team_names[person.name.casefold()] = pid
+            team_names[person.name.casefold()] = person
     for item in interviewees:
-        if (item.person_id is not None and item.person_id in team) or (
-            item.name.casefold() in team_names
-        ):
+        member = team_names.get(item.name.casefold())
+        if item.person_id is not None and item.person_id in team:
+            member = session.get(Person, item.person_id)
+        if member is not None:
             reasons.append(
-                _("{name} is on the review team and cannot be interviewed").format(name=item.name)
+                _("{name} is on the review team and cannot be interviewed").format(name=member.name)
             )
     reasons.extend(_clashes(session, review, draft, people, exclude_id))
     if reasons:

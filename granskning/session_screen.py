@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -28,20 +29,22 @@ LEVEL_CLASSES = ("ok", "near", "over")
 
 
 def countdown(seconds: int) -> str:
-    """A countdown for the big digits: "MM:SS", "-MM:SS" past zero, hours as "H:MM:SS"."""
+    """A countdown for the big digits: "MM:SS" (minutes past 59 too), "-MM:SS" past zero."""
     sign = "-" if seconds < 0 else ""
-    s = abs(int(seconds))
-    h, rest = divmod(s, 3600)
-    m, sec = divmod(rest, 60)
-    return f"{sign}{h}:{m:02d}:{sec:02d}" if h else f"{sign}{m:02d}:{sec:02d}"
+    m, sec = divmod(abs(int(seconds)), 60)
+    return f"{sign}{m:02d}:{sec:02d}"
 
 
 class NoteScreen(ModalScreen[str | None]):
     """A multi-line note: ctrl+s (or F2) saves, escape cancels."""
 
+    AUTO_FOCUS = "#note-text"
+
+    # Not priority bindings: those would act before the text field has taken the keys
+    # typed just before, and cut the end off a note typed fast.
     BINDINGS = [
-        Binding("ctrl+s", "save", N_("save"), priority=True),
-        Binding("f2", "save", N_("save"), show=False, priority=True),
+        Binding("ctrl+s", "save", N_("save")),
+        Binding("f2", "save", N_("save"), show=False),
         Binding("escape", "cancel", N_("cancel"), priority=True),
     ]
 
@@ -51,12 +54,14 @@ class NoteScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-box"):
-            yield Label(self.title_text, id="note-title")
+            yield Label(self.title_text, id="note-title", markup=False)
             yield TextArea(id="note-text", soft_wrap=True, tab_behavior="indent")
-            yield Label(_("ctrl+s saves the note, escape cancels"), id="note-help")
+            yield Label("", id="note-help")
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()
+        # shown once the text field has the keyboard: what is typed from then on lands there
+        self.query_one("#note-help", Label).update(_("ctrl+s saves the note, escape cancels"))
 
     def action_save(self) -> None:
         self.dismiss(self.query_one(TextArea).text)
@@ -80,7 +85,7 @@ class BlockScreen(ModalScreen[str | None]):
             yield OptionList(
                 *[
                     Option(
-                        f"{i}  {b['title']}  ({sessions.clock_text(b['budget_s'])})",
+                        Text(f"{i}  {b['title']}  ({sessions.clock_text(b['budget_s'])})"),
                         id=b["id"],
                     )
                     for i, b in enumerate(self.blocks, 1)
@@ -120,7 +125,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
-            yield Label(self.question)
+            yield Label(self.question, markup=False)
             yield Label(_("y: yes   n: no"))
 
     def action_answer(self, value: bool) -> None:
@@ -181,7 +186,7 @@ class SessionApp(App[None]):
     # -- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(id="head")
+        yield Static(id="head", markup=False)
         with Horizontal(id="clocks"):
             with Vertical(id="session-clock", classes="clock"):
                 yield Label(_("Session"), id="session-label")
@@ -189,13 +194,13 @@ class SessionApp(App[None]):
             with Vertical(id="block-clock", classes="clock"):
                 yield Label(_("Block"), id="block-label")
                 yield Digits("00:00", id="block-digits")
-        yield Static(id="block")
-        yield Static(id="question")
-        yield Static(id="prompts")
-        yield Static(id="notes-title")
+        yield Static(id="block", markup=False)
+        yield Static(id="question", markup=False)
+        yield Static(id="prompts", markup=False)
+        yield Static(id="notes-title", markup=False)
         with VerticalScroll(id="notes"):
-            yield Static(id="notes-body")
-        yield Static(id="message")
+            yield Static(id="notes-body", markup=False)
+        yield Static(id="message", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -278,7 +283,9 @@ class SessionApp(App[None]):
             head = n["created"][-5:]
             if n["rating"] is not None:
                 head += " " + _("rating {value}").format(value=n["rating"])
-            lines.append(f"{head}  {n['text']}".rstrip())
+            first, *rest = n["text"].splitlines() or [""]
+            lines.append(f"{head}  {first}".rstrip())
+            lines.extend(" " * (len(head) + 2) + line for line in rest)
         self.query_one("#notes-body", Static).update("\n".join(lines), layout=True)
 
     def _clock(self, which: str, remaining: int, lvl: str, label: str) -> None:

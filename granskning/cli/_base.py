@@ -143,7 +143,11 @@ def read_text_input(text: str | None, path: str | None) -> str:
         return text
     assert path is not None
     try:
-        data = open(path, "rb").read(2_000_001) if path != "-" else sys.stdin.buffer.read(2_000_001)
+        if path == "-":
+            data = sys.stdin.buffer.read(2_000_001)
+        else:
+            with open(path, "rb") as fh:
+                data = fh.read(2_000_001)
     except OSError as exc:
         raise InputError(
             _("{path}: cannot read ({error})").format(path=path, error=exc.strerror)
