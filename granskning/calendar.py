@@ -14,7 +14,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -263,6 +263,19 @@ def events(store: Store, review_id: int) -> list[CalendarEvent]:
     return out
 
 
+def _zoned(moment: datetime) -> datetime:
+    """The moment in Europe/Stockholm, or in UTC where the local time is ambiguous.
+
+    In the hour the clocks fall back, 02:30 happens twice; a reader takes a TZID time to
+    mean the first (RFC 5545, 3.3.5). The second is written in UTC so it cannot be misread.
+    """
+    local = moment.astimezone(TZ)
+    first = local.replace(tzinfo=None).replace(tzinfo=TZ, fold=0)
+    if first.astimezone(UTC) != moment.astimezone(UTC):
+        return moment.astimezone(UTC)
+    return local
+
+
 def _vevent(ev: CalendarEvent, stamp: datetime) -> Event:
     from icalendar import Event, vCalAddress, vText
 
@@ -273,8 +286,8 @@ def _vevent(ev: CalendarEvent, stamp: datetime) -> Event:
     e.add("summary", ev.summary)
     if isinstance(ev.start, datetime):
         assert isinstance(ev.end, datetime)
-        e.add("dtstart", ev.start.astimezone(TZ))
-        e.add("dtend", ev.end.astimezone(TZ))
+        e.add("dtstart", _zoned(ev.start))
+        e.add("dtend", _zoned(ev.end))
     else:
         e.add("dtstart", ev.start)
         e.add("dtend", ev.end)
