@@ -23,6 +23,7 @@ from click.testing import CliRunner, Result
 os.environ.setdefault("GRANSKNING_DEBUG", "1")  # unexpected exceptions fail tests loudly
 os.environ.pop("GRANSKNING_DB", None)
 os.environ.pop("GRANSKNING_LANG", None)
+os.environ["GRANSKNING_CACHE_DIR"] = ""  # no parsed-template cache outside the tests' folders
 
 ROOT = Path(__file__).resolve().parent.parent
 _checkout = hashlib.sha1(str(ROOT).encode()).hexdigest()[:8]

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import vobject
 
-from granskning import calendar, interviews, registry, reviews
+from granskning import calendar, interviews, reviews
 from granskning.model import Review
 from granskning.store import Store
 
