@@ -24,6 +24,7 @@ _EXPORTS = {
     "Role": "granskning.model",
     "reviews": "granskning.reviews",
     "registry": "granskning.registry",
+    "templates": "granskning.templates",
 }
 
 __all__ = [
@@ -39,10 +40,11 @@ __all__ = [
     "__version__",
     "registry",
     "reviews",
+    "templates",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from granskning import registry, reviews
+    from granskning import registry, reviews, templates
     from granskning.errors import (
         ConflictError,
         GranskningError,

@@ -9,9 +9,11 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from granskning import templates
@@ -80,7 +82,13 @@ def ensure_editable(review: Review) -> None:
 
 def pinned_template(review: Review) -> templates.Template:
     """The template pinned on the review when it was created."""
-    return templates.from_pinned(review.template_content)
+    return _parse_pinned(review.template_sha256, review.template_content)
+
+
+@lru_cache(maxsize=64)
+def _parse_pinned(sha256: str, text: str) -> templates.Template:
+    # keyed by hash and text: a pinned template never changes, parsing YAML is not free
+    return templates.from_pinned(text)
 
 
 def create_review(
@@ -408,9 +416,10 @@ def set_state(session: Session, store: Store, review: Review, state: ReviewState
         raise ConflictError(
             _("review {id} changed while you were acting on it; try again").format(id=review.id)
         )
-    review.state = state.value
-    review.version += 1
-    review.updated_at = now
+    # reflect the row in the object without marking it dirty (the UPDATE above did the work)
+    set_committed_value(review, "state", state.value)
+    set_committed_value(review, "version", review.version + 1)
+    set_committed_value(review, "updated_at", now)
 
 
 def _effects(action: str) -> list[Callable[..., None]]:
@@ -446,7 +455,6 @@ def list_reviews(store: Store, state: str | None = None) -> list[dict[str, Any]]
             rv.c.template_id,
             rv.c.template_version,
             rv.c.round_id,
-            rv.c.created_at,
             hm.c.name,
         )
         .join(hm, hm.c.id == rv.c.host_id)
@@ -473,7 +481,6 @@ def list_reviews(store: Store, state: str | None = None) -> list[dict[str, Any]]
             "template": r.template_id,
             "template_version": r.template_version,
             "round": r.round_id,
-            "created": format_local(r.created_at),
         }
         for r in rows
     ]

@@ -1,6 +1,7 @@
 """Keep the gettext catalogs in step with the code.
 
     python scripts/i18n.py update    # add new messages (Swedish empty, to translate); drop gone ones
+    python scripts/i18n.py update A.po B.po  # ... also taking translations from other .po files
     python scripts/i18n.py compile   # write the .mo files the program reads
     python scripts/i18n.py check     # exit 1 listing what is untranslated or stale
 
@@ -80,10 +81,21 @@ def save(lang: str, catalog: Catalog) -> None:
     path.write_bytes(buf.getvalue())
 
 
-def update() -> None:
+def _read(path: Path, lang: str) -> Catalog:
+    with open(path, "rb") as fh:
+        return read_po(fh, locale=lang, domain=DOMAIN)
+
+
+def update(extra: list[Path] | None = None) -> None:
+    """Re-extract; keep known translations (also those in ``extra`` Swedish .po files)."""
     messages = extracted()
     for lang in ("sv", "en"):
         old = load(lang)
+        if lang == "sv":
+            for path in extra or []:
+                for m in _read(path, lang):
+                    if m.id and m.string and (old.get(m.id) is None or not old.get(m.id).string):
+                        old[m.id] = m
         new = Catalog(locale=lang, domain=DOMAIN, project="granskning", fuzzy=False)
         for msgid in messages:
             key = msgid[0] if isinstance(msgid, tuple) else msgid
@@ -134,7 +146,8 @@ def problems() -> list[str]:
 def main(argv: list[str]) -> int:
     cmd = argv[1] if len(argv) > 1 else "check"
     if cmd == "update":
-        update()
+        # extra arguments: other Swedish .po files to take translations from (merging branches)
+        update([Path(p) for p in argv[2:]])
     elif cmd == "compile":
         compile_all()
     elif cmd == "check":

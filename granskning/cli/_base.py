@@ -109,8 +109,9 @@ def store() -> Store:
 
 
 def print_json(data: Any) -> None:
-    """Print exactly one JSON document on stdout."""
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    """Print exactly one JSON document on stdout (indented for a terminal, compact for pipes)."""
+    indent = 2 if sys.stdout.isatty() else None
+    click.echo(json.dumps(data, ensure_ascii=False, indent=indent, default=str))
 
 
 def print_table(

@@ -1,0 +1,42 @@
+"""The catalogs: complete in Swedish and English, compiled, and used."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _i18n_script():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("i18n_script", ROOT / "scripts" / "i18n.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["i18n_script"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_catalogs_are_complete_and_compiled() -> None:
+    problems = _i18n_script().problems()
+    assert problems == [], "\n".join(problems[:40])
+
+
+def test_language_choice_from_environment() -> None:
+    from granskning.i18n import language_from_env
+
+    assert language_from_env({}) == "sv"
+    assert language_from_env({"LANG": "C.UTF-8"}) == "sv"
+    assert language_from_env({"LANG": "en_GB.UTF-8"}) == "en"
+    assert language_from_env({"LC_ALL": "sv_SE.UTF-8", "LANG": "en_US.UTF-8"}) == "sv"
+    assert language_from_env({"GRANSKNING_LANG": "en", "LANG": "sv_SE.UTF-8"}) == "en"
+
+
+def test_messages_switch_language() -> None:
+    from granskning.i18n import _, set_language
+
+    set_language("sv")
+    assert _("no secretary is assigned") != "no secretary is assigned"
+    set_language("en")
+    assert _("no secretary is assigned") == "no secretary is assigned"
