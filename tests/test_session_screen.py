@@ -78,11 +78,12 @@ def test_keys_drive_the_engine(store: Store, clock: Any) -> None:
             assert "[styr-1]" in _text(app, "#question")
             assert "Kan du ge ett exempel" in _text(app, "#prompts")
 
-            clock.advance(minutes=32)  # 3 minutes left of the 35-minute block: amber
+            budget = sessions.status(store, iv)["block_budget_s"]
+            clock.advance(seconds=budget - 120)  # two minutes left of the block: amber
             app.refresh_status()
             assert app.query_one("#block-clock").has_class("near")
             assert not app.query_one("#session-clock").has_class("near")
-            clock.advance(minutes=4)  # past the block's budget: red
+            clock.advance(minutes=3)  # past the block's budget: red
             app.refresh_status()
             assert app.query_one("#block-clock").has_class("over")
 

@@ -22,6 +22,23 @@ from granskning.store import Store
 MIN = 60
 
 
+def _budgets() -> dict[str, int]:
+    from granskning import templates
+
+    template = templates.find("kollegial-granskning-2013").template
+    return {b.id: b.minutes for b in template.blocks}
+
+
+# block budgets of the shipped template, in minutes: tests follow its edits
+BUDGET = _budgets()
+STYR, INFL = BUDGET["styrprocesser"], BUDGET["inflytande"]
+
+
+def near_s(minutes: int) -> int:
+    """Seconds left when the warning starts: the last tenth, at least two minutes."""
+    return int(max(minutes * 60 * 0.1, 120))
+
+
 @pytest.fixture
 def iv(store: Store, sample: Any) -> int:
     """A scheduled interview with Elected representatives on a confirmed review."""
@@ -47,7 +64,7 @@ def iv(store: Store, sample: Any) -> int:
 def test_before_the_start(store: Store, iv: int) -> None:
     s = sessions.status(store, iv)
     assert (s["state"], s["question"], s["block"]) == ("scheduled", "styr-1", "styrprocesser")
-    assert (s["elapsed_s"], s["remaining_s"], s["block_remaining_s"]) == (0, 90 * MIN, 35 * MIN)
+    assert (s["elapsed_s"], s["remaining_s"], s["block_remaining_s"]) == (0, 90 * MIN, STYR * MIN)
     assert s["warnings"] == [] and s["overruns"] == []
 
 
@@ -65,7 +82,7 @@ def test_pause_and_resume_arithmetic(store: Store, clock: Any, iv: int) -> None:
     assert s["elapsed_s"] == 15 * MIN + 30
     assert s["block_elapsed_s"] == 15 * MIN + 30
     assert s["remaining_s"] == 90 * MIN - (15 * MIN + 30)
-    assert s["block_remaining_s"] == 35 * MIN - (15 * MIN + 30)
+    assert s["block_remaining_s"] == STYR * MIN - (15 * MIN + 30)
     sessions.pause(store, iv)
     clock.advance(minutes=2)
     sessions.resume(store, iv)
@@ -78,23 +95,24 @@ def test_pause_and_resume_arithmetic(store: Store, clock: Any, iv: int) -> None:
 
 def test_block_budgets_overruns_and_warnings(store: Store, clock: Any, iv: int) -> None:
     sessions.start(store, iv)
-    clock.advance(minutes=31)  # 4 min left of 35: the last 10% is 3.5 min -> ok
+    clock.advance(seconds=STYR * MIN - near_s(STYR) - 60)  # a minute before the warning
     s = sessions.status(store, iv)
     assert s["block_level"] == "ok" and s["warnings"] == []
-    clock.advance(minutes=1)  # 3 min left: near
+    clock.advance(seconds=60)  # the last tenth (at least two minutes) of the block: near
     s = sessions.status(store, iv)
     assert s["block_level"] == "near"
     assert [(w["scope"], w["level"]) for w in s["warnings"]] == [("block", "near")]
-    assert "3:00 left of block Styrprocesser" in s["warnings"][0]["message"]
-    clock.advance(minutes=4)  # 36 min in a 35 min block
+    left = f"{near_s(STYR) // 60}:{near_s(STYR) % 60:02d}"
+    assert f"{left} left of block Styrprocesser" in s["warnings"][0]["message"]
+    clock.advance(seconds=near_s(STYR) + 60)  # a minute past the block's budget
     s = sessions.status(store, iv)
     assert s["block_level"] == "over" and s["block_remaining_s"] == -60
     assert s["overruns"] == [
         {
             "scope": "block",
             "block": "styrprocesser",
-            "budget_s": 35 * MIN,
-            "elapsed_s": 36 * MIN,
+            "budget_s": STYR * MIN,
+            "elapsed_s": (STYR + 1) * MIN,
             "over_s": 60,
         }
     ]
@@ -103,13 +121,14 @@ def test_block_budgets_overruns_and_warnings(store: Store, clock: Any, iv: int) 
     assert s["block_level"] == "ok"
     # the overrun of the earlier block stays on record
     assert [o["block"] for o in s["overruns"]] == ["styrprocesser"]
-    clock.advance(minutes=35 + 15 + 5)  # past the session's 90 minutes too
+    in_infl = 90 - (STYR + 1) + 1  # a minute past the session's 90 minutes
+    clock.advance(minutes=in_infl)
     s = sessions.status(store, iv)
-    assert s["session_level"] == "over" and s["remaining_s"] == -(36 + 55 - 90) * MIN
+    assert s["session_level"] == "over" and s["remaining_s"] == -1 * MIN
     assert [(o["scope"], o["block"], o["over_s"]) for o in s["overruns"]] == [
         ("session", None, 1 * MIN),
         ("block", "styrprocesser", 1 * MIN),
-        ("block", "inflytande", 20 * MIN),
+        ("block", "inflytande", (in_infl - INFL) * MIN),
     ]
     assert {(w["scope"], w["level"]) for w in s["warnings"]} == {
         ("session", "over"),
@@ -121,7 +140,8 @@ def test_block_budgets_overruns_and_warnings(store: Store, clock: Any, iv: int) 
     last = history(store, end["review"])[-1]
     assert (last.action, last.from_state, last.to_state) == ("end", "running", "completed")
     assert last.comment is not None
-    assert "over: session +1:00" in last.comment and "inflytande +20:00" in last.comment
+    assert "over: session +1:00" in last.comment
+    assert f"inflytande +{in_infl - INFL}:00" in last.comment
 
 
 @pytest.mark.parametrize(

@@ -69,12 +69,8 @@ def _print_status(data: dict[str, Any]) -> None:
         )
 
 
-def _action(name: str, verb: str, example: str) -> None:
-    @session.command(
-        name,
-        cls=TCommand,
-        help=verb + "\n\n\b\nExample:\n  granskning session " + example,
-    )
+def _action(name: str, help: str) -> None:
+    @session.command(name, cls=TCommand, help=help)
     @click.argument("interview_id", type=int, metavar="INTERVIEW")
     @option("--json", "as_json", is_flag=True, help=N_("Print the status as JSON."))
     def command(interview_id: int, as_json: bool) -> None:
@@ -94,13 +90,19 @@ def _action(name: str, verb: str, example: str) -> None:
 _action(
     "start",
     N_(
-        "Start the session at its first question (the first session of a scheduled review starts the visit)."
+        "Start the session at its first question (the first session of a scheduled review "
+        "starts the visit).\n\n\b\nExample:\n  granskning session start 3"
     ),
-    "start 3",
 )
-_action("pause", N_("Pause the session clock."), "pause 3")
-_action("resume", N_("Resume the session clock."), "resume 3")
-_action("end", N_("End the session; overruns are recorded in the audit log."), "end 3")
+_action("pause", N_("Pause the session clock.\n\n\b\nExample:\n  granskning session pause 3"))
+_action("resume", N_("Resume the session clock.\n\n\b\nExample:\n  granskning session resume 3"))
+_action(
+    "end",
+    N_(
+        "End the session; overruns are recorded in the audit log.\n\n\b\nExample:\n"
+        "  granskning session end 3 --json"
+    ),
+)
 
 
 @session.command(
