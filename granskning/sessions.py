@@ -33,7 +33,7 @@ from granskning.model import (
     SessionEvent,
     SessionEventKind,
 )
-from granskning.reviews import ensure_editable, get_review
+from granskning.reviews import ensure_editable
 from granskning.store import Store
 from granskning.timefmt import format_local
 
@@ -131,12 +131,15 @@ def _write_cache(path: Path, data: bytes) -> None:
 
 def plan_for(review: Review, interview: Interview) -> Plan:
     """The session plan of ``interview``: its group's questions from the pinned template."""
-    template = _parsed(review.template_content)
-    group = template.group(interview.group_id)
-    steps = tuple(
-        Step(i, b, q) for i, (b, q) in enumerate(template.questions_for(interview.group_id))
-    )
-    return Plan(template, group, interview.minutes, steps)
+    return _plan(review.template_content, interview.group_id, interview.minutes)
+
+
+@lru_cache(maxsize=64)
+def _plan(text: str, group_id: str, minutes: int) -> Plan:
+    template = _parsed(text)
+    group = template.group(group_id)
+    steps = tuple(Step(i, b, q) for i, (b, q) in enumerate(template.questions_for(group_id)))
+    return Plan(template, group, minutes, steps)
 
 
 # -- the clock: a pure function of the stored events and "now" -------------------------------
@@ -363,9 +366,7 @@ def status(store: Store, interview_id: int) -> dict[str, Any]:
     ``remaining_s`` and ``block_remaining_s`` go negative past the budget.
     """
     with store.read() as s:
-        interview = get_interview(s, interview_id)
-        review = get_review(s, interview.review_id)
-        plan = plan_for(review, interview)
+        interview, _review, plan = _load(s, interview_id)
         events = _events(s, interview_id)
     return compute_status(interview, plan, events, store.now())
 
@@ -374,8 +375,16 @@ def status(store: Store, interview_id: int) -> dict[str, Any]:
 
 
 def _load(session: Session, interview_id: int) -> tuple[Interview, Review, Plan]:
-    interview = get_interview(session, interview_id)
-    review = get_review(session, interview.review_id)
+    # one round trip for both rows: every note and every key press goes through here
+    row = session.exec(
+        select(Interview, Review)
+        .join(Review, col(Review.id) == Interview.review_id)
+        .where(Interview.id == interview_id)
+    ).first()
+    if row is None:
+        get_interview(session, interview_id)  # raises the NotFoundError
+        raise AssertionError("an interview without its review")  # pragma: no cover
+    interview, review = row
     return interview, review, plan_for(review, interview)
 
 

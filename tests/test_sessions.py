@@ -426,7 +426,7 @@ def test_notes_are_review_content(store: Store, sample: Any, iv: int) -> None:
 ACTIONS = st.lists(
     st.tuples(
         st.sampled_from(["pause", "resume", "goto", "end", "wait"]),
-        st.integers(min_value=0, max_value=400),
+        st.integers(min_value=0, max_value=240),
         st.integers(min_value=0, max_value=11),
     ),
     max_size=25,
@@ -438,7 +438,7 @@ class _Ev:
         self.kind, self.at, self.question_id = kind, at, question_id
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(ACTIONS, st.integers(min_value=0, max_value=300))
 def test_timeline_counts_exactly_the_running_seconds(
     script: list[tuple[str, int, int]], tail: int
