@@ -38,6 +38,8 @@ from granskning.reviews import TEAM_ROLES, ensure_editable, get_review, pinned_t
 from granskning.store import Store
 from granskning.timefmt import format_local, parse_local, to_local
 
+# Interviews are planned before and during the visit; after it, the review is being written.
+SCHEDULING_STATES = frozenset({ReviewState.planned, ReviewState.scheduled, ReviewState.visiting})
 # The longest interview accepted: a full working day.
 MAX_MINUTES = 8 * 60
 PLACE_LIMIT = 300
@@ -105,6 +107,20 @@ class _Draft:
             ("timekeeper", self.timekeeper_id),
         ]
         return [(job, pid) for job, pid in jobs if pid is not None]
+
+
+def ensure_schedulable(review: Review) -> None:
+    """Raise unless interviews can still be added to or changed on ``review``."""
+    ensure_editable(review)
+    state = ReviewState(review.state)
+    if state not in SCHEDULING_STATES:
+        from granskning.workflow import STATE_LABELS
+
+        raise RuleError(
+            _(
+                "review {id} is {state}: interviews are scheduled before or during the visit"
+            ).format(id=review.id, state=_(STATE_LABELS[state]))
+        )
 
 
 def get_interview(session: Session, interview_id: int) -> Interview:
@@ -349,7 +365,7 @@ def add_interview(
         review = get_review(s, review_id)
         template = pinned_template(review)
         people = _check(s, review, template, draft)
-        ensure_editable(review)
+        ensure_schedulable(review)
         now = store.now()
         row = Interview(
             review_id=review_id,
@@ -468,7 +484,7 @@ def edit_interview(
                     id=interview_id, state=_state_label(state)
                 )
             )
-        ensure_editable(review)
+        ensure_schedulable(review)
         people = _check(s, review, template, draft, exclude_id=interview_id)
         changed = [
             name
@@ -681,6 +697,7 @@ __all__ = [
     "bump",
     "cancel_interview",
     "edit_interview",
+    "ensure_schedulable",
     "get_interview",
     "interview_dict",
     "list_interviews",

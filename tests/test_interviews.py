@@ -342,3 +342,19 @@ def test_cli_unknown_ids_exit_2(cli: Any, team: Any) -> None:
 def test_review_state_is_untouched_by_scheduling(store: Store, team: Any) -> None:
     add(store, team)
     assert reviews.show(store, team.review)["state"] == ReviewState.planned.value
+
+
+def test_no_new_interviews_after_the_visit(store: Store, team: Any, snapshot: Any) -> None:
+    from granskning import sessions
+
+    iv = add(store, team)
+    reviews.advance(store, team.review, "confirm_schedule")
+    sessions.start(store, iv.id)  # type: ignore[arg-type]
+    late = add(store, team, start="2026-03-11 09:00")  # during the visit: fine
+    interviews.cancel_interview(store, late.id, "Hann inte")  # type: ignore[arg-type]
+    sessions.end(store, iv.id)  # type: ignore[arg-type]
+    reviews.advance(store, team.review, "finish_visit")
+    before = snapshot()
+    with pytest.raises(RuleError, match="is drafting: interviews are scheduled before or during"):
+        add(store, team, start="2026-03-20 09:00")
+    assert snapshot() == before
