@@ -161,7 +161,7 @@ class Tmux:
 
     def __call__(self, *args: str) -> str:
         out = subprocess.run(
-            ["tmux", "-L", self.socket, "-f", "/dev/null", *args],
+            ["tmux", "-u", "-L", self.socket, "-f", "/dev/null", *args],
             capture_output=True,
             text=True,
             env=self.env,
@@ -204,7 +204,14 @@ def tmux(tmp_path: Path) -> Iterator[Tmux]:
     if shutil.which("tmux") is None:
         pytest.skip("tmux is not installed")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TMUX", "GRANSKNING_DEBUG"))}
-    env.update({"TERM": "xterm-256color", "GRANSKNING_LANG": "en", "TMUX_TMPDIR": str(tmp_path)})
+    env.update(
+        {
+            "TERM": "xterm-256color",
+            "LC_ALL": "C.UTF-8",  # the notes are typed with å, ä, ö
+            "GRANSKNING_LANG": "en",
+            "TMUX_TMPDIR": str(tmp_path),
+        }
+    )
     server = Tmux(f"granskning-test-{os.getpid()}", env)
     try:
         yield server
