@@ -117,9 +117,9 @@ def ensure_schedulable(review: Review) -> None:
         from granskning.workflow import STATE_LABELS
 
         raise RuleError(
-            _(
-                "review {id} is {state}: interviews are scheduled before or during the visit"
-            ).format(id=review.id, state=_(STATE_LABELS[state]))
+            _("review {id} is {state}: interviews are scheduled before or during the visit").format(
+                id=review.id, state=_(STATE_LABELS[state])
+            )
         )
 
 
