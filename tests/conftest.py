@@ -23,6 +23,7 @@ from click.testing import CliRunner, Result
 os.environ.setdefault("GRANSKNING_DEBUG", "1")  # unexpected exceptions fail tests loudly
 os.environ.pop("GRANSKNING_DB", None)
 os.environ.pop("GRANSKNING_LANG", None)
+os.environ["GRANSKNING_CACHE_DIR"] = ""  # no parsed-template cache outside the tests' folders
 
 ROOT = Path(__file__).resolve().parent.parent
 _checkout = hashlib.sha1(str(ROOT).encode()).hexdigest()[:8]
@@ -228,3 +229,19 @@ def sample(store: Any) -> Sample:
         host_person=host_person.id,
         host_contact=contact.id,  # type: ignore[arg-type]
     )
+
+
+@pytest.fixture
+def snapshot(store: Any) -> Any:
+    """``snapshot()``: every row of every table, to prove a failed command changed nothing."""
+    from granskning.store import metadata
+
+    def take() -> dict[str, list[tuple[Any, ...]]]:
+        out = {}
+        with store.engine.connect() as conn:
+            for table in metadata().sorted_tables:
+                rows = conn.execute(table.select()).all()
+                out[table.name] = sorted((tuple(r) for r in rows), key=repr)
+        return out
+
+    return take

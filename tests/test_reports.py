@@ -265,7 +265,11 @@ def test_every_section_note_finding_and_participant_is_in_the_document(
         "Återkoppla till barn efter samråd.",
     ]
     # the rating question as a table per group
-    rating = [p for p in paras if p.h3 == "Hur väl tas barns och ungas synpunkter tillvara i kommunen i dag?"]
+    rating = [
+        p
+        for p in paras
+        if p.h3 == "Hur väl tas barns och ungas synpunkter tillvara i kommunen i dag?"
+    ]
     assert "Förtroendevalda" in [p.text for p in rating]
     # the appendix: each interview with its people and the team's roles
     appendix = [p for p in paras if p.h1 == "Bilaga: Deltagare"]
