@@ -33,23 +33,21 @@ STAFF = {
     "Gävle": [("Dan Holm", "Barnrättssamordnare"), ("Karin Sjö", "Kommundirektör")],
 }
 
-# What was said, per block; the demo notes each group's answer to each question.
+# What was said, per question; each group's answer is noted under its question.
 SAID = {
-    "styrprocesser": [
-        "Barnkonventionen finns med i budgetdirektiven sedan 2024, men få nämnder följer upp den.",
-        "Den röda tråden brister mellan nämnd och verksamhet; målen når inte alltid skolan.",
-        "Arbetet hänger på några eldsjälar; när de slutar riskerar det att stanna av.",
-        "När pengarna inte räcker prioriteras lagkrav före förebyggande arbete för barn.",
-    ],
-    "inflytande": [
-        "Ungdomsrådet tillfrågas om fritid och trafik, mer sällan om skola och socialtjänst.",
-        "Barn kommer till tals i enkäter, men få vet vad svaren ledde till.",
-        "Det är svårt att nå barn som inte redan är engagerade, till exempel nyanlända.",
-    ],
-    "framtid": [
-        "att barnkonsekvensanalyser görs före varje beslut som rör barn.",
-        "att jag tar upp barnets bästa i varje ärende som går till nämnden.",
-    ],
+    "styr-1": "Barnkonventionen finns med i budgetdirektiven sedan 2024, men få nämnder följer upp den.",
+    "styr-2": "Den röda tråden brister mellan nämnd och verksamhet; målen når inte alltid skolan.",
+    "styr-3": "Arbetet hänger på några eldsjälar; när de slutar riskerar det att stanna av.",
+    "styr-4": "När pengarna inte räcker prioriteras lagkrav före förebyggande arbete för barn.",
+    "styr-5": "Uppföljningen mäter aktiviteter, inte vad barnen märker av besluten.",
+    "styr-6": "Det behövs fler trygga platser att vara på efter skolan, och vuxna som lyssnar.",
+    "infl-1": "Nästan alla beslut berör barn, men det syns sällan i underlagen.",
+    "infl-2": "Ungdomsrådet tillfrågas om fritid och trafik, mer sällan om skola och socialtjänst.",
+    "infl-3": "Barnens åsikter väger tungt i fritidsfrågor, mindre i budgetfrågor.",
+    "infl-4": "Det är svårt att nå barn som inte redan är engagerade, till exempel nyanlända.",
+    "infl-5": "Barn får sällan veta vad deras synpunkter ledde till.",
+    "framtid-1": "… att barnkonsekvensanalyser görs före varje beslut som rör barn.",
+    "framtid-2": "… att jag tar upp barnets bästa i varje ärende som går till nämnden.",
 }
 RATINGS = {"fortroendevalda": 3, "ledande": 2, "medarbetare": 2, "barn-och-unga": 1}
 
@@ -253,13 +251,15 @@ def _walk(store: Store, clock: DemoClock, out: Path, db_path: Path, say: Say) ->
             if index:
                 sessions.goto(store, iv.id, question.id)
             clock.advance(minutes=per_question * 0.7)
-            bank = SAID.get(block.id) or SAID["styrprocesser"]
             if question.kind == "rating":
                 sessions.add_note(
                     store, iv.id, question.id, None, rating=RATINGS.get(iv.group_id, 2)
                 )
             else:
-                sessions.add_note(store, iv.id, question.id, bank[index % len(bank)])
+                said = SAID.get(
+                    question.id, "Gruppen beskrev ett arbete som pågår men inte är samordnat."
+                )
+                sessions.add_note(store, iv.id, question.id, said)
             if index == 2:  # a short break in the middle of the session
                 sessions.pause(store, iv.id)
                 clock.advance(minutes=5)
