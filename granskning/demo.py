@@ -247,7 +247,7 @@ def _walk(store: Store, clock: DemoClock, out: Path, db_path: Path, say: Say) ->
         pinned = _pinned(store, rid)
         asked = pinned.questions_for(iv.group_id)
         per_question = iv.minutes / max(len(asked), 1)
-        for index, (block, question) in enumerate(asked):
+        for index, (_block, question) in enumerate(asked):
             if index:
                 sessions.goto(store, iv.id, question.id)
             clock.advance(minutes=per_question * 0.7)
