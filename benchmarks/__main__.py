@@ -19,6 +19,28 @@ def discover() -> list[str]:
     )
 
 
+def judge(r: dict[str, Any]) -> bool | None:
+    """Whether a row meets its target: a ratio to its baseline, or (target_kind "value") a value."""
+    if r.get("ok") is not None:
+        return bool(r["ok"])
+    target = r.get("target")
+    if not isinstance(target, int | float):
+        return None
+    measured = r["value"] if r.get("target_kind") == "value" else r["ratio"]
+    return bool(measured <= target)
+
+
+def describe_target(r: dict[str, Any]) -> str:
+    target = r.get("target")
+    if target is None:
+        return ""
+    if isinstance(target, str):
+        return f" (target {target})"
+    if r.get("target_kind") == "value":
+        return f" (target <= {target} {r['unit']})"
+    return f" (target <= {target}x)"
+
+
 def main(argv: list[str]) -> int:
     as_json = "--json" in argv
     names = [a for a in argv if not a.startswith("-")] or discover()
@@ -29,11 +51,12 @@ def main(argv: list[str]) -> int:
         for r in module.run():
             r["benchmark"] = name
             results.append(r)
+            r["ok"] = judge(r)
             verdict = "" if r["ok"] is None else ("  ok" if r["ok"] else "  OVER TARGET")
-            target = f" (target <= {r['target']}x)" if r["target"] is not None else ""
             print(
-                f"{r['name']}: {r['value']:.4g} {r['unit']} vs {r['baseline_name']}: "
-                f"{r['baseline']:.4g} {r['unit']} -> {r['ratio']:.2f}x{target}{verdict}",
+                f"{r['name']}: {r['value']:.4g} {r['unit']} vs "
+                f"{r.get('baseline_name', 'baseline')}: {r['baseline']:.4g} -> "
+                f"{r['ratio']:.2f}x{describe_target(r)}{verdict}",
                 file=sys.stderr,
             )
     if as_json:

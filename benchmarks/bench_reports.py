@@ -58,6 +58,10 @@ def _template_text() -> str:
                 f"        kind: {kind}",
                 f"        groups: [{', '.join(GROUPS)}]",
             ]
+            if kind == "rating":
+                lines += ["        scale:"] + [
+                    f"          - {{value: {v}, label: Steg {v}}}" for v in (1, 2, 3, 4)
+                ]
     return "\n".join(lines) + "\n"
 
 
@@ -222,6 +226,7 @@ def run() -> list[dict[str, Any]]:
             "baseline": round(baseline, 3),
             "ratio": round(value / baseline, 2),
             "target": 1.5,
+            "baseline_name": "the same context rendered by bare docxtpl",
         },
         {
             "name": "report build SQL statements, large review vs small review",
@@ -230,6 +235,7 @@ def run() -> list[dict[str, Any]]:
             "baseline": statements_small,
             "ratio": round(statements_big / statements_small, 2),
             "target": 1.0,
+            "baseline_name": "statements for a small review",
         },
     ]
 

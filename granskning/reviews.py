@@ -403,23 +403,41 @@ def advance(
     params = ActionParams(reason=reason, date=on, start=start, place=place)
     with store.atomic() as s:
         review = get_review(s, review_id)
-        facts = gather_facts(s, review)
-        before = ReviewState(review.state)
-        after = fire_review(action, facts, params)
-        for effect in _effects(action):
-            effect(s, store, review, params)
-        set_state(s, store, review, after)
-        record(
-            s,
-            store,
-            entity="review",
-            action=action,
-            review_id=review_id,
-            from_state=before.value,
-            to_state=after.value,
-            comment=reason,
-        )
-        return review
+        return fire_in(s, store, review, action, params)
+
+
+def fire_in(
+    session: Session,
+    store: Store,
+    review: Review,
+    action: str,
+    params: ActionParams,
+    *,
+    comment: str | None = None,
+) -> Review:
+    """Take ``action`` inside the caller's transaction: guards, effects, state, audit event.
+
+    For actions that other actions set off (the first interview session starts the visit).
+
+    :param comment: for the audit event (default: ``params.reason``).
+    """
+    facts = gather_facts(session, review)
+    before = ReviewState(review.state)
+    after = fire_review(action, facts, params)
+    for effect in _effects(action):
+        effect(session, store, review, params)
+    set_state(session, store, review, after)
+    record(
+        session,
+        store,
+        entity="review",
+        action=action,
+        review_id=review.id,
+        from_state=before.value,
+        to_state=after.value,
+        comment=comment if comment is not None else params.reason,
+    )
+    return review
 
 
 def set_state(session: Session, store: Store, review: Review, state: ReviewState) -> None:
@@ -580,6 +598,7 @@ __all__ = [
     "assign",
     "create_review",
     "ensure_editable",
+    "fire_in",
     "gather_facts",
     "get_review",
     "list_reviews",

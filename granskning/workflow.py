@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any, Literal
-
-from transitions import Machine
 
 from granskning.errors import RuleError
 from granskning.i18n import N_, _
@@ -280,7 +279,10 @@ class _Subject:
         return not self.reasons
 
 
-def _machine(states: type, transitions: list[dict[str, Any]]) -> Machine:
+def _machine(states: type, transitions: list[dict[str, Any]]) -> Any:
+    # imported here: commands that never change a state (note add) skip loading transitions
+    from transitions import Machine
+
     return Machine(
         model=None,
         states=states,
@@ -292,7 +294,9 @@ def _machine(states: type, transitions: list[dict[str, Any]]) -> Machine:
     )
 
 
-_REVIEW_MACHINE = _machine(ReviewState, REVIEW_TRANSITIONS)
+@cache
+def _review_machine() -> Any:
+    return _machine(ReviewState, REVIEW_TRANSITIONS)
 
 
 def fire_review(action: str, facts: ReviewFacts, params: ActionParams) -> ReviewState:
@@ -303,13 +307,14 @@ def fire_review(action: str, facts: ReviewFacts, params: ActionParams) -> Review
     if reasons:
         raise RuleError("; ".join(reasons))
     subject = _Subject(facts, params, review_block_reasons)
-    _REVIEW_MACHINE.add_model(subject, initial=facts.state)
+    machine = _review_machine()
+    machine.add_model(subject, initial=facts.state)
     try:
         if not subject.trigger(action):  # type: ignore[attr-defined]
             raise RuleError("; ".join(subject.reasons))
         return ReviewState(subject.state)
     finally:
-        _REVIEW_MACHINE.remove_model(subject)
+        machine.remove_model(subject)
 
 
 # -- interviews ------------------------------------------------------------------------------
@@ -341,7 +346,9 @@ def interview_block_reasons(action: str, ctx: InterviewContext, _params: Any = N
     return []
 
 
-_INTERVIEW_MACHINE = _machine(InterviewState, INTERVIEW_TRANSITIONS)
+@cache
+def _interview_machine() -> Any:
+    return _machine(InterviewState, INTERVIEW_TRANSITIONS)
 
 
 def fire_interview(action: str, ctx: InterviewContext) -> InterviewState:
@@ -352,13 +359,14 @@ def fire_interview(action: str, ctx: InterviewContext) -> InterviewState:
     if reasons:
         raise RuleError("; ".join(reasons))
     subject = _Subject(ctx, None, interview_block_reasons)
-    _INTERVIEW_MACHINE.add_model(subject, initial=ctx.state)
+    machine = _interview_machine()
+    machine.add_model(subject, initial=ctx.state)
     try:
         if not subject.trigger(action):  # type: ignore[attr-defined]
             raise RuleError("; ".join(subject.reasons))
         return InterviewState(subject.state)
     finally:
-        _INTERVIEW_MACHINE.remove_model(subject)
+        machine.remove_model(subject)
 
 
 def diagram(fmt: str = "mermaid") -> str:

@@ -23,6 +23,7 @@ from click.testing import CliRunner, Result
 os.environ.setdefault("GRANSKNING_DEBUG", "1")  # unexpected exceptions fail tests loudly
 os.environ.pop("GRANSKNING_DB", None)
 os.environ.pop("GRANSKNING_LANG", None)
+os.environ["GRANSKNING_CACHE_DIR"] = ""  # no parsed-template cache outside the tests' folders
 
 ROOT = Path(__file__).resolve().parent.parent
 _checkout = hashlib.sha1(str(ROOT).encode()).hexdigest()[:8]
@@ -269,3 +270,19 @@ def empty_db(backend: str, tmp_path: Path) -> Iterator[Any]:
             for database in made:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def snapshot(store: Any) -> Any:
+    """``snapshot()``: every row of every table, to prove a failed command changed nothing."""
+    from granskning.store import metadata
+
+    def take() -> dict[str, list[tuple[Any, ...]]]:
+        out = {}
+        with store.engine.connect() as conn:
+            for table in metadata().sorted_tables:
+                rows = conn.execute(table.select()).all()
+                out[table.name] = sorted((tuple(r) for r in rows), key=repr)
+        return out
+
+    return take

@@ -17,17 +17,21 @@ from granskning.i18n import N_, _, set_language
 COMMANDS: dict[str, str] = {
     "backup": "granskning.cli.backup:backup",
     "restore": "granskning.cli.backup:restore",
+    "calendar": "granskning.cli.calendar:calendar",
     "init": "granskning.cli.admin:init",
     "info": "granskning.cli.admin:info",
     "demo": "granskning.cli.demo:demo",
     "finding": "granskning.cli.finding:finding",
+    "interview": "granskning.cli.interview:interview",
     "municipality": "granskning.cli.registry:municipality",
+    "note": "granskning.cli.note:note",
     "person": "granskning.cli.registry:person",
     "recommendation": "granskning.cli.recommendation:recommendation",
     "report": "granskning.cli.report:report",
     "review": "granskning.cli.review:review",
     "round": "granskning.cli.round:round_",
     "seminar": "granskning.cli.seminar:seminar",
+    "session": "granskning.cli.session:session",
     "template": "granskning.cli.template:template",
 }
 

@@ -1,0 +1,36 @@
+"""``granskning calendar``: a review's interviews, handover and seminar as an .ics file."""
+
+from __future__ import annotations
+
+import click
+
+from granskning.cli._base import TCommand, ok, option, store
+from granskning.i18n import N_, _
+
+
+@click.command(
+    "calendar",
+    cls=TCommand,
+    help=N_(
+        "Write a review's calendar: every interview (cancelled ones marked cancelled), the "
+        "handover and the follow-up seminar, in Europe/Stockholm time, with the team as "
+        "attendees where their e-mail is known. Import it again after changes: the events "
+        "update in place.\n\n"
+        "\b\nExample:\n  granskning calendar 1 -o granskning-gavle.ics"
+    ),
+)
+@click.argument("review_id", type=int, metavar="REVIEW")
+@option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    metavar="FILE.ics",
+    help=N_("Where to write it (- for stdout)."),
+)
+def calendar(review_id: int, output: str) -> None:
+    from granskning import calendar as cal
+
+    count = cal.write(store(), review_id, output)
+    if output != "-":
+        ok(_("{count} events written to {path}").format(count=count, path=output))

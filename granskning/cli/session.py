@@ -1,0 +1,193 @@
+"""``granskning session ...``: run an interview's timed question session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from granskning.cli._base import TCommand, group, ok, option, print_json, store
+from granskning.i18n import N_, _
+
+
+@group(
+    "session",
+    help=N_(
+        "The timed question session of an interview: run it full screen, or step it from "
+        "scripts. The clock lives in the database: stop and start again at any time.\n\n"
+        "\b\nExample:\n  granskning session run 3\n  granskning session status 3 --json"
+    ),
+)
+def session() -> None:
+    pass
+
+
+def _state(value: str) -> str:
+    from granskning.model import InterviewState
+    from granskning.workflow import INTERVIEW_STATE_LABELS
+
+    return _(INTERVIEW_STATE_LABELS[InterviewState(value)])
+
+
+def _print_status(data: dict[str, Any]) -> None:
+    from granskning.sessions import clock_text
+
+    click.echo(_("Interview {id}: {state}").format(id=data["id"], state=_state(data["state"])))
+    if data["question"]:
+        click.echo(
+            _("Question {n}/{count} ({id}): {text}").format(
+                n=data["question_number"],
+                count=data["question_count"],
+                id=data["question"],
+                text=data["question_text"],
+            )
+        )
+        click.echo(
+            _("Block {n}/{count} {title}: {elapsed} of {budget}, {left} left").format(
+                n=data["block_number"],
+                count=data["block_count"],
+                title=data["block_title"],
+                elapsed=clock_text(data["block_elapsed_s"]),
+                budget=clock_text(data["block_budget_s"]),
+                left=clock_text(data["block_remaining_s"]),
+            )
+        )
+    click.echo(
+        _("Session: {elapsed} of {budget}, {left} left").format(
+            elapsed=clock_text(data["elapsed_s"]),
+            budget=clock_text(data["budget_s"]),
+            left=clock_text(data["remaining_s"]),
+        )
+    )
+    for w in data["warnings"]:
+        click.secho(w["message"], fg="red" if w["level"] == "over" else "yellow")
+    for o in data["overruns"]:
+        click.echo(
+            _("Overrun: {what} +{over}").format(
+                what=o["block"] or _("session"), over=clock_text(o["over_s"])
+            )
+        )
+
+
+def _action(name: str, help: str) -> None:
+    @session.command(name, cls=TCommand, help=help)
+    @click.argument("interview_id", type=int, metavar="INTERVIEW")
+    @option("--json", "as_json", is_flag=True, help=N_("Print the status as JSON."))
+    def command(interview_id: int, as_json: bool) -> None:
+        from granskning import sessions
+
+        data = getattr(sessions, name)(store(), interview_id)
+        if as_json:
+            print_json(data)
+        else:
+            ok(
+                _("interview {id}: {action} done, now {state}").format(
+                    id=interview_id, action=name, state=_state(data["state"])
+                )
+            )
+
+
+_action(
+    "start",
+    N_(
+        "Start the session at its first question (the first session of a scheduled review "
+        "starts the visit).\n\n\b\nExample:\n  granskning session start 3"
+    ),
+)
+_action("pause", N_("Pause the session clock.\n\n\b\nExample:\n  granskning session pause 3"))
+_action("resume", N_("Resume the session clock.\n\n\b\nExample:\n  granskning session resume 3"))
+_action(
+    "end",
+    N_(
+        "End the session; overruns are recorded in the audit log.\n\n\b\nExample:\n"
+        "  granskning session end 3 --json"
+    ),
+)
+
+
+@session.command(
+    "status",
+    cls=TCommand,
+    help=N_(
+        "Where the session is: elapsed and remaining time of the session and the current "
+        "block, the current question, warnings and overruns. Remaining times go negative "
+        "past the budget.\n\n\b\nExample:\n  granskning session status 3 --json"
+    ),
+)
+@click.argument("interview_id", type=int, metavar="INTERVIEW")
+@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+def status(interview_id: int, as_json: bool) -> None:
+    from granskning import sessions
+
+    data = sessions.status(store(), interview_id)
+    if as_json:
+        print_json(data)
+    else:
+        _print_status(data)
+
+
+@session.command(
+    "goto",
+    cls=TCommand,
+    help=N_(
+        "Move a running session to a question, a block's first question, or the next or "
+        "previous question.\n\n\b\nExample:\n  granskning session goto 3 --question infl-2\n"
+        "  granskning session goto 3 --next"
+    ),
+)
+@click.argument("interview_id", type=int, metavar="INTERVIEW")
+@option("--question", metavar="QID", help=N_("The question's id."))
+@option("--block", metavar="BLOCK", help=N_("The block's id: go to its first question."))
+@option("--next", "forward", is_flag=True, help=N_("The next question."))
+@option("--previous", "back", is_flag=True, help=N_("The previous question."))
+@option("--json", "as_json", is_flag=True, help=N_("Print the status as JSON."))
+def goto(
+    interview_id: int,
+    question: str | None,
+    block: str | None,
+    forward: bool,
+    back: bool,
+    as_json: bool,
+) -> None:
+    from granskning import sessions
+    from granskning.errors import InputError
+
+    chosen = [x for x in (question, block, forward or None, back or None) if x]
+    if len(chosen) != 1:
+        raise InputError(_("give exactly one of --question, --block, --next and --previous"))
+    st = store()
+    if question:
+        data = sessions.goto(st, interview_id, question)
+    elif block:
+        data = sessions.goto_block(st, interview_id, block)
+    elif forward:
+        data = sessions.next_question(st, interview_id)
+    else:
+        data = sessions.previous_question(st, interview_id)
+    if as_json:
+        print_json(data)
+    else:
+        ok(
+            _("interview {id}: now at question {question}").format(
+                id=interview_id, question=data["question"]
+            )
+        )
+
+
+@session.command(
+    "run",
+    cls=TCommand,
+    help=N_(
+        "Run the session full screen, for the note-taker: the block, the question and its "
+        "follow-ups, countdowns for the session and the block (amber near the budget, red "
+        "past it). Keys: space start/pause/resume, n/p or arrows next/previous question, "
+        "b jump to a block, a write a note (ctrl+s saves), 1-4 rate, e end, q quit. Every "
+        "note is saved at once; run it again after a crash to carry on where you were.\n\n"
+        "\b\nExample:\n  granskning session run 3"
+    ),
+)
+@click.argument("interview_id", type=int, metavar="INTERVIEW")
+def run(interview_id: int) -> None:
+    from granskning.session_screen import run_session
+
+    run_session(store(), interview_id)
