@@ -396,3 +396,49 @@ def test_report_text(
     path = tmp_path_factory.mktemp("txt") / "text.txt"
     path.write_bytes(content)
     run(cli, store, "report", "text", drafting_review, "--section", section, "--file", path)
+
+
+@pytest.fixture
+def running_interview(store: Store) -> int:
+    from _harness import make_note_target
+
+    return make_note_target(store)
+
+
+@FUZZ
+@given(
+    text=edge_text,
+    content=st.binary(max_size=400) | arg_text.map(lambda t: t.encode("utf-8")),
+    question=st.sampled_from(["q1", "nope", ""]) | edge_text,
+)
+def test_note_add(
+    store: Store,
+    cli: Cli,
+    running_interview: int,
+    tmp_path_factory: Any,
+    text: str,
+    content: bytes,
+    question: str,
+) -> None:
+    result = run(cli, store, "note", "add", running_interview, "--question", "q1", "--text", text)
+    if result.exit_code == 0:
+        notes = cli.json("note", "list", running_interview)
+        assert notes[-1]["text"] == text.strip()
+    run(cli, store, "note", "add", running_interview, "--question", question, "--text", "x")
+    path = tmp_path_factory.mktemp("note") / "note.txt"
+    path.write_bytes(content)
+    run(cli, store, "note", "add", running_interview, "--question", "q1", "--file", path)
+
+
+@FUZZ
+@given(interviewees=st.lists(edge_text, max_size=3), place=st.none() | edge_text)
+def test_interview_add_with_any_names(
+    store: Store, cli: Cli, world: dict[str, int], interviewees: list[str], place: str | None
+) -> None:
+    args = ["interview", "add", world["review"], "--group", "ledande", "--start",
+            "2026-04-01 10:00", "--minutes", 60]  # fmt: skip
+    for name in interviewees:
+        args += ["--interviewee", name]
+    if place is not None:
+        args += ["--place", place]
+    run(cli, store, *args)
