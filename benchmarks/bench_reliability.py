@@ -55,6 +55,17 @@ def _fresh_pg() -> str | None:
     return PG_URL
 
 
+def _drop_pg() -> None:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(PG_URL)
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def _alone(h: Any, url: str, n: int = 500) -> tuple[float, float]:
     """One writer, n notes: seconds per note, median seconds of one note."""
     from granskning.store import Store
@@ -202,7 +213,10 @@ def run() -> list[dict[str, Any]]:
         out += concurrency(h, "SQLite", f"sqlite:///{tmp / 'notes.db'}")
         pg = _fresh_pg()
         if pg is not None:
-            out += concurrency(h, "PostgreSQL", pg)
+            try:
+                out += concurrency(h, "PostgreSQL", pg)
+            finally:
+                _drop_pg()
         out += kills(h, tmp)
         out += backup_while_writing(h, tmp)
     return out
