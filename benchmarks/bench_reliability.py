@@ -100,7 +100,7 @@ def concurrency(h: Any, backend: str, url: str) -> list[dict[str, Any]]:
     assert r["errors"] == [] and r["counted"] == 2000, (r["errors"][:3], r["counted"])
     return [
         row(
-            f"{backend}: 4 writers x 500 notes, wall time per note ({r['notes_per_second']:.0f} notes/s, path {r['path']})",
+            f"{backend}: 4 writers x 500 notes (note add), wall time per note ({r['notes_per_second']:.0f} notes/s)",
             r["seconds"] / 2000 * 1000,
             "1 writer x 500 notes, time per note",
             per_note_alone * 1000,

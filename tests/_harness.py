@@ -6,8 +6,6 @@ each opens its own connection, as a separate program would.
 
 Notes are written through the real command, ``granskning note add INTERVIEW --question QID
 --text TEXT --json``, run in-process in the writer (the id is read from its JSON output).
-Where this checkout has no ``note`` command yet, :func:`write_note` falls back to inserting
-the Note row in one ``store.atomic()`` transaction, the same write the command makes.
 """
 
 from __future__ import annotations
@@ -46,17 +44,6 @@ blocks:
         groups: [medarbetare]
 """
 QUESTION = "q1"
-
-
-def has_command(name: str) -> bool:
-    from granskning.cli import COMMANDS
-
-    return name in COMMANDS
-
-
-def note_path() -> str:
-    """Which way notes are written: ``"cli"`` (granskning note add) or ``"row"``."""
-    return "cli" if has_command("note") else "row"
 
 
 # -- set-up ------------------------------------------------------------------------------------
@@ -142,46 +129,21 @@ def make_note_target(store: Store) -> int:
 def write_note(store: Store, interview_id: int, text: str) -> int:
     """Add a note the way a user does; the new note's id. Raises on any failure, with what
     the user would have seen."""
-    if note_path() == "cli":
-        from click.testing import CliRunner
+    from click.testing import CliRunner
 
-        from granskning.cli import cli
-        from granskning.cli._base import App
+    from granskning.cli import cli
+    from granskning.cli._base import App
 
-        result = CliRunner().invoke(
-            cli,
-            [
-                "--lang",
-                "en",
-                "note",
-                "add",
-                str(interview_id),
-                "--question",
-                QUESTION,
-                "--text",
-                text,
-                "--json",
-            ],
-            obj=App(_store=store),
-            catch_exceptions=True,
-        )
-        if result.exit_code != 0:
-            raise UserVisibleError(result.exit_code, result.stderr or repr(result.exception))
-        return int(json.loads(result.stdout)["id"])
-    from granskning.model import Note
-
-    with store.atomic() as s:
-        note = Note(
-            interview_id=interview_id,
-            question_id=QUESTION,
-            text=text,
-            author="harness",
-            created_at=store.now(),
-        )
-        s.add(note)
-        s.flush()
-        assert note.id is not None
-        return note.id
+    result = CliRunner().invoke(
+        cli,
+        ["--lang", "en", "note", "add", str(interview_id), "--question", QUESTION,
+         "--text", text, "--json"],
+        obj=App(_store=store),
+        catch_exceptions=True,
+    )  # fmt: skip
+    if result.exit_code != 0:
+        raise UserVisibleError(result.exit_code, result.stderr or repr(result.exception))
+    return int(json.loads(result.stdout)["id"])
 
 
 class UserVisibleError(Exception):
@@ -250,7 +212,6 @@ def concurrent_notes(
     latencies = sorted(x for r in reports for x in r["latencies"])
     written = [i for r in reports for i in r["written"]]
     return {
-        "path": note_path(),
         "processes": processes,
         "written": written,
         "errors": [e for r in reports for e in r["errors"]],
