@@ -411,6 +411,45 @@ def _walk(store: Store, clock: DemoClock, out: Path, db_path: Path, say: Say) ->
     files.append(compiled)
     say(_("Round compilation: {path}").format(path=compiled))
 
+    # -- backup, the offline copy, the data subject's access request ---------------------------
+    from granskning import backup, privacy, transfer
+
+    saved = out / "granskning-backup.db"
+    saved.unlink(missing_ok=True)
+    backup.backup(store, saved)
+    files.append(saved)
+    say(_("Backup: {path}").format(path=saved))
+    exported = out / "granskning-gavle.json"
+    transfer.export_review(store, rid, exported)
+    files.append(exported)
+    laptop_path = out / "laptop.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{laptop_path}{suffix}").unlink(missing_ok=True)
+    laptop = Store(f"sqlite:///{laptop_path}", clock=clock, actor="demo")
+    try:
+        transfer.import_review(laptop, exported)
+        second_import = transfer.import_review(laptop, exported)
+    finally:
+        laptop.dispose()
+    files.append(laptop_path)
+    say(
+        _(
+            "Review exported to {path} and imported into {laptop}; a second import changes nothing: {same}"
+        ).format(
+            path=exported,
+            laptop=laptop_path,
+            same=_("yes") if not second_import.get("changed", True) else _("no"),
+        )
+    )
+    import json
+
+    access = out / "person-export.json"
+    assert contact.id is not None
+    data = privacy.person_export(store, contact.id)
+    access.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    files.append(access)
+    say(_("Everything stored about {name}: {path}").format(name=contact.name, path=access))
+
     state = reviews.show(store, rid)["state"]
     say(_("The review is now: {state}").format(state=state))
     return DemoResult(
