@@ -10,76 +10,26 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import Column, LargeBinary, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+# the enums belong to the model's vocabulary: re-exported for ``from granskning.model import ...``
+from granskning.enums import (
+    FindingKind as FindingKind,
+    FollowUpSource as FollowUpSource,
+    FollowUpStatus as FollowUpStatus,
+    InterviewState as InterviewState,
+    ReportSection as ReportSection,
+    ReviewState as ReviewState,
+    Role as Role,
+    SessionEventKind as SessionEventKind,
+)
 
 
 def new_uid() -> str:
     """A fresh globally unique id for a record."""
     return uuid.uuid4().hex
-
-
-class ReviewState(StrEnum):
-    planned = "planned"
-    scheduled = "scheduled"
-    visiting = "visiting"
-    drafting = "drafting"
-    handed_over = "handed_over"
-    follow_up_scheduled = "follow_up_scheduled"
-    followed_up = "followed_up"
-    closed = "closed"
-    cancelled = "cancelled"
-
-
-class InterviewState(StrEnum):
-    scheduled = "scheduled"
-    running = "running"
-    paused = "paused"
-    completed = "completed"
-    cancelled = "cancelled"
-
-
-class Role(StrEnum):
-    lead = "lead"
-    reviewer = "reviewer"
-    secretary = "secretary"
-    timekeeper = "timekeeper"
-    host_contact = "host_contact"
-
-
-class FindingKind(StrEnum):
-    strength = "strength"
-    development = "development"
-    none = "none"  # an explicit "no findings" for a block
-
-
-class ReportSection(StrEnum):
-    summary = "summary"
-    reflections = "reflections"
-    introduction = "introduction"
-
-
-class SessionEventKind(StrEnum):
-    start = "start"
-    pause = "pause"
-    resume = "resume"
-    end = "end"
-    goto = "goto"  # the note-taker moved to another question
-
-
-class FollowUpStatus(StrEnum):
-    not_started = "not_started"
-    in_progress = "in_progress"
-    done = "done"
-
-
-class FollowUpSource(StrEnum):
-    recommendation = "recommendation"
-    development = "development"
-    commitment = "commitment"
-    manual = "manual"
 
 
 def _uid() -> str:

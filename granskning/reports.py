@@ -23,8 +23,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, union
-from sqlalchemy import select as sa_select
+from sqlalchemy import func, select as sa_select, union
 from sqlmodel import Session, col, select
 
 from granskning import docxrender

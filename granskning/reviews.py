@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from granskning import templates
 from granskning.audit import record
+from granskning.enums import review_state
 from granskning.errors import ConflictError, FrozenError, InputError, NotFoundError, RuleError
 from granskning.i18n import _
 from granskning.model import (
@@ -36,7 +37,7 @@ from granskning.model import (
     Round,
 )
 from granskning.registry import get_person, municipality_by_name
-from granskning.store import Store, retrying
+from granskning.store import Store, list_reviews as store_list_reviews, retrying
 from granskning.timefmt import format_local
 from granskning.workflow import (
     FROZEN_STATES,
@@ -473,56 +474,10 @@ def _effects(action: str) -> list[Callable[..., None]]:
 
 
 def list_reviews(store: Store, state: str | None = None) -> list[dict[str, Any]]:
-    """Every review (optionally in one state) as plain dicts, newest first.
-
-    Reads with two plain queries so that listing thousands stays fast.
-    """
-    if state is not None and state not in {s.value for s in ReviewState}:
-        raise InputError(
-            _("unknown state {state} (one of: {states})").format(
-                state=state, states=", ".join(s.value for s in ReviewState)
-            )
-        )
-    rv, hm = Review.__table__, Municipality.__table__  # type: ignore[attr-defined]
-    rm = ReviewingMunicipality.__table__  # type: ignore[attr-defined]
-    from sqlalchemy import select as sa_select
-
-    query = (
-        sa_select(
-            rv.c.id,
-            rv.c.state,
-            rv.c.template_id,
-            rv.c.template_version,
-            rv.c.round_id,
-            hm.c.name,
-        )
-        .join(hm, hm.c.id == rv.c.host_id)
-        .order_by(rv.c.id.desc())
-    )
+    """Every review (optionally in one state) as plain dicts, newest first."""
     if state is not None:
-        query = query.where(rv.c.state == state)
-    with store.engine.connect() as conn:
-        rows = conn.execute(query).all()
-        names = conn.execute(
-            sa_select(rm.c.review_id, hm.c.name)
-            .join(hm, hm.c.id == rm.c.municipality_id)
-            .order_by(rm.c.review_id, hm.c.name)
-        ).all()
-    reviewing: dict[int, list[str]] = {}
-    for rid, name in names:
-        reviewing.setdefault(rid, []).append(name)
-    return [
-        {
-            "id": r.id,
-            "host": r.name,
-            "reviewing": reviewing.get(r.id, []),
-            "state": r.state,
-            "template": r.template_id,
-            "template_version": r.template_version,
-            "round": r.round_id,
-        }
-        for r in rows
-    ]
+        review_state(state)
+    return store_list_reviews(store, state)
 
 
 def show(store: Store, review_id: int) -> dict[str, Any]:

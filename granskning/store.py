@@ -23,13 +23,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session, SQLModel
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 from granskning.errors import ConflictError, GranskningError, InputError, NotFoundError
 from granskning.i18n import _
@@ -306,6 +308,8 @@ class Store:
         :class:`BusyError` with a plain message; :meth:`run` and :func:`retrying` try the
         whole action again before it reaches anyone.
         """
+        from sqlmodel import Session
+
         session = Session(self.engine, expire_on_commit=False)
         try:
             yield session
@@ -365,6 +369,8 @@ class Store:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reading only."""
+        from sqlmodel import Session
+
         session = Session(self.engine, expire_on_commit=False)
         try:
             yield session
@@ -442,6 +448,47 @@ def _short_error(exc: BaseException) -> str:
 
 def metadata() -> Any:
     """The SQLModel metadata with every table registered."""
+    from sqlmodel import SQLModel
+
     import granskning.model  # noqa: F401  (registers the tables)
 
     return SQLModel.metadata
+
+
+# The review listing reads plain SQL through the engine: it runs for thousands of reviews
+# and needs neither the ORM nor the table classes (``review list`` starts faster without).
+_LIST_REVIEWS = """
+SELECT r.id, r.state, r.template_id, r.template_version, r.round_id, m.name
+FROM review r JOIN municipality m ON m.id = r.host_id
+{where}
+ORDER BY r.id DESC
+"""
+_LIST_REVIEWING = """
+SELECT rm.review_id, m.name
+FROM reviewing_municipality rm JOIN municipality m ON m.id = rm.municipality_id
+"""
+
+
+def list_reviews(store: Store, state: str | None = None) -> list[dict[str, Any]]:
+    """Every review (optionally only those in ``state``), newest first, as plain dicts."""
+    where = "WHERE r.state = :state" if state is not None else ""
+    with store.engine.connect() as conn:
+        rows = conn.execute(text(_LIST_REVIEWS.format(where=where)), {"state": state}).all()
+        names = conn.execute(text(_LIST_REVIEWING)).all()
+    reviewing: dict[int, list[str]] = {}
+    for rid, name in names:
+        reviewing.setdefault(rid, []).append(name)
+    for members in reviewing.values():
+        members.sort()
+    return [
+        {
+            "id": rid,
+            "host": host,
+            "reviewing": reviewing.get(rid, []),
+            "state": state_,
+            "template": template_id,
+            "template_version": template_version,
+            "round": round_id,
+        }
+        for rid, state_, template_id, template_version, round_id, host in rows
+    ]

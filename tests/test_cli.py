@@ -11,8 +11,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from granskning.cli import COMMANDS
-from granskning.cli import cli as root
+from granskning.cli import COMMANDS, cli as root
 
 
 def all_commands() -> list[tuple[str, click.Command]]:

@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 from helpers_followup import add_interview, drive_to_drafting, write_report
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 from sqlmodel import select
 
 from granskning import followup, reviews

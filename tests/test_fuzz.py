@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 from _world import populate
 from conftest import Cli
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import select
 
 from granskning import transfer

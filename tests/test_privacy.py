@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 from _world import docx_bytes, populated
-from sqlalchemy import func
-from sqlalchemy import select as sa_select
+from sqlalchemy import func, select as sa_select
 from sqlmodel import select
 
 from granskning import privacy, registry, transfer

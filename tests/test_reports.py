@@ -893,8 +893,7 @@ def test_text_paragraphs(text: str, expected: list[tuple[str, str]]) -> None:
 
 
 def test_text_paragraphs_keep_every_word() -> None:
-    from hypothesis import given, settings
-    from hypothesis import strategies as st
+    from hypothesis import given, settings, strategies as st
 
     marker = re.compile(r"^ {0,3}(?:[-*•–]|\d{1,2}[.)]) +")
 
@@ -948,8 +947,7 @@ def test_every_command_has_help_with_an_example(noun: str) -> None:
 
 def test_any_text_the_team_writes_comes_out_as_written() -> None:
     """Property: cleaned user text, split into paragraphs, renders exactly (escaping, Unicode)."""
-    from hypothesis import example, given, settings
-    from hypothesis import strategies as st
+    from hypothesis import example, given, settings, strategies as st
 
     from granskning import registry
     from granskning.store import Store

@@ -72,9 +72,13 @@ def create(
 @option("--state", metavar="STATE", help=N_("Only reviews in this state."))
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def list_(state: str | None, as_json: bool) -> None:
-    from granskning import reviews
+    # the listing stays off the ORM (fast for thousands of reviews): enums and store only
+    from granskning.enums import review_state
+    from granskning.store import list_reviews
 
-    rows = reviews.list_reviews(store(), state)
+    if state is not None:
+        review_state(state)
+    rows = list_reviews(store(), state)
     if as_json:
         print_json(rows)
         return
