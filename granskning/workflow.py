@@ -303,16 +303,20 @@ def fire_review(action: str, facts: ReviewFacts, params: ActionParams) -> Review
     """Take ``action`` on a review described by ``facts``; the new state, or a RuleError."""
     if action not in REVIEW_ACTIONS:
         raise KeyError(action)
-    reasons = review_block_reasons(action, facts, params)
+    subject = _Subject(facts, params, review_block_reasons)
+    return ReviewState(_fire(_review_machine(), subject, action, facts.state))
+
+
+def _fire(machine: Any, subject: _Subject, action: str, state: Any) -> Any:
+    """Run ``action`` on ``subject`` through ``machine``; its new state, or a RuleError."""
+    reasons = subject.check(action, subject.facts, subject.params)
     if reasons:
         raise RuleError("; ".join(reasons))
-    subject = _Subject(facts, params, review_block_reasons)
-    machine = _review_machine()
-    machine.add_model(subject, initial=facts.state)
+    machine.add_model(subject, initial=state)
     try:
         if not subject.trigger(action):  # type: ignore[attr-defined]
             raise RuleError("; ".join(subject.reasons))
-        return ReviewState(subject.state)
+        return subject.state
     finally:
         machine.remove_model(subject)
 
@@ -355,18 +359,8 @@ def fire_interview(action: str, ctx: InterviewContext) -> InterviewState:
     """Take ``action`` on an interview; the new state, or a RuleError with the reasons."""
     if action not in INTERVIEW_ACTIONS:
         raise KeyError(action)
-    reasons = interview_block_reasons(action, ctx)
-    if reasons:
-        raise RuleError("; ".join(reasons))
     subject = _Subject(ctx, None, interview_block_reasons)
-    machine = _interview_machine()
-    machine.add_model(subject, initial=ctx.state)
-    try:
-        if not subject.trigger(action):  # type: ignore[attr-defined]
-            raise RuleError("; ".join(subject.reasons))
-        return InterviewState(subject.state)
-    finally:
-        machine.remove_model(subject)
+    return InterviewState(_fire(_interview_machine(), subject, action, ctx.state))
 
 
 def diagram(fmt: str = "mermaid") -> str:
