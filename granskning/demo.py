@@ -450,8 +450,11 @@ def _walk(store: Store, clock: DemoClock, out: Path, db_path: Path, say: Say) ->
     files.append(access)
     say(_("Everything stored about {name}: {path}").format(name=contact.name, path=access))
 
+    from granskning.enums import ReviewState
+    from granskning.workflow import STATE_LABELS
+
     state = reviews.show(store, rid)["state"]
-    say(_("The review is now: {state}").format(state=state))
+    say(_("The review is now: {state}").format(state=_(STATE_LABELS[ReviewState(state)])))
     return DemoResult(
         db_path=db_path, review_id=rid, round_id=the_round.id, state=state, files=files
     )
