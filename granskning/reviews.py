@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from datetime import date, datetime
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import update
@@ -88,13 +87,7 @@ def ensure_editable(review: Review) -> None:
 
 def pinned_template(review: Review) -> templates.Template:
     """The template pinned on the review when it was created."""
-    return _parse_pinned(review.template_sha256, review.template_content)
-
-
-@lru_cache(maxsize=64)
-def _parse_pinned(sha256: str, text: str) -> templates.Template:
-    # keyed by hash and text: a pinned template never changes, parsing YAML is not free
-    return templates.from_pinned(text)
+    return templates.from_pinned(review.template_content)
 
 
 @retrying

@@ -9,12 +9,10 @@ the same clock. Every note is committed the moment it is entered.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Protocol
 
 from sqlmodel import Session, col, select
@@ -87,48 +85,6 @@ class Plan:
         return None
 
 
-@lru_cache(maxsize=16)
-def _parsed(text: str) -> templates.Template:
-    """The pinned template ``text``, parsed once per process and kept on disk between them.
-
-    Loading the YAML parser and parsing take longer than the rest of a ``note add``; a
-    pinned text never changes, so its parsed form is kept in the user cache folder under
-    the text's SHA-256 (``GRANSKNING_CACHE_DIR`` moves it; empty turns it off).
-    """
-    folder = cache_dir()
-    path = folder / f"template-{templates.sha256_text(text)}.json" if folder else None
-    if path is not None:
-        try:
-            return templates.Template.model_validate_json(path.read_bytes())
-        except (OSError, ValueError):
-            pass  # missing or unreadable: parse the text
-    template = templates.from_pinned(text)
-    if path is not None:
-        _write_cache(path, template.model_dump_json().encode("utf-8"))
-    return template
-
-
-def cache_dir() -> Path | None:
-    """Where parsed templates are kept between runs (None: nowhere)."""
-    value = os.environ.get("GRANSKNING_CACHE_DIR")
-    if value is not None:
-        return Path(value) if value.strip() else None
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("granskning", appauthor=False))
-
-
-def _write_cache(path: Path, data: bytes) -> None:
-    # a cache: failing to write it is never an error; a rename keeps readers from half files
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError:
-        pass
-
-
 def plan_for(review: Review, interview: Interview) -> Plan:
     """The session plan of ``interview``: its group's questions from the pinned template."""
     return _plan(review.template_content, interview.group_id, interview.minutes)
@@ -136,7 +92,7 @@ def plan_for(review: Review, interview: Interview) -> Plan:
 
 @lru_cache(maxsize=64)
 def _plan(text: str, group_id: str, minutes: int) -> Plan:
-    template = _parsed(text)
+    template = templates.from_pinned(text)
     group = template.group(group_id)
     steps = tuple(Step(i, b, q) for i, (b, q) in enumerate(template.questions_for(group_id)))
     return Plan(template, group, minutes, steps)

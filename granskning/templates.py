@@ -820,11 +820,45 @@ def load(path: Path, origin: str = "file") -> TemplateSource:
 
 @functools.lru_cache(maxsize=32)
 def from_pinned(text: str) -> Template:
-    """The template pinned on a review (its stored text).
+    """The template pinned on a review (its stored text), parsed once per process.
 
-    Parsed once per distinct text: every action on a review reads its pinned template.
+    Every action on a review reads its pinned template, and loading the YAML parser and
+    parsing take longer than the rest of a ``note add``. A pinned text never changes, so its
+    parsed form is also kept in the user cache folder under the text's SHA-256, for the next
+    process (``GRANSKNING_CACHE_DIR`` moves it; empty turns it off).
     """
-    return parse(text, "<pinned>")
+    folder = cache_dir()
+    path = folder / f"template-{sha256_text(text)}.json" if folder else None
+    if path is not None:
+        try:
+            return Template.model_validate_json(path.read_bytes())
+        except (OSError, ValueError):
+            pass  # missing or unreadable: parse the text
+    template = parse(text, "<pinned>")
+    if path is not None:
+        _write_cache(path, template.model_dump_json().encode("utf-8"))
+    return template
+
+
+def cache_dir() -> Path | None:
+    """Where parsed pinned templates are kept between runs (None: nowhere)."""
+    value = os.environ.get("GRANSKNING_CACHE_DIR")
+    if value is not None:
+        return Path(value) if value.strip() else None
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("granskning", appauthor=False))
+
+
+def _write_cache(path: Path, data: bytes) -> None:
+    # a cache: failing to write it is never an error; a rename keeps readers from half files
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        pass
 
 
 # -- finding templates --------------------------------------------------------------------

@@ -580,25 +580,3 @@ def test_session_run_refuses_a_finished_interview(cli: Any, iv: int) -> None:
     result = cli("session", "run", iv)
     assert result.exit_code == 1
     assert "no session to run" in result.stderr
-
-
-def test_parsed_templates_are_kept_between_processes(
-    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from granskning import templates
-
-    monkeypatch.setenv("GRANSKNING_CACHE_DIR", str(tmp_path / "cache"))
-    text = templates.find("kollegial-granskning-2013").text
-    sessions._parsed.cache_clear()
-    first = sessions._parsed(text)
-    [cached] = (tmp_path / "cache").iterdir()
-    assert cached.name == f"template-{templates.sha256_text(text)}.json"
-    sessions._parsed.cache_clear()  # a new process: only the file is left
-    assert sessions._parsed(text) == first == templates.from_pinned(text)
-    cached.write_text("{not json", encoding="utf-8")  # a broken cache is parsed around
-    sessions._parsed.cache_clear()
-    assert sessions._parsed(text) == first
-    assert templates.Template.model_validate_json(cached.read_bytes()) == first
-    monkeypatch.setenv("GRANSKNING_CACHE_DIR", "")
-    assert sessions.cache_dir() is None
-    sessions._parsed.cache_clear()

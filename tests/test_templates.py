@@ -798,3 +798,25 @@ def test_a_broken_copy_does_not_silently_fall_back(
     assert any(
         "unknown key 'minuter' (did you mean 'minutes'?)" in p for p in caught.value.problems
     )
+
+
+def test_parsed_templates_are_kept_between_processes(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from granskning import templates
+
+    monkeypatch.setenv("GRANSKNING_CACHE_DIR", str(tmp_path / "cache"))
+    text = templates.find("kollegial-granskning-2013").text
+    templates.from_pinned.cache_clear()
+    first = templates.from_pinned(text)
+    [cached] = (tmp_path / "cache").iterdir()
+    assert cached.name == f"template-{templates.sha256_text(text)}.json"
+    templates.from_pinned.cache_clear()  # a new process: only the file is left
+    assert templates.from_pinned(text) == first == templates.from_pinned(text)
+    cached.write_text("{not json", encoding="utf-8")  # a broken cache is parsed around
+    templates.from_pinned.cache_clear()
+    assert templates.from_pinned(text) == first
+    assert templates.Template.model_validate_json(cached.read_bytes()) == first
+    monkeypatch.setenv("GRANSKNING_CACHE_DIR", "")
+    assert templates.cache_dir() is None
+    templates.from_pinned.cache_clear()
