@@ -17,7 +17,6 @@ from sqlmodel import Session, col, select
 
 from granskning import templates
 from granskning.audit import record
-from granskning.enums import review_state
 from granskning.errors import ConflictError, FrozenError, InputError, NotFoundError, RuleError
 from granskning.i18n import _
 from granskning.model import (
@@ -36,7 +35,7 @@ from granskning.model import (
     Round,
 )
 from granskning.registry import get_person, municipality_by_name
-from granskning.store import Store, list_reviews as store_list_reviews, retrying
+from granskning.store import Store, list_reviews, retrying
 from granskning.timefmt import format_local
 from granskning.workflow import (
     FROZEN_STATES,
@@ -464,13 +463,6 @@ def _effects(action: str) -> list[Callable[..., None]]:
 
 
 # -- reading ----------------------------------------------------------------------------------
-
-
-def list_reviews(store: Store, state: str | None = None) -> list[dict[str, Any]]:
-    """Every review (optionally in one state) as plain dicts, newest first."""
-    if state is not None:
-        review_state(state)
-    return store_list_reviews(store, state)
 
 
 def show(store: Store, review_id: int) -> dict[str, Any]:

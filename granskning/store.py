@@ -471,6 +471,10 @@ FROM reviewing_municipality rm JOIN municipality m ON m.id = rm.municipality_id
 
 def list_reviews(store: Store, state: str | None = None) -> list[dict[str, Any]]:
     """Every review (optionally only those in ``state``), newest first, as plain dicts."""
+    from granskning.enums import review_state
+
+    if state is not None:
+        review_state(state)  # an unknown state is bad input, not an empty list
     where = "WHERE r.state = :state" if state is not None else ""
     with store.engine.connect() as conn:
         rows = conn.execute(text(_LIST_REVIEWS.format(where=where)), {"state": state}).all()
