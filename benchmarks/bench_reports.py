@@ -160,22 +160,11 @@ def _best(fn: Any, repeat: int = REPEAT) -> float:
 
 
 def _count_statements(store: Any, review_id: int) -> int:
-    from sqlalchemy import event
-
     from granskning import reports
 
-    count = 0
-
-    def on(*_args: Any) -> None:
-        nonlocal count
-        count += 1
-
-    event.listen(store.engine, "before_cursor_execute", on)
-    try:
+    with store.counting_statements() as count:
         reports.build(store, review_id)
-    finally:
-        event.remove(store.engine, "before_cursor_execute", on)
-    return count
+    return int(count[0])
 
 
 def run() -> list[dict[str, Any]]:

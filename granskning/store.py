@@ -378,6 +378,21 @@ class Store:
             # close, not rollback: rows read stay usable (detached) after the block
             session.close()
 
+    @contextmanager
+    def counting_statements(self) -> Iterator[list[int]]:
+        """Count the SQL statements sent while the block runs: ``with st.counting_statements() as n:``
+        (``n[0]`` afterwards). For tests and benchmarks that keep queries from growing with data."""
+        counter = [0]
+
+        def on_execute(*_args: Any) -> None:
+            counter[0] += 1
+
+        event.listen(self.engine, "before_cursor_execute", on_execute)
+        try:
+            yield counter
+        finally:
+            event.remove(self.engine, "before_cursor_execute", on_execute)
+
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()

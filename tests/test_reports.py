@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 from docx import Document
 from docx.text.paragraph import Paragraph
-from sqlalchemy import event
 from sqlmodel import func, select
 
 from granskning import findings, reports, reviews
@@ -416,18 +415,9 @@ def test_same_content_same_bytes(store: Any, sample: Any, drafting: Visit) -> No
 
 
 def _statements(store: Any, review: int) -> int:
-    count = 0
-
-    def on(*_args: Any) -> None:
-        nonlocal count
-        count += 1
-
-    event.listen(store.engine, "before_cursor_execute", on)
-    try:
+    with store.counting_statements() as count:
         reports.build(store, review)
-    finally:
-        event.remove(store.engine, "before_cursor_execute", on)
-    return count
+    return int(count[0])
 
 
 def test_statements_do_not_grow_with_the_review(store: Any, sample: Any) -> None:
