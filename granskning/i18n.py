@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 DOMAIN = "granskning"
+CLICK_DOMAIN = "click"  # click's own messages, kept in a catalog of their own
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -43,9 +44,10 @@ def set_language(lang: str | None) -> str:
     _current = _gettext.translation(
         DOMAIN, localedir=str(LOCALE_DIR), languages=[chosen], fallback=True
     )
-    # Click looks its messages up through the stdlib's global domain: point it at ours.
-    _gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
-    _gettext.textdomain(DOMAIN)
+    # Click looks its messages up through the stdlib's global domain: point it at our
+    # translation of click's messages.
+    _gettext.bindtextdomain(CLICK_DOMAIN, str(LOCALE_DIR))
+    _gettext.textdomain(CLICK_DOMAIN)
     os.environ["LANGUAGE"] = chosen
     return chosen
 
