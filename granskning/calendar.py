@@ -30,6 +30,7 @@ from granskning.model import (
     Municipality,
     Person,
     Review,
+    ReviewState,
     Role,
 )
 from granskning.reviews import get_review, pinned_template
@@ -226,6 +227,8 @@ def seminar_events(ctx: CalendarContext) -> list[CalendarEvent]:
             end=start + timedelta(minutes=SEMINAR_MINUTES),
             sequence=_review_sequence(ctx.review),
             location=ctx.review.seminar_place,
+            # a cancelled review holds no seminar
+            cancelled=ctx.review.state == ReviewState.cancelled.value,
             attendees=ctx.team_attendees(),
             organizer=ctx.organizer,
             categories=[_("Follow-up seminar")],

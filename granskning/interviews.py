@@ -36,7 +36,7 @@ from granskning.model import (
 )
 from granskning.reviews import TEAM_ROLES, ensure_editable, get_review, pinned_template
 from granskning.store import Store
-from granskning.timefmt import format_local, parse_local, to_local
+from granskning.timefmt import format_clock, format_local, parse_local
 
 # Interviews are planned before and during the visit; after it, the review is being written.
 SCHEDULING_STATES = frozenset({ReviewState.planned, ReviewState.scheduled, ReviewState.visiting})
@@ -187,8 +187,7 @@ def _team(session: Session, review_id: int) -> dict[int, list[str]]:
 
 
 def _span(start: datetime, minutes: int) -> str:
-    end = to_local(start + timedelta(minutes=minutes))
-    return f"{format_local(start)}–{end:%H:%M}"
+    return f"{format_local(start)}–{format_clock(start + timedelta(minutes=minutes))}"
 
 
 def _check(
@@ -578,6 +577,46 @@ def cancel_interview(store: Store, interview_id: int, reason: str) -> Interview:
             comment=reason.strip(),
         )
         return row
+
+
+def cancel_open(session: Session, store: Store, review: Review, params: Any) -> None:
+    """Effect of cancelling a review: its open interviews are cancelled with the review's
+    reason, which frees their people and rooms and marks them cancelled in the calendar."""
+    reason = (params.reason or "").strip()
+    rows = session.exec(
+        select(Interview)
+        .where(
+            Interview.review_id == review.id,
+            col(Interview.state).in_([s.value for s in (InterviewState.scheduled, *_SESSION_OPEN)]),
+        )
+        .order_by(col(Interview.id))
+    ).all()
+    for row in rows:
+        before = InterviewState(row.state)
+        if before in _SESSION_OPEN:
+            session.add(SessionEvent(interview_id=row.id, kind="end", at=store.now()))  # type: ignore[arg-type]
+        bump(
+            session,
+            store,
+            row,
+            state=InterviewState.cancelled.value,
+            cancel_reason=reason,
+            sequence=row.sequence + 1,
+        )
+        record(
+            session,
+            store,
+            entity="interview",
+            action="cancel",
+            review_id=row.review_id,
+            interview_id=row.id,
+            from_state=before.value,
+            to_state=InterviewState.cancelled.value,
+            comment=reason,
+        )
+
+
+_SESSION_OPEN = (InterviewState.running, InterviewState.paused)
 
 
 # -- reading ----------------------------------------------------------------------------------

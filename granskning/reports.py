@@ -983,14 +983,15 @@ def build(
     return Built(data, docxrender.sha256(data), chosen, from_frozen=frozen)
 
 
-def hand_over(session: Session, store: Store, review: Review, _params: Any) -> None:
+def hand_over(session: Session, store: Store, review: Review, params: Any) -> None:
     """Effect of the ``hand_over`` action: build the final report, store it, date the handover.
 
     Runs inside the action's transaction: if the report cannot be built, nothing changes.
     """
     assert review.id is not None
     at = store.now().replace(microsecond=0)
-    review.handed_over_on = to_local(at).date()
+    # handed over on --date when entered afterwards (never after today: a guard sees to it)
+    review.handed_over_on = getattr(params, "date", None) or to_local(at).date()
     session.add(review)
     number = (
         session.exec(

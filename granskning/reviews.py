@@ -38,6 +38,7 @@ from granskning.registry import get_person, municipality_by_name
 from granskning.store import Store, list_reviews, retrying
 from granskning.timefmt import format_local
 from granskning.workflow import (
+    DATE_NAMES_ANOTHER_DAY,
     FROZEN_STATES,
     REVIEW_ACTIONS,
     ActionParams,
@@ -59,6 +60,8 @@ EFFECTS: dict[str, list[str]] = {
     # recommendations, development areas and commitments into follow-up items
     "hand_over": ["granskning.reports:hand_over", "granskning.followup:create_items"],
     "schedule_seminar": ["granskning.followup:store_schedule"],
+    # open interviews are cancelled with the review's reason: people and rooms are free again
+    "cancel": ["granskning.interviews:cancel_open"],
 }
 
 
@@ -261,8 +264,11 @@ def unassign(store: Store, review_id: int, person_id: int, role: str) -> None:
 # -- facts and actions -----------------------------------------------------------------------
 
 
-def gather_facts(session: Session, review: Review) -> ReviewFacts:
-    """Everything the guards need about ``review``, read in the current transaction."""
+def gather_facts(session: Session, review: Review, now: datetime | None = None) -> ReviewFacts:
+    """Everything the guards need about ``review``, read in the current transaction.
+
+    :param now: the store's clock (aware UTC), for the rules about dates.
+    """
     rid = review.id
     roles: dict[Role, list[int]] = {}
     for a in session.exec(select(Assignment).where(Assignment.review_id == rid)).all():
@@ -314,6 +320,7 @@ def gather_facts(session: Session, review: Review) -> ReviewFacts:
         seminar_start=review.seminar_start,
         items_without_status=[i.id for i in items if i.status is None],  # type: ignore[misc]
         has_items=bool(items),
+        now=now,
     )
 
 
@@ -354,7 +361,7 @@ def actions(store: Store, review_id: int) -> list[dict[str, Any]]:
     """Every action with whether it is allowed now and, if not, why."""
     with store.read() as s:
         review = get_review(s, review_id)
-        facts = gather_facts(s, review)
+        facts = gather_facts(s, review, store.now())
     return actions_from_facts(facts)
 
 
@@ -363,7 +370,7 @@ def actions_from_facts(facts: ReviewFacts) -> list[dict[str, Any]]:
     out = []
     for action in REVIEW_ACTIONS:
         # reasons that depend on what the user passes are not "blocked" in a listing
-        params = ActionParams(reason="-", date=date.min)
+        params = ActionParams(reason="-", date=date.min if action == "schedule_seminar" else None)
         reasons = review_block_reasons(action, facts, params)
         out.append({"action": action, "allowed": not reasons, "reason": "; ".join(reasons) or None})
     return out
@@ -414,7 +421,7 @@ def fire_in(
 
     :param comment: for the audit event (default: ``params.reason``).
     """
-    facts = gather_facts(session, review)
+    facts = gather_facts(session, review, store.now())
     before = ReviewState(review.state)
     after = fire_review(action, facts, params)
     for effect in _effects(action):
@@ -428,9 +435,17 @@ def fire_in(
         review_id=review.id,
         from_state=before.value,
         to_state=after.value,
-        comment=comment if comment is not None else params.reason,
+        comment=_dated(action, comment if comment is not None else params.reason, params),
     )
     return review
+
+
+def _dated(action: str, comment: str | None, params: ActionParams) -> str | None:
+    """The audit comment, naming the day an action entered afterwards took place."""
+    if params.date is None or action in DATE_NAMES_ANOTHER_DAY:
+        return comment
+    dated = f"--date {params.date.isoformat()}"
+    return f"{comment} ({dated})" if comment else dated
 
 
 def set_state(session: Session, store: Store, review: Review, state: ReviewState) -> None:
@@ -469,7 +484,7 @@ def show(store: Store, review_id: int) -> dict[str, Any]:
     """The review with its team, interviews and the actions allowed now."""
     with store.read() as s:
         review = get_review(s, review_id)
-        facts = gather_facts(s, review)
+        facts = gather_facts(s, review, store.now())
         host = s.get(Municipality, review.host_id)
         reviewing = s.exec(
             select(Municipality.name)

@@ -280,7 +280,7 @@ class SessionApp(App[None]):
         )
         lines = []
         for n in self.notes:
-            head = n["created"][-5:]
+            head = n["created"].split(" ", 1)[-1]
             if n["rating"] is not None:
                 head += " " + _("rating {value}").format(value=n["rating"])
             first, *rest = n["text"].splitlines() or [""]

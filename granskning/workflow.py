@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
-from typing import Any, Literal
+from typing import Any
 
 from granskning.errors import RuleError
 from granskning.i18n import N_, _
@@ -135,11 +135,14 @@ class ReviewFacts:
     seminar_start: datetime | None = None
     items_without_status: list[int] = field(default_factory=list)
     has_items: bool = False
+    # the clock (aware UTC) when the facts were read: events cannot happen in the future
+    now: datetime | None = None
 
 
 @dataclass(frozen=True)
 class ActionParams:
     reason: str | None = None
+    # the day the action took place (entered afterwards); for schedule_seminar, the seminar's day
     date: date | None = None
     # schedule_seminar: the seminar's start (aware UTC) and place, set by ``seminar schedule``
     start: datetime | None = None
@@ -224,10 +227,50 @@ def _guard_schedule_seminar(facts: ReviewFacts, params: ActionParams) -> list[st
     return []
 
 
-def _guard_hold_seminar(facts: ReviewFacts, _params: ActionParams) -> list[str]:
+def _guard_hold_seminar(facts: ReviewFacts, params: ActionParams) -> list[str]:
+    reasons = []
+    start = facts.seminar_start
+    if start is not None and facts.now is not None:
+        local_start = _local(start)
+        # held on --date (a day), else now (a moment): never before the seminar's start
+        early = (
+            params.date < local_start.date()
+            if params.date is not None
+            else _local(facts.now) < local_start
+        )
+        if early:
+            reasons.append(
+                _("the seminar is scheduled for {start}; it cannot be held before then").format(
+                    start=local_start.strftime("%Y-%m-%d %H:%M")
+                )
+            )
     if facts.items_without_status:
         ids = ", ".join(str(i) for i in facts.items_without_status)
-        return [_("checklist items without a status: {ids}").format(ids=ids)]
+        reasons.append(_("checklist items without a status: {ids}").format(ids=ids))
+    return reasons
+
+
+def _local(value: datetime) -> datetime:
+    from granskning.timefmt import to_local
+
+    return to_local(value)
+
+
+# The actions whose --date names another day than the action's own (the seminar's day).
+DATE_NAMES_ANOTHER_DAY = frozenset({"schedule_seminar"})
+
+
+def dated_in_future(action: str, facts: ReviewFacts, params: ActionParams) -> list[str]:
+    """An action is dated on the day it happens: never after today."""
+    if action in DATE_NAMES_ANOTHER_DAY or params.date is None or facts.now is None:
+        return []
+    today = _local(facts.now).date()
+    if params.date > today:
+        return [
+            _(
+                "--date {date} is after today ({today}); an action is dated on the day it happened"
+            ).format(date=params.date.isoformat(), today=today.isoformat())
+        ]
     return []
 
 
@@ -261,7 +304,7 @@ def review_block_reasons(action: str, facts: ReviewFacts, params: ActionParams) 
             _("not possible while the review is {state}").format(state=_(STATE_LABELS[facts.state]))
         ]
     guard = REVIEW_GUARDS.get(action)
-    return guard(facts, params) if guard else []
+    return dated_in_future(action, facts, params) + (guard(facts, params) if guard else [])
 
 
 @dataclass
@@ -363,32 +406,39 @@ def fire_interview(action: str, ctx: InterviewContext) -> InterviewState:
     return InterviewState(_fire(_interview_machine(), subject, action, ctx.state))
 
 
-def diagram(fmt: str = "mermaid") -> str:
-    """The review life cycle as Mermaid or Graphviz dot source."""
-    from transitions.extensions.diagrams import GraphMachine
+def diagram(fmt: str = "mermaid", current: ReviewState | None = None) -> str:
+    """The review life cycle as Mermaid or Graphviz dot source, drawn from the transitions.
 
-    engine: Literal["mermaid", "graphviz"] = "mermaid" if fmt == "mermaid" else "graphviz"
-    holder = _Subject(None, None, review_block_reasons)
-    GraphMachine(
-        model=holder,
-        states=[s.value for s in ReviewState],
-        transitions=[
-            {
-                "trigger": t["trigger"],
-                "source": [s.value for s in t["source"]]
-                if isinstance(t["source"], list)
-                else t["source"].value,
-                "dest": t["dest"].value,
-            }
-            for t in REVIEW_TRANSITIONS
-        ],
-        initial=ReviewState.planned.value,
-        auto_transitions=False,
-        graph_engine=engine,
-        show_state_attributes=False,
-        title="",
-    )
-    graph = holder.get_graph()  # type: ignore[attr-defined]
-    if engine == "mermaid":
-        return str(graph.draw(None))
-    return str(graph.source)
+    :param current: a review's state, marked as where that review stands (None: no state
+        is marked).
+    """
+    edges: list[tuple[str, str, str]] = []
+    for t in REVIEW_TRANSITIONS:
+        sources = t["source"] if isinstance(t["source"], list) else [t["source"]]
+        label = t["trigger"] + (
+            " (reason)" if REVIEW_GUARDS.get(t["trigger"]) is _needs_reason else ""
+        )
+        edges.extend((src.value, t["dest"].value, label) for src in sources)
+    first = ReviewState.planned.value
+    if fmt == "mermaid":
+        lines = ["stateDiagram-v2", f"  [*] --> {first}"]
+        lines += [f"  {a} --> {b}: {label}" for a, b, label in edges]
+        if current is not None:
+            lines += [
+                "  classDef current font-weight:bold,stroke-width:3px",
+                f"  class {current.value} current",
+            ]
+        return "\n".join(lines)
+    lines = [
+        "digraph review {",
+        "  rankdir=LR;",
+        '  node [shape=box, style=rounded, fontname="sans-serif"];',
+        '  edge [fontname="sans-serif", fontsize=10];',
+        "  start [shape=point];",
+        f"  start -> {first};",
+    ]
+    if current is not None:
+        lines.append(f'  {current.value} [style="rounded,bold", penwidth=3];')
+    lines += [f'  {a} -> {b} [label="{label}"];' for a, b, label in edges]
+    lines.append("}")
+    return "\n".join(lines)

@@ -161,7 +161,9 @@ def test_rescheduling_moves_the_seminar_with_an_audit_event(store: Any, sample: 
     assert ev.review_id == rid
 
 
-def test_schedule_is_refused_before_handover_and_after_the_seminar(store: Any, sample: Any) -> None:
+def test_schedule_is_refused_before_handover_and_after_the_seminar(
+    store: Any, sample: Any, clock: Any
+) -> None:
     with pytest.raises(RuleError, match="follows the handover"):
         followup.schedule(store, sample.review, parse_local("2026-09-15 13:00"))
     rid = _handed_over(store, sample, recommendations=[], developments=[("inflytande", "Få hörs")])
@@ -170,6 +172,7 @@ def test_schedule_is_refused_before_handover_and_after_the_seminar(store: Any, s
     followup.schedule(store, rid, parse_local("2026-09-15 13:00"))
     for item in followup.items(store, rid):
         followup.record_status(store, rid, item["id"], "done")
+    clock.now = datetime(2026, 9, 16, 12, 0, tzinfo=UTC)  # held on its day, not before
     reviews.advance(store, rid, "hold_seminar")
     with pytest.raises(RuleError, match="already been held"):
         followup.schedule(store, rid, parse_local("2026-10-15 13:00"))
@@ -214,7 +217,7 @@ def test_items_cannot_be_added_before_handover(store: Any, sample: Any) -> None:
         followup.add_item(store, sample.review, "Tidigt")
 
 
-def test_record_statuses_and_hold_the_seminar(store: Any, sample: Any) -> None:
+def test_record_statuses_and_hold_the_seminar(store: Any, sample: Any, clock: Any) -> None:
     rid = _handed_over(store, sample)
     rows = followup.items(store, rid)
     with pytest.raises(RuleError, match="schedule it first"):
@@ -235,6 +238,7 @@ def test_record_statuses_and_hold_the_seminar(store: Any, sample: Any) -> None:
     assert (item.status, item.comment, item.responsible) == ("done", "Plan finns", None)
     for r in rows[1:4]:
         followup.record_status(store, rid, r["id"], "not_started")
+    clock.now = datetime(2026, 9, 16, 12, 0, tzinfo=UTC)  # held on its day, not before
     reviews.advance(store, rid, "hold_seminar")  # the merged item needs no status of its own
     with pytest.raises(RuleError, match="has been held"):
         followup.record_status(store, rid, rows[0]["id"], "in_progress")
@@ -309,7 +313,9 @@ def _status_fills(path: Path) -> list[str]:
     return fills
 
 
-def test_checklist_before_and_after_the_seminar(store: Any, sample: Any, tmp_path: Path) -> None:
+def test_checklist_before_and_after_the_seminar(
+    store: Any, sample: Any, tmp_path: Path, clock: Any
+) -> None:
     rid = _handed_over(
         store,
         sample,
@@ -329,6 +335,7 @@ def test_checklist_before_and_after_the_seminar(store: Any, sample: Any, tmp_pat
     )
     followup.record_status(store, rid, rows[1]["id"], "in_progress")
     followup.record_status(store, rid, rows[2]["id"], "not_started")
+    clock.now = datetime(2026, 9, 16, 12, 0, tzinfo=UTC)  # held on its day, not before
     reviews.advance(store, rid, "hold_seminar")
     after = followup.build_checklist(store, rid, tmp_path / "after.docx")
     text = _docx_text(after)
@@ -368,7 +375,9 @@ def test_a_template_cannot_escape_the_sandbox(store: Any, sample: Any, tmp_path:
 # -- through the command line ---------------------------------------------------------------
 
 
-def test_the_whole_life_cycle_through_the_cli(cli: Any, store: Any, tmp_path: Path) -> None:
+def test_the_whole_life_cycle_through_the_cli(
+    cli: Any, store: Any, tmp_path: Path, clock: Any
+) -> None:
     for name in ("Gävle", "Uppsala", "Örebro"):
         cli.ok("municipality", "add", name)
     lead = cli.json("person", "add", "Anna Berg", "--municipality", "Uppsala")["id"]
@@ -456,6 +465,7 @@ def test_the_whole_life_cycle_through_the_cli(cli: Any, store: Any, tmp_path: Pa
     assert "source" in table and str(items[0]["id"]) in table
     colours = [(i["colour"], i["merged_into"]) for i in cli.json("seminar", "items", rid)]
     assert colours == [("green", None), ("amber", None), ("red", None), (None, items[2]["id"])]
+    clock.now = datetime(2026, 9, 17, 12, 0, tzinfo=UTC)  # held on its day, not before
     cli.ok("review", "advance", rid, "hold_seminar")
     cli.ok("seminar", "checklist", rid, "-o", tmp_path / "after.docx")
     assert "Antaget i KF" in _docx_text(tmp_path / "after.docx")

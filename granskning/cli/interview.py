@@ -34,7 +34,7 @@ def _describe(data: dict[str, Any]) -> None:
     )
     click.echo(
         _("When: {start}–{end} ({minutes} min)").format(
-            start=data["start"], end=data["end"][-5:], minutes=data["minutes"]
+            start=data["start"], end=data["end"].split(" ", 1)[1], minutes=data["minutes"]
         )
     )
     if data["place"]:
@@ -125,7 +125,10 @@ def add(
     else:
         ok(
             _("interview {id} scheduled: {group}, {start}–{end}").format(
-                id=data["id"], group=data["group"], start=data["start"], end=data["end"][-5:]
+                id=data["id"],
+                group=data["group"],
+                start=data["start"],
+                end=data["end"].split(" ", 1)[1],
             )
         )
 

@@ -151,10 +151,17 @@ def show(review_id: int, as_json: bool) -> None:
 @click.argument("review_id", type=int, metavar="ID")
 @option("--person", "person_id", type=int, required=True, metavar="ID", help=N_("The person's id."))
 @option("--role", type=click.Choice(ROLES), required=True, help=N_("The role."))
-def assign(review_id: int, person_id: int, role: str) -> None:
+@option("--json", "as_json", is_flag=True, help=N_("Print the assignment as JSON."))
+def assign(review_id: int, person_id: int, role: str, as_json: bool) -> None:
     from granskning import reviews
 
-    reviews.assign(store(), review_id, person_id, role)
+    st = store()
+    row = reviews.assign(st, review_id, person_id, role)
+    if as_json:
+        team = reviews.show(st, review_id)["team"]
+        member = next(m for m in team if m["person"] == person_id and m["role"] == role)
+        print_json({"id": row.id, "review": review_id, **member})
+        return
     ok(
         _("person {person} is {role} on review {id}").format(
             person=person_id, role=role, id=review_id
@@ -211,7 +218,8 @@ def actions(review_id: int, as_json: bool) -> None:
     cls=TCommand,
     help=N_(
         "Take an action of the life cycle (see review actions). cancel and reopen need "
-        "--reason; schedule_seminar takes --date.\n\n"
+        "--reason; schedule_seminar takes the seminar's day as --date; other actions take "
+        "--date for the day they took place.\n\n"
         "\b\nExample:\n  granskning review advance 1 confirm_schedule\n"
         "  granskning review advance 1 reopen --reason 'Fel i sammanfattningen'"
     ),
@@ -219,7 +227,15 @@ def actions(review_id: int, as_json: bool) -> None:
 @click.argument("review_id", type=int, metavar="ID")
 @click.argument("action")
 @option("--reason", metavar="TEXT", help=N_("Why (required by cancel and reopen)."))
-@option("--date", "on", metavar="YYYY-MM-DD", help=N_("The date, for schedule_seminar."))
+@option(
+    "--date",
+    "on",
+    metavar="YYYY-MM-DD",
+    help=N_(
+        "The day the action took place, when entered afterwards (never after today); "
+        "for schedule_seminar, the seminar's day."
+    ),
+)
 def advance(review_id: int, action: str, reason: str | None, on: str | None) -> None:
     from granskning import reviews
     from granskning.timefmt import parse_date
@@ -262,7 +278,9 @@ def history(review_id: int, as_json: bool) -> None:
     "diagram",
     cls=TCommand,
     help=N_(
-        "Print the review life cycle as a Mermaid or Graphviz diagram.\n\n\b\nExample:\n  granskning review diagram --format mermaid"
+        "Print the review life cycle as a Mermaid or Graphviz diagram; with --review, the "
+        "review's current state is marked.\n\n\b\nExample:\n  granskning review diagram --format mermaid\n"
+        "  granskning review diagram --format dot --review 1"
     ),
 )
 @option(
@@ -273,10 +291,18 @@ def history(review_id: int, as_json: bool) -> None:
     show_default=True,
     help=N_("Diagram language."),
 )
-def diagram(fmt: str) -> None:
+@option("--review", "review_id", type=int, metavar="ID", help=N_("Mark where this review stands."))
+def diagram(fmt: str, review_id: int | None) -> None:
     from granskning.workflow import diagram as make
 
-    click.echo(make(fmt))
+    current = None
+    if review_id is not None:
+        from granskning import reviews
+        from granskning.model import ReviewState
+
+        with store().read() as s:
+            current = ReviewState(reviews.get_review(s, review_id).state)
+    click.echo(make(fmt, current))
 
 
 # -- moving a review between databases; purging a frozen report --------------------------------

@@ -195,15 +195,23 @@ def merge(review_id: int, item_id: int, into_id: int) -> None:
 @option("--status", type=click.Choice(STATUSES), required=True, help=N_("The item's status."))
 @option("--comment", metavar="TEXT", help=N_("What was said about the item."))
 @option("--responsible", metavar="TEXT", help=N_("Who is responsible for it."))
+@option("--json", "as_json", is_flag=True, help=N_("Print the item as JSON."))
 def record(
-    review_id: int, item_id: int, status: str, comment: str | None, responsible: str | None
+    review_id: int,
+    item_id: int,
+    status: str,
+    comment: str | None,
+    responsible: str | None,
+    as_json: bool,
 ) -> None:
     from granskning import followup
     from granskning.model import FollowUpStatus
 
-    followup.record_status(
-        store(), review_id, item_id, status, comment=comment, responsible=responsible
-    )
+    st = store()
+    followup.record_status(st, review_id, item_id, status, comment=comment, responsible=responsible)
+    if as_json:
+        print_json(next(i for i in followup.items(st, review_id) if i["id"] == item_id))
+        return
     s = FollowUpStatus(status)
     ok(
         _("item {item}: {status} ({colour})").format(

@@ -1,0 +1,266 @@
+"""Corrections to the review life cycle, through the CLI on SQLite and PostgreSQL: cancelling
+frees the interviews, events happen when they happen, the review's own language, rounds
+planned without writing, ambiguous local times, and small ``--json`` additions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import vobject
+
+from granskning.store import Store
+
+
+def _team(cli: Any, sample: Any, review: int | None = None) -> None:
+    rid = sample.review if review is None else review
+    cli.ok("review", "assign", rid, "--person", sample.lead, "--role", "lead")
+    cli.ok("review", "assign", rid, "--person", sample.secretary, "--role", "secretary")
+
+
+def _interview(cli: Any, sample: Any, review: int, start: str = "2026-03-10 09:00") -> int:
+    data = cli.json(
+        "interview",
+        "add",
+        review,
+        "--group",
+        "ledande",
+        "--start",
+        start,
+        "--minutes",
+        "60",
+        "--place",
+        "Stadshuset, rum 3",
+        "--moderator",
+        sample.lead,
+        "--note-taker",
+        sample.secretary,
+    )
+    return int(data["id"])
+
+
+# -- 1. cancelling a review cancels its open interviews ----------------------------------------
+
+
+def test_cancelling_a_review_cancels_its_interviews_and_frees_their_bookings(
+    cli: Any, sample: Any, tmp_path: Path
+) -> None:
+    _team(cli, sample)
+    first = _interview(cli, sample, sample.review)
+    second = _interview(cli, sample, sample.review, start="2026-03-10 13:00")
+    cli.ok("interview", "cancel", second, "--reason", "Sjukdom")
+    cli.ok("review", "advance", sample.review, "cancel", "--reason", "Kommunen drog sig ur")
+
+    rows = {r["id"]: r for r in cli.json("interview", "list", sample.review)}
+    assert rows[first]["state"] == "cancelled"
+    assert rows[first]["cancel_reason"] == "Kommunen drog sig ur"
+    assert rows[second]["cancel_reason"] == "Sjukdom"  # cancelled before: its reason stays
+
+    # the people and the room are free again: another review books them at the same time
+    other = cli.json(
+        "review",
+        "create",
+        "--host",
+        "Gävle",
+        "--reviewing",
+        "Uppsala",
+        "--reviewing",
+        "Örebro",
+        "--template",
+        "kollegial-granskning-2013",
+    )["id"]
+    _team(cli, sample, other)
+    _interview(cli, sample, other)
+
+    target = tmp_path / "cancelled.ics"
+    cli.ok("calendar", sample.review, "-o", target)
+    events = vobject.readOne(target.read_text(encoding="utf-8")).vevent_list
+    assert [ev.status.value for ev in events] == ["CANCELLED", "CANCELLED"]
+    history = cli.json("review", "history", sample.review)
+    cancels = [e for e in history if e["entity"] == "interview" and e["interview"] == first]
+    assert [(e["action"], e["comment"]) for e in cancels][-1] == ("cancel", "Kommunen drog sig ur")
+
+
+def test_cancelling_a_visit_stops_a_running_session(cli: Any, store: Store, sample: Any) -> None:
+    _team(cli, sample)
+    iv = _interview(cli, sample, sample.review)
+    cli.ok("review", "advance", sample.review, "confirm_schedule")
+    cli.ok("session", "start", iv)
+    cli.ok("review", "advance", sample.review, "cancel", "--reason", "Brand i stadshuset")
+    assert cli.json("interview", "show", iv)["state"] == "cancelled"
+    from sqlmodel import select
+
+    from granskning.model import SessionEvent
+
+    with store.read() as s:
+        kinds = [e.kind for e in s.exec(select(SessionEvent).order_by(SessionEvent.id)).all()]
+    assert kinds[-1] == "end"
+
+
+# -- 2. events happen when they happen -----------------------------------------------------------
+
+
+def test_the_seminar_cannot_be_held_before_its_start(
+    cli: Any, store: Store, clock: Any, snapshot: Any
+) -> None:
+    from tests._world import populated
+
+    rid = populated(store).review  # seminar 2026-09-15 09:00; the clock says 2026-03-02
+    for item in cli.json("seminar", "items", rid):
+        if item["status"] is None and item["merged_into"] is None:
+            cli.ok("seminar", "record", rid, "--item", item["id"], "--status", "in_progress")
+    actions = {a["action"]: a for a in cli.json("review", "actions", rid)}
+    assert actions["hold_seminar"]["allowed"] is False
+    assert "2026-09-15 09:00" in actions["hold_seminar"]["reason"]
+    assert "hold_seminar" not in cli.json("review", "show", rid)["actions"]
+
+    before = snapshot()
+    early = cli("review", "advance", rid, "hold_seminar")
+    assert early.exit_code == 1
+    assert "2026-09-15 09:00" in early.stderr and "Traceback" not in early.output
+    future = cli("review", "advance", rid, "hold_seminar", "--date", "2026-09-15")
+    assert future.exit_code == 1
+    assert "--date 2026-09-15 is after today (2026-03-02)" in future.stderr
+    assert snapshot() == before
+
+    clock.now = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
+    # entered afterwards: held on a day before the seminar's is refused, on a later day taken
+    assert cli("review", "advance", rid, "hold_seminar", "--date", "2026-09-14").exit_code == 1
+    cli.ok("review", "advance", rid, "hold_seminar", "--date", "2026-09-16")
+    assert cli("review", "advance", rid, "close", "--date", "2026-10-02").exit_code == 1
+    cli.ok("review", "advance", rid, "close")
+    history = cli.json("review", "history", rid)
+    held = [e for e in history if e["action"] == "hold_seminar"]
+    assert held[-1]["comment"] == "--date 2026-09-16"
+    assert cli.json("review", "show", rid)["state"] == "closed"
+
+
+def test_an_action_entered_afterwards_keeps_its_day(cli: Any, store: Store) -> None:
+    from tests._world import populated
+
+    rid = populated(store, until="handed_over").review
+    cli.ok("review", "advance", rid, "reopen", "--reason", "Fel i sammanfattningen")
+    assert cli("review", "advance", rid, "hand_over", "--date", "2026-03-03").exit_code == 1
+    cli.ok("review", "advance", rid, "hand_over", "--date", "2026-02-27")
+    assert cli.json("review", "show", rid)["handed_over_on"] == "2026-02-27"
+
+
+# -- 11. local times that happen twice or never ------------------------------------------------
+
+
+def _add_at(cli: Any, sample: Any, start: str) -> Any:
+    return cli(
+        "interview",
+        "add",
+        sample.review,
+        "--group",
+        "ledande",
+        "--start",
+        start,
+        "--minutes",
+        "60",
+        "--moderator",
+        sample.lead,
+    )
+
+
+def test_an_autumn_time_that_happens_twice_is_refused_naming_both(
+    cli: Any, sample: Any, snapshot: Any
+) -> None:
+    _team(cli, sample)
+    before = snapshot()
+    result = _add_at(cli, sample, "2026-10-25 02:30")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    message = result.stderr
+    assert "2026-10-25 02:30" in message and "twice" in message
+    assert "00:30 UTC" in message and "01:30 UTC" in message  # the two instants
+    assert '"2026-10-25 02:30+02:00"' in message and '"2026-10-25 02:30+01:00"' in message
+    assert snapshot() == before
+
+
+def test_an_offset_chooses_one_instant_and_is_shown_back(cli: Any, sample: Any) -> None:
+    _team(cli, sample)
+    first = _add_at(cli, sample, "2026-10-25 02:30+02:00")
+    assert first.exit_code == 0, first.stderr
+    # 00:30 UTC for an hour: it ends at the second 02:30, and says so
+    assert "2026-10-25 02:30+02:00–02:30+01:00" in first.stderr
+    shown = cli.json("interview", "show", 1)
+    assert shown["start"] == "2026-10-25 02:30+02:00"
+    assert shown["end"] == "2026-10-25 02:30+01:00"
+    second = cli.json(
+        "interview",
+        "add",
+        sample.review,
+        "--group",
+        "medarbetare",
+        "--start",
+        "2026-10-25 02:30+01:00",
+        "--minutes",
+        "30",
+        "--moderator",
+        sample.lead,
+    )
+    assert (second["start"], second["end"]) == ("2026-10-25 02:30+01:00", "2026-10-25 03:00")
+    # what is shown can be given back: moving the interview to its own start changes nothing
+    edited = cli.json("interview", "edit", second["id"], "--start", second["start"])
+    assert edited["start"] == "2026-10-25 02:30+01:00"
+
+
+def test_a_skipped_spring_time_and_a_wrong_offset_are_refused(cli: Any, sample: Any) -> None:
+    _team(cli, sample)
+    spring = _add_at(cli, sample, "2026-03-29 02:30")
+    assert spring.exit_code == 2
+    assert "2026-03-29 02:30 does not exist" in spring.stderr
+    assert "02:00 to 03:00" in spring.stderr
+    wrong = _add_at(cli, sample, "2026-03-10 09:00+02:00")
+    assert wrong.exit_code == 2
+    assert "is +01:00 in Europe/Stockholm, not +02:00" in wrong.stderr
+    assert _add_at(cli, sample, "2026-03-10 09:00+01:00").exit_code == 0
+
+
+# -- 12. the diagram and small --json additions --------------------------------------------------
+
+
+def test_the_diagram_has_no_empty_front_matter_and_marks_only_a_given_review(
+    cli: Any, sample: Any
+) -> None:
+    plain = cli.ok("review", "diagram").stdout
+    assert plain.startswith("stateDiagram-v2")
+    assert "---" not in plain and "class " not in plain.lower().replace("classdef", "")
+    assert "  planned --> scheduled: confirm_schedule" in plain
+    assert "  handed_over --> drafting: reopen (reason)" in plain
+    dot = cli.ok("review", "diagram", "--format", "dot").stdout
+    assert dot.startswith("digraph") and "penwidth" not in dot
+
+    marked = cli.ok("review", "diagram", "--review", sample.review).stdout
+    assert marked.count("class planned current") == 1
+    assert [line for line in marked.splitlines() if line.strip().startswith("class ")] == [
+        "  class planned current"
+    ]
+    marked_dot = cli.ok("review", "diagram", "--format", "dot", "--review", sample.review).stdout
+    assert "planned [style=" in marked_dot and marked_dot.count("penwidth") == 1
+    assert cli("review", "diagram", "--review", 99).exit_code == 2
+
+
+def test_assign_prints_json(cli: Any, sample: Any) -> None:
+    import json
+
+    out = cli.ok(
+        "review", "assign", sample.review, "--person", sample.lead, "--role", "lead", "--json"
+    )
+    data = json.loads(out.stdout)
+    assert data["review"] == sample.review and data["person"] == sample.lead
+    assert (data["role"], data["name"]) == ("lead", "Anna Berg") and isinstance(data["id"], int)
+
+
+def test_seminar_record_prints_json(cli: Any, store: Store) -> None:
+    from tests._world import populated
+
+    rid = populated(store).review
+    item = cli.json("seminar", "items", rid)[0]["id"]
+    recorded = cli.json(
+        "seminar", "record", rid, "--item", item, "--status", "done", "--comment", "Klart"
+    )
+    assert (recorded["id"], recorded["status"], recorded["comment"]) == (item, "done", "Klart")
