@@ -159,18 +159,29 @@ class PlanResult:
     created: int = 0
     changed: int = 0
     kept: int = 0
+    # nothing was written: a --dry-run, or the stored plan of a round under way
+    dry_run: bool = False
+    stored: bool = False
+    started: list[int] = field(default_factory=list)
 
 
-def plan(store: Store, round_id: int, per_host: int | None = None) -> PlanResult:
+def plan(
+    store: Store, round_id: int, per_host: int | None = None, *, dry_run: bool = False
+) -> PlanResult:
     """Plan the round and create its reviews (or re-plan while they are all still planned).
 
+    Once a review of the round is past planned, the plan is what is stored: it is returned
+    as it is (nothing written), and asking for another number per host is refused.
+
     :param per_host: reviewing municipalities per host (default 2).
+    :param dry_run: work the plan out and return it without writing anything (the rows of
+        reviews still to be created have no id).
     """
     from granskning import planning, templates
     from granskning.reviews import create_review_in
 
     k = DEFAULT_REVIEWERS_PER_HOST if per_host is None else per_host
-    with store.atomic() as s:
+    with store.read() if dry_run else store.atomic() as s:
         the_round = get_round(s, round_id)
         members = _members(s, round_id)
         names = [m.name for m in members]
@@ -189,6 +200,11 @@ def plan(store: Store, round_id: int, per_host: int | None = None) -> PlanResult
             )
         existing = _live_reviews(s, round_id)
         started = [r for r in existing if r.state != ReviewState.planned.value]
+        stored = _stored_plan(s, round_id, members, existing)
+        if started and (per_host is None or per_host == stored.per_host):
+            stored.dry_run = dry_run
+            stored.started = [r.id for r in started]  # type: ignore[misc]
+            return stored
         if started:
             raise RuleError(
                 _("round {id} cannot be planned again: reviews {ids} are past planned").format(
@@ -214,6 +230,7 @@ def plan(store: Store, round_id: int, per_host: int | None = None) -> PlanResult
             rows=[],
             problems=problems,
             previous_round=prev.id if prev is not None else None,
+            dry_run=dry_run,
         )
         source = templates.find(the_round.template_name)
         by_name = {m.name: m for m in members}
@@ -221,6 +238,10 @@ def plan(store: Store, round_id: int, per_host: int | None = None) -> PlanResult
         for m in members:
             wanted = result.reviewers[m.name]
             review = by_host.get(m.id)  # type: ignore[arg-type]
+            if review is None and dry_run:
+                out.created += 1
+                out.rows.append({"id": None, "host": m.name, "reviewing": list(wanted)})
+                continue
             if review is None:
                 review = create_review_in(
                     s,
@@ -231,6 +252,8 @@ def plan(store: Store, round_id: int, per_host: int | None = None) -> PlanResult
                     round_id=round_id,
                 )
                 out.created += 1
+            elif current.get(review.id, []) != sorted(wanted) and dry_run:  # type: ignore[arg-type]
+                out.changed += 1
             elif current.get(review.id, []) != sorted(wanted):  # type: ignore[arg-type]
                 s.execute(
                     delete(ReviewingMunicipality).where(
@@ -256,6 +279,8 @@ def plan(store: Store, round_id: int, per_host: int | None = None) -> PlanResult
             else:
                 out.kept += 1
             out.rows.append({"id": review.id, "host": m.name, "reviewing": list(wanted)})
+        if dry_run:
+            return out
         record(
             s,
             store,
@@ -265,6 +290,29 @@ def plan(store: Store, round_id: int, per_host: int | None = None) -> PlanResult
             + (f"; {len(problems)} rule(s) not met" if problems else ""),
         )
     return out
+
+
+def _stored_plan(
+    session: Session, round_id: int, members: list[Municipality], live: list[Review]
+) -> PlanResult:
+    """The plan the round's live reviews hold, member by member (as ``plan`` shows it)."""
+    reviewing = _reviewers_by_host(session, round_id)
+    by_host = {r.host_id: r for r in live}
+    rows: list[dict[str, Any]] = []
+    counts = []
+    for m in members:
+        review = by_host.get(m.id)  # type: ignore[arg-type]
+        if review is not None:
+            names = sorted(reviewing.get(review.id, []))  # type: ignore[arg-type]
+            rows.append({"id": review.id, "host": m.name, "reviewing": names})
+            counts.append(len(names))
+    return PlanResult(
+        round_id=round_id,
+        per_host=max(counts, default=0),
+        rows=rows,
+        kept=len(rows),
+        stored=True,
+    )
 
 
 def _reviewers_by_host(session: Session, round_id: int) -> dict[int, list[str]]:

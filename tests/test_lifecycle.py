@@ -146,6 +146,77 @@ def test_an_action_entered_afterwards_keeps_its_day(cli: Any, store: Store) -> N
     assert cli.json("review", "show", rid)["handed_over_on"] == "2026-02-27"
 
 
+# -- 8. round plan: a dry run, and the stored plan once reviews are under way ------------------
+
+
+def _round(cli: Any) -> list[str]:
+    names = ["Gävle", "Uppsala", "Örebro", "Östersund", "Trelleborg"]
+    for name in names:
+        cli.ok("municipality", "add", name)
+    members = [a for name in names for a in ("--member", name)]
+    cli.ok(
+        "round", "create", "--year", 2026, "--theme", "Barnets bästa",
+        "--template", "kollegial-granskning-2013", *members,
+    )  # fmt: skip
+    return names
+
+
+def test_round_plan_dry_run_writes_nothing(cli: Any, snapshot: Any) -> None:
+    names = _round(cli)
+    before = snapshot()
+    dry = cli.json("round", "plan", 1, "--dry-run")
+    assert sorted(r["host"] for r in dry) == sorted(names)
+    assert all(r["id"] is None and len(r["reviewing"]) == 2 for r in dry)
+    table = cli.ok("round", "plan", 1, "--dry-run")
+    assert "5 reviews would be created" in table.stderr
+    assert snapshot() == before
+    assert cli.json("review", "list") == []
+
+    made = cli.json("round", "plan", 1)
+    assert [(r["host"], sorted(r["reviewing"])) for r in made] == [
+        (r["host"], sorted(r["reviewing"])) for r in dry
+    ]
+    assert all(isinstance(r["id"], int) for r in made)
+
+
+def test_round_plan_shows_the_stored_plan_once_under_way(
+    cli: Any, clock: Any, snapshot: Any
+) -> None:
+    _round(cli)
+    made = cli.json("round", "plan", 1)
+    first = made[0]
+    # take the first review past planned: a team, an interview, the schedule confirmed
+    reviewer = first["reviewing"][0]
+    lead = cli.json("person", "add", "Anna Berg", "--municipality", reviewer)["id"]
+    secretary = cli.json("person", "add", "Bo Ek", "--municipality", reviewer)["id"]
+    cli.ok("review", "assign", first["id"], "--person", lead, "--role", "lead")
+    cli.ok("review", "assign", first["id"], "--person", secretary, "--role", "secretary")
+    cli.ok(
+        "interview", "add", first["id"], "--group", "ledande", "--start", "2026-04-14 09:00",
+        "--minutes", 60, "--moderator", lead, "--note-taker", secretary,
+    )  # fmt: skip
+    cli.ok("review", "advance", first["id"], "confirm_schedule")
+
+    before = snapshot()
+    result = cli.ok("round", "plan", 1, "--json")
+    assert json_rows(result.stdout) == [
+        {"id": r["id"], "host": r["host"], "reviewing": sorted(r["reviewing"])} for r in made
+    ]
+    assert "stored plan" in result.stderr and str(first["id"]) in result.stderr
+    assert json_rows(cli.ok("round", "plan", 1, "--dry-run", "--json").stdout) == json_rows(
+        result.stdout
+    )
+    refused = cli("round", "plan", 1, "--reviewers-per-host", 1)
+    assert refused.exit_code == 1 and "past planned" in refused.stderr
+    assert snapshot() == before
+
+
+def json_rows(text: str) -> Any:
+    import json
+
+    return json.loads(text)
+
+
 # -- 11. local times that happen twice or never ------------------------------------------------
 
 

@@ -119,8 +119,10 @@ def show(round_id: int, as_json: bool) -> None:
         "reviews each other, everyone reviews as many as it is reviewed, and pairs from the "
         "previous round are avoided where possible; a rule that cannot be met is explained. "
         "The same round plans the same way every time; a round can be planned again while all "
-        "its reviews are still planned.\n\n"
-        "\b\nExample:\n  granskning round plan 1 --reviewers-per-host 2 --json"
+        "its reviews are still planned. --dry-run shows the plan and writes nothing; once a "
+        "review is under way, the stored plan is shown.\n\n"
+        "\b\nExample:\n  granskning round plan 1 --reviewers-per-host 2 --dry-run\n"
+        "  granskning round plan 1 --reviewers-per-host 2 --json"
     ),
 )
 @click.argument("round_id", type=int, metavar="ROUND")
@@ -131,20 +133,42 @@ def show(round_id: int, as_json: bool) -> None:
     metavar="N",
     help=N_("Reviewing municipalities per host (default 2)."),
 )
+@option(
+    "--dry-run", is_flag=True, help=N_("Show the plan without creating or changing any review.")
+)
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
-def plan(round_id: int, per_host: int | None, as_json: bool) -> None:
+def plan(round_id: int, per_host: int | None, dry_run: bool, as_json: bool) -> None:
     from granskning import rounds
 
-    result = rounds.plan(store(), round_id, per_host)
+    result = rounds.plan(store(), round_id, per_host, dry_run=dry_run)
     for problem in result.problems:
         click.secho(_("note: {problem}").format(problem=problem), err=True, fg="yellow")
+    if result.stored:
+        click.secho(
+            _(
+                "note: round {id} is under way (reviews past planned: {ids}); this is its "
+                "stored plan"
+            ).format(id=round_id, ids=", ".join(str(i) for i in result.started)),
+            err=True,
+            fg="yellow",
+        )
     if as_json:
         print_json(result.rows)
         return
     print_table(
         [N_("review"), N_("host"), N_("reviewing")],
-        [(r["id"], r["host"], ", ".join(r["reviewing"])) for r in result.rows],
+        [(r["id"] or "-", r["host"], ", ".join(r["reviewing"])) for r in result.rows],
     )
+    if result.stored:
+        return
+    if dry_run:
+        ok(
+            _(
+                "round {id} not planned (--dry-run): {created} reviews would be created, "
+                "{changed} changed, {kept} kept"
+            ).format(id=round_id, created=result.created, changed=result.changed, kept=result.kept)
+        )
+        return
     ok(
         _("round {id} planned: {created} reviews created, {changed} changed, {kept} kept").format(
             id=round_id, created=result.created, changed=result.changed, kept=result.kept
