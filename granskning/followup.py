@@ -714,6 +714,8 @@ def checklist_context(store: Store, review_id: int) -> dict[str, Any]:
             {
                 "status": s.value,
                 "label": _(STATUS_LABELS[s]),
+                "heading": f"{_capitalised(_(STATUS_LABELS[s]))} – {_(COLOUR_LABELS[s])}",
+                "box": f"☐ {_capitalised(_(STATUS_LABELS[s]))}",
                 "colour": _COLOURS[s],
                 "colour_label": _(COLOUR_LABELS[s]),
                 "fill": COLOUR_FILLS[s],
@@ -735,6 +737,35 @@ def _join_names(names: list[str]) -> str:
     return _("{names} and {last}").format(names=", ".join(names[:-1]), last=names[-1])
 
 
+# The checklist's fixed texts (``t`` in its Word template), in the review's language.
+CHECKLIST_LABELS = {
+    "title": N_("Follow-up seminar"),
+    "document": N_("Follow-up seminar – checklist"),
+    "checklist_for": N_("Checklist for"),
+    "host": N_("Municipality under review"),
+    "reviewing": N_("Reviewing municipalities"),
+    "round": N_("Round"),
+    "handed_over": N_("Report handed over"),
+    "seminar": N_("Seminar"),
+    "at": N_("at"),
+    "not_booked": N_("not booked yet"),
+    "place": N_("Place"),
+    "intro": N_(
+        "The items come from the review report's recommendations, development areas and "
+        "commitments (Framtid). At the seminar each item gets a status, a comment and a "
+        "responsible person."
+    ),
+    "no_items": N_("The checklist has no items."),
+    "number": N_("No."),
+    "item": N_("Item"),
+    "status": N_("Status"),
+    "comment": N_("Comment"),
+    "responsible": N_("Responsible"),
+    "also_covers": N_("Also covers:"),
+    "printed": N_("Printed"),
+}
+
+
 def checklist_template() -> Path:
     """The shipped Word template of the follow-up checklist."""
     from granskning.resources import reports_dir
@@ -749,10 +780,53 @@ def build_checklist(store: Store, review_id: int, out: Path, template: Path | No
     :param template: a restyled copy of ``reports/uppfoljningsseminarium.docx``.
     """
     from granskning.docxwrite import check_output_path, render
+    from granskning.i18n import speaking
+    from granskning.reviews import get_review
 
     check_output_path(out)
-    context = checklist_context(store, review_id)
-    return render(template or checklist_template(), context, out)
+    with store.read() as s:
+        lang = get_review(s, review_id).language
+    # the review's language, never the caller's --lang: the document is wholly in it
+    with speaking(lang):
+        context = checklist_context(store, review_id)
+        t = {key: _(text) for key, text in CHECKLIST_LABELS.items()}
+    context["t"] = t
+    if context["held"]:
+        context["held_text"] = _held_text(lang, context)
+    return render(
+        template or checklist_template(),
+        context,
+        out,
+        after=lambda tpl: declare_language(tpl.docx, lang, t["document"]),
+    )
+
+
+def _held_text(lang: str, context: dict[str, Any]) -> str:
+    from granskning.i18n import speaking
+
+    counts = context["counts"]
+    with speaking(lang):
+        return _(
+            "The seminar was held on {date}. Below is what was recorded for each item: "
+            "done {done}, in progress {in_progress}, not started {not_started}."
+        ).format(
+            date=context["seminar_date"],
+            done=counts["done"],
+            in_progress=counts["in_progress"],
+            not_started=counts["not_started"],
+        )
+
+
+def declare_language(doc: Any, lang: str, title: str | None = None) -> None:
+    """Declare a generated document's language (proofing, screen readers) and title."""
+    from granskning.docxrender import set_language
+    from granskning.reports import LANGUAGE_TAGS
+
+    tag = LANGUAGE_TAGS[lang]
+    set_language(doc, tag)
+    doc.core_properties.language = tag
+    if title is not None:
+        doc.core_properties.title = title
 
 
 __all__ = [

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 DOMAIN = "granskning"
@@ -57,6 +59,18 @@ def get_language() -> str:
     if _current is None:
         set_language(None)
     return _language
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[str]:
+    """Messages in ``lang`` for the length of the block, then back: a document is written in
+    its own language (the review's, the round's), whatever ``--lang`` the messages follow."""
+    before = get_language()
+    set_language(lang)
+    try:
+        yield lang
+    finally:
+        set_language(before)
 
 
 def gettext(message: str) -> str:

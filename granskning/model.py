@@ -62,6 +62,8 @@ class Round(SQLModel, table=True):
     year: int
     theme: str = Field(max_length=300)
     template_name: str = Field(max_length=100)
+    # the language of the round's documents (the compilation): sv or en
+    language: str = Field(default="sv", max_length=10, sa_column_kwargs={"server_default": "sv"})
     created_at: datetime
 
 
@@ -88,6 +90,8 @@ class Review(SQLModel, table=True):
     handed_over_on: date | None = None
     seminar_start: datetime | None = None
     seminar_place: str | None = Field(default=None, max_length=300)
+    # the language of the review's documents (report, checklist), whoever runs the command
+    language: str = Field(default="sv", max_length=10, sa_column_kwargs={"server_default": "sv"})
     created_at: datetime
     updated_at: datetime
 

@@ -948,7 +948,7 @@ def build(
     the frozen content). Otherwise a draft is built from the current content.
 
     :param template: a user's Word template instead of the shipped one.
-    :param lang: the report's language, ``sv`` or ``en`` (default: the current language).
+    :param lang: the report's language, ``sv`` or ``en`` (default: the review's language).
     :param anonymous: leave out interviewees' names altogether.
     :param version: return stored version ``version`` (see :func:`versions`).
     """
@@ -967,8 +967,9 @@ def build(
             stored = latest[0]
             if template is None and not anonymous and (lang is None or lang == stored.language):
                 return _stored(stored)
-        # a rendering of frozen content keeps the handed-over language unless told otherwise
-        chosen = _lang(lang or (latest[0].language if latest else None))
+        # a rendering of frozen content keeps the handed-over language unless told otherwise;
+        # a draft is in the review's language, whoever builds it
+        chosen = _lang(lang or (latest[0].language if latest else review.language))
         at = store.now()
         context = build_context(
             s,
@@ -999,7 +1000,7 @@ def hand_over(session: Session, store: Store, review: Review, params: Any) -> No
         ).one()
         or 0
     ) + 1
-    lang = _lang(None)
+    lang = _lang(review.language)  # the review's language, never the caller's --lang
     context = build_context(session, review, lang=lang, at=at, final=True, report_version=number)
     data = render_report(context, template=_handover_template_or_none(), at=at)
     digest = docxrender.sha256(data)

@@ -100,13 +100,17 @@ def create_review(
     reviewing: list[str],
     template: str,
     round_id: int | None = None,
+    language: str | None = None,
 ) -> Review:
     """Create a review of ``host`` by ``reviewing``, pinning the question template.
 
     :param template: a template id or file name, see :func:`granskning.templates.find`.
+    :param language: the language of its documents, ``sv`` or ``en`` (default: the round's,
+        else Swedish).
     """
     if not reviewing:
         raise InputError(_("at least one reviewing municipality is needed (--reviewing)"))
+    chosen = None if language is None else check_language(language)
     source = templates.find(template)
     with store.atomic() as s:
         return create_review_in(
@@ -116,7 +120,46 @@ def create_review(
             reviewers=[municipality_by_name(s, name) for name in reviewing],
             source=source,
             round_id=round_id,
+            language=chosen,
         )
+
+
+def check_language(language: str) -> str:
+    """``language`` if documents can be written in it (sv, en), else an InputError."""
+    from granskning.i18n import LANGUAGES
+
+    chosen = language.strip().lower()
+    if chosen not in LANGUAGES:
+        raise InputError(
+            _("unknown language {lang} (one of: {langs})").format(
+                lang=language, langs=", ".join(LANGUAGES)
+            )
+        )
+    return chosen
+
+
+@retrying
+def set_language(store: Store, review_id: int, language: str) -> Review:
+    """Change the language of the review's documents (not once it is handed over: the
+    frozen report keeps the language it was handed over in)."""
+    chosen = check_language(language)
+    with store.atomic() as s:
+        review = get_review(s, review_id)
+        ensure_editable(review)
+        if review.language != chosen:
+            before = review.language
+            review.language = chosen
+            review.updated_at = store.now()
+            s.add(review)
+            record(
+                s,
+                store,
+                entity="review",
+                action="set_language",
+                review_id=review_id,
+                comment=f"{before} -> {chosen}",
+            )
+        return review
 
 
 def create_review_in(
@@ -127,10 +170,12 @@ def create_review_in(
     reviewers: list[Municipality],
     source: templates.TemplateSource,
     round_id: int | None = None,
+    language: str | None = None,
 ) -> Review:
     """Create a review inside the caller's transaction (a round plan makes many in one).
 
     :param source: the template to pin, already found (see :func:`granskning.templates.find`).
+    :param language: its documents' language (default: the round's, else Swedish).
     """
     if not reviewers:
         raise InputError(_("at least one reviewing municipality is needed (--reviewing)"))
@@ -141,12 +186,14 @@ def create_review_in(
         if m.id in seen:
             raise InputError(_("{name} is named twice in --reviewing").format(name=m.name))
         seen.add(m.id)
-    if round_id is not None and s.get(Round, round_id) is None:
+    the_round = s.get(Round, round_id) if round_id is not None else None
+    if round_id is not None and the_round is None:
         raise NotFoundError(_("round {id} does not exist").format(id=round_id))
     now = store.now()
     review = Review(
         host_id=host.id,  # type: ignore[arg-type]
         round_id=round_id,
+        language=language or (the_round.language if the_round is not None else "sv"),
         template_id=source.template.id,
         template_version=source.template.version,
         template_sha256=source.sha256,
@@ -510,6 +557,7 @@ def show(store: Store, review_id: int) -> dict[str, Any]:
         "state": review.state,
         "version": review.version,
         "round": review.round_id,
+        "language": review.language,
         "template": {
             "id": review.template_id,
             "version": review.template_version,
@@ -558,6 +606,7 @@ __all__ = [
     "get_review",
     "list_reviews",
     "pinned_template",
+    "set_language",
     "show",
     "unassign",
 ]

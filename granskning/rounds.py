@@ -41,15 +41,26 @@ def get_round(session: Session, round_id: int) -> Round:
 
 
 def create_round(
-    store: Store, *, year: int, theme: str, template: str, members: list[str]
+    store: Store,
+    *,
+    year: int,
+    theme: str,
+    template: str,
+    members: list[str],
+    language: str | None = None,
 ) -> Round:
     """Create a round with its member municipalities (at least three).
 
     :param template: a question template id or file name (see ``template list``).
     :param members: municipality names, each registered already.
+    :param language: the language of its compilation and, by default, of the reviews its
+        plan creates: ``sv`` (the default) or ``en``.
     """
     from granskning import templates
     from granskning.registry import municipality_by_name
+    from granskning.reviews import check_language
+
+    chosen = check_language(language) if language is not None else "sv"
 
     if not YEARS[0] <= year <= YEARS[1]:
         raise InputError(
@@ -80,6 +91,7 @@ def create_round(
             year=year,
             theme=clean_theme,
             template_name=source.template.id,
+            language=chosen,
             created_at=store.now(),
         )
         s.add(the_round)
@@ -93,6 +105,27 @@ def create_round(
             action="create",
             comment=f"round {the_round.id}: {year} {clean_theme} ({len(rows)} members)",
         )
+        return the_round
+
+
+def set_language(store: Store, round_id: int, language: str) -> Round:
+    """Change the language of the round's compilation (its reviews keep their own)."""
+    from granskning.reviews import check_language
+
+    chosen = check_language(language)
+    with store.atomic() as s:
+        the_round = get_round(s, round_id)
+        if the_round.language != chosen:
+            before = the_round.language
+            the_round.language = chosen
+            s.add(the_round)
+            record(
+                s,
+                store,
+                entity="round",
+                action="set_language",
+                comment=f"round {round_id}: {before} -> {chosen}",
+            )
         return the_round
 
 
@@ -402,6 +435,7 @@ def show(store: Store, round_id: int) -> dict[str, Any]:
         "year": r.year,
         "theme": r.theme,
         "template": r.template_name,
+        "language": r.language,
         "members": [m.name for m in members],
         "previous_round": prev.id if prev else None,
         "reviews": [
@@ -423,5 +457,6 @@ __all__ = [
     "list_rounds",
     "plan",
     "previous_round",
+    "set_language",
     "show",
 ]

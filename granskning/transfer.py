@@ -130,6 +130,7 @@ class ReviewRec(_Rec):
     handed_over_on: date | None = None
     seminar_start: Time | None = None
     seminar_place: Place | None = None
+    language: Literal["sv", "en"] = "sv"  # of its documents; files without it are Swedish
     created_at: Time
     updated_at: Time
 
@@ -363,6 +364,7 @@ def review_document(session: Session, review: Review, now: datetime) -> dict[str
             "handed_over_on": review.handed_over_on.isoformat() if review.handed_over_on else None,
             "seminar_start": _t(review.seminar_start),
             "seminar_place": review.seminar_place,
+            "language": review.language,
             "created_at": _t(review.created_at),
             "updated_at": _t(review.updated_at),
         },
@@ -961,6 +963,7 @@ class _Importer:
             handed_over_on=date.fromisoformat(r["handed_over_on"]) if r["handed_over_on"] else None,
             seminar_start=_dt(r["seminar_start"]),
             seminar_place=r["seminar_place"],
+            language=r.get("language") or "sv",
             created_at=_dt(r["created_at"]),
             updated_at=_dt(r["updated_at"]),
         )
@@ -978,6 +981,7 @@ class _Importer:
 
     def compare_review(self, review: Review, current: dict[str, Any]) -> None:
         here, there = dict(current["review"]), dict(self.f["review"])
+        there.setdefault("language", "sv")
         key = here["uid"]
         for doc in (here, there):
             doc["reviewing"] = sorted(name_key(n) for n in doc["reviewing"])
@@ -998,6 +1002,7 @@ class _Importer:
             )
             review.seminar_start = _dt(there["seminar_start"])
             review.seminar_place = there["seminar_place"]
+            review.language = there["language"]
             review.updated_at = _dt(there["updated_at"])
             self.s.add(review)
             self.plan.add("reviews_updated")
@@ -1434,7 +1439,7 @@ class _Importer:
 
 # the review's fields its life cycle changes; a file that is ahead of the database (see
 # _relation) brings them forward, one that is behind leaves them alone
-_LIFE_CYCLE = ("state", "version", "handed_over_on", "seminar_start", "seminar_place")
+_LIFE_CYCLE = ("state", "version", "handed_over_on", "seminar_start", "seminar_place", "language")
 
 
 def _relation(here: set[str], there: set[str]) -> str:

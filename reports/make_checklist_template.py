@@ -2,7 +2,8 @@
 
     python reports/make_checklist_template.py
 
-Before the seminar the checklist leaves room to write each item's status, comment and
+Its fixed texts are ``t.*`` in the review's language (``CHECKLIST_LABELS`` in
+granskning/followup.py). Before the seminar the checklist leaves room to write each item's status, comment and
 responsible person; after it, the same template shows what was recorded. The context is
 built by ``granskning.followup.checklist_context``.
 """
@@ -21,23 +22,24 @@ OUT = Path(__file__).resolve().parent / "uppfoljningsseminarium.docx"
 
 def build() -> None:
     doc = new_document(title="Uppföljningsseminarium – checklista", landscape=True)
-    footer(doc, "Uppföljningsseminarium · {{ host }}")
+    footer(doc, "{{ t.title }} · {{ host }}")
 
-    para(doc, "Uppföljningsseminarium", "Title")
-    para(doc, "Checklista för {{ host }}", "Subtitle")
+    para(doc, "{{ t.title }}", "Title")
+    para(doc, "{{ t.checklist_for }} {{ host }}", "Subtitle")
     facts = table(
         doc,
         [("", 6.0, None), ("", 19.7, None)],
         [
-            ["Granskad kommun", "{{ host }}"],
-            ["Granskande kommuner", "{{ reviewing }}"],
-            ["Omgång", "{{ round.year ~ ' – ' ~ round.theme if round else '–' }}"],
-            ["Rapporten överlämnad", "{{ handed_over or '–' }}"],
+            ["{{ t.host }}", "{{ host }}"],
+            ["{{ t.reviewing }}", "{{ reviewing }}"],
+            ["{{ t.round }}", "{{ round.year ~ ' – ' ~ round.theme if round else '–' }}"],
+            ["{{ t.handed_over }}", "{{ handed_over or '–' }}"],
             [
-                "Seminarium",
-                "{{ seminar_date ~ ' kl. ' ~ seminar_time if seminar_date else 'inte bokat ännu' }}",
+                "{{ t.seminar }}",
+                "{{ seminar_date ~ ' ' ~ t.at ~ ' ' ~ seminar_time if seminar_date "
+                "else t.not_booked }}",
             ],
-            ["Plats", "{{ seminar_place or '–' }}"],
+            ["{{ t.place }}", "{{ seminar_place or '–' }}"],
         ],
         header=False,
     )
@@ -47,28 +49,18 @@ def build() -> None:
             run.bold = True
     para(doc, "")
     para(doc, "{%p if held %}")
-    para(
-        doc,
-        "Seminariet hölls {{ seminar_date }}. Nedan står vad som registrerades för varje punkt: "
-        "klar {{ counts.done }}, pågår {{ counts.in_progress }}, ej påbörjad "
-        "{{ counts.not_started }}.",
-    )
+    para(doc, "{{ held_text }}")
     para(doc, "{%p else %}")
-    para(
-        doc,
-        "Punkterna kommer från granskningsrapportens rekommendationer, utvecklingsområden och "
-        "åtaganden (Framtid). Vid seminariet får varje punkt en status, en kommentar och en "
-        "ansvarig person.",
-    )
+    para(doc, "{{ t.intro }}")
     para(doc, "{%p endif %}")
     legend = table(
         doc,
         [("", 8.5, "center"), ("", 8.6, "center"), ("", 8.6, "center")],
         [
             [
-                "{% cellbg statuses[0].fill %}Ej påbörjad – röd",
-                "{% cellbg statuses[1].fill %}Pågår – gul",
-                "{% cellbg statuses[2].fill %}Klar – grön",
+                "{% cellbg statuses[0].fill %}{{ statuses[0].heading }}",
+                "{% cellbg statuses[1].fill %}{{ statuses[1].heading }}",
+                "{% cellbg statuses[2].fill %}{{ statuses[2].heading }}",
             ]
         ],
         header=False,
@@ -76,27 +68,28 @@ def build() -> None:
     del legend
 
     para(doc, "{%p if not blocks %}")
-    para(doc, "Checklistan har inga punkter.")
+    para(doc, "{{ t.no_items }}")
     para(doc, "{%p endif %}")
     para(doc, "{%p for b in blocks %}")
     para(doc, "{{ b.title }}", "Heading 2")
     items = table(
         doc,
         [
-            ("Nr", 1.1, "center"),
-            ("Punkt", 10.4, None),
-            ("Status", 3.6, None),
-            ("Kommentar", 6.6, None),
-            ("Ansvarig", 4.0, None),
+            ("{{ t.number }}", 1.1, "center"),
+            ("{{ t.item }}", 10.4, None),
+            ("{{ t.status }}", 3.6, None),
+            ("{{ t.comment }}", 6.6, None),
+            ("{{ t.responsible }}", 4.0, None),
         ],
         [
             "{%tr for i in b.entries %}",
             [
                 "{{ i.number }}",
                 "{{ i.source_heading }}\n{{ i.text }}\n{%p for m in i.merged %}\n"
-                "Omfattar även: {{ m.text }}\n{%p endfor %}",
+                "{{ t.also_covers }} {{ m.text }}\n{%p endfor %}",
                 "{% cellbg i.fill or 'FFFFFF' %}{%p if i.status %}\n{{ i.status_heading }}\n"
-                "{%p else %}\n☐ Ej påbörjad\n☐ Pågår\n☐ Klar\n{%p endif %}",
+                "{%p else %}\n{{ statuses[0].box }}\n{{ statuses[1].box }}\n"
+                "{{ statuses[2].box }}\n{%p endif %}",
                 "{{ i.comment or '' }}",
                 "{{ i.responsible or '' }}",
             ],
@@ -110,7 +103,7 @@ def build() -> None:
     source.style = doc.styles["Liten text"]
     para(doc, "{%p endfor %}")
     para(doc, "")
-    para(doc, "Utskriven {{ generated }} · granskning {{ review_id }}", "Liten text")
+    para(doc, "{{ t.printed }} {{ generated }} · granskning {{ review_id }}", "Liten text")
     doc.save(str(OUT))
 
 

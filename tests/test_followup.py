@@ -325,7 +325,7 @@ def test_checklist_before_and_after_the_seminar(
     followup.schedule(store, rid, parse_local("2026-09-15 13:00"), "Stadshuset")
     before = followup.build_checklist(store, rid, tmp_path / "before.docx")
     text = _docx_text(before)
-    assert "Gävle" in text and "Uppsala and Örebro" in text
+    assert "Gävle" in text and "Uppsala och Örebro" in text  # the review's language: Swedish
     assert "Ta fram <barnbokslut> & följ upp" in text  # escaped, not markup
     assert "2026-09-15 kl. 13:00" in text and "Stadshuset" in text
     assert text.count("☐ Ej påbörjad") == 3  # room to write each status
@@ -340,7 +340,7 @@ def test_checklist_before_and_after_the_seminar(
     after = followup.build_checklist(store, rid, tmp_path / "after.docx")
     text = _docx_text(after)
     assert "☐" not in text
-    assert "Done (green)" in text and "Klart i maj" in text and "Kommundirektör" in text
+    assert "Klar (grön)" in text and "Klart i maj" in text and "Kommundirektör" in text
     assert "Seminariet hölls 2026-09-15" in text
     assert sorted(_status_fills(after)) == sorted(["C9E4B8", "FFE599", "F4CCCC"])
 

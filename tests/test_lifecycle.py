@@ -146,6 +146,133 @@ def test_an_action_entered_afterwards_keeps_its_day(cli: Any, store: Store) -> N
     assert cli.json("review", "show", rid)["handed_over_on"] == "2026-02-27"
 
 
+# -- 3. the review's own language for its documents -------------------------------------------
+
+
+def _docx_text(path: Path) -> str:
+    from docx import Document
+
+    doc = Document(str(path))
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return "\n".join(parts)
+
+
+def _docx_language(path: Path) -> str:
+    from docx import Document
+
+    return str(Document(str(path)).core_properties.language)
+
+
+def test_a_review_has_a_language_set_at_create_or_later(cli: Any, sample: Any) -> None:
+    assert cli.json("review", "show", sample.review)["language"] == "sv"
+    assert "Documents in: Swedish" in cli.ok("review", "show", sample.review).stdout
+    created = cli.json(
+        "review", "create", "--host", "Gävle", "--reviewing", "Uppsala",
+        "--template", "kollegial-granskning-2013", "--language", "en",
+    )  # fmt: skip
+    assert created["language"] == "en"
+    cli.ok("review", "set-language", sample.review, "en")
+    assert cli.json("review", "show", sample.review)["language"] == "en"
+    assert cli("review", "set-language", sample.review, "de").exit_code == 2
+    history = cli.json("review", "history", sample.review)
+    assert (history[-1]["action"], history[-1]["comment"]) == ("set_language", "sv -> en")
+
+
+def test_handover_and_rebuilds_follow_the_review_not_lang(
+    cli: Any, store: Store, tmp_path: Path
+) -> None:
+    from tests._world import populated
+
+    rid = populated(store, until="handed_over").review  # a Swedish review
+    cli.ok("review", "advance", rid, "reopen", "--reason", "Fel i sammanfattningen")
+    draft = tmp_path / "utkast.docx"
+    cli.ok("--lang", "en", "report", "build", rid, "-o", draft)
+    assert "Sammanfattning" in _docx_text(draft) and "Summary" not in _docx_text(draft)
+    cli.ok("--lang", "en", "review", "advance", rid, "hand_over")
+    versions = cli.json("report", "versions", rid)
+    assert versions[-1]["language"] == "sv"
+    final = tmp_path / "rapport.docx"
+    cli.ok("--lang", "en", "report", "build", rid, "-o", final)
+    assert "Sammanfattning" in _docx_text(final) and _docx_language(final) == "sv-SE"
+    # frozen: the language cannot change any more
+    refused = cli("review", "set-language", rid, "en")
+    assert refused.exit_code == 1 and "frozen" in refused.stderr
+
+    cli.ok("review", "advance", rid, "reopen", "--reason", "På engelska")
+    cli.ok("review", "set-language", rid, "en")
+    cli.ok("--lang", "sv", "review", "advance", rid, "hand_over")
+    assert cli.json("report", "versions", rid)[-1]["language"] == "en"
+    cli.ok("--lang", "sv", "report", "build", rid, "-o", final)
+    assert "Summary" in _docx_text(final) and _docx_language(final) == "en-GB"
+
+
+def test_the_checklist_is_wholly_in_the_review_language(
+    cli: Any, store: Store, tmp_path: Path
+) -> None:
+    from tests._world import populated
+
+    rid = populated(store).review
+    swedish = tmp_path / "sv.docx"
+    cli.ok("--lang", "en", "seminar", "checklist", rid, "-o", swedish)
+    text = _docx_text(swedish)
+    assert "Uppföljningsseminarium" in text and "Granskad kommun" in text
+    assert "Follow-up" not in text and " and " not in text
+    assert _docx_language(swedish) == "sv-SE"
+
+    # the language can no longer change (handed over): an English review from the start
+    with store.atomic() as s:
+        from granskning.model import Review
+
+        row = s.get(Review, rid)
+        assert row is not None
+        row.language = "en"
+    english = tmp_path / "en.docx"
+    cli.ok("--lang", "sv", "seminar", "checklist", rid, "-o", english)
+    text = _docx_text(english)
+    assert "Follow-up seminar" in text and "Municipality under review" in text
+    assert "☐ Not started" in text and "Uppsala and Örebro" in text
+    for swedish_word in ("Uppföljningsseminarium", "Granskad", "Ej påbörjad", " och ", "kl."):
+        assert swedish_word not in text, swedish_word
+    assert _docx_language(english) == "en-GB"
+
+
+def test_a_round_language_goes_to_its_reviews_and_through_export(
+    cli: Any, store: Store, tmp_path: Path, empty_db: Any
+) -> None:
+    for name in ("Gävle", "Uppsala", "Örebro", "Östersund"):
+        cli.ok("municipality", "add", name)
+    members = [
+        a for name in ("Gävle", "Uppsala", "Örebro", "Östersund") for a in ("--member", name)
+    ]
+    made = cli.json(
+        "round", "create", "--year", 2026, "--theme", "Barnets bästa",
+        "--template", "kollegial-granskning-2013", "--language", "en", *members,
+    )  # fmt: skip
+    assert made["language"] == "en"
+    planned = cli.json("round", "plan", made["id"])
+    assert {cli.json("review", "show", r["id"])["language"] for r in planned} == {"en"}
+    cli.ok("round", "set-language", made["id"], "sv")
+    assert cli.json("round", "show", made["id"])["language"] == "sv"
+
+    out = tmp_path / "review.json"
+    cli.ok("review", "export", planned[0]["id"], "-o", out)
+    import json
+
+    assert json.loads(out.read_text(encoding="utf-8"))["review"]["language"] == "en"
+    from granskning.store import Store as TheStore
+    from tests.conftest import Cli
+
+    other = TheStore(empty_db("language"), actor="tester")
+    try:
+        imported = Cli(other).json("review", "import", out)
+        assert Cli(other).json("review", "show", imported["id"])["language"] == "en"
+    finally:
+        other.dispose()
+
+
 # -- 8. round plan: a dry run, and the stored plan once reviews are under way ------------------
 
 

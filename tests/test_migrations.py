@@ -50,6 +50,16 @@ def _normal(value: Any) -> Any:
     return value
 
 
+def _old_columns(
+    after: dict[str, list[tuple[Any, ...]]], before: dict[str, list[tuple[Any, ...]]]
+) -> dict[str, list[tuple[Any, ...]]]:
+    """``after`` cut to the columns ``before`` had: later migrations add columns at the end."""
+    width = {t: len(rows[0]) for t, rows in before.items() if rows}
+    return {
+        t: sorted((r[: width.get(t, len(r))] for r in rows), key=repr) for t, rows in after.items()
+    }
+
+
 def _rows_engine(url: str) -> dict[str, list[tuple[Any, ...]]]:
     engine = create_engine(url)
     meta = MetaData()
@@ -94,7 +104,7 @@ def test_upgrading_the_0001_file_keeps_every_row(tmp_path: Path) -> None:
     store = Store(f"sqlite:///{path}")
     assert store.schema_revision() == SCHEMA_HEAD
     store.dispose()
-    after = _rows_sqlite(path)
+    after = _old_columns(_rows_sqlite(path), before)
     assert after == before
     assert sum(len(r) for r in after.values()) > 40
     conn = sqlite3.connect(path)
@@ -133,7 +143,7 @@ def test_upgrading_0001_rows_loaded_into_each_backend_keeps_every_row(empty_db: 
     store = Store(url)
     assert store.schema_revision() == SCHEMA_HEAD
     store.dispose()
-    assert _rows_engine(url) == before
+    assert _old_columns(_rows_engine(url), before) == before
 
 
 def test_a_newer_sqlite_database_is_refused_and_left_byte_for_byte(tmp_path: Path) -> None:

@@ -158,6 +158,7 @@ def visited(store: Any, sample: Any) -> Visit:
 
 @pytest.fixture
 def drafting(store: Any, sample: Any, visited: Visit) -> Visit:
+    reviews.set_language(store, sample.review, "en")  # its documents are read in English here
     write_content(store, sample.review)
     to_drafting(store, sample)
     return visited
@@ -587,6 +588,7 @@ def test_not_a_word_document(cli: Any, tmp_path: Path) -> None:
 
 def test_a_restyled_template_is_used(store: Any, sample: Any, tmp_path: Path) -> None:
     path = template_with(tmp_path, "Egen mall för {{ review.host }} – {{ doc.title }}")
+    reviews.set_language(store, sample.review, "en")
     data = reports.build(store, sample.review, template=path).content
     assert "Egen mall för Gävle – Review report – Gävle" in [p.text for p in outline(data)]
 

@@ -105,7 +105,7 @@ def text(review_id: int, section: str, text: str | None, path: str | None, edit:
     "--lang",
     "doc_lang",
     type=click.Choice(["sv", "en"]),
-    help=N_("The report's language (default: the output language)."),
+    help=N_("The report's language (default: the review's language, see review show)."),
 )
 @option("--version", "version", type=int, metavar="N", help=N_("A stored, handed-over version."))
 def build(

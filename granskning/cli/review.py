@@ -8,6 +8,9 @@ from granskning.cli._base import TCommand, group, ok, option, print_json, print_
 from granskning.i18n import N_, _
 
 ROLES = ["lead", "reviewer", "secretary", "timekeeper", "host_contact"]
+LANGUAGES = ["sv", "en"]
+# the documents' languages, named in the messages' language
+LANGUAGE_NAMES = {"sv": N_("Swedish"), "en": N_("English")}
 
 
 @group(
@@ -46,15 +49,33 @@ def review() -> None:
     help=N_("The question template (see template list)."),
 )
 @option("--round", "round_id", type=int, metavar="ID", help=N_("The round the review belongs to."))
+@option(
+    "--language",
+    type=click.Choice(LANGUAGES),
+    help=N_(
+        "The language of the review's documents: the report and the checklist "
+        "(default: the round's, else sv). --lang changes only the messages."
+    ),
+)
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def create(
-    host: str, reviewing: tuple[str, ...], template: str, round_id: int | None, as_json: bool
+    host: str,
+    reviewing: tuple[str, ...],
+    template: str,
+    round_id: int | None,
+    language: str | None,
+    as_json: bool,
 ) -> None:
     from granskning import reviews
 
     st = store()
     row = reviews.create_review(
-        st, host=host, reviewing=list(reviewing), template=template, round_id=round_id
+        st,
+        host=host,
+        reviewing=list(reviewing),
+        template=template,
+        round_id=round_id,
+        language=language,
     )
     if as_json:
         print_json(reviews.show(st, row.id))  # type: ignore[arg-type]
@@ -120,6 +141,7 @@ def show(review_id: int, as_json: bool) -> None:
             id=t["id"], version=t["version"], sha=t["sha256"][:12]
         )
     )
+    click.echo(_("Documents in: {language}").format(language=_(LANGUAGE_NAMES[data["language"]])))
     click.echo(_("Allowed now: {actions}").format(actions=", ".join(data["actions"]) or "-"))
     if data["team"]:
         print_table(
@@ -136,6 +158,29 @@ def show(review_id: int, as_json: bool) -> None:
             ],
             title=_("Interviews"),
         )
+
+
+@review.command(
+    "set-language",
+    cls=TCommand,
+    help=N_(
+        "Set the language of the review's documents: the report (drafts and the handover) "
+        "and the follow-up checklist. Not once the report is handed over: the frozen report "
+        "keeps its language. --lang changes only the messages.\n\n"
+        "\b\nExample:\n  granskning review set-language 1 en"
+    ),
+)
+@click.argument("review_id", type=int, metavar="ID")
+@click.argument("language", type=click.Choice(LANGUAGES), metavar="LANGUAGE")
+def set_language(review_id: int, language: str) -> None:
+    from granskning import reviews
+
+    reviews.set_language(store(), review_id, language)
+    ok(
+        _("review {id}: documents in {language}").format(
+            id=review_id, language=_(LANGUAGE_NAMES[language])
+        )
+    )
 
 
 @review.command(

@@ -46,12 +46,29 @@ def round_() -> None:
     metavar="NAME",
     help=N_("A member municipality (repeat for each; at least three)."),
 )
+@option(
+    "--language",
+    type=click.Choice(["sv", "en"]),
+    help=N_(
+        "The language of the round's compilation and of the reviews its plan creates "
+        "(default: sv). --lang changes only the messages."
+    ),
+)
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
-def create(year: int, theme: str, template: str, members: tuple[str, ...], as_json: bool) -> None:
+def create(
+    year: int,
+    theme: str,
+    template: str,
+    members: tuple[str, ...],
+    language: str | None,
+    as_json: bool,
+) -> None:
     from granskning import rounds
 
     st = store()
-    row = rounds.create_round(st, year=year, theme=theme, template=template, members=list(members))
+    row = rounds.create_round(
+        st, year=year, theme=theme, template=template, members=list(members), language=language
+    )
     if as_json:
         print_json(rounds.show(st, row.id))  # type: ignore[arg-type]
     else:
@@ -109,6 +126,29 @@ def show(round_id: int, as_json: bool) -> None:
             [(r["id"], r["host"], ", ".join(r["reviewing"]), r["state"]) for r in data["reviews"]],
             title=_("Reviews"),
         )
+
+
+@round_.command(
+    "set-language",
+    cls=TCommand,
+    help=N_(
+        "Set the language of the round's compilation (round report). Its reviews keep their "
+        "own language (review set-language).\n\n"
+        "\b\nExample:\n  granskning round set-language 1 en"
+    ),
+)
+@click.argument("round_id", type=int, metavar="ROUND")
+@click.argument("language", type=click.Choice(["sv", "en"]), metavar="LANGUAGE")
+def set_language(round_id: int, language: str) -> None:
+    from granskning import rounds
+    from granskning.cli.review import LANGUAGE_NAMES
+
+    rounds.set_language(store(), round_id, language)
+    ok(
+        _("round {id}: compilation in {language}").format(
+            id=round_id, language=_(LANGUAGE_NAMES[language])
+        )
+    )
 
 
 @round_.command(
