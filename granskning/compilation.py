@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import func, select as sa_select
 from sqlmodel import Session
 
-from granskning.i18n import _, get_language
+from granskning.i18n import N_, _, get_language
 from granskning.model import (
     Finding,
     FindingKind,
@@ -32,6 +32,7 @@ from granskning.model import (
     Review,
     ReviewingMunicipality,
     ReviewState,
+    Round,
     RoundMember,
 )
 from granskning.store import Store
@@ -64,12 +65,19 @@ class _Catalog:
 
 
 def report_data(store: Store, round_id: int) -> dict[str, Any]:
-    """Every figure of the compilation, as ``round report --json`` prints it."""
+    """Every figure of the compilation, as ``round report --json`` prints it; names (of
+    groups, states) in the round's language, like the document."""
+    from granskning.i18n import speaking
     from granskning.rounds import get_round
 
     with store.read() as s:
         the_round = get_round(s, round_id)
         raw = _read(s, round_id)
+    with speaking(the_round.language):
+        return _figures(the_round, raw)
+
+
+def _figures(the_round: Round, raw: dict[str, Any]) -> dict[str, Any]:
     catalog = _Catalog(raw["templates"])
     groups = list(catalog.groups.values())
 
@@ -393,6 +401,83 @@ def _read(s: Session, round_id: int) -> dict[str, Any]:
 # -- the Word document -------------------------------------------------------------------------
 
 
+# The compilation's fixed texts (``t`` in its Word template), in the round's language.
+COMPILATION_LABELS = {
+    "document": N_("Compilation – peer review"),
+    "compilation": N_("Compilation"),
+    "peer_review": N_("peer review"),
+    "Peer_review": N_("Peer review"),
+    "reviews": N_("Reviews"),
+    "interviews": N_("Interviews"),
+    "participants": N_("Participants"),
+    "hours": N_("Hours"),
+    "done_in_follow_up": N_("Done in the follow-up"),
+    "overview": N_("Overview per municipality"),
+    "host": N_("Municipality under review"),
+    "reviewed_by": N_("Reviewed by"),
+    "status": N_("Status"),
+    "strengths": N_("Strengths"),
+    "development": N_("Development areas"),
+    "total": N_("Total"),
+    "per_group": N_("Interviews, participants and hours per group"),
+    "whole_round": N_("The whole round"),
+    "group": N_("Interviewee group"),
+    "per_municipality": N_("Per municipality"),
+    "findings": N_("Findings per block"),
+    "findings_intro": N_(
+        "The reviewers' strengths and development areas in each block of the question "
+        "template, municipality by municipality."
+    ),
+    "no_findings": N_("No findings"),
+    "no_findings_in_block": N_("No findings were recorded in the block."),
+    "ratings": N_("Rating questions"),
+    "no_ratings": N_("The question template has no rating questions."),
+    "answers": N_("Answers"),
+    "mean": N_("Mean"),
+    "all_groups": N_("All groups"),
+    "columns": N_("Columns 1–4 give the number of answers with each value of the scale."),
+    "no_answers": N_("No ratings were recorded for the question."),
+    "follow_up": N_("Follow-up per municipality"),
+    "follow_up_intro": N_(
+        "The checklist's items (recommendations, development areas and commitments) by the "
+        "status they got at the follow-up seminar: red = not started, amber = in progress, "
+        "green = done."
+    ),
+    "seminar": N_("Seminar"),
+    "not_started": N_("Not started"),
+    "in_progress": N_("In progress"),
+    "done": N_("Done"),
+    "without_status": N_("Without status"),
+    "share_done": N_("Share done"),
+}
+
+
+def _sentences(context: dict[str, Any], data: dict[str, Any]) -> None:
+    """The compilation's sentences with figures in them, in the current language."""
+    context["intro"] = _(
+        "The compilation covers the round's {reviews} reviews of {members} member "
+        "municipalities, with the question template {template}. It shows interviews, "
+        "participants and hours per interviewee group, the reviewers' findings per block, the "
+        "rating questions and how far the follow-up has come in each municipality."
+    ).format(reviews=context["reviews"], members=context["members"], template=data["template"])
+    context["counted"] = _(
+        "Cancelled reviews and interviews are not counted. Hours are the interviews' booked "
+        "time; participants are the people interviewed. Compiled {generated}."
+    ).format(generated=context["generated"])
+    for b in context["findings"]:
+        b["counts"] = _(
+            "Strengths: {strengths} · Development areas: {development} · Municipalities "
+            "without findings in the block: {none}"
+        ).format(strengths=b["strengths"], development=b["development"], none=b["no_findings"])
+    for q in context["ratings"]:
+        q["scale_line"] = _("Block: {block}. Scale: {scale}.").format(
+            block=q["block_title"], scale=q["scale_text"]
+        )
+        q["caption"] = _("Figure {n}. The answers' spread per interviewee group: {text}").format(
+            n=q["number"], text=q["text"]
+        )
+
+
 def compilation_template() -> Path:
     """The shipped Word template of the round compilation."""
     from granskning.resources import reports_dir
@@ -643,8 +728,28 @@ def build_report(
     :param template: a restyled copy of ``reports/sammanstallning.docx``.
     """
     from granskning.docxwrite import check_output_path, render
+    from granskning.followup import declare_language
+    from granskning.i18n import speaking
+    from granskning.rounds import get_round
 
     check_output_path(out)
+    with store.read() as s:
+        lang = get_round(s, round_id).language
+    # the round's language, never the caller's --lang: the document is wholly in it
     data = report_data(store, round_id)
-    render(template or compilation_template(), lambda tpl: docx_context(data, tpl, store), out)
+    with speaking(lang):
+        t = {key: _(text) for key, text in COMPILATION_LABELS.items()}
+
+    def context(tpl: Any) -> dict[str, Any]:
+        with speaking(lang):
+            values = docx_context(data, tpl, store)
+            _sentences(values, data)
+        return {**values, "t": t}
+
+    render(
+        template or compilation_template(),
+        context,
+        out,
+        after=lambda tpl: declare_language(tpl.docx, lang, t["document"]),
+    )
     return data

@@ -4,7 +4,8 @@
 
 The result is an ordinary Word document with docxtpl tags; coordinators may restyle it in
 Word (keep the tags). The context it is filled with is built by
-``granskning.compilation.docx_context``.
+``granskning.compilation.docx_context``; its fixed texts are ``t.*`` in the round's language
+(``COMPILATION_LABELS`` there).
 """
 
 from __future__ import annotations
@@ -23,25 +24,19 @@ R, C = "right", "center"
 
 def build() -> None:
     doc = new_document(title="Sammanställning – kollegial granskning")
-    footer(doc, "Sammanställning · kollegial granskning {{ round.year }}")
+    footer(doc, "{{ t.compilation }} · {{ t.peer_review }} {{ round.year }}")
 
-    para(doc, "Sammanställning", "Title")
-    para(doc, "Kollegial granskning {{ round.year }} – {{ round.theme }}", "Subtitle")
-    para(
-        doc,
-        "Sammanställningen omfattar omgångens {{ reviews }} granskningar av {{ members }} "
-        "medlemskommuner, med frågemallen {{ round.template }}. Den redovisar intervjuer, "
-        "deltagare och timmar per intervjugrupp, granskarnas iakttagelser per block, "
-        "skattningsfrågorna och hur långt uppföljningen har kommit i varje kommun.",
-    )
+    para(doc, "{{ t.compilation }}", "Title")
+    para(doc, "{{ t.Peer_review }} {{ round.year }} – {{ round.theme }}", "Subtitle")
+    para(doc, "{{ intro }}")
     key = table(
         doc,
         [
-            ("Granskningar", 3.3, C),
-            ("Intervjuer", 3.3, C),
-            ("Deltagare", 3.3, C),
-            ("Timmar", 3.3, C),
-            ("Klart i uppföljningen", 3.4, C),
+            ("{{ t.reviews }}", 3.3, C),
+            ("{{ t.interviews }}", 3.3, C),
+            ("{{ t.participants }}", 3.3, C),
+            ("{{ t.hours }}", 3.3, C),
+            ("{{ t.done_in_follow_up }}", 3.4, C),
         ],
         [
             [
@@ -55,26 +50,21 @@ def build() -> None:
     )
     for cell in key.rows[1].cells:  # type: ignore[attr-defined]
         cell.paragraphs[0].style = doc.styles["Nyckeltal"]
-    para(
-        doc,
-        "Avbrutna granskningar och inställda intervjuer räknas inte. Timmar är intervjuernas "
-        "bokade tid; deltagare är de intervjuade personerna. Sammanställd {{ generated }}.",
-        "Caption",
-    )
+    para(doc, "{{ counted }}", "Caption")
 
     # 1. overview
-    para(doc, "Översikt per kommun", "Heading 1")
+    para(doc, "{{ t.overview }}", "Heading 1")
     table(
         doc,
         [
-            ("Granskad kommun", 2.6, None),
-            ("Granskas av", 2.8, None),
-            ("Status", 2.2, None),
-            ("Intervjuer", 2.0, R),
-            ("Deltagare", 2.0, R),
-            ("Timmar", 1.7, R),
-            ("Styrkor", 1.7, R),
-            ("Utveckl.-\nområden", 2.0, R),
+            ("{{ t.host }}", 2.6, None),
+            ("{{ t.reviewed_by }}", 2.8, None),
+            ("{{ t.status }}", 2.2, None),
+            ("{{ t.interviews }}", 2.0, R),
+            ("{{ t.participants }}", 2.0, R),
+            ("{{ t.hours }}", 1.7, R),
+            ("{{ t.strengths }}", 1.7, R),
+            ("{{ t.development }}", 2.0, R),
         ],
         [
             "{%tr for m in municipalities %}",
@@ -92,7 +82,7 @@ def build() -> None:
         ],
         fill=zebra(),
         total=[
-            "Totalt",
+            "{{ t.total }}",
             "",
             "",
             "{{ totals.interviews }}",
@@ -104,15 +94,15 @@ def build() -> None:
     )
 
     # 2. interviews per group
-    para(doc, "Intervjuer, deltagare och timmar per grupp", "Heading 1")
-    para(doc, "Hela omgången", "Heading 2")
+    para(doc, "{{ t.per_group }}", "Heading 1")
+    para(doc, "{{ t.whole_round }}", "Heading 2")
     table(
         doc,
         [
-            ("Intervjugrupp", 7.0, None),
-            ("Intervjuer", 3.0, R),
-            ("Deltagare", 3.0, R),
-            ("Timmar", 3.0, R),
+            ("{{ t.group }}", 7.0, None),
+            ("{{ t.interviews }}", 3.0, R),
+            ("{{ t.participants }}", 3.0, R),
+            ("{{ t.hours }}", 3.0, R),
         ],
         [
             "{%tr for g in totals.groups %}",
@@ -121,21 +111,21 @@ def build() -> None:
         ],
         fill=zebra(),
         total=[
-            "Totalt",
+            "{{ t.total }}",
             "{{ totals.interviews }}",
             "{{ totals.participants }}",
             "{{ totals.hours }}",
         ],
     )
-    para(doc, "Per kommun", "Heading 2")
+    para(doc, "{{ t.per_municipality }}", "Heading 2")
     table(
         doc,
         [
-            ("Granskad kommun", 4.0, None),
-            ("Intervjugrupp", 5.0, None),
-            ("Intervjuer", 2.3, R),
-            ("Deltagare", 2.3, R),
-            ("Timmar", 2.4, R),
+            ("{{ t.host }}", 4.0, None),
+            ("{{ t.group }}", 5.0, None),
+            ("{{ t.interviews }}", 2.3, R),
+            ("{{ t.participants }}", 2.3, R),
+            ("{{ t.hours }}", 2.4, R),
         ],
         [
             "{%tr for m in municipalities %}",
@@ -153,32 +143,32 @@ def build() -> None:
     )
 
     # 3. findings per block
-    para(doc, "Iakttagelser per block", "Heading 1")
-    para(
-        doc,
-        "Granskarnas styrkor och utvecklingsområden i varje block av frågemallen, kommun för kommun.",
-    )
+    para(doc, "{{ t.findings }}", "Heading 1")
+    para(doc, "{{ t.findings_intro }}")
     para(doc, "{%p for b in findings %}")
     para(doc, "{{ b.title }}", "Heading 2")
     para(
         doc,
-        "Styrkor: {{ b.strengths }} · Utvecklingsområden: {{ b.development }} · "
-        "Kommuner utan iakttagelser i blocket: {{ b.no_findings }}",
+        "{{ b.counts }}",
         "Liten text",
     )
     para(doc, "{%p if b.municipalities %}")
     table(
         doc,
-        [("Granskad kommun", 3.4, None), ("Styrkor", 6.6, None), ("Utvecklingsområden", 6.6, None)],
+        [
+            ("{{ t.host }}", 3.4, None),
+            ("{{ t.strengths }}", 6.6, None),
+            ("{{ t.development }}", 6.6, None),
+        ],
         [
             "{%tr for e in b.municipalities %}",
             [
                 "{{ e.host }}",
-                "{%p for t in e.strengths %}\n• {{ t }}\n{%p endfor %}\n"
+                "{%p for x in e.strengths %}\n• {{ x }}\n{%p endfor %}\n"
                 "{%p if not e.strengths %}\n"
-                "{{ 'Inga iakttagelser' if e.none and not e.development else '–' }}\n"
+                "{{ t.no_findings if e.none and not e.development else '–' }}\n"
                 "{%p endif %}",
-                "{%p for t in e.development %}\n• {{ t }}\n{%p endfor %}\n"
+                "{%p for x in e.development %}\n• {{ x }}\n{%p endfor %}\n"
                 "{%p if not e.development %}\n–\n{%p endif %}",
             ],
             "{%tr endfor %}",
@@ -186,25 +176,25 @@ def build() -> None:
         fill=zebra(),
     )
     para(doc, "{%p else %}")
-    para(doc, "Inga iakttagelser registrerades i blocket.")
+    para(doc, "{{ t.no_findings_in_block }}")
     para(doc, "{%p endif %}")
     para(doc, "{%p endfor %}")
 
     # 4. rating questions
-    para(doc, "Skattningsfrågor", "Heading 1")
+    para(doc, "{{ t.ratings }}", "Heading 1")
     para(doc, "{%p if not ratings %}")
-    para(doc, "Frågemallen har inga skattningsfrågor.")
+    para(doc, "{{ t.no_ratings }}")
     para(doc, "{%p endif %}")
     para(doc, "{%p for q in ratings %}")
     para(doc, "{{ q.text }}", "Heading 2")
-    para(doc, "Block: {{ q.block_title }}. Skala: {{ q.scale_text }}.", "Liten text")
+    para(doc, "{{ q.scale_line }}", "Liten text")
     para(doc, "")
     table(
         doc,
         [
-            ("Intervjugrupp", 5.2, None),
-            ("Svar", 1.6, R),
-            ("Medel", 1.6, R),
+            ("{{ t.group }}", 5.2, None),
+            ("{{ t.answers }}", 1.6, R),
+            ("{{ t.mean }}", 1.6, R),
             ("{{ q.heads[0] }}", 2.05, R),
             ("{{ q.heads[1] }}", 2.05, R),
             ("{{ q.heads[2] }}", 2.05, R),
@@ -225,7 +215,7 @@ def build() -> None:
         ],
         fill=zebra(),
         total=[
-            "Alla grupper",
+            "{{ t.all_groups }}",
             "{{ q.total.n }}",
             "{{ q.total.mean }}",
             "{{ q.total.counts[0] }}",
@@ -234,38 +224,37 @@ def build() -> None:
             "{{ q.total.counts[3] }}",
         ],
     )
-    para(doc, "Kolumnerna 1–4 anger antalet svar med respektive värde på skalan.", "Caption")
+    para(doc, "{{ t.columns }}", "Caption")
     para(doc, "{%p if q.answered %}")
     para(doc, "{{ q.chart }}", align="center", keep_with_next=True)
     para(
         doc,
-        "Figur {{ q.number }}. Svarens fördelning per intervjugrupp: {{ q.text }}",
+        "{{ q.caption }}",
         "Caption",
         align="center",
     )
     para(doc, "{%p else %}")
-    para(doc, "Inga skattningar registrerades för frågan.")
+    para(doc, "{{ t.no_answers }}")
     para(doc, "{%p endif %}")
     para(doc, "{%p endfor %}")
 
     # 5. follow-up
-    para(doc, "Uppföljning per kommun", "Heading 1")
+    para(doc, "{{ t.follow_up }}", "Heading 1")
     para(
         doc,
-        "Checklistans punkter (rekommendationer, utvecklingsområden och åtaganden) efter den "
-        "status de fick vid uppföljningsseminariet: röd = ej påbörjad, gul = pågår, grön = klar.",
+        "{{ t.follow_up_intro }}",
     )
     table(
         doc,
         [
-            ("Granskad kommun", 2.8, None),
-            ("Status", 2.4, None),
-            ("Seminarium", 2.6, None),
-            ("Ej påbörjad", 2.0, R),
-            ("Pågår", 1.5, R),
-            ("Klar", 1.5, R),
-            ("Utan status", 2.0, R),
-            ("Andel klar", 2.2, R),
+            ("{{ t.host }}", 2.8, None),
+            ("{{ t.status }}", 2.4, None),
+            ("{{ t.seminar }}", 2.6, None),
+            ("{{ t.not_started }}", 2.0, R),
+            ("{{ t.in_progress }}", 1.5, R),
+            ("{{ t.done }}", 1.5, R),
+            ("{{ t.without_status }}", 2.0, R),
+            ("{{ t.share_done }}", 2.2, R),
         ],
         [
             "{%tr for m in municipalities %}",
@@ -282,7 +271,7 @@ def build() -> None:
             "{%tr endfor %}",
         ],
         total=[
-            "Totalt",
+            "{{ t.total }}",
             "",
             "",
             "{{ totals.follow_up.not_started }}",

@@ -182,7 +182,7 @@ def test_the_word_document(store: Any, world: dict[str, Any], tmp_path: Path) ->
     pictures = list(doc.element.body.iter(qn("wp:docPr")))
     assert len(pictures) == 1
     alt = pictures[0].get("descr")
-    assert "Elected representatives: 5 answers, mean 3.0" in alt
+    assert "Förtroendevalda: 5 svar, medel 3,0" in alt  # the round's language: Swedish
     # Swedish proofing language, page numbers in the footer
     lang = doc.styles.element.find(qn("w:docDefaults")).find(".//" + qn("w:lang"))
     assert lang.get(qn("w:val")) == "sv-SE"

@@ -462,3 +462,33 @@ def test_seminar_record_prints_json(cli: Any, store: Store) -> None:
         "seminar", "record", rid, "--item", item, "--status", "done", "--comment", "Klart"
     )
     assert (recorded["id"], recorded["status"], recorded["comment"]) == (item, "done", "Klart")
+
+
+def test_the_round_report_is_wholly_in_the_round_language(cli: Any, tmp_path: Path) -> None:
+    names = ["Gävle", "Uppsala", "Örebro", "Östersund"]
+    for name in names:
+        cli.ok("municipality", "add", name)
+    members = [a for name in names for a in ("--member", name)]
+    for language in ("en", "sv"):
+        cli.ok(
+            "round", "create", "--year", 2026, "--theme", "Barnets bästa",
+            "--template", "kollegial-granskning-2013", "--language", language, *members,
+        )  # fmt: skip
+    cli.ok("round", "plan", 1)
+
+    english = tmp_path / "en.docx"
+    cli.ok("--lang", "sv", "round", "report", 1, "-o", english)
+    text = _docx_text(english)
+    for words in ("Compilation", "Overview per municipality", "Municipality under review"):
+        assert words in text, words
+    for swedish in ("Sammanställning", "Granskad kommun", "Totalt", "Intervjugrupp", "planerad"):
+        assert swedish not in text, swedish
+    assert "Elected representatives" in text and _docx_language(english) == "en-GB"
+    figures = cli.json("--lang", "sv", "round", "report", 1)
+    assert "Elected representatives" in [g["name"] for g in figures["totals"]["groups"]]
+
+    swedish_doc = tmp_path / "sv.docx"
+    cli.ok("--lang", "en", "round", "report", 2, "-o", swedish_doc)
+    text = _docx_text(swedish_doc)
+    assert "Sammanställning" in text and "Compilation" not in text
+    assert _docx_language(swedish_doc) == "sv-SE"
