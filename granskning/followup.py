@@ -114,7 +114,11 @@ def _sources(session: Session, review: Review) -> list[_Source]:
         notes = session.exec(
             select(Note)
             .join(Interview, Interview.id == Note.interview_id)  # type: ignore[arg-type]
-            .where(Interview.review_id == review.id, col(Note.question_id).in_(completion))
+            .where(
+                Interview.review_id == review.id,
+                col(Note.question_id).in_(completion),
+                col(Note.removed_at).is_(None),
+            )
             .order_by(col(Note.id))
         ).all()
         for n in sorted(notes, key=lambda n: (completion[n.question_id or ""][1], n.id)):
