@@ -1370,7 +1370,9 @@ class _Importer:
         fields = [
             k for k in iv if k not in ("uid", "interviewees", "events", "updated_at", "created_at")
         ]
-        _compare(self.plan, _("interview"), iv["uid"], old, iv, skip=(*fields, "updated_at"))
+        # interviewees and session events are compared (and brought forward) by the caller
+        skip = (*fields, "updated_at", "interviewees", "events")
+        _compare(self.plan, _("interview"), iv["uid"], old, iv, skip=skip)
         changed = [k for k in fields if old[k] != iv[k]]
         if not changed or self.relation == "behind":
             return
