@@ -332,7 +332,10 @@ def _read(s: Session, round_id: int) -> dict[str, Any]:
             pass
     iv, ie = _t(Interview), _t(Interviewee)
     counts = (
-        sa_select(ie.c.interview_id, func.count().label("n")).group_by(ie.c.interview_id).subquery()
+        # people heard, not rows: a group (a youth council of six) counts its head count
+        sa_select(ie.c.interview_id, func.sum(func.coalesce(ie.c.head_count, 1)).label("n"))
+        .group_by(ie.c.interview_id)
+        .subquery()
     )
     interviews = [
         (int(rid), str(group), int(minutes), int(n or 0))
@@ -365,6 +368,7 @@ def _read(s: Session, round_id: int) -> dict[str, Any]:
                 iv.c.state != InterviewState.cancelled.value,
                 no.c.rating.is_not(None),
                 no.c.question_id.is_not(None),
+                no.c.removed_at.is_(None),
             )
         ).all()
     ]

@@ -114,7 +114,11 @@ def _sources(session: Session, review: Review) -> list[_Source]:
         notes = session.exec(
             select(Note)
             .join(Interview, Interview.id == Note.interview_id)  # type: ignore[arg-type]
-            .where(Interview.review_id == review.id, col(Note.question_id).in_(completion))
+            .where(
+                Interview.review_id == review.id,
+                col(Note.question_id).in_(completion),
+                col(Note.removed_at).is_(None),
+            )
             .order_by(col(Note.id))
         ).all()
         for n in sorted(notes, key=lambda n: (completion[n.question_id or ""][1], n.id)):
@@ -437,6 +441,50 @@ def add_item(store: Store, review_id: int, text: str, block: str | None = None) 
         return item
 
 
+def edit_item(
+    store: Store,
+    review_id: int,
+    item_id: int,
+    *,
+    text: str | None = None,
+    block: str | None = None,
+) -> FollowUpItem:
+    """Reword a checklist item, or move it to another block, before the seminar (audited,
+    with the earlier text).
+
+    :param block: a block of the pinned template; "" makes it a general item.
+    """
+    from granskning.reviews import get_review, pinned_template
+
+    clean = _clean_text(text, "--text") if text is not None else None
+    with store.atomic() as s:
+        review = get_review(s, review_id)
+        _review_open_for_items(review)
+        item = get_item(s, review, item_id)
+        new_block = item.block_id
+        if block is not None:
+            new_block = pinned_template(review).block(block).id if block.strip() else None
+        new_text = item.text if clean is None else clean
+        if (new_text, new_block) == (item.text, item.block_id):
+            return item
+        parts = [f"item {item_id}"]
+        if new_block != item.block_id:
+            parts.append(f"block: {item.block_id or '-'} -> {new_block or '-'}")
+        if new_text != item.text:
+            parts.append(f"previous text: {item.text}")
+        item.text, item.block_id, item.updated_at = new_text, new_block, store.now()
+        s.add(item)
+        record(
+            s,
+            store,
+            entity="follow_up_item",
+            action="edit",
+            review_id=review_id,
+            comment="; ".join(parts),
+        )
+        return item
+
+
 def merge(store: Store, review_id: int, item_id: int, into_id: int) -> FollowUpItem:
     """Merge item ``item_id`` into ``into_id`` before the seminar: one status covers both."""
     from granskning.reviews import get_review
@@ -485,12 +533,17 @@ def record_status(
     *,
     comment: str | None = None,
     responsible: str | None = None,
+    reason: str | None = None,
 ) -> FollowUpItem:
     """Record an item's status at the seminar, with a comment and a responsible person.
+
+    After the seminar a recorded status is corrected only with a ``reason``; the audit
+    event keeps the status it had.
 
     :param status: not_started, in_progress or done.
     :param comment: None keeps the current comment; "" clears it.
     :param responsible: None keeps the current one; "" clears it.
+    :param reason: why a status recorded at a seminar already held is corrected.
     """
     from granskning.reviews import get_review
     from granskning.workflow import STATE_LABELS
@@ -513,10 +566,14 @@ def record_status(
             raise InputError(
                 _("{what} is longer than {n} characters").format(what="--responsible", n=200)
             )
+    why = " ".join(reason.split()) if reason is not None else None
+    if reason is not None and not why:
+        raise InputError(_("a reason is required (--reason)"))
     with store.atomic() as s:
         review = get_review(s, review_id)
         state = ReviewState(review.state)
-        if state != ReviewState.follow_up_scheduled:
+        correcting = why is not None and state in SEMINAR_HELD
+        if state != ReviewState.follow_up_scheduled and not correcting:
             if state == ReviewState.handed_over:
                 raise RuleError(
                     _(
@@ -526,7 +583,8 @@ def record_status(
             if state in SEMINAR_HELD:
                 raise RuleError(
                     _(
-                        "the follow-up seminar of review {id} has been held; its record no longer changes"
+                        "the follow-up seminar of review {id} has been held; correct a "
+                        "recorded status with --reason"
                     ).format(id=review_id)
                 )
             raise RuleError(
@@ -539,6 +597,7 @@ def record_status(
                     item=item_id, into=item.merged_into_id
                 )
             )
+        previous = item.status
         item.status = the_status.value
         if comment is not None:
             item.comment = comment.strip() or None
@@ -550,9 +609,11 @@ def record_status(
             s,
             store,
             entity="follow_up_item",
-            action="record",
+            action="correct" if correcting else "record",
             review_id=review_id,
-            comment=f"item {item_id}: {the_status.value}",
+            comment=f"item {item_id}: {previous or '-'} -> {the_status.value}; reason: {why}"
+            if correcting
+            else f"item {item_id}: {the_status.value}",
         )
         return item
 
@@ -834,6 +895,7 @@ __all__ = [
     "build_checklist",
     "checklist_context",
     "create_items",
+    "edit_item",
     "items",
     "merge",
     "record_status",

@@ -44,6 +44,8 @@ SCHEDULING_STATES = frozenset({ReviewState.planned, ReviewState.scheduled, Revie
 MAX_MINUTES = 8 * 60
 PLACE_LIMIT = 300
 NAME_LIMIT = 200
+# the largest group heard as one interviewee (a whole class, a youth council)
+MAX_HEAD_COUNT = 1000
 
 
 class _Unchanged(Enum):
@@ -56,30 +58,57 @@ UNCHANGED: Final = _Unchanged.token
 
 @dataclass(frozen=True)
 class IntervieweeInput:
-    """One interviewee as given: a name, optionally a title and a registered person."""
+    """One interviewee as given: a name, optionally a title, an organisation and a
+    registered person; or a group (``head_count`` people heard together)."""
 
     name: str
     title: str | None = None
     organisation: str | None = None
     person_id: int | None = None
+    head_count: int | None = None
+
+    @property
+    def people(self) -> int:
+        """How many people this interviewee is."""
+        return self.head_count or 1
+
+
+def _parts(text: str, option: str, form: str) -> list[str]:
+    parts = [" ".join(p.split()) for p in text.split(",", 2)]
+    if not parts[0]:
+        raise InputError(
+            _('{option} "{value}": give a name, as "{form}"').format(
+                option=option, value=text, form=form
+            )
+        )
+    if any(len(p) > NAME_LIMIT for p in parts):
+        raise InputError(
+            _('{option} "{value}": longer than {n} characters').format(
+                option=option, value=text, n=NAME_LIMIT
+            )
+        )
+    return parts + [""] * (3 - len(parts))
 
 
 def parse_interviewee(text: str) -> IntervieweeInput:
-    """Read "Name, Title" (the title is optional; everything after the first comma)."""
-    name, _sep, title = text.partition(",")
-    name = " ".join(name.split())
-    title = " ".join(title.split())
-    if not name:
+    """Read "Name, Title, Organisation" (title and organisation are optional; the
+    organisation is everything after the second comma)."""
+    name, title, organisation = _parts(text, "--interviewee", "Name, Title, Organisation")
+    return IntervieweeInput(name=name, title=title or None, organisation=organisation or None)
+
+
+def parse_group_interviewee(text: str) -> IntervieweeInput:
+    """Read "Group, N, Organisation": a group of N people heard together (the organisation
+    is optional), e.g. "Ungdomsrådet, 6"."""
+    name, count, organisation = _parts(text, "--group-interviewee", "Group, N, Organisation")
+    if not count.isdigit() or not 1 <= int(count) <= MAX_HEAD_COUNT:
         raise InputError(
-            _('--interviewee "{value}": give a name, as "Name, Title"').format(value=text)
+            _(
+                '--group-interviewee "{value}": give how many people, a whole number from 1 '
+                'to {max}, as "Group, N, Organisation"'
+            ).format(value=text, max=MAX_HEAD_COUNT)
         )
-    if len(name) > NAME_LIMIT or len(title) > NAME_LIMIT:
-        raise InputError(
-            _('--interviewee "{value}": longer than {n} characters').format(
-                value=text, n=NAME_LIMIT
-            )
-        )
-    return IntervieweeInput(name=name, title=title or None)
+    return IntervieweeInput(name=name, organisation=organisation or None, head_count=int(count))
 
 
 @dataclass
@@ -317,7 +346,9 @@ def _check_notes_fit(session: Session, interview: Interview, template: templates
     noted = set(
         session.exec(
             select(Note.question_id).where(
-                Note.interview_id == interview.id, col(Note.question_id).is_not(None)
+                Note.interview_id == interview.id,
+                col(Note.question_id).is_not(None),
+                col(Note.removed_at).is_(None),
             )
         ).all()
     )
@@ -405,6 +436,7 @@ def _write_interviewees(
                 name=item.name,
                 title=item.title,
                 organisation=item.organisation,
+                head_count=item.head_count,
                 position=pos,
             )
         )
@@ -426,7 +458,8 @@ def edit_interview(
     """Change a scheduled interview; fields left :data:`UNCHANGED` stay as they are.
 
     The same rules as :func:`add_interview` apply to the result. Any change raises the
-    interview's calendar ``sequence``; a running, completed or cancelled interview is refused.
+    interview's calendar ``sequence``. A running or completed interview takes only a
+    corrected list of interviewees (until the handover); a cancelled one nothing.
     """
     new_start = _start(start) if not isinstance(start, _Unchanged) else None
     new_minutes = _minutes(minutes) if not isinstance(minutes, _Unchanged) else None
@@ -452,7 +485,8 @@ def edit_interview(
             note_taker_id=row.note_taker_id,
             timekeeper_id=row.timekeeper_id,
             interviewees=[
-                IntervieweeInput(i.name, i.title, i.organisation, i.person_id) for i in current
+                IntervieweeInput(i.name, i.title, i.organisation, i.person_id, i.head_count)
+                for i in current
             ],
         )
         draft = replace(
@@ -470,21 +504,6 @@ def edit_interview(
             else timekeeper,
             interviewees=new_people if new_people is not None else before.interviewees,
         )
-        state = InterviewState(row.state)
-        if state != InterviewState.scheduled:
-            if state == InterviewState.completed:
-                raise RuleError(
-                    _("interview {id} is completed and can no longer be changed").format(
-                        id=interview_id
-                    )
-                )
-            raise RuleError(
-                _("interview {id} is {state}: only a scheduled interview can be changed").format(
-                    id=interview_id, state=_state_label(state)
-                )
-            )
-        ensure_schedulable(review)
-        people = _check(s, review, template, draft, exclude_id=interview_id)
         changed = [
             name
             for name in (
@@ -498,6 +517,27 @@ def edit_interview(
             )
             if getattr(draft, name) != getattr(before, name)
         ]
+        state = InterviewState(row.state)
+        # who was interviewed can be corrected after the session, until the handover
+        correcting = new_people is not None and not changed and state != InterviewState.cancelled
+        if state != InterviewState.scheduled and not correcting:
+            if state == InterviewState.completed:
+                raise RuleError(
+                    _(
+                        "interview {id} is completed and can no longer be changed "
+                        "(except its interviewees)"
+                    ).format(id=interview_id)
+                )
+            raise RuleError(
+                _("interview {id} is {state}: only a scheduled interview can be changed").format(
+                    id=interview_id, state=_state_label(state)
+                )
+            )
+        if state == InterviewState.scheduled:
+            ensure_schedulable(review)
+        else:
+            ensure_editable(review)
+        people = _check(s, review, template, draft, exclude_id=interview_id)
         people_changed = new_people is not None and people != before.interviewees
         if not changed and not people_changed:
             return row
@@ -667,9 +707,12 @@ def interview_dict(
                 "title": i.title,
                 "organisation": i.organisation,
                 "person": i.person_id,
+                "head_count": i.head_count,
             }
             for i in interviewees
         ],
+        # people heard, not rows: a group counts its head count
+        "participants": sum(i.head_count or 1 for i in interviewees),
         "questions": len(template.questions_for(interview.group_id)),
         "notes": notes,
         "sequence": interview.sequence,
@@ -696,7 +739,7 @@ def _dicts(session: Session, review: Review, rows: list[Interview]) -> list[dict
     counts = dict(
         session.exec(
             select(Note.interview_id, func.count())
-            .where(col(Note.interview_id).in_(ids))
+            .where(col(Note.interview_id).in_(ids), col(Note.removed_at).is_(None))
             .group_by(col(Note.interview_id))
         ).all()
     )
@@ -740,6 +783,7 @@ __all__ = [
     "get_interview",
     "interview_dict",
     "list_interviews",
+    "parse_group_interviewee",
     "parse_interviewee",
     "show_interview",
 ]

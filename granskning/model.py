@@ -142,6 +142,8 @@ class Interviewee(SQLModel, table=True):
     name: str = Field(max_length=200)
     title: str | None = Field(default=None, max_length=200)
     organisation: str | None = Field(default=None, max_length=200)
+    # a group heard together (a youth council of six): how many people; None is one person
+    head_count: int | None = None
     position: int = 0
 
 
@@ -168,6 +170,10 @@ class Note(SQLModel, table=True):
     rating: int | None = None
     author: str | None = Field(default=None, max_length=200)
     created_at: datetime
+    # corrected after it was written (the earlier text is in the audit log)
+    edited_at: datetime | None = None
+    # removed with a reason: kept as a row (exports, the audit), gone from lists and reports
+    removed_at: datetime | None = None
 
 
 class Finding(SQLModel, table=True):

@@ -289,7 +289,15 @@ REPORT_SCHEMA: dict[str, Any] = {
             "note_taker": TEXT,
             "timekeeper": TEXT,
             "team_text": TEXT,
-            "interviewees": [{"name": TEXT, "title": TEXT, "organisation": TEXT}],
+            "interviewees": [
+                {
+                    "name": TEXT,
+                    "title": TEXT,
+                    "organisation": TEXT,
+                    "head_count": NUMBER,
+                    "group": BOOL,
+                }
+            ],
         }
     ],
     "t": dict.fromkeys(LABELS, TEXT),
@@ -569,19 +577,22 @@ def build_context(
     ivs = []
     for row in iv_rows:
         assert row.id is not None
-        if row.id in started and row.id in ended:
-            ivs.append(_IV(row, started[row.id], ended[row.id]))
-        else:
-            ivs.append(_IV(row, row.start, row.start + timedelta(minutes=row.minutes)))
+        # the actual times where the session clock has them (a session held on paper too)
+        begin = started.get(row.id, row.start)
+        ivs.append(_IV(row, begin, ended.get(row.id, begin + timedelta(minutes=row.minutes))))
     live_ids = {iv.row.id for iv in ivs}
 
     interviewees: dict[int, list[Any]] = defaultdict(list)
     person: Any
-    for person in session.exec(
-        select(
-            Interviewee.interview_id, Interviewee.name, Interviewee.title, Interviewee.organisation
+    for person in session.execute(
+        sa_select(  # type: ignore[call-overload]
+            Interviewee.interview_id,
+            Interviewee.name,
+            Interviewee.title,
+            Interviewee.organisation,
+            Interviewee.head_count,
         )
-        .join(Interview, Interview.id == Interviewee.interview_id)  # type: ignore[arg-type]
+        .join(Interview, Interview.id == Interviewee.interview_id)
         .where(Interview.review_id == rid)
         .order_by(col(Interviewee.interview_id), col(Interviewee.position), col(Interviewee.id))
     ).all():
@@ -622,7 +633,7 @@ def build_context(
     rows: Any = session.exec(
         select(Note.interview_id, Note.question_id, Note.text, Note.rating)
         .join(Interview, Interview.id == Note.interview_id)  # type: ignore[arg-type]
-        .where(Interview.review_id == rid)
+        .where(Interview.review_id == rid, col(Note.removed_at).is_(None))
         .order_by(col(Interview.start), col(Interview.id), col(Note.created_at), col(Note.id))
     ).all()
     notes: list[Any] = [n for n in rows if n.interview_id in live_ids]
@@ -778,14 +789,7 @@ def build_context(
                 "note_taker": staff.get(row.note_taker_id, "") if row.note_taker_id else "",
                 "timekeeper": staff.get(row.timekeeper_id, "") if row.timekeeper_id else "",
                 "team_text": team_text[:1].upper() + team_text[1:],
-                "interviewees": [
-                    {
-                        "name": "" if anonymous else p.name,
-                        "title": p.title or "",
-                        "organisation": p.organisation or "",
-                    }
-                    for p in people
-                ],
+                "interviewees": [_interviewee(p, anonymous, tr) for p in people],
             }
         )
         summary = per_group.setdefault(
@@ -799,7 +803,7 @@ def build_context(
             },
         )
         summary["interviews"] += 1
-        summary["participants"] += len(people)
+        summary["participants"] += sum(p.head_count or 1 for p in people)
         for p in people:
             if p.title and p.title not in summary["titles"]:
                 summary["titles"].append(p.title)
@@ -810,7 +814,7 @@ def build_context(
     visit_days = [to_local(iv.start).date() for iv in ivs]
     review_info = _review_info(session, review, lang, t, visit_days)
     n_interviews = len(interviews)
-    n_people = sum(len(iv["interviewees"]) for iv in interviews)
+    n_people = sum(p["head_count"] for iv in interviews for p in iv["interviewees"])
     hours = sum((iv.end - iv.start).total_seconds() for iv in ivs) / 3600
     visit_text = ""
     if interviews:
@@ -867,6 +871,25 @@ def build_context(
     }
 
 
+def _interviewee(p: Any, anonymous: bool, tr: Any) -> dict[str, Any]:
+    """An interviewee in the appendix; a group (a youth council of six) with its head count,
+    which anonymity keeps: a group's name is no one's name."""
+    row = {
+        "name": "" if anonymous else p.name,
+        "title": p.title or "",
+        "organisation": p.organisation or "",
+        "head_count": p.head_count or 1,
+        "group": p.head_count is not None,
+    }
+    if p.head_count is not None:
+        people = tr("one person") if p.head_count == 1 else tr("{n} people").format(n=p.head_count)
+        named = f"{p.name} ({people})"
+        row["name"] = named
+        if anonymous:
+            row["title"] = ", ".join(x for x in (p.title, named) if x)
+    return row
+
+
 # Sentences put together in build_context, visible to the catalog extractor.
 _SENTENCES = (
     N_("The visit took place on {dates}."),
@@ -874,6 +897,8 @@ _SENTENCES = (
     N_("The team held {n} interviews"),
     N_("with one participant."),
     N_("with {n} participants in all."),
+    N_("one person"),
+    N_("{n} people"),
 )
 
 

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from granskning import templates
 from granskning.audit import record
-from granskning.errors import InputError, RuleError
+from granskning.errors import InputError, NotFoundError, RuleError
 from granskning.i18n import _
 from granskning.interviews import bump, get_interview
 from granskning.model import (
@@ -42,6 +42,8 @@ K = SessionEventKind
 NEAR_FRACTION = 0.10
 NEAR_MIN_S = 120
 TEXT_LIMIT = 100_000
+# A session started further than this from its scheduled start gets a warning.
+FAR_FROM_SCHEDULE = timedelta(days=1)
 
 
 # -- the plan: which questions, in which order, with which budgets --------------------------
@@ -344,7 +346,9 @@ def _load(session: Session, interview_id: int) -> tuple[Interview, Review, Plan]
     return interview, review, plan_for(review, interview)
 
 
-def _transition(store: Store, interview_id: int, action: str) -> dict[str, Any]:
+def _transition(
+    store: Store, interview_id: int, action: str, at: datetime | None = None
+) -> dict[str, Any]:
     from granskning.workflow import ActionParams, InterviewContext, fire_interview
 
     with store.atomic() as s:
@@ -355,7 +359,8 @@ def _transition(store: Store, interview_id: int, action: str) -> dict[str, Any]:
         ensure_editable(review)
         events = _events(s, interview_id)
         now = store.now()
-        t = timeline(events, plan, now)
+        when = now if at is None else _paper_time(at, now, events)
+        t = timeline(events, plan, when)
         if action == "start" and review_state == ReviewState.scheduled:
             from granskning.reviews import fire_in
 
@@ -368,13 +373,15 @@ def _transition(store: Store, interview_id: int, action: str) -> dict[str, Any]:
                 comment=f"first session: interview {interview_id}",
             )
         event = SessionEvent(
-            interview_id=interview_id, kind=action, at=now, question_id=t.question_id
+            interview_id=interview_id, kind=action, at=when, question_id=t.question_id
         )
         s.add(event)
         bump(s, store, interview, state=after.value)
-        comment = None
+        notes = []
         if action == "end":
-            comment = _end_summary(compute_status(interview, plan, [*events, event], now))
+            notes.append(_end_summary(compute_status(interview, plan, [*events, event], when)))
+        if at is not None:
+            notes.append(f"held at {format_local(when)}")
         record(
             s,
             store,
@@ -384,9 +391,40 @@ def _transition(store: Store, interview_id: int, action: str) -> dict[str, Any]:
             interview_id=interview_id,
             from_state=before.value,
             to_state=after.value,
-            comment=comment,
+            comment="; ".join(notes) or None,
         )
-        return compute_status(interview, plan, [*events, event], now)
+        data = compute_status(interview, plan, [*events, event], when)
+        if action == "start":
+            data["scheduled"] = format_local(interview.start)
+            data["far_from_schedule"] = abs(when - interview.start) > FAR_FROM_SCHEDULE
+        return data
+
+
+def _paper_time(at: datetime, now: datetime, events: Sequence[SessionEvent]) -> datetime:
+    """The time of a session step held on paper: not in the future, after what came before."""
+    if at.tzinfo is None:
+        raise InputError(_("the time must carry a time zone"))
+    if at > now:
+        raise RuleError(
+            _("--at {at} is in the future (now it is {now})").format(
+                at=format_local(at), now=format_local(now)
+            )
+        )
+    if events:
+        last = events[-1]
+        if at <= last.at:
+            if last.kind == K.start:
+                raise RuleError(
+                    _("--at {at} is not after the session started ({start})").format(
+                        at=format_local(at), start=format_local(last.at)
+                    )
+                )
+            raise RuleError(
+                _("--at {at} is not after the session's last recorded step ({last})").format(
+                    at=format_local(at), last=format_local(last.at)
+                )
+            )
+    return at
 
 
 def _end_summary(st: dict[str, Any]) -> str:
@@ -397,10 +435,15 @@ def _end_summary(st: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def start(store: Store, interview_id: int) -> dict[str, Any]:
+def start(store: Store, interview_id: int, at: datetime | None = None) -> dict[str, Any]:
     """Start the session at its first question; the first session of a scheduled review
-    starts the visit too (``start_visit``), in the same transaction."""
-    return _transition(store, interview_id, "start")
+    starts the visit too (``start_visit``), in the same transaction.
+
+    :param at: when a session held on paper started (aware; not in the future); None is now.
+        The result's ``far_from_schedule`` says the start is more than a day from the
+        scheduled one, ``scheduled`` gives the scheduled start.
+    """
+    return _transition(store, interview_id, "start", at)
 
 
 def pause(store: Store, interview_id: int) -> dict[str, Any]:
@@ -413,9 +456,13 @@ def resume(store: Store, interview_id: int) -> dict[str, Any]:
     return _transition(store, interview_id, "resume")
 
 
-def end(store: Store, interview_id: int) -> dict[str, Any]:
-    """End the session; its overruns go into the audit log."""
-    return _transition(store, interview_id, "end")
+def end(store: Store, interview_id: int, at: datetime | None = None) -> dict[str, Any]:
+    """End the session; its overruns go into the audit log.
+
+    :param at: when a session held on paper ended (after its last recorded step, not in the
+        future); None is now.
+    """
+    return _transition(store, interview_id, "end", at)
 
 
 def _move(store: Store, interview_id: int, pick: Any) -> dict[str, Any]:
@@ -546,15 +593,7 @@ def add_note(
             )
         if not body and rating is None:
             raise InputError(_("the note is empty"))
-        state = IS(interview.state)
-        if state in (IS.completed, IS.cancelled):
-            from granskning.workflow import INTERVIEW_STATE_LABELS
-
-            raise RuleError(
-                _("interview {id} is {state}: its notes are closed").format(
-                    id=interview_id, state=_(INTERVIEW_STATE_LABELS[state])
-                )
-            )
+        _ensure_notes_open(interview)
         ensure_editable(review)
         note = Note(
             interview_id=interview_id,
@@ -565,6 +604,100 @@ def add_note(
             created_at=store.now(),
         )
         s.add(note)
+        s.flush()
+        return note
+
+
+def _ensure_notes_open(interview: Interview) -> None:
+    """Notes are taken once the session has started, and typed up after it until handover."""
+    state = IS(interview.state)
+    if state == IS.scheduled:
+        raise RuleError(
+            _(
+                "interview {id} has not started: start its session first (session start {id}; "
+                'for a session held on paper, session start {id} --at "YYYY-MM-DD HH:MM")'
+            ).format(id=interview.id)
+        )
+    if state == IS.cancelled:
+        from granskning.workflow import INTERVIEW_STATE_LABELS
+
+        raise RuleError(
+            _("interview {id} is {state}: its notes are closed").format(
+                id=interview.id, state=_(INTERVIEW_STATE_LABELS[state])
+            )
+        )
+
+
+def _get_note(session: Session, note_id: int) -> Note:
+    note = session.get(Note, note_id)
+    if note is None:
+        raise NotFoundError(_("note {id} does not exist").format(id=note_id))
+    if note.removed_at is not None:
+        raise RuleError(
+            _("note {id} was removed on {date}").format(
+                id=note_id, date=format_local(note.removed_at)
+            )
+        )
+    return note
+
+
+def edit_note(store: Store, note_id: int, text: str) -> Note:
+    """Correct a note's text; the audit event keeps the text it had.
+
+    Refused once the review is handed over. A rating note may be left without text.
+    """
+    body = (text or "").strip()
+    if len(body) > TEXT_LIMIT:
+        raise InputError(_("the note is longer than {n} characters").format(n=TEXT_LIMIT))
+    with store.atomic() as s:
+        note = _get_note(s, note_id)
+        if not body and note.rating is None:
+            raise InputError(_("the note is empty"))
+        interview, review, _plan = _load(s, note.interview_id)
+        ensure_editable(review)
+        if body == note.text:
+            return note
+        previous = note.text
+        note.text = body
+        note.edited_at = store.now()
+        s.add(note)
+        record(
+            s,
+            store,
+            entity="note",
+            action="edit",
+            review_id=review.id,
+            interview_id=interview.id,
+            comment=f"note {note_id}; previous text: {previous}",
+        )
+        s.flush()
+        return note
+
+
+def remove_note(store: Store, note_id: int, reason: str) -> Note:
+    """Remove a note with a reason: it leaves note lists, the session screen and reports.
+
+    The row stays (marked removed) and the audit event keeps its text and the reason.
+    Refused once the review is handed over.
+    """
+    why = " ".join((reason or "").split())
+    if not why:
+        raise InputError(_("a reason is required (--reason)"))
+    with store.atomic() as s:
+        note = _get_note(s, note_id)
+        interview, review, _plan = _load(s, note.interview_id)
+        ensure_editable(review)
+        note.removed_at = store.now()
+        s.add(note)
+        record(
+            s,
+            store,
+            entity="note",
+            action="remove",
+            review_id=review.id,
+            interview_id=interview.id,
+            comment=f"note {note_id}; reason: {why}; text: {note.text}",
+        )
         s.flush()
         return note
 
@@ -582,16 +715,20 @@ def note_dict(note: Note, plan: Plan | None = None) -> dict[str, Any]:
         "rating": note.rating,
         "author": note.author,
         "created": format_local(note.created_at),
+        "edited": format_local(note.edited_at),
     }
 
 
 def list_notes(
     store: Store, interview_id: int, question_id: str | None = None
 ) -> list[dict[str, Any]]:
-    """The notes of an interview in the order they were written (optionally one question's)."""
+    """The notes of an interview in the order they were written (optionally one question's);
+    removed notes are left out."""
     with store.read() as s:
         interview, _review, plan = _load(s, interview_id)
-        query = select(Note).where(Note.interview_id == interview_id)
+        query = select(Note).where(
+            Note.interview_id == interview_id, col(Note.removed_at).is_(None)
+        )
         if question_id is not None:
             query = query.where(Note.question_id == question_id)
         rows = s.exec(query.order_by(col(Note.created_at), col(Note.id))).all()
@@ -605,6 +742,7 @@ __all__ = [
     "add_note",
     "clock_text",
     "compute_status",
+    "edit_note",
     "end",
     "goto",
     "goto_block",
@@ -616,6 +754,7 @@ __all__ = [
     "pause",
     "plan_for",
     "previous_question",
+    "remove_note",
     "resume",
     "start",
     "status",

@@ -156,6 +156,7 @@ class IntervieweeRec(_Rec):
     name: Name
     title: Opt | None = None
     organisation: Opt | None = None
+    head_count: Count | None = None
     position: Int = 0
 
 
@@ -192,6 +193,8 @@ class NoteRec(_Rec):
     rating: Int | None = None
     author: Opt | None = None
     created_at: Time
+    edited_at: Time | None = None
+    removed_at: Time | None = None
 
 
 class FindingRec(_Rec):
@@ -406,6 +409,7 @@ def review_document(session: Session, review: Review, now: datetime) -> dict[str
                         "name": p.name,
                         "title": p.title,
                         "organisation": p.organisation,
+                        "head_count": p.head_count,
                         "position": p.position,
                     }
                     for p in sorted(
@@ -430,6 +434,8 @@ def review_document(session: Session, review: Review, now: datetime) -> dict[str
                 "rating": n.rating,
                 "author": n.author,
                 "created_at": _t(n.created_at),
+                "edited_at": _t(n.edited_at),
+                "removed_at": _t(n.removed_at),
             }
             for n in notes
         ],
@@ -1091,15 +1097,17 @@ class _Importer:
             make: Any,
             content: bool = True,
             mutable: bool = False,
+            editable: bool = False,
         ) -> None:
             here = {r["uid"]: r for r in cur[kind]}
             for rec in f[kind]:
                 old = here.get(rec["uid"])
                 if old is not None:
-                    if old != rec and mutable and self.relation == "ahead":
+                    # editable: changed in place (never deleted), so what is missing is added
+                    if old != rec and (mutable or editable) and self.relation == "ahead":
                         self.bring_forward(model, rec, make(rec))
                         self.plan.add(f"{kind}_updated")
-                    elif self.relation != "behind" or not mutable:
+                    elif self.relation != "behind" or not (mutable or editable):
                         _compare(self.plan, label, rec["uid"], old, rec, skip=("uid",))
                 elif kind == "notes" and rec["interview"] not in self.interview_ids:
                     continue  # its interview is already a conflict
@@ -1131,7 +1139,10 @@ class _Importer:
                 rating=n["rating"],
                 author=n["author"],
                 created_at=_dt(n["created_at"]),
+                edited_at=_dt(n["edited_at"]),
+                removed_at=_dt(n["removed_at"]),
             ),
+            editable=True,
         )
         by_uid(
             "findings",
@@ -1346,6 +1357,7 @@ class _Importer:
                     name=p["name"],
                     title=p["title"],
                     organisation=p["organisation"],
+                    head_count=p["head_count"],
                     position=p["position"],
                 )
             )
@@ -1363,7 +1375,9 @@ class _Importer:
         fields = [
             k for k in iv if k not in ("uid", "interviewees", "events", "updated_at", "created_at")
         ]
-        _compare(self.plan, _("interview"), iv["uid"], old, iv, skip=(*fields, "updated_at"))
+        # interviewees and session events are compared (and brought forward) by the caller
+        skip = (*fields, "updated_at", "interviewees", "events")
+        _compare(self.plan, _("interview"), iv["uid"], old, iv, skip=skip)
         changed = [k for k in fields if old[k] != iv[k]]
         if not changed or self.relation == "behind":
             return
@@ -1423,6 +1437,7 @@ class _Importer:
                     name=p["name"],
                     title=p["title"],
                     organisation=p["organisation"],
+                    head_count=p["head_count"],
                     position=p["position"],
                 )
             )

@@ -47,10 +47,25 @@ def _describe(data: dict[str, Any]) -> None:
         if data[key]:
             click.echo(f"{_(label)}: {data[key]['name']}")
     for person in data["interviewees"]:
-        title = f", {person['title']}" if person["title"] else ""
-        click.echo(_("Interviewee: {name}").format(name=person["name"] + title))
+        extra = [x for x in (person["title"], person["organisation"]) if x]
+        if person["head_count"] is not None:
+            line = _("Group: {name} ({n} people)").format(
+                name=", ".join([person["name"], *extra]), n=person["head_count"]
+            )
+        else:
+            line = _("Interviewee: {name}").format(name=", ".join([person["name"], *extra]))
+        click.echo(line)
+    if data["interviewees"]:
+        click.echo(_("People heard: {n}").format(n=data["participants"]))
     if data["cancel_reason"]:
         click.echo(_("Cancelled: {reason}").format(reason=data["cancel_reason"]))
+
+
+def _people(named: tuple[str, ...], groups: tuple[str, ...]) -> list[Any]:
+    """The interviewees as given: the named people first, then the groups."""
+    from granskning.interviews import parse_group_interviewee, parse_interviewee
+
+    return [parse_interviewee(x) for x in named] + [parse_group_interviewee(x) for x in groups]
 
 
 def _state(value: str) -> str:
@@ -66,10 +81,15 @@ def _state(value: str) -> str:
     help=N_(
         "Schedule an interview on a review. The group comes from the review's pinned "
         "template; moderator, note-taker and timekeeper are person ids from the review "
-        "team. A team member or place booked twice at the same time is refused (exit 1).\n\n"
+        "team. A team member or place booked twice at the same time is refused (exit 1). "
+        'Interviewees are "Name, Title, Organisation"; a group heard together is '
+        '--group-interviewee "Group, N, Organisation" and counts as N people.\n\n'
         "\b\nExample:\n  granskning interview add 1 --group fortroendevalda "
         '--start "2026-03-10 09:00" --minutes 90 --place "Stadshuset, rum 3" '
-        '--interviewee "Cia Dahl, Kommunalråd" --moderator 1 --note-taker 2 --json'
+        '--interviewee "Cia Dahl, Kommunalråd, Kommunstyrelsen" --moderator 1 --note-taker 2 --json\n'
+        "  granskning interview add 1 --group barn-och-unga "
+        '--start "2026-03-10 13:00" --minutes 60 '
+        '--group-interviewee "Ungdomsrådet, 6, Gävle kommun" --moderator 1 --note-taker 2'
     ),
 )
 @click.argument("review_id", type=int, metavar="REVIEW")
@@ -85,8 +105,17 @@ def _state(value: str) -> str:
 @option(
     "--interviewee",
     multiple=True,
-    metavar='"Name, Title"',
-    help=N_("An interviewee (repeat for each)."),
+    metavar='"Name, Title, Organisation"',
+    help=N_("An interviewee; title and organisation are optional (repeat for each)."),
+)
+@option(
+    "--group-interviewee",
+    multiple=True,
+    metavar='"Group, N, Organisation"',
+    help=N_(
+        "A group heard together, with how many people it is (a youth council of 6); the "
+        "organisation is optional (repeat for each)."
+    ),
 )
 @option("--moderator", type=int, metavar="PERSON", help=N_("The moderator's person id."))
 @option("--note-taker", type=int, metavar="PERSON", help=N_("The note-taker's person id."))
@@ -99,6 +128,7 @@ def add(
     minutes: int,
     place: str | None,
     interviewee: tuple[str, ...],
+    group_interviewee: tuple[str, ...],
     moderator: int | None,
     note_taker: int | None,
     timekeeper: int | None,
@@ -106,6 +136,7 @@ def add(
 ) -> None:
     from granskning import interviews
 
+    people = _people(interviewee, group_interviewee)
     st = store()
     row = interviews.add_interview(
         st,
@@ -114,7 +145,7 @@ def add(
         start=start,
         minutes=minutes,
         place=place,
-        interviewees=list(interviewee),
+        interviewees=people,
         moderator=moderator,
         note_taker=note_taker,
         timekeeper=timekeeper,
@@ -138,8 +169,12 @@ def add(
     cls=TCommand,
     help=N_(
         "Change a scheduled interview: only the options given change. The same conflict "
-        "checks as interview add apply; calendars see the change (a higher SEQUENCE).\n\n"
-        '\b\nExample:\n  granskning interview edit 3 --start "2026-03-10 13:00" --place Stadshuset'
+        "checks as interview add apply; calendars see the change (a higher SEQUENCE). Who "
+        "was interviewed (--interviewee, --group-interviewee) can be corrected after the "
+        "session too, until the review is handed over.\n\n"
+        '\b\nExample:\n  granskning interview edit 3 --start "2026-03-10 13:00" --place Stadshuset\n'
+        '  granskning interview edit 3 --interviewee "Cia Dahl, Kommunalråd, Kommunstyrelsen" '
+        '--group-interviewee "Ungdomsrådet, 6"'
     ),
 )
 @click.argument("interview_id", type=int, metavar="ID")
@@ -150,8 +185,14 @@ def add(
 @option(
     "--interviewee",
     multiple=True,
-    metavar='"Name, Title"',
-    help=N_("An interviewee (repeat for each; replaces the list)."),
+    metavar='"Name, Title, Organisation"',
+    help=N_("An interviewee (repeat for each; with --group-interviewee, replaces the list)."),
+)
+@option(
+    "--group-interviewee",
+    multiple=True,
+    metavar='"Group, N, Organisation"',
+    help=N_("A group heard together, with how many people it is (replaces the list too)."),
 )
 @option("--moderator", type=int, metavar="PERSON", help=N_("The moderator's person id."))
 @option("--note-taker", type=int, metavar="PERSON", help=N_("The note-taker's person id."))
@@ -165,6 +206,7 @@ def edit(
     minutes: int | None,
     place: str | None,
     interviewee: tuple[str, ...],
+    group_interviewee: tuple[str, ...],
     moderator: int | None,
     note_taker: int | None,
     timekeeper: int | None,
@@ -188,8 +230,8 @@ def edit(
     ):
         if value is not None:
             changes[name] = value
-    if interviewee:
-        changes["interviewees"] = list(interviewee)
+    if interviewee or group_interviewee:
+        changes["interviewees"] = _people(interviewee, group_interviewee)
     if no_timekeeper:
         changes["timekeeper"] = None
     st = store()

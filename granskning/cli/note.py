@@ -25,7 +25,8 @@ def note() -> None:
     help=N_(
         "Write a note on a question of the interview (without --question: a free "
         "observation). Rating questions take --rating 1-4, with or without text. The note "
-        "is saved at once.\n\n"
+        "is saved at once. Notes are taken once the session has started, and can be typed "
+        "up after it ends until the review is handed over.\n\n"
         "\b\nExample:\n  granskning note add 3 --question styr-1 --text 'Styrdokumenten nämner barnkonventionen'\n"
         "  granskning note add 3 --question infl-6 --rating 3\n"
         "  granskning note add 3 --question infl-2 --file anteckning.txt --json"
@@ -84,3 +85,50 @@ def list_(interview_id: int, question: str | None, as_json: bool) -> None:
         if r["text"]:
             click.echo(r["text"])
         click.echo()
+
+
+@note.command(
+    "edit",
+    cls=TCommand,
+    help=N_(
+        "Correct a note's text. The audit log keeps the text it had; refused once the "
+        "review is handed over.\n\n"
+        "\b\nExample:\n  granskning note edit 12 --text 'Budgeten styr det mesta'\n"
+        "  granskning note edit 12 --file rättad.txt"
+    ),
+)
+@click.argument("note_id", type=int, metavar="NOTE")
+@option("--text", metavar="TEXT", help=N_("The corrected note."))
+@option(
+    "--file", "path", metavar="PATH", help=N_("Read the corrected note from a file (- for stdin).")
+)
+@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+def edit(note_id: int, text: str | None, path: str | None, as_json: bool) -> None:
+    from granskning import sessions
+
+    body = read_text_input(text, path)
+    st = store()
+    row = sessions.edit_note(st, note_id, body)
+    if as_json:
+        print_json(sessions.note_dict(row, sessions.load_plan(st, row.interview_id)))
+    else:
+        ok(_("note {id} corrected").format(id=note_id))
+
+
+@note.command(
+    "remove",
+    cls=TCommand,
+    help=N_(
+        "Remove a note, with a reason: it leaves note lists, the session screen and the "
+        "reports. The audit log keeps its text and the reason; refused once the review is "
+        "handed over.\n\n"
+        "\b\nExample:\n  granskning note remove 12 --reason 'Skrevs på fel intervju'"
+    ),
+)
+@click.argument("note_id", type=int, metavar="NOTE")
+@option("--reason", required=True, metavar="TEXT", help=N_("Why the note is removed."))
+def remove(note_id: int, reason: str) -> None:
+    from granskning import sessions
+
+    sessions.remove_note(store(), note_id, reason)
+    ok(_("note {id} removed").format(id=note_id))

@@ -51,6 +51,28 @@ def municipality_list(as_json: bool) -> None:
         print_table([N_("id"), N_("name")], [(r.id, r.name) for r in rows])
 
 
+@municipality.command(
+    "rename",
+    cls=TCommand,
+    help=N_(
+        "Rename a municipality (a misspelling, a merger). Reviews, people and rounds follow "
+        "the new name; handed-over reports keep the name they were frozen with.\n\n"
+        "\b\nExample:\n  granskning municipality rename Gavle --to Gävle"
+    ),
+)
+@click.argument("name")
+@option("--to", "to", required=True, metavar="NAME", help=N_("The new name."))
+@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+def municipality_rename(name: str, to: str, as_json: bool) -> None:
+    from granskning import registry
+
+    row = registry.rename_municipality(store(), name, to)
+    if as_json:
+        print_json({"id": row.id, "name": row.name})
+    else:
+        ok(_("municipality {id} is now called {name}").format(id=row.id, name=row.name))
+
+
 @group(
     "person",
     help=N_(
@@ -66,7 +88,9 @@ def person() -> None:
     "add",
     cls=TCommand,
     help=N_(
-        "Register a person working for a municipality.\n\n"
+        "Register a person working for a municipality. The same name twice in one "
+        "municipality is refused (usually the same person entered twice) unless "
+        "--allow-duplicate says it is someone else.\n\n"
         "\b\nExample:\n  granskning person add 'Anna Berg' --municipality Gävle "
         "--title Utvecklingsledare --email anna.berg@example.se"
     ),
@@ -80,13 +104,25 @@ def person() -> None:
 )
 @option("--title", metavar="TEXT", help=N_("Job title."))
 @option("--email", metavar="ADDR", help=N_("E-mail address (for calendar invitations)."))
+@option(
+    "--allow-duplicate",
+    is_flag=True,
+    help=N_("Register a second person of the same name in the municipality."),
+)
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def person_add(
-    name: str, municipality: str, title: str | None, email: str | None, as_json: bool
+    name: str,
+    municipality: str,
+    title: str | None,
+    email: str | None,
+    allow_duplicate: bool,
+    as_json: bool,
 ) -> None:
     from granskning import registry
 
-    row = registry.add_person(store(), name, municipality, title=title, email=email)
+    row = registry.add_person(
+        store(), name, municipality, title=title, email=email, allow_duplicate=allow_duplicate
+    )
     if as_json:
         print_json({"id": row.id, "name": row.name, "title": row.title, "email": row.email})
     else:
@@ -110,6 +146,49 @@ def person_list(as_json: bool) -> None:
             [N_("id"), N_("name"), N_("municipality"), N_("title"), N_("e-mail")],
             [(r["id"], r["name"], r["municipality"], r["title"], r["email"]) for r in rows],
         )
+
+
+@person.command(
+    "edit",
+    cls=TCommand,
+    help=N_(
+        "Correct a person's name, title or e-mail address; only the options given change, "
+        "an empty --title or --email clears it. Interviews of reviews not yet handed over "
+        "follow the new name and title.\n\n"
+        "\b\nExample:\n  granskning person edit 4 --name 'Anna Bergström' --title Strateg\n"
+        "  granskning person edit 4 --email ''"
+    ),
+)
+@click.argument("person_id", type=int, metavar="ID")
+@option("--name", metavar="NAME", help=N_("The corrected name."))
+@option("--title", metavar="TEXT", help=N_("Job title (empty: none)."))
+@option("--email", metavar="ADDR", help=N_("E-mail address (empty: none)."))
+@option(
+    "--allow-duplicate",
+    is_flag=True,
+    help=N_("Allow a name that someone else in the municipality has."),
+)
+@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+def person_edit(
+    person_id: int,
+    name: str | None,
+    title: str | None,
+    email: str | None,
+    allow_duplicate: bool,
+    as_json: bool,
+) -> None:
+    from granskning import registry
+    from granskning.errors import InputError
+
+    if name is None and title is None and email is None:
+        raise InputError(_("give at least one of --name, --title and --email"))
+    row = registry.edit_person(
+        store(), person_id, name=name, title=title, email=email, allow_duplicate=allow_duplicate
+    )
+    if as_json:
+        print_json({"id": row.id, "name": row.name, "title": row.title, "email": row.email})
+    else:
+        ok(_("person {id} updated: {name}").format(id=row.id, name=row.name))
 
 
 # -- personal data (privacy) ------------------------------------------------------------------

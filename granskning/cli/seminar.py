@@ -163,6 +163,37 @@ def add_item(review_id: int, text: str, block: str | None, as_json: bool) -> Non
 
 
 @seminar.command(
+    "edit-item",
+    cls=TCommand,
+    help=N_(
+        "Reword a checklist item, or move it to another block, before the seminar; the "
+        "audit log keeps the earlier text. An empty --block makes it a general item.\n\n"
+        "\b\nExample:\n  granskning seminar edit-item 1 --item 3 --text 'Barnbokslut tas fram årligen'\n"
+        "  granskning seminar edit-item 1 --item 3 --block inflytande"
+    ),
+)
+@click.argument("review_id", type=int, metavar="REVIEW")
+@option("--item", "item_id", type=int, required=True, metavar="ID", help=N_("The item's id."))
+@option("--text", metavar="TEXT", help=N_("The item's new wording."))
+@option("--block", metavar="BLOCK", help=N_("The template block it belongs to."))
+@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+def edit_item(
+    review_id: int, item_id: int, text: str | None, block: str | None, as_json: bool
+) -> None:
+    from granskning import followup
+    from granskning.errors import InputError
+
+    if text is None and block is None:
+        raise InputError(_("give --text, --block or both"))
+    st = store()
+    followup.edit_item(st, review_id, item_id, text=text, block=block)
+    if as_json:
+        print_json(next(r for r in followup.items(st, review_id) if r["id"] == item_id))
+    else:
+        ok(_("checklist item {item} of review {id} updated").format(item=item_id, id=review_id))
+
+
+@seminar.command(
     "merge",
     cls=TCommand,
     help=N_(
@@ -185,9 +216,12 @@ def merge(review_id: int, item_id: int, into_id: int) -> None:
     cls=TCommand,
     help=N_(
         "Record an item's status at the seminar: not_started (red), in_progress (amber) or "
-        "done (green), with a comment and who is responsible.\n\n"
+        "done (green), with a comment and who is responsible. After the seminar, a status "
+        "recorded wrongly is corrected with --reason (audited, with the status it had).\n\n"
         "\b\nExample:\n  granskning seminar record 1 --item 2 --status in_progress "
-        "--comment 'Plan antagen, genomförs hösten' --responsible 'Barn- och utbildningschef'"
+        "--comment 'Plan antagen, genomförs hösten' --responsible 'Barn- och utbildningschef'\n"
+        "  granskning seminar record 1 --item 2 --status done "
+        "--reason 'Fel status antecknades på seminariet'"
     ),
 )
 @click.argument("review_id", type=int, metavar="REVIEW")
@@ -196,6 +230,11 @@ def merge(review_id: int, item_id: int, into_id: int) -> None:
 @option("--comment", metavar="TEXT", help=N_("What was said about the item."))
 @option("--responsible", metavar="TEXT", help=N_("Who is responsible for it."))
 @option("--json", "as_json", is_flag=True, help=N_("Print the item as JSON."))
+@option(
+    "--reason",
+    metavar="TEXT",
+    help=N_("Why a status recorded at a seminar already held is corrected."),
+)
 def record(
     review_id: int,
     item_id: int,
@@ -203,12 +242,21 @@ def record(
     comment: str | None,
     responsible: str | None,
     as_json: bool,
+    reason: str | None,
 ) -> None:
     from granskning import followup
     from granskning.model import FollowUpStatus
 
     st = store()
-    followup.record_status(st, review_id, item_id, status, comment=comment, responsible=responsible)
+    followup.record_status(
+        st,
+        review_id,
+        item_id,
+        status,
+        comment=comment,
+        responsible=responsible,
+        reason=reason,
+    )
     if as_json:
         print_json(next(i for i in followup.items(st, review_id) if i["id"] == item_id))
         return

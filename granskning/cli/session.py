@@ -69,6 +69,17 @@ def _print_status(data: dict[str, Any]) -> None:
         )
 
 
+def _done(interview_id: int, name: str, data: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print_json(data)
+    else:
+        ok(
+            _("interview {id}: {action} done, now {state}").format(
+                id=interview_id, action=name, state=_state(data["state"])
+            )
+        )
+
+
 def _action(name: str, help: str) -> None:
     @session.command(name, cls=TCommand, help=help)
     @click.argument("interview_id", type=int, metavar="INTERVIEW")
@@ -77,32 +88,77 @@ def _action(name: str, help: str) -> None:
         from granskning import sessions
 
         data = getattr(sessions, name)(store(), interview_id)
-        if as_json:
-            print_json(data)
-        else:
-            ok(
-                _("interview {id}: {action} done, now {state}").format(
-                    id=interview_id, action=name, state=_state(data["state"])
-                )
-            )
+        _done(interview_id, name, data, as_json)
 
 
-_action(
+AT_HELP = N_("When it happened, for a session held on paper (Europe/Stockholm; not in the future).")
+
+
+@session.command(
     "start",
-    N_(
+    cls=TCommand,
+    help=N_(
         "Start the session at its first question (the first session of a scheduled review "
-        "starts the visit).\n\n\b\nExample:\n  granskning session start 3"
+        "starts the visit). A session held on paper is entered with its real start: --at. "
+        "A start more than a day from the scheduled one is warned about.\n\n"
+        "\b\nExample:\n  granskning session start 3\n"
+        '  granskning session start 3 --at "2026-03-10 09:05"'
     ),
 )
+@click.argument("interview_id", type=int, metavar="INTERVIEW")
+@option("--at", metavar='"YYYY-MM-DD HH:MM"', help=AT_HELP)
+@option("--json", "as_json", is_flag=True, help=N_("Print the status as JSON."))
+def start(interview_id: int, at: str | None, as_json: bool) -> None:
+    from granskning import sessions
+    from granskning.timefmt import parse_local
+
+    when = parse_local(at, "--at") if at is not None else None
+    data = sessions.start(store(), interview_id, when)
+    if data["far_from_schedule"]:
+        if at is None:
+            message = _(
+                "warning: interview {id} was scheduled for {scheduled}, more than a day from "
+                "now ({started}); the report's visit dates follow this start. For a session "
+                'held on paper, give its real start: --at "YYYY-MM-DD HH:MM"'
+            )
+        else:
+            message = _(
+                "warning: interview {id} was scheduled for {scheduled}; --at {started} is "
+                "more than a day from it, and the report's visit dates follow --at"
+            )
+        click.secho(
+            message.format(id=interview_id, scheduled=data["scheduled"], started=data["started"]),
+            err=True,
+            fg="yellow",
+        )
+    _done(interview_id, "start", data, as_json)
+
+
 _action("pause", N_("Pause the session clock.\n\n\b\nExample:\n  granskning session pause 3"))
 _action("resume", N_("Resume the session clock.\n\n\b\nExample:\n  granskning session resume 3"))
-_action(
+
+
+@session.command(
     "end",
-    N_(
-        "End the session; overruns are recorded in the audit log.\n\n\b\nExample:\n"
-        "  granskning session end 3 --json"
+    cls=TCommand,
+    help=N_(
+        "End the session; overruns are recorded in the audit log. A session held on paper "
+        "is entered with its real end: --at, after its start. Notes can still be added "
+        "until the review is handed over.\n\n\b\nExample:\n"
+        "  granskning session end 3 --json\n"
+        '  granskning session end 3 --at "2026-03-10 10:30"'
     ),
 )
+@click.argument("interview_id", type=int, metavar="INTERVIEW")
+@option("--at", metavar='"YYYY-MM-DD HH:MM"', help=AT_HELP)
+@option("--json", "as_json", is_flag=True, help=N_("Print the status as JSON."))
+def end(interview_id: int, at: str | None, as_json: bool) -> None:
+    from granskning import sessions
+    from granskning.timefmt import parse_local
+
+    when = parse_local(at, "--at") if at is not None else None
+    data = sessions.end(store(), interview_id, when)
+    _done(interview_id, "end", data, as_json)
 
 
 @session.command(
