@@ -241,8 +241,8 @@ def test_random_sequences_keep_state_and_log_consistent(
     # one database for all examples (migrating is the slow part); each example gets its own
     # review and people, so no example sees another's interviews
     store = _shared_store()
-    lead = registry.add_person(store, "A", "Uppsala").id
-    sec = registry.add_person(store, "B", "Uppsala").id
+    lead = registry.add_person(store, "A", "Uppsala", allow_duplicate=True).id
+    sec = registry.add_person(store, "B", "Uppsala", allow_duplicate=True).id
     rid = reviews.create_review(
         store, host="Gävle", reviewing=["Uppsala"], template="kollegial-granskning-2013"
     ).id
