@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from granskning.audit import record
+from granskning.audit import record, utc_iso
 from granskning.errors import InputError, NotFoundError, RuleError
 from granskning.i18n import N_, _
 from granskning.model import (
@@ -179,7 +179,7 @@ def create_items(session: Session, store: Store, review: Review, params: Any) ->
         entity="follow_up_item",
         action="create_items",
         review_id=review.id,
-        comment=f"added {added}, refreshed {refreshed}, removed {removed}",
+        data={"added": added, "refreshed": refreshed, "removed": removed},
     )
 
 
@@ -310,7 +310,7 @@ def schedule(
                 )
             )
         if state == ReviewState.follow_up_scheduled:
-            before = format_local(review.seminar_start)
+            before = review.seminar_start
             review.seminar_start = start
             if place is not None:
                 review.seminar_place = place or None
@@ -322,8 +322,8 @@ def schedule(
                 entity="review",
                 action="reschedule_seminar",
                 review_id=review_id,
-                comment=f"{before} -> {format_local(start)}"
-                + (f" ({review.seminar_place})" if review.seminar_place else ""),
+                data={"before": utc_iso(before) if before else None, "after": utc_iso(start)},
+                comment=review.seminar_place,
             )
             return seminar_info_of(s, review)
     reviews.advance(store, review_id, "schedule_seminar", start=start, place=place)
@@ -432,7 +432,7 @@ def add_item(store: Store, review_id: int, text: str, block: str | None = None) 
             entity="follow_up_item",
             action="add",
             review_id=review_id,
-            comment=f"item {item.id}",
+            data={"item": item.uid},
         )
         return item
 
@@ -472,7 +472,7 @@ def merge(store: Store, review_id: int, item_id: int, into_id: int) -> FollowUpI
             entity="follow_up_item",
             action="merge",
             review_id=review_id,
-            comment=f"item {item_id} into {into_id}",
+            data={"item": item.uid, "into": into.uid},
         )
         return into
 
@@ -552,7 +552,7 @@ def record_status(
             entity="follow_up_item",
             action="record",
             review_id=review_id,
-            comment=f"item {item_id}: {the_status.value}",
+            data={"item": item.uid, "status": the_status.value},
         )
         return item
 

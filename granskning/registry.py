@@ -58,7 +58,7 @@ def add_municipality(store: Store, name: str) -> Municipality:
         row = Municipality(name=clean, key=name_key(clean), created_at=store.now())
         s.add(row)
         s.flush()
-        record(s, store, entity="municipality", action="add", comment=clean)
+        record(s, store, entity="municipality", action="add", data={"name": clean})
         return row
 
 
@@ -102,7 +102,7 @@ def add_person(
         )
         s.add(row)
         s.flush()
-        record(s, store, entity="person", action="add", comment=f"person {row.id}")
+        record(s, store, entity="person", action="add", data={"person": row.uid})
         return row
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from granskning import templates
-from granskning.audit import record
+from granskning.audit import person_ref, record
 from granskning.errors import ConflictError, FrozenError, InputError, NotFoundError, RuleError
 from granskning.i18n import _
 from granskning.model import (
@@ -162,7 +162,11 @@ def create_review_in(
         action="create",
         review_id=review.id,
         to_state=review.state,
-        comment=f"{source.template.id} {source.template.version} sha256:{source.sha256}",
+        data={
+            "template": source.template.id,
+            "version": source.template.version,
+            "sha256": source.sha256,
+        },
     )
     return review
 
@@ -223,7 +227,7 @@ def assign(store: Store, review_id: int, person_id: int, role: str) -> Assignmen
             entity="review",
             action="assign",
             review_id=review_id,
-            comment=f"person {person_id} as {the_role.value}",
+            data={"person": person_ref(s, person_id), "role": the_role.value},
         )
         return row
 
@@ -254,7 +258,7 @@ def unassign(store: Store, review_id: int, person_id: int, role: str) -> None:
             entity="review",
             action="unassign",
             review_id=review_id,
-            comment=f"person {person_id} as {role}",
+            data={"person": person_ref(s, person_id), "role": role},
         )
 
 
@@ -406,13 +410,13 @@ def fire_in(
     action: str,
     params: ActionParams,
     *,
-    comment: str | None = None,
+    data: dict[str, Any] | None = None,
 ) -> Review:
     """Take ``action`` inside the caller's transaction: guards, effects, state, audit event.
 
     For actions that other actions set off (the first interview session starts the visit).
 
-    :param comment: for the audit event (default: ``params.reason``).
+    :param data: for the audit event (the reason, if any, is its text).
     """
     facts = gather_facts(session, review)
     before = ReviewState(review.state)
@@ -428,7 +432,8 @@ def fire_in(
         review_id=review.id,
         from_state=before.value,
         to_state=after.value,
-        comment=comment if comment is not None else params.reason,
+        data=data,
+        comment=params.reason,
     )
     return review
 

@@ -91,7 +91,8 @@ def create_round(
             store,
             entity="round",
             action="create",
-            comment=f"round {the_round.id}: {year} {clean_theme} ({len(rows)} members)",
+            data={"round": the_round.id, "year": year, "members": len(rows)},
+            comment=clean_theme,
         )
         return the_round
 
@@ -250,7 +251,11 @@ def plan(store: Store, round_id: int, per_host: int | None = None) -> PlanResult
                     entity="review",
                     action="replan",
                     review_id=review.id,
-                    comment=f"round {round_id}: {', '.join(current.get(review.id, []))} -> {', '.join(wanted)}",  # type: ignore[arg-type]
+                    data={
+                        "round": round_id,
+                        "before": current.get(review.id, []),  # type: ignore[arg-type]
+                        "after": list(wanted),
+                    },
                 )
                 out.changed += 1
             else:
@@ -261,8 +266,14 @@ def plan(store: Store, round_id: int, per_host: int | None = None) -> PlanResult
             store,
             entity="round",
             action="plan",
-            comment=f"round {round_id}: {k} per host; created {out.created}, changed {out.changed}, kept {out.kept}"
-            + (f"; {len(problems)} rule(s) not met" if problems else ""),
+            data={
+                "round": round_id,
+                "per_host": k,
+                "created": out.created,
+                "changed": out.changed,
+                "kept": out.kept,
+                "unmet": len(problems),
+            },
         )
     return out
 

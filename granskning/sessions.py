@@ -365,16 +365,16 @@ def _transition(store: Store, interview_id: int, action: str) -> dict[str, Any]:
                 review,
                 "start_visit",
                 ActionParams(),
-                comment=f"first session: interview {interview_id}",
+                data={"interview": interview.uid},
             )
         event = SessionEvent(
             interview_id=interview_id, kind=action, at=now, question_id=t.question_id
         )
         s.add(event)
         bump(s, store, interview, state=after.value)
-        comment = None
+        summary = None
         if action == "end":
-            comment = _end_summary(compute_status(interview, plan, [*events, event], now))
+            summary = _end_summary(compute_status(interview, plan, [*events, event], now))
         record(
             s,
             store,
@@ -384,17 +384,18 @@ def _transition(store: Store, interview_id: int, action: str) -> dict[str, Any]:
             interview_id=interview_id,
             from_state=before.value,
             to_state=after.value,
-            comment=comment,
+            data=summary,
         )
         return compute_status(interview, plan, [*events, event], now)
 
 
-def _end_summary(st: dict[str, Any]) -> str:
-    # Stored in the audit log: the record of the overruns, in the log's plain form.
-    parts = [f"elapsed {clock_text(st['elapsed_s'])} of {clock_text(st['budget_s'])}"]
-    for o in st["overruns"]:
-        parts.append(f"over: {o['block'] or 'session'} +{clock_text(o['over_s'])}")
-    return "; ".join(parts)
+def _end_summary(st: dict[str, Any]) -> dict[str, Any]:
+    # Stored in the audit log as data (whole seconds), rendered in the reader's language.
+    return {
+        "elapsed": int(st["elapsed_s"]),
+        "budget": int(st["budget_s"]),
+        "overruns": [{"block": o["block"], "over": int(o["over_s"])} for o in st["overruns"]],
+    }
 
 
 def start(store: Store, interview_id: int) -> dict[str, Any]:
