@@ -280,18 +280,27 @@ def person_ref(session: Session, person_id: int) -> str:
 # -- reading and showing -------------------------------------------------------------------------
 
 
-def history(store: Store, review_id: int) -> list[dict[str, Any]]:
-    """Every audit event of a review and its interviews, oldest first, as JSON with the
-    structured data and the comment rendered in the current language."""
+def history(store: Store, review_id: int) -> list[AuditEvent]:
+    """Every audit event of a review and its interviews, oldest first."""
     with store.read() as s:
-        events = list(
-            s.exec(
-                select(AuditEvent)
-                .where(AuditEvent.review_id == review_id)
-                .order_by(col(AuditEvent.at), col(AuditEvent.id))
-            ).all()
-        )
-        return render(s, events)
+        return _history(s, review_id)
+
+
+def _history(session: Session, review_id: int) -> list[AuditEvent]:
+    return list(
+        session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.review_id == review_id)
+            .order_by(col(AuditEvent.at), col(AuditEvent.id))
+        ).all()
+    )
+
+
+def history_rows(store: Store, review_id: int) -> list[dict[str, Any]]:
+    """:func:`history` as JSON: the structured data, the free text and the comment rendered
+    in the current language (see :func:`event_dict`)."""
+    with store.read() as s:
+        return render(s, _history(s, review_id))
 
 
 def render(session: Session, events: list[AuditEvent]) -> list[dict[str, Any]]:

@@ -248,7 +248,7 @@ def history(review_id: int, as_json: bool) -> None:
     st = store()
     with st.read() as s:
         reviews.get_review(s, review_id)
-    rows = audit.history(st, review_id)
+    rows = audit.history_rows(st, review_id)
     if as_json:
         print_json(rows)
         return
