@@ -279,12 +279,12 @@ def _restore_postgresql(store: Store, source: Path) -> None:
     )
     store.ensure_schema()
     with store.atomic() as s:
-        record(s, store, entity="database", action="restore", comment=_describe(source))
+        record(s, store, entity="database", action="restore", **_describe(source))
 
 
-def _describe(source: Path) -> str:
+def _describe(source: Path) -> dict[str, Any]:
     digest = hashlib.sha256(source.read_bytes()).hexdigest()
-    return f"{source.name} sha256:{digest}"
+    return {"data": {"sha256": digest}, "comment": source.name}
 
 
 def _copy_rows(store: Store, path: Path, source: Path) -> None:
@@ -293,7 +293,7 @@ def _copy_rows(store: Store, path: Path, source: Path) -> None:
     try:
         with store.atomic() as s:
             copy_rows(path, s.connection(), store.is_sqlite)
-            record(s, store, entity="database", action="restore", comment=_describe(source))
+            record(s, store, entity="database", action="restore", **_describe(source))
     except (DBAPIError, StatementError, ValueError) as exc:
         # rows this database cannot take (a hand-edited or damaged file): nothing was restored
         raise InputError(

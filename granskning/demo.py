@@ -441,6 +441,20 @@ def _walk(store: Store, clock: DemoClock, out: Path, db_path: Path, say: Say) ->
             same=_("yes") if not second_import.get("changed", True) else _("no"),
         )
     )
+    from granskning.audit import verify_review
+
+    checked = verify_review(store, rid)
+    say(
+        _(
+            "review verify {id}: {n} audit events in an unbroken hash chain, {m} frozen report "
+            "versions checked: {ok}"
+        ).format(
+            id=rid,
+            n=checked["audit"]["events"],
+            m=len(checked["reports"]),
+            ok=_("yes") if checked["ok"] else _("no"),
+        )
+    )
     import json
 
     access = out / "person-export.json"

@@ -121,7 +121,8 @@ def add_finding(store: Store, review_id: int, block: str, kind: str, text: str) 
             entity="finding",
             action="add",
             review_id=review_id,
-            comment=f"finding {row.id} {block_id} {kind}: {_excerpt(body)}",
+            data={"finding": row.uid, "block": block_id, "kind": kind},
+            comment=_excerpt(body),
         )
         return row
 
@@ -158,7 +159,7 @@ def mark_no_findings(store: Store, review_id: int, block: str) -> Finding:
             entity="finding",
             action="none",
             review_id=review_id,
-            comment=f"finding {row.id} {block_id}",
+            data={"finding": row.uid, "block": block_id},
         )
         return row
 
@@ -188,7 +189,8 @@ def edit_finding(store: Store, finding_id: int, text: str) -> Finding:
             entity="finding",
             action="edit",
             review_id=row.review_id,
-            comment=f"finding {row.id}: {_excerpt(body)}",
+            data={"finding": row.uid, "block": row.block_id, "kind": row.kind},
+            comment=_excerpt(body),
         )
         return row
 
@@ -205,7 +207,8 @@ def remove_finding(store: Store, finding_id: int) -> Finding:
             entity="finding",
             action="remove",
             review_id=row.review_id,
-            comment=f"finding {row.id} {row.block_id} {row.kind}: {_excerpt(row.text)}",
+            data={"finding": row.uid, "block": row.block_id, "kind": row.kind},
+            comment=_excerpt(row.text) or None,
         )
         return row
 
@@ -260,7 +263,8 @@ def add_recommendation(
             entity="recommendation",
             action="add",
             review_id=review_id,
-            comment=f"recommendation {row.id}: {_excerpt(body)}",
+            data={"recommendation": row.uid},
+            comment=_excerpt(body),
         )
         return row
 
@@ -286,7 +290,8 @@ def edit_recommendation(store: Store, rec_id: int, text: str) -> Recommendation:
             entity="recommendation",
             action="edit",
             review_id=row.review_id,
-            comment=f"recommendation {row.id}: {_excerpt(body)}",
+            data={"recommendation": row.uid},
+            comment=_excerpt(body),
         )
         return row
 
@@ -303,7 +308,8 @@ def remove_recommendation(store: Store, rec_id: int) -> Recommendation:
             entity="recommendation",
             action="remove",
             review_id=row.review_id,
-            comment=f"recommendation {row.id}: {_excerpt(row.text)}",
+            data={"recommendation": row.uid},
+            comment=_excerpt(row.text),
         )
         return row
 
@@ -370,7 +376,7 @@ def set_text(store: Store, review_id: int, section: str, text: str) -> ReportTex
             entity="report",
             action=action,
             review_id=review_id,
-            comment=f"{which.value}: {len(body)} characters",
+            data={"section": which.value, "characters": len(body)},
         )
         return row
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from granskning.audit import record
+from granskning.audit import record, utc_iso
 from granskning.errors import InputError, NotFoundError, RuleError
 from granskning.i18n import N_, _
 from granskning.model import (
@@ -183,7 +183,7 @@ def create_items(session: Session, store: Store, review: Review, params: Any) ->
         entity="follow_up_item",
         action="create_items",
         review_id=review.id,
-        comment=f"added {added}, refreshed {refreshed}, removed {removed}",
+        data={"added": added, "refreshed": refreshed, "removed": removed},
     )
 
 
@@ -314,7 +314,7 @@ def schedule(
                 )
             )
         if state == ReviewState.follow_up_scheduled:
-            before = format_local(review.seminar_start)
+            before = review.seminar_start
             review.seminar_start = start
             if place is not None:
                 review.seminar_place = place or None
@@ -326,8 +326,8 @@ def schedule(
                 entity="review",
                 action="reschedule_seminar",
                 review_id=review_id,
-                comment=f"{before} -> {format_local(start)}"
-                + (f" ({review.seminar_place})" if review.seminar_place else ""),
+                data={"before": utc_iso(before) if before else None, "after": utc_iso(start)},
+                comment=review.seminar_place,
             )
             return seminar_info_of(s, review)
     reviews.advance(store, review_id, "schedule_seminar", start=start, place=place)
@@ -436,7 +436,7 @@ def add_item(store: Store, review_id: int, text: str, block: str | None = None) 
             entity="follow_up_item",
             action="add",
             review_id=review_id,
-            comment=f"item {item.id}",
+            data={"item": item.uid},
         )
         return item
 
@@ -467,11 +467,10 @@ def edit_item(
         new_text = item.text if clean is None else clean
         if (new_text, new_block) == (item.text, item.block_id):
             return item
-        parts = [f"item {item_id}"]
+        data = {"item": item.uid}
         if new_block != item.block_id:
-            parts.append(f"block: {item.block_id or '-'} -> {new_block or '-'}")
-        if new_text != item.text:
-            parts.append(f"previous text: {item.text}")
+            data |= {"before": item.block_id or "–", "after": new_block or "–"}
+        previous = item.text if new_text != item.text else None
         item.text, item.block_id, item.updated_at = new_text, new_block, store.now()
         s.add(item)
         record(
@@ -480,7 +479,8 @@ def edit_item(
             entity="follow_up_item",
             action="edit",
             review_id=review_id,
-            comment="; ".join(parts),
+            data=data,
+            comment=previous,  # the earlier wording, kept redactable beside the chain
         )
         return item
 
@@ -520,7 +520,7 @@ def merge(store: Store, review_id: int, item_id: int, into_id: int) -> FollowUpI
             entity="follow_up_item",
             action="merge",
             review_id=review_id,
-            comment=f"item {item_id} into {into_id}",
+            data={"item": item.uid, "into": into.uid},
         )
         return into
 
@@ -611,9 +611,9 @@ def record_status(
             entity="follow_up_item",
             action="correct" if correcting else "record",
             review_id=review_id,
-            comment=f"item {item_id}: {previous or '-'} -> {the_status.value}; reason: {why}"
-            if correcting
-            else f"item {item_id}: {the_status.value}",
+            data={"item": item.uid, "status": the_status.value}
+            | ({"previous": previous} if correcting and previous else {}),
+            comment=why if correcting else None,
         )
         return item
 

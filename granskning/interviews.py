@@ -20,7 +20,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from granskning import templates
-from granskning.audit import record
+from granskning.audit import record, utc_iso
 from granskning.errors import ConflictError, InputError, NotFoundError, RuleError
 from granskning.i18n import _
 from granskning.model import (
@@ -420,7 +420,11 @@ def add_interview(
             review_id=review_id,
             interview_id=row.id,
             to_state=row.state,
-            comment=f"{draft.group_id} {_span(draft.start, draft.minutes)}",
+            data={
+                "group": draft.group_id,
+                "start": utc_iso(draft.start),
+                "minutes": draft.minutes,
+            },
         )
         return row
 
@@ -558,7 +562,7 @@ def edit_interview(
             action="edit",
             review_id=row.review_id,
             interview_id=interview_id,
-            comment=", ".join(changed + (["interviewees"] if people_changed else [])),
+            data={"fields": changed + (["interviewees"] if people_changed else [])},
         )
         return row
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Column, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # the enums belong to the model's vocabulary: re-exported for ``from granskning.model import ...``
@@ -243,9 +243,18 @@ class FollowUpItem(SQLModel, table=True):
 
 
 class AuditEvent(SQLModel, table=True):
-    """Append-only log: who did what, when, from which state to which."""
+    """Append-only, hash-chained log: who did what, when, from which state to which.
+
+    Each event is the ``seq``-th link of a chain (its review's uid, or ``""`` for the
+    database's own events) and carries the SHA-256 of the previous link and of its own
+    content. What it says is structured (``data``: ids, uids, numbers, states, rendered in
+    the reader's language); the actor and any free text live beside the chain in
+    :class:`AuditDetail`, where forgetting a person can redact them, and the chain covers
+    their SHA-256 (``detail_sha256``).
+    """
 
     __tablename__ = "audit_event"
+    __table_args__ = (UniqueConstraint("chain", "seq"),)
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(
         default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False)
@@ -256,6 +265,33 @@ class AuditEvent(SQLModel, table=True):
     action: str = Field(max_length=50)
     from_state: str | None = Field(default=None, max_length=30)
     to_state: str | None = Field(default=None, max_length=30)
-    actor: str = Field(max_length=200)
-    comment: str | None = Field(default=None, sa_column=Column(Text))
+    data: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    detail_sha256: str = Field(sa_column=Column(String(64), nullable=False))
     at: datetime
+    chain: str = Field(sa_column=Column(String(32), nullable=False))
+    seq: int
+    prev_hash: str | None = Field(default=None, sa_column=Column(String(64)))
+    hash: str = Field(sa_column=Column(String(64), nullable=False))
+
+
+class AuditDetail(SQLModel, table=True):
+    """The redactable part of an audit event: who acted, and free text that may name someone."""
+
+    __tablename__ = "audit_detail"
+    event_uid: str = Field(
+        sa_column=Column(String(32), ForeignKey("audit_event.uid"), primary_key=True)
+    )
+    actor: str = Field(max_length=200)
+    text: str | None = Field(default=None, sa_column=Column(Text))
+    # set when ``person forget`` replaced a name here; ``redacted_by`` is that event's uid
+    redacted_at: datetime | None = None
+    redacted_by: str | None = Field(default=None, max_length=32)
+
+
+class AuditChain(SQLModel, table=True):
+    """The head of each audit chain: its length and last hash (a removed tail shows)."""
+
+    __tablename__ = "audit_chain"
+    chain: str = Field(sa_column=Column(String(32), primary_key=True))
+    seq: int
+    head: str = Field(max_length=64)

@@ -5,30 +5,35 @@ roles and interview jobs, the interviews they took part in (linked to them or un
 same name), notes they wrote, texts that mention them, follow-up items they answer for,
 frozen reports that hold their name, and the audit events that name them.
 
-``forget`` replaces their name, title and e-mail address by a pseudonym everywhere it can:
-the person row, interviewee rows, note authors, names inside notes, findings,
-recommendations, report texts and follow-up items. Notes and statistics stay. Frozen report
-versions are bytes that were handed over: those that still hold the name are listed, and
-purged (content dropped, SHA-256 kept) when asked. The audit log is append-only and names
-people only by id; events whose actor was the person are counted, not changed.
+``forget`` replaces their name, title and e-mail address by a pseudonym wherever free text
+of the database holds them: the person row, interviewee rows, interview places and cancel
+reasons, note authors and texts, findings, recommendations, report texts, follow-up items,
+seminar places, round themes, and the audit log's actors and texts (kept beside its hash
+chain for this: the redaction shows and verifies). It counts what it changed per field.
+Notes and statistics stay. Frozen report versions are bytes that were handed over: those that
+still hold the name are listed, and purged (content dropped, SHA-256 kept) when asked. The
+person row stays, with its uid, so that an import never brings the name back.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 from xml.etree import ElementTree
 
 from sqlmodel import Session, col, or_, select
 
-from granskning.audit import record
+from granskning.audit import record, redact
 from granskning.errors import NotFoundError, RuleError
 from granskning.i18n import _
 from granskning.model import (
     Assignment,
+    AuditDetail,
     AuditEvent,
     Finding,
     FollowUpItem,
@@ -41,6 +46,7 @@ from granskning.model import (
     ReportText,
     ReportVersion,
     Review,
+    Round,
 )
 from granskning.registry import get_person
 from granskning.store import Store, retrying
@@ -167,6 +173,15 @@ def _text_mentions(session: Session, needles: list[str]) -> Iterator[dict[str, A
                 "section": t.section,
                 "text": t.text,
             }
+    for iv in session.exec(select(Interview).order_by(col(Interview.id))).all():
+        if any(mentions(iv.place, x) or mentions(iv.cancel_reason, x) for x in needles):
+            yield {
+                "kind": "interview",
+                "id": iv.id,
+                "review": iv.review_id,
+                "place": iv.place,
+                "cancel_reason": iv.cancel_reason,
+            }
     for i in session.exec(select(FollowUpItem).order_by(col(FollowUpItem.id))).all():
         if any(mentions(i.text, x) or mentions(i.comment, x) for x in needles):
             yield {
@@ -196,17 +211,22 @@ def _appearances(session: Session, person: Person) -> list[tuple[Interviewee, st
     return out
 
 
-def _audit_naming(session: Session, person: Person) -> list[AuditEvent]:
-    ref = re.compile(rf"\bperson {person.id}\b")
+def _audit_naming(
+    session: Session, person: Person, *, by_uid: bool = True
+) -> list[tuple[AuditEvent, AuditDetail | None]]:
+    """The audit events that name the person: as who acted, in their text, or (``by_uid``)
+    referring to them by uid."""
+    details = {d.event_uid: d for d in session.exec(select(AuditDetail)).all()}
+    needles = _needles(person)
     out = []
     for e in session.exec(select(AuditEvent).order_by(col(AuditEvent.id))).all():
+        d = details.get(e.uid)
         if (
-            same_name(e.actor, person.name)
-            or (person.email and same_name(e.actor, person.email))
-            or (e.comment and ref.search(e.comment))
-            or any(mentions(e.comment, n) for n in _needles(person))
+            (d is not None and any(same_name(d.actor, n) for n in needles))
+            or (d is not None and any(mentions(d.text, n) for n in needles))
+            or (by_uid and person.uid in e.data and person.uid in json.loads(e.data).values())
         ):
-            out.append(e)
+            out.append((e, d))
     return out
 
 
@@ -333,13 +353,14 @@ def person_export(store: Store, person_id: int) -> dict[str, Any]:
                 {
                     "id": e.id,
                     "at": format_local(e.at),
-                    "actor": e.actor,
+                    "actor": d.actor if d else None,
                     "entity": e.entity,
                     "action": e.action,
                     "review": e.review_id,
-                    "comment": e.comment,
+                    "data": json.loads(e.data),
+                    "text": d.text if d else None,
                 }
-                for e in _audit_naming(s, person)
+                for e, d in _audit_naming(s, person)
             ],
             "exported": format_local(store.now()),
         }
@@ -363,65 +384,89 @@ def forget(store: Store, person_id: int, *, purge_reports: bool = False) -> dict
                 "pseudonym": person.name,
                 "already_forgotten": format_local(person.forgotten_at),
                 "changed": {},
+                "fields": {},
                 "report_versions": [],
                 "audit_events_naming": 0,
             }
         name, email = person.name, person.email
         pseudonym = pseudonym_for(person)
         changed: dict[str, int] = {}
+        fields: dict[str, int] = {}
 
-        def count(kind: str) -> None:
+        def count(kind: str, row_fields: list[str]) -> None:
             changed[kind] = changed.get(kind, 0) + 1
+            for f in row_fields:
+                fields[f"{kind}.{f}"] = fields.get(f"{kind}.{f}", 0) + 1
 
         def scrub(text: str) -> str:
             out = replace_name(text, name, pseudonym)
             return replace_name(out, email, pseudonym) if email else out
 
-        for row, _how in _appearances(s, person):
-            row.name, row.title = pseudonym, None
-            s.add(row)
-            count("interviewees")
+        def scrub_row(
+            kind: str, row: Any, names: tuple[str, ...], who: tuple[str, ...] = ()
+        ) -> None:
+            hit = []
+            for f in names:
+                old = getattr(row, f)
+                new = pseudonym if f in who and same_name(old, name) else scrub(old) if old else old
+                if new != old:
+                    setattr(row, f, new)
+                    hit.append(f)
+            if hit:
+                s.add(row)
+                count(kind, hit)
+
+        appearing = {r.id for r, _how in _appearances(s, person)}
+        for row in s.exec(select(Interviewee)).all():
+            if row.id in appearing:
+                row.name, row.title = pseudonym, None
+                s.add(row)
+                count("interviewees", ["name"])
+            else:
+                scrub_row("interviewees", row, ("organisation",))
+        for iv in s.exec(select(Interview)).all():
+            scrub_row("interviews", iv, ("place", "cancel_reason"))
         for n in s.exec(select(Note)).all():
-            new_text = scrub(n.text)
-            author = pseudonym if same_name(n.author, name) else n.author
-            if new_text != n.text or author != n.author:
-                n.text, n.author = new_text, author
-                s.add(n)
-                count("notes")
-        texts: list[tuple[str, Finding | Recommendation]] = [
-            *(("findings", f) for f in s.exec(select(Finding)).all()),
-            *(("recommendations", r) for r in s.exec(select(Recommendation)).all()),
-        ]
-        for kind, r in texts:
-            new_text = scrub(r.text)
-            if new_text != r.text:
-                r.text = new_text
-                s.add(r)
-                count(kind)
+            scrub_row("notes", n, ("text", "author"), who=("author",))
+        for f in s.exec(select(Finding)).all():
+            scrub_row("findings", f, ("text",))
+        for r in s.exec(select(Recommendation)).all():
+            scrub_row("recommendations", r, ("text",))
         for t in s.exec(select(ReportText)).all():
-            new_text = scrub(t.text)
-            if new_text != t.text:
-                t.text = new_text
-                s.add(t)
-                count("report_texts")
+            scrub_row("report_texts", t, ("text",))
         for i in s.exec(select(FollowUpItem)).all():
-            fields = (
-                scrub(i.text),
-                scrub(i.comment) if i.comment else i.comment,
-                pseudonym if same_name(i.responsible, name) else i.responsible,
+            scrub_row(
+                "follow_up_items", i, ("text", "comment", "responsible"), who=("responsible",)
             )
-            if fields != (i.text, i.comment, i.responsible):
-                i.text, i.comment, i.responsible = fields
-                s.add(i)
-                count("follow_up_items")
+        for rv in s.exec(select(Review)).all():
+            scrub_row("reviews", rv, ("seminar_place",))
+        for rd in s.exec(select(Round)).all():
+            scrub_row("rounds", rd, ("theme",))
         holding = _reports_holding(s, person)
-        naming = [e for e in _audit_naming(s, person) if e.actor and same_name(e.actor, name)]
+        now = store.now()
+        events, per_field = redact(
+            s,
+            scrub,
+            lambda actor: same_name(actor, name) or same_name(actor, email),
+            pseudonym,
+            person.uid,
+            now,
+        )
+        if events:
+            changed["audit_events"] = events
+            fields.update(per_field)
         person.name, person.title, person.email = pseudonym, None, None
-        person.forgotten_at = store.now()
+        person.forgotten_at = now
         s.add(person)
-        count("people")
+        count("people", ["name"])
         s.flush()
-        record(s, store, entity="person", action="forget", comment=f"person {person.id}")
+        record(s, store, entity="person", action="forget", data={"person": person.uid})
+        # what still names them in the log after the redaction (nothing, unless a bug)
+        naming = [
+            d
+            for d in s.exec(select(AuditDetail)).all()
+            if same_name(d.actor, name) or any(mentions(d.text, n) for n in (name, email) if n)
+        ]
         reports = []
         for v in holding:
             if purge_reports:
@@ -439,6 +484,7 @@ def forget(store: Store, person_id: int, *, purge_reports: bool = False) -> dict
             "pseudonym": pseudonym,
             "already_forgotten": None,
             "changed": changed,
+            "fields": dict(sorted(fields.items())),
             "report_versions": reports,
             "audit_events_naming": len(naming),
         }
@@ -454,7 +500,7 @@ def _purge(session: Session, store: Store, version: ReportVersion) -> None:
         entity="report",
         action="purge",
         review_id=version.review_id,
-        comment=f"version {version.number} sha256:{version.sha256}",
+        data={"version": version.number, "sha256": version.sha256},
     )
 
 
@@ -486,3 +532,18 @@ def purge_report_version(store: Store, review_id: int, number: int) -> dict[str,
             "sha256": version.sha256,
             "purged": format_local(version.purged_at),
         }
+
+
+def redact_records(
+    records: list[dict[str, Any]], name: str, pseudonym: str, person_uid: str, at: datetime
+) -> None:
+    """Redact a forgotten person's name in audit records of an export file (in place), the
+    way ``person forget`` redacted this database's: the chain's hashes stay valid."""
+    for r in records:
+        actor = (
+            pseudonym if same_name(r["actor"], name) else replace_name(r["actor"], name, pseudonym)
+        )
+        text = replace_name(r["text"], name, pseudonym) if r.get("text") else r.get("text")
+        if (actor, text) != (r["actor"], r.get("text")):
+            r["actor"], r["text"] = actor, text
+            r["redacted_at"], r["redacted_by"] = at.isoformat(), person_uid

@@ -58,7 +58,7 @@ def add_municipality(store: Store, name: str) -> Municipality:
         row = Municipality(name=clean, key=name_key(clean), created_at=store.now())
         s.add(row)
         s.flush()
-        record(s, store, entity="municipality", action="add", comment=clean)
+        record(s, store, entity="municipality", action="add", data={"name": clean})
         return row
 
 
@@ -101,7 +101,13 @@ def rename_municipality(store: Store, name: str, to: str) -> Municipality:
         before = row.name
         row.name, row.key = clean, name_key(clean)
         s.add(row)
-        record(s, store, entity="municipality", action="rename", comment=f"{before} -> {clean}")
+        record(
+            s,
+            store,
+            entity="municipality",
+            action="rename",
+            data={"before": before, "after": clean},
+        )
         return row
 
 
@@ -165,7 +171,7 @@ def add_person(
         )
         s.add(row)
         s.flush()
-        record(s, store, entity="person", action="add", comment=f"person {row.id}")
+        record(s, store, entity="person", action="add", data={"person": row.uid})
         return row
 
 
@@ -233,7 +239,7 @@ def edit_person(
             store,
             entity="person",
             action="edit",
-            comment=f"person {person_id}: {', '.join(changed)}",
+            data={"person": row.uid, "fields": list(changed)},
         )
         return row
 

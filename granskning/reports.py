@@ -1045,7 +1045,7 @@ def hand_over(session: Session, store: Store, review: Review, params: Any) -> No
         entity="report",
         action="store_version",
         review_id=review.id,
-        comment=f"version {number} sha256:{digest} ({len(data)} bytes, {lang})",
+        data={"version": number, "sha256": digest, "bytes": len(data), "language": lang},
     )
 
 
@@ -1091,6 +1091,16 @@ def verify(store: Store, review_id: int, version: int | None = None) -> dict[str
             raise NotFoundError(
                 _("review {id} has no report version {n}").format(id=review_id, n=version)
             )
+        if wanted.purged_at is not None:
+            # purged because a person was forgotten: the content a rebuild would need to
+            # match changed with it, so there is nothing to compare
+            return {
+                "version": wanted.number,
+                "stored": wanted.sha256,
+                "rebuilt": None,
+                "matches": False,
+                "purged": format_local(wanted.purged_at),
+            }
         context = build_context(
             s,
             review,
@@ -1106,6 +1116,7 @@ def verify(store: Store, review_id: int, version: int | None = None) -> dict[str
         "stored": wanted.sha256,
         "rebuilt": rebuilt,
         "matches": rebuilt == wanted.sha256,
+        "purged": None,
     }
 
 

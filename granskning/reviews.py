@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from granskning import templates
-from granskning.audit import record
+from granskning.audit import person_ref, record
 from granskning.errors import ConflictError, FrozenError, InputError, NotFoundError, RuleError
 from granskning.i18n import _
 from granskning.model import (
@@ -157,7 +157,7 @@ def set_language(store: Store, review_id: int, language: str) -> Review:
                 entity="review",
                 action="set_language",
                 review_id=review_id,
-                comment=f"{before} -> {chosen}",
+                data={"before": before, "after": chosen},
             )
         return review
 
@@ -212,7 +212,11 @@ def create_review_in(
         action="create",
         review_id=review.id,
         to_state=review.state,
-        comment=f"{source.template.id} {source.template.version} sha256:{source.sha256}",
+        data={
+            "template": source.template.id,
+            "version": source.template.version,
+            "sha256": source.sha256,
+        },
     )
     return review
 
@@ -273,7 +277,7 @@ def assign(store: Store, review_id: int, person_id: int, role: str) -> Assignmen
             entity="review",
             action="assign",
             review_id=review_id,
-            comment=f"person {person_id} as {the_role.value}",
+            data={"person": person_ref(s, person_id), "role": the_role.value},
         )
         return row
 
@@ -304,7 +308,7 @@ def unassign(store: Store, review_id: int, person_id: int, role: str) -> None:
             entity="review",
             action="unassign",
             review_id=review_id,
-            comment=f"person {person_id} as {role}",
+            data={"person": person_ref(s, person_id), "role": role},
         )
 
 
@@ -460,13 +464,13 @@ def fire_in(
     action: str,
     params: ActionParams,
     *,
-    comment: str | None = None,
+    data: dict[str, Any] | None = None,
 ) -> Review:
     """Take ``action`` inside the caller's transaction: guards, effects, state, audit event.
 
     For actions that other actions set off (the first interview session starts the visit).
 
-    :param comment: for the audit event (default: ``params.reason``).
+    :param data: for the audit event (the reason, if any, is its text).
     """
     facts = gather_facts(session, review, store.now())
     before = ReviewState(review.state)
@@ -482,17 +486,18 @@ def fire_in(
         review_id=review.id,
         from_state=before.value,
         to_state=after.value,
-        comment=_dated(action, comment if comment is not None else params.reason, params),
+        data=_dated(action, data, params),
+        comment=params.reason,
     )
     return review
 
 
-def _dated(action: str, comment: str | None, params: ActionParams) -> str | None:
-    """The audit comment, naming the day an action entered afterwards took place."""
-    if params.date is None or action in DATE_NAMES_ANOTHER_DAY:
-        return comment
-    dated = f"--date {params.date.isoformat()}"
-    return f"{comment} ({dated})" if comment else dated
+def _dated(action: str, data: dict[str, Any] | None, params: ActionParams) -> dict[str, Any]:
+    """The audit data, naming the day an action entered afterwards took place."""
+    out = dict(data or {})
+    if params.date is not None and action not in DATE_NAMES_ANOTHER_DAY:
+        out["date"] = params.date.isoformat()
+    return out
 
 
 def set_state(session: Session, store: Store, review: Review, state: ReviewState) -> None:

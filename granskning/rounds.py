@@ -103,7 +103,8 @@ def create_round(
             store,
             entity="round",
             action="create",
-            comment=f"round {the_round.id}: {year} {clean_theme} ({len(rows)} members)",
+            data={"round": the_round.id, "year": year, "members": len(rows)},
+            comment=clean_theme,
         )
         return the_round
 
@@ -124,7 +125,7 @@ def set_language(store: Store, round_id: int, language: str) -> Round:
                 store,
                 entity="round",
                 action="set_language",
-                comment=f"round {round_id}: {before} -> {chosen}",
+                data={"number": round_id, "before": before, "after": chosen},
             )
         return the_round
 
@@ -306,7 +307,11 @@ def plan(
                     entity="review",
                     action="replan",
                     review_id=review.id,
-                    comment=f"round {round_id}: {', '.join(current.get(review.id, []))} -> {', '.join(wanted)}",  # type: ignore[arg-type]
+                    data={
+                        "round": round_id,
+                        "before": current.get(review.id, []),  # type: ignore[arg-type]
+                        "after": list(wanted),
+                    },
                 )
                 out.changed += 1
             else:
@@ -319,8 +324,14 @@ def plan(
             store,
             entity="round",
             action="plan",
-            comment=f"round {round_id}: {k} per host; created {out.created}, changed {out.changed}, kept {out.kept}"
-            + (f"; {len(problems)} rule(s) not met" if problems else ""),
+            data={
+                "round": round_id,
+                "per_host": k,
+                "created": out.created,
+                "changed": out.changed,
+                "kept": out.kept,
+                "unmet": len(problems),
+            },
         )
     return out
 

@@ -370,18 +370,18 @@ def _transition(
                 review,
                 "start_visit",
                 ActionParams(),
-                comment=f"first session: interview {interview_id}",
+                data={"interview": interview.uid},
             )
         event = SessionEvent(
             interview_id=interview_id, kind=action, at=when, question_id=t.question_id
         )
         s.add(event)
         bump(s, store, interview, state=after.value)
-        notes = []
+        summary: dict[str, Any] | None = None
         if action == "end":
-            notes.append(_end_summary(compute_status(interview, plan, [*events, event], when)))
+            summary = _end_summary(compute_status(interview, plan, [*events, event], when))
         if at is not None:
-            notes.append(f"held at {format_local(when)}")
+            summary = (summary or {}) | {"held_at": when.isoformat()}
         record(
             s,
             store,
@@ -391,7 +391,7 @@ def _transition(
             interview_id=interview_id,
             from_state=before.value,
             to_state=after.value,
-            comment="; ".join(notes) or None,
+            data=summary,
         )
         data = compute_status(interview, plan, [*events, event], when)
         if action == "start":
@@ -427,12 +427,13 @@ def _paper_time(at: datetime, now: datetime, events: Sequence[SessionEvent]) -> 
     return at
 
 
-def _end_summary(st: dict[str, Any]) -> str:
-    # Stored in the audit log: the record of the overruns, in the log's plain form.
-    parts = [f"elapsed {clock_text(st['elapsed_s'])} of {clock_text(st['budget_s'])}"]
-    for o in st["overruns"]:
-        parts.append(f"over: {o['block'] or 'session'} +{clock_text(o['over_s'])}")
-    return "; ".join(parts)
+def _end_summary(st: dict[str, Any]) -> dict[str, Any]:
+    # Stored in the audit log as data (whole seconds), rendered in the reader's language.
+    return {
+        "elapsed": int(st["elapsed_s"]),
+        "budget": int(st["budget_s"]),
+        "overruns": [{"block": o["block"], "over": int(o["over_s"])} for o in st["overruns"]],
+    }
 
 
 def start(store: Store, interview_id: int, at: datetime | None = None) -> dict[str, Any]:
@@ -668,7 +669,8 @@ def edit_note(store: Store, note_id: int, text: str) -> Note:
             action="edit",
             review_id=review.id,
             interview_id=interview.id,
-            comment=f"note {note_id}; previous text: {previous}",
+            data={"note": note.uid},
+            comment=previous,  # the text as it was: free text, redactable beside the chain
         )
         s.flush()
         return note
@@ -696,7 +698,9 @@ def remove_note(store: Store, note_id: int, reason: str) -> Note:
             action="remove",
             review_id=review.id,
             interview_id=interview.id,
-            comment=f"note {note_id}; reason: {why}; text: {note.text}",
+            data={"note": note.uid},
+            # the reason and the text removed: free text, redactable beside the chain
+            comment=f"{why}\n\n{note.text}",
         )
         s.flush()
         return note

@@ -35,16 +35,14 @@ from pydantic import (
     StringConstraints,
     ValidationError,
 )
-from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from granskning import __version__
+from granskning import __version__, audit
 from granskning.audit import record
 from granskning.errors import ConflictError, InputError
 from granskning.i18n import _
 from granskning.model import (
     Assignment,
-    AuditEvent,
     Finding,
     FindingKind,
     FollowUpItem,
@@ -242,14 +240,22 @@ class FollowUpRec(_Rec):
 
 
 class AuditRec(_Rec):
+    # a link of the review's audit chain (see granskning.audit)
     uid: Uid
+    seq: Count
+    prev_hash: Sha | None = None
+    hash: Sha
     interview: Uid | None = None
     entity: Short
     action: Id50
     from_state: Short | None = None
     to_state: Short | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
+    detail_sha256: Sha
     actor: Opt
-    comment: str | None = None
+    text: str | None = None
+    redacted_at: Time | None = None
+    redacted_by: Uid | None = None
     at: Time
 
 
@@ -330,14 +336,6 @@ def review_document(session: Session, review: Review, now: datetime) -> dict[str
     notes = _ordered(session, Note, col(Note.interview_id).in_(iv_ids)) if iv_ids else []
     items = _ordered(session, FollowUpItem, FollowUpItem.review_id == rid)
     item_uid = {i.id: i.uid for i in items}
-    audit_filter = col(AuditEvent.review_id) == rid
-    if iv_ids:
-        audit_filter = or_(audit_filter, col(AuditEvent.interview_id).in_(iv_ids))
-    audit = list(
-        session.exec(
-            select(AuditEvent).where(audit_filter).order_by(col(AuditEvent.at), col(AuditEvent.id))
-        ).all()
-    )
     texts = session.exec(
         select(ReportText).where(ReportText.review_id == rid).order_by(col(ReportText.section))
     ).all()
@@ -485,20 +483,7 @@ def review_document(session: Session, review: Review, now: datetime) -> dict[str
             }
             for i in items
         ],
-        "audit": [
-            {
-                "uid": e.uid,
-                "interview": ivuid.get(e.interview_id) if e.interview_id else None,
-                "entity": e.entity,
-                "action": e.action,
-                "from_state": e.from_state,
-                "to_state": e.to_state,
-                "actor": e.actor,
-                "comment": e.comment,
-                "at": _t(e.at),
-            }
-            for e in audit
-        ],
+        "audit": audit.export_records(session, review),
     }
 
 
@@ -751,16 +736,27 @@ def _norm(doc: ExportFile) -> dict[str, Any]:
     return doc.model_dump(mode="json")
 
 
-def _apply_forgotten(fdoc: dict[str, Any], forgotten: dict[str, tuple[str, str]]) -> None:
+def _apply_forgotten(
+    fdoc: dict[str, Any], forgotten: dict[str, tuple[str, str]], now: datetime
+) -> None:
     """Rewrite the file's records of people forgotten in this database with their pseudonyms,
     the way ``person forget`` did here: an import never brings a forgotten name back."""
-    from granskning.privacy import replace_name, same_name
+    from granskning.privacy import redact_records, replace_name, same_name
 
     for _uid, (name, pseudonym) in forgotten.items():
+        review = fdoc["review"]
+        if review["seminar_place"]:
+            review["seminar_place"] = replace_name(review["seminar_place"], name, pseudonym)
         for iv in fdoc["interviews"]:
+            for key in ("place", "cancel_reason"):
+                if iv[key]:
+                    iv[key] = replace_name(iv[key], name, pseudonym)
             for p in iv["interviewees"]:
                 if p["person"] == _uid or same_name(p["name"], name):
                     p["name"], p["title"] = pseudonym, None
+                elif p["organisation"]:
+                    p["organisation"] = replace_name(p["organisation"], name, pseudonym)
+        redact_records(fdoc["audit"], name, pseudonym, _uid, now)
         for n in fdoc["notes"]:
             n["text"] = replace_name(n["text"], name, pseudonym)
             if n["author"] and same_name(n["author"], name):
@@ -784,10 +780,12 @@ def import_review(store: Store, path: Path) -> dict[str, Any]:
     """
     doc = read_file(path)
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    return import_document(store, doc, source=f"{Path(path).name} sha256:{digest}")
+    return import_document(store, doc, source=Path(path).name, sha256=digest)
 
 
-def import_document(store: Store, doc: ExportFile, source: str = "") -> dict[str, Any]:
+def import_document(
+    store: Store, doc: ExportFile, source: str = "", sha256: str | None = None
+) -> dict[str, Any]:
     """Load a parsed export document (see :func:`import_review`)."""
     fdoc = _norm(doc)
     with store.atomic() as s:
@@ -815,8 +813,13 @@ def import_document(store: Store, doc: ExportFile, source: str = "") -> dict[str
                 entity="review",
                 action="import",
                 review_id=result["review"],
-                comment=(source + " " if source else "")
-                + ", ".join(f"{k} {v}" for k, v in sorted(importer.plan.added.items())),
+                data={
+                    "review": result["uid"],
+                    "sha256": sha256,
+                    "added": dict(sorted(importer.plan.added.items())),
+                },
+                comment=source or None,
+                database_chain=True,
             )
         result["added"] = dict(sorted(importer.plan.added.items()))
         result["changed"] = bool(importer.plan.added)
@@ -845,7 +848,7 @@ class _Importer:
             row = Municipality(name=clean, key=name_key(clean), created_at=self.now)
             self.s.add(row)
             self.s.flush()
-            record(self.s, self.store, entity="municipality", action="add", comment=clean)
+            record(self.s, self.store, entity="municipality", action="add", data={"name": clean})
             self.plan.add("municipalities")
         assert row.id is not None
         return row.id
@@ -922,9 +925,7 @@ class _Importer:
                 )
                 self.s.add(row)
                 self.s.flush()
-                record(
-                    self.s, self.store, entity="person", action="add", comment=f"person {row.id}"
-                )
+                record(self.s, self.store, entity="person", action="add", data={"person": row.uid})
                 self.plan.add("people")
             elif row.forgotten_at is not None:
                 # forgotten here: the file's copy of the name must not come back
@@ -952,7 +953,7 @@ class _Importer:
             assert row.id is not None
             self.person_ids[p["uid"]] = row.id
         if forgotten:
-            _apply_forgotten(self.f, forgotten)
+            _apply_forgotten(self.f, forgotten, self.now)
 
     def new_review(self) -> Review:
         r = self.f["review"]
@@ -1300,25 +1301,14 @@ class _Importer:
                     row.merged_into_id = target
                     self.s.add(row)
 
-        # the audit log: append what this database has not seen
-        by_uid(
-            "audit",
-            _("audit event"),
-            AuditEvent,
-            lambda e: AuditEvent(
-                uid=e["uid"],
-                review_id=rid,
-                interview_id=self.interview_ids.get(e["interview"]) if e["interview"] else None,
-                entity=e["entity"],
-                action=e["action"],
-                from_state=e["from_state"],
-                to_state=e["to_state"],
-                actor=e["actor"],
-                comment=e["comment"],
-                at=_dt(e["at"]),
-            ),
-            content=False,
-        )
+        # the audit log: the file's chain must extend this database's; append the rest
+        try:
+            added = audit.extend_from_file(self.s, review, f["audit"], self.interview_ids.get)
+        except ConflictError as exc:
+            self.plan.conflicts.insert(0, str(exc))
+            added = 0
+        if added:
+            self.plan.add("audit", added)
         for kind in sorted(frozen_kinds):
             self.plan.conflicts.append(
                 _(

@@ -152,7 +152,7 @@ def test_the_database_refuses_to_change_audit_rows_even_outside_granskning(store
 
     registry.add_municipality(store, "Gävle")
     with store.engine.connect() as conn:
-        for sql in ("UPDATE audit_event SET actor = 'x'", "DELETE FROM audit_event"):
+        for sql in ("UPDATE audit_event SET action = 'x'", "DELETE FROM audit_event"):
             with pytest.raises(IntegrityError, match="append-only"):
                 conn.execute(text(sql))
             conn.rollback()

@@ -22,7 +22,7 @@ from _harness import (
 )
 from sqlmodel import select
 
-from granskning.model import AuditEvent, Review
+from granskning.model import AuditDetail, AuditEvent, Review
 from granskning.store import Store
 
 pytestmark = pytest.mark.slow
@@ -74,7 +74,8 @@ def test_two_processes_racing_the_same_transition_one_wins_each_time(store: Stor
             # never half-done: one state change, one audit event, the winner's
             assert len(cancels) == 1
             winner = winners[rid]
-            assert cancels[0].comment in ("by racer0", "by racer1")
+            detail = s.get(AuditDetail, cancels[0].uid)
+            assert detail is not None and detail.text in ("by racer0", "by racer1")
             assert winner[1] == 0
     assert sum(outcomes.values()) == 100
 

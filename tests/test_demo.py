@@ -44,3 +44,42 @@ def test_demo_command(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "The review is now: closed" in result.output
     assert (out / "granskningsrapport.docx").exists()
+
+
+def test_review_verify_on_the_demos_reviews_and_after_a_tampered_row(tmp_path: Path) -> None:
+    import sqlite3
+
+    from granskning.cli import cli
+
+    out = tmp_path / "d"
+    said = CliRunner().invoke(cli, ["--lang", "en", "demo", "--out", str(out)])
+    assert said.exit_code == 0, said.output
+    assert "audit events in an unbroken hash chain" in said.output
+    db = str(out / "demo.db")
+    conn = sqlite3.connect(db)
+    ids = [r[0] for r in conn.execute("SELECT id FROM review ORDER BY id")]
+    gavle = conn.execute("SELECT review_id FROM report_version").fetchone()[0]
+    conn.close()
+    assert len(ids) >= 2
+    for rid in ids:
+        result = CliRunner().invoke(cli, ["--lang", "en", "--db", db, "review", "verify", str(rid)])
+        assert result.exit_code == 0, result.output
+        assert "events verified" in result.output
+    main = CliRunner().invoke(cli, ["--lang", "en", "--db", db, "review", "verify", str(gavle)])
+    assert "the frozen document matches its SHA-256" in main.output
+    # a superuser's change, behind the triggers, to the fourth event of the demo's review
+    conn = sqlite3.connect(db)
+    uid, chain = conn.execute(
+        "SELECT e.uid, e.chain FROM audit_event e JOIN review r ON r.uid = e.chain "
+        "WHERE r.id = ? AND e.seq = 4",
+        (gavle,),
+    ).fetchone()
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute("UPDATE audit_event SET at = '2020-01-01 00:00:00' WHERE uid = ?", (uid,))
+    conn.commit()
+    conn.close()
+    bad = CliRunner().invoke(cli, ["--lang", "en", "--db", db, "review", "verify", str(gavle)])
+    assert bad.exit_code == 1
+    assert f"event 4 ({uid}," in bad.output and "was changed after it was written" in bad.output
+    assert chain

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import MetaData, create_engine, delete, text, update
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
 
 from granskning.store import SCHEMA_HEAD, SCHEMA_REVISIONS, Store
 
@@ -75,6 +76,45 @@ def _rows_engine(url: str) -> dict[str, list[tuple[Any, ...]]]:
     return out
 
 
+# 0003 moves each audit row's actor and comment beside the hash chain (audit_detail) and
+# links the rows (audit_chain holds the heads): compared apart from the other tables
+AUDIT_TABLES = ("audit_event", "audit_detail", "audit_chain")
+_AUDIT_BEFORE = (
+    "SELECT uid, review_id, interview_id, entity, action, from_state, to_state, actor, "
+    "comment, at FROM audit_event"
+)
+_AUDIT_AFTER = (
+    "SELECT e.uid, e.review_id, e.interview_id, e.entity, e.action, e.from_state, "
+    "e.to_state, d.actor, d.text, e.at FROM audit_event e JOIN audit_detail d "
+    "ON d.event_uid = e.uid"
+)
+
+
+def _without_audit(rows: dict[str, list[tuple[Any, ...]]]) -> dict[str, list[tuple[Any, ...]]]:
+    return {k: v for k, v in rows.items() if k not in AUDIT_TABLES}
+
+
+def _audit_rows(url: str, query: str) -> list[tuple[Any, ...]]:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        rows = sorted((tuple(_normal(v) for v in r) for r in conn.execute(text(query))), key=repr)
+    engine.dispose()
+    return rows
+
+
+def _chains_verify(url: str) -> None:
+    from granskning import audit
+    from granskning.model import AuditChain
+
+    store = Store(url)
+    with store.read() as s:
+        chains = [c.chain for c in s.exec(select(AuditChain)).all()]
+        checks = [audit.verify_chain(s, c) for c in chains]
+    store.dispose()
+    assert len(chains) >= 2  # the review's and the database's own
+    assert [c.problems for c in checks] == [[] for _ in checks]
+
+
 def test_the_kept_0001_file_is_what_its_script_makes(tmp_path: Path) -> None:
     import importlib.util
 
@@ -91,6 +131,8 @@ def test_the_kept_0001_file_is_what_its_script_makes(tmp_path: Path) -> None:
     from granskning.store import metadata
 
     for table in metadata().sorted_tables:
+        if table.name in AUDIT_TABLES[1:]:
+            continue  # made by 0003 from audit_event
         count = a.execute(f'SELECT count(*) FROM "{table.name}"').fetchone()[0]
         assert count >= 1, table.name
     a.close()
@@ -101,12 +143,15 @@ def test_upgrading_the_0001_file_keeps_every_row(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     shutil.copyfile(OLD_DB, path)
     before = _rows_sqlite(path)
+    audit_before = _audit_rows(f"sqlite:///{path}", _AUDIT_BEFORE)
     store = Store(f"sqlite:///{path}")
     assert store.schema_revision() == SCHEMA_HEAD
     store.dispose()
-    after = _old_columns(_rows_sqlite(path), before)
-    assert after == before
+    after = _rows_sqlite(path)
+    assert _without_audit(after) == _without_audit(before)
     assert sum(len(r) for r in after.values()) > 40
+    assert _audit_rows(f"sqlite:///{path}", _AUDIT_AFTER) == audit_before != []
+    _chains_verify(f"sqlite:///{path}")
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
@@ -121,7 +166,9 @@ def test_upgrading_the_0001_file_keeps_every_row(tmp_path: Path) -> None:
     store.dispose()
 
 
-def test_upgrading_0001_rows_loaded_into_each_backend_keeps_every_row(empty_db: Any) -> None:
+def test_upgrading_0001_rows_loaded_into_each_backend_keeps_every_row(
+    empty_db: Any, tmp_path: Path
+) -> None:
     url = empty_db("upgrade")
     old = Store(url, migrate=False)
     old.upgrade("0001")
@@ -143,7 +190,15 @@ def test_upgrading_0001_rows_loaded_into_each_backend_keeps_every_row(empty_db: 
     store = Store(url)
     assert store.schema_revision() == SCHEMA_HEAD
     store.dispose()
-    assert _old_columns(_rows_engine(url), before) == before
+    assert _without_audit(_rows_engine(url)) == _without_audit(before)
+    assert _audit_rows(url, _AUDIT_AFTER) == _audit_rows(f"sqlite:///{OLD_DB}", _AUDIT_BEFORE)
+    # the same rows give the same chain on every backend
+    _chains_verify(url)
+    copy = tmp_path / "old.db"
+    shutil.copyfile(OLD_DB, copy)
+    Store(f"sqlite:///{copy}").dispose()
+    heads = "SELECT chain, seq, head FROM audit_chain"
+    assert _audit_rows(url, heads) == _audit_rows(f"sqlite:///{copy}", heads)
 
 
 def test_a_newer_sqlite_database_is_refused_and_left_byte_for_byte(tmp_path: Path) -> None:
@@ -194,15 +249,15 @@ def test_the_database_refuses_to_change_audit_rows(store: Store) -> None:
         count = s.execute(text("SELECT count(*) FROM audit_event")).scalar_one()
     assert count == 1
     for statement in (
-        update(AuditEvent).values(comment="rewritten"),
+        update(AuditEvent).values(action="rewritten"),
         delete(AuditEvent),
     ):
         with pytest.raises(IntegrityError, match="append-only"):
             with store.atomic() as s:
                 s.execute(statement)
     with store.read() as s:
-        rows = s.execute(text("SELECT comment FROM audit_event")).all()
-    assert [r[0] for r in rows] == ["Gävle"]
+        rows = s.execute(text("SELECT action FROM audit_event")).all()
+    assert [r[0] for r in rows] == ["add"]
 
 
 def _open(url: str, start: Any) -> None:

@@ -100,8 +100,8 @@ def test_forgetting_replaces_the_identity_everywhere_and_keeps_the_notes(
         forget_events = s.exec(select(AuditEvent).where(AuditEvent.action == "forget")).all()
         version = s.exec(select(ReportVersion)).one()
     assert names == ["Olle Ström", pseudonym, pseudonym]
-    assert [(e.entity, e.comment) for e in forget_events] == [
-        ("person", f"person {world.politician}")
+    assert [(e.entity, json.loads(e.data)) for e in forget_events] == [
+        ("person", {"person": person.uid})
     ]
     # the frozen report still holds the name until it is purged
     assert version.content is not None

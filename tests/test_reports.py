@@ -8,6 +8,7 @@ library and the CLI.
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -676,10 +677,14 @@ def test_handover_stores_the_report_and_build_returns_it_byte_for_byte(
         "stored": stored.sha256,
         "rebuilt": stored.sha256,
         "matches": True,
+        "purged": None,
     }
     with store.read() as s:
         events = s.exec(select(AuditEvent).where(AuditEvent.entity == "report")).all()
-    assert events[-1].action == "store_version" and stored.sha256 in (events[-1].comment or "")
+    assert (
+        events[-1].action == "store_version"
+        and stored.sha256 == json.loads(events[-1].data)["sha256"]
+    )
 
 
 def test_after_handover_every_editing_command_fails_and_changes_nothing(

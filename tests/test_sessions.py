@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from granskning import interviews, reviews, sessions
-from granskning.audit import history
+from granskning.audit import describe, history
 from granskning.errors import InputError, RuleError
 from granskning.model import Review
 from granskning.store import Store
@@ -138,9 +138,11 @@ def test_block_budgets_overruns_and_warnings(store: Store, clock: Any, iv: int) 
     assert len(end["overruns"]) == 3
     last = history(store, end["review"])[-1]
     assert (last.action, last.from_state, last.to_state) == ("end", "running", "completed")
-    assert last.comment is not None
-    assert "over: session +1:00" in last.comment
-    assert f"inflytande +{in_infl - INFL}:00" in last.comment
+    data = json.loads(last.data)  # stored as data, shown in the reader's language
+    assert {"block": "inflytande", "over": (in_infl - INFL) * MIN} in data["overruns"]
+    shown = describe(last.entity, last.action, data)
+    assert "over in session: +1:00" in shown
+    assert f"over in inflytande: +{in_infl - INFL}:00" in shown
 
 
 @pytest.mark.parametrize(

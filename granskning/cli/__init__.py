@@ -90,6 +90,7 @@ def _lang_callback(ctx: click.Context, _param: click.Parameter, value: str | Non
     "actor",
     metavar="NAME",
     envvar="GRANSKNING_USER",
+    callback=lambda _ctx, _param, value: _checked_actor(value),
     help=N_("Who is acting, for the audit log (default: the logged-in user)."),
 )
 @click.version_option(__version__, "--version", message="granskning %(version)s")
@@ -100,6 +101,16 @@ def cli(ctx: click.Context, db: str | None, lang: str | None, actor: str | None)
         obj.db = db
     if actor is not None and obj.actor is None:
         obj.actor = actor
+
+
+def _checked_actor(value: str | None) -> str | None:
+    from granskning.audit import check_actor
+    from granskning.errors import InputError
+
+    try:
+        return None if value is None else check_actor(value)
+    except InputError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _lang_from_argv(argv: list[str]) -> str | None:

@@ -226,6 +226,15 @@ def verify(review_id: int, version: int | None, as_json: bool) -> None:
     result = reports.verify(store(), review_id, version)
     if as_json:
         print_json(result)
+    elif result["purged"]:
+        click.secho(
+            _(
+                "version {n} was purged on {date}: its content is gone and only its sha256 "
+                "{sha} is kept, so there is nothing to rebuild and compare"
+            ).format(n=result["version"], date=result["purged"], sha=result["stored"]),
+            err=True,
+            fg="yellow",
+        )
     elif result["matches"]:
         ok(
             _("version {n}: a rebuild gives the same document (sha256 {sha})").format(

@@ -309,7 +309,7 @@ def history(review_id: int, as_json: bool) -> None:
     st = store()
     with st.read() as s:
         reviews.get_review(s, review_id)
-    rows = [audit.event_dict(e) for e in audit.history(st, review_id)]
+    rows = audit.history_rows(st, review_id)
     if as_json:
         print_json(rows)
         return
@@ -317,6 +317,63 @@ def history(review_id: int, as_json: bool) -> None:
         [N_("when"), N_("who"), N_("action"), N_("from"), N_("to"), N_("comment")],
         [(r["at"], r["actor"], r["action"], r["from"], r["to"], r["comment"]) for r in rows],
     )
+
+
+@review.command(
+    "verify",
+    cls=TCommand,
+    help=N_(
+        "Check the review's audit log (every link of its hash chain, its redactions and its "
+        "end) and its frozen report versions (their bytes against their SHA-256 and the "
+        "SHA-256 the log recorded); exit 1 naming the first event or report that does not "
+        "verify.\n\n\b\nExample:\n  granskning review verify 1"
+    ),
+)
+@click.argument("review_id", type=int, metavar="ID")
+@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+def verify(review_id: int, as_json: bool) -> None:
+    from granskning import audit
+
+    result = audit.verify_review(store(), review_id)
+    if as_json:
+        print_json(result)
+    else:
+        for key, label in (("audit", N_("audit log")), ("database_audit", N_("database log"))):
+            chain = result[key]
+            if chain["ok"]:
+                ok(
+                    _("{what}: {n} events verified, {redacted} redacted (head {head})").format(
+                        what=_(label),
+                        n=chain["events"],
+                        redacted=chain["redacted"],
+                        head=(chain["head"] or "-")[:16],
+                    )
+                )
+            else:
+                click.secho(
+                    _("{what}: {problem}").format(
+                        what=_(label), problem=chain["first_bad"]["problem"]
+                    ),
+                    err=True,
+                    fg="red",
+                )
+        for r in result["reports"]:
+            if r["problem"]:
+                click.secho(r["problem"], err=True, fg="red")
+            elif r["status"] == "purged":
+                ok(
+                    _("report version {n}: purged on {date}; its SHA-256 {sha} is kept").format(
+                        n=r["version"], date=r["purged"], sha=r["sha256"][:16]
+                    )
+                )
+            else:
+                ok(
+                    _("report version {n}: the frozen document matches its SHA-256 {sha}").format(
+                        n=r["version"], sha=r["sha256"][:16]
+                    )
+                )
+    if not result["ok"]:
+        raise click.exceptions.Exit(1)
 
 
 @review.command(
