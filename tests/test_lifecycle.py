@@ -132,7 +132,7 @@ def test_the_seminar_cannot_be_held_before_its_start(
     cli.ok("review", "advance", rid, "close")
     history = cli.json("review", "history", rid)
     held = [e for e in history if e["action"] == "hold_seminar"]
-    assert held[-1]["comment"] == "--date 2026-09-16"
+    assert held[-1]["comment"] == "entered afterwards, dated 2026-09-16"
     assert cli.json("review", "show", rid)["state"] == "closed"
 
 
@@ -178,7 +178,10 @@ def test_a_review_has_a_language_set_at_create_or_later(cli: Any, sample: Any) -
     assert cli.json("review", "show", sample.review)["language"] == "en"
     assert cli("review", "set-language", sample.review, "de").exit_code == 2
     history = cli.json("review", "history", sample.review)
-    assert (history[-1]["action"], history[-1]["comment"]) == ("set_language", "sv -> en")
+    assert (history[-1]["action"], history[-1]["comment"]) == (
+        "set_language",
+        "document language Swedish → English",
+    )
 
 
 def test_handover_and_rebuilds_follow_the_review_not_lang(
