@@ -318,18 +318,19 @@ def _empty(store: Store) -> None:
 
     with store.engine.begin() as conn:
         if store.is_sqlite:
-            conn.execute(text("DROP TRIGGER IF EXISTS audit_event_no_delete"))
+            # the audit log's refusals are lifted for this cleanup only, then put back
+            triggers = conn.execute(
+                text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            ).all()
+            for name, _sql in triggers:
+                conn.execute(text(f'DROP TRIGGER "{name}"'))
             for t in reversed(metadata().sorted_tables):
                 conn.execute(t.delete())
-            conn.execute(
-                text(
-                    "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event BEGIN "
-                    "SELECT RAISE(ABORT, 'audit_event is append-only: audit rows are never "
-                    "updated or deleted'); END"
-                )
-            )
+            for _name, sql in triggers:
+                conn.execute(text(sql))
         else:
             names = ", ".join(f'"{t.name}"' for t in metadata().sorted_tables)
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 
