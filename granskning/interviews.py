@@ -36,6 +36,7 @@ from granskning.model import (
 )
 from granskning.reviews import TEAM_ROLES, ensure_editable, get_review, pinned_template
 from granskning.store import Store
+from granskning.text import REASON_LIMIT, clean_optional
 from granskning.timefmt import format_local, parse_local, to_local
 
 # Interviews are planned before and during the visit; after it, the review is being written.
@@ -67,8 +68,8 @@ class IntervieweeInput:
 def parse_interviewee(text: str) -> IntervieweeInput:
     """Read "Name, Title" (the title is optional; everything after the first comma)."""
     name, _sep, title = text.partition(",")
-    name = " ".join(name.split())
-    title = " ".join(title.split())
+    name = clean_optional(name, "--interviewee", NAME_LIMIT)
+    title = clean_optional(title, "--interviewee", NAME_LIMIT)
     if not name:
         raise InputError(
             _('--interviewee "{value}": give a name, as "Name, Title"').format(value=text)
@@ -154,10 +155,7 @@ def _minutes(value: int) -> int:
 def _place(value: str | None) -> str | None:
     if value is None:
         return None
-    text = " ".join(value.split())
-    if len(text) > PLACE_LIMIT:
-        raise InputError(_("--place is longer than {n} characters").format(n=PLACE_LIMIT))
-    return text or None
+    return clean_optional(value, "--place", PLACE_LIMIT) or None
 
 
 def _place_key(value: str | None) -> str:
@@ -548,12 +546,13 @@ def cancel_interview(store: Store, interview_id: int, reason: str) -> Interview:
     """Cancel an interview with a reason; a running session's clock stops now."""
     from granskning.workflow import InterviewContext, fire_interview
 
+    reason = clean_optional(reason, "--reason", REASON_LIMIT)
     with store.atomic() as s:
         row = get_interview(s, interview_id)
         review = get_review(s, row.review_id)
         before = InterviewState(row.state)
         after = fire_interview(
-            "cancel", InterviewContext(before, ReviewState(review.state), reason.strip())
+            "cancel", InterviewContext(before, ReviewState(review.state), reason)
         )
         ensure_editable(review)
         if before in (InterviewState.running, InterviewState.paused):
@@ -563,7 +562,7 @@ def cancel_interview(store: Store, interview_id: int, reason: str) -> Interview:
             store,
             row,
             state=after.value,
-            cancel_reason=reason.strip(),
+            cancel_reason=reason,
             sequence=row.sequence + 1,
         )
         record(
@@ -575,7 +574,7 @@ def cancel_interview(store: Store, interview_id: int, reason: str) -> Interview:
             interview_id=interview_id,
             from_state=before.value,
             to_state=after.value,
-            comment=reason.strip(),
+            comment=reason,
         )
         return row
 

@@ -36,6 +36,7 @@ from granskning.model import (
 )
 from granskning.registry import get_person, municipality_by_name
 from granskning.store import Store, list_reviews, retrying
+from granskning.text import REASON_LIMIT, clean_optional
 from granskning.timefmt import format_local
 from granskning.workflow import (
     FROZEN_STATES,
@@ -393,6 +394,8 @@ def advance(
                 action=action, actions=", ".join(REVIEW_ACTIONS)
             )
         )
+    if reason is not None:
+        reason = clean_optional(reason, "--reason", REASON_LIMIT)
     params = ActionParams(reason=reason, date=on, start=start, place=place)
     with store.atomic() as s:
         review = get_review(s, review_id)
