@@ -17,7 +17,9 @@ import shutil
 import subprocess
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -29,7 +31,7 @@ from sqlmodel import Session, col, select
 from granskning import docxrender
 from granskning.audit import record
 from granskning.docxrender import BOOL, NUMBER, TEXT, Problem
-from granskning.errors import InputError, NotFoundError, RuleError
+from granskning.errors import ConflictError, InputError, NotFoundError, RuleError
 from granskning.i18n import DOMAIN, LOCALE_DIR, N_, _, get_language
 from granskning.model import (
     Assignment,
@@ -983,24 +985,87 @@ def build(
     return Built(data, docxrender.sha256(data), chosen, from_frozen=frozen)
 
 
-def hand_over(session: Session, store: Store, review: Review, _params: Any) -> None:
-    """Effect of the ``hand_over`` action: build the final report, store it, date the handover.
+@dataclass(frozen=True)
+class _Prepared:
+    """A final report rendered before the handover's transaction, and what it was made of."""
 
-    Runs inside the action's transaction: if the report cannot be built, nothing changes.
+    review_id: int
+    number: int
+    lang: str
+    at: datetime
+    context: dict[str, Any]
+    data: bytes
+
+
+_PREPARED: ContextVar[_Prepared | None] = ContextVar("granskning_prepared_report", default=None)
+
+
+@contextmanager
+def prepared_hand_over(store: Store, review_id: int) -> Iterator[None]:
+    """Render the final report before the ``hand_over`` transaction, for :func:`hand_over`.
+
+    Rendering may take long (a large review, a restyled template at its limits), and the
+    transaction holds the database's write lock: so the document is made first, with no
+    transaction open, and the transaction only stores it (see reviews.PREPARE).
     """
-    assert review.id is not None
+    token = _PREPARED.set(_prepare(store, review_id))
+    try:
+        yield
+    finally:
+        _PREPARED.reset(token)
+
+
+def _prepare(store: Store, review_id: int) -> _Prepared | None:
+    from granskning.reviews import gather_facts
+    from granskning.workflow import ActionParams, review_block_reasons
+
     at = store.now().replace(microsecond=0)
-    review.handed_over_on = to_local(at).date()
-    session.add(review)
-    number = (
+    with store.read() as s:
+        review = get_review(s, review_id)
+        if review_block_reasons("hand_over", gather_facts(s, review), ActionParams()):
+            return None  # blocked: the action's guard says why, in its transaction
+        number = _next_number(s, review_id)
+        lang = _lang(None)
+        s.expunge(review)  # dated below as the handover will date it, never written from here
+        review.handed_over_on = to_local(at).date()
+        context = build_context(s, review, lang=lang, at=at, final=True, report_version=number)
+    data = render_report(context, template=_handover_template_or_none(), at=at)
+    return _Prepared(review_id, number, lang, at, context, data)
+
+
+def _next_number(session: Session, review_id: int) -> int:
+    return (
         session.exec(
-            select(func.max(ReportVersion.number)).where(ReportVersion.review_id == review.id)
+            select(func.max(ReportVersion.number)).where(ReportVersion.review_id == review_id)
         ).one()
         or 0
     ) + 1
-    lang = _lang(None)
-    context = build_context(session, review, lang=lang, at=at, final=True, report_version=number)
-    data = render_report(context, template=_handover_template_or_none(), at=at)
+
+
+def hand_over(session: Session, store: Store, review: Review, _params: Any) -> None:
+    """Effect of the ``hand_over`` action: store the final report, date the handover.
+
+    The report was rendered before the transaction (:func:`prepared_hand_over`); here its
+    context is read again, and if anything in it changed meanwhile the action fails
+    (ConflictError) and nothing changes.
+    """
+    assert review.id is not None
+    prepared = _PREPARED.get()
+    changed = ConflictError(
+        _("review {id} changed while its report was being built; try again").format(id=review.id)
+    )
+    if prepared is None or prepared.review_id != review.id:
+        raise changed
+    at = prepared.at
+    review.handed_over_on = to_local(at).date()
+    session.add(review)
+    number = _next_number(session, review.id)
+    context = build_context(
+        session, review, lang=prepared.lang, at=at, final=True, report_version=number
+    )
+    if number != prepared.number or context != prepared.context:
+        raise changed
+    data, lang = prepared.data, prepared.lang
     digest = docxrender.sha256(data)
     session.add(
         ReportVersion(

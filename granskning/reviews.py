@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date, datetime
 from typing import Any
 
@@ -61,6 +62,11 @@ EFFECTS: dict[str, list[str]] = {
     "hand_over": ["granskning.reports:hand_over", "granskning.followup:create_items"],
     "schedule_seminar": ["granskning.followup:store_schedule"],
 }
+# Slow parts of effects, done before the action's transaction so that no write lock is held
+# meanwhile: "module:function" taking (store, review_id) and giving a context manager the
+# transaction runs in (the final report is rendered first; the effect then stores it if the
+# review did not change in between).
+PREPARE: dict[str, str] = {"hand_over": "granskning.reports:prepared_hand_over"}
 
 
 def get_review(session: Session, review_id: int) -> Review:
@@ -397,9 +403,19 @@ def advance(
     if reason is not None:
         reason = clean_optional(reason, "--reason", REASON_LIMIT)
     params = ActionParams(reason=reason, date=on, start=start, place=place)
-    with store.atomic() as s:
+    with _prepared(store, review_id, action), store.atomic() as s:
         review = get_review(s, review_id)
         return fire_in(s, store, review, action, params)
+
+
+def _prepared(store: Store, review_id: int, action: str) -> AbstractContextManager[Any]:
+    target = PREPARE.get(action)
+    if target is None:
+        return nullcontext()
+    module, _sep, func = target.partition(":")
+    prepare: Callable[[Store, int], AbstractContextManager[Any]]
+    prepare = getattr(importlib.import_module(module), func)
+    return prepare(store, review_id)
 
 
 def fire_in(
