@@ -112,7 +112,7 @@ class Limits:
 
     seconds: float = 120.0  # wall-clock time of one rendering
     memory_mb: int = 1024  # memory one rendering may add to what the program already uses
-    output_mb: int = 50  # the finished document
+    output_mb: float = 50  # the finished document
     unpacked_mb: int = 64  # a template's parts together, uncompressed
     parts: int = 2_000  # files in a template's package
 
@@ -903,7 +903,7 @@ def _receive(fd: int, limits: Limits) -> tuple[bytes, str]:
     """Everything the child sent, and how it ended: "done", "slow" (the deadline passed
     first) or "big" (more than the output limit)."""
     deadline = time.monotonic() + limits.seconds
-    most = limits.output_mb * _MB + 64 * 1024
+    most = int(limits.output_mb * _MB) + 64 * 1024
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -983,7 +983,9 @@ def _too_slow(name: str, limits: Limits) -> LimitExceeded:
 
 def _too_big(name: str, limits: Limits) -> LimitExceeded:
     return LimitExceeded(
-        _("{name}: the document would be larger than {n} MB").format(name=name, n=limits.output_mb)
+        _("{name}: the document would be larger than {n} MB").format(
+            name=name, n=f"{limits.output_mb:g}"
+        )
     )
 
 
