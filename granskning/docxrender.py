@@ -16,9 +16,16 @@ always gives the same bytes.
 from __future__ import annotations
 
 import difflib
+import gc
 import hashlib
 import io
+import json
+import os
 import re
+import select
+import signal
+import struct
+import time
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -31,8 +38,9 @@ from jinja2 import TemplateError, TemplateSyntaxError, meta, nodes
 from jinja2.runtime import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 
-from granskning.errors import InputError
+from granskning.errors import GranskningError, InputError
 from granskning.i18n import _
+from granskning.text import xml_safe
 
 # Leaf types of a context schema (see granskning.reports for the schemas themselves).
 TEXT = "text"
@@ -63,6 +71,7 @@ class TemplateRefused(InputError):
     """A template that cannot be rendered: its problems, each with where it is."""
 
     def __init__(self, name: str, problems: list[Problem]) -> None:
+        self.name = name
         self.problems = problems
         super().__init__("\n".join(f"{name}: {p}" for p in problems))
 
@@ -88,6 +97,166 @@ def make_environment() -> SandboxedEnvironment:
     )
 
 
+# -- limits: a template is user input -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What rendering one document may take; exceeding any is bad input (exit 2).
+
+    Jinja's sandbox keeps a template from Python's internals, not from loops that never
+    end or strings of gigabytes, and a .docx is a zip that may unpack to far more than
+    its size. So a template's package is measured before it is opened, and a document
+    is rendered in a child process with these limits (see :func:`run_limited`).
+    """
+
+    seconds: float = 120.0  # wall-clock time of one rendering
+    memory_mb: int = 1024  # memory one rendering may add to what the program already uses
+    output_mb: float = 50  # the finished document
+    unpacked_mb: int = 64  # a template's parts together, uncompressed
+    parts: int = 2_000  # files in a template's package
+
+
+LIMITS = Limits()
+"""The limits every rendering runs under (tests put smaller ones here)."""
+
+_MB = 1024 * 1024
+
+
+class LimitExceeded(InputError):
+    """A template needed more time, memory or output than :data:`LIMITS` allow (exit 2)."""
+
+
+def check_package(data: bytes, name: str, limits: Limits | None = None) -> None:
+    """Refuse a .docx whose package is too big unpacked, or whose XML declares a DTD.
+
+    Runs on the zip's directory and the parts' first bytes only, before anything is
+    decompressed in full: a zip bomb or entities that expand (a "billion laughs") are
+    refused without being expanded. A Word document never needs a DTD.
+    """
+    limits = limits or LIMITS
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = z.infolist()
+            if len(infos) > limits.parts:
+                raise LimitExceeded(
+                    _(
+                        "{name}: the template holds more than {n} files; a Word document holds far fewer"
+                    ).format(name=name, n=limits.parts)
+                )
+            # the sizes in the zip's directory bound what reading gives: zipfile stops at
+            # the declared size (and fails the CRC when the data says otherwise)
+            total = sum(i.file_size for i in infos)
+            if total > limits.unpacked_mb * _MB:
+                raise LimitExceeded(
+                    _(
+                        "{name}: the template unpacks to {size} MB, more than the limit of {n} MB"
+                    ).format(name=name, size=total // _MB, n=limits.unpacked_mb)
+                )
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels")) and _declares_dtd(z, info):
+                    raise InputError(
+                        _(
+                            "{name}: {part} declares a DTD or entities, which a Word document never has"
+                        ).format(name=name, part=info.filename)
+                    )
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        OSError,
+        EOFError,
+    ) as exc:
+        raise InputError(
+            _("{name}: not a Word document (.docx): {error}").format(name=name, error=exc)
+        ) from None
+
+
+def _declares_dtd(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    # a DOCTYPE comes before the root element: the start of the part is enough to look at
+    with z.open(info) as fh:
+        head = fh.read(4096)
+    for encoding in ("utf-8", "utf-16"):
+        try:
+            text = head.decode(encoding, errors="ignore")
+        except LookupError:  # pragma: no cover
+            continue
+        if "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
+            return True
+    return False
+
+
+def safe_context(value: Any) -> Any:
+    """``value`` with every string made XML-safe (:func:`granskning.text.xml_safe`).
+
+    Text from the database is cleaned when it is entered, but older versions and imports
+    may have stored anything: one control character in one note would otherwise make
+    docxtpl re-read the document in lxml's recovery mode and silently drop later text.
+    """
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, dict):
+        return {k: safe_context(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(safe_context(v) for v in value)
+    return value
+
+
+# docxtpl lets a template author write "{_{" for a literal "{{" and turns every "{_{" of the
+# rendered XML into "{{", which would change text from the database too. Here the author's
+# escapes are swapped for markers that no safe text holds (NUL) before Jinja runs, and turned
+# into what the author meant afterwards.
+_HIDE_ESCAPES = (("{_{", "\x00["), ("}_}", "\x00]"), ("{_%", "\x00<"), ("%_}", "\x00>"))
+_SHOW_ESCAPES = (("\x00[", "{{"), ("\x00]", "}}"), ("\x00<", "{%"), ("\x00>", "%}"))
+
+
+@lru_cache(maxsize=1)
+def _template_class() -> type:
+    from docxtpl import DocxTemplate
+    from lxml import etree  # type: ignore[import-untyped]
+
+    class Template(DocxTemplate):  # type: ignore[misc]
+        """docxtpl with the author's escapes kept apart from the text and XML checked strictly."""
+
+        def render_xml_part(
+            self, src_xml: str, part: Any, context: Any, jinja_env: Any = None
+        ) -> str:
+            # docxtpl's own steps, except that only the author's escapes are turned
+            src_xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)
+            for escape, marker in _HIDE_ESCAPES:
+                src_xml = src_xml.replace(escape, marker)
+            self.current_rendering_part = part
+            env = jinja_env or make_environment()
+            dst_xml: str = env.from_string(src_xml).render(context)
+            dst_xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", dst_xml)
+            for marker, text in _SHOW_ESCAPES:
+                dst_xml = dst_xml.replace(marker, text)
+            dst_xml = xml_safe(dst_xml)  # a marker a template made up by itself
+            dst_xml = str(self.resolve_listing(dst_xml))
+            # docxtpl reads the body in lxml's recovery mode, which silently drops what it
+            # cannot read: refuse instead
+            _well_formed(dst_xml)
+            return dst_xml
+
+    def _well_formed(xml: str) -> None:
+        try:
+            etree.fromstring(
+                xml.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True)
+            )
+        except etree.XMLSyntaxError as exc:
+            raise _MalformedXML(_first(exc)) from None
+
+    return Template
+
+
+class _MalformedXML(ValueError):
+    """The rendered XML of a part is not well-formed (the template cut through Word's tags)."""
+
+
+def _Template(data: Any) -> Any:
+    return _template_class()(data)
+
+
 # -- reading a template ----------------------------------------------------------------------
 
 
@@ -99,16 +268,25 @@ class _Part:
 
 
 def _open(template: Path | bytes, name: str) -> Any:
-    from docx.opc.exceptions import PackageNotFoundError
-    from docxtpl import DocxTemplate
+    return open_template(template.read_bytes() if isinstance(template, Path) else template, name)
 
-    data = template.read_bytes() if isinstance(template, Path) else template
+
+def open_template(data: bytes, name: str, limits: Limits | None = None) -> Any:
+    """A .docx template opened for docxtpl, after :func:`check_package` let it through."""
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml import etree
+
+    check_package(data, name, limits)
     try:
-        tpl = DocxTemplate(io.BytesIO(data))
+        tpl = _Template(io.BytesIO(data))
         tpl.init_docx()
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise InputError(
             _("{name}: not a Word document (.docx): {error}").format(name=name, error=exc)
+        ) from None
+    except (etree.LxmlError, SyntaxError) as exc:
+        raise InputError(
+            _("{name}: not a Word document (.docx): {error}").format(name=name, error=_first(exc))
         ) from None
     return tpl
 
@@ -479,7 +657,12 @@ def _check_tables(tpl: Any) -> list[Problem]:
     return problems
 
 
-def check(template: Path | bytes, schema: Mapping[str, Schema], name: str = "") -> list[Problem]:
+def check(
+    template: Path | bytes,
+    schema: Mapping[str, Schema],
+    name: str = "",
+    limits: Limits | None = None,
+) -> list[Problem]:
     """Every problem of a template checked against the ``schema`` of its context.
 
     :param template: the .docx file or its bytes.
@@ -487,7 +670,7 @@ def check(template: Path | bytes, schema: Mapping[str, Schema], name: str = "") 
     :param name: how to call the template in messages.
     """
     data = template.read_bytes() if isinstance(template, Path) else template
-    return list(_check_cached(data, _freeze(schema), name or str(template)))
+    return list(_check_cached(data, _freeze(schema), name or str(template), limits or LIMITS))
 
 
 def _freeze(schema: Any) -> Any:
@@ -507,16 +690,35 @@ def _thaw(frozen: Any) -> Any:
 
 
 @lru_cache(maxsize=16)
-def _check_cached(data: bytes, frozen_schema: Any, name: str) -> tuple[Problem, ...]:
-    schema = _thaw(frozen_schema)
-    tpl = _open(data, name)
+def _check_cached(
+    data: bytes, frozen_schema: Any, name: str, limits: Limits
+) -> tuple[Problem, ...]:
+    # checking is itself work a template can make heavy (Jinja folds constant expressions
+    # such as 'x' * 10**9 while compiling), so it runs under the limits too; the parent
+    # keeps the answer
+    check_package(data, name, limits)
+
+    def problems_json() -> bytes:
+        found = _check_now(data, _thaw(frozen_schema), name, limits)
+        return json.dumps([p.__dict__ for p in found]).encode("utf-8")
+
+    return tuple(Problem(**p) for p in json.loads(run_limited(problems_json, name, limits)))
+
+
+def _check_now(
+    data: bytes, schema: Mapping[str, Schema], name: str, limits: Limits
+) -> list[Problem]:
+    tpl = open_template(data, name, limits)
     env = make_environment()
     problems: list[Problem] = []
-    for part in _parts(tpl):
-        problems.extend(_check_source(part, schema, env))
+    try:
+        for part in _parts(tpl):
+            problems.extend(_check_source(part, schema, env))
+    except RecursionError:
+        problems.append(Problem(_("document"), _("the template is nested too deeply")))
     problems.extend(_check_images(tpl))
     problems.extend(_check_tables(tpl))
-    return tuple(problems)
+    return problems
 
 
 # -- rendering -------------------------------------------------------------------------------
@@ -541,33 +743,250 @@ def render(
     properties: Properties,
     at: datetime,
     name: str = "",
+    limits: Limits | None = None,
 ) -> bytes:
     """Render ``template`` with ``context`` into finished .docx bytes.
 
-    The template is checked first; errors refuse it (TemplateRefused, exit 2). The same
-    template, context, properties and ``at`` always give the same bytes.
+    The template is checked first; errors refuse it (TemplateRefused, exit 2). Every
+    string of the context is made XML-safe, and the rendering runs under ``limits``
+    (default :data:`LIMITS`). The same template, context, properties and ``at`` always
+    give the same bytes.
 
     :param at: the document's creation time, written into its properties and zip entries.
     """
     data = template.read_bytes() if isinstance(template, Path) else template
     label = name or str(template)
-    errors = [p for p in check(data, schema, label) if p.severity == "error"]
+    errors = [p for p in check(data, schema, label, limits) if p.severity == "error"]
     if errors:
         raise TemplateRefused(label, errors)
-    tpl = _open(data, label)
+    safe = safe_context(dict(context))
+    props = Properties(**{k: xml_safe(v) for k, v in properties.__dict__.items()})
+    return run_limited(lambda: _render(data, safe, props, at, label), label, limits)
+
+
+def _render(
+    data: bytes, context: dict[str, Any], props: Properties, at: datetime, label: str
+) -> bytes:
+    tpl = open_template(data, label)
     try:
-        tpl.render(dict(context), jinja_env=make_environment(), autoescape=True)
+        tpl.render(context, jinja_env=make_environment(), autoescape=True)
     except TemplateError as exc:
         raise TemplateRefused(label, [Problem(_runtime_where(tpl, exc), _first(exc))]) from None
+    except _MalformedXML as exc:
+        raise TemplateRefused(
+            label,
+            [
+                Problem(
+                    _runtime_where(tpl, exc),
+                    _(
+                        "the filled-in template is not a valid Word document ({error}); "
+                        "does an if or a for cut through a paragraph or a table?"
+                    ).format(error=exc),
+                )
+            ],
+        ) from None
     except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
         raise TemplateRefused(
             label, [Problem(_runtime_where(tpl, exc), f"{type(exc).__name__}: {_first(exc)}")]
         ) from None
+    except RecursionError as exc:
+        raise TemplateRefused(
+            label, [Problem(_runtime_where(tpl, exc), _("the template is nested too deeply"))]
+        ) from None
     doc = tpl.docx
-    set_language(doc, properties.language)
+    set_language(doc, props.language)
     restart_numbered_lists(doc)
-    _set_properties(doc, properties, at)
+    _set_properties(doc, props, at)
     return save_docx(doc, at)
+
+
+# -- running under limits --------------------------------------------------------------------
+
+# What a child process sends back: a kind byte, then the document or a JSON error.
+_DOCUMENT, _ERROR, _NO_MEMORY = b"D", b"E", b"M"
+
+
+def run_limited(make: Callable[[], bytes], name: str, limits: Limits | None = None) -> bytes:
+    """``make()``'s bytes, made in a forked child under the time, memory and output limits.
+
+    A fork starts in about a millisecond with everything already imported and the
+    context already built, so each rendering gets a process of its own (measured in
+    ``benchmarks/bench_render.py``): the operating system then enforces the limits
+    (``RLIMIT_AS``, ``RLIMIT_CPU``, a wall-clock deadline with ``SIGKILL``) however the
+    template misbehaves, and nothing the rendering allocates outlives it. The child never
+    touches the database: it renders and exits with ``os._exit``, so pooled connections
+    inherited from the parent are left alone. Where there is no ``fork`` (Windows), the
+    rendering runs in-process and only the output size and time are checked afterwards.
+    """
+    limits = limits or LIMITS
+    if not hasattr(os, "fork"):  # pragma: no cover - Windows
+        started = time.monotonic()
+        data = make()
+        if time.monotonic() - started > limits.seconds:
+            raise _too_slow(name, limits)
+        if len(data) > limits.output_mb * _MB:
+            raise _too_big(name, limits)
+        return data
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: render, send, exit without running any of the parent's cleanup
+        status = 0
+        try:
+            # the collector would walk (and so copy) every page the parent owns; the child
+            # lives for one rendering and its memory is capped
+            gc.disable()
+            os.close(read_fd)
+            _limit_child(limits)
+            _send(write_fd, _child_result(make, limits))
+        except BaseException:  # noqa: BLE001 - nothing may escape a forked child
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(write_fd)
+    try:
+        payload, outcome = _receive(read_fd, limits)
+    finally:
+        os.close(read_fd)
+        _reap(pid)
+    if outcome == "slow":
+        raise _too_slow(name, limits)
+    if outcome == "big":
+        raise _too_big(name, limits)
+    return _result(payload, name, limits)
+
+
+def _limit_child(limits: Limits) -> None:
+    import resource
+
+    try:
+        with open("/proc/self/statm") as fh:
+            in_use = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):  # not Linux: limit what the child adds anyway
+        in_use = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    cap = in_use + limits.memory_mb * _MB
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    except (ValueError, OSError):  # pragma: no cover - a platform that refuses it
+        pass
+    cpu = int(limits.seconds) + 1
+    try:
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    except (ValueError, OSError):  # pragma: no cover
+        pass
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops the child with the parent
+
+
+def _child_result(make: Callable[[], bytes], limits: Limits) -> tuple[bytes, bytes]:
+    try:
+        data = make()
+    except MemoryError:
+        return _NO_MEMORY, b""
+    except TemplateRefused as exc:
+        detail = {"name": exc.name, "problems": [p.__dict__ for p in exc.problems]}
+        return _ERROR, json.dumps(detail).encode("utf-8")
+    except GranskningError as exc:
+        return _ERROR, json.dumps({"message": str(exc), "exit": exc.exit_code}).encode("utf-8")
+    if len(data) > limits.output_mb * _MB:
+        return _ERROR, json.dumps({"too_big": True}).encode("utf-8")
+    return _DOCUMENT, data
+
+
+def _send(fd: int, result: tuple[bytes, bytes]) -> None:
+    kind, body = result
+    view = memoryview(kind + struct.pack(">Q", len(body)) + body)
+    while view:
+        view = view[os.write(fd, view) :]
+    os.close(fd)
+
+
+def _receive(fd: int, limits: Limits) -> tuple[bytes, str]:
+    """Everything the child sent, and how it ended: "done", "slow" (the deadline passed
+    first) or "big" (more than the output limit)."""
+    deadline = time.monotonic() + limits.seconds
+    most = int(limits.output_mb * _MB) + 64 * 1024
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return b"", "slow"
+        ready, _w, _x = select.select([fd], [], [], left)
+        if not ready:
+            return b"", "slow"
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks), "done"
+        size += len(chunk)
+        if size > most:  # the child checks too; this holds even if it did not
+            return b"", "big"
+        chunks.append(chunk)
+
+
+def _reap(pid: int) -> None:
+    """Wait for the child, killing it first if it still runs (a deadline passed)."""
+    done, _status = os.waitpid(pid, os.WNOHANG)
+    if done:
+        return
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:  # pragma: no cover - it ended meanwhile
+        pass
+    os.waitpid(pid, 0)
+
+
+def _result(payload: bytes, name: str, limits: Limits) -> bytes:
+    if len(payload) < 9:
+        # no answer: the system stopped the child (memory, CPU time) or it crashed
+        raise LimitExceeded(
+            _(
+                "{name}: rendering stopped before it finished; the template needs more than "
+                "{mb} MB of memory or {s} seconds"
+            ).format(name=name, mb=limits.memory_mb, s=_seconds(limits))
+        )
+    kind, (length,), body = payload[:1], struct.unpack(">Q", payload[1:9]), payload[9:]
+    if len(body) != length:  # cut short: the child died while sending
+        raise LimitExceeded(
+            _(
+                "{name}: rendering stopped before it finished; the template needs more than "
+                "{mb} MB of memory or {s} seconds"
+            ).format(name=name, mb=limits.memory_mb, s=_seconds(limits))
+        )
+    if kind == _DOCUMENT:
+        return body
+    if kind == _NO_MEMORY:
+        raise LimitExceeded(
+            _("{name}: rendering needs more than {n} MB of memory").format(
+                name=name, n=limits.memory_mb
+            )
+        )
+    detail = json.loads(body)
+    if "problems" in detail:
+        raise TemplateRefused(detail["name"], [Problem(**p) for p in detail["problems"]])
+    if detail.get("too_big"):
+        raise _too_big(name, limits)
+    error = InputError(detail["message"])
+    error.exit_code = detail["exit"]
+    raise error
+
+
+def _seconds(limits: Limits) -> str:
+    return f"{limits.seconds:g}"
+
+
+def _too_slow(name: str, limits: Limits) -> LimitExceeded:
+    return LimitExceeded(
+        _(
+            "{name}: rendering took longer than {n} seconds; does the template loop too much?"
+        ).format(name=name, n=_seconds(limits))
+    )
+
+
+def _too_big(name: str, limits: Limits) -> LimitExceeded:
+    return LimitExceeded(
+        _("{name}: the document would be larger than {n} MB").format(
+            name=name, n=f"{limits.output_mb:g}"
+        )
+    )
 
 
 def _first(exc: BaseException) -> str:

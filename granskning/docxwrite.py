@@ -7,6 +7,7 @@ hold ``<`` and ``&``, which would otherwise break the document's XML).
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 from collections.abc import Callable
@@ -41,35 +42,46 @@ def render(
     :param context: the context, or a function of the DocxTemplate returning it (for images).
     :param after: called with the rendered DocxTemplate before it is saved.
     """
-    from docxtpl import DocxTemplate
     from jinja2 import TemplateError
     from jinja2.sandbox import SandboxedEnvironment
+
+    from granskning import docxrender
 
     check_output_path(out)
     if not template.is_file():
         raise InputError(_("{path}: the Word template does not exist").format(path=template))
     try:
-        tpl = DocxTemplate(str(template))
-        tpl.init_docx()
-    except Exception as exc:  # python-docx raises several kinds for a file that is not .docx
+        data = template.read_bytes()
+    except OSError as exc:
         raise InputError(
-            _("{path}: not a Word document ({error})").format(path=template, error=exc)
+            _("{path}: cannot read ({error})").format(path=template, error=exc.strerror)
         ) from None
-    values = context(tpl) if callable(context) else context
-    env = SandboxedEnvironment(autoescape=True)
-    try:
-        tpl.render(values, jinja_env=env, autoescape=True)
-    except TemplateError as exc:
-        raise InputError(
-            _("{path}: the template cannot be filled in: {error}").format(path=template, error=exc)
-        ) from None
-    _order_cell_properties(tpl)
-    if after is not None:
-        after(tpl)
+
+    def make() -> bytes:
+        # in a child process under the render limits: a restyled template is user input
+        tpl = docxrender.open_template(data, str(template))
+        values = docxrender.safe_context(context(tpl) if callable(context) else context)
+        env = SandboxedEnvironment(autoescape=True)
+        try:
+            tpl.render(values, jinja_env=env, autoescape=True)
+        except (TemplateError, ValueError) as exc:  # ValueError: XML the template broke
+            raise InputError(
+                _("{path}: the template cannot be filled in: {error}").format(
+                    path=template, error=exc
+                )
+            ) from None
+        _order_cell_properties(tpl)
+        if after is not None:
+            after(tpl)
+        buffer = io.BytesIO()
+        tpl.save(buffer)
+        return buffer.getvalue()
+
+    content = docxrender.run_limited(make, str(template))
     fd, tmp = tempfile.mkstemp(prefix=".granskning-", suffix=".docx", dir=out.parent)
     os.close(fd)
     try:
-        tpl.save(tmp)
+        Path(tmp).write_bytes(content)
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

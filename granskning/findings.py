@@ -13,11 +13,11 @@ simple lists ("- ", "* ", "1. ") are turned into Word paragraphs when the report
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from granskning import text as text_
 from granskning.audit import record
 from granskning.errors import InputError, NotFoundError, RuleError
 from granskning.i18n import N_, _
@@ -40,26 +40,10 @@ SECTION_LABELS = {
     ReportSection.introduction: N_("introduction"),
 }
 
-# Characters XML 1.0 (and so Word) cannot hold; tab and line feed are kept.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-
 
 def clean_text(text: str, what: str, limit: int) -> str:
-    """``text`` tidied for storing: unified line ends, no trailing spaces, no illegal characters.
-
-    :param what: how the text is called in error messages.
-    :param limit: the most characters allowed.
-    """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _ILLEGAL.sub("", text)
-    text = "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
-    if not text.strip():
-        raise InputError(_("{what} is empty").format(what=what))
-    if len(text) > limit:
-        raise InputError(
-            _("{what} is longer than {n} characters").format(what=what, n=f"{limit:,}")
-        )
-    return text
+    """``text`` tidied for storing, its lines kept (see :func:`granskning.text.clean_text`)."""
+    return text_.clean_text(text, what, limit, lines=True)
 
 
 def _excerpt(text: str, n: int = 80) -> str:

@@ -36,6 +36,7 @@ from granskning.model import (
     Round,
 )
 from granskning.store import Store
+from granskning.text import REASON_LIMIT, clean_optional, clean_text
 from granskning.timefmt import TZ, format_local, to_local
 
 STATUS_LABELS = {
@@ -279,10 +280,7 @@ def store_schedule(session: Session, store: Store, review: Review, params: Any) 
 def _clean_place(place: str | None) -> str | None:
     if place is None:
         return None
-    text = " ".join(place.split())
-    if len(text) > 300:
-        raise InputError(_("--place is longer than {n} characters").format(n=300))
-    return text
+    return clean_optional(place, "--place", 300)
 
 
 def schedule(
@@ -389,12 +387,7 @@ def _review_open_for_items(review: Review) -> None:
 
 
 def _clean_text(value: str, what: str, limit: int = TEXT_LIMIT) -> str:
-    text = value.strip()
-    if not text:
-        raise InputError(_("{what} must not be empty").format(what=what))
-    if len(text) > limit:
-        raise InputError(_("{what} is longer than {n} characters").format(what=what, n=limit))
-    return text
+    return clean_text(value, what, limit, lines=True)
 
 
 def get_item(session: Session, review: Review, item_id: int) -> FollowUpItem:
@@ -556,17 +549,11 @@ def record_status(
                 status=status, statuses=", ".join(s.value for s in FollowUpStatus)
             )
         ) from None
-    if comment is not None and len(comment) > TEXT_LIMIT:
-        raise InputError(
-            _("{what} is longer than {n} characters").format(what="--comment", n=TEXT_LIMIT)
-        )
+    if comment is not None:
+        comment = clean_optional(comment, "--comment", TEXT_LIMIT, lines=True)
     if responsible is not None:
-        responsible = " ".join(responsible.split())
-        if len(responsible) > 200:
-            raise InputError(
-                _("{what} is longer than {n} characters").format(what="--responsible", n=200)
-            )
-    why = " ".join(reason.split()) if reason is not None else None
+        responsible = clean_optional(responsible, "--responsible", 200)
+    why = clean_optional(reason, "--reason", REASON_LIMIT) if reason is not None else None
     if reason is not None and not why:
         raise InputError(_("a reason is required (--reason)"))
     with store.atomic() as s:
@@ -600,7 +587,7 @@ def record_status(
         previous = item.status
         item.status = the_status.value
         if comment is not None:
-            item.comment = comment.strip() or None
+            item.comment = comment or None
         if responsible is not None:
             item.responsible = responsible or None
         item.updated_at = store.now()

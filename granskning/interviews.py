@@ -36,6 +36,7 @@ from granskning.model import (
 )
 from granskning.reviews import TEAM_ROLES, ensure_editable, get_review, pinned_template
 from granskning.store import Store
+from granskning.text import REASON_LIMIT, clean_optional
 from granskning.timefmt import format_clock, format_local, parse_local
 
 # Interviews are planned before and during the visit; after it, the review is being written.
@@ -74,7 +75,7 @@ class IntervieweeInput:
 
 
 def _parts(text: str, option: str, form: str) -> list[str]:
-    parts = [" ".join(p.split()) for p in text.split(",", 2)]
+    parts = [clean_optional(p, option, NAME_LIMIT) for p in text.split(",", 2)]
     if not parts[0]:
         raise InputError(
             _('{option} "{value}": give a name, as "{form}"').format(
@@ -183,10 +184,7 @@ def _minutes(value: int) -> int:
 def _place(value: str | None) -> str | None:
     if value is None:
         return None
-    text = " ".join(value.split())
-    if len(text) > PLACE_LIMIT:
-        raise InputError(_("--place is longer than {n} characters").format(n=PLACE_LIMIT))
-    return text or None
+    return clean_optional(value, "--place", PLACE_LIMIT) or None
 
 
 def _place_key(value: str | None) -> str:
@@ -591,12 +589,13 @@ def cancel_interview(store: Store, interview_id: int, reason: str) -> Interview:
     """Cancel an interview with a reason; a running session's clock stops now."""
     from granskning.workflow import InterviewContext, fire_interview
 
+    reason = clean_optional(reason, "--reason", REASON_LIMIT)
     with store.atomic() as s:
         row = get_interview(s, interview_id)
         review = get_review(s, row.review_id)
         before = InterviewState(row.state)
         after = fire_interview(
-            "cancel", InterviewContext(before, ReviewState(review.state), reason.strip())
+            "cancel", InterviewContext(before, ReviewState(review.state), reason)
         )
         ensure_editable(review)
         if before in (InterviewState.running, InterviewState.paused):
@@ -606,7 +605,7 @@ def cancel_interview(store: Store, interview_id: int, reason: str) -> Interview:
             store,
             row,
             state=after.value,
-            cancel_reason=reason.strip(),
+            cancel_reason=reason,
             sequence=row.sequence + 1,
         )
         record(
@@ -618,7 +617,7 @@ def cancel_interview(store: Store, interview_id: int, reason: str) -> Interview:
             interview_id=interview_id,
             from_state=before.value,
             to_state=after.value,
-            comment=reason.strip(),
+            comment=reason,
         )
         return row
 

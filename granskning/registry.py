@@ -11,15 +11,11 @@ from granskning.errors import InputError, NotFoundError, RuleError
 from granskning.i18n import _
 from granskning.model import Municipality, Person
 from granskning.store import Store, retrying
+from granskning.text import clean_optional, clean_text
 
 
 def _clean(value: str, what: str, limit: int = 200) -> str:
-    text = " ".join(value.split())
-    if not text:
-        raise InputError(_("{what} must not be empty").format(what=what))
-    if len(text) > limit:
-        raise InputError(_("{what} is longer than {n} characters").format(what=what, n=limit))
-    return text
+    return clean_text(value, what, limit)
 
 
 def name_key(name: str) -> str:
@@ -114,7 +110,7 @@ def rename_municipality(store: Store, name: str, to: str) -> Municipality:
 def _email(email: str | None) -> str | None:
     if email is None:
         return None
-    email = email.strip()
+    email = clean_optional(email, "--email", 320)
     if email and ("@" not in email or " " in email or len(email) > 320):
         raise InputError(_("not an e-mail address: {email}").format(email=email))
     return email or None

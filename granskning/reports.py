@@ -17,7 +17,9 @@ import shutil
 import subprocess
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -29,7 +31,7 @@ from sqlmodel import Session, col, select
 from granskning import docxrender
 from granskning.audit import record
 from granskning.docxrender import BOOL, NUMBER, TEXT, Problem
-from granskning.errors import InputError, NotFoundError, RuleError
+from granskning.errors import ConflictError, InputError, NotFoundError, RuleError
 from granskning.i18n import DOMAIN, LOCALE_DIR, N_, _, get_language
 from granskning.model import (
     Assignment,
@@ -1009,25 +1011,88 @@ def build(
     return Built(data, docxrender.sha256(data), chosen, from_frozen=frozen)
 
 
-def hand_over(session: Session, store: Store, review: Review, params: Any) -> None:
-    """Effect of the ``hand_over`` action: build the final report, store it, date the handover.
+@dataclass(frozen=True)
+class _Prepared:
+    """A final report rendered before the handover's transaction, and what it was made of."""
 
-    Runs inside the action's transaction: if the report cannot be built, nothing changes.
+    review_id: int
+    number: int
+    lang: str
+    at: datetime
+    context: dict[str, Any]
+    data: bytes
+
+
+_PREPARED: ContextVar[_Prepared | None] = ContextVar("granskning_prepared_report", default=None)
+
+
+@contextmanager
+def prepared_hand_over(store: Store, review_id: int, params: Any) -> Iterator[None]:
+    """Render the final report before the ``hand_over`` transaction, for :func:`hand_over`.
+
+    Rendering may take long (a large review, a restyled template at its limits), and the
+    transaction holds the database's write lock: so the document is made first, with no
+    transaction open, and the transaction only stores it (see reviews.PREPARE).
     """
-    assert review.id is not None
+    token = _PREPARED.set(_prepare(store, review_id, params))
+    try:
+        yield
+    finally:
+        _PREPARED.reset(token)
+
+
+def _prepare(store: Store, review_id: int, params: Any) -> _Prepared | None:
+    from granskning.reviews import gather_facts
+    from granskning.workflow import review_block_reasons
+
     at = store.now().replace(microsecond=0)
-    # handed over on --date when entered afterwards (never after today: a guard sees to it)
-    review.handed_over_on = getattr(params, "date", None) or to_local(at).date()
-    session.add(review)
-    number = (
+    with store.read() as s:
+        review = get_review(s, review_id)
+        if review_block_reasons("hand_over", gather_facts(s, review, store.now()), params):
+            return None  # blocked: the action's guard says why, in its transaction
+        number = _next_number(s, review_id)
+        lang = _lang(review.language)  # the review's language, never the caller's --lang
+        s.expunge(review)  # dated below as the handover will date it, never written from here
+        review.handed_over_on = handover_day(params, at)
+        context = build_context(s, review, lang=lang, at=at, final=True, report_version=number)
+    data = render_report(context, template=_handover_template_or_none(), at=at)
+    return _Prepared(review_id, number, lang, at, context, data)
+
+
+def _next_number(session: Session, review_id: int) -> int:
+    return (
         session.exec(
-            select(func.max(ReportVersion.number)).where(ReportVersion.review_id == review.id)
+            select(func.max(ReportVersion.number)).where(ReportVersion.review_id == review_id)
         ).one()
         or 0
     ) + 1
-    lang = _lang(review.language)  # the review's language, never the caller's --lang
-    context = build_context(session, review, lang=lang, at=at, final=True, report_version=number)
-    data = render_report(context, template=_handover_template_or_none(), at=at)
+
+
+def hand_over(session: Session, store: Store, review: Review, params: Any) -> None:
+    """Effect of the ``hand_over`` action: store the final report, date the handover.
+
+    The report was rendered before the transaction (:func:`prepared_hand_over`); here its
+    context is read again, and if anything in it changed meanwhile the action fails
+    (ConflictError) and nothing changes.
+    """
+    assert review.id is not None
+    prepared = _PREPARED.get()
+    changed = ConflictError(
+        _("review {id} changed while its report was being built; try again").format(id=review.id)
+    )
+    if prepared is None or prepared.review_id != review.id:
+        raise changed
+    at = prepared.at
+    review.handed_over_on = handover_day(params, at)
+    session.add(review)
+    number = _next_number(session, review.id)
+    context = build_context(
+        session, review, lang=prepared.lang, at=at, final=True, report_version=number
+    )
+    if number != prepared.number or context != prepared.context:
+        raise changed
+    data, lang = prepared.data, prepared.lang
+
     digest = docxrender.sha256(data)
     session.add(
         ReportVersion(
@@ -1047,6 +1112,13 @@ def hand_over(session: Session, store: Store, review: Review, params: Any) -> No
         review_id=review.id,
         data={"version": number, "sha256": digest, "bytes": len(data), "language": lang},
     )
+
+
+def handover_day(params: Any, at: datetime) -> date:
+    """The handover's day: ``--date`` when entered afterwards (never after today: a guard
+    sees to it), else today."""
+    day: date | None = getattr(params, "date", None)
+    return day or to_local(at).date()
 
 
 def _handover_template_or_none() -> Path | None:

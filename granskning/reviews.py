@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date, datetime
 from typing import Any
 
@@ -36,6 +37,7 @@ from granskning.model import (
 )
 from granskning.registry import get_person, municipality_by_name
 from granskning.store import Store, list_reviews, retrying
+from granskning.text import REASON_LIMIT, clean_optional
 from granskning.timefmt import format_local
 from granskning.workflow import (
     DATE_NAMES_ANOTHER_DAY,
@@ -63,6 +65,11 @@ EFFECTS: dict[str, list[str]] = {
     # open interviews are cancelled with the review's reason: people and rooms are free again
     "cancel": ["granskning.interviews:cancel_open"],
 }
+# Slow parts of effects, done before the action's transaction so that no write lock is held
+# meanwhile: "module:function" taking (store, review_id) and giving a context manager the
+# transaction runs in (the final report is rendered first; the effect then stores it if the
+# review did not change in between).
+PREPARE: dict[str, str] = {"hand_over": "granskning.reports:prepared_hand_over"}
 
 
 def get_review(session: Session, review_id: int) -> Review:
@@ -451,10 +458,24 @@ def advance(
                 action=action, actions=", ".join(REVIEW_ACTIONS)
             )
         )
+    if reason is not None:
+        reason = clean_optional(reason, "--reason", REASON_LIMIT)
     params = ActionParams(reason=reason, date=on, start=start, place=place)
-    with store.atomic() as s:
+    with _prepared(store, review_id, action, params), store.atomic() as s:
         review = get_review(s, review_id)
         return fire_in(s, store, review, action, params)
+
+
+def _prepared(
+    store: Store, review_id: int, action: str, params: ActionParams
+) -> AbstractContextManager[Any]:
+    target = PREPARE.get(action)
+    if target is None:
+        return nullcontext()
+    module, _sep, func = target.partition(":")
+    prepare: Callable[[Store, int, ActionParams], AbstractContextManager[Any]]
+    prepare = getattr(importlib.import_module(module), func)
+    return prepare(store, review_id, params)
 
 
 def fire_in(

@@ -26,6 +26,7 @@ from granskning.model import (
     RoundMember,
 )
 from granskning.store import Store
+from granskning.text import clean_text
 
 MIN_MEMBERS = 3
 DEFAULT_REVIEWERS_PER_HOST = 2
@@ -68,11 +69,7 @@ def create_round(
                 year=year, low=YEARS[0], high=YEARS[1]
             )
         )
-    clean_theme = " ".join(theme.split())
-    if not clean_theme:
-        raise InputError(_("{what} must not be empty").format(what="--theme"))
-    if len(clean_theme) > 300:
-        raise InputError(_("{what} is longer than {n} characters").format(what="--theme", n=300))
+    clean_theme = clean_text(theme, "--theme", 300)
     source = templates.find(template)
     with store.atomic() as s:
         rows: list[Municipality] = []

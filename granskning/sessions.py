@@ -33,6 +33,7 @@ from granskning.model import (
 )
 from granskning.reviews import ensure_editable
 from granskning.store import Store
+from granskning.text import clean_optional
 from granskning.timefmt import format_local
 
 IS = InterviewState
@@ -574,9 +575,7 @@ def add_note(
     :param text: the note; may be empty only when a rating is given.
     :param rating: 1-4, only on a rating question.
     """
-    body = (text or "").strip()
-    if len(body) > TEXT_LIMIT:
-        raise InputError(_("the note is longer than {n} characters").format(n=TEXT_LIMIT))
+    body = clean_optional(text, _("the note"), TEXT_LIMIT, lines=True)
     if rating is not None and (isinstance(rating, bool) or rating not in (1, 2, 3, 4)):
         raise InputError(_("a rating is 1, 2, 3 or 4 (got {value})").format(value=rating))
     with store.atomic() as s:

@@ -34,7 +34,13 @@ from granskning.i18n import N_, _, get_language
 MAX_BYTES = 1_000_000
 """Templates are a few kilobytes; a bigger file is a mistake (or an attack on the parser)."""
 MAX_VALUES = 100_000
-"""Aliases (``*name``) can expand a small file into a huge tree: stop counting here."""
+"""Values in a template, counted as read: stop here (a template has a few hundred)."""
+MAX_TEXT = 500_000
+"""Characters of text in a template, counted after parsing (a template has a few thousand).
+
+Together with the refusal of anchors and aliases this keeps a small file from growing into
+a huge template: one long anchored text repeated by 50,000 aliases would otherwise pass and
+take gigabytes wherever the template is used."""
 ENV_VAR = "GRANSKNING_TEMPLATES"
 SUFFIXES = (".yaml", ".yml")
 KINDS = ("open", "completion", "rating")
@@ -239,10 +245,14 @@ class _TooMany(Exception):
     pass
 
 
+class _TooMuchText(Exception):
+    pass
+
+
 class _Reader:
     """Turns a composed YAML node tree into plain data, remembering each path's line."""
 
-    def __init__(self) -> None:
+    def __init__(self, aliases: bool = False) -> None:
         from ruamel.yaml import YAML
         from ruamel.yaml.constructor import ConstructorError
         from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
@@ -254,6 +264,11 @@ class _Reader:
         self.problems: list[_Problem] = []
         self.unreadable: set[Loc] = set()  # values replaced by None after a problem
         self.count = 0
+        self.text = 0  # characters of text read so far
+        # templates need no anchors (&name) and aliases (*name); copies pinned by older
+        # versions may hold some and are still read (within MAX_TEXT)
+        self.aliases = aliases
+        self.seen: set[int] = set()
 
     def problem(self, line: int, message: str, loc: Loc | None = None) -> None:
         self.problems.append((line, message))
@@ -269,6 +284,20 @@ class _Reader:
         if id(node) in ancestors:
             self.problem(line, _("an alias refers to a value that contains it"), loc)
             return None
+        if not self.aliases:
+            if id(node) in self.seen:  # the same node again: an alias of a reported anchor
+                self.unreadable.add(loc)
+                return None
+            self.seen.add(id(node))
+            anchor = getattr(node, "anchor", None)
+            if anchor:
+                self.problem(
+                    line,
+                    _(
+                        "anchors (&{name}) and aliases (*{name}) are not allowed in a "
+                        "template; write the value out"
+                    ).format(name=anchor),
+                )
         if not self.tag_ok(node, loc):
             return None
         if isinstance(node, mapping):
@@ -325,7 +354,7 @@ class _Reader:
 
     def scalar(self, node: Any, loc: Loc | None) -> Any:
         try:
-            return self.constructor.construct_object(node)
+            value = self.constructor.construct_object(node)
         except self.scalar_errors as exc:
             self.problem(
                 node.start_mark.line + 1,
@@ -333,6 +362,11 @@ class _Reader:
                 loc,
             )
             return None
+        if isinstance(value, str):
+            self.text += len(value)
+            if self.text > MAX_TEXT:
+                raise _TooMuchText
+        return value
 
 
 def _first(exc: BaseException) -> str:
@@ -396,9 +430,14 @@ def _yaml_problem(exc: BaseException, text: str) -> _Problem:
     return 1, _("YAML syntax error: {problem}").format(problem=_first(exc))
 
 
-def _compose(text: str) -> tuple[Any, dict[Loc, int], list[_Problem], set[Loc]]:
+def _compose(
+    text: str, aliases: bool = False
+) -> tuple[Any, dict[Loc, int], list[_Problem], set[Loc]]:
     """The YAML text as plain data, the line of every path, the problems found, and the
-    paths of values that could not be read."""
+    paths of values that could not be read.
+
+    :param aliases: read anchors and aliases (only for copies pinned by older versions).
+    """
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
@@ -408,12 +447,15 @@ def _compose(text: str) -> tuple[Any, dict[Loc, int], list[_Problem], set[Loc]]:
         return None, {}, [_yaml_problem(exc, text)], set()
     if node is None:
         return None, {}, [(1, _("the file is empty: it holds only comments or blank lines"))], set()
-    reader = _Reader()
+    reader = _Reader(aliases)
     try:
         data = reader.read(node, (), frozenset())
     except _TooMany:
         message = _("the template has more than {n} values; do aliases (*name) repeat it?")
         return None, {}, [(1, message.format(n=MAX_VALUES))], set()
+    except _TooMuchText:
+        message = _("the template holds more than {n} characters of text")
+        return None, {}, [(1, message.format(n=f"{MAX_TEXT:,}"))], set()
     return data, reader.lines, reader.problems, reader.unreadable
 
 
@@ -732,17 +774,19 @@ def _one_line(text: str) -> str:
     )
 
 
-def parse(text: str, path: str = "<template>") -> Template:
+def parse(text: str, path: str = "<template>", *, pinned: bool = False) -> Template:
     """Parse and validate a template's text; a TemplateError lists every problem.
 
     :param path: the name problems are reported under (``PATH:LINE: message``).
+    :param pinned: a copy pinned on a review: anchors and aliases, which older versions
+        accepted, are read (the limits on size and text still hold).
     """
     text, problems, go_on = _text_problems(text)
     if not go_on:
         raise TemplateError(_formatted(path, problems))
     unreadable: set[Loc] = set()
     try:
-        data, lines, found, unreadable = _compose(text)
+        data, lines, found, unreadable = _compose(text, aliases=pinned)
     except RecursionError:
         found, data, lines = [(1, _("the file is nested too deeply"))], None, {}
     problems += found
@@ -834,7 +878,7 @@ def from_pinned(text: str) -> Template:
             return Template.model_validate_json(path.read_bytes())
         except (OSError, ValueError):
             pass  # missing or unreadable: parse the text
-    template = parse(text, "<pinned>")
+    template = parse(text, "<pinned>", pinned=True)
     if path is not None:
         _write_cache(path, template.model_dump_json().encode("utf-8"))
     return template
@@ -1058,7 +1102,15 @@ def schema() -> dict[str, Any]:
     for name, model in raw.get("$defs", {}).items():
         if name in _MODEL_HELP:
             model["description"] = _MODEL_HELP[name]
-    raw["description"] = _MODEL_HELP["Template"]
+    raw["description"] = " ".join(
+        (
+            _(_MODEL_HELP["Template"]),
+            _(
+                "At most {size} MB and {n} characters of text; anchors (&name), aliases "
+                "(*name), merge keys (<<) and tags (!!) are not allowed."
+            ).format(size=MAX_BYTES // 1_000_000, n=f"{MAX_TEXT:,}"),
+        )
+    )
     question = raw["$defs"]["Question"]
     # a rating question needs a scale; other kinds have none
     question["if"] = {"properties": {"kind": {"const": "rating"}}, "required": ["kind"]}

@@ -51,7 +51,7 @@ def test_add_finding_is_audited_and_listed_in_block_order(store: Any, sample: An
         ("nope", "strength", "x", "block nope is not in template"),
         ("styrprocesser", "none", "x", "unknown kind none"),
         ("styrprocesser", "weakness", "x", "unknown kind"),
-        ("styrprocesser", "strength", "  \n \t ", "is empty"),
+        ("styrprocesser", "strength", "  \n \t ", "must not be empty"),
         ("styrprocesser", "strength", "x" * 10_001, "longer than"),
     ],
 )

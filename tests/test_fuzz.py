@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from granskning import transfer
 from granskning.store import Store, metadata
+from granskning.text import clean_text
 
 FUZZ = settings(
     max_examples=40,
@@ -92,7 +93,7 @@ def test_municipality_add(store: Store, cli: Cli, name: str) -> None:
     result = run(cli, store, "municipality", "add", name)
     if result.exit_code == 0:
         names = [m["name"] for m in cli.json("municipality", "list")]
-        assert " ".join(name.split()) in names
+        assert clean_text(name, "x", 10**6) in names
 
 
 @FUZZ
@@ -423,7 +424,7 @@ def test_note_add(
     result = run(cli, store, "note", "add", running_interview, "--question", "q1", "--text", text)
     if result.exit_code == 0:
         notes = cli.json("note", "list", running_interview)
-        assert notes[-1]["text"] == text.strip()
+        assert notes[-1]["text"] == clean_text(text, "x", 10**6, lines=True)
     run(cli, store, "note", "add", running_interview, "--question", question, "--text", "x")
     path = tmp_path_factory.mktemp("note") / "note.txt"
     path.write_bytes(content)

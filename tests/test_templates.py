@@ -221,9 +221,30 @@ def test_schema_command_prints_translated_help() -> None:
 # -- broken templates: every problem, with its line ----------------------------------------
 
 # file -> the exact problems reported, as "LINE: message"
+ALLOWED = (
+    "(allowed here: id, version, title, language, description, session_minutes, groups, blocks)"
+)
 BROKEN_CASES: dict[str, list[str]] = {
     "alias-bomb.yaml": [
-        "1: the template has more than 100000 values; do aliases (*name) repeat it?"
+        "1: anchors (&a) and aliases (*a) are not allowed in a template; write the value out",
+        "1: required key 'id' is missing",
+        "1: required key 'version' is missing",
+        "1: required key 'title' is missing",
+        "1: required key 'groups' is missing",
+        "1: required key 'blocks' is missing",
+        f"1: unknown key 'a' {ALLOWED}",
+        "2: anchors (&b) and aliases (*b) are not allowed in a template; write the value out",
+        f"2: unknown key 'b' {ALLOWED}",
+        "3: anchors (&c) and aliases (*c) are not allowed in a template; write the value out",
+        f"3: unknown key 'c' {ALLOWED}",
+        "4: anchors (&d) and aliases (*d) are not allowed in a template; write the value out",
+        "4: unknown key 'd' (did you mean 'id'?)",
+        "5: anchors (&e) and aliases (*e) are not allowed in a template; write the value out",
+        f"5: unknown key 'e' {ALLOWED}",
+        "6: anchors (&f) and aliases (*f) are not allowed in a template; write the value out",
+        f"6: unknown key 'f' {ALLOWED}",
+        "7: anchors (&g) and aliases (*g) are not allowed in a template; write the value out",
+        f"7: unknown key 'g' {ALLOWED}",
     ],
     "article-out-of-range.yaml": [
         "12: article 55 does not exist: the Convention has articles 1-54"
