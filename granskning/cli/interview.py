@@ -125,7 +125,10 @@ def add(
     else:
         ok(
             _("interview {id} scheduled: {group}, {start}–{end}").format(
-                id=data["id"], group=data["group"], start=data["start"], end=data["end"][-5:]
+                id=data["id"],
+                group=data["group_name"] or data["group"],
+                start=data["start"],
+                end=data["end"][-5:],
             )
         )
 
