@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from granskning import registry, reviews
+from granskning import labels, registry, reviews
 from granskning.errors import GranskningError
-from granskning.i18n import _
+from granskning.i18n import _, get_language, ngettext
 from granskning.model import Person
 from granskning.store import Store
 from granskning.timefmt import parse_local
@@ -130,15 +130,17 @@ def _walk(store: Store, clock: DemoClock, out: Path, db_path: Path, say: Say) ->
     assert the_round.id is not None
     plan = rounds.plan(store, the_round.id, 2)
     say(
-        _("Round {id} planned: {n} reviews, each host reviewed by two members").format(
-            id=the_round.id, n=len(plan.rows)
-        )
+        ngettext(
+            "Round {id} planned: {n} review, each host reviewed by two members",
+            "Round {id} planned: {n} reviews, each host reviewed by two members",
+            len(plan.rows),
+        ).format(id=the_round.id, n=len(plan.rows))
     )
     row = next(r for r in plan.rows if r["host"] == "Gävle")
     rid = int(row["id"])
     say(
         _("Review {id}: Gävle, reviewed by {reviewing}").format(
-            id=rid, reviewing=" och ".join(row["reviewing"])
+            id=rid, reviewing=labels.joined(row["reviewing"])
         )
     )
 
@@ -156,10 +158,17 @@ def _walk(store: Store, clock: DemoClock, out: Path, db_path: Path, say: Say) ->
     ):
         reviews.assign(store, rid, person.id, role)  # type: ignore[arg-type]
     say(
-        _(
-            "Team: {lead} (lead), {secretary} (secretary), {reviewer} (reviewer), {contact} (host contact)"
-        ).format(
-            lead=lead.name, secretary=secretary.name, reviewer=reviewer.name, contact=contact.name
+        _("Team: {members}").format(
+            members=", ".join(
+                f"{person.name} ({labels.role(role)})"
+                for person, role in (
+                    (lead, "lead"),
+                    (secretary, "secretary"),
+                    (reviewer, "reviewer"),
+                    (timekeeper, "timekeeper"),
+                    (contact, "host_contact"),
+                )
+            )
         )
     )
 
@@ -222,7 +231,13 @@ def _walk(store: Store, clock: DemoClock, out: Path, db_path: Path, say: Say) ->
             note_taker=note_taker.id,
         )
         booked.append(iv)
-    say(_("{n} interviews scheduled on 10-11 March 2026").format(n=len(booked)))
+    say(
+        ngettext(
+            "{n} interview scheduled on 10-11 March 2026",
+            "{n} interviews scheduled on 10-11 March 2026",
+            len(booked),
+        ).format(n=len(booked))
+    )
     try:
         interviews.add_interview(
             store,
@@ -269,12 +284,15 @@ def _walk(store: Store, clock: DemoClock, out: Path, db_path: Path, say: Say) ->
         status = sessions.status(store, iv.id)
         sessions.end(store, iv.id)
         say(
-            _("Session {id} ({group}): {notes} notes, {elapsed} min, overruns: {over}").format(
+            _("Session {id} ({group}): {notes}, {elapsed} min, overruns: {over}").format(
                 id=iv.id,
-                group=iv.group_id,
-                notes=len(asked) + 1,
+                group=pinned.group(iv.group_id).name(get_language()),
+                notes=labels.counted("notes", len(asked) + 1),
                 elapsed=round(status["elapsed_s"] / 60),
-                over=", ".join(o["block"] or _("the session") for o in status["overruns"]) or "-",
+                over=labels.listed(
+                    pinned.block(o["block"]).title if o["block"] else _("the session")
+                    for o in status["overruns"]
+                ),
             )
         )
     reviews.advance(store, rid, "finish_visit")
@@ -398,14 +416,24 @@ def _walk(store: Store, clock: DemoClock, out: Path, db_path: Path, say: Say) ->
     after = out / "uppfoljningsseminarium.docx"
     followup.build_checklist(store, rid, after)
     files.append(after)
-    say(_("Seminar held: {n} checklist items with a status").format(n=len(items)))
+    say(
+        ngettext(
+            "Seminar held: {n} checklist item with a status",
+            "Seminar held: {n} checklist items with a status",
+            len(items),
+        ).format(n=len(items))
+    )
     reviews.advance(store, rid, "close")
 
     # -- the calendar and the round compilation -------------------------------------------------
     ics = out / "gavle.ics"
     events = calendar.write(store, rid, ics)
     files.append(ics)
-    say(_("Calendar: {path} ({n} events)").format(path=ics, n=events))
+    say(
+        ngettext("Calendar: {path} ({n} event)", "Calendar: {path} ({n} events)", events).format(
+            path=ics, n=events
+        )
+    )
     compiled = out / "sammanstallning.docx"
     compilation.build_report(store, the_round.id, compiled)
     files.append(compiled)
@@ -464,11 +492,8 @@ def _walk(store: Store, clock: DemoClock, out: Path, db_path: Path, say: Say) ->
     files.append(access)
     say(_("Everything stored about {name}: {path}").format(name=contact.name, path=access))
 
-    from granskning.enums import ReviewState
-    from granskning.workflow import STATE_LABELS
-
     state = reviews.show(store, rid)["state"]
-    say(_("The review is now: {state}").format(state=_(STATE_LABELS[ReviewState(state)])))
+    say(_("The review is now: {state}").format(state=labels.state(state)))
     return DemoResult(
         db_path=db_path, review_id=rid, round_id=the_round.id, state=state, files=files
     )

@@ -19,6 +19,10 @@ from sqlmodel import Session, col, select
 from granskning.audit import record, utc_iso
 from granskning.errors import InputError, NotFoundError, RuleError
 from granskning.i18n import N_, _
+from granskning.labels import (
+    COLOUR_LABELS as COLOUR_LABELS,
+    STATUS_LABELS as STATUS_LABELS,
+)
 from granskning.model import (
     AuditEvent,
     Finding,
@@ -39,16 +43,6 @@ from granskning.store import Store
 from granskning.text import REASON_LIMIT, clean_optional, clean_text
 from granskning.timefmt import TZ, format_local, to_local
 
-STATUS_LABELS = {
-    FollowUpStatus.not_started: N_("not started"),
-    FollowUpStatus.in_progress: N_("in progress"),
-    FollowUpStatus.done: N_("done"),
-}
-COLOUR_LABELS = {
-    FollowUpStatus.not_started: N_("red"),
-    FollowUpStatus.in_progress: N_("amber"),
-    FollowUpStatus.done: N_("green"),
-}
 # light fills, readable under black text; the label is always written too (colour is not enough)
 COLOUR_FILLS = {
     FollowUpStatus.not_started: "F4CCCC",

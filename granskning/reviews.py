@@ -16,7 +16,7 @@ from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
-from granskning import templates
+from granskning import labels, templates
 from granskning.audit import person_ref, record
 from granskning.errors import ConflictError, FrozenError, InputError, NotFoundError, RuleError
 from granskning.i18n import _
@@ -91,7 +91,9 @@ def ensure_editable(review: Review) -> None:
             ).format(id=review.id)
         )
     if state in (ReviewState.closed, ReviewState.cancelled):
-        raise FrozenError(_("review {id} is {state}").format(id=review.id, state=state.value))
+        raise FrozenError(
+            _("review {id} is {state}").format(id=review.id, state=labels.state(state))
+        )
 
 
 def pinned_template(review: Review) -> templates.Template:
@@ -250,7 +252,7 @@ def assign(store: Store, review_id: int, person_id: int, role: str) -> Assignmen
             raise RuleError(
                 _(
                     "{name} works for {host}, the municipality under review, and cannot be {role}"
-                ).format(name=person.name, host=host.name, role=the_role.value)
+                ).format(name=person.name, host=host.name, role=labels.role(the_role))
             )
         if the_role == Role.host_contact and not from_host:
             raise RuleError(
@@ -263,14 +265,14 @@ def assign(store: Store, review_id: int, person_id: int, role: str) -> Assignmen
             if a.person_id == person_id and a.role == the_role.value:
                 raise RuleError(
                     _("{name} already has the role {role}").format(
-                        name=person.name, role=the_role.value
+                        name=person.name, role=labels.role(the_role)
                     )
                 )
             if the_role in SINGLE_ROLES and a.role == the_role.value:
                 other = s.get(Person, a.person_id)
                 raise RuleError(
                     _("review {id} already has a {role}: {name}").format(
-                        id=review_id, role=the_role.value, name=other.name if other else "?"
+                        id=review_id, role=labels.role(the_role), name=other.name if other else "?"
                     )
                 )
         row = Assignment(
@@ -305,7 +307,7 @@ def unassign(store: Store, review_id: int, person_id: int, role: str) -> None:
         if row is None:
             raise NotFoundError(
                 _("person {person} has no role {role} on review {id}").format(
-                    person=person_id, role=role, id=review_id
+                    person=person_id, role=labels.role(role), id=review_id
                 )
             )
         s.delete(row)

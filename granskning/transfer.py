@@ -37,7 +37,7 @@ from pydantic import (
 )
 from sqlmodel import Session, col, select
 
-from granskning import __version__, audit
+from granskning import __version__, audit, labels
 from granskning.audit import record
 from granskning.errors import ConflictError, InputError
 from granskning.i18n import _
@@ -1313,7 +1313,7 @@ class _Importer:
             self.plan.conflicts.append(
                 _(
                     "review {id} is {state} here and its content is frozen, but the file adds {kind}"
-                ).format(id=rid, state=review.state, kind=kind)
+                ).format(id=rid, state=labels.state(review.state), kind=kind)
             )
         self.s.flush()
 

@@ -16,7 +16,11 @@ from functools import cache
 from typing import Any
 
 from granskning.errors import RuleError
-from granskning.i18n import N_, _
+from granskning.i18n import _
+from granskning.labels import (
+    INTERVIEW_STATE_LABELS as INTERVIEW_STATE_LABELS,
+    STATE_LABELS as STATE_LABELS,
+)
 from granskning.model import InterviewState, ReviewState, Role
 
 S = ReviewState
@@ -37,31 +41,6 @@ REVIEW_TRANSITIONS: list[dict[str, Any]] = [
 ]
 REVIEW_ACTIONS = [t["trigger"] for t in REVIEW_TRANSITIONS]
 
-# What each action means, for help texts and diagrams (translated when shown).
-ACTION_LABELS = {
-    "confirm_schedule": N_("confirm the schedule"),
-    "start_visit": N_("start the visit"),
-    "finish_visit": N_("finish the visit"),
-    "hand_over": N_("hand over the report"),
-    "schedule_seminar": N_("schedule the follow-up seminar"),
-    "hold_seminar": N_("hold the follow-up seminar"),
-    "close": N_("close the review"),
-    "reopen": N_("reopen for drafting"),
-    "cancel": N_("cancel the review"),
-}
-
-STATE_LABELS = {
-    S.planned: N_("planned"),
-    S.scheduled: N_("scheduled"),
-    S.visiting: N_("visiting"),
-    S.drafting: N_("drafting"),
-    S.handed_over: N_("handed over"),
-    S.follow_up_scheduled: N_("follow-up scheduled"),
-    S.followed_up: N_("followed up"),
-    S.closed: N_("closed"),
-    S.cancelled: N_("cancelled"),
-}
-
 IS = InterviewState
 INTERVIEW_TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "start", "source": IS.scheduled, "dest": IS.running},
@@ -71,15 +50,6 @@ INTERVIEW_TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "cancel", "source": [IS.scheduled, IS.running, IS.paused], "dest": IS.cancelled},
 ]
 INTERVIEW_ACTIONS = [t["trigger"] for t in INTERVIEW_TRANSITIONS]
-
-INTERVIEW_STATE_LABELS = {
-    IS.scheduled: N_("scheduled"),
-    IS.running: N_("running"),
-    IS.paused: N_("paused"),
-    IS.completed: N_("completed"),
-    IS.cancelled: N_("cancelled"),
-}
-
 
 # -- facts the guards look at --------------------------------------------------------------
 

@@ -86,7 +86,7 @@ def test_forgetting_replaces_the_identity_everywhere_and_keeps_the_notes(
     pseudonym = privacy.pseudonym_for(_person(store, world.politician))
     assert pseudonym.startswith("Person ") and "dahl" not in pseudonym.casefold()
     assert f"person {world.politician} is forgotten: now {pseudonym}" in result.stderr
-    assert "1 frozen report versions still hold the name" in result.stderr
+    assert "1 frozen report version still holds the name" in result.stderr
     assert f"granskning review purge-report {world.review} --version 1" in result.stderr
     person = _person(store, world.politician)
     assert (person.name, person.title, person.email) == (pseudonym, None, None)

@@ -128,7 +128,7 @@ def test_role_rules(store: Store, sample: Any) -> None:
         reviews.assign(store, sample.review, sample.lead, "host_contact")
     reviews.assign(store, sample.review, sample.host_contact, "host_contact")
     reviews.assign(store, sample.review, sample.lead, "lead")
-    with pytest.raises(RuleError, match="already has a lead"):
+    with pytest.raises(RuleError, match="already has a review lead"):
         reviews.assign(store, sample.review, sample.reviewer, "lead")
     with pytest.raises(InputError, match="unknown role"):
         reviews.assign(store, sample.review, sample.reviewer, "boss")

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from granskning import __version__
-from granskning.cli._base import App, TGroup, option
+from granskning.cli._base import App, TGroup, TOption, option
 from granskning.i18n import N_, _, set_language
 
 # command name -> "module:attribute"; modules are imported only when the command runs
@@ -93,7 +93,13 @@ def _lang_callback(ctx: click.Context, _param: click.Parameter, value: str | Non
     callback=lambda _ctx, _param, value: _checked_actor(value),
     help=N_("Who is acting, for the audit log (default: the logged-in user)."),
 )
-@click.version_option(__version__, "--version", message="granskning %(version)s")
+@click.version_option(
+    __version__,
+    "--version",
+    message="granskning %(version)s",
+    cls=TOption,  # its help in the reader's language too
+    help=N_("Show the version and exit."),
+)
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, lang: str | None, actor: str | None) -> None:
     obj = ctx.ensure_object(App)
@@ -101,6 +107,10 @@ def cli(ctx: click.Context, db: str | None, lang: str | None, actor: str | None)
         obj.db = db
     if actor is not None and obj.actor is None:
         obj.actor = actor
+    if obj.clock is None:
+        from granskning.clock import clock_from_env
+
+        obj.clock = clock_from_env()  # a bad GRANSKNING_NOW stops every command, exit 2
 
 
 def _checked_actor(value: str | None) -> str | None:

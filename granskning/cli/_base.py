@@ -18,6 +18,8 @@ import click
 from granskning.i18n import _
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from granskning.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -83,6 +85,7 @@ class App:
 
     db: str | None = None
     actor: str | None = None
+    clock: Callable[[], datetime] | None = None  # GRANSKNING_NOW; None: the real time
     _store: Store | None = field(default=None, repr=False)
 
     @property
@@ -90,7 +93,7 @@ class App:
         if self._store is None:
             from granskning.store import Store, resolve_url
 
-            self._store = Store(resolve_url(self.db), actor=self.actor)
+            self._store = Store(resolve_url(self.db), actor=self.actor, clock=self.clock)
         return self._store
 
 

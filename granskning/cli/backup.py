@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from granskning.cli._base import TCommand, ok, option, print_json, store
-from granskning.i18n import N_, _
+from granskning.i18n import N_, ngettext
 
 
 @click.command(
@@ -36,7 +36,13 @@ def backup(output: str, as_json: bool) -> None:
     if as_json:
         print_json(data)
     else:
-        ok(_("backup written: {file} ({size} bytes)").format(file=data["file"], size=data["bytes"]))
+        ok(
+            ngettext(
+                "backup written: {file} ({size} byte)",
+                "backup written: {file} ({size} bytes)",
+                data["bytes"],
+            ).format(file=data["file"], size=data["bytes"])
+        )
 
 
 @click.command(
@@ -62,4 +68,10 @@ def restore(file: str, as_json: bool) -> None:
         print_json(data)
     else:
         rows = sum(data["rows"].values())
-        ok(_("restored {file} into {db}: {rows} rows").format(file=file, db=st.safe_url, rows=rows))
+        ok(
+            ngettext(
+                "restored {file} into {db}: {rows} row",
+                "restored {file} into {db}: {rows} rows",
+                rows,
+            ).format(file=file, db=st.safe_url, rows=rows)
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from granskning.cli._base import TCommand, ok, option, store
-from granskning.i18n import N_, _
+from granskning.i18n import N_, ngettext
 
 
 @click.command(
@@ -33,4 +33,8 @@ def calendar(review_id: int, output: str) -> None:
 
     count = cal.write(store(), review_id, output)
     if output != "-":
-        ok(_("{count} events written to {path}").format(count=count, path=output))
+        ok(
+            ngettext(
+                "{count} event written to {path}", "{count} events written to {path}", count
+            ).format(count=count, path=output)
+        )

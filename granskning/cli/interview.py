@@ -157,7 +157,7 @@ def add(
         ok(
             _("interview {id} scheduled: {group}, {start}–{end}").format(
                 id=data["id"],
-                group=data["group"],
+                group=data["group_name"] or data["group"],
                 start=data["start"],
                 end=data["end"].split(" ", 1)[1],
             )

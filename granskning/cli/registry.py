@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
+from granskning import labels
 from granskning.cli._base import TCommand, group, ok, option, print_json, print_table, store
-from granskning.i18n import N_, _
+from granskning.i18n import N_, _, ngettext
 
 
 @group(
@@ -264,7 +265,7 @@ def person_forget(person_id: int, purge_reports: bool, as_json: bool) -> None:
         _("person {id} is forgotten: now {pseudonym} ({changes})").format(
             id=person_id,
             pseudonym=data["pseudonym"],
-            changes=", ".join(f"{k} {v}" for k, v in data["changed"].items()),
+            changes=labels.counts(data["changed"]),
         )
     )
     kept = [v for v in data["report_versions"] if not v["purged"]]
@@ -277,9 +278,11 @@ def person_forget(person_id: int, purge_reports: bool, as_json: bool) -> None:
             )
     if kept:
         click.secho(
-            _("{n} frozen report versions still hold the name; purge them with:").format(
-                n=len(kept)
-            ),
+            ngettext(
+                "{n} frozen report version still holds the name; purge it with:",
+                "{n} frozen report versions still hold the name; purge them with:",
+                len(kept),
+            ).format(n=len(kept)),
             err=True,
             fg="yellow",
         )
@@ -290,9 +293,12 @@ def person_forget(person_id: int, purge_reports: bool, as_json: bool) -> None:
             )
     if data["audit_events_naming"]:
         click.echo(
-            _(
+            ngettext(
+                "{n} audit event names the person as the one who acted; the audit log is "
+                "append-only and keeps it",
                 "{n} audit events name the person as the one who acted; the audit log is "
-                "append-only and keeps them"
+                "append-only and keeps them",
+                data["audit_events_naming"],
             ).format(n=data["audit_events_naming"]),
             err=True,
         )

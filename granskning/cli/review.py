@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from granskning import labels
 from granskning.cli._base import TCommand, group, ok, option, print_json, print_table, store
 from granskning.i18n import N_, _
 
@@ -80,7 +81,7 @@ def create(
     if as_json:
         print_json(reviews.show(st, row.id))  # type: ignore[arg-type]
     else:
-        ok(_("review {id} created ({state})").format(id=row.id, state=row.state))
+        ok(_("review {id} created ({state})").format(id=row.id, state=labels.state(row.state)))
 
 
 @review.command(
@@ -103,17 +104,10 @@ def list_(state: str | None, as_json: bool) -> None:
     print_table(
         [N_("id"), N_("host"), N_("reviewing"), N_("state"), N_("template")],
         [
-            (r["id"], r["host"], ", ".join(r["reviewing"]), _state(r["state"]), r["template"])
+            (r["id"], r["host"], ", ".join(r["reviewing"]), labels.state(r["state"]), r["template"])
             for r in rows
         ],
     )
-
-
-def _state(value: str) -> str:
-    from granskning.model import ReviewState
-    from granskning.workflow import STATE_LABELS
-
-    return _(STATE_LABELS[ReviewState(value)])
 
 
 @review.command(
@@ -134,7 +128,7 @@ def show(review_id: int, as_json: bool) -> None:
         return
     click.echo(_("Review {id}: {host}").format(id=data["id"], host=data["host"]))
     click.echo(_("Reviewing: {names}").format(names=", ".join(data["reviewing"])))
-    click.echo(_("State: {state}").format(state=_state(data["state"])))
+    click.echo(_("State: {state}").format(state=labels.state(data["state"])))
     t = data["template"]
     click.echo(
         _("Template: {id} version {version} (sha256 {sha})").format(
@@ -142,18 +136,32 @@ def show(review_id: int, as_json: bool) -> None:
         )
     )
     click.echo(_("Documents in: {language}").format(language=_(LANGUAGE_NAMES[data["language"]])))
-    click.echo(_("Allowed now: {actions}").format(actions=", ".join(data["actions"]) or "-"))
+    click.echo(
+        _("Allowed now: {actions}").format(
+            actions=labels.listed(labels.action(a) for a in data["actions"])
+        )
+    )
     if data["team"]:
         print_table(
             [N_("person"), N_("name"), N_("municipality"), N_("role")],
-            [(m["person"], m["name"], m["municipality"], m["role"]) for m in data["team"]],
+            [
+                (m["person"], m["name"], m["municipality"], labels.role(m["role"]))
+                for m in data["team"]
+            ],
             title=_("Team"),
         )
     if data["interviews"]:
         print_table(
             [N_("id"), N_("group"), N_("start"), N_("minutes"), N_("place"), N_("state")],
             [
-                (i["id"], i["group"], i["start"], i["minutes"], i["place"], i["state"])
+                (
+                    i["id"],
+                    i["group"],
+                    i["start"],
+                    i["minutes"],
+                    i["place"],
+                    labels.interview_state(i["state"]),
+                )
                 for i in data["interviews"]
             ],
             title=_("Interviews"),
@@ -209,7 +217,7 @@ def assign(review_id: int, person_id: int, role: str, as_json: bool) -> None:
         return
     ok(
         _("person {person} is {role} on review {id}").format(
-            person=person_id, role=role, id=review_id
+            person=person_id, role=labels.role(role), id=review_id
         )
     )
 
@@ -230,7 +238,7 @@ def unassign(review_id: int, person_id: int, role: str) -> None:
     reviews.unassign(store(), review_id, person_id, role)
     ok(
         _("person {person} is no longer {role} on review {id}").format(
-            person=person_id, role=role, id=review_id
+            person=person_id, role=labels.role(role), id=review_id
         )
     )
 
@@ -252,9 +260,18 @@ def actions(review_id: int, as_json: bool) -> None:
     if as_json:
         print_json(rows)
         return
+    # the id is what `review advance` takes; the label says what it means
     print_table(
-        [N_("action"), N_("allowed"), N_("reason")],
-        [(r["action"], _("yes") if r["allowed"] else _("no"), r["reason"]) for r in rows],
+        [N_("id"), N_("action"), N_("allowed"), N_("reason")],
+        [
+            (
+                r["action"],
+                labels.action(r["action"]),
+                _("yes") if r["allowed"] else _("no"),
+                r["reason"],
+            )
+            for r in rows
+        ],
     )
 
 
@@ -288,8 +305,8 @@ def advance(review_id: int, action: str, reason: str | None, on: str | None) -> 
     day = parse_date(on) if on else None
     row = reviews.advance(store(), review_id, action, reason=reason, on=day)
     ok(
-        _("review {id}: {action} done, now {state}").format(
-            id=review_id, action=action, state=_state(row.state)
+        _("review {id}: {done}; now {state}").format(
+            id=review_id, done=labels.action_done(action), state=labels.state(row.state)
         )
     )
 
@@ -429,8 +446,11 @@ def export(review_id: int, output: str) -> None:
 
     doc = transfer.export_review(store(), review_id, Path(output))
     ok(
-        _("review {id} exported to {file}: {notes} notes, {audit} audit events").format(
-            id=review_id, file=output, notes=len(doc["notes"]), audit=len(doc["audit"])
+        _("review {id} exported to {file}: {notes}, {audit}").format(
+            id=review_id,
+            file=output,
+            notes=labels.counted("notes", len(doc["notes"])),
+            audit=labels.counted("audit", len(doc["audit"])),
         )
     )
 
@@ -463,7 +483,7 @@ def import_(file: str, as_json: bool) -> None:
         message = _("review {id} brought up to date")
     else:
         message = _("review {id} is already up to date; nothing to import")
-    details = ", ".join(f"{k} {v}" for k, v in data["added"].items())
+    details = labels.counts(data["added"])
     ok(message.format(id=data["review"]) + (f" ({details})" if details else ""))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from granskning import labels
 from granskning.cli._base import TCommand, group, ok, option, print_json, print_table, store
 from granskning.i18n import N_, _
 
@@ -123,7 +124,10 @@ def show(round_id: int, as_json: bool) -> None:
     if data["reviews"]:
         print_table(
             [N_("id"), N_("host"), N_("reviewing"), N_("state")],
-            [(r["id"], r["host"], ", ".join(r["reviewing"]), r["state"]) for r in data["reviews"]],
+            [
+                (r["id"], r["host"], ", ".join(r["reviewing"]), labels.state(r["state"]))
+                for r in data["reviews"]
+            ],
             title=_("Reviews"),
         )
 
@@ -210,9 +214,9 @@ def plan(round_id: int, per_host: int | None, dry_run: bool, as_json: bool) -> N
         )
         return
     ok(
-        _("round {id} planned: {created} reviews created, {changed} changed, {kept} kept").format(
-            id=round_id, created=result.created, changed=result.changed, kept=result.kept
-        )
+        _(
+            "round {id} planned; reviews created: {created}, changed: {changed}, kept: {kept}"
+        ).format(id=round_id, created=result.created, changed=result.changed, kept=result.kept)
     )
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from granskning import labels
 from granskning.cli._base import TCommand, group, ok, option, print_json, store
 from granskning.i18n import N_, _
 
@@ -74,8 +75,8 @@ def _done(interview_id: int, name: str, data: dict[str, Any], as_json: bool) -> 
         print_json(data)
     else:
         ok(
-            _("interview {id}: {action} done, now {state}").format(
-                id=interview_id, action=name, state=_state(data["state"])
+            _("interview {id}: {done}; now {state}").format(
+                id=interview_id, done=labels.session_done(name), state=_state(data["state"])
             )
         )
 
