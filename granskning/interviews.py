@@ -36,6 +36,7 @@ from granskning.model import (
 )
 from granskning.reviews import TEAM_ROLES, ensure_editable, get_review, pinned_template
 from granskning.store import Store
+from granskning.textrules import check_line
 from granskning.timefmt import format_local, parse_local, to_local
 
 # Interviews are planned before and during the visit; after it, the review is being written.
@@ -67,8 +68,8 @@ class IntervieweeInput:
 def parse_interviewee(text: str) -> IntervieweeInput:
     """Read "Name, Title" (the title is optional; everything after the first comma)."""
     name, _sep, title = text.partition(",")
-    name = " ".join(name.split())
-    title = " ".join(title.split())
+    name = check_line(" ".join(name.split()), "--interviewee")
+    title = check_line(" ".join(title.split()), "--interviewee")
     if not name:
         raise InputError(
             _('--interviewee "{value}": give a name, as "Name, Title"').format(value=text)
@@ -139,7 +140,8 @@ def _start(value: str | datetime) -> datetime:
     return parse_local(value, "--start")
 
 
-def _minutes(value: int) -> int:
+def check_minutes(value: int) -> int:
+    """``value`` if it is a whole number of minutes from 1 to :data:`MAX_MINUTES`."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise InputError(_("--minutes must be a whole number"))
     if not 1 <= value <= MAX_MINUTES:
@@ -151,10 +153,11 @@ def _minutes(value: int) -> int:
     return value
 
 
-def _place(value: str | None) -> str | None:
+def check_place(value: str | None) -> str | None:
+    """The place as stored (spaces folded), or an InputError: too long, control characters."""
     if value is None:
         return None
-    text = " ".join(value.split())
+    text = check_line(" ".join(value.split()), "--place")
     if len(text) > PLACE_LIMIT:
         raise InputError(_("--place is longer than {n} characters").format(n=PLACE_LIMIT))
     return text or None
@@ -354,8 +357,8 @@ def add_interview(
     draft = _Draft(
         group_id=group.strip(),
         start=_start(start),
-        minutes=_minutes(minutes),
-        place=_place(place),
+        minutes=check_minutes(minutes),
+        place=check_place(place),
         moderator_id=moderator,
         note_taker_id=note_taker,
         timekeeper_id=timekeeper,
@@ -430,8 +433,8 @@ def edit_interview(
     interview's calendar ``sequence``; a running, completed or cancelled interview is refused.
     """
     new_start = _start(start) if not isinstance(start, _Unchanged) else None
-    new_minutes = _minutes(minutes) if not isinstance(minutes, _Unchanged) else None
-    new_place = _place(place) if not isinstance(place, _Unchanged) else UNCHANGED
+    new_minutes = check_minutes(minutes) if not isinstance(minutes, _Unchanged) else None
+    new_place = check_place(place) if not isinstance(place, _Unchanged) else UNCHANGED
     new_people = _interviewees(interviewees) if not isinstance(interviewees, _Unchanged) else None
     with store.atomic() as s:
         row = get_interview(s, interview_id)
@@ -696,6 +699,8 @@ __all__ = [
     "add_interview",
     "bump",
     "cancel_interview",
+    "check_minutes",
+    "check_place",
     "edit_interview",
     "ensure_schedulable",
     "get_interview",

@@ -11,10 +11,11 @@ from granskning.errors import InputError, NotFoundError, RuleError
 from granskning.i18n import _
 from granskning.model import Municipality, Person
 from granskning.store import Store, retrying
+from granskning.textrules import check_email, check_line
 
 
 def _clean(value: str, what: str, limit: int = 200) -> str:
-    text = " ".join(value.split())
+    text = check_line(" ".join(value.split()), what)
     if not text:
         raise InputError(_("{what} must not be empty").format(what=what))
     if len(text) > limit:
@@ -88,9 +89,7 @@ def add_person(
     """Register a person working for ``municipality``."""
     clean = _clean(name, _("the person's name"))
     if email is not None:
-        email = email.strip()
-        if "@" not in email or " " in email or len(email) > 320:
-            raise InputError(_("not an e-mail address: {email}").format(email=email))
+        email = check_email(email)
     with store.atomic() as s:
         muni = municipality_by_name(s, municipality)
         row = Person(

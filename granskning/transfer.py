@@ -40,7 +40,7 @@ from sqlmodel import Session, col, select
 
 from granskning import __version__
 from granskning.audit import record
-from granskning.errors import ConflictError, InputError
+from granskning.errors import ConflictError, GranskningError, InputError, RuleError
 from granskning.i18n import _
 from granskning.model import (
     Assignment,
@@ -71,17 +71,34 @@ from granskning.model import (
 )
 from granskning.registry import name_key
 from granskning.store import Store, retrying
+from granskning.textrules import check_email, check_line, check_text
+from granskning.timefmt import check_range
+from granskning.workflow import FROZEN_STATES, REVIEW_ACTIONS
 
 FORMAT = "granskning-review"
 FORMAT_VERSION = 1
 # at most this many conflicts are listed; the count says how many there are in all
 MAX_LISTED = 25
+# at most this many problems of an invalid file are listed
+MAX_PROBLEMS = 100
 
 # -- the file format ------------------------------------------------------------------------
 
 
 def _utc(value: datetime) -> datetime:
-    return value.astimezone(UTC)
+    try:
+        check_range(value, _("the time"))
+        return value.astimezone(UTC)
+    except (InputError, OverflowError) as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _day(value: date) -> date:
+    try:
+        check_range(value, _("the date"))
+    except InputError as exc:
+        raise ValueError(str(exc)) from None
+    return value
 
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -99,6 +116,7 @@ Int = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
 Count = Annotated[int, Field(ge=0, le=2**31 - 1)]
 # any offset in the file; compared and stored in UTC
 Time = Annotated[AwareDatetime, AfterValidator(_utc)]
+Day = Annotated[date, AfterValidator(_day)]
 
 
 class _Rec(BaseModel):
@@ -127,7 +145,7 @@ class ReviewRec(_Rec):
     state: ReviewState
     version: Count
     template: TemplateRec
-    handed_over_on: date | None = None
+    handed_over_on: Day | None = None
     seminar_start: Time | None = None
     seminar_place: Place | None = None
     created_at: Time
@@ -578,14 +596,25 @@ def parse_document(raw: bytes | str, where: str = "<file>") -> ExportFile:
     try:
         doc = ExportFile.model_validate(data)
     except ValidationError as exc:
-        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:10]]
-        raise InputError(
-            _("{path}: not a valid review export:").format(path=where)
-            + "\n"
-            + "\n".join(f"  {p}" for p in problems)
-        ) from None
+        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+        raise _invalid(where, problems) from None
     _check_references(doc, where)
+    problems = check_rules(doc)
+    if problems:
+        raise _invalid(where, problems)
     return doc
+
+
+def _invalid(where: str, problems: list[str]) -> InputError:
+    """The refusal of an invalid file, listing its problems (at most MAX_PROBLEMS of them)."""
+    listed = problems[:MAX_PROBLEMS]
+    if len(problems) > MAX_PROBLEMS:
+        listed.append(_("... and {n} more").format(n=len(problems) - MAX_PROBLEMS))
+    return InputError(
+        _("{path}: not a valid review export:").format(path=where)
+        + "\n"
+        + "\n".join(f"  {p}" for p in listed)
+    )
 
 
 def _check_references(doc: ExportFile, where: str) -> None:
@@ -690,11 +719,121 @@ def _check_references(doc: ExportFile, where: str) -> None:
         except InputError:
             problems.append(_("the pinned template is not a valid template"))
     if problems:
-        raise InputError(
-            _("{path}: not a valid review export:").format(path=where)
-            + "\n"
-            + "\n".join(f"  {p}" for p in problems[:10])
-        )
+        raise _invalid(where, problems)
+
+
+def check_rules(doc: ExportFile) -> list[str]:
+    """Every value of the file checked by the rules the commands apply, through the same
+    functions: ``PATH: message`` for each problem (PATH as in the file, ``notes.3.rating``)."""
+    from granskning import followup, interviews, registry, reviews, sessions
+    from granskning.findings import FINDING_LIMIT, TEXT_LIMIT, clean_text
+    from granskning.templates import Template, from_pinned
+
+    problems: list[str] = []
+
+    def check(path: str, rule: Any, *args: Any) -> Any:
+        try:
+            return rule(*args)
+        except GranskningError as exc:
+            problems.append(f"{path}: {' '.join(str(exc).split())}")
+            return None
+
+    def line(path: str, value: str | None) -> None:
+        if value is not None:
+            check(path, check_line, value, path)
+
+    def text(path: str, value: str | None, what: str, limit: int | None = None) -> None:
+        if value is None or check(path, check_text, value, what) is None or limit is None:
+            return
+        check(path, clean_text, value, what, limit)
+
+    template: Template | None = None
+    try:
+        template = from_pinned(doc.review.template.content)
+    except InputError:
+        pass  # reported by _check_references
+
+    def in_template(path: str, kind: str, key: str | None) -> None:
+        if template is not None and key is not None:
+            check(path, getattr(template, kind), key)
+
+    r = doc.review
+    for path, name in [
+        ("review.host", r.host),
+        *((f"review.reviewing.{i}", n) for i, n in enumerate(r.reviewing)),
+        *((f"people.{i}.municipality", p.municipality) for i, p in enumerate(doc.people)),
+    ]:
+        check(path, registry._clean, name, _("the municipality's name"))
+    if r.round is not None:
+        line("review.round.theme", r.round.theme)
+    check("review.seminar_place", interviews.check_place, r.seminar_place)
+    people = {p.uid: p for p in doc.people}
+    for i, p in enumerate(doc.people):
+        check(f"people.{i}.name", registry._clean, p.name, _("the person's name"))
+        if p.title is not None:
+            check(f"people.{i}.title", registry._clean, p.title, _("the title"))
+        if p.email is not None:
+            check(f"people.{i}.email", check_email, p.email)
+    host = name_key(r.host)
+    for i, a in enumerate(doc.assignments):
+        person = people.get(a.person)
+        if person is not None:
+            from_host = name_key(person.municipality) == host
+            check(
+                f"assignments.{i}.role", reviews.check_role, a.role, person.name, from_host, r.host
+            )
+    plans: dict[str, sessions.Plan] = {}
+    for i, iv in enumerate(doc.interviews):
+        at = f"interviews.{i}"
+        if template is not None and check(f"{at}.group", template.group, iv.group):
+            plans[iv.uid] = sessions._plan(r.template.content, iv.group, iv.minutes)
+        check(f"{at}.minutes", interviews.check_minutes, iv.minutes)
+        check(f"{at}.place", interviews.check_place, iv.place)
+        text(f"{at}.cancel_reason", iv.cancel_reason, _("the reason"))
+        for j, who in enumerate(iv.interviewees):
+            for field in ("name", "title", "organisation"):
+                line(f"{at}.interviewees.{j}.{field}", getattr(who, field))
+        plan = plans.get(iv.uid)
+        for j, e in enumerate(iv.events):
+            if plan is not None and e.question is not None:
+                check(f"{at}.events.{j}.question", sessions._step_or_error, plan, e.question)
+    for i, n in enumerate(doc.notes):
+        check(f"notes.{i}.text", sessions.check_note_text, n.text, n.rating)
+        plan = plans.get(n.interview)
+        if plan is not None:
+            check(f"notes.{i}.question", sessions.check_note_question, plan, n.question, n.rating)
+        line(f"notes.{i}.author", n.author)
+    for i, f in enumerate(doc.findings):
+        in_template(f"findings.{i}.block", "block", f.block)
+        if f.kind != FindingKind.none or f.text:
+            text(f"findings.{i}.text", f.text, _("the finding"), FINDING_LIMIT)
+    for i, rec in enumerate(doc.recommendations):
+        in_template(f"recommendations.{i}.block", "block", rec.block)
+        text(f"recommendations.{i}.text", rec.text, _("the recommendation"), FINDING_LIMIT)
+    for i, t in enumerate(doc.report_texts):
+        text(f"report_texts.{i}.text", t.text, _("the report text"), TEXT_LIMIT)
+    items = {it.uid: it for it in doc.follow_up_items}
+    for i, it in enumerate(doc.follow_up_items):
+        at = f"follow_up_items.{i}"
+        in_template(f"{at}.block", "block", it.block)
+        if it.source == FollowUpSource.manual:
+            if check(f"{at}.text", check_text, it.text, _("the item")) is not None:
+                check(f"{at}.text", followup._clean_text, it.text, _("the item"))
+        else:  # made at the handover from a note (a commitment), finding or recommendation
+            limit = sessions.TEXT_LIMIT if it.source == FollowUpSource.commitment else FINDING_LIMIT
+            text(f"{at}.text", it.text, _("the item"), limit)
+        text(f"{at}.comment", it.comment, "--comment")
+        if it.comment is not None and len(it.comment) > followup.TEXT_LIMIT:
+            check(f"{at}.comment", followup._clean_text, it.comment, "--comment")
+        line(f"{at}.responsible", it.responsible)
+        if it.merged_into is not None:
+            target = items.get(it.merged_into)
+            into_merged = target.merged_into if target is not None else None
+            check(f"{at}.merged_into", followup.check_merge, it.uid, it.merged_into, into_merged)
+    for i, ev in enumerate(doc.audit):
+        line(f"audit.{i}.actor", ev.actor)
+        text(f"audit.{i}.comment", ev.comment, _("the comment"))
+    return problems
 
 
 # -- import ---------------------------------------------------------------------------------
@@ -711,6 +850,8 @@ class _Plan:
 
     def __init__(self) -> None:
         self.conflicts: list[str] = []
+        # transitions the life cycle does not allow, or whose guards block
+        self.history: list[str] = []
         self.added: dict[str, int] = {}
 
     def conflict(self, what: str, key: Any, field: str, here: Any, there: Any) -> None:
@@ -785,10 +926,22 @@ def import_document(store: Store, doc: ExportFile, source: str = "") -> dict[str
     with store.atomic() as s:
         importer = _Importer(s, store, fdoc)
         result = importer.run()
+        if importer.plan.history and not importer.plan.conflicts:
+            raise RuleError(
+                "\n".join(
+                    [
+                        _(
+                            "the file's history of review {id} does not follow its life "
+                            "cycle; nothing was imported:"
+                        ).format(id=result["review"])
+                    ]
+                    + [f"  {c}" for c in _listed(importer.plan.history)]
+                )
+            )
         if importer.plan.conflicts:
             n = len(importer.plan.conflicts)
-            listed = importer.plan.conflicts[:MAX_LISTED]
-            more = [_("... and {n} more").format(n=n - MAX_LISTED)] if n > MAX_LISTED else []
+            listed = _listed(importer.plan.conflicts)
+            more: list[str] = []
             raise ConflictError(
                 "\n".join(
                     [
@@ -815,6 +968,12 @@ def import_document(store: Store, doc: ExportFile, source: str = "") -> dict[str
         return result
 
 
+def _listed(lines: list[str]) -> list[str]:
+    if len(lines) <= MAX_LISTED:
+        return lines
+    return [*lines[:MAX_LISTED], _("... and {n} more").format(n=len(lines) - MAX_LISTED)]
+
+
 class _Importer:
     """One import, inside the caller's transaction."""
 
@@ -827,6 +986,12 @@ class _Importer:
         self.person_ids: dict[str, int] = {}
         self.interview_ids: dict[str, int] = {}
         self.relation = "same"
+        # the review's state here before the import (None: a new review), and the
+        # transitions the file takes it through (audit events of review actions)
+        self.here_state: ReviewState | None = None
+        self.steps: list[dict[str, Any]] = []
+        # people of the file found here by name, municipality and e-mail (not by uid)
+        self.matched: list[dict[str, Any]] = []
 
     # lookups ---------------------------------------------------------------------------
 
@@ -877,6 +1042,7 @@ class _Importer:
             review = self.new_review()
             current = None
             new = True
+            self.steps = self.life_cycle(ReviewState.planned, 1, f["audit"])
         else:
             doc = review_document(self.s, review, self.now)
             try:
@@ -891,10 +1057,114 @@ class _Importer:
                 {e["uid"] for e in current["audit"] if e["action"] != "import"},
                 {e["uid"] for e in f["audit"] if e["action"] != "import"},
             )
+            self.here_state = ReviewState(review.state)
+            if self.relation == "ahead":
+                seen = {e["uid"] for e in current["audit"]}
+                added = [e for e in f["audit"] if e["uid"] not in seen]
+                self.steps = self.life_cycle(self.here_state, review.version, added)
             self.compare_review(review, current)
             new = False
         self.merge(review, current)
-        return {"review": review.id, "uid": review.uid, "new": new}
+        if self.steps:
+            self.s.flush()
+            self.check_guards(review, current)
+        result = {"review": review.id, "uid": review.uid, "new": new}
+        return {**result, "matched": self.matched}
+
+    def life_cycle(
+        self, start: ReviewState, version: int, events: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """The file's transitions of the review from ``start`` (its audit events of review
+        actions, in order), each a step the life cycle allows; what breaks the machine is
+        listed in ``plan.history``. ``version`` is the review's version at ``start``: every
+        transition raises it by one."""
+        from granskning.workflow import REVIEW_TRANSITIONS, STATE_LABELS, _sources
+
+        there = self.f["review"]
+        state, steps = start, list[dict[str, Any]]()
+        for e in events:
+            if e["entity"] != "review" or e["action"] not in REVIEW_ACTIONS:
+                continue
+            dest = next(t["dest"] for t in REVIEW_TRANSITIONS if t["trigger"] == e["action"])
+            if e["from_state"] != state or e["to_state"] != dest:
+                self.plan.history.append(
+                    _(
+                        "audit event {uid}: {action} from {was} to {to}, but the review is "
+                        "{state} at that point and {action} leads to {dest}"
+                    ).format(
+                        uid=e["uid"],
+                        action=e["action"],
+                        was=e["from_state"],
+                        to=e["to_state"],
+                        state=state.value,
+                        dest=dest.value,
+                    )
+                )
+                return steps
+            if state not in _sources(REVIEW_TRANSITIONS, e["action"]):
+                self.plan.history.append(
+                    _(
+                        "audit event {uid}: {action} is not possible while the review is {state}"
+                    ).format(uid=e["uid"], action=e["action"], state=_(STATE_LABELS[state]))
+                )
+                return steps
+            steps.append(e)
+            state = ReviewState(dest)
+        if state != there["state"]:
+            self.plan.history.append(
+                _(
+                    "the review is {state} in the file, but its audit events take it from "
+                    "{start} only to {reached}"
+                ).format(state=there["state"], start=start.value, reached=state.value)
+            )
+        elif there["version"] != version + len(steps):
+            self.plan.history.append(
+                _(
+                    "the review's version is {version} in the file, but {n} state changes "
+                    "from version {start} make {expected}"
+                ).format(
+                    version=there["version"],
+                    n=len(steps),
+                    start=version,
+                    expected=version + len(steps),
+                )
+            )
+        return steps
+
+    def check_guards(self, review: Review, current: dict[str, Any] | None) -> None:
+        """Each transition the import takes must pass its guard, on the content the review
+        has once imported; a handover brings exactly one new report version, numbered on."""
+        from dataclasses import replace
+
+        from granskning.reviews import gather_facts
+        from granskning.workflow import ActionParams, review_block_reasons
+
+        facts = gather_facts(self.s, review)
+        for e in self.steps:
+            params = ActionParams(reason=e["comment"], start=review.seminar_start)
+            state = ReviewState(e["from_state"])
+            for reason in review_block_reasons(e["action"], replace(facts, state=state), params):
+                self.plan.history.append(
+                    _("audit event {uid}: {action} is blocked: {reason}").format(
+                        uid=e["uid"], action=e["action"], reason=reason
+                    )
+                )
+        handovers = sum(e["action"] == "hand_over" for e in self.steps)
+        here = {v["number"] for v in current["report_versions"]} if current else set()
+        added = sorted(v["number"] for v in self.f["report_versions"] if v["number"] not in here)
+        if len(added) != handovers or added != list(
+            range(len(here) + 1, len(here) + 1 + len(added))
+        ):
+            self.plan.history.append(
+                _(
+                    "the file adds report versions {added}, but its audit events hand the "
+                    "report over {n} times (after version {last})"
+                ).format(
+                    added=", ".join(str(n) for n in added) or "-",
+                    n=handovers,
+                    last=max(here, default=0),
+                )
+            )
 
     def people(self) -> None:
         forgotten: dict[str, tuple[str, str]] = {}
@@ -1008,7 +1278,6 @@ class _Importer:
 
     def merge(self, review: Review, current: dict[str, Any] | None) -> None:
         from granskning.model import ReviewState as RS
-        from granskning.workflow import FROZEN_STATES
 
         f = self.f
         rid = review.id
