@@ -798,7 +798,7 @@ def check_rules(doc: ExportFile) -> list[str]:
             if plan is not None and e.question is not None:
                 check(f"{at}.events.{j}.question", sessions._step_or_error, plan, e.question)
     for i, n in enumerate(doc.notes):
-        check(f"notes.{i}.text", sessions.check_note_text, n.text, n.rating)
+        check(f"notes.{i}", sessions.check_note_text, n.text, n.rating)
         plan = plans.get(n.interview)
         if plan is not None:
             check(f"notes.{i}.question", sessions.check_note_question, plan, n.question, n.rating)
@@ -1065,9 +1065,8 @@ class _Importer:
             self.compare_review(review, current)
             new = False
         self.merge(review, current)
-        if self.steps:
-            self.s.flush()
-            self.check_guards(review, current)
+        self.s.flush()
+        self.check_guards(review, current)
         result = {"review": review.id, "uid": review.uid, "new": new}
         return {**result, "matched": self.matched}
 
@@ -1152,9 +1151,8 @@ class _Importer:
         handovers = sum(e["action"] == "hand_over" for e in self.steps)
         here = {v["number"] for v in current["report_versions"]} if current else set()
         added = sorted(v["number"] for v in self.f["report_versions"] if v["number"] not in here)
-        if len(added) != handovers or added != list(
-            range(len(here) + 1, len(here) + 1 + len(added))
-        ):
+        first = max(here, default=0) + 1
+        if len(added) != handovers or added != list(range(first, first + len(added))):
             self.plan.history.append(
                 _(
                     "the file adds report versions {added}, but its audit events hand the "
@@ -1168,9 +1166,20 @@ class _Importer:
 
     def people(self) -> None:
         forgotten: dict[str, tuple[str, str]] = {}
+        file_uids = {p["uid"] for p in self.f["people"]}
+        renamed: dict[str, str] = {}
         for p in self.f["people"]:
             row = self.s.exec(select(Person).where(Person.uid == p["uid"])).first()
             if row is None:
+                row = self.same_person(p, file_uids | set(renamed.values()))
+                if row is not None:
+                    assert row.id is not None
+                    renamed[p["uid"]] = row.uid
+                    self.person_ids[row.uid] = row.id
+                    self.matched.append(
+                        {"uid": p["uid"], "person": row.id, "uid_here": row.uid, "name": row.name}
+                    )
+                    continue
                 row = Person(
                     uid=p["uid"],
                     name=p["name"],
@@ -1215,6 +1224,44 @@ class _Importer:
             self.person_ids[p["uid"]] = row.id
         if forgotten:
             _apply_forgotten(self.f, forgotten)
+        if renamed:
+            self.rename_people(renamed)
+
+    def same_person(self, p: dict[str, Any], taken: set[str]) -> Person | None:
+        """The person here with the file's person's name, municipality and e-mail (the
+        first registered, if several), unless forgotten or already named by the file."""
+        muni = self.s.exec(
+            select(Municipality.id).where(Municipality.key == name_key(p["municipality"]))
+        ).first()
+        if muni is None:
+            return None
+        email = (p["email"] or "").casefold()
+        for row in self.s.exec(
+            select(Person).where(Person.municipality_id == muni).order_by(col(Person.id))
+        ).all():
+            if (
+                row.forgotten_at is None
+                and row.uid not in taken
+                and name_key(row.name) == name_key(p["name"])
+                and (row.email or "").casefold() == email
+            ):
+                return row
+        return None
+
+    def rename_people(self, renamed: dict[str, str]) -> None:
+        """Point the file's records at the people found here under another uid."""
+        f = self.f
+        for p in f["people"]:
+            p["uid"] = renamed.get(p["uid"], p["uid"])
+        for a in f["assignments"]:
+            a["person"] = renamed.get(a["person"], a["person"])
+        for iv in f["interviews"]:
+            for job in ("moderator", "note_taker", "timekeeper"):
+                if iv[job] is not None:
+                    iv[job] = renamed.get(iv[job], iv[job])
+            for who in iv["interviewees"]:
+                if who["person"] is not None:
+                    who["person"] = renamed.get(who["person"], who["person"])
 
     def new_review(self) -> Review:
         r = self.f["review"]
@@ -1283,8 +1330,12 @@ class _Importer:
         rid = review.id
         assert rid is not None
         cur = current or {k: [] for k in f if isinstance(f[k], list)}
-        frozen = current is not None and (
-            RS(review.state) in FROZEN_STATES or review.state in (RS.closed, RS.cancelled)
+        # frozen here stays frozen, unless the file's history reopens the review
+        here = self.here_state
+        frozen = (
+            here is not None
+            and (here in FROZEN_STATES or here in (RS.closed, RS.cancelled))
+            and not any(e["action"] == "reopen" for e in self.steps)
         )
         frozen_kinds: set[str] = set()
 
@@ -1294,6 +1345,8 @@ class _Importer:
             if (a["person"], a["role"]) not in have:
                 if not self.take_missing(_("assignment"), f"{a['person']} {a['role']}"):
                     continue
+                if frozen:
+                    frozen_kinds.add(_("assignments"))
                 self.s.add(
                     Assignment(
                         review_id=rid,
@@ -1576,8 +1629,24 @@ class _Importer:
             self.plan.conflicts.append(
                 _(
                     "review {id} is {state} here and its content is frozen, but the file adds {kind}"
-                ).format(id=rid, state=review.state, kind=kind)
+                ).format(id=rid, state=here, kind=kind)
             )
+        changed = {
+            "interviews_updated": _("interviews"),
+            "interviewees_updated": _("interviewees"),
+            "session_events": _("session events"),
+            "findings_updated": _("findings"),
+            "recommendations_updated": _("recommendations"),
+            "report_texts_updated": _("report texts"),
+        }
+        for key, kind in changed.items():
+            if frozen and key in self.plan.added:
+                self.plan.conflicts.append(
+                    _(
+                        "review {id} is {state} here and its content is frozen, but the file "
+                        "changes {kind}"
+                    ).format(id=rid, state=here, kind=kind)
+                )
         self.s.flush()
 
     def take_missing(self, what: str, key: Any) -> bool:
