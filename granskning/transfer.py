@@ -1032,6 +1032,15 @@ class _Importer:
     def _taken(self, model: Any, uid: str) -> bool:
         return self.s.exec(select(model.id).where(model.uid == uid)).first() is not None
 
+    def _taken_many(self, model: Any, uids: list[str]) -> set[str]:
+        """Which of ``uids`` this database already holds (in a few queries, not one each)."""
+        found: set[str] = set()
+        with self.s.no_autoflush:
+            for i in range(0, len(uids), 500):
+                chunk = uids[i : i + 500]
+                found.update(self.s.exec(select(model.uid).where(col(model.uid).in_(chunk))).all())
+        return found
+
     # the whole import ------------------------------------------------------------------------
 
     def run(self) -> dict[str, Any]:
@@ -1410,6 +1419,7 @@ class _Importer:
             mutable: bool = False,
         ) -> None:
             here = {r["uid"]: r for r in cur[kind]}
+            taken = self._taken_many(model, [r["uid"] for r in f[kind] if r["uid"] not in here])
             for rec in f[kind]:
                 old = here.get(rec["uid"])
                 if old is not None:
@@ -1420,7 +1430,7 @@ class _Importer:
                         _compare(self.plan, label, rec["uid"], old, rec, skip=("uid",))
                 elif kind == "notes" and rec["interview"] not in self.interview_ids:
                     continue  # its interview is already a conflict
-                elif self._taken(model, rec["uid"]):
+                elif rec["uid"] in taken:
                     self.plan.conflicts.append(
                         _("{what} {uid} belongs to another review here").format(
                             what=label, uid=rec["uid"]
