@@ -272,9 +272,9 @@ def store_schedule(session: Session, store: Store, review: Review, params: Any) 
 
 
 def _clean_place(place: str | None) -> str | None:
-    if place is None:
-        return None
-    return clean_optional(place, "--place", 300)
+    from granskning.interviews import check_place
+
+    return None if place is None else check_place(place) or ""
 
 
 def schedule(
@@ -472,24 +472,36 @@ def edit_item(
         return item
 
 
+def check_merge(item: object, into: object, into_merged_into: object = None) -> None:
+    """Refuse merging an item into itself (InputError) or into an item that is itself
+    merged into another (RuleError: merges do not chain)."""
+    if item == into:
+        raise InputError(_("an item cannot be merged into itself"))
+    if into_merged_into is not None:
+        raise RuleError(
+            _("item {item} is already merged into item {into}").format(
+                item=into, into=into_merged_into
+            )
+        )
+
+
 def merge(store: Store, review_id: int, item_id: int, into_id: int) -> FollowUpItem:
     """Merge item ``item_id`` into ``into_id`` before the seminar: one status covers both."""
     from granskning.reviews import get_review
 
-    if item_id == into_id:
-        raise InputError(_("an item cannot be merged into itself"))
+    check_merge(item_id, into_id)
     with store.atomic() as s:
         review = get_review(s, review_id)
         _review_open_for_items(review)
         item = get_item(s, review, item_id)
         into = get_item(s, review, into_id)
-        for it in (item, into):
-            if it.merged_into_id is not None:
-                raise RuleError(
-                    _("item {item} is already merged into item {into}").format(
-                        item=it.id, into=it.merged_into_id
-                    )
+        if item.merged_into_id is not None:
+            raise RuleError(
+                _("item {item} is already merged into item {into}").format(
+                    item=item.id, into=item.merged_into_id
                 )
+            )
+        check_merge(item_id, into_id, into.merged_into_id)
         now = store.now()
         # what was merged into the item follows it
         for child in s.exec(
@@ -873,6 +885,7 @@ def declare_language(doc: Any, lang: str, title: str | None = None) -> None:
 
 __all__ = [
     "add_item",
+    "check_merge",
     "build_checklist",
     "checklist_context",
     "create_items",

@@ -36,7 +36,7 @@ from granskning.model import (
 )
 from granskning.reviews import TEAM_ROLES, ensure_editable, get_review, pinned_template
 from granskning.store import Store
-from granskning.text import REASON_LIMIT, clean_optional
+from granskning.text import REASON_LIMIT, check_line, clean_optional
 from granskning.timefmt import format_clock, format_local, parse_local
 
 # Interviews are planned before and during the visit; after it, the review is being written.
@@ -169,7 +169,8 @@ def _start(value: str | datetime) -> datetime:
     return parse_local(value, "--start")
 
 
-def _minutes(value: int) -> int:
+def check_minutes(value: int) -> int:
+    """``value`` if it is a whole number of minutes from 1 to :data:`MAX_MINUTES`."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise InputError(_("--minutes must be a whole number"))
     if not 1 <= value <= MAX_MINUTES:
@@ -181,10 +182,14 @@ def _minutes(value: int) -> int:
     return value
 
 
-def _place(value: str | None) -> str | None:
+def check_place(value: str | None) -> str | None:
+    """The place as stored (spaces folded), or an InputError: too long, control characters."""
     if value is None:
         return None
-    return clean_optional(value, "--place", PLACE_LIMIT) or None
+    text = check_line(" ".join(value.split()), "--place")
+    if len(text) > PLACE_LIMIT:
+        raise InputError(_("--place is longer than {n} characters").format(n=PLACE_LIMIT))
+    return text or None
 
 
 def _place_key(value: str | None) -> str:
@@ -382,8 +387,8 @@ def add_interview(
     draft = _Draft(
         group_id=group.strip(),
         start=_start(start),
-        minutes=_minutes(minutes),
-        place=_place(place),
+        minutes=check_minutes(minutes),
+        place=check_place(place),
         moderator_id=moderator,
         note_taker_id=note_taker,
         timekeeper_id=timekeeper,
@@ -464,8 +469,8 @@ def edit_interview(
     corrected list of interviewees (until the handover); a cancelled one nothing.
     """
     new_start = _start(start) if not isinstance(start, _Unchanged) else None
-    new_minutes = _minutes(minutes) if not isinstance(minutes, _Unchanged) else None
-    new_place = _place(place) if not isinstance(place, _Unchanged) else UNCHANGED
+    new_minutes = check_minutes(minutes) if not isinstance(minutes, _Unchanged) else None
+    new_place = check_place(place) if not isinstance(place, _Unchanged) else UNCHANGED
     new_people = _interviewees(interviewees) if not isinstance(interviewees, _Unchanged) else None
     with store.atomic() as s:
         row = get_interview(s, interview_id)
@@ -781,6 +786,8 @@ __all__ = [
     "add_interview",
     "bump",
     "cancel_interview",
+    "check_minutes",
+    "check_place",
     "edit_interview",
     "ensure_schedulable",
     "get_interview",

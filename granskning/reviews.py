@@ -230,6 +230,21 @@ def create_review_in(
     return review
 
 
+def check_role(role: Role, name: str, from_host: bool, host: str) -> None:
+    """Refuse a role its holder's municipality rules out (RuleError): the team comes from
+    other municipalities than the host, the host contact from the host."""
+    if role in TEAM_ROLES and from_host:
+        raise RuleError(
+            _(
+                "{name} works for {host}, the municipality under review, and cannot be {role}"
+            ).format(name=name, host=host, role=role.value)
+        )
+    if role == Role.host_contact and not from_host:
+        raise RuleError(
+            _("the host contact must work for {host}; {name} does not").format(host=host, name=name)
+        )
+
+
 @retrying
 def assign(store: Store, review_id: int, person_id: int, role: str) -> Assignment:
     """Give ``person_id`` the ``role`` on the review's team, checking the role rules."""
@@ -247,19 +262,7 @@ def assign(store: Store, review_id: int, person_id: int, role: str) -> Assignmen
         person = get_person(s, person_id)
         host = s.get(Municipality, review.host_id)
         assert host is not None
-        from_host = person.municipality_id == review.host_id
-        if the_role in TEAM_ROLES and from_host:
-            raise RuleError(
-                _(
-                    "{name} works for {host}, the municipality under review, and cannot be {role}"
-                ).format(name=person.name, host=host.name, role=labels.role(the_role))
-            )
-        if the_role == Role.host_contact and not from_host:
-            raise RuleError(
-                _("the host contact must work for {host}; {name} does not").format(
-                    host=host.name, name=person.name
-                )
-            )
+        check_role(the_role, person.name, person.municipality_id == review.host_id, host.name)
         existing = s.exec(select(Assignment).where(Assignment.review_id == review_id)).all()
         for a in existing:
             if a.person_id == person_id and a.role == the_role.value:
@@ -627,6 +630,7 @@ __all__ = [
     "actions",
     "advance",
     "assign",
+    "check_role",
     "create_review",
     "ensure_editable",
     "fire_in",

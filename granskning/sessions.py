@@ -33,7 +33,7 @@ from granskning.model import (
 )
 from granskning.reviews import ensure_editable
 from granskning.store import Store
-from granskning.text import clean_optional
+from granskning.text import check_text
 from granskning.timefmt import format_local
 
 IS = InterviewState
@@ -575,24 +575,10 @@ def add_note(
     :param text: the note; may be empty only when a rating is given.
     :param rating: 1-4, only on a rating question.
     """
-    body = clean_optional(text, _("the note"), TEXT_LIMIT, lines=True)
-    if rating is not None and (isinstance(rating, bool) or rating not in (1, 2, 3, 4)):
-        raise InputError(_("a rating is 1, 2, 3 or 4 (got {value})").format(value=rating))
+    body = check_note_text(text, rating)
     with store.atomic() as s:
         interview, review, plan = _load(s, interview_id)
-        step = None
-        if question_id is not None:
-            step = plan.step(question_id)
-            if step is None:
-                _step_or_error(plan, question_id)
-        if rating is not None and (step is None or step.question.kind != "rating"):
-            raise InputError(
-                _("{question} is not a rating question: --rating is only for those").format(
-                    question=question_id or _("a free observation")
-                )
-            )
-        if not body and rating is None:
-            raise InputError(_("the note is empty"))
+        check_note_question(plan, question_id, rating)
         _ensure_notes_open(interview)
         ensure_editable(review)
         note = Note(
@@ -646,7 +632,7 @@ def edit_note(store: Store, note_id: int, text: str) -> Note:
 
     Refused once the review is handed over. A rating note may be left without text.
     """
-    body = (text or "").strip()
+    body = check_text((text or "").strip(), _("the note"))
     if len(body) > TEXT_LIMIT:
         raise InputError(_("the note is longer than {n} characters").format(n=TEXT_LIMIT))
     with store.atomic() as s:
@@ -705,6 +691,35 @@ def remove_note(store: Store, note_id: int, reason: str) -> Note:
         return note
 
 
+def check_note_text(text: str | None, rating: int | None) -> str:
+    """The note's text as it is stored (stripped), or an InputError: too long, control
+    characters, a rating other than 1-4, empty without a rating."""
+    body = check_text((text or "").strip(), _("the note"))
+    if len(body) > TEXT_LIMIT:
+        raise InputError(_("the note is longer than {n} characters").format(n=TEXT_LIMIT))
+    if rating is not None and (isinstance(rating, bool) or rating not in (1, 2, 3, 4)):
+        raise InputError(_("a rating is 1, 2, 3 or 4 (got {value})").format(value=rating))
+    if not body and rating is None:
+        raise InputError(_("the note is empty"))
+    return body
+
+
+def check_note_question(plan: Plan, question_id: str | None, rating: int | None) -> None:
+    """Refuse a question the interview's plan does not ask, and a rating on a question that
+    is not a rating question (InputError)."""
+    step = None
+    if question_id is not None:
+        step = plan.step(question_id)
+        if step is None:
+            _step_or_error(plan, question_id)
+    if rating is not None and (step is None or step.question.kind != "rating"):
+        raise InputError(
+            _("{question} is not a rating question: --rating is only for those").format(
+                question=question_id or _("a free observation")
+            )
+        )
+
+
 def note_dict(note: Note, plan: Plan | None = None) -> dict[str, Any]:
     """A note as ``note list --json`` shows it."""
     step = plan.step(note.question_id) if plan else None
@@ -743,6 +758,8 @@ __all__ = [
     "Step",
     "Timeline",
     "add_note",
+    "check_note_question",
+    "check_note_text",
     "clock_text",
     "compute_status",
     "edit_note",

@@ -72,4 +72,64 @@ def clean_optional(value: str | None, what: str, limit: int, *, lines: bool = Fa
     return text
 
 
-__all__ = ["REASON_LIMIT", "clean_optional", "clean_text", "xml_safe"]
+# -- checks: what a stored text may hold, for values that come in whole (an imported file)
+# and for those a command has cleaned (where they then always pass)
+
+# A one-line value (a name, a title, a place, an e-mail address) holds no control character
+# at all; a text (a note, a finding, a comment) may hold line breaks and tabs besides.
+_LINE_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+EMAIL_LIMIT = 320
+# no white space, no control character, no character that quotes or separates in a header
+_EMAIL = re.compile(
+    r"[^\s@\"(),:;<>\[\]\\\x00-\x1f\x7f-\x9f]+@[^\s@\"(),:;<>\[\]\\\x00-\x1f\x7f-\x9f]+"
+)
+
+
+def _refuse(found: re.Match[str], what: str) -> InputError:
+    return InputError(
+        _("{what} contains a control character (U+{code:04X})").format(
+            what=what, code=ord(found.group())
+        )
+    )
+
+
+def check_line(value: str, what: str) -> str:
+    """``value`` if it holds no control character (a single-line value); else an InputError."""
+    found = _LINE_CONTROL.search(value)
+    if found:
+        raise _refuse(found, what)
+    return value
+
+
+def check_text(value: str, what: str) -> str:
+    """``value`` if it holds no control character but line breaks and tabs; else an InputError."""
+    found = _CONTROL.search(value)
+    if found:
+        raise _refuse(found, what)
+    return value
+
+
+def check_email(value: str) -> str:
+    """The address, stripped, if it is one ``local@domain`` of at most 320 characters that
+    cannot break the line it is written on (a calendar's ``ATTENDEE``, a mail header)."""
+    email = value.strip()
+    if len(email) > EMAIL_LIMIT or not _EMAIL.fullmatch(email):
+        raise InputError(_("not an e-mail address: {email}").format(email=_visible(email)))
+    return email
+
+
+def _visible(value: str) -> str:
+    """``value`` with control characters shown as escapes (safe to print on one line)."""
+    shown = _LINE_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    return shown if len(shown) <= 80 else shown[:77] + "..."
+
+
+__all__ = [
+    "REASON_LIMIT",
+    "check_email",
+    "check_line",
+    "check_text",
+    "clean_optional",
+    "clean_text",
+    "xml_safe",
+]

@@ -10,6 +10,8 @@ from granskning.errors import InputError
 from granskning.i18n import _
 
 TZ = ZoneInfo("Europe/Stockholm")
+# every time and date stored lies in these years (reviews began in 2004)
+MIN_YEAR, MAX_YEAR = 2000, 2199
 
 
 def parse_local(value: str, what: str = "--start") -> datetime:
@@ -31,6 +33,7 @@ def parse_local(value: str, what: str = "--start") -> datetime:
                 what=what, value=value
             )
         ) from None
+    check_range(local, what)
     first, second = local.replace(tzinfo=TZ, fold=0), local.replace(tzinfo=TZ, fold=1)
     offsets = [first.utcoffset(), second.utcoffset()]
     # A wall-clock time skipped by the spring-forward change does not exist.
@@ -88,16 +91,28 @@ def ambiguous(local: datetime) -> bool:
     return wall.utcoffset() != wall.replace(fold=1).utcoffset()
 
 
+def check_range(value: datetime | date, what: str) -> None:
+    """Refuse a time or date outside the years granskning keeps (InputError)."""
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise InputError(
+            _("{what}: {value} is outside the years {first}-{last}").format(
+                what=what, value=value.isoformat(), first=MIN_YEAR, last=MAX_YEAR
+            )
+        )
+
+
 def parse_date(value: str, what: str = "--date") -> date:
     """Parse "YYYY-MM-DD"."""
     try:
-        return datetime.strptime(value.strip(), "%Y-%m-%d").date()
+        day = datetime.strptime(value.strip(), "%Y-%m-%d").date()
     except ValueError:
         raise InputError(
             _('{what}: "{value}" is not a date of the form YYYY-MM-DD').format(
                 what=what, value=value
             )
         ) from None
+    check_range(day, what)
+    return day
 
 
 def to_local(value: datetime) -> datetime:

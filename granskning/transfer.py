@@ -39,7 +39,7 @@ from sqlmodel import Session, col, select
 
 from granskning import __version__, audit, labels
 from granskning.audit import record
-from granskning.errors import ConflictError, InputError
+from granskning.errors import ConflictError, GranskningError, InputError, RuleError
 from granskning.i18n import _
 from granskning.model import (
     Assignment,
@@ -69,17 +69,34 @@ from granskning.model import (
 )
 from granskning.registry import name_key
 from granskning.store import Store, retrying
+from granskning.text import check_email, check_line, check_text
+from granskning.timefmt import check_range
+from granskning.workflow import FROZEN_STATES, REVIEW_ACTIONS
 
 FORMAT = "granskning-review"
 FORMAT_VERSION = 1
 # at most this many conflicts are listed; the count says how many there are in all
 MAX_LISTED = 25
+# at most this many problems of an invalid file are listed
+MAX_PROBLEMS = 100
 
 # -- the file format ------------------------------------------------------------------------
 
 
 def _utc(value: datetime) -> datetime:
-    return value.astimezone(UTC)
+    try:
+        check_range(value, _("the time"))
+        return value.astimezone(UTC)
+    except (InputError, OverflowError) as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _day(value: date) -> date:
+    try:
+        check_range(value, _("the date"))
+    except InputError as exc:
+        raise ValueError(str(exc)) from None
+    return value
 
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -97,6 +114,7 @@ Int = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
 Count = Annotated[int, Field(ge=0, le=2**31 - 1)]
 # any offset in the file; compared and stored in UTC
 Time = Annotated[AwareDatetime, AfterValidator(_utc)]
+Day = Annotated[date, AfterValidator(_day)]
 
 
 class _Rec(BaseModel):
@@ -125,7 +143,7 @@ class ReviewRec(_Rec):
     state: ReviewState
     version: Count
     template: TemplateRec
-    handed_over_on: date | None = None
+    handed_over_on: Day | None = None
     seminar_start: Time | None = None
     seminar_place: Place | None = None
     language: Literal["sv", "en"] = "sv"  # of its documents; files without it are Swedish
@@ -571,14 +589,25 @@ def parse_document(raw: bytes | str, where: str = "<file>") -> ExportFile:
     try:
         doc = ExportFile.model_validate(data)
     except ValidationError as exc:
-        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:10]]
-        raise InputError(
-            _("{path}: not a valid review export:").format(path=where)
-            + "\n"
-            + "\n".join(f"  {p}" for p in problems)
-        ) from None
+        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+        raise _invalid(where, problems) from None
     _check_references(doc, where)
+    problems = check_rules(doc)
+    if problems:
+        raise _invalid(where, problems)
     return doc
+
+
+def _invalid(where: str, problems: list[str]) -> InputError:
+    """The refusal of an invalid file, listing its problems (at most MAX_PROBLEMS of them)."""
+    listed = problems[:MAX_PROBLEMS]
+    if len(problems) > MAX_PROBLEMS:
+        listed.append(_("... and {n} more").format(n=len(problems) - MAX_PROBLEMS))
+    return InputError(
+        _("{path}: not a valid review export:").format(path=where)
+        + "\n"
+        + "\n".join(f"  {p}" for p in listed)
+    )
 
 
 def _check_references(doc: ExportFile, where: str) -> None:
@@ -683,11 +712,121 @@ def _check_references(doc: ExportFile, where: str) -> None:
         except InputError:
             problems.append(_("the pinned template is not a valid template"))
     if problems:
-        raise InputError(
-            _("{path}: not a valid review export:").format(path=where)
-            + "\n"
-            + "\n".join(f"  {p}" for p in problems[:10])
-        )
+        raise _invalid(where, problems)
+
+
+def check_rules(doc: ExportFile) -> list[str]:
+    """Every value of the file checked by the rules the commands apply, through the same
+    functions: ``PATH: message`` for each problem (PATH as in the file, ``notes.3.rating``)."""
+    from granskning import followup, interviews, registry, reviews, sessions
+    from granskning.findings import FINDING_LIMIT, TEXT_LIMIT, clean_text
+    from granskning.templates import Template, from_pinned
+
+    problems: list[str] = []
+
+    def check(path: str, rule: Any, *args: Any) -> Any:
+        try:
+            return rule(*args)
+        except GranskningError as exc:
+            problems.append(f"{path}: {' '.join(str(exc).split())}")
+            return None
+
+    def line(path: str, value: str | None) -> None:
+        if value is not None:
+            check(path, check_line, value, path)
+
+    def text(path: str, value: str | None, what: str, limit: int | None = None) -> None:
+        if value is None or check(path, check_text, value, what) is None or limit is None:
+            return
+        check(path, clean_text, value, what, limit)
+
+    template: Template | None = None
+    try:
+        template = from_pinned(doc.review.template.content)
+    except InputError:
+        pass  # reported by _check_references
+
+    def in_template(path: str, kind: str, key: str | None) -> None:
+        if template is not None and key is not None:
+            check(path, getattr(template, kind), key)
+
+    r = doc.review
+    for path, name in [
+        ("review.host", r.host),
+        *((f"review.reviewing.{i}", n) for i, n in enumerate(r.reviewing)),
+        *((f"people.{i}.municipality", p.municipality) for i, p in enumerate(doc.people)),
+    ]:
+        check(path, registry._clean, name, _("the municipality's name"))
+    if r.round is not None:
+        line("review.round.theme", r.round.theme)
+    check("review.seminar_place", interviews.check_place, r.seminar_place)
+    people = {p.uid: p for p in doc.people}
+    for i, p in enumerate(doc.people):
+        check(f"people.{i}.name", registry._clean, p.name, _("the person's name"))
+        if p.title is not None:
+            check(f"people.{i}.title", registry._clean, p.title, _("the title"))
+        if p.email is not None:
+            check(f"people.{i}.email", check_email, p.email)
+    host = name_key(r.host)
+    for i, a in enumerate(doc.assignments):
+        person = people.get(a.person)
+        if person is not None:
+            from_host = name_key(person.municipality) == host
+            check(
+                f"assignments.{i}.role", reviews.check_role, a.role, person.name, from_host, r.host
+            )
+    plans: dict[str, sessions.Plan] = {}
+    for i, iv in enumerate(doc.interviews):
+        at = f"interviews.{i}"
+        if template is not None and check(f"{at}.group", template.group, iv.group):
+            plans[iv.uid] = sessions._plan(r.template.content, iv.group, iv.minutes)
+        check(f"{at}.minutes", interviews.check_minutes, iv.minutes)
+        check(f"{at}.place", interviews.check_place, iv.place)
+        text(f"{at}.cancel_reason", iv.cancel_reason, _("the reason"))
+        for j, who in enumerate(iv.interviewees):
+            for field in ("name", "title", "organisation"):
+                line(f"{at}.interviewees.{j}.{field}", getattr(who, field))
+        plan = plans.get(iv.uid)
+        for j, e in enumerate(iv.events):
+            if plan is not None and e.question is not None:
+                check(f"{at}.events.{j}.question", sessions._step_or_error, plan, e.question)
+    for i, n in enumerate(doc.notes):
+        check(f"notes.{i}", sessions.check_note_text, n.text, n.rating)
+        plan = plans.get(n.interview)
+        if plan is not None:
+            check(f"notes.{i}.question", sessions.check_note_question, plan, n.question, n.rating)
+        line(f"notes.{i}.author", n.author)
+    for i, f in enumerate(doc.findings):
+        in_template(f"findings.{i}.block", "block", f.block)
+        if f.kind != FindingKind.none or f.text:
+            text(f"findings.{i}.text", f.text, _("the finding"), FINDING_LIMIT)
+    for i, rec in enumerate(doc.recommendations):
+        in_template(f"recommendations.{i}.block", "block", rec.block)
+        text(f"recommendations.{i}.text", rec.text, _("the recommendation"), FINDING_LIMIT)
+    for i, t in enumerate(doc.report_texts):
+        text(f"report_texts.{i}.text", t.text, _("the report text"), TEXT_LIMIT)
+    items = {it.uid: it for it in doc.follow_up_items}
+    for i, it in enumerate(doc.follow_up_items):
+        at = f"follow_up_items.{i}"
+        in_template(f"{at}.block", "block", it.block)
+        if it.source == FollowUpSource.manual:
+            if check(f"{at}.text", check_text, it.text, _("the item")) is not None:
+                check(f"{at}.text", followup._clean_text, it.text, _("the item"))
+        else:  # made at the handover from a note (a commitment), finding or recommendation
+            limit = sessions.TEXT_LIMIT if it.source == FollowUpSource.commitment else FINDING_LIMIT
+            text(f"{at}.text", it.text, _("the item"), limit)
+        text(f"{at}.comment", it.comment, "--comment")
+        if it.comment is not None and len(it.comment) > followup.TEXT_LIMIT:
+            check(f"{at}.comment", followup._clean_text, it.comment, "--comment")
+        line(f"{at}.responsible", it.responsible)
+        if it.merged_into is not None:
+            target = items.get(it.merged_into)
+            into_merged = target.merged_into if target is not None else None
+            check(f"{at}.merged_into", followup.check_merge, it.uid, it.merged_into, into_merged)
+    for i, ev in enumerate(doc.audit):
+        line(f"audit.{i}.actor", ev.actor)
+        text(f"audit.{i}.text", ev.text, _("the comment"))
+    return problems
 
 
 # -- import ---------------------------------------------------------------------------------
@@ -704,6 +843,8 @@ class _Plan:
 
     def __init__(self) -> None:
         self.conflicts: list[str] = []
+        # transitions the life cycle does not allow, or whose guards block
+        self.history: list[str] = []
         self.added: dict[str, int] = {}
 
     def conflict(self, what: str, key: Any, field: str, here: Any, there: Any) -> None:
@@ -791,10 +932,22 @@ def import_document(
     with store.atomic() as s:
         importer = _Importer(s, store, fdoc)
         result = importer.run()
+        if importer.plan.history and not importer.plan.conflicts:
+            raise RuleError(
+                "\n".join(
+                    [
+                        _(
+                            "the file's history of review {id} does not follow its life "
+                            "cycle; nothing was imported:"
+                        ).format(id=result["review"])
+                    ]
+                    + [f"  {c}" for c in _listed(importer.plan.history)]
+                )
+            )
         if importer.plan.conflicts:
             n = len(importer.plan.conflicts)
-            listed = importer.plan.conflicts[:MAX_LISTED]
-            more = [_("... and {n} more").format(n=n - MAX_LISTED)] if n > MAX_LISTED else []
+            listed = _listed(importer.plan.conflicts)
+            more: list[str] = []
             raise ConflictError(
                 "\n".join(
                     [
@@ -826,6 +979,12 @@ def import_document(
         return result
 
 
+def _listed(lines: list[str]) -> list[str]:
+    if len(lines) <= MAX_LISTED:
+        return lines
+    return [*lines[:MAX_LISTED], _("... and {n} more").format(n=len(lines) - MAX_LISTED)]
+
+
 class _Importer:
     """One import, inside the caller's transaction."""
 
@@ -838,6 +997,12 @@ class _Importer:
         self.person_ids: dict[str, int] = {}
         self.interview_ids: dict[str, int] = {}
         self.relation = "same"
+        # the review's state here before the import (None: a new review), and the
+        # transitions the file takes it through (audit events of review actions)
+        self.here_state: ReviewState | None = None
+        self.steps: list[dict[str, Any]] = []
+        # people of the file found here by name, municipality and e-mail (not by uid)
+        self.matched: list[dict[str, Any]] = []
 
     # lookups ---------------------------------------------------------------------------
 
@@ -878,6 +1043,15 @@ class _Importer:
     def _taken(self, model: Any, uid: str) -> bool:
         return self.s.exec(select(model.id).where(model.uid == uid)).first() is not None
 
+    def _taken_many(self, model: Any, uids: list[str]) -> set[str]:
+        """Which of ``uids`` this database already holds (in a few queries, not one each)."""
+        found: set[str] = set()
+        with self.s.no_autoflush:
+            for i in range(0, len(uids), 500):
+                chunk = uids[i : i + 500]
+                found.update(self.s.exec(select(model.uid).where(col(model.uid).in_(chunk))).all())
+        return found
+
     # the whole import ------------------------------------------------------------------------
 
     def run(self) -> dict[str, Any]:
@@ -888,6 +1062,7 @@ class _Importer:
             review = self.new_review()
             current = None
             new = True
+            self.steps = self.life_cycle(ReviewState.planned, 1, f["audit"])
         else:
             doc = review_document(self.s, review, self.now)
             try:
@@ -902,16 +1077,129 @@ class _Importer:
                 {e["uid"] for e in current["audit"] if e["action"] != "import"},
                 {e["uid"] for e in f["audit"] if e["action"] != "import"},
             )
+            self.here_state = ReviewState(review.state)
+            if self.relation == "ahead":
+                seen = {e["uid"] for e in current["audit"]}
+                added = [e for e in f["audit"] if e["uid"] not in seen]
+                self.steps = self.life_cycle(self.here_state, review.version, added)
             self.compare_review(review, current)
             new = False
         self.merge(review, current)
-        return {"review": review.id, "uid": review.uid, "new": new}
+        self.s.flush()
+        self.check_guards(review, current)
+        result = {"review": review.id, "uid": review.uid, "new": new}
+        return {**result, "matched": self.matched}
+
+    def life_cycle(
+        self, start: ReviewState, version: int, events: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """The file's transitions of the review from ``start`` (its audit events of review
+        actions, in order), each a step the life cycle allows; what breaks the machine is
+        listed in ``plan.history``. ``version`` is the review's version at ``start``: every
+        transition raises it by one."""
+        from granskning.workflow import REVIEW_TRANSITIONS, STATE_LABELS, _sources
+
+        there = self.f["review"]
+        state, steps = start, list[dict[str, Any]]()
+        for e in events:
+            if e["entity"] != "review" or e["action"] not in REVIEW_ACTIONS:
+                continue
+            dest = next(t["dest"] for t in REVIEW_TRANSITIONS if t["trigger"] == e["action"])
+            if e["from_state"] != state or e["to_state"] != dest:
+                self.plan.history.append(
+                    _(
+                        "audit event {uid}: {action} from {was} to {to}, but the review is "
+                        "{state} at that point and {action} leads to {dest}"
+                    ).format(
+                        uid=e["uid"],
+                        action=e["action"],
+                        was=e["from_state"],
+                        to=e["to_state"],
+                        state=state.value,
+                        dest=dest.value,
+                    )
+                )
+                return steps
+            if state not in _sources(REVIEW_TRANSITIONS, e["action"]):
+                self.plan.history.append(
+                    _(
+                        "audit event {uid}: {action} is not possible while the review is {state}"
+                    ).format(uid=e["uid"], action=e["action"], state=_(STATE_LABELS[state]))
+                )
+                return steps
+            steps.append(e)
+            state = ReviewState(dest)
+        if state != there["state"]:
+            self.plan.history.append(
+                _(
+                    "the review is {state} in the file, but its audit events take it from "
+                    "{start} only to {reached}"
+                ).format(state=there["state"], start=start.value, reached=state.value)
+            )
+        elif there["version"] != version + len(steps):
+            self.plan.history.append(
+                _(
+                    "the review's version is {version} in the file, but {n} state changes "
+                    "from version {start} make {expected}"
+                ).format(
+                    version=there["version"],
+                    n=len(steps),
+                    start=version,
+                    expected=version + len(steps),
+                )
+            )
+        return steps
+
+    def check_guards(self, review: Review, current: dict[str, Any] | None) -> None:
+        """Each transition the import takes must pass its guard, on the content the review
+        has once imported; a handover brings exactly one new report version, numbered on."""
+        from dataclasses import replace
+
+        from granskning.reviews import gather_facts
+        from granskning.workflow import ActionParams, review_block_reasons
+
+        facts = gather_facts(self.s, review)
+        for e in self.steps:
+            params = ActionParams(reason=e["comment"], start=review.seminar_start)
+            state = ReviewState(e["from_state"])
+            for reason in review_block_reasons(e["action"], replace(facts, state=state), params):
+                self.plan.history.append(
+                    _("audit event {uid}: {action} is blocked: {reason}").format(
+                        uid=e["uid"], action=e["action"], reason=reason
+                    )
+                )
+        handovers = sum(e["action"] == "hand_over" for e in self.steps)
+        here = {v["number"] for v in current["report_versions"]} if current else set()
+        added = sorted(v["number"] for v in self.f["report_versions"] if v["number"] not in here)
+        first = max(here, default=0) + 1
+        if len(added) != handovers or added != list(range(first, first + len(added))):
+            self.plan.history.append(
+                _(
+                    "the file adds report versions {added}, but its audit events hand the "
+                    "report over {n} times (after version {last})"
+                ).format(
+                    added=", ".join(str(n) for n in added) or "-",
+                    n=handovers,
+                    last=max(here, default=0),
+                )
+            )
 
     def people(self) -> None:
         forgotten: dict[str, tuple[str, str]] = {}
+        file_uids = {p["uid"] for p in self.f["people"]}
+        renamed: dict[str, str] = {}
         for p in self.f["people"]:
             row = self.s.exec(select(Person).where(Person.uid == p["uid"])).first()
             if row is None:
+                row = self.same_person(p, file_uids | set(renamed.values()))
+                if row is not None:
+                    assert row.id is not None
+                    renamed[p["uid"]] = row.uid
+                    self.person_ids[row.uid] = row.id
+                    self.matched.append(
+                        {"uid": p["uid"], "person": row.id, "uid_here": row.uid, "name": row.name}
+                    )
+                    continue
                 row = Person(
                     uid=p["uid"],
                     name=p["name"],
@@ -954,6 +1242,44 @@ class _Importer:
             self.person_ids[p["uid"]] = row.id
         if forgotten:
             _apply_forgotten(self.f, forgotten, self.now)
+        if renamed:
+            self.rename_people(renamed)
+
+    def same_person(self, p: dict[str, Any], taken: set[str]) -> Person | None:
+        """The person here with the file's person's name, municipality and e-mail (the
+        first registered, if several), unless forgotten or already named by the file."""
+        muni = self.s.exec(
+            select(Municipality.id).where(Municipality.key == name_key(p["municipality"]))
+        ).first()
+        if muni is None:
+            return None
+        email = (p["email"] or "").casefold()
+        for row in self.s.exec(
+            select(Person).where(Person.municipality_id == muni).order_by(col(Person.id))
+        ).all():
+            if (
+                row.forgotten_at is None
+                and row.uid not in taken
+                and name_key(row.name) == name_key(p["name"])
+                and (row.email or "").casefold() == email
+            ):
+                return row
+        return None
+
+    def rename_people(self, renamed: dict[str, str]) -> None:
+        """Point the file's records at the people found here under another uid."""
+        f = self.f
+        for p in f["people"]:
+            p["uid"] = renamed.get(p["uid"], p["uid"])
+        for a in f["assignments"]:
+            a["person"] = renamed.get(a["person"], a["person"])
+        for iv in f["interviews"]:
+            for job in ("moderator", "note_taker", "timekeeper"):
+                if iv[job] is not None:
+                    iv[job] = renamed.get(iv[job], iv[job])
+            for who in iv["interviewees"]:
+                if who["person"] is not None:
+                    who["person"] = renamed.get(who["person"], who["person"])
 
     def new_review(self) -> Review:
         r = self.f["review"]
@@ -1020,14 +1346,17 @@ class _Importer:
 
     def merge(self, review: Review, current: dict[str, Any] | None) -> None:
         from granskning.model import ReviewState as RS
-        from granskning.workflow import FROZEN_STATES
 
         f = self.f
         rid = review.id
         assert rid is not None
         cur = current or {k: [] for k in f if isinstance(f[k], list)}
-        frozen = current is not None and (
-            RS(review.state) in FROZEN_STATES or review.state in (RS.closed, RS.cancelled)
+        # frozen here stays frozen, unless the file's history reopens the review
+        here = self.here_state
+        frozen = (
+            here is not None
+            and (here in FROZEN_STATES or here in (RS.closed, RS.cancelled))
+            and not any(e["action"] == "reopen" for e in self.steps)
         )
         frozen_kinds: set[str] = set()
 
@@ -1037,6 +1366,8 @@ class _Importer:
             if (a["person"], a["role"]) not in have:
                 if not self.take_missing(_("assignment"), f"{a['person']} {a['role']}"):
                     continue
+                if frozen:
+                    frozen_kinds.add(_("assignments"))
                 self.s.add(
                     Assignment(
                         review_id=rid,
@@ -1101,6 +1432,7 @@ class _Importer:
             editable: bool = False,
         ) -> None:
             here = {r["uid"]: r for r in cur[kind]}
+            taken = self._taken_many(model, [r["uid"] for r in f[kind] if r["uid"] not in here])
             for rec in f[kind]:
                 old = here.get(rec["uid"])
                 if old is not None:
@@ -1112,7 +1444,7 @@ class _Importer:
                         _compare(self.plan, label, rec["uid"], old, rec, skip=("uid",))
                 elif kind == "notes" and rec["interview"] not in self.interview_ids:
                     continue  # its interview is already a conflict
-                elif self._taken(model, rec["uid"]):
+                elif rec["uid"] in taken:
                     self.plan.conflicts.append(
                         _("{what} {uid} belongs to another review here").format(
                             what=label, uid=rec["uid"]
@@ -1315,6 +1647,22 @@ class _Importer:
                     "review {id} is {state} here and its content is frozen, but the file adds {kind}"
                 ).format(id=rid, state=labels.state(review.state), kind=kind)
             )
+        changed = {
+            "interviews_updated": _("interviews"),
+            "interviewees_updated": _("interviewees"),
+            "session_events": _("session events"),
+            "findings_updated": _("findings"),
+            "recommendations_updated": _("recommendations"),
+            "report_texts_updated": _("report texts"),
+        }
+        for key, kind in changed.items():
+            if frozen and key in self.plan.added:
+                self.plan.conflicts.append(
+                    _(
+                        "review {id} is {state} here and its content is frozen, but the file "
+                        "changes {kind}"
+                    ).format(id=rid, state=here, kind=kind)
+                )
         self.s.flush()
 
     def take_missing(self, what: str, key: Any) -> bool:

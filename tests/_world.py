@@ -165,7 +165,7 @@ def populate(store: Store, *, prefix: str = "", until: str = "follow_up_schedule
                     created_at=start + timedelta(minutes=5 * i),
                 )
             )
-        s.add(Note(interview_id=ids[0], question_id="styr-5", text="3", rating=3, created_at=t))
+        s.add(Note(interview_id=ids[0], question_id="infl-6", text="3", rating=3, created_at=t))
         for iv_id in ids:
             iv = s.get(Interview, iv_id)
             assert iv is not None

@@ -275,6 +275,150 @@ def test_review_import_of_mutated_exports(
     run(cli, store, "review", "import", out)
 
 
+# values that break the commands' rules, and the life cycle's names
+rule_breakers = st.sampled_from(
+    [
+        99,
+        0,
+        -1,
+        2**31 - 1,
+        "",
+        "nope-1",
+        "styrprocesser",
+        "ledande",
+        "\x1b[2J",
+        "a@x.se\r\nATTENDEE:mailto:evil@x.se",
+        "0001-01-01T00:00:00+01:00",
+        "9999-12-31T23:59:59+00:00",
+        "2026-03-02T09:00:00+01:00",
+        "x" * 100_001,
+        "lead",
+        "host_contact",
+        "closed",
+        "drafting",
+        "handed_over",
+        "hand_over",
+        "reopen",
+    ]
+)
+
+
+def _forge(doc: dict[str, Any], data: Any) -> None:
+    """Edit an export the way a forger would: states, versions, appended audit events and
+    report versions, values from ``rule_breakers`` at random places."""
+    import base64
+    import hashlib
+
+    from granskning.model import ReviewState
+    from granskning.workflow import REVIEW_ACTIONS, REVIEW_TRANSITIONS
+
+    states = st.sampled_from([s.value for s in ReviewState])
+    dests = {t["trigger"]: t["dest"].value for t in REVIEW_TRANSITIONS}
+    for i in range(data.draw(st.integers(0, 3))):
+        # a plausible step: from the file's state, to where the action leads
+        action = data.draw(st.sampled_from(REVIEW_ACTIONS))
+        doc["audit"].append(
+            {
+                **doc["audit"][-1],
+                "uid": f"{data.draw(st.integers(0, 10**6)):06d}s{i}".ljust(32, "0"),
+                "interview": None,
+                "entity": "review",
+                "action": action,
+                "from_state": doc["review"]["state"],
+                "to_state": dests[action],
+                "comment": "skäl",
+            }
+        )
+        doc["review"]["state"] = dests[action]
+        doc["review"]["version"] += 1
+    if data.draw(st.booleans()):
+        doc["review"]["state"] = data.draw(states)
+        doc["review"]["version"] += data.draw(st.integers(0, 3))
+    for i in range(data.draw(st.integers(0, 3))):
+        doc["audit"].append(
+            {
+                **doc["audit"][-1],
+                "uid": f"{data.draw(st.integers(0, 10**6)):06d}f{i}".ljust(32, "0"),
+                "interview": None,
+                "entity": "review",
+                "action": data.draw(st.sampled_from(REVIEW_ACTIONS)),
+                "from_state": data.draw(states),
+                "to_state": data.draw(states),
+                "comment": data.draw(st.none() | st.just("skäl")),
+            }
+        )
+    if data.draw(st.booleans()):
+        content = data.draw(st.binary(max_size=20))
+        doc["report_versions"].append(
+            {
+                **doc["report_versions"][0],
+                "number": data.draw(st.integers(1, 3)),
+                "sha256": hashlib.sha256(content).hexdigest(),
+                "content": base64.b64encode(content).decode(),
+            }
+        )
+    leaves = _leaves(doc)
+    for _ in range(data.draw(st.integers(0, 3))):
+        path, value = data.draw(st.sampled_from(leaves)), data.draw(rule_breakers)
+        parent = doc
+        for key in path[:-1]:
+            parent = parent[key] if isinstance(parent, dict | list) else None
+        if path and isinstance(parent, dict | list):
+            parent[path[-1]] = value
+
+
+@FUZZ
+@given(data=st.data())
+def test_review_import_of_forged_exports(
+    store: Store, cli: Cli, export_doc: dict[str, Any], tmp_path_factory: Any, data: Any
+) -> None:
+    """Forged states, histories, report versions and values that break a rule, into a
+    database that has the review and into one that lacks it: no exit 3, nothing half
+    imported, and whatever is accepted is a review every command can read and whose export
+    passes the same checks."""
+    _empty(store)  # each example on its own: a failure replays the same way
+    folder = tmp_path_factory.mktemp("forged")
+    if data.draw(st.booleans()):
+        base = folder / "base.json"
+        base.write_text(json.dumps(export_doc), "utf-8")
+        run(cli, store, "review", "import", base)
+    doc = json.loads(json.dumps(export_doc))
+    _forge(doc, data)
+    out = folder / "r.json"
+    out.write_text(json.dumps(doc), "utf-8")
+    result = run(cli, store, "review", "import", out)
+    if result.exit_code != 0:
+        return
+    rid = json.loads(cli.ok("review", "import", out, "--json").stdout)["id"]
+    for iv in cli.json("interview", "list", rid):
+        cli.ok("note", "list", iv["id"])
+        cli.ok("session", "status", iv["id"])
+    cli.ok("calendar", rid, "-o", folder / "r.ics")
+    again = transfer.export_review(store, rid)
+    transfer.parse_document(json.dumps(again))
+    _follows_the_life_cycle(again)
+
+
+def _follows_the_life_cycle(doc: dict[str, Any]) -> None:
+    """The review's audit events of state changes are steps of the machine, from planned to
+    its state, and it has one report version per handover."""
+    from granskning.workflow import REVIEW_TRANSITIONS
+
+    state, handovers = "planned", 0
+    for e in doc["audit"]:
+        steps = [t for t in REVIEW_TRANSITIONS if t["trigger"] == e["action"]]
+        if e["entity"] != "review" or not steps:
+            continue
+        sources = (
+            steps[0]["source"] if isinstance(steps[0]["source"], list) else [steps[0]["source"]]
+        )
+        assert e["from_state"] == state and state in sources, e
+        state = steps[0]["dest"].value
+        handovers += e["action"] == "hand_over"
+    assert state == doc["review"]["state"]
+    assert len(doc["report_versions"]) == handovers
+
+
 @FUZZ
 @given(content=st.binary(max_size=3000))
 def test_review_import_of_any_bytes(

@@ -485,6 +485,12 @@ def import_(file: str, as_json: bool) -> None:
         message = _("review {id} is already up to date; nothing to import")
     details = labels.counts(data["added"])
     ok(message.format(id=data["review"]) + (f" ({details})" if details else ""))
+    for m in data["matched"]:
+        ok(
+            _(
+                "  {name} in the file is person {id} here (same name, municipality and e-mail)"
+            ).format(name=m["name"], id=m["person"])
+        )
 
 
 @review.command(
