@@ -30,6 +30,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from granskning import labels
 from granskning.errors import ConflictError, InputError
 from granskning.i18n import N_, _
 from granskning.model import (
@@ -404,20 +405,11 @@ MESSAGES: dict[str, str] = {
 OVERRUN = N_("over in {block}: +{over}")
 UNMET = N_("{n} rules not met")
 
+# words for the other values events carry (roles and statuses: granskning.labels)
 _WORDS: dict[str, str] = {
-    # roles
-    "lead": N_("lead"),
-    "reviewer": N_("reviewer"),
-    "secretary": N_("secretary"),
-    "timekeeper": N_("timekeeper"),
-    "host_contact": N_("host contact"),
     # finding kinds
     "strength": N_("strength"),
     "development": N_("development area"),
-    # follow-up statuses
-    "not_started": N_("not started"),
-    "in_progress": N_("in progress"),
-    "done": N_("done"),
     # document languages
     "sv": N_("Swedish"),
     "en": N_("English"),
@@ -446,7 +438,14 @@ _WORDS: dict[str, str] = {
 
 
 def _word(value: Any) -> str:
-    return _(_WORDS[value]) if isinstance(value, str) and value in _WORDS else str(value)
+    if isinstance(value, str):
+        if value in labels.ROLE_LABELS:
+            return labels.role(value)
+        if value in labels.STATUS_LABELS:
+            return labels.status(value)
+        if value in _WORDS:
+            return _(_WORDS[value])
+    return str(value)
 
 
 def describe(entity: str, action: str, data: Mapping[str, Any], names: _Names | None = None) -> str:

@@ -92,6 +92,54 @@ COLOUR_LABELS = {
 }
 
 
+# What each kind of audit event records, for the history's "action" column (the review's own
+# actions use ACTION_DONE_LABELS).
+EVENT_LABELS = {
+    "review.create": N_("review created"),
+    "review.assign": N_("role assigned"),
+    "review.unassign": N_("role removed"),
+    "review.import": N_("imported"),
+    "review.replan": N_("reviewing municipalities changed"),
+    "review.reschedule_seminar": N_("seminar moved"),
+    "review.set_language": N_("document language changed"),
+    "interview.add": N_("interview scheduled"),
+    "interview.edit": N_("interview changed"),
+    "interview.cancel": N_("interview cancelled"),
+    "interview.start": N_("session started"),
+    "interview.pause": N_("session paused"),
+    "interview.resume": N_("session resumed"),
+    "interview.end": N_("session ended"),
+    "note.edit": N_("note corrected"),
+    "note.remove": N_("note removed"),
+    "finding.add": N_("finding added"),
+    "finding.edit": N_("finding changed"),
+    "finding.remove": N_("finding removed"),
+    "finding.none": N_("no findings noted"),
+    "recommendation.add": N_("recommendation added"),
+    "recommendation.edit": N_("recommendation changed"),
+    "recommendation.remove": N_("recommendation removed"),
+    "report.text_add": N_("report text written"),
+    "report.text_replace": N_("report text rewritten"),
+    "report.store_version": N_("report version stored"),
+    "report.purge": N_("report version purged"),
+    "follow_up_item.create_items": N_("checklist made"),
+    "follow_up_item.add": N_("checklist item added"),
+    "follow_up_item.edit": N_("checklist item reworded"),
+    "follow_up_item.merge": N_("checklist items merged"),
+    "follow_up_item.record": N_("status recorded"),
+    "follow_up_item.correct": N_("status corrected"),
+    "round.create": N_("round created"),
+    "round.plan": N_("round planned"),
+    "round.set_language": N_("document language changed"),
+    "municipality.add": N_("municipality added"),
+    "municipality.rename": N_("municipality renamed"),
+    "person.add": N_("person added"),
+    "person.edit": N_("person corrected"),
+    "person.forget": N_("person forgotten"),
+    "database.restore": N_("database restored"),
+}
+
+
 def _look_up(table: dict[str, str], value: str | None) -> str:
     # An id the table does not know (a newer database) is shown as it is, never a crash.
     if value is None:
@@ -138,6 +186,13 @@ def status(value: str | None) -> str:
 def colour(value: str | None) -> str:
     """The colour of a follow-up status in the reader's language."""
     return _look_up(COLOUR_LABELS, value)  # type: ignore[arg-type]
+
+
+def event(entity: str, action: str) -> str:
+    """What an audit event records, in words: a review's action or another kind of event."""
+    if entity == "review" and action in ACTION_DONE_LABELS:
+        return action_done(action)
+    return _look_up(EVENT_LABELS, f"{entity}.{action}")
 
 
 def joined(items: Iterable[str]) -> str:

@@ -332,7 +332,17 @@ def history(review_id: int, as_json: bool) -> None:
         return
     print_table(
         [N_("when"), N_("who"), N_("action"), N_("from"), N_("to"), N_("comment")],
-        [(r["at"], r["actor"], r["action"], r["from"], r["to"], r["comment"]) for r in rows],
+        [
+            (
+                r["at"],
+                r["actor"],
+                labels.event(r["entity"], r["action"]),
+                labels.state(r["from"]) if r["from"] else None,
+                labels.state(r["to"]) if r["to"] else None,
+                r["comment"],
+            )
+            for r in rows
+        ],
     )
 
 
