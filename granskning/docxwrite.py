@@ -7,8 +7,6 @@ hold ``<`` and ``&``, which would otherwise break the document's XML).
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,12 +19,9 @@ def check_output_path(out: Path) -> None:
     """Raise InputError unless ``out`` can be written as a .docx file."""
     if out.suffix.lower() != ".docx":
         raise InputError(_("{path}: the output file must end in .docx").format(path=out))
-    if out.is_dir():
-        raise InputError(_("{path}: is a folder, not a file").format(path=out))
-    if not out.parent.exists():
-        raise InputError(
-            _("{path}: the folder {folder} does not exist").format(path=out, folder=out.parent)
-        )
+    from granskning.output import check_output
+
+    check_output(out)
 
 
 def render(
@@ -66,14 +61,9 @@ def render(
     _order_cell_properties(tpl)
     if after is not None:
         after(tpl)
-    fd, tmp = tempfile.mkstemp(prefix=".granskning-", suffix=".docx", dir=out.parent)
-    os.close(fd)
-    try:
-        tpl.save(tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from granskning.output import write_output
+
+    write_output(out, lambda tmp: tpl.save(str(tmp)))
     return out
 
 

@@ -20,6 +20,8 @@ from granskning.audit import record
 from granskning.errors import InputError, NotFoundError, RuleError
 from granskning.i18n import N_, _
 from granskning.model import (
+    NAME_MAX,
+    PLACE_MAX,
     AuditEvent,
     Finding,
     FindingKind,
@@ -276,8 +278,8 @@ def _clean_place(place: str | None) -> str | None:
     if place is None:
         return None
     text = " ".join(place.split())
-    if len(text) > 300:
-        raise InputError(_("--place is longer than {n} characters").format(n=300))
+    if len(text) > PLACE_MAX:
+        raise InputError(_("--place is longer than {n} characters").format(n=PLACE_MAX))
     return text
 
 
@@ -509,9 +511,9 @@ def record_status(
         )
     if responsible is not None:
         responsible = " ".join(responsible.split())
-        if len(responsible) > 200:
+        if len(responsible) > NAME_MAX:
             raise InputError(
-                _("{what} is longer than {n} characters").format(what="--responsible", n=200)
+                _("{what} is longer than {n} characters").format(what="--responsible", n=NAME_MAX)
             )
     with store.atomic() as s:
         review = get_review(s, review_id)

@@ -9,17 +9,16 @@ from sqlmodel import Session, col, select
 from granskning.audit import record
 from granskning.errors import InputError, NotFoundError, RuleError
 from granskning.i18n import _
-from granskning.model import Municipality, Person
+from granskning.model import EMAIL_MAX, NAME_MAX, Municipality, Person
 from granskning.store import Store, retrying
+from granskning.textcheck import check_line, unsafe_character
 
 
-def _clean(value: str, what: str, limit: int = 200) -> str:
+def _clean(value: str, what: str, limit: int = NAME_MAX) -> str:
     text = " ".join(value.split())
     if not text:
         raise InputError(_("{what} must not be empty").format(what=what))
-    if len(text) > limit:
-        raise InputError(_("{what} is longer than {n} characters").format(what=what, n=limit))
-    return text
+    return check_line(text, what, limit)  # no direction overrides, no terminal escapes
 
 
 def name_key(name: str) -> str:
@@ -43,10 +42,10 @@ def add_municipality(store: Store, name: str) -> Municipality:
     :param name: its name, unique (case-insensitive).
     """
     clean = _clean(name, _("the municipality's name"))
-    if len(name_key(clean)) > 200:  # casefolding can lengthen a name ("ß" -> "ss")
+    if len(name_key(clean)) > NAME_MAX:  # casefolding can lengthen a name ("ß" -> "ss")
         raise InputError(
             _("{what} is longer than {n} characters").format(
-                what=_("the municipality's name"), n=200
+                what=_("the municipality's name"), n=NAME_MAX
             )
         )
     with store.atomic() as s:
@@ -89,7 +88,7 @@ def add_person(
     clean = _clean(name, _("the person's name"))
     if email is not None:
         email = email.strip()
-        if "@" not in email or " " in email or len(email) > 320:
+        if "@" not in email or " " in email or len(email) > EMAIL_MAX or unsafe_character(email):
             raise InputError(_("not an e-mail address: {email}").format(email=email))
     with store.atomic() as s:
         muni = municipality_by_name(s, municipality)

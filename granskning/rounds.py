@@ -18,6 +18,7 @@ from granskning.audit import record
 from granskning.errors import InputError, NotFoundError, RuleError
 from granskning.i18n import _
 from granskning.model import (
+    PLACE_MAX,
     Municipality,
     Review,
     ReviewingMunicipality,
@@ -60,8 +61,10 @@ def create_round(
     clean_theme = " ".join(theme.split())
     if not clean_theme:
         raise InputError(_("{what} must not be empty").format(what="--theme"))
-    if len(clean_theme) > 300:
-        raise InputError(_("{what} is longer than {n} characters").format(what="--theme", n=300))
+    if len(clean_theme) > PLACE_MAX:
+        raise InputError(
+            _("{what} is longer than {n} characters").format(what="--theme", n=PLACE_MAX)
+        )
     source = templates.find(template)
     with store.atomic() as s:
         rows: list[Municipality] = []

@@ -21,6 +21,7 @@ def parse_local(value: str, what: str = "--start") -> datetime:
                 what=what, value=value
             )
         ) from None
+    _check_year(local.year, what, value)
     aware = local.replace(tzinfo=TZ)
     # A wall-clock time skipped by the spring-forward change does not exist.
     if aware.astimezone(UTC).astimezone(TZ).replace(tzinfo=None) != local:
@@ -35,13 +36,29 @@ def parse_local(value: str, what: str = "--start") -> datetime:
 def parse_date(value: str, what: str = "--date") -> date:
     """Parse "YYYY-MM-DD"."""
     try:
-        return datetime.strptime(value.strip(), "%Y-%m-%d").date()
+        day = datetime.strptime(value.strip(), "%Y-%m-%d").date()
     except ValueError:
         raise InputError(
             _('{what}: "{value}" is not a date of the form YYYY-MM-DD').format(
                 what=what, value=value
             )
         ) from None
+    _check_year(day.year, what, value)
+    return day
+
+
+# Years a review can be in; at the ends of Python's range (1, 9999) turning a local time
+# into UTC, or adding months to a date, would overflow.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def _check_year(year: int, what: str, value: str) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InputError(
+            _("{what}: {value} is not between the years {first} and {last}").format(
+                what=what, value=value.strip(), first=FIRST_YEAR, last=LAST_YEAR
+            )
+        )
 
 
 def to_local(value: datetime) -> datetime:

@@ -50,8 +50,24 @@ class LazyGroup(TGroup):
         command: click.Command = getattr(importlib.import_module(module), attr)
         return command
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        for arg in args:
+            _check_utf8(arg, _("an argument"))
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         return _invoke_guarded(ctx, super().invoke)
+
+
+def _check_utf8(value: str, what: str) -> None:
+    # the operating system hands over bytes that are not UTF-8 as lone surrogates
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        raise UserError(
+            _("{what} is not UTF-8 text: {value}").format(what=what, value=shown), 2
+        ) from None
 
 
 def _lang_callback(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -96,6 +112,17 @@ def _lang_callback(ctx: click.Context, _param: click.Parameter, value: str | Non
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, lang: str | None, actor: str | None) -> None:
     obj = ctx.ensure_object(App)
+    if db is not None:
+        _check_utf8(db, "--db")
+    if actor is not None:
+        from granskning.errors import GranskningError
+        from granskning.store import check_actor
+
+        _check_utf8(actor, "--as")
+        try:
+            check_actor(actor)
+        except GranskningError as exc:
+            raise UserError(str(exc), exc.exit_code) from None
     if db is not None and obj.db is None:
         obj.db = db
     if actor is not None and obj.actor is None:
@@ -132,6 +159,9 @@ def _invoke_guarded(ctx: click.Context, invoke: Any) -> Any:
         raise UserError(str(exc), exc.exit_code) from None
     except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
         raise
+    except BrokenPipeError:  # the reader went away (| head): end quietly
+        _quiet_stdout()
+        raise click.exceptions.Exit(0) from None
     except KeyboardInterrupt:
         raise UserError(_("interrupted; everything entered so far is saved"), 130) from None
     except Exception as exc:  # the last line of defence: no traceback for users
@@ -158,4 +188,16 @@ def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=args, prog_name="granskning")
     except BrokenPipeError:  # output piped into head & co.
+        _quiet_stdout()
         sys.exit(0)
+
+
+def _quiet_stdout() -> None:
+    """Send what is still buffered for a closed pipe nowhere, so that Python's flush at
+    exit does not complain about it on stderr."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real stdout (tests capture it)
+        pass
