@@ -78,7 +78,7 @@ def _backup_sqlite(store: Store, tmp: Path) -> None:
 def _libpq_url(store: Store) -> str:
     # without the password: a command line is visible to every local user (ps); the
     # password travels in the child's environment instead (see _run)
-    url = make_url(store.url).set(drivername="postgresql", password=None)
+    url = make_url(store.url).set(drivername="postgresql")._replace(password=None)
     return url.render_as_string(hide_password=False)
 
 
@@ -185,7 +185,7 @@ def restore(store: Store, source: Path) -> dict[str, Any]:
                     "database (--db postgresql+psycopg://...)"
                 ).format(path=source)
             )
-        version = _dump_revision(source, store)
+        version = _dump_revision(source)
         _check_revision(source, version)
         _prepare_target(store)
         _restore_postgresql(store, source)
@@ -287,7 +287,7 @@ def _backup_revision(path: Path) -> str | None:
     return None if row is None else str(row[0])
 
 
-def _dump_revision(path: Path, store: Store) -> str | None:
+def _dump_revision(path: Path) -> str | None:
     pg_restore = _tool("pg_restore")
     result = _run([pg_restore, "--data-only", "--table=alembic_version", "--file=-", str(path)])
     lines = result.stdout.splitlines()

@@ -29,6 +29,19 @@ def unsafe_character(value: str) -> str | None:
     return None
 
 
+def visible(value: str) -> str:
+    """``value`` with every control and bidirectional character written as ``\\uXXXX``, safe
+    to print on a terminal."""
+    if unsafe_character(value) is None:
+        return value
+    return "".join(
+        f"\\u{ord(ch):04x}"
+        if ch in BIDI_CONTROLS or unicodedata.category(ch) in ("Cc", "Cs")
+        else ch
+        for ch in value
+    )
+
+
 def check_line(value: str, what: str, limit: int) -> str:
     """``value`` unchanged if it is a line of at most ``limit`` characters without control
     or bidirectional characters; an InputError naming ``what`` otherwise."""
@@ -45,4 +58,4 @@ def check_line(value: str, what: str, limit: int) -> str:
     return value
 
 
-__all__ = ["BIDI_CONTROLS", "check_line", "unsafe_character"]
+__all__ = ["BIDI_CONTROLS", "check_line", "unsafe_character", "visible"]

@@ -146,8 +146,11 @@ class UserError(click.ClickException):
         self.exit_code = exit_code  # type: ignore[misc]
 
     def show(self, file: Any = None) -> None:
+        from granskning.textcheck import visible
+
         for line in self.format_message().splitlines() or [""]:
-            click.secho(_("error: {message}").format(message=line), err=True, fg="red")
+            # what the user typed is echoed: never an escape sequence or override as such
+            click.secho(_("error: {message}").format(message=visible(line)), err=True, fg="red")
 
 
 def _invoke_guarded(ctx: click.Context, invoke: Any) -> Any:
@@ -165,6 +168,11 @@ def _invoke_guarded(ctx: click.Context, invoke: Any) -> Any:
     except KeyboardInterrupt:
         raise UserError(_("interrupted; everything entered so far is saved"), 130) from None
     except Exception as exc:  # the last line of defence: no traceback for users
+        if _is_bad_xml(exc):
+            # a user's file (a Word template) with broken or hostile XML (nested entities)
+            raise UserError(
+                _("not a valid Word document: {error}").format(error=_first_line(exc)), 2
+            ) from None
         if os.environ.get("GRANSKNING_DEBUG"):
             raise
         raise UserError(
@@ -173,6 +181,14 @@ def _invoke_guarded(ctx: click.Context, invoke: Any) -> Any:
             ),
             3,
         ) from None
+
+
+def _is_bad_xml(exc: BaseException) -> bool:
+    try:
+        from lxml.etree import XMLSyntaxError
+    except ImportError:  # pragma: no cover  (python-docx brings lxml)
+        return False
+    return isinstance(exc, XMLSyntaxError)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -39,8 +39,9 @@ class TOption(click.Option):
             self.help = original
 
 
-# Integers go into 64-bit database columns: anything wider is bad input, not an overflow.
-INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+# Integers (ids, years, minutes) go into INTEGER columns, 32 bits wide on PostgreSQL:
+# anything wider is bad input, not an overflow.
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
 
 def _check_parsed(command: click.Command, ctx: click.Context) -> None:
@@ -174,6 +175,8 @@ class App:
                 self._store = Store(resolve_url(self.db), actor=self.actor, migrate=False)
             else:
                 self._store = Store(resolve_url(self.db), actor=self.actor)
+            if ctx is not None:  # close its connections when the command ends
+                ctx.find_root().call_on_close(self._store.dispose)
         return self._store
 
 
