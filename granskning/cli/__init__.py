@@ -185,7 +185,7 @@ def _invoke_guarded(ctx: click.Context, invoke: Any) -> Any:
 
 def _is_bad_xml(exc: BaseException) -> bool:
     try:
-        from lxml.etree import XMLSyntaxError
+        from lxml.etree import XMLSyntaxError  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover  (python-docx brings lxml)
         return False
     return isinstance(exc, XMLSyntaxError)
