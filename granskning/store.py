@@ -135,6 +135,16 @@ def resolve_url(db: str | None, *, create: bool = True) -> str:
         return f"sqlite:///{path}"
     if "://" not in value:
         path = Path(value).expanduser()
+        try:
+            path.stat()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:  # a name too long, a loop of links, a folder we may not enter
+            raise InputError(
+                _("--db {value}: cannot use that file ({error})").format(
+                    value=value, error=exc.strerror
+                )
+            ) from None
         if path.is_dir():
             raise InputError(
                 _("--db {value}: is a folder, not a database file").format(value=value)
