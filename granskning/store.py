@@ -236,10 +236,11 @@ class Store:
                 raise
 
     @classmethod
-    def existing(cls, url: str, **kwargs: Any) -> Store:
+    def existing(cls, url: str, *, allow_older: bool = False, **kwargs: Any) -> Store:
         """Open a database that must already exist at this program's schema: for commands
         that only read, which never create or change a database (exit 2 otherwise).
 
+        :param allow_older: also open an older schema as it is (``backup``, ``info``).
         :param kwargs: as for :class:`Store` (``migrate`` excepted).
         """
         path = _sqlite_url_path(url)
@@ -249,7 +250,7 @@ class Store:
             )
         store = cls(url, migrate=False, **kwargs)
         try:
-            store.require_schema()
+            store.require_schema(allow_older=allow_older)
         except BaseException:
             store.dispose()
             raise
@@ -337,9 +338,10 @@ class Store:
             )
         self.upgrade()
 
-    def require_schema(self) -> None:
-        """Raise a SchemaError unless the database is at this program's schema; changes
-        nothing (reading commands neither create nor upgrade a schema)."""
+    def require_schema(self, *, allow_older: bool = False) -> None:
+        """Raise a SchemaError unless the database is at this program's schema (or an older
+        one, with ``allow_older``); changes nothing (reading commands neither create nor
+        upgrade a schema)."""
         path = self.sqlite_path
         current = _sqlite_file_revision(path, self.safe_url) if path else self.schema_revision()
         if current == SCHEMA_HEAD:
@@ -350,6 +352,8 @@ class Store:
                 _("no database at {path}; `granskning init` creates one").format(path=where)
             )
         if current in SCHEMA_REVISIONS:
+            if allow_older:
+                return
             raise SchemaError(
                 _(
                     "{url}: the database has schema version {found}, older than this "

@@ -397,6 +397,13 @@ def test_reading_never_upgrades_an_older_schema(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "older than this granskning" in result.stderr and "granskning init" in result.stderr
     assert path.read_bytes() == before
+    # a backup before upgrading works, and leaves the old database as it was
+    result = run("--db", path, "backup", "-o", tmp_path / "before-upgrade.db")
+    assert result.exit_code == 0, result.stderr
+    assert run("--db", path, "info").exit_code == 0
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+    conn.close()
     assert run("--db", path, "init").exit_code == 0
     assert run("--db", path, "review", "list", "--json").exit_code == 0
 

@@ -141,6 +141,8 @@ READING = frozenset(
         "session status",
     }
 )
+# ... of which these also work on an older schema, as it is
+ANY_SCHEMA = frozenset({"backup", "info"})
 OPENS_ITSELF = frozenset({"restore"})
 
 
@@ -170,7 +172,7 @@ class App:
             name = command_name(ctx) if ctx is not None else ""
             if name in READING:
                 url = resolve_url(self.db, create=False)
-                self._store = Store.existing(url, actor=self.actor)
+                self._store = Store.existing(url, actor=self.actor, allow_older=name in ANY_SCHEMA)
             elif name in OPENS_ITSELF:
                 self._store = Store(resolve_url(self.db), actor=self.actor, migrate=False)
             else:
