@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 if TYPE_CHECKING:
@@ -314,7 +314,7 @@ class Store:
                 if row is None:
                     raise _damaged(self.safe_url)
                 return str(row[0])
-        except OperationalError as exc:
+        except DBAPIError as exc:  # cannot connect: refused, unknown database, bad options
             raise SchemaError(
                 _("cannot open database {url}: {error}").format(
                     url=self.safe_url, error=_short_error(exc)

@@ -466,6 +466,7 @@ def _plain(*args: Any, env: dict[str, str] | None = None) -> Any:
 
 db_values = st.one_of(
     edge_text,
+    st.sampled_from(["postgresql+psycopg://?=:", "postgresql+psycopg://x@localhost:notaport/db"]),
     st.builds(
         "{}://{}@{}{}/{}".format,
         st.sampled_from(["postgresql+psycopg", "postgresql", "sqlite", "mysql", "x", ""]),
