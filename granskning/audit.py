@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -47,13 +46,12 @@ from granskning.model import (
     Review,
 )
 from granskning.store import Store
+from granskning.text import check_actor
 
 DATABASE_CHAIN = ""
 # the version of the hashed form; a change of form needs a new number (and a migration)
 HASH_FORM = 1
-ACTOR_LIMIT = 200
 # who acted must name someone: these name nobody
-PLACEHOLDER_ACTORS = frozenset({"nobody", "unknown", "anonymous", "none", "null", "n/a", "-", "?"})
 
 
 # -- the canonical form ------------------------------------------------------------------------
@@ -134,31 +132,6 @@ def _hash_of(e: AuditEvent, interview_uid: str | None) -> str:
         detail_sha256=e.detail_sha256,
         at=e.at,
     )
-
-
-def check_actor(value: str | None, where: str = "--as") -> str:
-    """Who acts, as the audit log keeps it: one line naming someone (not "nobody"), at most
-    200 characters, no control or direction characters; an InputError says what is wrong."""
-    name = " ".join((value or "").split())
-    if not name:
-        raise InputError(_("{where}: who acts must be named").format(where=where))
-    if len(name) > ACTOR_LIMIT:
-        raise InputError(
-            _("{where}: a name of at most {n} characters").format(where=where, n=ACTOR_LIMIT)
-        )
-    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") for c in name):
-        raise InputError(
-            _("{where}: {name!r} holds control or direction characters").format(
-                where=where, name=name
-            )
-        )
-    if name.casefold() in PLACEHOLDER_ACTORS:
-        raise InputError(
-            _("{where}: {name!r} names nobody; give the name of who acts").format(
-                where=where, name=name
-            )
-        )
-    return name
 
 
 # -- writing -------------------------------------------------------------------------------------

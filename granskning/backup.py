@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, create_engine, func, select, text, update
+from sqlalchemy import Table, create_engine, func, inspect, select, text, update
 from sqlalchemy.engine import Connection, make_url
 
 from granskning.audit import record
@@ -38,17 +38,14 @@ def backup(store: Store, out: Path) -> dict[str, Any]:
     :param out: the backup file; replaced atomically if it exists.
     :returns: the file, its size and SHA-256, the backend and the format.
     """
-    out = Path(out)
-    if out.is_dir():
-        raise InputError(_("{path}: is a folder; give a file name").format(path=out))
-    if not out.parent.exists():
-        raise InputError(_("{path}: the folder does not exist").format(path=out))
-    if store.is_sqlite:
-        _backup_sqlite(store, out)
-        fmt = "sqlite"
-    else:
-        _backup_postgresql(store, out)
-        fmt = "pg_dump-custom"
+    from granskning.output import write_output
+
+    if store.is_sqlite and store.sqlite_path is None:
+        raise InputError(_("an in-memory database cannot be backed up"))
+    # a backup holds personal data: 0600 whatever the umask
+    writer = _backup_sqlite if store.is_sqlite else _backup_postgresql
+    out = write_output(out, lambda tmp: writer(store, tmp), private=True)
+    fmt = "sqlite" if store.is_sqlite else "pg_dump-custom"
     data = out.read_bytes()
     return {
         "file": str(out),
@@ -59,43 +56,30 @@ def backup(store: Store, out: Path) -> dict[str, Any]:
     }
 
 
-def _temp_beside(out: Path) -> Path:
-    fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
-    os.close(fd)
-    return Path(name)
-
-
-def _backup_sqlite(store: Store, out: Path) -> None:
-    source = store.sqlite_path
-    if source is None:
-        raise InputError(_("an in-memory database cannot be backed up"))
-    if out.exists() and out.resolve() == source.resolve():
-        raise InputError(_("{path}: that is the database itself").format(path=out))
-    tmp = _temp_beside(out)
+def _backup_sqlite(store: Store, tmp: Path) -> None:
+    raw = store.engine.raw_connection()
     try:
-        raw = store.engine.raw_connection()
+        target = sqlite3.connect(tmp)
         try:
-            target = sqlite3.connect(tmp)
-            try:
-                # pages=-1: the whole database in one step, from one read snapshot; in WAL
-                # mode writers carry on meanwhile and their later commits are not included.
-                raw.driver_connection.backup(target)  # type: ignore[union-attr]
-                # a backup is one self-contained file, not a WAL database
-                target.execute("PRAGMA journal_mode = DELETE")
-                ok = target.execute("PRAGMA quick_check").fetchone()
-            finally:
-                target.close()
+            # pages=-1: the whole database in one step, from one read snapshot; in WAL
+            # mode writers carry on meanwhile and their later commits are not included.
+            raw.driver_connection.backup(target)  # type: ignore[union-attr]
+            # a backup is one self-contained file, not a WAL database
+            target.execute("PRAGMA journal_mode = DELETE")
+            ok = target.execute("PRAGMA quick_check").fetchone()
         finally:
-            raw.close()
-        if not ok or ok[0] != "ok":
-            raise RuleError(_("the backup failed its check: {result}").format(result=ok))
-        os.replace(tmp, out)
+            target.close()
     finally:
-        tmp.unlink(missing_ok=True)
+        raw.close()
+    if not ok or ok[0] != "ok":
+        raise RuleError(_("the backup failed its check: {result}").format(result=ok))
 
 
 def _libpq_url(store: Store) -> str:
-    return make_url(store.url).set(drivername="postgresql").render_as_string(hide_password=False)
+    # without the password: a command line is visible to every local user (ps); the
+    # password travels in the child's environment instead (see _run)
+    url = make_url(store.url).set(drivername="postgresql")._replace(password=None)
+    return url.render_as_string(hide_password=False)
 
 
 def _tool(name: str) -> str:
@@ -110,8 +94,12 @@ def _tool(name: str) -> str:
     return path
 
 
-def _run(args: list[str]) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(args, capture_output=True, text=True, check=False)
+def _run(args: list[str], store: Store | None = None) -> subprocess.CompletedProcess[str]:
+    env = None
+    password = make_url(store.url).password if store is not None else None
+    if password is not None:
+        env = {**os.environ, "PGPASSWORD": str(password)}
+    result = subprocess.run(args, capture_output=True, text=True, check=False, env=env)
     if result.returncode != 0:
         lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
         raise RuleError(
@@ -122,24 +110,23 @@ def _run(args: list[str]) -> subprocess.CompletedProcess[str]:
     return result
 
 
-def _backup_postgresql(store: Store, out: Path) -> None:
+def _backup_postgresql(store: Store, tmp: Path) -> None:
     pg_dump = _tool("pg_dump")
-    tmp = _temp_beside(out)
-    try:
-        _run([pg_dump, "--format=custom", f"--file={tmp}", f"--dbname={_libpq_url(store)}"])
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
+    _run([pg_dump, "--format=custom", f"--file={tmp}", f"--dbname={_libpq_url(store)}"], store)
 
 
 # -- restore -----------------------------------------------------------------------------------
 
 
 def row_counts(store: Store) -> dict[str, int]:
-    """The number of rows in every granskning table that holds any."""
+    """The number of rows in every granskning table that holds any (tables an older
+    schema lacks count as empty)."""
     counts = {}
     with store.engine.connect() as conn:
+        present = set(inspect(conn).get_table_names())
         for table in metadata().sorted_tables:
+            if table.name not in present:
+                continue
             n = conn.execute(select(func.count()).select_from(table)).scalar_one()
             if n:
                 counts[table.name] = int(n)
@@ -182,6 +169,10 @@ def sniff(path: Path) -> str:
 def restore(store: Store, source: Path) -> dict[str, Any]:
     """Load the backup ``source`` into the (empty) database of ``store``.
 
+    The backup is checked before the target is touched; a target that does not exist yet
+    (an SQLite file) or holds no schema yet (a newly created PostgreSQL database) is created
+    only when the restore succeeds. ``store`` must be opened with ``migrate=False``.
+
     :returns: the rows restored per table.
     """
     source = Path(source)
@@ -196,12 +187,14 @@ def restore(store: Store, source: Path) -> dict[str, Any]:
             )
         version = _dump_revision(source)
         _check_revision(source, version)
-        ensure_empty(store)
+        _prepare_target(store)
         _restore_postgresql(store, source)
     else:
         version = _backup_revision(source)
         _check_revision(source, version)
-        ensure_empty(store)
+        target = store.sqlite_path
+        new_file = target is not None and (not target.exists() or target.stat().st_size == 0)
+        fresh = new_file or _prepare_target(store)
         with tempfile.TemporaryDirectory() as tmp:
             path = source
             if version != SCHEMA_HEAD:
@@ -209,9 +202,54 @@ def restore(store: Store, source: Path) -> dict[str, Any]:
                 path = Path(tmp) / "upgraded.db"
                 shutil.copyfile(source, path)
                 Store(f"sqlite:///{path}").dispose()
-            _copy_rows(store, path, source)
+            if new_file:
+                assert target is not None
+                _restore_into_new_file(store, target, path, source)
+            else:
+                _copy_rows(store, path, source, create_schema=fresh)
     counts = row_counts(store)
     return {"file": str(source), "kind": kind, "schema": version, "rows": counts}
+
+
+def _prepare_target(store: Store) -> bool:
+    """Check that the target database can take a restore; True if it holds no schema yet.
+    A granskning database must be empty; an older one is then upgraded."""
+    current = store.schema_revision()
+    if current is None:
+        return True
+    if current not in SCHEMA_REVISIONS:
+        store.ensure_schema()  # raises: newer than this granskning
+    ensure_empty(store)
+    if current != SCHEMA_HEAD:
+        store.upgrade()
+    return False
+
+
+def _restore_into_new_file(store: Store, target: Path, path: Path, source: Path) -> None:
+    """Restore into a new SQLite file: built beside ``target`` and moved there only once
+    complete, so a failed restore leaves no file behind."""
+    fd, name = tempfile.mkstemp(prefix=f".{target.name[:200]}.", suffix=".part", dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        built = Store(f"sqlite:///{tmp}", clock=store.clock, actor=store.actor)
+        try:
+            _copy_rows(built, path, source)
+        finally:
+            built.dispose()  # the last connection checkpoints the WAL into the file
+        store.dispose()
+        if target.exists() and target.stat().st_size == 0:
+            os.replace(tmp, target)
+        else:
+            try:
+                os.link(tmp, target)  # fails if another program created it meanwhile
+            except FileExistsError:
+                raise RuleError(
+                    _("{path}: created by another program during the restore").format(path=target)
+                ) from None
+    finally:
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            leftover.unlink(missing_ok=True)
 
 
 def _check_revision(source: Path, version: str | None) -> None:
@@ -275,7 +313,8 @@ def _restore_postgresql(store: Store, source: Path) -> None:
             "--exit-on-error",
             f"--dbname={_libpq_url(store)}",
             str(source),
-        ]
+        ],
+        store,
     )
     store.ensure_schema()
     with store.atomic() as s:
@@ -287,11 +326,16 @@ def _describe(source: Path) -> dict[str, Any]:
     return {"data": {"sha256": digest}, "comment": source.name}
 
 
-def _copy_rows(store: Store, path: Path, source: Path) -> None:
+def _copy_rows(store: Store, path: Path, source: Path, *, create_schema: bool = False) -> None:
     from sqlalchemy.exc import DBAPIError, StatementError
+
+    from granskning.migrations import run_upgrade_on
 
     try:
         with store.atomic() as s:
+            if create_schema:
+                # in the same transaction: a failed restore leaves no tables behind
+                run_upgrade_on(s.connection())
             copy_rows(path, s.connection(), store.is_sqlite)
             record(s, store, entity="database", action="restore", **_describe(source))
     except (DBAPIError, StatementError, ValueError) as exc:

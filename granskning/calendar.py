@@ -10,8 +10,6 @@ appending a "module:function" to :data:`SOURCES`.
 from __future__ import annotations
 
 import importlib
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -20,7 +18,6 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
-from granskning.errors import InputError
 from granskning.i18n import _
 from granskning.model import (
     Assignment,
@@ -354,20 +351,9 @@ def write(store: Store, review_id: int, path: str | Path) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return count
-    target = Path(path)
-    if target.is_dir():
-        raise InputError(_("{path}: is a folder").format(path=path))
-    if not target.parent.exists():
-        raise InputError(_("{path}: the folder does not exist").format(path=path))
-    # write beside the target and rename: a half-written file never replaces a good one
-    fd, tmp = tempfile.mkstemp(prefix=".granskning-", suffix=".ics", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from granskning.output import write_output
+
+    write_output(path, data)
     return count
 
 

@@ -8,8 +8,6 @@ hold ``<`` and ``&``, which would otherwise break the document's XML).
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,12 +20,9 @@ def check_output_path(out: Path) -> None:
     """Raise InputError unless ``out`` can be written as a .docx file."""
     if out.suffix.lower() != ".docx":
         raise InputError(_("{path}: the output file must end in .docx").format(path=out))
-    if out.is_dir():
-        raise InputError(_("{path}: is a folder, not a file").format(path=out))
-    if not out.parent.exists():
-        raise InputError(
-            _("{path}: the folder {folder} does not exist").format(path=out, folder=out.parent)
-        )
+    from granskning.output import check_output
+
+    check_output(out)
 
 
 def render(
@@ -78,14 +73,9 @@ def render(
         return buffer.getvalue()
 
     content = docxrender.run_limited(make, str(template))
-    fd, tmp = tempfile.mkstemp(prefix=".granskning-", suffix=".docx", dir=out.parent)
-    os.close(fd)
-    try:
-        Path(tmp).write_bytes(content)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from granskning.output import write_output
+
+    write_output(out, content)
     return out
 
 

@@ -24,6 +24,7 @@ from granskning.labels import (
     STATUS_LABELS as STATUS_LABELS,
 )
 from granskning.model import (
+    NAME_MAX,
     AuditEvent,
     Finding,
     FindingKind,
@@ -558,7 +559,7 @@ def record_status(
     if comment is not None:
         comment = clean_optional(comment, "--comment", TEXT_LIMIT, lines=True)
     if responsible is not None:
-        responsible = clean_optional(responsible, "--responsible", 200)
+        responsible = clean_optional(responsible, "--responsible", NAME_MAX)
     why = clean_optional(reason, "--reason", REASON_LIMIT) if reason is not None else None
     if reason is not None and not why:
         raise InputError(_("a reason is required (--reason)"))

@@ -24,6 +24,8 @@ from granskning.audit import record, utc_iso
 from granskning.errors import ConflictError, InputError, NotFoundError, RuleError
 from granskning.i18n import _
 from granskning.model import (
+    NAME_MAX,
+    PLACE_MAX,
     Assignment,
     Interview,
     Interviewee,
@@ -43,8 +45,8 @@ from granskning.timefmt import format_clock, format_local, parse_local
 SCHEDULING_STATES = frozenset({ReviewState.planned, ReviewState.scheduled, ReviewState.visiting})
 # The longest interview accepted: a full working day.
 MAX_MINUTES = 8 * 60
-PLACE_LIMIT = 300
-NAME_LIMIT = 200
+PLACE_LIMIT = PLACE_MAX
+NAME_LIMIT = NAME_MAX
 # the largest group heard as one interviewee (a whole class, a youth council)
 MAX_HEAD_COUNT = 1000
 

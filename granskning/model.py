@@ -26,6 +26,15 @@ from granskning.enums import (
     SessionEventKind as SessionEventKind,
 )
 
+# One set of length limits, in characters: the columns below are exactly this wide and the
+# input checks use the same numbers, so whatever SQLite (which does not enforce a width)
+# accepts also fits PostgreSQL, and a backup restores on either.
+NAME_MAX = 200  # names of municipalities and people, titles, organisations, responsible, --as
+EMAIL_MAX = 320
+PLACE_MAX = 300  # places of interviews and seminars, round themes
+TEMPLATE_ID_MAX = 100  # ids of templates, groups, blocks and questions
+TEMPLATE_VERSION_MAX = 50
+
 
 def new_uid() -> str:
     """A fresh globally unique id for a record."""
@@ -38,9 +47,9 @@ def _uid() -> str:
 
 class Municipality(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(sa_column=Column(String(200), nullable=False))
+    name: str = Field(sa_column=Column(String(NAME_MAX), nullable=False))
     # casefolded name: unique, and how names are looked up ("örebro" finds Örebro)
-    key: str = Field(sa_column=Column(String(200), unique=True, nullable=False))
+    key: str = Field(sa_column=Column(String(NAME_MAX), unique=True, nullable=False))
     created_at: datetime
 
 
@@ -49,10 +58,10 @@ class Person(SQLModel, table=True):
     uid: str = Field(
         default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False)
     )
-    name: str = Field(max_length=200)
+    name: str = Field(max_length=NAME_MAX)
     municipality_id: int = Field(foreign_key="municipality.id", index=True)
-    title: str | None = Field(default=None, max_length=200)
-    email: str | None = Field(default=None, max_length=320)
+    title: str | None = Field(default=None, max_length=NAME_MAX)
+    email: str | None = Field(default=None, max_length=EMAIL_MAX)
     forgotten_at: datetime | None = None
     created_at: datetime
 
@@ -60,8 +69,8 @@ class Person(SQLModel, table=True):
 class Round(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     year: int
-    theme: str = Field(max_length=300)
-    template_name: str = Field(max_length=100)
+    theme: str = Field(max_length=PLACE_MAX)
+    template_name: str = Field(max_length=TEMPLATE_ID_MAX)
     # the language of the round's documents (the compilation): sv or en
     language: str = Field(default="sv", max_length=10, sa_column_kwargs={"server_default": "sv"})
     created_at: datetime
@@ -83,13 +92,13 @@ class Review(SQLModel, table=True):
     state: str = Field(default=ReviewState.planned.value, max_length=30, index=True)
     # optimistic locking: every state change raises it and checks the old value
     version: int = 1
-    template_id: str = Field(max_length=100)
-    template_version: str = Field(max_length=50)
+    template_id: str = Field(max_length=TEMPLATE_ID_MAX)
+    template_version: str = Field(max_length=TEMPLATE_VERSION_MAX)
     template_sha256: str = Field(max_length=64)
     template_content: str = Field(sa_column=Column(Text, nullable=False))
     handed_over_on: date | None = None
     seminar_start: datetime | None = None
-    seminar_place: str | None = Field(default=None, max_length=300)
+    seminar_place: str | None = Field(default=None, max_length=PLACE_MAX)
     # the language of the review's documents (report, checklist), whoever runs the command
     language: str = Field(default="sv", max_length=10, sa_column_kwargs={"server_default": "sv"})
     created_at: datetime
@@ -119,10 +128,10 @@ class Interview(SQLModel, table=True):
         default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False)
     )
     review_id: int = Field(foreign_key="review.id", index=True)
-    group_id: str = Field(max_length=100)
+    group_id: str = Field(max_length=TEMPLATE_ID_MAX)
     start: datetime  # aware UTC
     minutes: int
-    place: str | None = Field(default=None, max_length=300)
+    place: str | None = Field(default=None, max_length=PLACE_MAX)
     state: str = Field(default=InterviewState.scheduled.value, max_length=30)
     moderator_id: int | None = Field(default=None, foreign_key="person.id")
     note_taker_id: int | None = Field(default=None, foreign_key="person.id")
@@ -139,9 +148,9 @@ class Interviewee(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     interview_id: int = Field(foreign_key="interview.id", index=True)
     person_id: int | None = Field(default=None, foreign_key="person.id")
-    name: str = Field(max_length=200)
-    title: str | None = Field(default=None, max_length=200)
-    organisation: str | None = Field(default=None, max_length=200)
+    name: str = Field(max_length=NAME_MAX)
+    title: str | None = Field(default=None, max_length=NAME_MAX)
+    organisation: str | None = Field(default=None, max_length=NAME_MAX)
     # a group heard together (a youth council of six): how many people; None is one person
     head_count: int | None = None
     position: int = 0
@@ -155,7 +164,7 @@ class SessionEvent(SQLModel, table=True):
     interview_id: int = Field(foreign_key="interview.id", index=True)
     kind: str = Field(max_length=20)
     at: datetime
-    question_id: str | None = Field(default=None, max_length=100)
+    question_id: str | None = Field(default=None, max_length=TEMPLATE_ID_MAX)
 
 
 class Note(SQLModel, table=True):
@@ -165,10 +174,10 @@ class Note(SQLModel, table=True):
     )
     interview_id: int = Field(foreign_key="interview.id", index=True)
     # None: a free observation, not tied to a question
-    question_id: str | None = Field(default=None, max_length=100)
+    question_id: str | None = Field(default=None, max_length=TEMPLATE_ID_MAX)
     text: str = Field(sa_column=Column(Text, nullable=False))
     rating: int | None = None
-    author: str | None = Field(default=None, max_length=200)
+    author: str | None = Field(default=None, max_length=NAME_MAX)
     created_at: datetime
     # corrected after it was written (the earlier text is in the audit log)
     edited_at: datetime | None = None
@@ -182,7 +191,7 @@ class Finding(SQLModel, table=True):
         default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False)
     )
     review_id: int = Field(foreign_key="review.id", index=True)
-    block_id: str = Field(max_length=100)
+    block_id: str = Field(max_length=TEMPLATE_ID_MAX)
     kind: str = Field(max_length=20)
     text: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime
@@ -194,7 +203,7 @@ class Recommendation(SQLModel, table=True):
         default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False)
     )
     review_id: int = Field(foreign_key="review.id", index=True)
-    block_id: str | None = Field(default=None, max_length=100)
+    block_id: str | None = Field(default=None, max_length=TEMPLATE_ID_MAX)
     text: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime
 
@@ -232,11 +241,11 @@ class FollowUpItem(SQLModel, table=True):
     review_id: int = Field(foreign_key="review.id", index=True)
     source: str = Field(max_length=30)
     source_uid: str | None = Field(default=None, max_length=32)
-    block_id: str | None = Field(default=None, max_length=100)
+    block_id: str | None = Field(default=None, max_length=TEMPLATE_ID_MAX)
     text: str = Field(sa_column=Column(Text, nullable=False))
     status: str | None = Field(default=None, max_length=20)
     comment: str | None = Field(default=None, sa_column=Column(Text))
-    responsible: str | None = Field(default=None, max_length=200)
+    responsible: str | None = Field(default=None, max_length=NAME_MAX)
     merged_into_id: int | None = Field(default=None, foreign_key="follow_up_item.id")
     created_at: datetime
     updated_at: datetime

@@ -9,12 +9,12 @@ from sqlmodel import Session, col, select
 from granskning.audit import record
 from granskning.errors import InputError, NotFoundError, RuleError
 from granskning.i18n import _
-from granskning.model import Municipality, Person
+from granskning.model import NAME_MAX, Municipality, Person
 from granskning.store import Store, retrying
 from granskning.text import check_email, clean_optional, clean_text
 
 
-def _clean(value: str, what: str, limit: int = 200) -> str:
+def _clean(value: str, what: str, limit: int = NAME_MAX) -> str:
     return clean_text(value, what, limit)
 
 
@@ -39,10 +39,10 @@ def add_municipality(store: Store, name: str) -> Municipality:
     :param name: its name, unique (case-insensitive).
     """
     clean = _clean(name, _("the municipality's name"))
-    if len(name_key(clean)) > 200:  # casefolding can lengthen a name ("ß" -> "ss")
+    if len(name_key(clean)) > NAME_MAX:  # casefolding can lengthen a name ("ß" -> "ss")
         raise InputError(
             _("{what} is longer than {n} characters").format(
-                what=_("the municipality's name"), n=200
+                what=_("the municipality's name"), n=NAME_MAX
             )
         )
     with store.atomic() as s:

@@ -1255,7 +1255,9 @@ def to_pdf(docx: Path, timeout: int = 300) -> Path:
                     path=docx, error=detail[-1] if detail else done.returncode
                 )
             )
-        shutil.move(str(produced), target)
+        from granskning.output import write_output
+
+        write_output(target, produced.read_bytes(), option="--pdf")
     return target
 
 

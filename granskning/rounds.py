@@ -18,6 +18,7 @@ from granskning.audit import record
 from granskning.errors import InputError, NotFoundError, RuleError
 from granskning.i18n import _
 from granskning.model import (
+    PLACE_MAX,
     Municipality,
     Review,
     ReviewingMunicipality,
@@ -69,7 +70,7 @@ def create_round(
                 year=year, low=YEARS[0], high=YEARS[1]
             )
         )
-    clean_theme = clean_text(theme, "--theme", 300)
+    clean_theme = clean_text(theme, "--theme", PLACE_MAX)
     source = templates.find(template)
     with store.atomic() as s:
         rows: list[Municipality] = []

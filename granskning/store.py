@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 if TYPE_CHECKING:
@@ -109,18 +109,30 @@ def default_db_path() -> Path:
     return Path(user_data_dir("granskning", appauthor=False)) / "granskning.db"
 
 
-def resolve_url(db: str | None) -> str:
+def resolve_url(db: str | None, *, create: bool = True) -> str:
     """Turn ``--db``/``GRANSKNING_DB`` (a path or a URL) into an SQLAlchemy URL.
 
     :param db: a file path (SQLite), a ``sqlite://`` or ``postgresql+psycopg://`` URL, or None.
+    :param create: make the default database's folder if it is missing.
     """
     value = db if db else os.environ.get("GRANSKNING_DB") or None
     if value is None:
         path = default_db_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if create:
+            path.parent.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{path}"
     if "://" not in value:
         path = Path(value).expanduser()
+        try:
+            path.stat()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:  # a name too long, a loop of links, a folder we may not enter
+            raise InputError(
+                _("--db {value}: cannot use that file ({error})").format(
+                    value=value, error=exc.strerror
+                )
+            ) from None
         if path.is_dir():
             raise InputError(
                 _("--db {value}: is a folder, not a database file").format(value=value)
@@ -134,7 +146,8 @@ def resolve_url(db: str | None) -> str:
         return f"sqlite:///{path.resolve()}"
     try:
         url = make_url(value)
-    except ArgumentError:
+        url.port  # noqa: B018  (a port that is not a number is found here, not later)
+    except (ArgumentError, ValueError, TypeError):
         raise InputError(_("--db {value}: not a valid database URL").format(value=value)) from None
     backend = url.get_backend_name()
     if backend not in ("sqlite", "postgresql"):
@@ -143,6 +156,8 @@ def resolve_url(db: str | None) -> str:
                 "--db {value}: unsupported database {backend} (use a file path or postgresql+psycopg://)"
             ).format(value=value, backend=backend)
         )
+    if url.port is not None and not 0 < url.port < 65536:
+        raise InputError(_("--db {value}: not a valid database URL").format(value=value))
     if backend == "postgresql" and url.get_driver_name() not in ("psycopg",):
         raise InputError(
             _("--db {value}: use the psycopg driver, postgresql+psycopg://...").format(value=value)
@@ -191,18 +206,45 @@ class Store:
     ) -> None:
         self.url = url
         self.clock: Clock = clock or utcnow
-        self.actor = actor or os.environ.get("GRANSKNING_USER") or _os_user()
+        from granskning.text import check_actor
+
+        self.actor = check_actor(actor or os.environ.get("GRANSKNING_USER") or _os_user())
         self.busy_timeout_ms = busy_timeout_ms
         # the pause between retries; tests inject one that does not wait
         self.sleep: Sleep = sleep or time.sleep
         self.stats = RetryStats()
         self.engine = self._make_engine(url, busy_timeout_ms)
+        if self.sqlite_path is not None:
+            from granskning.output import protect
+
+            protect(self.sqlite_path)  # no -o may overwrite it
         if migrate:
             try:
                 self.ensure_schema()
             except BaseException:
                 self.engine.dispose()
                 raise
+
+    @classmethod
+    def existing(cls, url: str, *, allow_older: bool = False, **kwargs: Any) -> Store:
+        """Open a database that must already exist at this program's schema: for commands
+        that only read, which never create or change a database (exit 2 otherwise).
+
+        :param allow_older: also open an older schema as it is (``backup``, ``info``).
+        :param kwargs: as for :class:`Store` (``migrate`` excepted).
+        """
+        path = _sqlite_url_path(url)
+        if path is not None and not path.is_file():
+            raise SchemaError(
+                _("no database at {path}; `granskning init` creates one").format(path=path)
+            )
+        store = cls(url, migrate=False, **kwargs)
+        try:
+            store.require_schema(allow_older=allow_older)
+        except BaseException:
+            store.dispose()
+            raise
+        return store
 
     @classmethod
     def memory(cls, *, clock: Clock | None = None, actor: str | None = None) -> Store:
@@ -216,10 +258,7 @@ class Store:
     @property
     def sqlite_path(self) -> Path | None:
         """The database file of an SQLite store (None in memory or on PostgreSQL)."""
-        if not self.is_sqlite:
-            return None
-        database = make_url(self.url).database
-        return Path(database) if database and database != ":memory:" else None
+        return _sqlite_url_path(self.url) if self.is_sqlite else None
 
     @staticmethod
     def _make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
@@ -262,8 +301,10 @@ class Store:
                             _("{url}: this is not a granskning database").format(url=self.safe_url)
                         ) from None
                     return None
-                return None if row is None else str(row[0])
-        except OperationalError as exc:
+                if row is None:
+                    raise _damaged(self.safe_url)
+                return str(row[0])
+        except DBAPIError as exc:  # cannot connect: refused, unknown database, bad options
             raise SchemaError(
                 _("cannot open database {url}: {error}").format(
                     url=self.safe_url, error=_short_error(exc)
@@ -286,6 +327,35 @@ class Store:
                 ).format(url=self.safe_url, found=current, head=SCHEMA_HEAD)
             )
         self.upgrade()
+
+    def require_schema(self, *, allow_older: bool = False) -> None:
+        """Raise a SchemaError unless the database is at this program's schema (or an older
+        one, with ``allow_older``); changes nothing (reading commands neither create nor
+        upgrade a schema)."""
+        path = self.sqlite_path
+        current = _sqlite_file_revision(path, self.safe_url) if path else self.schema_revision()
+        if current == SCHEMA_HEAD:
+            return
+        if current is None:
+            where = str(path) if path else self.safe_url
+            raise SchemaError(
+                _("no database at {path}; `granskning init` creates one").format(path=where)
+            )
+        if current in SCHEMA_REVISIONS:
+            if allow_older:
+                return
+            raise SchemaError(
+                _(
+                    "{url}: the database has schema version {found}, older than this "
+                    "granskning ({head}); `granskning init` upgrades it"
+                ).format(url=self.safe_url, found=current, head=SCHEMA_HEAD)
+            )
+        raise SchemaError(
+            _(
+                "{url}: the database has schema version {found}, newer than this "
+                "granskning knows ({head}); upgrade granskning"
+            ).format(url=self.safe_url, found=current, head=SCHEMA_HEAD)
+        )
 
     def upgrade(self, revision: str = "head") -> None:
         """Run the alembic migrations up to ``revision``."""
@@ -430,13 +500,32 @@ def _sqlite_file_revision(path: Path, safe_url: str) -> str | None:
                 )
             return None
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        return None if row is None else str(row[0])
+        if row is None:
+            raise _damaged(safe_url)
+        return str(row[0])
     except sqlite3.DatabaseError as exc:
         raise SchemaError(
             _("cannot open database {url}: {error}").format(url=safe_url, error=exc)
         ) from None
     finally:
         conn.close()
+
+
+def _damaged(url: str) -> SchemaError:
+    return SchemaError(
+        _(
+            "{url}: the database is damaged: its schema version (the table alembic_version) "
+            "is empty"
+        ).format(url=url)
+    )
+
+
+def _sqlite_url_path(url: str) -> Path | None:
+    """The file of an SQLite URL (None in memory, or for another database)."""
+    if not url.startswith("sqlite"):
+        return None
+    database = make_url(url).database
+    return Path(database) if database and database != ":memory:" else None
 
 
 def get_or_404(session: Session, model: type[T], ident: int, what: str) -> T:

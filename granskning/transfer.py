@@ -19,8 +19,6 @@ import base64
 import binascii
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -516,17 +514,10 @@ def export_review(store: Store, review_id: int, out: Path | None = None) -> dict
         review = get_review(s, review_id)
         doc = review_document(s, review, store.now())
     if out is not None:
-        out = Path(out)
-        if out.is_dir() or not out.parent.exists():
-            raise InputError(_("{path}: cannot write there").format(path=out))
+        from granskning.output import write_output
+
         data = json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
-        fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(name, out)
-        finally:
-            Path(name).unlink(missing_ok=True)
+        write_output(out, data, private=True)  # personal data: 0600
     return doc
 
 

@@ -220,7 +220,7 @@ def test_backup_refuses_a_folder_and_the_database_itself(
     if store.sqlite_path is not None:
         result = cli("backup", "-o", store.sqlite_path)
         assert result.exit_code == 2
-        assert "that is the database itself" in result.stderr
+        assert "the database in use" in result.stderr
 
 
 # -- a consistent copy while others write ---------------------------------------------------

@@ -4,8 +4,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -587,3 +589,149 @@ def test_interview_add_with_any_names(
     if place is not None:
         args += ["--place", place]
     run(cli, store, *args)
+
+
+# -- the edges: no input reaches exit 3 ----------------------------------------------------------
+
+
+def _plain(*args: Any, env: dict[str, str] | None = None) -> Any:
+    """``granskning --lang en ARGS`` with the database named by ``--db`` (not the test's)."""
+    from click.testing import CliRunner
+
+    from granskning.cli import cli as root
+
+    result = CliRunner().invoke(
+        root, ["--lang", "en", *(str(a) for a in args)], env=env, catch_exceptions=False
+    )
+    assert result.exit_code in (0, 1, 2), (args, result.exit_code, result.stderr)
+    assert "Traceback" not in result.output + result.stderr
+    if result.exit_code:
+        assert result.stderr.startswith("error: ") or "Error:" in result.stderr, result.stderr
+    return result
+
+
+db_values = st.one_of(
+    edge_text,
+    st.sampled_from(["postgresql+psycopg://?=:", "postgresql+psycopg://x@localhost:notaport/db"]),
+    st.builds(
+        "{}://{}@{}{}/{}".format,
+        st.sampled_from(["postgresql+psycopg", "postgresql", "sqlite", "mysql", "x", ""]),
+        st.sampled_from(["", "x", "a:b", "@"]),
+        st.sampled_from(["", "localhost", "[::1", "127.0.0.1", "/nonexistent"]),
+        st.sampled_from(["", ":", ":notaport", ":99999999", ":0", ":-1", ":65535"]),
+        st.text(alphabet="abc/?=&%:", max_size=12),
+    ),
+)
+
+
+@FUZZ
+@given(db=db_values)
+def test_any_database_value(tmp_path_factory: Any, db: str) -> None:
+    """Whatever --db holds, a reading command ends with 0, 1 or 2 and creates nothing."""
+    import contextlib
+    import os
+
+    folder = tmp_path_factory.mktemp("db")
+    with contextlib.chdir(folder):
+        _plain("--db", db, "review", "list")
+    assert os.listdir(folder) == []
+
+
+_names = itertools.count(1)
+
+
+@FUZZ
+@given(actor=edge_text | st.text(min_size=190, max_size=320))
+def test_any_acting_user(db_url: str, actor: str) -> None:
+    """--as on both backends: what SQLite takes also fits PostgreSQL's column."""
+    _plain("--db", db_url, "--as", actor, "municipality", "add", f"Kommun {next(_names)}")
+
+
+huge_ids = st.integers(min_value=-(2**70), max_value=2**70) | st.sampled_from(
+    [2**31 - 1, 2**31, 2**63 - 1, 2**63, -(2**31) - 1, 0, -1]
+)
+
+
+@FUZZ
+@given(
+    n=huge_ids,
+    command=st.sampled_from(
+        ["review show", "note list", "interview list", "calendar", "assign", "round", "export"]
+    ),
+)
+def test_any_integer(
+    store: Store, cli: Cli, world: dict[str, int], tmp_path_factory: Any, n: int, command: str
+) -> None:
+    out = tmp_path_factory.mktemp("int") / "out.ics"
+    args: dict[str, list[Any]] = {
+        "review show": ["review", "show", n],
+        "note list": ["note", "list", n],
+        "interview list": ["interview", "list", n],
+        "calendar": ["calendar", n, "-o", out],
+        "assign": ["review", "assign", world["review"], "--person", n, "--role", "lead"],
+        "round": [
+            "round",
+            "create",
+            "--year",
+            n,
+            "--theme",
+            "Tema",
+            "--template",
+            "kollegial-granskning-2013",
+            "--member",
+            "Gävle",
+            "--member",
+            "Uppsala",
+        ],  # fmt: skip
+        "export": ["person", "export", n, "-o", out.with_suffix(".json")],
+    }
+    run(cli, store, *args[command])
+
+
+# relative names only (one path component): the fuzzer must not write outside its folder
+output_paths = st.one_of(
+    st.sampled_from(
+        ["", ".", "..", "/", "/proc/x.ics", "/dev/null", "/dev/full", "no/such/x.ics", "x" * 300]
+    ),
+    arg_text.map(lambda t: t.replace("/", "_").lstrip("~") or "_"),
+)
+
+
+@FUZZ
+@given(out=output_paths)
+def test_any_output_path(
+    store: Store, cli: Cli, world: dict[str, int], tmp_path_factory: Any, out: str
+) -> None:
+    import contextlib
+
+    folder = tmp_path_factory.mktemp("out")
+    with contextlib.chdir(folder):
+        run(cli, store, "calendar", world["review"], "-o", out)
+        run(cli, store, "review", "export", world["review"], "-o", out)
+        run(cli, store, "person", "export", world["person"], "-o", out)
+    if store.sqlite_path is not None:
+        result = run(cli, store, "backup", "-o", store.sqlite_path)
+        assert result.exit_code == 2
+
+
+@FUZZ
+@given(
+    when=st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59)),
+)
+def test_any_time(store: Store, cli: Cli, world: dict[str, int], when: datetime) -> None:
+    start = f"{when.year:04d}-{when.month:02d}-{when.day:02d} {when.hour:02d}:{when.minute:02d}"
+    run(cli, store, "interview", "add", world["review"], "--group", "ledande", "--start", start,
+        "--minutes", 60)  # fmt: skip
+    run(cli, store, "seminar", "schedule", world["review"], "--start", start)
+    run(cli, store, "review", "advance", world["review"], "hold_seminar", "--date", start[:10])
+
+
+@FUZZ
+@given(raw=st.binary(min_size=1, max_size=24).filter(lambda b: b"\x00" not in b))
+def test_any_bytes_as_an_argument(
+    store: Store, cli: Cli, world: dict[str, int], raw: bytes
+) -> None:
+    # how Python hands over command-line bytes that are not UTF-8: lone surrogates
+    arg = raw.decode("utf-8", "surrogateescape")
+    run(cli, store, "municipality", "add", arg)
+    run(cli, store, "person", "add", arg, "--municipality", "Gävle", "--title", arg)

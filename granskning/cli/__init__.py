@@ -50,8 +50,24 @@ class LazyGroup(TGroup):
         command: click.Command = getattr(importlib.import_module(module), attr)
         return command
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        for arg in args:
+            _check_utf8(arg, _("an argument"))
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         return _invoke_guarded(ctx, super().invoke)
+
+
+def _check_utf8(value: str, what: str) -> None:
+    # the operating system hands over bytes that are not UTF-8 as lone surrogates
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        raise UserError(
+            _("{what} is not UTF-8 text: {value}").format(what=what, value=shown), 2
+        ) from None
 
 
 def _lang_callback(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -103,6 +119,8 @@ def _lang_callback(ctx: click.Context, _param: click.Parameter, value: str | Non
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, lang: str | None, actor: str | None) -> None:
     obj = ctx.ensure_object(App)
+    if db is not None:
+        _check_utf8(db, "--db")
     if db is not None and obj.db is None:
         obj.db = db
     if actor is not None and obj.actor is None:
@@ -114,8 +132,8 @@ def cli(ctx: click.Context, db: str | None, lang: str | None, actor: str | None)
 
 
 def _checked_actor(value: str | None) -> str | None:
-    from granskning.audit import check_actor
     from granskning.errors import InputError
+    from granskning.text import check_actor
 
     try:
         return None if value is None else check_actor(value)
@@ -140,8 +158,11 @@ class UserError(click.ClickException):
         self.exit_code = exit_code  # type: ignore[misc]
 
     def show(self, file: Any = None) -> None:
+        from granskning.text import visible
+
         for line in self.format_message().splitlines() or [""]:
-            click.secho(_("error: {message}").format(message=line), err=True, fg="red")
+            # what the user typed is echoed: never an escape sequence or override as such
+            click.secho(_("error: {message}").format(message=visible(line)), err=True, fg="red")
 
 
 def _invoke_guarded(ctx: click.Context, invoke: Any) -> Any:
@@ -153,9 +174,17 @@ def _invoke_guarded(ctx: click.Context, invoke: Any) -> Any:
         raise UserError(str(exc), exc.exit_code) from None
     except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
         raise
+    except BrokenPipeError:  # the reader went away (| head): end quietly
+        _quiet_stdout()
+        raise click.exceptions.Exit(0) from None
     except KeyboardInterrupt:
         raise UserError(_("interrupted; everything entered so far is saved"), 130) from None
     except Exception as exc:  # the last line of defence: no traceback for users
+        if _is_bad_xml(exc):
+            # a user's file (a Word template) with broken or hostile XML (nested entities)
+            raise UserError(
+                _("not a valid Word document: {error}").format(error=_first_line(exc)), 2
+            ) from None
         if os.environ.get("GRANSKNING_DEBUG"):
             raise
         raise UserError(
@@ -164,6 +193,14 @@ def _invoke_guarded(ctx: click.Context, invoke: Any) -> Any:
             ),
             3,
         ) from None
+
+
+def _is_bad_xml(exc: BaseException) -> bool:
+    try:
+        from lxml.etree import XMLSyntaxError  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover  (python-docx brings lxml)
+        return False
+    return isinstance(exc, XMLSyntaxError)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -179,4 +216,16 @@ def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=args, prog_name="granskning")
     except BrokenPipeError:  # output piped into head & co.
+        _quiet_stdout()
         sys.exit(0)
+
+
+def _quiet_stdout() -> None:
+    """Send what is still buffered for a closed pipe nowhere, so that Python's flush at
+    exit does not complain about it on stderr."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real stdout (tests capture it)
+        pass

@@ -41,8 +41,39 @@ class TOption(click.Option):
             self.help = original
 
 
+# Integers (ids, years, minutes) go into INTEGER columns, 32 bits wide on PostgreSQL:
+# anything wider is bad input, not an overflow.
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+
+
+def _check_parsed(command: click.Command, ctx: click.Context) -> None:
+    """Bad input click lets through: integers wider than the database's, an empty -o."""
+    from granskning.errors import InputError
+
+    for param in command.params:
+        value = ctx.params.get(param.name or "")
+        if value is None:
+            continue
+        label = param.opts[-1] if isinstance(param, click.Option) else param.human_readable_name
+        if isinstance(param.type, click.types.IntParamType):
+            values = value if isinstance(value, tuple | list) else (value,)
+            for v in values:
+                if isinstance(v, int) and not INT_MIN <= v <= INT_MAX:
+                    raise InputError(
+                        _("{what}: {value} is too large a number").format(what=label, value=v)
+                    )
+        if isinstance(param, click.Option) and "-o" in param.opts and value == "":
+            raise InputError(_("{option}: give a file name").format(option="-o"))
+
+
 class TCommand(click.Command):
-    """A command whose help and short help are translated when shown."""
+    """A command whose help and short help are translated when shown, and whose integer
+    and output arguments are checked."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        rest = super().parse_args(ctx, args)
+        _check_parsed(self, ctx)
+        return rest
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         original = self.help
@@ -79,6 +110,53 @@ def group(name: str, help: str) -> Callable[[F], TGroup]:
     return click.group(name, cls=TGroup, help=help)
 
 
+# Commands that only read the database: they never create a database nor create or upgrade
+# its schema (a missing one is exit 2, "granskning init creates one"). Every other command
+# that opens the database creates it or upgrades its schema on first use, except those in
+# OPENS_ITSELF (restore creates its target only when it succeeds).
+READING = frozenset(
+    {
+        "backup",
+        "calendar",
+        "finding list",
+        "info",
+        "interview list",
+        "interview show",
+        "municipality list",
+        "note list",
+        "person export",
+        "person list",
+        "recommendation list",
+        "report build",
+        "report verify",
+        "report versions",
+        "review actions",
+        "review export",
+        "review history",
+        "review list",
+        "review show",
+        "round list",
+        "round report",
+        "round show",
+        "seminar checklist",
+        "seminar items",
+        "session status",
+    }
+)
+# ... of which these also work on an older schema, as it is
+ANY_SCHEMA = frozenset({"backup", "info"})
+OPENS_ITSELF = frozenset({"restore"})
+
+
+def command_name(ctx: click.Context) -> str:
+    """The running command as typed after ``granskning``, e.g. ``"review list"``."""
+    names = []
+    while ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(reversed(names))
+
+
 @dataclass
 class App:
     """The state shared by commands: the database and output language."""
@@ -93,7 +171,21 @@ class App:
         if self._store is None:
             from granskning.store import Store, resolve_url
 
-            self._store = Store(resolve_url(self.db), actor=self.actor, clock=self.clock)
+            ctx = click.get_current_context(silent=True)
+            name = command_name(ctx) if ctx is not None else ""
+            if name in READING:
+                url = resolve_url(self.db, create=False)
+                self._store = Store.existing(
+                    url, actor=self.actor, clock=self.clock, allow_older=name in ANY_SCHEMA
+                )
+            elif name in OPENS_ITSELF:
+                self._store = Store(
+                    resolve_url(self.db), actor=self.actor, clock=self.clock, migrate=False
+                )
+            else:
+                self._store = Store(resolve_url(self.db), actor=self.actor, clock=self.clock)
+            if ctx is not None:  # close its connections when the command ends
+                ctx.find_root().call_on_close(self._store.dispose)
         return self._store
 
 
@@ -107,7 +199,8 @@ def app() -> App:
 
 
 def store() -> Store:
-    """The database of the running command (created or upgraded on first use)."""
+    """The database of the running command: created or upgraded on first use, unless the
+    command only reads (see READING)."""
     return app().store
 
 

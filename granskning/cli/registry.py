@@ -210,7 +210,6 @@ def person_edit(
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON (the default here)."))
 def person_export(person_id: int, output: str | None, as_json: bool) -> None:
     import json
-    from pathlib import Path
 
     from granskning import privacy
 
@@ -218,14 +217,10 @@ def person_export(person_id: int, output: str | None, as_json: bool) -> None:
     if output is None:
         print_json(data)
         return
-    try:
-        Path(output).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", "utf-8")
-    except OSError as exc:
-        from granskning.errors import InputError
+    from granskning.output import write_output
 
-        raise InputError(
-            _("{path}: cannot write ({error})").format(path=output, error=exc.strerror)
-        ) from None
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    write_output(output, text.encode("utf-8"), private=True)  # personal data: 0600
     ok(_("everything stored about person {id} written to {file}").format(id=person_id, file=output))
 
 

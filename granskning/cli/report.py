@@ -117,12 +117,11 @@ def build(
     doc_lang: str | None,
     version: int | None,
 ) -> None:
-    import os
-    import tempfile
     from pathlib import Path
 
     from granskning import reports
     from granskning.errors import InputError
+    from granskning.output import check_output, write_output
 
     if version is not None and (template or anonymous or doc_lang):
         raise InputError(
@@ -130,8 +129,12 @@ def build(
                 "--version returns a stored document as it is; leave out --template, --anonymous and --lang"
             )
         )
+    # every file this writes is checked before anything is built or written
+    target = Path(output)
+    check_output(target)
     if pdf:
         reports.require_libreoffice()
+        check_output(target.with_suffix(".pdf"), option="--pdf")
     built = reports.build(
         store(),
         review_id,
@@ -140,22 +143,7 @@ def build(
         anonymous=anonymous,
         version=version,
     )
-    target = Path(output)
-    if not target.parent.exists():
-        raise InputError(
-            _("-o {path}: the folder {folder} does not exist").format(
-                path=output, folder=target.parent
-            )
-        )
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".granskning-", suffix=".docx")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(built.content)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_output(target, built.content)
     if built.version is not None:
         ok(
             _("handed-over report, version {n}, written to {path} (sha256 {sha})").format(
