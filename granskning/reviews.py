@@ -237,7 +237,7 @@ def check_role(role: Role, name: str, from_host: bool, host: str) -> None:
         raise RuleError(
             _(
                 "{name} works for {host}, the municipality under review, and cannot be {role}"
-            ).format(name=name, host=host, role=role.value)
+            ).format(name=name, host=host, role=labels.role(role))
         )
     if role == Role.host_contact and not from_host:
         raise RuleError(

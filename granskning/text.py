@@ -190,7 +190,7 @@ def check_actor(value: str | None, where: str = "--as") -> str:
         raise InputError(_("{where}: who acts must be named").format(where=where))
     if len(name) > ACTOR_LIMIT:
         raise InputError(
-            _("{where}: a name of at most {n} characters").format(where=where, n=ACTOR_LIMIT)
+            _("{what} is longer than {n} characters").format(what=where, n=ACTOR_LIMIT)
         )
     if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") for c in value or ""):
         raise InputError(

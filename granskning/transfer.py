@@ -1151,9 +1151,11 @@ class _Importer:
 
         facts = gather_facts(self.s, review)
         for e in self.steps:
-            params = ActionParams(reason=e["comment"], start=review.seminar_start)
+            params = ActionParams(reason=e.get("text"), start=review.seminar_start)
             state = ReviewState(e["from_state"])
-            for reason in review_block_reasons(e["action"], replace(facts, state=state), params):
+            # each step is judged as of when it was taken (a seminar held before its day)
+            at_step = replace(facts, state=state, now=datetime.fromisoformat(e["at"]))
+            for reason in review_block_reasons(e["action"], at_step, params):
                 self.plan.history.append(
                     _("audit event {uid}: {action} is blocked: {reason}").format(
                         uid=e["uid"], action=e["action"], reason=reason

@@ -244,7 +244,7 @@ def test_history_is_stored_as_data_and_shown_in_the_readers_language(
     assign = next(e for e in english if e["action"] == "assign")
     assert assign["data"] == {"person": lead_uid, "role": "lead"}
     assert assign["message"] == "review.assign"
-    assert assign["comment"] == "Anna Berg as lead"
+    assert assign["comment"] == "Anna Berg as review lead"
     set_language("sv")
     swedish = cli.json("--lang", "sv", "review", "history", sample.review)
     set_language("en")

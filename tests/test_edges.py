@@ -529,7 +529,7 @@ def test_a_database_filled_to_every_limit_restores_on_either_backend(
         shown = Cli(target).json("person", "list")
         assert any(p["id"] == person and p["email"] == email for p in shown)
         with target.engine.connect() as conn:
-            actors = set(conn.execute(text("SELECT actor FROM audit_event")).scalars())
+            actors = set(conn.execute(text("SELECT actor FROM audit_detail")).scalars())
         assert actor in actors
     finally:
         source.dispose()

@@ -104,8 +104,11 @@ def test_edit_and_remove(store: Any, sample: Any) -> None:
     assert [e.action for e in _audit(store, "finding")] == ["add", "edit", "none", "remove"]
 
 
-def test_clean_text_drops_what_word_cannot_hold() -> None:
-    assert findings.clean_text("a\x00b\x07c\x1b\ttab\r\nrad  \n\n", "x", 100) == "abc\ttab\nrad"
+def test_clean_text_refuses_what_word_cannot_hold() -> None:
+    assert findings.clean_text("a\ttab\r\nrad  \n\n", "x", 100) == "a\ttab\nrad"
+    for bad in ("a\x00b", "c\x1b", "d\x07"):
+        with pytest.raises(InputError, match="control character"):
+            findings.clean_text(bad, "x", 100)
     assert findings.clean_text("<&\"'>", "x", 100) == "<&\"'>"
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _forge import rechain
 from _world import populate
 from conftest import Cli
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -328,7 +329,7 @@ def _forge(doc: dict[str, Any], data: Any) -> None:
                 "action": action,
                 "from_state": doc["review"]["state"],
                 "to_state": dests[action],
-                "comment": "skäl",
+                "text": "skäl",
             }
         )
         doc["review"]["state"] = dests[action]
@@ -346,7 +347,7 @@ def _forge(doc: dict[str, Any], data: Any) -> None:
                 "action": data.draw(st.sampled_from(REVIEW_ACTIONS)),
                 "from_state": data.draw(states),
                 "to_state": data.draw(states),
-                "comment": data.draw(st.none() | st.just("skäl")),
+                "text": data.draw(st.none() | st.just("skäl")),
             }
         )
     if data.draw(st.booleans()):
@@ -367,6 +368,12 @@ def _forge(doc: dict[str, Any], data: Any) -> None:
             parent = parent[key] if isinstance(parent, dict | list) else None
         if path and isinstance(parent, dict | list):
             parent[path[-1]] = value
+    if data.draw(st.booleans()):
+        # a forger who computes the chain again: only the import's rules stand in the way
+        try:
+            rechain(doc)
+        except (TypeError, ValueError, KeyError, AttributeError):
+            pass  # a value the forgery broke: the file is refused as it is
 
 
 @FUZZ

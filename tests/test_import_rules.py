@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _forge import rechain
 from _world import World, populated
 from conftest import Cli, FakeClock
 from sqlalchemy import func, select
@@ -60,9 +61,11 @@ def forged_event(doc: Doc, action: str, was: str, to: str, **extra: Any) -> Doc:
         "action": action,
         "from_state": was,
         "to_state": to,
-        "comment": extra.get("comment"),
+        "data": extra.get("data", {}),
+        "text": extra.get("comment"),
     }
     doc["audit"].append(event)
+    rechain(doc)
     return event
 
 
@@ -190,6 +193,7 @@ def test_frozen_content_is_not_changed_by_an_import(store: Store, tmp_path: Path
     doc["report_texts"][0]["text"] = "Ny sammanfattning"
     event = forged_event(doc, "edit", "", "")
     event.update(entity="finding", from_state=None, to_state=None)
+    rechain(doc)
     err = refused(store, write(tmp_path, doc), 1)
     assert "its content is frozen, but the file changes findings" in err
     assert "its content is frozen, but the file changes report texts" in err

@@ -138,7 +138,7 @@ def _checked_actor(value: str | None) -> str | None:
     try:
         return None if value is None else check_actor(value)
     except InputError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise UserError(str(exc), exc.exit_code) from None
 
 
 def _lang_from_argv(argv: list[str]) -> str | None:
