@@ -22,7 +22,7 @@ from test_reports import Visit, add_visit, outline, template_with, to_drafting, 
 
 from granskning import docxrender, reports, templates
 from granskning.docxrender import BOOL, NUMBER, TEXT
-from granskning.model import Finding, Municipality, Note, Person, ReportVersion, Review, Round
+from granskning.model import Finding, Note, ReportVersion, Review
 
 if TYPE_CHECKING:
     from granskning.docxrender import Limits
