@@ -473,13 +473,14 @@ def _walk(store: Store, clock: DemoClock, out: Path, db_path: Path, say: Say) ->
 
     checked = verify_review(store, rid)
     say(
-        _(
-            "review verify {id}: {n} audit events in an unbroken hash chain, {m} frozen report "
-            "versions checked: {ok}"
-        ).format(
+        _("review verify {id}: {events} in an unbroken hash chain, {reports} checked: {ok}").format(
             id=rid,
-            n=checked["audit"]["events"],
-            m=len(checked["reports"]),
+            events=ngettext(
+                "{n} audit event", "{n} audit events", checked["audit"]["events"]
+            ).format(n=checked["audit"]["events"]),
+            reports=ngettext(
+                "{n} frozen report version", "{n} frozen report versions", len(checked["reports"])
+            ).format(n=len(checked["reports"])),
             ok=_("yes") if checked["ok"] else _("no"),
         )
     )
