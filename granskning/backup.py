@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import Table, create_engine, func, inspect, select, text, update
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from granskning.audit import record
 from granskning.errors import InputError, RuleError
@@ -201,7 +202,7 @@ def restore(store: Store, source: Path) -> dict[str, Any]:
                 # upgrade a copy: the backup file itself is never changed
                 path = Path(tmp) / "upgraded.db"
                 shutil.copyfile(source, path)
-                Store(f"sqlite:///{path}").dispose()
+                _upgrade_copy(path, source)
             if new_file:
                 assert target is not None
                 _restore_into_new_file(store, target, path, source)
@@ -209,6 +210,18 @@ def restore(store: Store, source: Path) -> dict[str, Any]:
                 _copy_rows(store, path, source, create_schema=fresh)
     counts = row_counts(store)
     return {"file": str(source), "kind": kind, "schema": version, "rows": counts}
+
+
+def _upgrade_copy(path: Path, source: Path) -> None:
+    """Bring a copy of an older backup to this schema; a backup whose rows the upgrade
+    cannot read (text that is not UTF-8, a broken page past the quick check) is damaged."""
+    try:
+        Store(f"sqlite:///{path}").dispose()
+    except (SQLAlchemyError, sqlite3.Error, UnicodeDecodeError) as exc:
+        problem = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise InputError(
+            _("{path}: the backup file is damaged ({problem})").format(path=source, problem=problem)
+        ) from None
 
 
 def _prepare_target(store: Store) -> bool:

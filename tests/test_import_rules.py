@@ -265,7 +265,7 @@ EDITS: list[tuple[str, Callable[[Doc], Any], str]] = [
         "a host person as lead",
         lambda d: d["assignments"][0].update(person=_uid(d, "Cia Dahl")),
         "assignments.0.role: Cia Dahl works for Gävle, the municipality under review, and "
-        "cannot be lead",
+        "cannot be review lead",
     ),
     (
         "control characters in a name",
