@@ -41,7 +41,7 @@ def backup(output: str, as_json: bool) -> None:
                 "backup written: {file} ({size} byte)",
                 "backup written: {file} ({size} bytes)",
                 data["bytes"],
-            ).format(file=data["file"], size=data["bytes"])
+            ).format(file=output, size=data["bytes"])  # the path as the user gave it
         )
 
 

@@ -6,7 +6,7 @@ import click
 
 from granskning import labels
 from granskning.cli._base import TCommand, group, ok, option, print_json, print_table, store
-from granskning.i18n import N_, _
+from granskning.i18n import N_, _, ngettext
 
 ROLES = ["lead", "reviewer", "secretary", "timekeeper", "host_contact"]
 LANGUAGES = ["sv", "en"]
@@ -369,7 +369,11 @@ def verify(review_id: int, as_json: bool) -> None:
             chain = result[key]
             if chain["ok"]:
                 ok(
-                    _("{what}: {n} events verified, {redacted} redacted (head {head})").format(
+                    ngettext(
+                        "{what}: {n} event verified, {redacted} redacted (head {head})",
+                        "{what}: {n} events verified, {redacted} redacted (head {head})",
+                        chain["events"],
+                    ).format(
                         what=_(label),
                         n=chain["events"],
                         redacted=chain["redacted"],
