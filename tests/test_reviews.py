@@ -157,7 +157,7 @@ def test_whole_machine_through_the_library(store: Store, sample: Any) -> None:
     reviews.advance(store, sample.review, "hand_over")
     history = [
         (e.action, e.from_state, e.to_state)
-        for e in __import__("granskning.storage.audit").audit.history(store, sample.review)
+        for e in __import__("granskning.storage.audit").storage.audit.history(store, sample.review)
     ]
     transitions = [h for h in history if h[1] is not None]
     assert transitions == [
