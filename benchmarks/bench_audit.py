@@ -24,10 +24,10 @@ EVENTS = 2_000
 
 
 def _populate(url: str) -> int:
-    from granskning import registry, reviews
-    from granskning.audit import record
-    from granskning.model import AuditEvent, Interview, Note, Review
-    from granskning.store import Store
+    from granskning.services import registry, reviews
+    from granskning.storage.audit import record
+    from granskning.storage.model import AuditEvent, Interview, Note, Review
+    from granskning.storage.store import Store
 
     start = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
     tick = [start]
@@ -107,8 +107,9 @@ def _peak(fn: Callable[[], Any]) -> float:
 
 
 def run() -> list[dict[str, Any]]:
-    from granskning import audit, transfer
-    from granskning.store import Store
+    from granskning.interchange import transfer
+    from granskning.storage import audit
+    from granskning.storage.store import Store
 
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)

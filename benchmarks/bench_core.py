@@ -16,9 +16,9 @@ def make_database(path: Path, n: int = REVIEWS) -> None:
     """A database with ``n`` reviews spread over 290 municipalities (bulk-inserted)."""
     from sqlalchemy import insert
 
-    from granskning import templates
-    from granskning.model import Municipality, Review, ReviewingMunicipality
-    from granskning.store import Store
+    from granskning.domain import templates
+    from granskning.storage.model import Municipality, Review, ReviewingMunicipality
+    from granskning.storage.store import Store
 
     store = Store(f"sqlite:///{path}")
     src = templates.find("kollegial-granskning-2013")

@@ -68,7 +68,7 @@ def _drop_pg() -> None:
 
 def _alone(h: Any, url: str, n: int = 500) -> tuple[float, float]:
     """One writer, n notes: seconds per note, median seconds of one note."""
-    from granskning.store import Store
+    from granskning.storage.store import Store
 
     store = Store(url)
     interview = h.make_note_target(store)
@@ -84,7 +84,7 @@ def _alone(h: Any, url: str, n: int = 500) -> tuple[float, float]:
 
 
 def _together(h: Any, url: str) -> dict[str, Any]:
-    from granskning.store import Store
+    from granskning.storage.store import Store
 
     store = Store(url)
     interview = h.make_note_target(store)
@@ -129,7 +129,7 @@ def concurrency(h: Any, backend: str, url: str) -> list[dict[str, Any]]:
 
 
 def kills(h: Any, tmp: Path) -> list[dict[str, Any]]:
-    from granskning.store import Store
+    from granskning.storage.store import Store
 
     store = Store(f"sqlite:///{tmp / 'kill.db'}")
     interview = h.make_note_target(store)
@@ -160,8 +160,8 @@ def kills(h: Any, tmp: Path) -> list[dict[str, Any]]:
 def backup_while_writing(h: Any, tmp: Path) -> list[dict[str, Any]]:
     import multiprocessing
 
-    from granskning import backup
-    from granskning.store import Store
+    from granskning.storage import backup
+    from granskning.storage.store import Store
 
     path = tmp / "live.db"
     store = Store(f"sqlite:///{path}")
@@ -196,7 +196,7 @@ def backup_while_writing(h: Any, tmp: Path) -> list[dict[str, Any]]:
 
 def _keep_writing(path: str, interview: int) -> None:
     h = _harness()
-    from granskning.store import Store
+    from granskning.storage.store import Store
 
     store = Store(f"sqlite:///{path}")
     i = 0

@@ -42,10 +42,10 @@ def _cpu() -> float:
 def run() -> list[dict[str, Any]]:
     from sqlmodel import select
 
-    from granskning import docxrender, reports
-    from granskning.i18n import set_language
-    from granskning.model import ReportVersion, Review
-    from granskning.store import Store
+    from granskning.documents import docxrender, reports
+    from granskning.domain.i18n import set_language
+    from granskning.storage.model import ReportVersion, Review
+    from granskning.storage.store import Store
 
     set_language("sv")
     with tempfile.TemporaryDirectory() as folder:

@@ -76,8 +76,9 @@ def _note(n: int) -> str:
 
 def make_review(store: Any, *, interviews: int, notes_per_interview: int) -> int:
     """A review of Gävle with the given number of interviews and notes, written as rows."""
-    from granskning import findings, registry, reviews, templates
-    from granskning.model import Interview, Interviewee, Note, Review
+    from granskning.domain import templates
+    from granskning.services import findings, registry, reviews
+    from granskning.storage.model import Interview, Interviewee, Note, Review
 
     if not registry.list_municipalities(store):
         for name in ("Gävle", "Uppsala", "Örebro"):
@@ -160,7 +161,7 @@ def _best(fn: Any, repeat: int = REPEAT) -> float:
 
 
 def _count_statements(store: Any, review_id: int) -> int:
-    from granskning import reports
+    from granskning.documents import reports
 
     with store.counting_statements() as count:
         reports.build(store, review_id)
@@ -170,10 +171,10 @@ def _count_statements(store: Any, review_id: int) -> int:
 def run() -> list[dict[str, Any]]:
     from docxtpl import DocxTemplate
 
-    from granskning import reports
-    from granskning.i18n import set_language
-    from granskning.model import Review
-    from granskning.store import Store
+    from granskning.documents import reports
+    from granskning.domain.i18n import set_language
+    from granskning.storage.model import Review
+    from granskning.storage.store import Store
 
     set_language("sv")
     with tempfile.TemporaryDirectory() as folder:

@@ -44,8 +44,8 @@ def _granskning(db: Path, *args: str) -> list[str]:
 
 def _world(db: Path) -> tuple[int, int]:
     """290 municipalities, a planned 2013 round and an unplanned 2015 round."""
-    from granskning import registry, rounds
-    from granskning.store import Store
+    from granskning.services import registry, rounds
+    from granskning.storage.store import Store
 
     store = Store(f"sqlite:///{db}")
     names = [f"Kommun {i:03d}" for i in range(MUNICIPALITIES)]
@@ -71,7 +71,7 @@ def _fill(db: Path, round_id: int) -> None:
 
     from sqlalchemy import insert, select
 
-    from granskning.model import (
+    from granskning.storage.model import (
         Finding,
         FollowUpItem,
         Interview,
@@ -80,7 +80,7 @@ def _fill(db: Path, round_id: int) -> None:
         Review,
         new_uid,
     )
-    from granskning.store import Store
+    from granskning.storage.store import Store
 
     rnd = random.Random(7)
     store = Store(f"sqlite:///{db}")
@@ -159,8 +159,8 @@ def _bare_docxtpl_seconds(db: Path, round_id: int, out: Path) -> float:
     """Render the compilation's context with plain docxtpl: the floor for ``round report``."""
     from docxtpl import DocxTemplate
 
-    from granskning import compilation
-    from granskning.store import Store
+    from granskning.documents import compilation
+    from granskning.storage.store import Store
 
     store = Store(f"sqlite:///{db}")
     data = compilation.report_data(store, round_id)

@@ -29,8 +29,8 @@ NOTES = 10_000
 
 def _world(db: Path) -> tuple[Any, int]:
     """A confirmed review with a running interview, on a SQLite file."""
-    from granskning import interviews, registry, reviews, sessions
-    from granskning.store import Store
+    from granskning.services import interviews, registry, reviews, sessions
+    from granskning.storage.store import Store
 
     store = Store(f"sqlite:///{db}", actor="bench")
     for name in ("Gävle", "Uppsala", "Örebro"):
@@ -96,7 +96,7 @@ def bench_note_add_cli(folder: Path) -> dict[str, Any]:
 
 def bench_notes_in_process(folder: Path) -> list[dict[str, Any]]:
     """10,000 notes through the engine, each its own committed transaction."""
-    from granskning import sessions
+    from granskning.services import sessions
 
     db = folder / "engine.db"
     store, iv = _world(db)
@@ -113,7 +113,7 @@ def bench_notes_in_process(folder: Path) -> list[dict[str, Any]]:
         sessions.add_note(store, iv, questions[i % len(questions)], text)
         times.append(time.perf_counter() - t0)
     # the baseline: the same insert, committed the same way, without the engine's checks
-    from granskning.model import Note
+    from granskning.storage.model import Note
 
     base = []
     for i in range(2_000):

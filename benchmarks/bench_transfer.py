@@ -42,9 +42,9 @@ def make_review(url: str) -> int:
     from sqlalchemy import func
     from sqlmodel import select
 
-    from granskning.audit import record
-    from granskning.model import AuditEvent, Note
-    from granskning.store import Store
+    from granskning.storage.audit import record
+    from granskning.storage.model import AuditEvent, Note
+    from granskning.storage.store import Store
 
     store = Store(url)
     world = _world().populate(store)
@@ -93,8 +93,8 @@ def measure(fn: Callable[[], Any], runs: int = 3) -> tuple[float, float]:
 
 
 def run() -> list[dict[str, Any]]:
-    from granskning import transfer
-    from granskning.store import Store
+    from granskning.interchange import transfer
+    from granskning.storage.store import Store
 
     out: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as folder:

@@ -13,20 +13,20 @@ __version__ = "0.1.0"
 
 # name -> module that defines it
 _EXPORTS = {
-    "Store": "granskning.store",
-    "GranskningError": "granskning.errors",
-    "InputError": "granskning.errors",
-    "NotFoundError": "granskning.errors",
-    "RuleError": "granskning.errors",
-    "ConflictError": "granskning.errors",
-    "ReviewState": "granskning.model",
-    "InterviewState": "granskning.model",
-    "Role": "granskning.model",
-    "reviews": "granskning.reviews",
-    "registry": "granskning.registry",
-    "templates": "granskning.templates",
-    "findings": "granskning.findings",
-    "reports": "granskning.reports",
+    "Store": "granskning.storage.store",
+    "GranskningError": "granskning.domain.errors",
+    "InputError": "granskning.domain.errors",
+    "NotFoundError": "granskning.domain.errors",
+    "RuleError": "granskning.domain.errors",
+    "ConflictError": "granskning.domain.errors",
+    "ReviewState": "granskning.storage.model",
+    "InterviewState": "granskning.storage.model",
+    "Role": "granskning.storage.model",
+    "reviews": "granskning.services.reviews",
+    "registry": "granskning.services.registry",
+    "templates": "granskning.domain.templates",
+    "findings": "granskning.services.findings",
+    "reports": "granskning.documents.reports",
 }
 
 __all__ = [
@@ -48,16 +48,18 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from granskning import findings, registry, reports, reviews, templates
-    from granskning.errors import (
+    from granskning.documents import reports
+    from granskning.domain import templates
+    from granskning.domain.errors import (
         ConflictError,
         GranskningError,
         InputError,
         NotFoundError,
         RuleError,
     )
-    from granskning.model import InterviewState, ReviewState, Role
-    from granskning.store import Store
+    from granskning.services import findings, registry, reviews
+    from granskning.storage.model import InterviewState, ReviewState, Role
+    from granskning.storage.store import Store
 
 
 def __getattr__(name: str) -> Any:

@@ -3,9 +3,9 @@
     python reports/make_checklist_template.py
 
 Its fixed texts are ``t.*`` in the review's language (``CHECKLIST_LABELS`` in
-granskning/followup.py). Before the seminar the checklist leaves room to write each item's status, comment and
+granskning/services/followup.py). Before the seminar the checklist leaves room to write each item's status, comment and
 responsible person; after it, the same template shows what was recorded. The context is
-built by ``granskning.followup.checklist_context``.
+built by ``granskning.services.followup.checklist_context``.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 
 The result is an ordinary Word document with docxtpl tags; coordinators may restyle it in
 Word (keep the tags). The context it is filled with is built by
-``granskning.compilation.docx_context``; its fixed texts are ``t.*`` in the round's language
+``granskning.documents.compilation.docx_context``; its fixed texts are ``t.*`` in the round's language
 (``COMPILATION_LABELS`` there).
 """
 

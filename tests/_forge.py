@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from granskning.audit import detail_hash, event_hash
+from granskning.storage.audit import detail_hash, event_hash
 
 
 def rechain(doc: dict[str, Any]) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from granskning.store import Store
+from granskning.storage.store import Store
 
 # A small pinned template: reviews here are made by the hundred, and the guards read it.
 TINY_TEMPLATE = """\
@@ -53,8 +53,8 @@ def make_reviews(store: Store, n: int, state: str = "planned") -> list[int]:
     """``n`` reviews of Gävle by Uppsala pinning the tiny template, in one transaction."""
     import hashlib
 
-    from granskning.audit import record
-    from granskning.model import Municipality, Review, ReviewingMunicipality
+    from granskning.storage.audit import record
+    from granskning.storage.model import Municipality, Review, ReviewingMunicipality
 
     now = store.now()
     with store.atomic() as s:
@@ -90,13 +90,13 @@ def make_reviews(store: Store, n: int, state: str = "planned") -> list[int]:
 
 def make_note_target(store: Store) -> int:
     """A review being visited with one running interview; its id."""
-    from granskning.audit import record
-    from granskning.model import Interview, Person
+    from granskning.storage.audit import record
+    from granskning.storage.model import Interview, Person
 
     (rid,) = make_reviews(store, 1, state="visiting")
     now = store.now()
     with store.atomic() as s:
-        from granskning.model import Municipality
+        from granskning.storage.model import Municipality
 
         uppsala = s.execute(select(Municipality.id).where(Municipality.key == "uppsala")).scalar()
         staff = []
@@ -227,7 +227,7 @@ def concurrent_notes(
 
 
 def count_notes(store: Store, interview_id: int) -> int:
-    from granskning.model import Note
+    from granskning.storage.model import Note
 
     with store.engine.connect() as conn:
         return int(
@@ -333,7 +333,7 @@ def kill_test(
 
 def check_after_kill(store: Store, confirmed: list[int], printed: int) -> dict[str, Any]:
     """The database after a kill: integrity, and every confirmed note there."""
-    from granskning.model import Note
+    from granskning.storage.model import Note
 
     integrity = "ok"
     path = store.sqlite_path

@@ -20,9 +20,9 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from granskning import registry, reviews
-from granskning.audit import record
-from granskning.model import (
+from granskning.services import registry, reviews
+from granskning.storage.audit import record
+from granskning.storage.model import (
     Finding,
     FollowUpItem,
     Interview,
@@ -37,7 +37,7 @@ from granskning.model import (
     RoundMember,
     SessionEvent,
 )
-from granskning.store import Store
+from granskning.storage.store import Store
 
 
 @dataclass
@@ -254,7 +254,7 @@ _made: dict[str, tuple[Path, World]] = {}
 def populated(store: Store, until: str = "follow_up_scheduled") -> World:
     """The same as :func:`populate` on an empty ``store``, fast: the world is made once per
     test run in an SQLite file and its rows copied in."""
-    from granskning.backup import copy_rows
+    from granskning.storage.backup import copy_rows
 
     if until not in _made:
         folder = Path(tempfile.mkdtemp(prefix="granskning-world-"))

@@ -91,7 +91,7 @@ def _pg_ready() -> str | None:
 def _truncate_pg(url: str) -> None:
     from sqlalchemy import create_engine, text
 
-    from granskning.store import metadata
+    from granskning.storage.store import metadata
 
     engine = create_engine(url)
     names = ", ".join(f'"{t.name}"' for t in metadata().sorted_tables)
@@ -106,7 +106,7 @@ def _truncate_pg(url: str) -> None:
 @pytest.fixture(scope="session")
 def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated empty SQLite file, copied for each test (migrating each time is slow)."""
-    from granskning.store import Store
+    from granskning.storage.store import Store
 
     path = tmp_path_factory.mktemp("schema") / "empty.db"
     # closing the last connection checkpoints the WAL into the main file
@@ -127,7 +127,7 @@ def db_url(backend: str, tmp_path: Path, _sqlite_template: Path) -> str:
             pytest.fail(error)
         pytest.skip(error)
     if not _pg_state.get("migrated"):
-        from granskning.store import Store
+        from granskning.storage.store import Store
 
         Store(PG_URL).dispose()
         _pg_state["migrated"] = True
@@ -142,7 +142,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def store(db_url: str, clock: FakeClock) -> Iterator[Any]:
-    from granskning.store import Store
+    from granskning.storage.store import Store
 
     st = Store(db_url, clock=clock, actor="tester")
     yield st
@@ -152,7 +152,7 @@ def store(db_url: str, clock: FakeClock) -> Iterator[Any]:
 @pytest.fixture(autouse=True)
 def _english() -> Iterator[None]:
     """Tests read English messages unless they switch to Swedish themselves."""
-    from granskning.i18n import set_language
+    from granskning.domain.i18n import set_language
 
     set_language("en")
     yield
@@ -210,7 +210,7 @@ class Sample:
 
 @pytest.fixture
 def sample(store: Any) -> Sample:
-    from granskning import registry, reviews
+    from granskning.services import registry, reviews
 
     gavle = registry.add_municipality(store, "Gävle")
     registry.add_municipality(store, "Uppsala")
@@ -278,7 +278,7 @@ def empty_db(backend: str, tmp_path: Path) -> Iterator[Any]:
 @pytest.fixture
 def snapshot(store: Any) -> Any:
     """``snapshot()``: every row of every table, to prove a failed command changed nothing."""
-    from granskning.store import metadata
+    from granskning.storage.store import metadata
 
     def take() -> dict[str, list[tuple[Any, ...]]]:
         out = {}

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlmodel import select
 
-from granskning import reviews
-from granskning.model import (
+from granskning.services import reviews
+from granskning.storage.model import (
     Finding,
     Interview,
     Interviewee,

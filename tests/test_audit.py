@@ -14,7 +14,7 @@ from conftest import Cli
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from granskning.store import Store
+from granskning.storage.store import Store
 
 # any statement that changes existing audit rows, in any spelling
 TOUCHES_AUDIT = re.compile(
@@ -148,7 +148,7 @@ def test_the_database_refuses_to_change_audit_rows_even_outside_granskning(store
     from sqlalchemy import text
     from sqlalchemy.exc import IntegrityError
 
-    from granskning import registry
+    from granskning.services import registry
 
     registry.add_municipality(store, "Gävle")
     with store.engine.connect() as conn:

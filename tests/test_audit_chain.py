@@ -17,10 +17,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import col, select
 
-from granskning import transfer
-from granskning.i18n import set_language
-from granskning.model import AuditDetail, AuditEvent, Person, Review
-from granskning.store import Store, metadata
+from granskning.domain.i18n import set_language
+from granskning.interchange import transfer
+from granskning.storage.model import AuditDetail, AuditEvent, Person, Review
+from granskning.storage.store import Store, metadata
 
 
 def as_superuser(store: Store, *statements: str) -> None:
@@ -127,7 +127,7 @@ def test_review_verify_finds_a_changed_actor_or_text(store: Store, cli: Cli) -> 
 
 
 def test_the_database_refuses_replace_and_truncate(store: Store) -> None:
-    from granskning import registry
+    from granskning.services import registry
 
     registry.add_municipality(store, "Gävle")
     with store.read() as s:

@@ -13,15 +13,15 @@ import pytest
 from _world import comparable_show, notes_of, populated, review_ids
 from sqlalchemy import MetaData, create_engine, func, select
 
-from granskning import reviews
-from granskning.store import Store
+from granskning.services import reviews
+from granskning.storage.store import Store
 
 DATA = Path(__file__).resolve().parent / "data"
 
 
 def _table_rows(store: Store) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, audit events of restores left out."""
-    from granskning.store import metadata
+    from granskning.storage.store import metadata
 
     out = {}
     with store.engine.connect() as conn:
@@ -73,7 +73,7 @@ def test_backup_and_restore_round_trip(
         assert _table_rows(store) == _table_rows(target)
         assert notes_of(target, world.review)
         # the restored database is fully usable: ids carry on after the restored ones
-        from granskning import registry
+        from granskning.services import registry
 
         new = registry.add_municipality(target, "Luleå")
         assert new.id == 4
@@ -97,7 +97,7 @@ def test_an_sqlite_backup_restores_into_either_backend(
         Cli(target).ok("restore", out)
         _same_reviews(source, target)
         assert _table_rows(source) == _table_rows(target)
-        from granskning import registry
+        from granskning.services import registry
 
         assert registry.add_person(target, "Ny Person", "Gävle").id == 6
     finally:
@@ -108,7 +108,7 @@ def test_an_sqlite_backup_restores_into_either_backend(
 def test_restore_refuses_a_database_that_holds_anything(
     store: Store, cli: Any, tmp_path: Path
 ) -> None:
-    from granskning import registry
+    from granskning.services import registry
 
     registry.add_municipality(store, "Gävle")
     out = tmp_path / "b.db"
@@ -142,7 +142,7 @@ def test_restore_refuses_what_is_not_a_backup(
     assert result.exit_code in (1, 2), result.output
     assert message in result.stderr
     assert "Traceback" not in result.output + result.stderr
-    from granskning.backup import row_counts
+    from granskning.storage.backup import row_counts
 
     assert row_counts(store) == {}
 
@@ -194,7 +194,7 @@ def test_a_backup_from_a_newer_granskning_is_refused(
     result = cli("restore", new)
     assert result.exit_code == 2
     assert "newer than this granskning knows" in result.stderr
-    from granskning.backup import row_counts
+    from granskning.storage.backup import row_counts
 
     assert row_counts(store) == {}
 
@@ -228,8 +228,8 @@ def test_backup_refuses_a_folder_and_the_database_itself(
 
 def _writer(url: str, interview_id: int, stop: Any, started: Any) -> None:
     """Write a note and its audit event in one transaction, again and again."""
-    from granskning.audit import record
-    from granskning.model import Note
+    from granskning.storage.audit import record
+    from granskning.storage.model import Note
 
     st = Store(url, actor="writer")
     n = 0
@@ -284,7 +284,7 @@ def _dump_pairs(path: Path) -> tuple[int, int]:
 
 
 def test_a_backup_is_consistent_while_others_write(store: Store, tmp_path: Path) -> None:
-    from granskning import backup as lib
+    from granskning.storage import backup as lib
 
     world = populated(store)
     ctx = multiprocessing.get_context("fork")

@@ -9,16 +9,17 @@ from typing import Any
 import pytest
 import vobject
 
-from granskning import calendar, interviews, reviews
-from granskning.model import Review
-from granskning.store import Store
+from granskning.documents import calendar
+from granskning.services import interviews, reviews
+from granskning.storage.model import Review
+from granskning.storage.store import Store
 
 
 @pytest.fixture
 def world(store: Store, sample: Any) -> dict[str, Any]:
     """A review with four interviews (one across each daylight-saving change, one cancelled)."""
     with store.atomic() as s:
-        from granskning.model import Person
+        from granskning.storage.model import Person
 
         for pid, mail in (
             (sample.lead, "anna.berg@uppsala.se"),
@@ -66,7 +67,7 @@ def by_uid(cal: Any) -> dict[str, Any]:
 
 def uid_of(store: Store, interview_id: int) -> str:
     with store.read() as s:
-        from granskning.model import Interview
+        from granskning.storage.model import Interview
 
         row = s.get(Interview, interview_id)
         assert row is not None

@@ -83,7 +83,7 @@ def db_dump(store: Any) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table: to prove a failed command changed nothing."""
     from sqlalchemy import text
 
-    from granskning.store import metadata
+    from granskning.storage.store import metadata
 
     out = {}
     with store.engine.connect() as conn:
@@ -211,7 +211,7 @@ def test_malformed_db_is_one_line_exit_2(db: str) -> None:
 
 
 def test_swedish_is_the_default(cli: Any, sample: Any) -> None:
-    from granskning.i18n import set_language
+    from granskning.domain.i18n import set_language
 
     set_language(None)
     result = cli("review", "show", "99")

@@ -10,9 +10,10 @@ import pytest
 from helpers_followup import add_interview
 from sqlmodel import select
 
-from granskning import compilation, registry, reviews, rounds
-from granskning.errors import InputError, NotFoundError
-from granskning.model import Finding, FollowUpItem, Review
+from granskning.documents import compilation
+from granskning.domain.errors import InputError, NotFoundError
+from granskning.services import registry, reviews, rounds
+from granskning.storage.model import Finding, FollowUpItem, Review
 
 TEMPLATE = "kollegial-granskning-2013"
 MEMBERS = ["Gävle", "Uppsala", "Örebro", "Umeå"]

@@ -22,8 +22,8 @@ from _harness import (
 )
 from sqlmodel import select
 
-from granskning.model import AuditDetail, AuditEvent, Review
-from granskning.store import Store
+from granskning.storage.model import AuditDetail, AuditEvent, Review
+from granskning.storage.store import Store
 
 pytestmark = pytest.mark.slow
 
@@ -47,7 +47,7 @@ LOSER = re.compile(
 def test_two_processes_racing_the_same_transition_one_wins_each_time(store: Store) -> None:
     ids = make_reviews(store, 101)
     control = ids.pop()  # cancelled once, alone: the version one transition gives
-    from granskning import reviews
+    from granskning.services import reviews
 
     once = reviews.advance(store, control, "cancel", reason="alone").version
     results = race(store, ids, racers=2)

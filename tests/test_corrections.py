@@ -17,7 +17,7 @@ import pytest
 from docx import Document
 from helpers_followup import write_report
 
-from granskning import interviews, reviews
+from granskning.services import interviews, reviews
 
 # "now" in these tests: after the visit, so that a session held on paper is in the past
 AFTER_VISIT = datetime(2026, 3, 20, 11, 0, tzinfo=UTC)  # 12:00 in Stockholm
@@ -385,7 +385,7 @@ def test_a_municipality_is_renamed(cli: Any, store: Any, sample: Any, snapshot: 
     with store.read() as s:
         from sqlmodel import select
 
-        from granskning.model import AuditEvent
+        from granskning.storage.model import AuditEvent
 
         event = s.exec(select(AuditEvent).where(AuditEvent.action == "rename")).one()
     assert (event.entity, json.loads(event.data)) == (
@@ -426,7 +426,7 @@ def test_a_person_is_corrected(cli: Any, store: Any, sample: Any, iv: int, snaps
     # the fields, never their values: the audit log is no place for personal data
     assert [json.loads(e.data)["fields"] for e in events] == [["name", "title", "email"], ["email"]]
     with store.read() as s:
-        from granskning.model import AuditDetail
+        from granskning.storage.model import AuditDetail
 
         assert all(s.get(AuditDetail, e.uid).text is None for e in events)
     before = snapshot()
@@ -449,7 +449,7 @@ def test_a_person_is_corrected(cli: Any, store: Any, sample: Any, iv: int, snaps
 def history_all(store: Any) -> list[Any]:
     from sqlmodel import col, select
 
-    from granskning.model import AuditEvent
+    from granskning.storage.model import AuditEvent
 
     with store.read() as s:
         return list(s.exec(select(AuditEvent).order_by(col(AuditEvent.id))).all())
@@ -544,7 +544,7 @@ def test_corrections_made_offline_come_home(
     from _world import populated
     from conftest import Cli
 
-    from granskning.store import Store
+    from granskning.storage.store import Store
 
     world = populated(store, until="visiting")
     laptop = Store(f"sqlite:///{tmp_path / 'laptop.db'}", clock=clock, actor="laptop")

@@ -22,8 +22,8 @@ from conftest import Cli
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from granskning.model import EMAIL_MAX, NAME_MAX, PLACE_MAX
-from granskning.store import Store
+from granskning.storage.model import EMAIL_MAX, NAME_MAX, PLACE_MAX
+from granskning.storage.store import Store
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -417,7 +417,7 @@ def test_a_refused_restore_leaves_no_database(empty_db: Any, tmp_path: Path) -> 
     # a backup whose rows no database can take: a person in a municipality that is not there
     source = tmp_path / "source.db"
     st = Store(f"sqlite:///{source}", actor="tester")
-    from granskning import registry
+    from granskning.services import registry
 
     registry.add_municipality(st, "Gävle")
     registry.add_person(st, "Anna Berg", "Gävle")

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from sqlmodel import func, select
 
-from granskning import findings
-from granskning.errors import InputError, NotFoundError, RuleError
-from granskning.model import AuditDetail, AuditEvent, Finding, ReportText
+from granskning.domain.errors import InputError, NotFoundError, RuleError
+from granskning.services import findings
+from granskning.storage.model import AuditDetail, AuditEvent, Finding, ReportText
 
 
 def _audit(store: Any, entity: str | None = None) -> list[AuditEvent]:
@@ -67,7 +67,7 @@ def test_bad_findings_are_refused_and_change_nothing(
 
 def test_block_ids_come_from_the_pinned_template(store: Any, sample: Any) -> None:
     """A later edit of the shipped template does not change which blocks a review has."""
-    from granskning.model import Review
+    from granskning.storage.model import Review
 
     with store.atomic() as s:
         review = s.get(Review, sample.review)

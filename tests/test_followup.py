@@ -12,11 +12,11 @@ from helpers_followup import add_interview, drive_to_drafting, write_report
 from hypothesis import given, settings, strategies as st
 from sqlmodel import select
 
-from granskning import followup, reviews
-from granskning.audit import history_rows
-from granskning.errors import FrozenError, InputError, NotFoundError, RuleError
-from granskning.model import AuditEvent, FollowUpItem, Recommendation, Review
-from granskning.timefmt import format_local, parse_local, to_local
+from granskning.domain.errors import FrozenError, InputError, NotFoundError, RuleError
+from granskning.domain.timefmt import format_local, parse_local, to_local
+from granskning.services import followup, reviews
+from granskning.storage.audit import history_rows
+from granskning.storage.model import AuditEvent, FollowUpItem, Recommendation, Review
 
 
 def _handed_over(store: Any, sample: Any, **report: Any) -> int:

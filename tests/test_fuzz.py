@@ -18,9 +18,9 @@ from conftest import Cli
 from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import select
 
-from granskning import transfer
-from granskning.store import Store, metadata
-from granskning.text import clean_text
+from granskning.domain.text import clean_text
+from granskning.interchange import transfer
+from granskning.storage.store import Store, metadata
 
 FUZZ = settings(
     max_examples=40,
@@ -312,8 +312,8 @@ def _forge(doc: dict[str, Any], data: Any) -> None:
     import base64
     import hashlib
 
-    from granskning.model import ReviewState
-    from granskning.workflow import REVIEW_ACTIONS, REVIEW_TRANSITIONS
+    from granskning.domain.workflow import REVIEW_ACTIONS, REVIEW_TRANSITIONS
+    from granskning.storage.model import ReviewState
 
     states = st.sampled_from([s.value for s in ReviewState])
     dests = {t["trigger"]: t["dest"].value for t in REVIEW_TRANSITIONS}
@@ -411,7 +411,7 @@ def test_review_import_of_forged_exports(
 def _follows_the_life_cycle(doc: dict[str, Any]) -> None:
     """The review's audit events of state changes are steps of the machine, from planned to
     its state, and it has one report version per handover."""
-    from granskning.workflow import REVIEW_TRANSITIONS
+    from granskning.domain.workflow import REVIEW_TRANSITIONS
 
     state, handovers = "planned", 0
     for e in doc["audit"]:
@@ -494,7 +494,7 @@ def test_text_files_for_every_file_option(tmp_path_factory: Any, content: bytes)
     """``--file`` of note add, report text and the like: UTF-8 text without NUL, or a plain
     error; never a string a database would refuse."""
     from granskning.cli._base import read_text_input
-    from granskning.errors import InputError
+    from granskning.domain.errors import InputError
 
     path = tmp_path_factory.mktemp("f") / "note.txt"
     path.write_bytes(content)

@@ -24,7 +24,7 @@ def test_catalogs_are_complete_and_compiled() -> None:
 
 
 def test_language_choice_from_environment() -> None:
-    from granskning.i18n import language_from_env
+    from granskning.domain.i18n import language_from_env
 
     assert language_from_env({}) == "sv"
     assert language_from_env({"LANG": "C.UTF-8"}) == "sv"
@@ -34,7 +34,7 @@ def test_language_choice_from_environment() -> None:
 
 
 def test_messages_switch_language() -> None:
-    from granskning.i18n import _, set_language
+    from granskning.domain.i18n import _, set_language
 
     set_language("sv")
     assert _("no secretary is assigned") != "no secretary is assigned"

@@ -19,9 +19,10 @@ from _world import World, populated
 from conftest import Cli, FakeClock
 from sqlalchemy import func, select
 
-from granskning import reviews, transfer
-from granskning.model import Person
-from granskning.store import Store, metadata
+from granskning.interchange import transfer
+from granskning.services import reviews
+from granskning.storage.model import Person
+from granskning.storage.store import Store, metadata
 
 Doc = dict[str, Any]
 
@@ -88,7 +89,7 @@ def exported() -> Doc:
 
 def close(store: Store, clock: FakeClock, world: World) -> None:
     """Hold the seminar of a populated review and close it."""
-    from granskning import followup
+    from granskning.services import followup
 
     for item in followup.items(store, world.review):
         if item["status"] is None and item["merged_into"] is None:

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from granskning import interviews, registry, reviews
-from granskning.errors import FrozenError, InputError, NotFoundError, RuleError
-from granskning.model import Interview, ReviewState
-from granskning.store import Store
+from granskning.domain.errors import FrozenError, InputError, NotFoundError, RuleError
+from granskning.services import interviews, registry, reviews
+from granskning.storage.model import Interview, ReviewState
+from granskning.storage.store import Store
 
 
 def staff(store: Store, sample: Any) -> None:
@@ -60,7 +60,7 @@ def test_add_stores_the_interview_in_utc_with_audit(store: Store, team: Any) -> 
         }
     ]
     assert data["questions"] == 12  # the group's questions in the pinned template
-    from granskning.audit import history
+    from granskning.storage.audit import history
 
     assert [(e.entity, e.action) for e in history(store, team.review)][-1] == ("interview", "add")
 
@@ -225,7 +225,7 @@ def test_edit_raises_the_sequence_and_keeps_the_rules(
 
 
 def test_completed_interview_cannot_be_edited(store: Store, team: Any, snapshot: Any) -> None:
-    from granskning import sessions
+    from granskning.services import sessions
 
     iv = add(store, team)
     reviews.advance(store, team.review, "confirm_schedule")
@@ -238,7 +238,7 @@ def test_completed_interview_cannot_be_edited(store: Store, team: Any, snapshot:
 
 
 def test_group_change_must_fit_the_notes(store: Store, team: Any) -> None:
-    from granskning.model import Note
+    from granskning.storage.model import Note
 
     iv = add(store, team)
     # notes open with the session: a note on a scheduled interview came by an import
@@ -348,7 +348,7 @@ def test_review_state_is_untouched_by_scheduling(store: Store, team: Any) -> Non
 
 
 def test_no_new_interviews_after_the_visit(store: Store, team: Any, snapshot: Any) -> None:
-    from granskning import sessions
+    from granskning.services import sessions
 
     iv = add(store, team)
     reviews.advance(store, team.review, "confirm_schedule")

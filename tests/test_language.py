@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from granskning import labels
+from granskning.domain import labels
 
 # A command a message tells the reader to type keeps its ids: "review advance 2 reopen".
 _COMMAND_HINT = re.compile(r"(granskning [^\n]*|review advance \d+ \w+)")
@@ -27,7 +27,7 @@ def raw_ids(text: str, extra: frozenset[str] = frozenset()) -> set[str]:
 
 
 def _template_ids() -> frozenset[str]:
-    from granskning import templates
+    from granskning.domain import templates
 
     t = templates.find("kollegial-granskning-2013").template
     return frozenset([g.id for g in t.groups] + [b.id for b in t.blocks])
@@ -35,7 +35,7 @@ def _template_ids() -> frozenset[str]:
 
 def _swedish_words() -> set[str]:
     """The Swedish of every label, as the English output must never show it."""
-    from granskning.i18n import _, set_language
+    from granskning.domain.i18n import _, set_language
 
     set_language("sv")
     try:
@@ -81,7 +81,7 @@ def test_demo_in_swedish_shows_no_raw_ids_and_in_english_no_swedish(tmp_path: Pa
 
 
 def test_review_commands_show_labels_in_swedish(cli: Any, sample: Any) -> None:
-    from granskning import interviews
+    from granskning.services import interviews
 
     sv = ("--lang", "sv")
     r = sample.review
@@ -147,7 +147,7 @@ def test_round_show_labels_the_states(cli: Any) -> None:
     [("en", "1 event written to"), ("sv", "1 händelse skriven till")],
 )
 def test_one_is_singular(cli: Any, sample: Any, tmp_path: Path, lang: str, expected: str) -> None:
-    from granskning import interviews, reviews
+    from granskning.services import interviews, reviews
 
     reviews.assign(cli.store, sample.review, sample.lead, "lead")
     reviews.assign(cli.store, sample.review, sample.secretary, "secretary")
@@ -166,7 +166,7 @@ def test_one_is_singular(cli: Any, sample: Any, tmp_path: Path, lang: str, expec
 
 
 def test_counts_read_as_words() -> None:
-    from granskning.i18n import set_language
+    from granskning.domain.i18n import set_language
 
     set_language("sv")
     assert labels.counts({"notes": 1, "audit": 2, "notes_updated": 3}) == (
@@ -236,7 +236,7 @@ def test_a_bad_granskning_now_is_one_line_exit_2_and_changes_nothing(
 def test_clock_from_env() -> None:
     from datetime import UTC, datetime
 
-    from granskning.clock import clock_from_env
+    from granskning.domain.clock import clock_from_env
 
     assert clock_from_env({}) is None and clock_from_env({"GRANSKNING_NOW": " "}) is None
     clock = clock_from_env({"GRANSKNING_NOW": "2026-07-01 12:00"})

@@ -10,7 +10,7 @@ from typing import Any
 
 import vobject
 
-from granskning.store import Store
+from granskning.storage.store import Store
 
 
 def _team(cli: Any, sample: Any, review: int | None = None) -> None:
@@ -91,7 +91,7 @@ def test_cancelling_a_visit_stops_a_running_session(cli: Any, store: Store, samp
     assert cli.json("interview", "show", iv)["state"] == "cancelled"
     from sqlmodel import select
 
-    from granskning.model import SessionEvent
+    from granskning.storage.model import SessionEvent
 
     with store.read() as s:
         kinds = [e.kind for e in s.exec(select(SessionEvent).order_by(SessionEvent.id)).all()]
@@ -227,7 +227,7 @@ def test_the_checklist_is_wholly_in_the_review_language(
 
     # the language can no longer change (handed over): an English review from the start
     with store.atomic() as s:
-        from granskning.model import Review
+        from granskning.storage.model import Review
 
         row = s.get(Review, rid)
         assert row is not None
@@ -265,7 +265,7 @@ def test_a_round_language_goes_to_its_reviews_and_through_export(
     import json
 
     assert json.loads(out.read_text(encoding="utf-8"))["review"]["language"] == "en"
-    from granskning.store import Store as TheStore
+    from granskning.storage.store import Store as TheStore
     from tests.conftest import Cli
 
     other = TheStore(empty_db("language"), actor="tester")

@@ -16,7 +16,7 @@ from sqlalchemy import MetaData, create_engine, delete, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from granskning.store import SCHEMA_HEAD, SCHEMA_REVISIONS, Store
+from granskning.storage.store import SCHEMA_HEAD, SCHEMA_REVISIONS, Store
 
 DATA = Path(__file__).resolve().parent / "data"
 OLD_DB = DATA / "schema_0001.db"
@@ -103,8 +103,8 @@ def _audit_rows(url: str, query: str) -> list[tuple[Any, ...]]:
 
 
 def _chains_verify(url: str) -> None:
-    from granskning import audit
-    from granskning.model import AuditChain
+    from granskning.storage import audit
+    from granskning.storage.model import AuditChain
 
     store = Store(url)
     with store.read() as s:
@@ -128,7 +128,7 @@ def test_the_kept_0001_file_is_what_its_script_makes(tmp_path: Path) -> None:
     assert list(a.iterdump()) == list(b.iterdump())
     assert a.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
     # every table of the program has rows in the old file
-    from granskning.store import metadata
+    from granskning.storage.store import metadata
 
     for table in metadata().sorted_tables:
         if table.name in AUDIT_TABLES[1:]:
@@ -159,7 +159,7 @@ def test_upgrading_the_0001_file_keeps_every_row(tmp_path: Path) -> None:
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     conn.close()
     # and the program works on it
-    from granskning import reviews
+    from granskning.services import reviews
 
     store = Store(f"sqlite:///{path}")
     shown = reviews.show(store, 1)
@@ -245,8 +245,8 @@ def test_head_is_the_last_known_revision() -> None:
 
 
 def test_the_database_refuses_to_change_audit_rows(store: Store) -> None:
-    from granskning import registry
-    from granskning.model import AuditEvent
+    from granskning.services import registry
+    from granskning.storage.model import AuditEvent
 
     registry.add_municipality(store, "Gävle")
     with store.read() as s:

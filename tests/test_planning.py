@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from granskning.planning import Plan, assign
+from granskning.domain.planning import Plan, assign
 
 
 def _names(n: int, tag: int) -> list[str]:

@@ -11,8 +11,9 @@ from _world import docx_bytes, populated
 from sqlalchemy import func, select as sa_select
 from sqlmodel import select
 
-from granskning import privacy, registry, transfer
-from granskning.model import (
+from granskning.interchange import transfer
+from granskning.services import privacy, registry
+from granskning.storage.model import (
     AuditEvent,
     Interview,
     Interviewee,
@@ -20,7 +21,7 @@ from granskning.model import (
     Person,
     ReportVersion,
 )
-from granskning.store import Store, metadata
+from granskning.storage.store import Store, metadata
 
 
 def texts_in_database(store: Store) -> str:

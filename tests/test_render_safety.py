@@ -20,12 +20,13 @@ from hypothesis import given, settings, strategies as st
 from sqlmodel import func, select
 from test_reports import Visit, add_visit, outline, template_with, to_drafting, write_content
 
-from granskning import docxrender, reports, templates
-from granskning.docxrender import BOOL, NUMBER, TEXT
-from granskning.model import Finding, Note, ReportVersion, Review
+from granskning.documents import docxrender, reports
+from granskning.documents.docxrender import BOOL, NUMBER, TEXT
+from granskning.domain import templates
+from granskning.storage.model import Finding, Note, ReportVersion, Review
 
 if TYPE_CHECKING:
-    from granskning.docxrender import Limits
+    from granskning.documents.docxrender import Limits
 
 
 @pytest.fixture
@@ -115,7 +116,7 @@ def test_every_command_that_takes_text_refuses_control_characters_the_same_way(
 def test_line_breaks_of_every_kind_become_line_feeds(
     cli: Any, store: Any, sample: Any, args: list[str], expected: str
 ) -> None:
-    from granskning.model import ReportText
+    from granskning.storage.model import ReportText
 
     cli.ok(*[a.format(review=sample.review) for a in args])
     with store.read() as s:
@@ -124,8 +125,8 @@ def test_line_breaks_of_every_kind_become_line_feeds(
 
 
 def test_the_text_cleaner() -> None:
-    from granskning.errors import InputError
-    from granskning.text import check_line, clean_optional, clean_text, xml_safe
+    from granskning.domain.errors import InputError
+    from granskning.domain.text import check_line, clean_optional, clean_text, xml_safe
 
     assert clean_text(" a  b \t c ", "x", 10) == "a b c"
     assert clean_text("  första\r\nandra  \x0bTredje\n\n", "x", 100, lines=True) == (
@@ -197,7 +198,7 @@ def _strings(schema: Any, value: Any) -> list[str]:
 def test_every_text_field_through_the_report_renderer_comes_back_verbatim() -> None:
     """Property: any Unicode in every text field of the report's context is read back from
     the .docx exactly, less only what XML 1.0 cannot hold; no string changes another."""
-    from granskning.text import xml_safe
+    from granskning.domain.text import xml_safe
 
     schema = reports.REPORT_SCHEMA
     template = _schema_template(schema)
@@ -334,7 +335,7 @@ def test_hand_over_renders_with_no_transaction_open(
 def test_hand_over_fails_if_the_review_changes_while_its_report_is_rendered(
     cli: Any, store: Any, sample: Any, drafted: Visit, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from granskning import findings
+    from granskning.services import findings
 
     rendered = reports.render_report
 

@@ -21,10 +21,11 @@ from docx import Document
 from docx.text.paragraph import Paragraph
 from sqlmodel import func, select
 
-from granskning import findings, reports, reviews
-from granskning.docxrender import TemplateRefused
-from granskning.errors import FrozenError, InputError, NotFoundError, RuleError
-from granskning.model import (
+from granskning.documents import reports
+from granskning.documents.docxrender import TemplateRefused
+from granskning.domain.errors import FrozenError, InputError, NotFoundError, RuleError
+from granskning.services import findings, reviews
+from granskning.storage.model import (
     AuditEvent,
     Finding,
     Interview,
@@ -423,7 +424,7 @@ def _statements(store: Any, review: int) -> int:
 
 
 def test_statements_do_not_grow_with_the_review(store: Any, sample: Any) -> None:
-    from granskning import registry
+    from granskning.services import registry
 
     small = _statements(store, sample.review)
     add_visit(store, sample, notes_per_question=3)
@@ -479,7 +480,7 @@ def test_the_sandbox_holds_even_without_the_checks(tmp_path: Path) -> None:
     from docxtpl import DocxTemplate
     from jinja2.exceptions import SecurityError
 
-    from granskning.docxrender import make_environment
+    from granskning.documents.docxrender import make_environment
 
     for hostile in (
         "{{ ''.__class__.__mro__ }}",
@@ -568,7 +569,7 @@ def test_images_need_alt_text_and_tables_a_header_row(tmp_path: Path) -> None:
         ("error", "document, image 1 (Picture 1)"),
         ("warning", "document, table 1"),
     ]
-    from granskning.docxrender import Properties, render
+    from granskning.documents.docxrender import Properties, render
 
     with pytest.raises(TemplateRefused, match="alt text"):
         render(
@@ -946,8 +947,8 @@ def test_any_text_the_team_writes_comes_out_as_written() -> None:
     """Property: cleaned user text, split into paragraphs, renders exactly (escaping, Unicode)."""
     from hypothesis import example, given, settings, strategies as st
 
-    from granskning import registry
-    from granskning.store import Store
+    from granskning.services import registry
+    from granskning.storage.store import Store
 
     store = Store.memory(clock=lambda: datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
     for name in ("Gävle", "Uppsala"):

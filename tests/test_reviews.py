@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlmodel import select
 
-from granskning import registry, reviews
-from granskning.errors import FrozenError, InputError, NotFoundError, RuleError
-from granskning.model import (
+from granskning.domain.errors import FrozenError, InputError, NotFoundError, RuleError
+from granskning.services import registry, reviews
+from granskning.storage.model import (
     AuditEvent,
     Finding,
     Interview,
@@ -20,7 +20,7 @@ from granskning.model import (
     Review,
     ReviewState,
 )
-from granskning.store import Store
+from granskning.storage.store import Store
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -157,7 +157,7 @@ def test_whole_machine_through_the_library(store: Store, sample: Any) -> None:
     reviews.advance(store, sample.review, "hand_over")
     history = [
         (e.action, e.from_state, e.to_state)
-        for e in __import__("granskning.audit").audit.history(store, sample.review)
+        for e in __import__("granskning.storage.audit").storage.audit.history(store, sample.review)
     ]
     transitions = [h for h in history if h[1] is not None]
     assert transitions == [
@@ -190,7 +190,7 @@ def test_failure_after_state_change_rolls_back(
 
 
 def test_stale_version_is_a_conflict(store: Store, sample: Any) -> None:
-    from granskning.errors import ConflictError
+    from granskning.domain.errors import ConflictError
 
     with store.atomic() as s:
         stale = s.get(Review, sample.review)

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlmodel import select
 
-from granskning import registry, reviews, rounds
-from granskning.errors import InputError, NotFoundError, RuleError
-from granskning.model import Review, ReviewingMunicipality, Round
-from granskning.store import Store
+from granskning.domain.errors import InputError, NotFoundError, RuleError
+from granskning.services import registry, reviews, rounds
+from granskning.storage.model import Review, ReviewingMunicipality, Round
+from granskning.storage.store import Store
 
 TEMPLATE = "kollegial-granskning-2013"
 NAMES = [
@@ -246,7 +246,7 @@ def test_every_command_has_help_with_an_example(noun: str) -> None:
     from click.testing import CliRunner
 
     from granskning.cli import cli as root
-    from granskning.i18n import set_language
+    from granskning.domain.i18n import set_language
 
     group = root.get_command(None, noun)  # type: ignore[arg-type]
     assert group is not None

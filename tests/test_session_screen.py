@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from granskning import interviews, registry, reviews, sessions
-from granskning.store import Store
+from granskning.services import interviews, registry, reviews, sessions
+from granskning.storage.store import Store
 
 
 def _setup(store: Store) -> int:
@@ -57,7 +57,7 @@ def _text(app: Any, selector: str) -> str:
 
 
 def test_countdown_format() -> None:
-    from granskning.session_screen import countdown
+    from granskning.tui.session_screen import countdown
 
     assert countdown(90 * 60) == "90:00"
     assert countdown(59) == "00:59"
@@ -65,7 +65,7 @@ def test_countdown_format() -> None:
 
 
 def test_keys_drive_the_engine(store: Store, clock: Any) -> None:
-    from granskning.session_screen import SessionApp
+    from granskning.tui.session_screen import SessionApp
 
     iv = _setup(store)
 
@@ -132,7 +132,7 @@ def test_keys_drive_the_engine(store: Store, clock: Any) -> None:
 
 
 def test_refused_keys_show_a_message(store: Store) -> None:
-    from granskning.session_screen import SessionApp
+    from granskning.tui.session_screen import SessionApp
 
     iv = _setup(store)
 

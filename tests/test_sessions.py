@@ -12,17 +12,17 @@ from typing import Any
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from granskning import interviews, reviews, sessions
-from granskning.audit import describe, history
-from granskning.errors import InputError, RuleError
-from granskning.model import Review
-from granskning.store import Store
+from granskning.domain.errors import InputError, RuleError
+from granskning.services import interviews, reviews, sessions
+from granskning.storage.audit import describe, history
+from granskning.storage.model import Review
+from granskning.storage.store import Store
 
 MIN = 60
 
 
 def _budgets() -> dict[str, int]:
-    from granskning import templates
+    from granskning.domain import templates
 
     template = templates.find("kollegial-granskning-2013").template
     return {b.id: b.minutes for b in template.blocks}
@@ -449,7 +449,7 @@ def test_timeline_counts_exactly_the_running_seconds(
     script: list[tuple[str, int, int]], tail: int
 ) -> None:
     """Against a second-by-second replay: each second counts where the session ran."""
-    from granskning import templates
+    from granskning.domain import templates
 
     template = templates.find("kollegial-granskning-2013").template
     group = template.group("fortroendevalda")

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from sqlalchemy import text, update
 
-from granskning.errors import InputError
-from granskning.store import SCHEMA_HEAD, SchemaError, Store, resolve_url
+from granskning.domain.errors import InputError
+from granskning.storage.store import SCHEMA_HEAD, SchemaError, Store, resolve_url
 
 
 def test_schema_head_matches_migrations() -> None:
-    from granskning.migrations import script_head
+    from granskning.storage.migrations import script_head
 
     assert script_head() == SCHEMA_HEAD
 
@@ -65,7 +65,7 @@ def test_foreign_database_is_refused(tmp_path: Path) -> None:
 
 
 def test_atomic_rolls_back_everything(store: Store) -> None:
-    from granskning.model import Municipality
+    from granskning.storage.model import Municipality
 
     with pytest.raises(RuntimeError):
         with store.atomic() as s:
@@ -91,7 +91,7 @@ def _hold_write_lock(path: Path) -> sqlite3.Connection:
 
 
 def test_a_locked_sqlite_database_is_retried_until_free(tmp_path: Path) -> None:
-    from granskning import registry
+    from granskning.services import registry
 
     path = tmp_path / "busy.db"
     Store(f"sqlite:///{path}").dispose()
@@ -120,7 +120,7 @@ def test_a_database_that_stays_locked_gives_a_plain_error_and_changes_nothing(
 
     from granskning.cli import cli
     from granskning.cli._base import App
-    from granskning.store import RETRY_ATTEMPTS
+    from granskning.storage.store import RETRY_ATTEMPTS
 
     path = tmp_path / "busy.db"
     Store(f"sqlite:///{path}").dispose()
@@ -145,7 +145,7 @@ def test_transient_kinds() -> None:
     import psycopg.errors
     from sqlalchemy.exc import IntegrityError, OperationalError
 
-    from granskning.store import transient_kind
+    from granskning.storage.store import transient_kind
 
     def wrap(cls: type[Exception], orig: Exception) -> Exception:
         return cls("stmt", {}, orig)  # type: ignore[call-arg]
@@ -164,8 +164,8 @@ def test_a_postgresql_deadlock_is_retried(store: Store) -> None:
     Store.run runs it again from scratch and both changes land."""
     import threading
 
-    from granskning import registry
-    from granskning.model import Municipality
+    from granskning.services import registry
+    from granskning.storage.model import Municipality
 
     if store.is_sqlite:
         pytest.skip("SQLite takes the write lock at BEGIN IMMEDIATE: writers cannot deadlock")

@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from granskning import templates
-from granskning.templates import Template, TemplateError
+from granskning.domain import templates
+from granskning.domain.templates import Template, TemplateError
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "question_templates"
@@ -400,7 +400,7 @@ def test_validate_reports_valid_files_and_missing_paths(tmp_path: Path) -> None:
 
 
 def test_problems_are_translated() -> None:
-    from granskning.i18n import set_language
+    from granskning.domain.i18n import set_language
 
     set_language("sv")
     with pytest.raises(TemplateError) as caught:
@@ -645,7 +645,7 @@ def test_template_help_has_examples() -> None:
 
 @pytest.fixture
 def hosts(store: Any) -> None:
-    from granskning import registry
+    from granskning.services import registry
 
     for name in ("Gävle", "Uppsala", "Örebro"):
         registry.add_municipality(store, name)
@@ -658,7 +658,7 @@ def _questions(t: Template) -> list[tuple[str, str, str]]:
 def test_a_pinned_review_never_changes(
     store: Any, cli: Any, hosts: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from granskning import reviews
+    from granskning.services import reviews
 
     path = write(tmp_path / "mallar", "egen.yaml", MINI)
     monkeypatch.setenv(templates.ENV_VAR, str(path.parent))
@@ -774,7 +774,7 @@ def test_non_editable_install_finds_the_shipped_templates(tmp_path: Path) -> Non
         [
             str(python),
             "-c",
-            "import json, granskning; from granskning import resources, templates; "
+            "import json, granskning; from granskning import resources; from granskning.domain import templates; "
             "print(json.dumps({'module': granskning.__file__, "
             "'folder': str(resources.question_templates_dir()), "
             "'found': {s.template.id: [str(s.path), s.origin] for s in templates.available()}}))",
@@ -824,7 +824,7 @@ def test_a_broken_copy_does_not_silently_fall_back(
 def test_parsed_templates_are_kept_between_processes(
     tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from granskning import templates
+    from granskning.domain import templates
 
     monkeypatch.setenv("GRANSKNING_CACHE_DIR", str(tmp_path / "cache"))
     text = templates.find("kollegial-granskning-2013").text

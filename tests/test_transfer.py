@@ -14,9 +14,10 @@ from _world import comparable_show, notes_of, populated
 from conftest import Cli, FakeClock
 from sqlalchemy import select
 
-from granskning import reviews, transfer
-from granskning.model import Note
-from granskning.store import Store, metadata
+from granskning.interchange import transfer
+from granskning.services import reviews
+from granskning.storage.model import Note
+from granskning.storage.store import Store, metadata
 
 
 def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:
@@ -200,7 +201,7 @@ def test_a_review_changed_on_both_sides_is_a_conflict(
 def test_a_forgotten_person_stays_forgotten_after_importing_an_old_file(
     store: Store, tmp_path: Path
 ) -> None:
-    from granskning import privacy
+    from granskning.services import privacy
 
     world = populated(store)
     path = tmp_path / "r.json"

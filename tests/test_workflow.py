@@ -6,9 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from granskning.errors import RuleError
-from granskning.model import InterviewState, ReviewState, Role
-from granskning.workflow import (
+from granskning.domain.errors import RuleError
+from granskning.domain.workflow import (
     FROZEN_STATES,
     REVIEW_ACTIONS,
     ActionParams,
@@ -21,6 +20,7 @@ from granskning.workflow import (
     fire_review,
     review_block_reasons,
 )
+from granskning.storage.model import InterviewState, ReviewState, Role
 
 S = ReviewState
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -208,7 +208,7 @@ def test_session_needs_confirmed_schedule() -> None:
 
 
 def test_diagram_mermaid_and_dot() -> None:
-    from granskning.workflow import diagram
+    from granskning.domain.workflow import diagram
 
     mermaid = diagram("mermaid")
     assert "stateDiagram" in mermaid and "handed_over --> drafting: reopen" in mermaid

@@ -11,7 +11,7 @@ import click
 
 from granskning import __version__
 from granskning.cli._base import App, TGroup, TOption, option
-from granskning.i18n import N_, _, set_language
+from granskning.domain.i18n import N_, _, set_language
 
 # command name -> "module:attribute"; modules are imported only when the command runs
 COMMANDS: dict[str, str] = {
@@ -126,14 +126,14 @@ def cli(ctx: click.Context, db: str | None, lang: str | None, actor: str | None)
     if actor is not None and obj.actor is None:
         obj.actor = actor
     if obj.clock is None:
-        from granskning.clock import clock_from_env
+        from granskning.domain.clock import clock_from_env
 
         obj.clock = clock_from_env()  # a bad GRANSKNING_NOW stops every command, exit 2
 
 
 def _checked_actor(value: str | None) -> str | None:
-    from granskning.errors import InputError
-    from granskning.text import check_actor
+    from granskning.domain.errors import InputError
+    from granskning.domain.text import check_actor
 
     try:
         return None if value is None else check_actor(value)
@@ -158,7 +158,7 @@ class UserError(click.ClickException):
         self.exit_code = exit_code  # type: ignore[misc]
 
     def show(self, file: Any = None) -> None:
-        from granskning.text import visible
+        from granskning.domain.text import visible
 
         for line in self.format_message().splitlines() or [""]:
             # what the user typed is echoed: never an escape sequence or override as such
@@ -166,7 +166,7 @@ class UserError(click.ClickException):
 
 
 def _invoke_guarded(ctx: click.Context, invoke: Any) -> Any:
-    from granskning.errors import GranskningError
+    from granskning.domain.errors import GranskningError
 
     try:
         return invoke(ctx)

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from granskning.i18n import _
+from granskning.domain.i18n import _
 
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from granskning.store import Store
+    from granskning.storage.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,7 +48,7 @@ INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
 def _check_parsed(command: click.Command, ctx: click.Context) -> None:
     """Bad input click lets through: integers wider than the database's, an empty -o."""
-    from granskning.errors import InputError
+    from granskning.domain.errors import InputError
 
     for param in command.params:
         value = ctx.params.get(param.name or "")
@@ -169,7 +169,7 @@ class App:
     @property
     def store(self) -> Store:
         if self._store is None:
-            from granskning.store import Store, resolve_url
+            from granskning.storage.store import Store, resolve_url
 
             ctx = click.get_current_context(silent=True)
             name = command_name(ctx) if ctx is not None else ""
@@ -232,7 +232,7 @@ def ok(message: str) -> None:
 
 def read_text_input(text: str | None, path: str | None) -> str:
     """The text of ``--text`` or ``--file`` (exactly one), checked for size and encoding."""
-    from granskning.errors import InputError
+    from granskning.domain.errors import InputError
 
     if (text is None) == (path is None):
         raise InputError(_("give exactly one of --text and --file"))

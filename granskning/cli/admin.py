@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from granskning.cli._base import TCommand, ok, option, print_json, store
-from granskning.i18n import N_, _
+from granskning.domain.i18n import N_, _
 
 
 @click.command(
@@ -31,7 +31,7 @@ def init() -> None:
 )
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def info(as_json: bool) -> None:
-    from granskning.admin import database_info
+    from granskning.services.admin import database_info
 
     data = database_info(store())
     if as_json:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from granskning.cli._base import TCommand, ok, option, print_json, store
-from granskning.i18n import N_, ngettext
+from granskning.domain.i18n import N_, ngettext
 
 
 @click.command(
@@ -30,7 +30,7 @@ from granskning.i18n import N_, ngettext
 def backup(output: str, as_json: bool) -> None:
     from pathlib import Path
 
-    from granskning import backup as lib
+    from granskning.storage import backup as lib
 
     data = lib.backup(store(), Path(output))
     if as_json:
@@ -60,7 +60,7 @@ def backup(output: str, as_json: bool) -> None:
 def restore(file: str, as_json: bool) -> None:
     from pathlib import Path
 
-    from granskning import backup as lib
+    from granskning.storage import backup as lib
 
     st = store()
     data = lib.restore(st, Path(file))

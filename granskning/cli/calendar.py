@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from granskning.cli._base import TCommand, ok, option, store
-from granskning.i18n import N_, ngettext
+from granskning.domain.i18n import N_, ngettext
 
 
 @click.command(
@@ -29,7 +29,7 @@ from granskning.i18n import N_, ngettext
     help=N_("Where to write it (- for stdout)."),
 )
 def calendar(review_id: int, output: str) -> None:
-    from granskning import calendar as cal
+    from granskning.documents import calendar as cal
 
     count = cal.write(store(), review_id, output)
     if output != "-":

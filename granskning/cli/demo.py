@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from granskning.cli._base import TCommand, option
-from granskning.i18n import N_, _
+from granskning.domain.i18n import N_, _
 
 
 @click.command(

@@ -14,7 +14,7 @@ from granskning.cli._base import (
     read_text_input,
     store,
 )
-from granskning.i18n import N_, _
+from granskning.domain.i18n import N_, _
 
 
 def _short(text: str, n: int = 70) -> str:
@@ -64,7 +64,7 @@ def finding() -> None:
 def add(
     review_id: int, block: str, kind: str, text: str | None, path: str | None, as_json: bool
 ) -> None:
-    from granskning import findings
+    from granskning.services import findings
 
     body = read_text_input(text, path)
     row = findings.add_finding(store(), review_id, block, kind, body)
@@ -88,7 +88,7 @@ def add(
 )
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def none(review_id: int, block: str, as_json: bool) -> None:
-    from granskning import findings
+    from granskning.services import findings
 
     row = findings.mark_no_findings(store(), review_id, block)
     if as_json:
@@ -113,7 +113,7 @@ def none(review_id: int, block: str, as_json: bool) -> None:
 @option("--block", metavar="BLOCK", help=N_("Only this block."))
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def list_(review_id: int, block: str | None, as_json: bool) -> None:
-    from granskning import findings
+    from granskning.services import findings
 
     rows = findings.list_findings(store(), review_id, block)
     if as_json:
@@ -126,8 +126,8 @@ def list_(review_id: int, block: str | None, as_json: bool) -> None:
 
 
 def _kind_label(kind: str) -> str:
-    from granskning.findings import KIND_LABELS
-    from granskning.model import FindingKind
+    from granskning.services.findings import KIND_LABELS
+    from granskning.storage.model import FindingKind
 
     return KIND_LABELS[FindingKind(kind)]
 
@@ -144,7 +144,7 @@ def _kind_label(kind: str) -> str:
 @option("--file", "path", metavar="PATH", help=N_("Read the text from a UTF-8 file (- for stdin)."))
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def edit(finding_id: int, text: str | None, path: str | None, as_json: bool) -> None:
-    from granskning import findings
+    from granskning.services import findings
 
     row = findings.edit_finding(store(), finding_id, read_text_input(text, path))
     if as_json:
@@ -160,7 +160,7 @@ def edit(finding_id: int, text: str | None, path: str | None, as_json: bool) -> 
 )
 @click.argument("finding_id", type=int, metavar="ID")
 def remove(finding_id: int) -> None:
-    from granskning import findings
+    from granskning.services import findings
 
     row = findings.remove_finding(store(), finding_id)
     ok(_("finding {id} removed").format(id=row.id))

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from granskning.cli._base import TCommand, group, ok, option, print_json, print_table, store
-from granskning.i18n import N_, _
+from granskning.domain.i18n import N_, _
 
 
 @group(
@@ -63,14 +63,14 @@ def _describe(data: dict[str, Any]) -> None:
 
 def _people(named: tuple[str, ...], groups: tuple[str, ...]) -> list[Any]:
     """The interviewees as given: the named people first, then the groups."""
-    from granskning.interviews import parse_group_interviewee, parse_interviewee
+    from granskning.services.interviews import parse_group_interviewee, parse_interviewee
 
     return [parse_interviewee(x) for x in named] + [parse_group_interviewee(x) for x in groups]
 
 
 def _state(value: str) -> str:
-    from granskning.model import InterviewState
-    from granskning.workflow import INTERVIEW_STATE_LABELS
+    from granskning.domain.workflow import INTERVIEW_STATE_LABELS
+    from granskning.storage.model import InterviewState
 
     return _(INTERVIEW_STATE_LABELS[InterviewState(value)])
 
@@ -134,7 +134,7 @@ def add(
     timekeeper: int | None,
     as_json: bool,
 ) -> None:
-    from granskning import interviews
+    from granskning.services import interviews
 
     people = _people(interviewee, group_interviewee)
     st = store()
@@ -213,8 +213,8 @@ def edit(
     no_timekeeper: bool,
     as_json: bool,
 ) -> None:
-    from granskning import interviews
-    from granskning.errors import InputError
+    from granskning.domain.errors import InputError
+    from granskning.services import interviews
 
     if no_timekeeper and timekeeper is not None:
         raise InputError(_("give --timekeeper or --no-timekeeper, not both"))
@@ -256,7 +256,7 @@ def edit(
 @click.argument("review_id", type=int, metavar="REVIEW")
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def list_(review_id: int, as_json: bool) -> None:
-    from granskning import interviews
+    from granskning.services import interviews
 
     rows = interviews.list_interviews(store(), review_id)
     if as_json:
@@ -301,7 +301,7 @@ def list_(review_id: int, as_json: bool) -> None:
 @click.argument("interview_id", type=int, metavar="ID")
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def show(interview_id: int, as_json: bool) -> None:
-    from granskning import interviews
+    from granskning.services import interviews
 
     data = interviews.show_interview(store(), interview_id)
     if as_json:
@@ -321,7 +321,7 @@ def show(interview_id: int, as_json: bool) -> None:
 @click.argument("interview_id", type=int, metavar="ID")
 @option("--reason", required=True, metavar="TEXT", help=N_("Why it is cancelled."))
 def cancel(interview_id: int, reason: str) -> None:
-    from granskning import interviews
+    from granskning.services import interviews
 
     interviews.cancel_interview(store(), interview_id, reason)
     ok(_("interview {id} cancelled").format(id=interview_id))

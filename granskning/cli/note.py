@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from granskning.cli._base import TCommand, group, ok, option, print_json, read_text_input, store
-from granskning.i18n import N_, _
+from granskning.domain.i18n import N_, _
 
 
 @group(
@@ -46,7 +46,7 @@ def add(
     rating: int | None,
     as_json: bool,
 ) -> None:
-    from granskning import sessions
+    from granskning.services import sessions
 
     body = "" if rating is not None and text is None and path is None else None
     if body is None:
@@ -71,7 +71,7 @@ def add(
 @option("--question", metavar="QID", help=N_("Only this question's notes."))
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def list_(interview_id: int, question: str | None, as_json: bool) -> None:
-    from granskning import sessions
+    from granskning.services import sessions
 
     rows = sessions.list_notes(store(), interview_id, question)
     if as_json:
@@ -104,7 +104,7 @@ def list_(interview_id: int, question: str | None, as_json: bool) -> None:
 )
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def edit(note_id: int, text: str | None, path: str | None, as_json: bool) -> None:
-    from granskning import sessions
+    from granskning.services import sessions
 
     body = read_text_input(text, path)
     st = store()
@@ -128,7 +128,7 @@ def edit(note_id: int, text: str | None, path: str | None, as_json: bool) -> Non
 @click.argument("note_id", type=int, metavar="NOTE")
 @option("--reason", required=True, metavar="TEXT", help=N_("Why the note is removed."))
 def remove(note_id: int, reason: str) -> None:
-    from granskning import sessions
+    from granskning.services import sessions
 
     sessions.remove_note(store(), note_id, reason)
     ok(_("note {id} removed").format(id=note_id))

@@ -14,7 +14,7 @@ from granskning.cli._base import (
     read_text_input,
     store,
 )
-from granskning.i18n import N_, _
+from granskning.domain.i18n import N_, _
 
 
 def _short(text: str, n: int = 70) -> str:
@@ -56,7 +56,7 @@ def recommendation() -> None:
 def rec_add(
     review_id: int, text: str | None, path: str | None, block: str | None, as_json: bool
 ) -> None:
-    from granskning import findings
+    from granskning.services import findings
 
     row = findings.add_recommendation(store(), review_id, read_text_input(text, path), block)
     if as_json:
@@ -75,7 +75,7 @@ def rec_add(
 @click.argument("review_id", type=int, metavar="REVIEW")
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def rec_list(review_id: int, as_json: bool) -> None:
-    from granskning import findings
+    from granskning.services import findings
 
     rows = findings.list_recommendations(store(), review_id)
     if as_json:
@@ -99,7 +99,7 @@ def rec_list(review_id: int, as_json: bool) -> None:
 @option("--file", "path", metavar="PATH", help=N_("Read the text from a UTF-8 file (- for stdin)."))
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def rec_edit(rec_id: int, text: str | None, path: str | None, as_json: bool) -> None:
-    from granskning import findings
+    from granskning.services import findings
 
     row = findings.edit_recommendation(store(), rec_id, read_text_input(text, path))
     if as_json:
@@ -115,7 +115,7 @@ def rec_edit(rec_id: int, text: str | None, path: str | None, as_json: bool) -> 
 )
 @click.argument("rec_id", type=int, metavar="ID")
 def rec_remove(rec_id: int) -> None:
-    from granskning import findings
+    from granskning.services import findings
 
     row = findings.remove_recommendation(store(), rec_id)
     ok(_("recommendation {id} removed").format(id=row.id))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from granskning import labels
 from granskning.cli._base import TCommand, group, ok, option, print_json, print_table, store
-from granskning.i18n import N_, _, ngettext
+from granskning.domain import labels
+from granskning.domain.i18n import N_, _, ngettext
 
 
 @group(
@@ -27,7 +27,7 @@ def municipality() -> None:
 @click.argument("name")
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def municipality_add(name: str, as_json: bool) -> None:
-    from granskning import registry
+    from granskning.services import registry
 
     row = registry.add_municipality(store(), name)
     if as_json:
@@ -43,7 +43,7 @@ def municipality_add(name: str, as_json: bool) -> None:
 )
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def municipality_list(as_json: bool) -> None:
-    from granskning import registry
+    from granskning.services import registry
 
     rows = registry.list_municipalities(store())
     if as_json:
@@ -65,7 +65,7 @@ def municipality_list(as_json: bool) -> None:
 @option("--to", "to", required=True, metavar="NAME", help=N_("The new name."))
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def municipality_rename(name: str, to: str, as_json: bool) -> None:
-    from granskning import registry
+    from granskning.services import registry
 
     row = registry.rename_municipality(store(), name, to)
     if as_json:
@@ -119,7 +119,7 @@ def person_add(
     allow_duplicate: bool,
     as_json: bool,
 ) -> None:
-    from granskning import registry
+    from granskning.services import registry
 
     row = registry.add_person(
         store(), name, municipality, title=title, email=email, allow_duplicate=allow_duplicate
@@ -137,7 +137,7 @@ def person_add(
 )
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def person_list(as_json: bool) -> None:
-    from granskning import registry
+    from granskning.services import registry
 
     rows = registry.list_people(store())
     if as_json:
@@ -178,8 +178,8 @@ def person_edit(
     allow_duplicate: bool,
     as_json: bool,
 ) -> None:
-    from granskning import registry
-    from granskning.errors import InputError
+    from granskning.domain.errors import InputError
+    from granskning.services import registry
 
     if name is None and title is None and email is None:
         raise InputError(_("give at least one of --name, --title and --email"))
@@ -211,13 +211,13 @@ def person_edit(
 def person_export(person_id: int, output: str | None, as_json: bool) -> None:
     import json
 
-    from granskning import privacy
+    from granskning.services import privacy
 
     data = privacy.person_export(store(), person_id)
     if output is None:
         print_json(data)
         return
-    from granskning.output import write_output
+    from granskning.storage.output import write_output
 
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     write_output(output, text.encode("utf-8"), private=True)  # personal data: 0600
@@ -243,7 +243,7 @@ def person_export(person_id: int, output: str | None, as_json: bool) -> None:
 )
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def person_forget(person_id: int, purge_reports: bool, as_json: bool) -> None:
-    from granskning import privacy
+    from granskning.services import privacy
 
     data = privacy.forget(store(), person_id, purge_reports=purge_reports)
     if as_json:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from granskning.cli._base import TCommand, group, ok, option, print_json, print_table, store
-from granskning.i18n import N_, _
+from granskning.domain.i18n import N_, _
 
 SECTIONS = ["summary", "reflections", "introduction"]
 KINDS = ["granskningsrapport"]
@@ -41,9 +41,9 @@ def report() -> None:
 @option("--file", "path", metavar="PATH", help=N_("Read the text from a UTF-8 file (- for stdin)."))
 @option("--edit", is_flag=True, help=N_("Open the current text in your editor ($EDITOR)."))
 def text(review_id: int, section: str, text: str | None, path: str | None, edit: bool) -> None:
-    from granskning import findings
     from granskning.cli._base import read_text_input
-    from granskning.errors import InputError
+    from granskning.domain.errors import InputError
+    from granskning.services import findings
 
     st = store()
     given = sum(x is not None for x in (text, path)) + int(edit)
@@ -54,7 +54,7 @@ def text(review_id: int, section: str, text: str | None, path: str | None, edit:
         return
     if edit:
         with st.read() as s:  # fail before opening an editor on a frozen review
-            from granskning.reviews import ensure_editable, get_review
+            from granskning.services.reviews import ensure_editable, get_review
 
             ensure_editable(get_review(s, review_id))
         current = findings.get_text(st, review_id, section)
@@ -66,7 +66,7 @@ def text(review_id: int, section: str, text: str | None, path: str | None, edit:
     else:
         body = read_text_input(text, path)
     findings.set_text(st, review_id, section, body)
-    from granskning.model import ReportSection
+    from granskning.storage.model import ReportSection
 
     label = _(findings.SECTION_LABELS[ReportSection(section)])
     ok(_("{section} of review {id} saved").format(section=label, id=review_id))
@@ -119,9 +119,9 @@ def build(
 ) -> None:
     from pathlib import Path
 
-    from granskning import reports
-    from granskning.errors import InputError
-    from granskning.output import check_output, write_output
+    from granskning.documents import reports
+    from granskning.domain.errors import InputError
+    from granskning.storage.output import check_output, write_output
 
     if version is not None and (template or anonymous or doc_lang):
         raise InputError(
@@ -173,7 +173,7 @@ def build(
 @click.argument("review_id", type=int, metavar="REVIEW")
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def versions(review_id: int, as_json: bool) -> None:
-    from granskning import reports
+    from granskning.documents import reports
 
     rows = reports.versions(store(), review_id)
     if as_json:
@@ -209,7 +209,7 @@ def versions(review_id: int, as_json: bool) -> None:
 )
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def verify(review_id: int, version: int | None, as_json: bool) -> None:
-    from granskning import reports
+    from granskning.documents import reports
 
     result = reports.verify(store(), review_id, version)
     if as_json:
@@ -263,7 +263,7 @@ def verify(review_id: int, version: int | None, as_json: bool) -> None:
 def check_template(path: str, kind: str, as_json: bool) -> None:
     from pathlib import Path
 
-    from granskning import reports
+    from granskning.documents import reports
 
     problems = reports.check_template(Path(path), kind)
     errors = [p for p in problems if p.severity == "error"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from granskning import labels
 from granskning.cli._base import TCommand, group, ok, option, print_json, print_table, store
-from granskning.i18n import N_, _, ngettext
+from granskning.domain import labels
+from granskning.domain.i18n import N_, _, ngettext
 
 ROLES = ["lead", "reviewer", "secretary", "timekeeper", "host_contact"]
 LANGUAGES = ["sv", "en"]
@@ -67,7 +67,7 @@ def create(
     language: str | None,
     as_json: bool,
 ) -> None:
-    from granskning import reviews
+    from granskning.services import reviews
 
     st = store()
     row = reviews.create_review(
@@ -95,7 +95,7 @@ def create(
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def list_(state: str | None, as_json: bool) -> None:
     # the listing stays off the ORM (fast for thousands of reviews): the store's query only
-    from granskning.store import list_reviews
+    from granskning.storage.store import list_reviews
 
     rows = list_reviews(store(), state)
     if as_json:
@@ -120,7 +120,7 @@ def list_(state: str | None, as_json: bool) -> None:
 @click.argument("review_id", type=int, metavar="ID")
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def show(review_id: int, as_json: bool) -> None:
-    from granskning import reviews
+    from granskning.services import reviews
 
     data = reviews.show(store(), review_id)
     if as_json:
@@ -181,7 +181,7 @@ def show(review_id: int, as_json: bool) -> None:
 @click.argument("review_id", type=int, metavar="ID")
 @click.argument("language", type=click.Choice(LANGUAGES), metavar="LANGUAGE")
 def set_language(review_id: int, language: str) -> None:
-    from granskning import reviews
+    from granskning.services import reviews
 
     reviews.set_language(store(), review_id, language)
     ok(
@@ -206,7 +206,7 @@ def set_language(review_id: int, language: str) -> None:
 @option("--role", type=click.Choice(ROLES), required=True, help=N_("The role."))
 @option("--json", "as_json", is_flag=True, help=N_("Print the assignment as JSON."))
 def assign(review_id: int, person_id: int, role: str, as_json: bool) -> None:
-    from granskning import reviews
+    from granskning.services import reviews
 
     st = store()
     row = reviews.assign(st, review_id, person_id, role)
@@ -233,7 +233,7 @@ def assign(review_id: int, person_id: int, role: str, as_json: bool) -> None:
 @option("--person", "person_id", type=int, required=True, metavar="ID", help=N_("The person's id."))
 @option("--role", type=click.Choice(ROLES), required=True, help=N_("The role."))
 def unassign(review_id: int, person_id: int, role: str) -> None:
-    from granskning import reviews
+    from granskning.services import reviews
 
     reviews.unassign(store(), review_id, person_id, role)
     ok(
@@ -254,7 +254,7 @@ def unassign(review_id: int, person_id: int, role: str) -> None:
 @click.argument("review_id", type=int, metavar="ID")
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def actions(review_id: int, as_json: bool) -> None:
-    from granskning import reviews
+    from granskning.services import reviews
 
     rows = reviews.actions(store(), review_id)
     if as_json:
@@ -299,8 +299,8 @@ def actions(review_id: int, as_json: bool) -> None:
     ),
 )
 def advance(review_id: int, action: str, reason: str | None, on: str | None) -> None:
-    from granskning import reviews
-    from granskning.timefmt import parse_date
+    from granskning.domain.timefmt import parse_date
+    from granskning.services import reviews
 
     day = parse_date(on) if on else None
     row = reviews.advance(store(), review_id, action, reason=reason, on=day)
@@ -321,7 +321,8 @@ def advance(review_id: int, action: str, reason: str | None, on: str | None) -> 
 @click.argument("review_id", type=int, metavar="ID")
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def history(review_id: int, as_json: bool) -> None:
-    from granskning import audit, reviews
+    from granskning.services import reviews
+    from granskning.storage import audit
 
     st = store()
     with st.read() as s:
@@ -359,7 +360,7 @@ def history(review_id: int, as_json: bool) -> None:
 @click.argument("review_id", type=int, metavar="ID")
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def verify(review_id: int, as_json: bool) -> None:
-    from granskning import audit
+    from granskning.storage import audit
 
     result = audit.verify_review(store(), review_id)
     if as_json:
@@ -426,12 +427,12 @@ def verify(review_id: int, as_json: bool) -> None:
 )
 @option("--review", "review_id", type=int, metavar="ID", help=N_("Mark where this review stands."))
 def diagram(fmt: str, review_id: int | None) -> None:
-    from granskning.workflow import diagram as make
+    from granskning.domain.workflow import diagram as make
 
     current = None
     if review_id is not None:
-        from granskning import reviews
-        from granskning.model import ReviewState
+        from granskning.services import reviews
+        from granskning.storage.model import ReviewState
 
         with store().read() as s:
             current = ReviewState(reviews.get_review(s, review_id).state)
@@ -456,7 +457,7 @@ def diagram(fmt: str, review_id: int | None) -> None:
 def export(review_id: int, output: str) -> None:
     from pathlib import Path
 
-    from granskning import transfer
+    from granskning.interchange import transfer
 
     doc = transfer.export_review(store(), review_id, Path(output))
     ok(
@@ -485,7 +486,7 @@ def export(review_id: int, output: str) -> None:
 def import_(file: str, as_json: bool) -> None:
     from pathlib import Path
 
-    from granskning import transfer
+    from granskning.interchange import transfer
 
     data = transfer.import_review(store(), Path(file))
     if as_json:
@@ -519,7 +520,7 @@ def import_(file: str, as_json: bool) -> None:
 @click.argument("review_id", type=int, metavar="ID")
 @option("--version", "number", type=int, required=True, metavar="N", help=N_("The version."))
 def purge_report(review_id: int, number: int) -> None:
-    from granskning import privacy
+    from granskning.services import privacy
 
     privacy.purge_report_version(store(), review_id, number)
     ok(_("report version {n} of review {id} purged").format(n=number, id=review_id))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from granskning import labels
 from granskning.cli._base import TCommand, group, ok, option, print_json, print_table, store
-from granskning.i18n import N_, _
+from granskning.domain import labels
+from granskning.domain.i18n import N_, _
 
 
 @group(
@@ -64,7 +64,7 @@ def create(
     language: str | None,
     as_json: bool,
 ) -> None:
-    from granskning import rounds
+    from granskning.services import rounds
 
     st = store()
     row = rounds.create_round(
@@ -83,7 +83,7 @@ def create(
 )
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def list_(as_json: bool) -> None:
-    from granskning import rounds
+    from granskning.services import rounds
 
     rows = rounds.list_rounds(store())
     if as_json:
@@ -108,7 +108,7 @@ def list_(as_json: bool) -> None:
 @click.argument("round_id", type=int, metavar="ROUND")
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def show(round_id: int, as_json: bool) -> None:
-    from granskning import rounds
+    from granskning.services import rounds
 
     data = rounds.show(store(), round_id)
     if as_json:
@@ -144,8 +144,8 @@ def show(round_id: int, as_json: bool) -> None:
 @click.argument("round_id", type=int, metavar="ROUND")
 @click.argument("language", type=click.Choice(["sv", "en"]), metavar="LANGUAGE")
 def set_language(round_id: int, language: str) -> None:
-    from granskning import rounds
     from granskning.cli.review import LANGUAGE_NAMES
+    from granskning.services import rounds
 
     rounds.set_language(store(), round_id, language)
     ok(
@@ -182,7 +182,7 @@ def set_language(round_id: int, language: str) -> None:
 )
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def plan(round_id: int, per_host: int | None, dry_run: bool, as_json: bool) -> None:
-    from granskning import rounds
+    from granskning.services import rounds
 
     result = rounds.plan(store(), round_id, per_host, dry_run=dry_run)
     for problem in result.problems:
@@ -242,8 +242,8 @@ def plan(round_id: int, per_host: int | None, dry_run: bool, as_json: bool) -> N
 def report(round_id: int, out: str | None, template: str | None, as_json: bool) -> None:
     from pathlib import Path
 
-    from granskning import compilation
-    from granskning.errors import InputError
+    from granskning.documents import compilation
+    from granskning.domain.errors import InputError
 
     st = store()
     if out is None and not as_json:

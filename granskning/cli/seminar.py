@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from granskning.cli._base import TCommand, group, ok, option, print_json, print_table, store
-from granskning.i18n import N_, _
+from granskning.domain.i18n import N_, _
 
 STATUSES = ["not_started", "in_progress", "done"]
 
@@ -43,8 +43,8 @@ def seminar() -> None:
 def schedule(
     review_id: int, start: str | None, place: str | None, suggest: bool, as_json: bool
 ) -> None:
-    from granskning import followup
-    from granskning.timefmt import parse_local
+    from granskning.domain.timefmt import parse_local
+    from granskning.services import followup
 
     st = store()
     if suggest:
@@ -101,7 +101,7 @@ def schedule(
 @click.argument("review_id", type=int, metavar="REVIEW")
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def items(review_id: int, as_json: bool) -> None:
-    from granskning import followup
+    from granskning.services import followup
 
     rows = followup.items(store(), review_id)
     if as_json:
@@ -152,7 +152,7 @@ def _row(r: dict[str, Any]) -> tuple[Any, ...]:
 @option("--block", metavar="BLOCK", help=N_("The template block it belongs to."))
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def add_item(review_id: int, text: str, block: str | None, as_json: bool) -> None:
-    from granskning import followup
+    from granskning.services import followup
 
     st = store()
     item = followup.add_item(st, review_id, text, block)
@@ -180,8 +180,8 @@ def add_item(review_id: int, text: str, block: str | None, as_json: bool) -> Non
 def edit_item(
     review_id: int, item_id: int, text: str | None, block: str | None, as_json: bool
 ) -> None:
-    from granskning import followup
-    from granskning.errors import InputError
+    from granskning.domain.errors import InputError
+    from granskning.services import followup
 
     if text is None and block is None:
         raise InputError(_("give --text, --block or both"))
@@ -205,7 +205,7 @@ def edit_item(
 @option("--item", "item_id", type=int, required=True, metavar="ID", help=N_("The item to merge."))
 @option("--into", "into_id", type=int, required=True, metavar="ID", help=N_("The item it joins."))
 def merge(review_id: int, item_id: int, into_id: int) -> None:
-    from granskning import followup
+    from granskning.services import followup
 
     followup.merge(store(), review_id, item_id, into_id)
     ok(_("item {item} merged into item {into}").format(item=item_id, into=into_id))
@@ -244,8 +244,8 @@ def record(
     as_json: bool,
     reason: str | None,
 ) -> None:
-    from granskning import followup
-    from granskning.model import FollowUpStatus
+    from granskning.services import followup
+    from granskning.storage.model import FollowUpStatus
 
     st = store()
     followup.record_status(
@@ -289,7 +289,7 @@ def record(
 def checklist(review_id: int, out: str, template: str | None) -> None:
     from pathlib import Path
 
-    from granskning import followup
+    from granskning.services import followup
 
     path = followup.build_checklist(
         store(), review_id, Path(out), Path(template) if template else None

@@ -6,9 +6,9 @@ from typing import Any
 
 import click
 
-from granskning import labels
 from granskning.cli._base import TCommand, group, ok, option, print_json, store
-from granskning.i18n import N_, _
+from granskning.domain import labels
+from granskning.domain.i18n import N_, _
 
 
 @group(
@@ -24,14 +24,14 @@ def session() -> None:
 
 
 def _state(value: str) -> str:
-    from granskning.model import InterviewState
-    from granskning.workflow import INTERVIEW_STATE_LABELS
+    from granskning.domain.workflow import INTERVIEW_STATE_LABELS
+    from granskning.storage.model import InterviewState
 
     return _(INTERVIEW_STATE_LABELS[InterviewState(value)])
 
 
 def _print_status(data: dict[str, Any]) -> None:
-    from granskning.sessions import clock_text
+    from granskning.services.sessions import clock_text
 
     click.echo(_("Interview {id}: {state}").format(id=data["id"], state=_state(data["state"])))
     if data["question"]:
@@ -86,7 +86,7 @@ def _action(name: str, help: str) -> None:
     @click.argument("interview_id", type=int, metavar="INTERVIEW")
     @option("--json", "as_json", is_flag=True, help=N_("Print the status as JSON."))
     def command(interview_id: int, as_json: bool) -> None:
-        from granskning import sessions
+        from granskning.services import sessions
 
         data = getattr(sessions, name)(store(), interview_id)
         _done(interview_id, name, data, as_json)
@@ -110,8 +110,8 @@ AT_HELP = N_("When it happened, for a session held on paper (Europe/Stockholm; n
 @option("--at", metavar='"YYYY-MM-DD HH:MM"', help=AT_HELP)
 @option("--json", "as_json", is_flag=True, help=N_("Print the status as JSON."))
 def start(interview_id: int, at: str | None, as_json: bool) -> None:
-    from granskning import sessions
-    from granskning.timefmt import parse_local
+    from granskning.domain.timefmt import parse_local
+    from granskning.services import sessions
 
     when = parse_local(at, "--at") if at is not None else None
     data = sessions.start(store(), interview_id, when)
@@ -154,8 +154,8 @@ _action("resume", N_("Resume the session clock.\n\n\b\nExample:\n  granskning se
 @option("--at", metavar='"YYYY-MM-DD HH:MM"', help=AT_HELP)
 @option("--json", "as_json", is_flag=True, help=N_("Print the status as JSON."))
 def end(interview_id: int, at: str | None, as_json: bool) -> None:
-    from granskning import sessions
-    from granskning.timefmt import parse_local
+    from granskning.domain.timefmt import parse_local
+    from granskning.services import sessions
 
     when = parse_local(at, "--at") if at is not None else None
     data = sessions.end(store(), interview_id, when)
@@ -174,7 +174,7 @@ def end(interview_id: int, at: str | None, as_json: bool) -> None:
 @click.argument("interview_id", type=int, metavar="INTERVIEW")
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def status(interview_id: int, as_json: bool) -> None:
-    from granskning import sessions
+    from granskning.services import sessions
 
     data = sessions.status(store(), interview_id)
     if as_json:
@@ -206,8 +206,8 @@ def goto(
     back: bool,
     as_json: bool,
 ) -> None:
-    from granskning import sessions
-    from granskning.errors import InputError
+    from granskning.domain.errors import InputError
+    from granskning.services import sessions
 
     chosen = [x for x in (question, block, forward or None, back or None) if x]
     if len(chosen) != 1:
@@ -245,6 +245,6 @@ def goto(
 )
 @click.argument("interview_id", type=int, metavar="INTERVIEW")
 def run(interview_id: int) -> None:
-    from granskning.session_screen import run_session
+    from granskning.tui.session_screen import run_session
 
     run_session(store(), interview_id)

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 import click
 
 from granskning.cli._base import TCommand, group, option, print_json
-from granskning.i18n import N_, _
+from granskning.domain.i18n import N_, _
 
 if TYPE_CHECKING:
-    from granskning.templates import TemplateSource
+    from granskning.domain.templates import TemplateSource
 
 KIND_LABELS = {
     "open": N_("open question"),
@@ -33,7 +33,7 @@ def template() -> None:
 
 
 def _origin(origin: str) -> str:
-    from granskning.templates import ORIGIN_LABELS
+    from granskning.domain.templates import ORIGIN_LABELS
 
     return _(ORIGIN_LABELS.get(origin, origin))
 
@@ -56,7 +56,7 @@ def _problems(lines: list[str]) -> None:
 )
 @option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def list_(as_json: bool) -> None:
-    from granskning import templates
+    from granskning.domain import templates
 
     cat = templates.catalog()
     if as_json:
@@ -129,7 +129,7 @@ def list_(as_json: bool) -> None:
     help=N_("Print JSON (the YAML's keys, plus sha256, origin and path)."),
 )
 def show(name: str, as_json: bool) -> None:
-    from granskning import templates
+    from granskning.domain import templates
 
     source = templates.find(name)
     if as_json:
@@ -218,7 +218,7 @@ def _wrap(text: str, indent: str) -> str:
 )
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 def validate(paths: tuple[str, ...]) -> None:
-    from granskning import templates
+    from granskning.domain import templates
 
     valid, problems = templates.validate_files(paths)
     for s in valid:
@@ -242,6 +242,6 @@ def validate(paths: tuple[str, ...]) -> None:
     ),
 )
 def schema() -> None:
-    from granskning import templates
+    from granskning.domain import templates
 
     print_json(templates.schema())

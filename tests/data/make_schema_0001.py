@@ -379,7 +379,7 @@ ROWS: dict[str, list[dict[str, object]]] = {
 def build(out: Path) -> None:
     """Write the 0001 database to ``out`` (replacing it)."""
     sys.path.insert(0, str(HERE.parent.parent))
-    from granskning.store import Store
+    from granskning.storage.store import Store
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{out}{suffix}").unlink(missing_ok=True)

@@ -1,0 +1,1 @@
+"""Documents: the sandboxed Word renderer and the report, compilation and calendar builders."""

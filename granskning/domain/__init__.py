@@ -1,0 +1,1 @@
+"""The domain: enums, life cycle, rules, clocks and texts; pure, no database."""

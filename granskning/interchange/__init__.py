@@ -1,0 +1,1 @@
+"""Interchange: the review export format, its validation and the merge on import."""

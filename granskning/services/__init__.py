@@ -1,0 +1,1 @@
+"""Services: one module per capability, each action one transaction on the Store."""
