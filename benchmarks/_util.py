@@ -13,6 +13,17 @@ from typing import Any
 PYTHON = sys.executable
 
 
+def cpu_time() -> float:
+    """CPU seconds of this process and of its finished children (the forked renderer): what
+    the work costs, whatever else the machine is busy with (wall-clock time on a shared
+    machine varies by more than the differences measured)."""
+    import resource
+
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
 def time_process(args: Sequence[str], runs: int = 7, env: dict[str, str] | None = None) -> float:
     """Median wall time in seconds of running ``args`` as a fresh process (after one warm-up)."""
     full_env = {**os.environ, **(env or {})}

@@ -25,18 +25,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from benchmarks._util import cpu_time
+
 ROUNDS = 20
-
-
-def _cpu() -> float:
-    # CPU time of this process and of its finished children (the forked renderer): what the
-    # rendering costs, whatever else the machine is busy with (wall-clock time on a shared
-    # machine varies by more than the overhead measured)
-    import resource
-
-    me = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
 
 
 def run() -> list[dict[str, Any]]:
@@ -88,12 +79,12 @@ def run() -> list[dict[str, Any]]:
     same = limited() == in_process()  # warm up both (imports, the cached check)
     baseline = value = float("inf")
     for _ in range(ROUNDS):
-        t0 = _cpu()
+        t0 = cpu_time()
         in_process()
-        baseline = min(baseline, _cpu() - t0)
-        t0 = _cpu()
+        baseline = min(baseline, cpu_time() - t0)
+        t0 = cpu_time()
         limited()
-        value = min(value, _cpu() - t0)
+        value = min(value, cpu_time() - t0)
     return [
         {
             "name": "demo report rendered under the limits (forked child)"

@@ -418,3 +418,29 @@ def test_an_old_pin_with_aliases_is_still_read_but_a_bomb_is_not(
     pin(_anchored(3).replace("Mall med ankare", "x" * 400))  # 400 characters, 5 times
     result = cli("review", "show", sample.review)
     assert result.exit_code == 2 and "characters of text" in result.stderr
+
+
+def test_only_a_users_template_is_rendered_in_a_child(
+    cli: Any, sample: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shipped templates are trusted (tested with the package) and render in-process;
+    a restyled template is user input and always goes through the limited child."""
+    import shutil
+
+    from granskning.documents import reports
+
+    children: list[str] = []
+    real = docxrender.run_limited
+
+    def counting(make: Any, name: str, limits: Any = None) -> bytes:
+        children.append(name)
+        return real(make, name, limits)
+
+    monkeypatch.setattr(docxrender, "run_limited", counting)
+    cli.ok("report", "build", sample.review, "-o", tmp_path / "shipped.docx")
+    assert len(children) <= 1  # at most its (cached) check; never the rendering
+    user = tmp_path / "min-mall.docx"
+    shutil.copyfile(reports.shipped_template(), user)
+    children.clear()
+    cli.ok("report", "build", sample.review, "-o", tmp_path / "user.docx", "--template", user)
+    assert children == [str(user), str(user)]  # its check and its rendering

@@ -936,6 +936,7 @@ def render_report(context: dict[str, Any], *, template: Path | None = None, at: 
         properties=_properties(context),
         at=at,
         name=path.name if template is None else str(path),
+        trusted=template is None,
     )
 
 
