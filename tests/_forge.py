@@ -3,10 +3,9 @@ compute the chain again, so that only the import's rules (not the hashes) stand 
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from granskning.storage.audit import detail_hash, event_hash
+from granskning.storage.audit import detail_hash, record_hash
 
 
 def rechain(doc: dict[str, Any]) -> dict[str, Any]:
@@ -16,18 +15,5 @@ def rechain(doc: dict[str, Any]) -> dict[str, Any]:
         e["seq"], e["prev_hash"] = seq, prev
         if e.get("redacted_at") is None:
             e["detail_sha256"] = detail_hash(e["actor"], e.get("text"))
-        e["hash"] = prev = event_hash(
-            chain=doc["review"]["uid"],
-            seq=seq,
-            prev=prev,
-            uid=e["uid"],
-            interview=e.get("interview"),
-            entity=e["entity"],
-            action=e["action"],
-            from_state=e.get("from_state"),
-            to_state=e.get("to_state"),
-            data=e.get("data") or {},
-            detail_sha256=e["detail_sha256"],
-            at=datetime.fromisoformat(e["at"]),
-        )
+        e["hash"] = prev = record_hash(doc["review"]["uid"], seq, prev, e)
     return doc

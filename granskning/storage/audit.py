@@ -117,6 +117,24 @@ def event_hash(
     )
 
 
+def record_hash(chain: str, seq: int, prev: str | None, e: Mapping[str, Any]) -> str:
+    """The hash of an event in the export format (``audit`` records) at ``seq`` of ``chain``."""
+    return event_hash(
+        chain=chain,
+        seq=seq,
+        prev=prev,
+        uid=e["uid"],
+        interview=e.get("interview"),
+        entity=e["entity"],
+        action=e["action"],
+        from_state=e.get("from_state"),
+        to_state=e.get("to_state"),
+        data=e.get("data") or {},
+        detail_sha256=e["detail_sha256"],
+        at=datetime.fromisoformat(e["at"]),
+    )
+
+
 def _hash_of(e: AuditEvent, interview_uid: str | None) -> str:
     return event_hash(
         chain=e.chain,
@@ -791,20 +809,7 @@ def extend_from_file(
                         "the file's audit event {seq} ({uid}) was changed after it was written"
                     ).format(seq=n, uid=e["uid"])
                 )
-        computed = event_hash(
-            chain=chain,
-            seq=n,
-            prev=prev,
-            uid=e["uid"],
-            interview=e.get("interview"),
-            entity=e["entity"],
-            action=e["action"],
-            from_state=e.get("from_state"),
-            to_state=e.get("to_state"),
-            data=e.get("data") or {},
-            detail_sha256=e["detail_sha256"],
-            at=datetime.fromisoformat(e["at"]),
-        )
+        computed = record_hash(chain, n, prev, e)
         if computed != e.get("hash"):
             raise InputError(
                 _("the file's audit event {seq} ({uid}) was changed after it was written").format(
