@@ -365,3 +365,24 @@ def test_people_are_matched_by_name_municipality_and_email(
     again = central.json("review", "import", path)
     assert again["changed"] is False and again["matched"][0]["person"] == 1
     assert snapshot(store) == before
+
+
+def test_the_team_rules_hold_for_a_file(store: Store, exported: Doc, tmp_path: Path) -> None:
+    """One lead and one secretary; an interview's staff from the team; a moderator who is
+    not also the note-taker: the commands' rules, through the same functions."""
+    doc = json.loads(json.dumps(exported))
+    lead = next(a for a in doc["assignments"] if a["role"] == "lead")
+    other = next(a["person"] for a in doc["assignments"] if a["role"] == "secretary")
+    doc["assignments"].append({**lead, "person": other})
+    err = refused(store, write(tmp_path, doc), 2)
+    assert f"assignments.{len(doc['assignments']) - 1}.role: review Gävle already has a" in err
+
+    doc = json.loads(json.dumps(exported))
+    doc["interviews"][0]["moderator"] = _uid(doc, "Cia Dahl")
+    err = refused(store, write(tmp_path, doc), 2)
+    assert "interviews.0: Cia Dahl (person" in err and "is not on the team" in err
+
+    doc = json.loads(json.dumps(exported))
+    doc["interviews"][0]["note_taker"] = doc["interviews"][0]["moderator"]
+    err = refused(store, write(tmp_path, doc), 2)
+    assert "interviews.0: " in err and "cannot be both moderator and note-taker" in err

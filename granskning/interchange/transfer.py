@@ -761,6 +761,8 @@ def check_rules(doc: ExportFile) -> list[str]:
         if p.email is not None:
             check(f"people.{i}.email", check_email, p.email)
     host = name_key(r.host)
+    names = {p.uid: p.name for p in doc.people}
+    team: list[tuple[str, str, str]] = []
     for i, a in enumerate(doc.assignments):
         person = people.get(a.person)
         if person is not None:
@@ -768,12 +770,34 @@ def check_rules(doc: ExportFile) -> list[str]:
             check(
                 f"assignments.{i}.role", reviews.check_role, a.role, person.name, from_host, r.host
             )
+            check(
+                f"assignments.{i}.role",
+                reviews.check_assignment,
+                r.host,
+                a.role,
+                a.person,
+                person.name,
+                team,
+            )
+        team.append((a.role.value, a.person, names.get(a.person, "?")))
+    on_team = {uid for role, uid, _name in team if role in reviews.TEAM_ROLES}
     plans: dict[str, sessions.Plan] = {}
     for i, iv in enumerate(doc.interviews):
         at = f"interviews.{i}"
         if template is not None and check(f"{at}.group", template.group, iv.group):
             plans[iv.uid] = sessions._plan(r.template.content, iv.group, iv.minutes)
         check(f"{at}.minutes", interviews.check_minutes, iv.minutes)
+        jobs = (("moderator", iv.moderator), ("note_taker", iv.note_taker))
+        staff = [*jobs, ("timekeeper", iv.timekeeper)]
+        for reason in interviews.staff_reasons(
+            [(job, uid) for job, uid in staff if uid is not None],
+            on_team,
+            names,
+            r.host,
+            iv.moderator,
+            iv.note_taker,
+        ):
+            problems.append(f"{at}: {reason}")
         check(f"{at}.place", interviews.check_place, iv.place)
         text(f"{at}.cancel_reason", iv.cancel_reason, _("the reason"))
         for j, who in enumerate(iv.interviewees):

@@ -10,7 +10,7 @@ Changing a scheduled interview raises its ``sequence`` so calendars see the upda
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import Enum
@@ -220,6 +220,37 @@ def _team(session: Session, review_id: int) -> dict[int, list[str]]:
     return team
 
 
+def staff_reasons(
+    staff: Iterable[tuple[str, Any]],
+    team: Collection[Any],
+    names: Mapping[Any, str],
+    review: Any,
+    moderator: Any,
+    note_taker: Any,
+) -> list[str]:
+    """Why an interview's staff breaks the rules (for the commands and for an imported
+    file alike): someone not on the review team, one person both moderator and note-taker.
+
+    :param staff: (job, person) pairs; ``team``, ``names``, ``moderator`` and
+        ``note_taker`` name people the same way (ids here, uids in a file).
+    """
+    reasons = []
+    for _job, pid in staff:
+        if pid not in team:
+            reasons.append(
+                _("{name} (person {id}) is not on the team of review {review}").format(
+                    name=names.get(pid, "?"), id=pid, review=review
+                )
+            )
+    if moderator is not None and moderator == note_taker:
+        reasons.append(
+            _("{name} cannot be both moderator and note-taker").format(
+                name=names.get(moderator, "?")
+            )
+        )
+    return reasons
+
+
 def _span(start: datetime, minutes: int) -> str:
     return f"{format_local(start)}–{format_clock(start + timedelta(minutes=minutes))}"
 
@@ -254,19 +285,14 @@ def _check(
     # -- rules (exit 1) from here on: the input itself is well-formed --------------------
     reasons: list[str] = []
     team = _team(session, review.id)  # type: ignore[arg-type]
-    for _job, pid in draft.staff:
-        if pid not in team:
-            reasons.append(
-                _("{name} (person {id}) is not on the team of review {review}").format(
-                    name=people[pid].name, id=pid, review=review.id
-                )
-            )
-    if draft.moderator_id is not None and draft.moderator_id == draft.note_taker_id:
-        reasons.append(
-            _("{name} cannot be both moderator and note-taker").format(
-                name=people[draft.moderator_id].name
-            )
-        )
+    reasons += staff_reasons(
+        draft.staff,
+        team,
+        {pid: p.name for pid, p in people.items()},
+        review.id,
+        draft.moderator_id,
+        draft.note_taker_id,
+    )
     if ReviewState(review.state) != ReviewState.planned:
         if draft.moderator_id is None:
             reasons.append(_("the schedule is confirmed: the interview needs a moderator"))

@@ -7,7 +7,7 @@ commit together or not at all. State changes use optimistic locking on ``review.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
 from datetime import date, datetime
 from typing import Any
@@ -254,6 +254,28 @@ def check_role(role: Role, name: str, from_host: bool, host: str) -> None:
         )
 
 
+def check_assignment(
+    review: Any, role: Role, person: Any, name: str, existing: Iterable[tuple[str, Any, str]]
+) -> None:
+    """Refuse a role its holder already has, and a second lead or secretary (RuleError);
+    for the commands and for an imported file alike.
+
+    :param existing: the team so far as (role, person, name); people named the same way as
+        ``person`` (ids here, uids in a file).
+    """
+    for a_role, a_person, a_name in existing:
+        if a_person == person and a_role == role.value:
+            raise RuleError(
+                _("{name} already has the role {role}").format(name=name, role=labels.role(role))
+            )
+        if role in SINGLE_ROLES and a_role == role.value:
+            raise RuleError(
+                _("review {id} already has a {role}: {name}").format(
+                    id=review, role=labels.role(role), name=a_name
+                )
+            )
+
+
 @retrying
 def assign(store: Store, review_id: int, person_id: int, role: str) -> Assignment:
     """Give ``person_id`` the ``role`` on the review's team, checking the role rules."""
@@ -272,21 +294,11 @@ def assign(store: Store, review_id: int, person_id: int, role: str) -> Assignmen
         host = s.get(Municipality, review.host_id)
         assert host is not None
         check_role(the_role, person.name, person.municipality_id == review.host_id, host.name)
-        existing = s.exec(select(Assignment).where(Assignment.review_id == review_id)).all()
-        for a in existing:
-            if a.person_id == person_id and a.role == the_role.value:
-                raise RuleError(
-                    _("{name} already has the role {role}").format(
-                        name=person.name, role=labels.role(the_role)
-                    )
-                )
-            if the_role in SINGLE_ROLES and a.role == the_role.value:
-                other = s.get(Person, a.person_id)
-                raise RuleError(
-                    _("review {id} already has a {role}: {name}").format(
-                        id=review_id, role=labels.role(the_role), name=other.name if other else "?"
-                    )
-                )
+        existing = [
+            (a.role, a.person_id, other.name if (other := s.get(Person, a.person_id)) else "?")
+            for a in s.exec(select(Assignment).where(Assignment.review_id == review_id)).all()
+        ]
+        check_assignment(review_id, the_role, person_id, person.name, existing)
         row = Assignment(
             review_id=review_id, person_id=person_id, role=the_role.value, created_at=store.now()
         )
