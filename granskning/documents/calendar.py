@@ -20,7 +20,6 @@ from sqlmodel import Session, col, select
 
 from granskning.domain.i18n import _
 from granskning.domain.timefmt import TZ
-from granskning.services.reviews import get_review, pinned_template
 from granskning.storage.model import (
     Assignment,
     Interview,
@@ -32,6 +31,7 @@ from granskning.storage.model import (
     ReviewState,
     Role,
 )
+from granskning.storage.queries import get_review, pinned_template
 from granskning.storage.store import Store
 
 if TYPE_CHECKING:

@@ -35,7 +35,6 @@ from granskning.domain.i18n import DOMAIN, LOCALE_DIR, N_, _, get_language
 from granskning.domain.templates import Question, Template
 from granskning.domain.timefmt import format_local, to_local
 from granskning.domain.workflow import FROZEN_STATES
-from granskning.services.reviews import get_review, pinned_template
 from granskning.storage.audit import record
 from granskning.storage.model import (
     Assignment,
@@ -59,6 +58,7 @@ from granskning.storage.model import (
     SessionEvent,
     SessionEventKind,
 )
+from granskning.storage.queries import get_review, pinned_template
 from granskning.storage.store import Store
 
 REPORT = "granskningsrapport"

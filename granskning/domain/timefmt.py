@@ -135,3 +135,9 @@ def format_clock(value: datetime) -> str:
     """ "HH:MM" in Europe/Stockholm, with the offset in the autumn hour that happens twice."""
     local = to_local(value)
     return local.strftime("%H:%M") + (_offset(local) if ambiguous(local) else "")
+
+
+def clock_text(seconds: float) -> str:
+    """Seconds as "M:SS" ("-M:SS" past zero), the form the screens show."""
+    s = int(abs(seconds))
+    return f"{'-' if seconds < 0 else ''}{s // 60}:{s % 60:02d}"

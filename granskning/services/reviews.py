@@ -55,6 +55,7 @@ from granskning.storage.model import (
     Role,
     Round,
 )
+from granskning.storage.queries import get_review, pinned_template
 from granskning.storage.store import Store, list_reviews, retrying
 
 # Roles filled from the reviewing side; host_contact comes from the host.
@@ -81,14 +82,6 @@ EFFECTS: dict[str, list[str]] = {
 PREPARE: dict[str, str] = {"hand_over": "granskning.documents.reports:prepared_hand_over"}
 
 
-def get_review(session: Session, review_id: int) -> Review:
-    """The review with ``review_id``, or a NotFoundError."""
-    row = session.get(Review, review_id)
-    if row is None:
-        raise NotFoundError(_("review {id} does not exist").format(id=review_id))
-    return row
-
-
 def ensure_editable(review: Review) -> None:
     """Raise FrozenError if the review's content can no longer change."""
     state = ReviewState(review.state)
@@ -103,11 +96,6 @@ def ensure_editable(review: Review) -> None:
         raise FrozenError(
             _("review {id} is {state}").format(id=review.id, state=labels.state(state))
         )
-
-
-def pinned_template(review: Review) -> templates.Template:
-    """The template pinned on the review when it was created."""
-    return templates.from_pinned(review.template_content)
 
 
 @retrying

@@ -21,7 +21,7 @@ from granskning.domain import templates
 from granskning.domain.errors import InputError, NotFoundError, RuleError
 from granskning.domain.i18n import _
 from granskning.domain.text import check_text
-from granskning.domain.timefmt import format_local
+from granskning.domain.timefmt import clock_text, format_local
 from granskning.services.interviews import bump, get_interview
 from granskning.services.reviews import ensure_editable
 from granskning.storage.audit import record
@@ -174,12 +174,6 @@ def level(budget_s: float, elapsed_s: float) -> str:
     if remaining <= max(NEAR_FRACTION * budget_s, NEAR_MIN_S):
         return "near"
     return "ok"
-
-
-def clock_text(seconds: float) -> str:
-    """Seconds as "M:SS" ("-M:SS" past zero), the form the screens show."""
-    s = int(abs(seconds))
-    return f"{'-' if seconds < 0 else ''}{s // 60}:{s % 60:02d}"
 
 
 def _warning(

@@ -473,8 +473,7 @@ def describe(entity: str, action: str, data: Mapping[str, Any], names: _Names | 
 def _describe(
     entity: str, action: str, data: Mapping[str, Any], names: _Names | None = None
 ) -> str:
-    from granskning.domain.timefmt import format_local
-    from granskning.services.sessions import clock_text
+    from granskning.domain.timefmt import clock_text, format_local
 
     template = MESSAGES.get(f"{entity}.{action}") or MESSAGES.get(f"{entity}.*")
     if template is None:
@@ -701,7 +700,7 @@ def verify_review(store: Store, review_id: int) -> dict[str, Any]:
     report versions (their bytes against their SHA-256, and that SHA-256 against the one
     the chain recorded when the version was stored)."""
     from granskning.domain.timefmt import format_local
-    from granskning.services.reviews import get_review
+    from granskning.storage.queries import get_review
 
     with store.read() as s:
         review = get_review(s, review_id)
