@@ -626,13 +626,9 @@ def edit_note(store: Store, note_id: int, text: str) -> Note:
 
     Refused once the review is handed over. A rating note may be left without text.
     """
-    body = check_text((text or "").strip(), _("the note"))
-    if len(body) > TEXT_LIMIT:
-        raise InputError(_("the note is longer than {n} characters").format(n=TEXT_LIMIT))
     with store.atomic() as s:
         note = _get_note(s, note_id)
-        if not body and note.rating is None:
-            raise InputError(_("the note is empty"))
+        body = check_note_text(text, note.rating)  # the rules of note add, its rating kept
         interview, review, _plan = _load(s, note.interview_id)
         ensure_editable(review)
         if body == note.text:
