@@ -180,7 +180,9 @@ def test_failure_after_state_change_rolls_back(
     def broken_record(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("audit insert failed")
 
-    monkeypatch.setattr(reviews, "record", broken_record)
+    from granskning.storage import audit
+
+    monkeypatch.setattr(audit, "record", broken_record)
     with pytest.raises(RuntimeError, match="audit insert failed"):
         reviews.advance(store, sample.review, "confirm_schedule")
     assert snapshot(store) == before
@@ -191,6 +193,7 @@ def test_failure_after_state_change_rolls_back(
 
 def test_stale_version_is_a_conflict(store: Store, sample: Any) -> None:
     from granskning.domain.errors import ConflictError
+    from granskning.storage.uow import Work
 
     with store.atomic() as s:
         stale = s.get(Review, sample.review)
@@ -198,10 +201,10 @@ def test_stale_version_is_a_conflict(store: Store, sample: Any) -> None:
     with store.atomic() as s:
         fresh = s.get(Review, sample.review)
         assert fresh is not None
-        reviews.set_state(s, store, fresh, ReviewState.cancelled)
+        Work(store, s).update_versioned(fresh, state=ReviewState.cancelled.value)
     with pytest.raises(ConflictError, match="changed while you were acting"):
         with store.atomic() as s:
-            reviews.set_state(s, store, stale, ReviewState.scheduled)
+            Work(store, s).update_versioned(stale, state=ReviewState.scheduled.value)
     assert reviews.show(store, sample.review)["state"] == "cancelled"
 
 

@@ -16,7 +16,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from granskning.domain import events
 from granskning.domain.errors import InputError, NotFoundError, RuleError
+from granskning.domain.events import HandedOver, SeminarScheduled
 from granskning.domain.i18n import N_, _
 from granskning.domain.labels import (
     COLOUR_LABELS as COLOUR_LABELS,
@@ -43,6 +45,7 @@ from granskning.storage.model import (
     Round,
 )
 from granskning.storage.store import Store
+from granskning.storage.uow import Work
 
 # light fills, readable under black text; the label is always written too (colour is not enough)
 COLOUR_FILLS = {
@@ -124,13 +127,15 @@ def _sources(session: Session, review: Review) -> list[_Source]:
     return out
 
 
-def create_items(session: Session, store: Store, review: Review, params: Any) -> None:
-    """Effect of ``hand_over``: turn the report's recommendations, development areas and
+def create_items(work: Work, event: HandedOver) -> None:
+    """On ``hand_over``: turn the report's recommendations, development areas and
     commitments into checklist items.
 
     Handing over again after a reopen keeps the items already made (matched on the source's
     uid), refreshes their text, adds new ones and drops those whose source is gone.
     """
+    session, store = work.session, work.store
+    review = work.get(Review, event.review_id)
     sources = _sources(session, review)
     existing = {
         i.source_uid: i
@@ -173,13 +178,8 @@ def create_items(session: Session, store: Store, review: Review, params: Any) ->
         session.delete(stale)
         removed += 1
     session.flush()
-    record(
-        session,
-        store,
-        entity="follow_up_item",
-        action="create_items",
-        review_id=review.id,
-        data={"added": added, "refreshed": refreshed, "removed": removed},
+    work.emit(
+        events.ItemsCreated(review_id=review.id, added=added, refreshed=refreshed, removed=removed)
     )
 
 
@@ -257,8 +257,10 @@ def _suggestion_dict(review_id: int, handed: date) -> dict[str, Any]:
     }
 
 
-def store_schedule(session: Session, store: Store, review: Review, params: Any) -> None:
-    """Effect of ``schedule_seminar``: keep the seminar's start and place on the review."""
+def store_schedule(work: Work, event: SeminarScheduled) -> None:
+    """On ``schedule_seminar``: keep the seminar's start and place on the review."""
+    session, params = work.session, event.params
+    review = work.get(Review, event.review_id)
     if params.start is not None:
         review.seminar_start = params.start
     elif params.date is not None and (

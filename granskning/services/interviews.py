@@ -10,22 +10,30 @@ Changing a scheduled interview raises its ``sequence`` so calendars see the upda
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any, Final
 
-from sqlalchemy import update
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from granskning.domain import templates
-from granskning.domain.errors import ConflictError, InputError, NotFoundError, RuleError
+from granskning.domain import events, rules, templates
+from granskning.domain.errors import InputError, RuleError
+from granskning.domain.events import ReviewCancelled
 from granskning.domain.i18n import _
+from granskning.domain.rules import TEAM_ROLES, staff_reasons
 from granskning.domain.text import REASON_LIMIT, check_line, clean_optional
-from granskning.domain.timefmt import format_clock, format_local, parse_local
-from granskning.services.reviews import TEAM_ROLES, ensure_editable, get_review, pinned_template
-from granskning.storage.audit import record, utc_iso
+from granskning.domain.timefmt import format_local, parse_local
+from granskning.domain.workflow import (
+    INTERVIEW_STATE_LABELS,
+    STATE_LABELS,
+    InterviewContext,
+    fire_interview,
+)
+from granskning.services.reviews import ensure_editable, get_review, pinned_template
+from granskning.storage.audit import utc_iso
 from granskning.storage.model import (
     NAME_MAX,
     PLACE_MAX,
@@ -39,7 +47,9 @@ from granskning.storage.model import (
     ReviewState,
     SessionEvent,
 )
+from granskning.storage.queries import get
 from granskning.storage.store import Store
+from granskning.storage.uow import Work, writes
 
 # Interviews are planned before and during the visit; after it, the review is being written.
 SCHEDULING_STATES = frozenset({ReviewState.planned, ReviewState.scheduled, ReviewState.visiting})
@@ -84,12 +94,6 @@ def _parts(text: str, option: str, form: str) -> list[str]:
                 option=option, value=text, form=form
             )
         )
-    if any(len(p) > NAME_LIMIT for p in parts):
-        raise InputError(
-            _('{option} "{value}": longer than {n} characters').format(
-                option=option, value=text, n=NAME_LIMIT
-            )
-        )
     return parts + [""] * (3 - len(parts))
 
 
@@ -128,8 +132,10 @@ class _Draft:
     interviewees: list[IntervieweeInput] = field(default_factory=list)
 
     @property
-    def end(self) -> datetime:
-        return self.start + timedelta(minutes=self.minutes)
+    def slot(self) -> rules.Slot:
+        return rules.Slot(
+            self.start, self.minutes, self.place, frozenset(pid for _j, pid in self.staff)
+        )
 
     @property
     def staff(self) -> list[tuple[str, int]]:
@@ -146,21 +152,11 @@ def ensure_schedulable(review: Review) -> None:
     ensure_editable(review)
     state = ReviewState(review.state)
     if state not in SCHEDULING_STATES:
-        from granskning.domain.workflow import STATE_LABELS
-
         raise RuleError(
             _("review {id} is {state}: interviews are scheduled before or during the visit").format(
                 id=review.id, state=_(STATE_LABELS[state])
             )
         )
-
-
-def get_interview(session: Session, interview_id: int) -> Interview:
-    """The interview with ``interview_id``, or a NotFoundError."""
-    row = session.get(Interview, interview_id)
-    if row is None:
-        raise NotFoundError(_("interview {id} does not exist").format(id=interview_id))
-    return row
 
 
 def _start(value: str | datetime) -> datetime:
@@ -194,10 +190,6 @@ def check_place(value: str | None) -> str | None:
     return text or None
 
 
-def _place_key(value: str | None) -> str:
-    return " ".join((value or "").split()).casefold()
-
-
 def _interviewees(values: Iterable[str | IntervieweeInput]) -> list[IntervieweeInput]:
     out: list[IntervieweeInput] = []
     seen: set[str] = set()
@@ -220,43 +212,8 @@ def _team(session: Session, review_id: int) -> dict[int, list[str]]:
     return team
 
 
-def staff_reasons(
-    staff: Iterable[tuple[str, Any]],
-    team: Collection[Any],
-    names: Mapping[Any, str],
-    review: Any,
-    moderator: Any,
-    note_taker: Any,
-) -> list[str]:
-    """Why an interview's staff breaks the rules (for the commands and for an imported
-    file alike): someone not on the review team, one person both moderator and note-taker.
-
-    :param staff: (job, person) pairs; ``team``, ``names``, ``moderator`` and
-        ``note_taker`` name people the same way (ids here, uids in a file).
-    """
-    reasons = []
-    for _job, pid in staff:
-        if pid not in team:
-            reasons.append(
-                _("{name} (person {id}) is not on the team of review {review}").format(
-                    name=names.get(pid, "?"), id=pid, review=review
-                )
-            )
-    if moderator is not None and moderator == note_taker:
-        reasons.append(
-            _("{name} cannot be both moderator and note-taker").format(
-                name=names.get(moderator, "?")
-            )
-        )
-    return reasons
-
-
-def _span(start: datetime, minutes: int) -> str:
-    return f"{format_local(start)}–{format_clock(start + timedelta(minutes=minutes))}"
-
-
 def _check(
-    session: Session,
+    work: Work,
     review: Review,
     template: templates.Template,
     draft: _Draft,
@@ -264,57 +221,49 @@ def _check(
     exclude_id: int | None = None,
 ) -> list[IntervieweeInput]:
     """Refuse a draft that breaks a rule; the interviewees with their persons linked."""
+    s = work.session
     template.group(draft.group_id)  # an InputError listing the groups if unknown
-    people: dict[int, Person] = {}
-    for _job, pid in draft.staff:
-        person = session.get(Person, pid)
-        if person is None:
-            raise NotFoundError(_("person {id} does not exist").format(id=pid))
-        people[pid] = person
-    interviewees = []
-    for item in draft.interviewees:
-        if item.person_id is not None:
-            person = session.get(Person, item.person_id)
-            if person is None:
-                raise NotFoundError(_("person {id} does not exist").format(id=item.person_id))
-            item = replace(item, title=item.title or person.title)
-        else:
-            item = replace(item, person_id=_host_person(session, review, item.name))
-        interviewees.append(item)
-
+    people = {pid: work.get(Person, pid) for _job, pid in draft.staff}
+    interviewees = [_linked(work, review, item) for item in draft.interviewees]
     # -- rules (exit 1) from here on: the input itself is well-formed --------------------
-    reasons: list[str] = []
-    team = _team(session, review.id)  # type: ignore[arg-type]
-    reasons += staff_reasons(
-        draft.staff,
-        team,
-        {pid: p.name for pid, p in people.items()},
-        review.id,
-        draft.moderator_id,
-        draft.note_taker_id,
+    team = _team(s, review.id)  # type: ignore[arg-type]
+    names = {pid: p.name for pid, p in people.items()}
+    reasons = staff_reasons(
+        draft.staff, team, names, review.id, draft.moderator_id, draft.note_taker_id
     )
-    if ReviewState(review.state) != ReviewState.planned:
-        if draft.moderator_id is None:
-            reasons.append(_("the schedule is confirmed: the interview needs a moderator"))
-        if draft.note_taker_id is None:
-            reasons.append(_("the schedule is confirmed: the interview needs a note-taker"))
-    team_names: dict[str, Person] = {}
-    for pid in team:
-        person = session.get(Person, pid)
-        if person is not None:
-            team_names[person.name.casefold()] = person
-    for item in interviewees:
-        member = team_names.get(item.name.casefold())
-        if item.person_id is not None and item.person_id in team:
-            member = session.get(Person, item.person_id)
-        if member is not None:
-            reasons.append(
-                _("{name} is on the review team and cannot be interviewed").format(name=member.name)
-            )
-    reasons.extend(_clashes(session, review, draft, people, exclude_id))
+    reasons += rules.confirmed_staff_reasons(
+        ReviewState(review.state), draft.moderator_id, draft.note_taker_id
+    )
+    reasons += rules.interviewee_reasons(_team_members_named(s, team, interviewees))
+    reasons += rules.clash_reasons(draft.slot, _booked(s, review, draft, exclude_id), names)
     if reasons:
         raise RuleError("\n".join(reasons))
     return interviewees
+
+
+def _linked(work: Work, review: Review, item: IntervieweeInput) -> IntervieweeInput:
+    """The interviewee with their registered person: the one given (whose title fills a
+    missing one), else the host's only person of that name."""
+    if item.person_id is not None:
+        person = work.get(Person, item.person_id)
+        return replace(item, title=item.title or person.title)
+    return replace(item, person_id=_host_person(work.session, review, item.name))
+
+
+def _team_members_named(
+    session: Session, team: Collection[int], interviewees: list[IntervieweeInput]
+) -> list[str]:
+    """The names of team members among ``interviewees`` (by person, or by name)."""
+    members = {p.id: p for p in session.exec(select(Person).where(col(Person.id).in_(team)))}
+    by_name = {p.name.casefold(): p for p in members.values()}
+    out = []
+    for item in interviewees:
+        member = by_name.get(item.name.casefold())
+        if item.person_id is not None and item.person_id in team:
+            member = members.get(item.person_id)
+        if member is not None:
+            out.append(member.name)
+    return out
 
 
 def _host_person(session: Session, review: Review, name: str) -> int | None:
@@ -326,49 +275,36 @@ def _host_person(session: Session, review: Review, name: str) -> int | None:
     return found[0] if len(found) == 1 else None
 
 
-def _clashes(
-    session: Session,
-    review: Review,
-    draft: _Draft,
-    people: dict[int, Person],
-    exclude_id: int | None,
-) -> list[str]:
-    """A team member or the place booked elsewhere at an overlapping time."""
-    # SQL narrows by start; the end (start + minutes) is compared here, the same on every backend
+def _booked(
+    session: Session, review: Review, draft: _Draft, exclude_id: int | None
+) -> list[rules.Booked]:
+    """The live interviews that may overlap ``draft`` (any review), by start."""
+    # SQL narrows by start; the end (start + minutes) is compared by the rule, the same on
+    # every backend
     query = select(Interview, Review.host_id).join(Review, Review.id == Interview.review_id)  # type: ignore[arg-type]
     query = query.where(
         col(Interview.state) != InterviewState.cancelled.value,
-        col(Interview.start) < draft.end,
+        col(Interview.start) < draft.slot.end,
         col(Interview.start) > draft.start - timedelta(minutes=MAX_MINUTES),
     )
     if exclude_id is not None:
         query = query.where(col(Interview.id) != exclude_id)
-    reasons = []
-    place = _place_key(draft.place)
-    for other, host_id in session.exec(query.order_by(col(Interview.start))).all():
-        if other.start + timedelta(minutes=other.minutes) <= draft.start:
-            continue
-        booked = {other.moderator_id, other.note_taker_id, other.timekeeper_id}
-        for pid in sorted({pid for _job, pid in draft.staff}):
-            if pid in booked:
-                reasons.append(
-                    _(
-                        "{name} is already booked at that time: interview {id} "
-                        "({span}, review {review})"
-                    ).format(
-                        name=people[pid].name,
-                        id=other.id,
-                        span=_span(other.start, other.minutes),
-                        review=other.review_id,
-                    )
-                )
-        if place and host_id == review.host_id and _place_key(other.place) == place:
-            reasons.append(
-                _("{place} is already booked at that time: interview {id} ({span})").format(
-                    place=draft.place, id=other.id, span=_span(other.start, other.minutes)
-                )
-            )
-    return reasons
+    return [
+        rules.Booked(
+            other.start,
+            other.minutes,
+            other.place,
+            frozenset(
+                pid
+                for pid in (other.moderator_id, other.note_taker_id, other.timekeeper_id)
+                if pid is not None
+            ),
+            id=other.id,  # type: ignore[arg-type]
+            review_id=other.review_id,
+            same_host=host_id == review.host_id,
+        )
+        for other, host_id in session.exec(query.order_by(col(Interview.start))).all()
+    ]
 
 
 def _check_notes_fit(session: Session, interview: Interview, template: templates.Template) -> None:
@@ -392,8 +328,9 @@ def _check_notes_fit(session: Session, interview: Interview, template: templates
         )
 
 
+@writes
 def add_interview(
-    store: Store,
+    work: Work,
     review_id: int,
     *,
     group: str,
@@ -422,13 +359,12 @@ def add_interview(
         timekeeper_id=timekeeper,
         interviewees=_interviewees(interviewees),
     )
-    with store.atomic() as s:
-        review = get_review(s, review_id)
-        template = pinned_template(review)
-        people = _check(s, review, template, draft)
-        ensure_schedulable(review)
-        now = store.now()
-        row = Interview(
+    review = work.get(Review, review_id)
+    people = _check(work, review, pinned_template(review), draft)
+    ensure_schedulable(review)
+    now = work.now()
+    row = work.add(
+        Interview(
             review_id=review_id,
             group_id=draft.group_id,
             start=draft.start,
@@ -440,24 +376,19 @@ def add_interview(
             created_at=now,
             updated_at=now,
         )
-        s.add(row)
-        s.flush()
-        _write_interviewees(s, row, people)
-        record(
-            s,
-            store,
-            entity="interview",
-            action="add",
+    )
+    _write_interviewees(work.session, row, people)
+    work.emit(
+        events.InterviewAdded(
             review_id=review_id,
             interview_id=row.id,
             to_state=row.state,
-            data={
-                "group": draft.group_id,
-                "start": utc_iso(draft.start),
-                "minutes": draft.minutes,
-            },
+            group=draft.group_id,
+            start=utc_iso(draft.start),
+            minutes=draft.minutes,
         )
-        return row
+    )
+    return row
 
 
 def _write_interviewees(
@@ -477,8 +408,77 @@ def _write_interviewees(
         )
 
 
+# The fields of an interview that edit_interview changes, in the order the audit names them.
+_FIELDS = (
+    "group_id",
+    "start",
+    "minutes",
+    "place",
+    "moderator_id",
+    "note_taker_id",
+    "timekeeper_id",
+)
+
+
+def _given(value: Any, current: Any, check: Any = None) -> Any:
+    """``value`` (checked by ``check``) unless it is UNCHANGED, else ``current``."""
+    if isinstance(value, _Unchanged):
+        return current
+    return check(value) if check is not None else value
+
+
+def _current(session: Session, row: Interview) -> tuple[_Draft, list[Interviewee]]:
+    """The interview as it is, as a draft, and its interviewee rows."""
+    current = list(
+        session.exec(
+            select(Interviewee)
+            .where(Interviewee.interview_id == row.id)
+            .order_by(col(Interviewee.position))
+        ).all()
+    )
+    draft = _Draft(
+        group_id=row.group_id,
+        start=row.start,
+        minutes=row.minutes,
+        place=row.place,
+        moderator_id=row.moderator_id,
+        note_taker_id=row.note_taker_id,
+        timekeeper_id=row.timekeeper_id,
+        interviewees=[
+            IntervieweeInput(i.name, i.title, i.organisation, i.person_id, i.head_count)
+            for i in current
+        ],
+    )
+    return draft, current
+
+
+def _ensure_changeable(row: Interview, review: Review, correcting: bool) -> None:
+    """A scheduled interview can change while the review is being scheduled; a running or
+    completed one takes only corrected interviewees (until the handover); a cancelled one
+    nothing."""
+    state = InterviewState(row.state)
+    if state == InterviewState.scheduled:
+        ensure_schedulable(review)
+        return
+    if not correcting:
+        if state == InterviewState.completed:
+            raise RuleError(
+                _(
+                    "interview {id} is completed and can no longer be changed "
+                    "(except its interviewees)"
+                ).format(id=row.id)
+            )
+        raise RuleError(
+            _("interview {id} is {state}: only a scheduled interview can be changed").format(
+                id=row.id, state=_state_label(state)
+            )
+        )
+    ensure_editable(review)
+
+
+@writes
 def edit_interview(
-    store: Store,
+    work: Work,
     interview_id: int,
     *,
     group: str | _Unchanged = UNCHANGED,
@@ -496,200 +496,105 @@ def edit_interview(
     interview's calendar ``sequence``. A running or completed interview takes only a
     corrected list of interviewees (until the handover); a cancelled one nothing.
     """
-    new_start = _start(start) if not isinstance(start, _Unchanged) else None
-    new_minutes = check_minutes(minutes) if not isinstance(minutes, _Unchanged) else None
-    new_place = check_place(place) if not isinstance(place, _Unchanged) else UNCHANGED
-    new_people = _interviewees(interviewees) if not isinstance(interviewees, _Unchanged) else None
-    with store.atomic() as s:
-        row = get_interview(s, interview_id)
-        review = get_review(s, row.review_id)
-        template = pinned_template(review)
-        current = list(
-            s.exec(
-                select(Interviewee)
-                .where(Interviewee.interview_id == interview_id)
-                .order_by(col(Interviewee.position))
-            ).all()
-        )
-        before = _Draft(
-            group_id=row.group_id,
-            start=row.start,
-            minutes=row.minutes,
-            place=row.place,
-            moderator_id=row.moderator_id,
-            note_taker_id=row.note_taker_id,
-            timekeeper_id=row.timekeeper_id,
-            interviewees=[
-                IntervieweeInput(i.name, i.title, i.organisation, i.person_id, i.head_count)
-                for i in current
-            ],
-        )
-        draft = replace(
-            before,
-            group_id=group.strip() if isinstance(group, str) else before.group_id,
-            start=new_start or before.start,
-            minutes=new_minutes or before.minutes,
-            place=before.place if isinstance(new_place, _Unchanged) else new_place,
-            moderator_id=before.moderator_id if isinstance(moderator, _Unchanged) else moderator,
-            note_taker_id=before.note_taker_id
-            if isinstance(note_taker, _Unchanged)
-            else note_taker,
-            timekeeper_id=before.timekeeper_id
-            if isinstance(timekeeper, _Unchanged)
-            else timekeeper,
-            interviewees=new_people if new_people is not None else before.interviewees,
-        )
-        changed = [
-            name
-            for name in (
-                "group_id",
-                "start",
-                "minutes",
-                "place",
-                "moderator_id",
-                "note_taker_id",
-                "timekeeper_id",
-            )
-            if getattr(draft, name) != getattr(before, name)
-        ]
-        state = InterviewState(row.state)
-        # who was interviewed can be corrected after the session, until the handover
-        correcting = new_people is not None and not changed and state != InterviewState.cancelled
-        if state != InterviewState.scheduled and not correcting:
-            if state == InterviewState.completed:
-                raise RuleError(
-                    _(
-                        "interview {id} is completed and can no longer be changed "
-                        "(except its interviewees)"
-                    ).format(id=interview_id)
-                )
-            raise RuleError(
-                _("interview {id} is {state}: only a scheduled interview can be changed").format(
-                    id=interview_id, state=_state_label(state)
-                )
-            )
-        if state == InterviewState.scheduled:
-            ensure_schedulable(review)
-        else:
-            ensure_editable(review)
-        people = _check(s, review, template, draft, exclude_id=interview_id)
-        people_changed = new_people is not None and people != before.interviewees
-        if not changed and not people_changed:
-            return row
-        if "group_id" in changed:
-            row.group_id = draft.group_id
-            _check_notes_fit(s, row, template)
-        values = {name: getattr(draft, name) for name in changed}
-        bump(s, store, row, sequence=row.sequence + 1, **values)
-        if people_changed:
-            for old in current:
-                s.delete(old)
-            s.flush()
-            _write_interviewees(s, row, people)
-        record(
-            s,
-            store,
-            entity="interview",
-            action="edit",
-            review_id=row.review_id,
-            interview_id=interview_id,
-            data={"fields": changed + (["interviewees"] if people_changed else [])},
-        )
-        return row
-
-
-def bump(session: Session, store: Store, interview: Interview, **values: Any) -> None:
-    """Write ``values`` with the optimistic lock on ``interview.version``."""
-    now = store.now()
-    result = session.execute(
-        update(Interview)
-        .where(col(Interview.id) == interview.id, col(Interview.version) == interview.version)
-        .values(version=interview.version + 1, updated_at=now, **values)
+    new_start = _given(start, None, _start)
+    new_minutes = _given(minutes, None, check_minutes)
+    new_place = _given(place, UNCHANGED, check_place)
+    new_people = _given(interviewees, None, _interviewees)
+    s = work.session
+    row = work.get(Interview, interview_id)
+    review = work.get(Review, row.review_id)
+    template = pinned_template(review)
+    before, current = _current(s, row)
+    draft = replace(
+        before,
+        group_id=_given(group, before.group_id, str.strip),
+        start=new_start or before.start,
+        minutes=new_minutes or before.minutes,
+        place=_given(new_place, before.place),
+        moderator_id=_given(moderator, before.moderator_id),
+        note_taker_id=_given(note_taker, before.note_taker_id),
+        timekeeper_id=_given(timekeeper, before.timekeeper_id),
+        interviewees=new_people if new_people is not None else before.interviewees,
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise ConflictError(
-            _("interview {id} changed while you were acting on it; try again").format(
-                id=interview.id
-            )
-        )
-    for name, value in values.items():
-        setattr(interview, name, value)
-    interview.version += 1
-    interview.updated_at = now
-
-
-def cancel_interview(store: Store, interview_id: int, reason: str) -> Interview:
-    """Cancel an interview with a reason; a running session's clock stops now."""
-    from granskning.domain.workflow import InterviewContext, fire_interview
-
-    reason = clean_optional(reason, "--reason", REASON_LIMIT)
-    with store.atomic() as s:
-        row = get_interview(s, interview_id)
-        review = get_review(s, row.review_id)
-        before = InterviewState(row.state)
-        after = fire_interview(
-            "cancel", InterviewContext(before, ReviewState(review.state), reason)
-        )
-        ensure_editable(review)
-        if before in (InterviewState.running, InterviewState.paused):
-            s.add(SessionEvent(interview_id=interview_id, kind="end", at=store.now()))
-        bump(
-            s,
-            store,
-            row,
-            state=after.value,
-            cancel_reason=reason,
-            sequence=row.sequence + 1,
-        )
-        record(
-            s,
-            store,
-            entity="interview",
-            action="cancel",
+    changed = [name for name in _FIELDS if getattr(draft, name) != getattr(before, name)]
+    # who was interviewed can be corrected after the session, until the handover
+    correcting = (
+        new_people is not None and not changed and row.state != InterviewState.cancelled.value
+    )
+    _ensure_changeable(row, review, correcting)
+    people = _check(work, review, template, draft, exclude_id=interview_id)
+    people_changed = new_people is not None and people != before.interviewees
+    if not changed and not people_changed:
+        return row
+    if "group_id" in changed:
+        row.group_id = draft.group_id
+        _check_notes_fit(s, row, template)
+    values = {name: getattr(draft, name) for name in changed}
+    work.update_versioned(row, sequence=row.sequence + 1, **values)
+    if people_changed:
+        for old in current:
+            s.delete(old)
+        s.flush()
+        _write_interviewees(s, row, people)
+    work.emit(
+        events.InterviewEdited(
             review_id=row.review_id,
             interview_id=interview_id,
-            from_state=before.value,
-            to_state=after.value,
-            comment=reason,
+            fields=changed + (["interviewees"] if people_changed else []),
         )
-        return row
+    )
+    return row
 
 
-def cancel_open(session: Session, store: Store, review: Review, params: Any) -> None:
-    """Effect of cancelling a review: its open interviews are cancelled with the review's
-    reason, which frees their people and rooms and marks them cancelled in the calendar."""
-    reason = (params.reason or "").strip()
-    rows = session.exec(
-        select(Interview)
-        .where(
-            Interview.review_id == review.id,
-            col(Interview.state).in_([s.value for s in (InterviewState.scheduled, *_SESSION_OPEN)]),
-        )
-        .order_by(col(Interview.id))
-    ).all()
-    for row in rows:
-        before = InterviewState(row.state)
-        if before in _SESSION_OPEN:
-            session.add(SessionEvent(interview_id=row.id, kind="end", at=store.now()))  # type: ignore[arg-type]
-        bump(
-            session,
-            store,
-            row,
-            state=InterviewState.cancelled.value,
-            cancel_reason=reason,
-            sequence=row.sequence + 1,
-        )
-        record(
-            session,
-            store,
-            entity="interview",
-            action="cancel",
+@writes
+def cancel_interview(work: Work, interview_id: int, reason: str) -> Interview:
+    """Cancel an interview with a reason; a running session's clock stops now."""
+    reason = clean_optional(reason, "--reason", REASON_LIMIT)
+    row = work.get(Interview, interview_id)
+    review = work.get(Review, row.review_id)
+    before = InterviewState(row.state)
+    fire_interview("cancel", InterviewContext(before, ReviewState(review.state), reason))
+    ensure_editable(review)
+    _cancel(work, row, reason)
+    return row
+
+
+def _cancel(work: Work, row: Interview, reason: str | None) -> None:
+    """Cancel ``row``: end a running session's clock, free the bookings, tell calendars."""
+    before = InterviewState(row.state)
+    if before in _SESSION_OPEN:
+        work.session.add(SessionEvent(interview_id=row.id, kind="end", at=work.now()))  # type: ignore[arg-type]
+    work.update_versioned(
+        row,
+        state=InterviewState.cancelled.value,
+        cancel_reason=reason,
+        sequence=row.sequence + 1,
+    )
+    work.emit(
+        events.InterviewCancelled(
             review_id=row.review_id,
             interview_id=row.id,
             from_state=before.value,
             to_state=InterviewState.cancelled.value,
             comment=reason,
         )
+    )
+
+
+def cancel_open(work: Work, event: ReviewCancelled) -> None:
+    """On cancelling a review: its open interviews are cancelled with the review's reason,
+    which frees their people and rooms and marks them cancelled in the calendar."""
+    reason = (event.params.reason or "").strip() if event.params else ""
+    rows = work.session.exec(
+        select(Interview)
+        .where(
+            Interview.review_id == event.review_id,
+            col(Interview.state).in_([s.value for s in (InterviewState.scheduled, *_SESSION_OPEN)]),
+        )
+        .order_by(col(Interview.id))
+    ).all()
+    for row in rows:
+        _cancel(work, row, reason)
 
 
 _SESSION_OPEN = (InterviewState.running, InterviewState.paused)
@@ -699,8 +604,6 @@ _SESSION_OPEN = (InterviewState.running, InterviewState.paused)
 
 
 def _state_label(state: InterviewState) -> str:
-    from granskning.domain.workflow import INTERVIEW_STATE_LABELS
-
     return _(INTERVIEW_STATE_LABELS[state])
 
 
@@ -770,8 +673,6 @@ def _dicts(session: Session, review: Review, rows: list[Interview]) -> list[dict
         by_interview.setdefault(i.interview_id, []).append(i)
     staff = {pid for r in rows for pid in (r.moderator_id, r.note_taker_id, r.timekeeper_id) if pid}
     people = {p.id: p for p in session.exec(select(Person).where(col(Person.id).in_(staff))).all()}
-    from sqlalchemy import func
-
     counts = dict(
         session.exec(
             select(Note.interview_id, func.count())
@@ -802,7 +703,7 @@ def list_interviews(store: Store, review_id: int) -> list[dict[str, Any]]:
 def show_interview(store: Store, interview_id: int) -> dict[str, Any]:
     """One interview with its team jobs, interviewees and the number of notes."""
     with store.read() as s:
-        row = get_interview(s, interview_id)
+        row = get(s, Interview, interview_id)
         review = get_review(s, row.review_id)
         return _dicts(s, review, [row])[0]
 
@@ -812,16 +713,15 @@ __all__ = [
     "UNCHANGED",
     "IntervieweeInput",
     "add_interview",
-    "bump",
     "cancel_interview",
     "check_minutes",
     "check_place",
     "edit_interview",
     "ensure_schedulable",
-    "get_interview",
     "interview_dict",
     "list_interviews",
     "parse_group_interviewee",
     "parse_interviewee",
     "show_interview",
+    "staff_reasons",
 ]

@@ -1,30 +1,23 @@
 """Reviews: create, assign the team, ask what is allowed, advance the life cycle.
 
-Every action is one transaction: the state change, its side effects and its audit event
-commit together or not at all. State changes use optimistic locking on ``review.version``.
+Every action is one unit of work (:mod:`granskning.storage.uow`): the state change, the
+handlers of its event and its audit record commit together or not at all. State changes
+use optimistic locking on ``review.version``.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import update
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
-from granskning.domain import labels, templates
-from granskning.domain.errors import (
-    ConflictError,
-    FrozenError,
-    InputError,
-    NotFoundError,
-    RuleError,
-)
-from granskning.domain.i18n import _
+from granskning.domain import events, labels, rules, templates
+from granskning.domain.errors import FrozenError, InputError, NotFoundError, RuleError
+from granskning.domain.i18n import LANGUAGES, _
+from granskning.domain.rules import SINGLE_ROLES, TEAM_ROLES
 from granskning.domain.text import REASON_LIMIT, clean_optional
 from granskning.domain.timefmt import format_local
 from granskning.domain.workflow import (
@@ -32,54 +25,33 @@ from granskning.domain.workflow import (
     FROZEN_STATES,
     REVIEW_ACTIONS,
     ActionParams,
-    Booking,
-    InterviewFacts,
     ReviewFacts,
     fire_review,
     review_block_reasons,
 )
 from granskning.services.registry import get_person, municipality_by_name
-from granskning.storage.audit import person_ref, record
+from granskning.storage.audit import person_ref
 from granskning.storage.model import (
     Assignment,
     FindingKind,
-    FollowUpItem,
     Interview,
-    InterviewState,
     Municipality,
     Person,
-    ReportText,
     Review,
     ReviewingMunicipality,
     ReviewState,
     Role,
     Round,
 )
-from granskning.storage.queries import get_review, pinned_template
-from granskning.storage.store import Store, list_reviews, retrying
+from granskning.storage.queries import gather_facts, get_review, pinned_template, team_bookings
+from granskning.storage.store import Store, list_reviews
+from granskning.storage.uow import Work, store_of, writes
 
-# Roles filled from the reviewing side; host_contact comes from the host.
-TEAM_ROLES = frozenset({Role.lead, Role.reviewer, Role.secretary, Role.timekeeper})
-SINGLE_ROLES = frozenset({Role.lead, Role.secretary})
-
-# Side effects of actions, run in order inside the action's transaction after the guards
-# passed: "module:function" taking (session, store, review, params), imported when fired.
-EFFECTS: dict[str, list[str]] = {
-    # build the final report, store its bytes and SHA-256, date the handover; then turn
-    # recommendations, development areas and commitments into follow-up items
-    "hand_over": [
-        "granskning.documents.reports:hand_over",
-        "granskning.services.followup:create_items",
-    ],
-    "schedule_seminar": ["granskning.services.followup:store_schedule"],
-    # open interviews are cancelled with the review's reason: people and rooms are free again
-    "cancel": ["granskning.services.interviews:cancel_open"],
-}
-# Slow parts of effects, done before the action's transaction so that no write lock is held
-# meanwhile: "module:function" taking (store, review_id) and giving a context manager the
-# transaction runs in (the final report is rendered first; the effect then stores it if the
-# review did not change in between).
-PREPARE: dict[str, str] = {"hand_over": "granskning.documents.reports:prepared_hand_over"}
+# The slow part of an action, done before its transaction so that no write lock is held
+# meanwhile: (store, review id, params) -> a context manager the transaction runs in (the
+# final report is rendered first; the handler of HandedOver then stores it if the review
+# did not change in between). Installed by granskning.services.handlers.
+PREPARE: dict[str, Callable[[Store, int, ActionParams], AbstractContextManager[Any]]] = {}
 
 
 def ensure_editable(review: Review) -> None:
@@ -98,9 +70,9 @@ def ensure_editable(review: Review) -> None:
         )
 
 
-@retrying
+@writes
 def create_review(
-    store: Store,
+    work: Work,
     *,
     host: str,
     reviewing: list[str],
@@ -118,22 +90,18 @@ def create_review(
         raise InputError(_("at least one reviewing municipality is needed (--reviewing)"))
     chosen = None if language is None else check_language(language)
     source = templates.find(template)
-    with store.atomic() as s:
-        return create_review_in(
-            s,
-            store,
-            host=municipality_by_name(s, host),
-            reviewers=[municipality_by_name(s, name) for name in reviewing],
-            source=source,
-            round_id=round_id,
-            language=chosen,
-        )
+    return new_review(
+        work,
+        host=municipality_by_name(work.session, host),
+        reviewers=[municipality_by_name(work.session, name) for name in reviewing],
+        source=source,
+        round_id=round_id,
+        language=chosen,
+    )
 
 
 def check_language(language: str) -> str:
     """``language`` if documents can be written in it (sv, en), else an InputError."""
-    from granskning.domain.i18n import LANGUAGES
-
     chosen = language.strip().lower()
     if chosen not in LANGUAGES:
         raise InputError(
@@ -144,33 +112,25 @@ def check_language(language: str) -> str:
     return chosen
 
 
-@retrying
-def set_language(store: Store, review_id: int, language: str) -> Review:
+@writes
+def set_language(work: Work, review_id: int, language: str) -> Review:
     """Change the language of the review's documents (not once it is handed over: the
     frozen report keeps the language it was handed over in)."""
     chosen = check_language(language)
-    with store.atomic() as s:
-        review = get_review(s, review_id)
-        ensure_editable(review)
-        if review.language != chosen:
-            before = review.language
-            review.language = chosen
-            review.updated_at = store.now()
-            s.add(review)
-            record(
-                s,
-                store,
-                entity="review",
-                action="set_language",
-                review_id=review_id,
-                data={"before": before, "after": chosen},
-            )
-        return review
+    review = work.get(Review, review_id)
+    ensure_editable(review)
+    if review.language != chosen:
+        before = review.language
+        review.language = chosen
+        review.updated_at = work.now()
+        work.session.add(review)
+        work.emit(events.ReviewLanguageSet(review_id=review_id, before=before, after=chosen))
+    return review
 
 
-def create_review_in(
-    s: Session,
-    store: Store,
+@writes
+def new_review(
+    work: Work,
     *,
     host: Municipality,
     reviewers: list[Municipality],
@@ -178,7 +138,8 @@ def create_review_in(
     round_id: int | None = None,
     language: str | None = None,
 ) -> Review:
-    """Create a review inside the caller's transaction (a round plan makes many in one).
+    """Create a review of municipalities already looked up (a round plan makes many in one
+    transaction).
 
     :param source: the template to pin, already found (see :func:`granskning.domain.templates.find`).
     :param language: its documents' language (default: the round's, else Swedish).
@@ -192,241 +153,114 @@ def create_review_in(
         if m.id in seen:
             raise InputError(_("{name} is named twice in --reviewing").format(name=m.name))
         seen.add(m.id)
-    the_round = s.get(Round, round_id) if round_id is not None else None
-    if round_id is not None and the_round is None:
-        raise NotFoundError(_("round {id} does not exist").format(id=round_id))
-    now = store.now()
-    review = Review(
-        host_id=host.id,  # type: ignore[arg-type]
-        round_id=round_id,
-        language=language or (the_round.language if the_round is not None else "sv"),
-        template_id=source.template.id,
-        template_version=source.template.version,
-        template_sha256=source.sha256,
-        template_content=source.text,
-        created_at=now,
-        updated_at=now,
+    the_round = work.get(Round, round_id) if round_id is not None else None
+    now = work.now()
+    review = work.add(
+        Review(
+            host_id=host.id,  # type: ignore[arg-type]
+            round_id=round_id,
+            language=language or (the_round.language if the_round is not None else "sv"),
+            template_id=source.template.id,
+            template_version=source.template.version,
+            template_sha256=source.sha256,
+            template_content=source.text,
+            created_at=now,
+            updated_at=now,
+        )
     )
-    s.add(review)
-    s.flush()
     for m in reviewers:
-        s.add(ReviewingMunicipality(review_id=review.id, municipality_id=m.id))  # type: ignore[arg-type]
-    record(
-        s,
-        store,
-        entity="review",
-        action="create",
-        review_id=review.id,
-        to_state=review.state,
-        data={
-            "template": source.template.id,
-            "version": source.template.version,
-            "sha256": source.sha256,
-        },
+        work.session.add(ReviewingMunicipality(review_id=review.id, municipality_id=m.id))  # type: ignore[arg-type]
+    work.emit(
+        events.ReviewCreated(
+            review_id=review.id,
+            to_state=review.state,
+            template=source.template.id,
+            version=source.template.version,
+            sha256=source.sha256,
+        )
     )
     return review
 
 
 def check_role(role: Role, name: str, from_host: bool, host: str) -> None:
-    """Refuse a role its holder's municipality rules out (RuleError): the team comes from
-    other municipalities than the host, the host contact from the host."""
-    if role in TEAM_ROLES and from_host:
-        raise RuleError(
-            _(
-                "{name} works for {host}, the municipality under review, and cannot be {role}"
-            ).format(name=name, host=host, role=labels.role(role))
-        )
-    if role == Role.host_contact and not from_host:
-        raise RuleError(
-            _("the host contact must work for {host}; {name} does not").format(host=host, name=name)
-        )
+    """Refuse a role its holder's municipality rules out (RuleError): see
+    :func:`granskning.domain.rules.role_reasons`."""
+    _refuse(rules.role_reasons(role, name, from_host, host))
 
 
-def check_assignment(
-    review: Any, role: Role, person: Any, name: str, existing: Iterable[tuple[str, Any, str]]
-) -> None:
-    """Refuse a role its holder already has, and a second lead or secretary (RuleError);
-    for the commands and for an imported file alike.
-
-    :param existing: the team so far as (role, person, name); people named the same way as
-        ``person`` (ids here, uids in a file).
-    """
-    for a_role, a_person, a_name in existing:
-        if a_person == person and a_role == role.value:
-            raise RuleError(
-                _("{name} already has the role {role}").format(name=name, role=labels.role(role))
-            )
-        if role in SINGLE_ROLES and a_role == role.value:
-            raise RuleError(
-                _("review {id} already has a {role}: {name}").format(
-                    id=review, role=labels.role(role), name=a_name
-                )
-            )
+def check_assignment(review: Any, role: Role, person: Any, name: str, existing: Any) -> None:
+    """Refuse a role its holder already has, and a second lead or secretary (RuleError): see
+    :func:`granskning.domain.rules.assignment_reasons`."""
+    _refuse(rules.assignment_reasons(review, role, person, name, existing))
 
 
-@retrying
-def assign(store: Store, review_id: int, person_id: int, role: str) -> Assignment:
-    """Give ``person_id`` the ``role`` on the review's team, checking the role rules."""
+def _refuse(reasons: list[str]) -> None:
+    if reasons:
+        raise RuleError("\n".join(reasons))
+
+
+def check_role_name(role: str) -> Role:
+    """The role called ``role``, or an InputError listing the roles."""
     try:
-        the_role = Role(role)
+        return Role(role)
     except ValueError:
         raise InputError(
             _("unknown role {role} (one of: {roles})").format(
                 role=role, roles=", ".join(r.value for r in Role)
             )
         ) from None
-    with store.atomic() as s:
-        review = get_review(s, review_id)
-        ensure_editable(review)
-        person = get_person(s, person_id)
-        host = s.get(Municipality, review.host_id)
-        assert host is not None
-        check_role(the_role, person.name, person.municipality_id == review.host_id, host.name)
-        existing = [
-            (a.role, a.person_id, other.name if (other := s.get(Person, a.person_id)) else "?")
-            for a in s.exec(select(Assignment).where(Assignment.review_id == review_id)).all()
-        ]
-        check_assignment(review_id, the_role, person_id, person.name, existing)
-        row = Assignment(
-            review_id=review_id, person_id=person_id, role=the_role.value, created_at=store.now()
-        )
-        s.add(row)
-        s.flush()
-        record(
-            s,
-            store,
-            entity="review",
-            action="assign",
-            review_id=review_id,
-            data={"person": person_ref(s, person_id), "role": the_role.value},
-        )
-        return row
 
 
-@retrying
-def unassign(store: Store, review_id: int, person_id: int, role: str) -> None:
+@writes
+def assign(work: Work, review_id: int, person_id: int, role: str) -> Assignment:
+    """Give ``person_id`` the ``role`` on the review's team, checking the role rules."""
+    the_role = check_role_name(role)
+    s = work.session
+    review = work.get(Review, review_id)
+    ensure_editable(review)
+    person = get_person(s, person_id)
+    host = work.get(Municipality, review.host_id)
+    check_role(the_role, person.name, person.municipality_id == review.host_id, host.name)
+    existing = [
+        (a.role, a.person_id, other.name if (other := s.get(Person, a.person_id)) else "?")
+        for a in s.exec(select(Assignment).where(Assignment.review_id == review_id)).all()
+    ]
+    check_assignment(review_id, the_role, person_id, person.name, existing)
+    row = work.add(
+        Assignment(
+            review_id=review_id, person_id=person_id, role=the_role.value, created_at=work.now()
+        )
+    )
+    work.emit(
+        events.Assigned(review_id=review_id, person=person_ref(s, person_id), role=the_role.value)
+    )
+    return row
+
+
+@writes
+def unassign(work: Work, review_id: int, person_id: int, role: str) -> None:
     """Take ``role`` on the review's team away from ``person_id``."""
-    with store.atomic() as s:
-        review = get_review(s, review_id)
-        ensure_editable(review)
-        row = s.exec(
-            select(Assignment).where(
-                Assignment.review_id == review_id,
-                Assignment.person_id == person_id,
-                Assignment.role == role,
-            )
-        ).first()
-        if row is None:
-            raise NotFoundError(
-                _("person {person} has no role {role} on review {id}").format(
-                    person=person_id, role=labels.role(role), id=review_id
-                )
-            )
-        s.delete(row)
-        record(
-            s,
-            store,
-            entity="review",
-            action="unassign",
-            review_id=review_id,
-            data={"person": person_ref(s, person_id), "role": role},
+    s = work.session
+    review = work.get(Review, review_id)
+    ensure_editable(review)
+    row = s.exec(
+        select(Assignment).where(
+            Assignment.review_id == review_id,
+            Assignment.person_id == person_id,
+            Assignment.role == role,
         )
+    ).first()
+    if row is None:
+        raise NotFoundError(
+            _("person {person} has no role {role} on review {id}").format(
+                person=person_id, role=labels.role(role), id=review_id
+            )
+        )
+    s.delete(row)
+    work.emit(events.Unassigned(review_id=review_id, person=person_ref(s, person_id), role=role))
 
 
 # -- facts and actions -----------------------------------------------------------------------
-
-
-def gather_facts(session: Session, review: Review, now: datetime | None = None) -> ReviewFacts:
-    """Everything the guards need about ``review``, read in the current transaction.
-
-    :param now: the store's clock (aware UTC), for the rules about dates.
-    """
-    rid = review.id
-    roles: dict[Role, list[int]] = {}
-    for a in session.exec(select(Assignment).where(Assignment.review_id == rid)).all():
-        roles.setdefault(Role(a.role), []).append(a.person_id)
-    interviews = list(
-        session.exec(
-            select(Interview).where(Interview.review_id == rid).order_by(col(Interview.id))
-        ).all()
-    )
-    facts_iv = [
-        InterviewFacts(
-            id=i.id,  # type: ignore[arg-type]
-            state=InterviewState(i.state),
-            start=i.start,
-            minutes=i.minutes,
-            moderator_id=i.moderator_id,
-            note_taker_id=i.note_taker_id,
-            timekeeper_id=i.timekeeper_id,
-            cancel_reason=i.cancel_reason,
-            place=i.place,
-        )
-        for i in interviews
-    ]
-    staff = set().union(*(f.staff for f in facts_iv)) if facts_iv else set()
-    bookings = team_bookings(session, staff)
-    texts = {
-        t.section
-        for t in session.exec(select(ReportText).where(ReportText.review_id == rid)).all()
-        if t.text.strip()
-    }
-    from granskning.storage.model import Finding
-
-    finding_blocks = set(
-        session.exec(select(Finding.block_id).where(Finding.review_id == rid)).all()
-    )
-    items = session.exec(
-        select(FollowUpItem).where(
-            FollowUpItem.review_id == rid, col(FollowUpItem.merged_into_id).is_(None)
-        )
-    ).all()
-    return ReviewFacts(
-        state=ReviewState(review.state),
-        roles=roles,
-        interviews=facts_iv,
-        bookings=bookings,
-        texts=texts,
-        block_ids=[b.id for b in pinned_template(review).blocks],
-        blocks_with_findings=finding_blocks,
-        seminar_start=review.seminar_start,
-        items_without_status=[i.id for i in items if i.status is None],  # type: ignore[misc]
-        has_items=bool(items),
-        now=now,
-    )
-
-
-def team_bookings(session: Session, person_ids: set[int]) -> list[Booking]:
-    """Every live interview (any review) in which one of ``person_ids`` has a job."""
-    if not person_ids:
-        return []
-    rows = session.exec(
-        select(Interview).where(
-            col(Interview.state).not_in([InterviewState.cancelled.value]),
-            (col(Interview.moderator_id).in_(person_ids))
-            | (col(Interview.note_taker_id).in_(person_ids))
-            | (col(Interview.timekeeper_id).in_(person_ids)),
-        )
-    ).all()
-    names = {
-        p.id: p.name
-        for p in session.exec(select(Person).where(col(Person.id).in_(person_ids))).all()
-    }
-    out = []
-    for iv in rows:
-        for pid in {iv.moderator_id, iv.note_taker_id, iv.timekeeper_id}:
-            if pid in person_ids:
-                out.append(
-                    Booking(
-                        person_id=pid,
-                        person_name=names.get(pid, str(pid)),
-                        interview_id=iv.id,  # type: ignore[arg-type]
-                        review_id=iv.review_id,
-                        start=iv.start,
-                        minutes=iv.minutes,
-                    )
-                )
-    return out
 
 
 def actions(store: Store, review_id: int) -> list[dict[str, Any]]:
@@ -448,9 +282,8 @@ def actions_from_facts(facts: ReviewFacts) -> list[dict[str, Any]]:
     return out
 
 
-@retrying
 def advance(
-    store: Store,
+    target: Store | Work,
     review_id: int,
     action: str,
     *,
@@ -458,13 +291,16 @@ def advance(
     on: date | None = None,
     start: datetime | None = None,
     place: str | None = None,
+    data: dict[str, Any] | None = None,
 ) -> Review:
-    """Take ``action`` on the review: check the guards, run its effects, write the audit event.
+    """Take ``action`` on the review: check the guards, emit its event (whose handlers do
+    the action's consequences), write the new state.
 
     :param reason: required by ``cancel`` and ``reopen``.
     :param on: the date for ``schedule_seminar``.
     :param start: the seminar's start (aware UTC) for ``schedule_seminar``.
     :param place: the seminar's place for ``schedule_seminar``.
+    :param data: more for the audit record (what set the action off).
     """
     if action not in REVIEW_ACTIONS:
         raise InputError(
@@ -475,55 +311,45 @@ def advance(
     if reason is not None:
         reason = clean_optional(reason, "--reason", REASON_LIMIT)
     params = ActionParams(reason=reason, date=on, start=start, place=place)
-    with _prepared(store, review_id, action, params), store.atomic() as s:
-        review = get_review(s, review_id)
-        return fire_in(s, store, review, action, params)
+    with _prepared(target, review_id, action, params):
+        return take_action(target, review_id, action, params, data)
 
 
 def _prepared(
-    store: Store, review_id: int, action: str, params: ActionParams
+    target: Store | Work, review_id: int, action: str, params: ActionParams
 ) -> AbstractContextManager[Any]:
-    target = PREPARE.get(action)
-    if target is None:
+    """The action's slow preparation, outside any transaction (none when joining one)."""
+    prepare = PREPARE.get(action)
+    if prepare is None or isinstance(target, Work):
         return nullcontext()
-    module, _sep, func = target.partition(":")
-    prepare: Callable[[Store, int, ActionParams], AbstractContextManager[Any]]
-    prepare = getattr(importlib.import_module(module), func)
-    return prepare(store, review_id, params)
+    return prepare(store_of(target), review_id, params)
 
 
-def fire_in(
-    session: Session,
-    store: Store,
-    review: Review,
+@writes
+def take_action(
+    work: Work,
+    review_id: int,
     action: str,
     params: ActionParams,
-    *,
     data: dict[str, Any] | None = None,
 ) -> Review:
-    """Take ``action`` inside the caller's transaction: guards, effects, state, audit event.
-
-    For actions that other actions set off (the first interview session starts the visit).
-
-    :param data: for the audit event (the reason, if any, is its text).
-    """
-    facts = gather_facts(session, review, store.now())
+    """Take ``action`` in a unit of work: guards, event (handlers, audit record), state."""
+    review = work.get(Review, review_id)
+    facts = gather_facts(work.session, review, work.now())
     before = ReviewState(review.state)
     after = fire_review(action, facts, params)
-    for effect in _effects(action):
-        effect(session, store, review, params)
-    set_state(session, store, review, after)
-    record(
-        session,
-        store,
-        entity="review",
-        action=action,
-        review_id=review.id,
-        from_state=before.value,
-        to_state=after.value,
-        data=_dated(action, data, params),
-        comment=params.reason,
+    work.emit(
+        events.life_cycle_event(
+            action,
+            review_id=review.id,
+            from_state=before.value,
+            to_state=after.value,
+            comment=params.reason,
+            params=params,
+            extra=_dated(action, data, params),
+        )
     )
+    work.update_versioned(review, state=after.value)
     return review
 
 
@@ -532,35 +358,6 @@ def _dated(action: str, data: dict[str, Any] | None, params: ActionParams) -> di
     out = dict(data or {})
     if params.date is not None and action not in DATE_NAMES_ANOTHER_DAY:
         out["date"] = params.date.isoformat()
-    return out
-
-
-def set_state(session: Session, store: Store, review: Review, state: ReviewState) -> None:
-    """Write a new state with the optimistic lock: fail if someone changed the review meanwhile."""
-    now = store.now()
-    result = session.execute(
-        update(Review)
-        .where(col(Review.id) == review.id, col(Review.version) == review.version)
-        .values(state=state.value, version=review.version + 1, updated_at=now)
-        # the object is brought up to date below, once: letting the ORM synchronize it too
-        # would count the version up twice in memory (object 3, row 2 after one change)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise ConflictError(
-            _("review {id} changed while you were acting on it; try again").format(id=review.id)
-        )
-    # reflect the row in the object without marking it dirty (the UPDATE above did the work)
-    set_committed_value(review, "state", state.value)
-    set_committed_value(review, "version", review.version + 1)
-    set_committed_value(review, "updated_at", now)
-
-
-def _effects(action: str) -> list[Callable[..., None]]:
-    out = []
-    for target in EFFECTS.get(action, []):
-        module, _sep, func = target.partition(":")
-        out.append(getattr(importlib.import_module(module), func))
     return out
 
 
@@ -639,15 +436,22 @@ __all__ = [
     "actions",
     "advance",
     "assign",
+    "SINGLE_ROLES",
+    "TEAM_ROLES",
+    "check_assignment",
+    "check_language",
     "check_role",
+    "check_role_name",
     "create_review",
     "ensure_editable",
-    "fire_in",
+    "new_review",
+    "take_action",
     "gather_facts",
     "get_review",
     "list_reviews",
     "pinned_template",
     "set_language",
     "show",
+    "team_bookings",
     "unassign",
 ]

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, delete, select
 from granskning.domain.errors import InputError, NotFoundError, RuleError
 from granskning.domain.i18n import _
 from granskning.domain.text import clean_text
+from granskning.services.reviews import new_review
 from granskning.storage.audit import record
 from granskning.storage.model import (
     PLACE_MAX,
@@ -28,6 +29,7 @@ from granskning.storage.model import (
     RoundMember,
 )
 from granskning.storage.store import Store
+from granskning.storage.uow import Work, run
 
 MIN_MEMBERS = 3
 DEFAULT_REVIEWERS_PER_HOST = 2
@@ -209,11 +211,19 @@ def plan(
     :param dry_run: work the plan out and return it without writing anything (the rows of
         reviews still to be created have no id).
     """
-    from granskning.domain import planning, templates
-    from granskning.services.reviews import create_review_in
+    if dry_run:
+        with store.read() as s:
+            return _plan(Work(store, s), round_id, per_host, dry_run=True)
+    return run(store, lambda work: _plan(work, round_id, per_host, dry_run=False))
 
+
+def _plan(work: Work, round_id: int, per_host: int | None, *, dry_run: bool) -> PlanResult:
+    from granskning.domain import planning, templates
+
+    store = work.store
     k = DEFAULT_REVIEWERS_PER_HOST if per_host is None else per_host
-    with store.read() if dry_run else store.atomic() as s:
+    if True:
+        s = work.session
         the_round = get_round(s, round_id)
         members = _members(s, round_id)
         names = [m.name for m in members]
@@ -275,9 +285,8 @@ def plan(
                 out.rows.append({"id": None, "host": m.name, "reviewing": list(wanted)})
                 continue
             if review is None:
-                review = create_review_in(
-                    s,
-                    store,
+                review = new_review(
+                    work,
                     host=m,
                     reviewers=[by_name[name] for name in wanted],
                     source=source,

@@ -17,13 +17,14 @@ from typing import Any, Protocol
 
 from sqlmodel import Session, col, select
 
-from granskning.domain import templates
+from granskning.domain import events, templates
 from granskning.domain.errors import InputError, NotFoundError, RuleError
+from granskning.domain.events import SessionStarted
 from granskning.domain.i18n import _
 from granskning.domain.text import check_text
 from granskning.domain.timefmt import clock_text, format_local
-from granskning.services.interviews import bump, get_interview
-from granskning.services.reviews import ensure_editable
+from granskning.domain.workflow import ActionParams, InterviewContext, fire_interview
+from granskning.services.reviews import ensure_editable, take_action
 from granskning.storage.audit import record
 from granskning.storage.model import (
     Interview,
@@ -34,7 +35,9 @@ from granskning.storage.model import (
     SessionEvent,
     SessionEventKind,
 )
+from granskning.storage.queries import get
 from granskning.storage.store import Store
+from granskning.storage.uow import Work, writes
 
 IS = InterviewState
 K = SessionEventKind
@@ -335,64 +338,62 @@ def _load(session: Session, interview_id: int) -> tuple[Interview, Review, Plan]
         .where(Interview.id == interview_id)
     ).first()
     if row is None:
-        get_interview(session, interview_id)  # raises the NotFoundError
+        get(session, Interview, interview_id)  # raises the NotFoundError
         raise AssertionError("an interview without its review")  # pragma: no cover
     interview, review = row
     return interview, review, plan_for(review, interview)
 
 
+@writes
 def _transition(
-    store: Store, interview_id: int, action: str, at: datetime | None = None
+    work: Work, interview_id: int, action: str, at: datetime | None = None
 ) -> dict[str, Any]:
-    from granskning.domain.workflow import ActionParams, InterviewContext, fire_interview
-
-    with store.atomic() as s:
-        interview, review, plan = _load(s, interview_id)
-        before = IS(interview.state)
-        review_state = ReviewState(review.state)
-        after = fire_interview(action, InterviewContext(before, review_state))
-        ensure_editable(review)
-        events = _events(s, interview_id)
-        now = store.now()
-        when = now if at is None else _paper_time(at, now, events)
-        t = timeline(events, plan, when)
-        if action == "start" and review_state == ReviewState.scheduled:
-            from granskning.services.reviews import fire_in
-
-            fire_in(
-                s,
-                store,
-                review,
-                "start_visit",
-                ActionParams(),
-                data={"interview": interview.uid},
-            )
-        event = SessionEvent(
-            interview_id=interview_id, kind=action, at=when, question_id=t.question_id
-        )
-        s.add(event)
-        bump(s, store, interview, state=after.value)
-        summary: dict[str, Any] | None = None
-        if action == "end":
-            summary = _end_summary(compute_status(interview, plan, [*events, event], when))
-        if at is not None:
-            summary = (summary or {}) | {"held_at": when.isoformat()}
-        record(
-            s,
-            store,
-            entity="interview",
-            action=action,
+    s = work.session
+    interview, review, plan = _load(s, interview_id)
+    before = IS(interview.state)
+    after = fire_interview(action, InterviewContext(before, ReviewState(review.state)))
+    ensure_editable(review)
+    steps = _events(s, interview_id)
+    now = work.now()
+    when = now if at is None else _paper_time(at, now, steps)
+    t = timeline(steps, plan, when)
+    step = SessionEvent(interview_id=interview_id, kind=action, at=when, question_id=t.question_id)
+    s.add(step)
+    work.update_versioned(interview, state=after.value)
+    summary: dict[str, Any] = {}
+    if action == "end":
+        summary = _end_summary(compute_status(interview, plan, [*steps, step], when))
+    if at is not None:
+        summary |= {"held_at": when.isoformat()}
+    work.emit(
+        events.session_event(
+            action,
             review_id=interview.review_id,
             interview_id=interview_id,
             from_state=before.value,
             to_state=after.value,
-            data=summary,
+            extra=summary,
         )
-        data = compute_status(interview, plan, [*events, event], when)
-        if action == "start":
-            data["scheduled"] = format_local(interview.start)
-            data["far_from_schedule"] = abs(when - interview.start) > FAR_FROM_SCHEDULE
-        return data
+    )
+    data = compute_status(interview, plan, [*steps, step], when)
+    if action == "start":
+        data["scheduled"] = format_local(interview.start)
+        data["far_from_schedule"] = abs(when - interview.start) > FAR_FROM_SCHEDULE
+    return data
+
+
+def start_visit(work: Work, event: SessionStarted) -> None:
+    """On an interview's first session: a scheduled review's visit starts."""
+    review = work.get(Review, event.review_id)
+    if review.state == ReviewState.scheduled.value:
+        interview = work.get(Interview, event.interview_id)
+        take_action(
+            work,
+            review.id,  # type: ignore[arg-type]
+            "start_visit",
+            ActionParams(),
+            {"interview": interview.uid},
+        )
 
 
 def _paper_time(at: datetime, now: datetime, events: Sequence[SessionEvent]) -> datetime:

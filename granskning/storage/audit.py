@@ -168,6 +168,7 @@ def record(
     data: Mapping[str, Any] | None = None,
     comment: str | None = None,
     database_chain: bool = False,
+    actor: str | None = None,
 ) -> AuditEvent:
     """Add an audit event to the current transaction, as the next link of its chain.
 
@@ -175,6 +176,7 @@ def record(
     :param comment: free text that may name someone (a reason); kept redactable.
     :param database_chain: link it into the database's own chain although it concerns a
         review (an import: bookkeeping of this database that another one does not share).
+    :param actor: who acts (default: the store's actor).
     """
     chain = DATABASE_CHAIN
     if review_id is not None and not database_chain:
@@ -197,7 +199,7 @@ def record(
         from_state=from_state,
         to_state=to_state,
         data=dict(data or {}),
-        actor=store.actor,
+        actor=actor or store.actor,
         text=comment,
         at=store.now(),
     )
