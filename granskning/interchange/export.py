@@ -1,0 +1,308 @@
+"""Writing a review in the export format: one small record builder per kind of record.
+
+:func:`review_document` reads the review's rows once (:class:`_Rows`), then builds each
+list of the file from them with its builder in :data:`_SECTIONS`, in the file's order.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from granskning import __version__
+from granskning.interchange.format import FORMAT, FORMAT_VERSION, utc_text
+from granskning.storage import audit
+from granskning.storage.model import (
+    Assignment,
+    Finding,
+    FollowUpItem,
+    Interview,
+    Interviewee,
+    Municipality,
+    Note,
+    Person,
+    Recommendation,
+    ReportText,
+    ReportVersion,
+    Review,
+    ReviewingMunicipality,
+    Round,
+    RoundMember,
+    SessionEvent,
+)
+
+_t = utc_text
+
+
+def _ordered(session: Session, model: Any, *where: Any) -> list[Any]:
+    return list(session.exec(select(model).where(*where).order_by(col(model.id))).all())
+
+
+def _of_interviews(session: Session, model: Any, ids: list[Any]) -> list[Any]:
+    """The rows of ``model`` that belong to the interviews ``ids``, in id order."""
+    return _ordered(session, model, col(model.interview_id).in_(ids)) if ids else []
+
+
+class _Rows:
+    """The rows of one review that its export document is made from."""
+
+    def __init__(self, session: Session, review: Review) -> None:
+        rid = review.id
+        self.session, self.review = session, review
+        self.munis = {m.id: m.name for m in session.exec(select(Municipality)).all()}
+        self.interviews = _ordered(session, Interview, Interview.review_id == rid)
+        iv_ids = [i.id for i in self.interviews]
+        self.assignments = _ordered(session, Assignment, Assignment.review_id == rid)
+        self.interviewees = _of_interviews(session, Interviewee, iv_ids)
+        person_ids: set[int] = {a.person_id for a in self.assignments}
+        for iv in self.interviews:
+            person_ids |= {p for p in (iv.moderator_id, iv.note_taker_id, iv.timekeeper_id) if p}
+        person_ids |= {p.person_id for p in self.interviewees if p.person_id}
+        self.people = (
+            _ordered(session, Person, col(Person.id).in_(person_ids)) if person_ids else []
+        )
+        self.puid = {p.id: p.uid for p in self.people}
+        self.ivuid = {i.id: i.uid for i in self.interviews}
+        self.events = _of_interviews(session, SessionEvent, iv_ids)
+        self.notes = _of_interviews(session, Note, iv_ids)
+        self.items = _ordered(session, FollowUpItem, FollowUpItem.review_id == rid)
+        self.item_uid = {i.id: i.uid for i in self.items}
+
+
+def _round(rows: _Rows) -> dict[str, Any] | None:
+    if rows.review.round_id is None:
+        return None
+    rnd = rows.session.get(Round, rows.review.round_id)
+    assert rnd is not None
+    members = rows.session.exec(
+        select(RoundMember.municipality_id).where(RoundMember.round_id == rnd.id)
+    ).all()
+    return {
+        "year": rnd.year,
+        "theme": rnd.theme,
+        "template_name": rnd.template_name,
+        "members": sorted(rows.munis[m] for m in members),
+    }
+
+
+def _review(rows: _Rows) -> dict[str, Any]:
+    review = rows.review
+    reviewing = rows.session.exec(
+        select(ReviewingMunicipality).where(ReviewingMunicipality.review_id == review.id)
+    ).all()
+    return {
+        "uid": review.uid,
+        "host": rows.munis[review.host_id],
+        "reviewing": sorted(rows.munis[r.municipality_id] for r in reviewing),
+        "round": _round(rows),
+        "state": review.state,
+        "version": review.version,
+        "template": {
+            "id": review.template_id,
+            "version": review.template_version,
+            "sha256": review.template_sha256,
+            "content": review.template_content,
+        },
+        "handed_over_on": review.handed_over_on.isoformat() if review.handed_over_on else None,
+        "seminar_start": _t(review.seminar_start),
+        "seminar_place": review.seminar_place,
+        "language": review.language,
+        "created_at": _t(review.created_at),
+        "updated_at": _t(review.updated_at),
+    }
+
+
+def _people(rows: _Rows) -> list[dict[str, Any]]:
+    return [
+        {
+            "uid": p.uid,
+            "name": p.name,
+            "municipality": rows.munis[p.municipality_id],
+            "title": p.title,
+            "email": p.email,
+            "forgotten_at": _t(p.forgotten_at),
+            "created_at": _t(p.created_at),
+        }
+        for p in rows.people
+    ]
+
+
+def _assignments(rows: _Rows) -> list[dict[str, Any]]:
+    return [
+        {"person": rows.puid[a.person_id], "role": a.role, "created_at": _t(a.created_at)}
+        for a in rows.assignments
+    ]
+
+
+def _interviewees(rows: _Rows, iv: Interview) -> list[dict[str, Any]]:
+    return [
+        {
+            "person": rows.puid.get(p.person_id) if p.person_id else None,
+            "name": p.name,
+            "title": p.title,
+            "organisation": p.organisation,
+            "head_count": p.head_count,
+            "position": p.position,
+        }
+        for p in sorted(
+            (x for x in rows.interviewees if x.interview_id == iv.id),
+            key=lambda x: (x.position, x.id or 0),
+        )
+    ]
+
+
+def _interviews(rows: _Rows) -> list[dict[str, Any]]:
+    return [
+        {
+            "uid": iv.uid,
+            "group": iv.group_id,
+            "start": _t(iv.start),
+            "minutes": iv.minutes,
+            "place": iv.place,
+            "state": iv.state,
+            "moderator": rows.puid.get(iv.moderator_id),
+            "note_taker": rows.puid.get(iv.note_taker_id),
+            "timekeeper": rows.puid.get(iv.timekeeper_id),
+            "cancel_reason": iv.cancel_reason,
+            "sequence": iv.sequence,
+            "version": iv.version,
+            "created_at": _t(iv.created_at),
+            "updated_at": _t(iv.updated_at),
+            "interviewees": _interviewees(rows, iv),
+            "events": [
+                {"kind": e.kind, "at": _t(e.at), "question": e.question_id}
+                for e in rows.events
+                if e.interview_id == iv.id
+            ],
+        }
+        for iv in rows.interviews
+    ]
+
+
+def _notes(rows: _Rows) -> list[dict[str, Any]]:
+    return [
+        {
+            "uid": n.uid,
+            "interview": rows.ivuid[n.interview_id],
+            "question": n.question_id,
+            "text": n.text,
+            "rating": n.rating,
+            "author": n.author,
+            "created_at": _t(n.created_at),
+            "edited_at": _t(n.edited_at),
+            "removed_at": _t(n.removed_at),
+        }
+        for n in rows.notes
+    ]
+
+
+def _findings(rows: _Rows) -> list[dict[str, Any]]:
+    return [
+        {
+            "uid": f.uid,
+            "block": f.block_id,
+            "kind": f.kind,
+            "text": f.text,
+            "created_at": _t(f.created_at),
+        }
+        for f in _ordered(rows.session, Finding, Finding.review_id == rows.review.id)
+    ]
+
+
+def _recommendations(rows: _Rows) -> list[dict[str, Any]]:
+    found = _ordered(rows.session, Recommendation, Recommendation.review_id == rows.review.id)
+    return [
+        {"uid": r.uid, "block": r.block_id, "text": r.text, "created_at": _t(r.created_at)}
+        for r in found
+    ]
+
+
+def _report_texts(rows: _Rows) -> list[dict[str, Any]]:
+    texts = rows.session.exec(
+        select(ReportText)
+        .where(ReportText.review_id == rows.review.id)
+        .order_by(col(ReportText.section))
+    ).all()
+    return [{"section": t.section, "text": t.text, "updated_at": _t(t.updated_at)} for t in texts]
+
+
+def _report_versions(rows: _Rows) -> list[dict[str, Any]]:
+    versions = rows.session.exec(
+        select(ReportVersion)
+        .where(ReportVersion.review_id == rows.review.id)
+        .order_by(col(ReportVersion.number))
+    ).all()
+    return [
+        {
+            "number": v.number,
+            "sha256": v.sha256,
+            "content": base64.b64encode(v.content).decode("ascii")
+            if v.content is not None
+            else None,
+            "language": v.language,
+            "created_at": _t(v.created_at),
+            "purged_at": _t(v.purged_at),
+        }
+        for v in versions
+    ]
+
+
+def _follow_up_items(rows: _Rows) -> list[dict[str, Any]]:
+    return [
+        {
+            "uid": i.uid,
+            "source": i.source,
+            "source_uid": i.source_uid,
+            "block": i.block_id,
+            "text": i.text,
+            "status": i.status,
+            "comment": i.comment,
+            "responsible": i.responsible,
+            "merged_into": rows.item_uid.get(i.merged_into_id) if i.merged_into_id else None,
+            "created_at": _t(i.created_at),
+            "updated_at": _t(i.updated_at),
+        }
+        for i in rows.items
+    ]
+
+
+def _audit(rows: _Rows) -> list[dict[str, Any]]:
+    return audit.export_records(rows.session, rows.review)
+
+
+# the file's parts after its header, in order: each built from the review's rows
+_SECTIONS: tuple[tuple[str, Callable[[_Rows], Any]], ...] = (
+    ("review", _review),
+    ("people", _people),
+    ("assignments", _assignments),
+    ("interviews", _interviews),
+    ("notes", _notes),
+    ("findings", _findings),
+    ("recommendations", _recommendations),
+    ("report_texts", _report_texts),
+    ("report_versions", _report_versions),
+    ("follow_up_items", _follow_up_items),
+    ("audit", _audit),
+)
+
+
+def review_document(session: Session, review: Review, now: datetime) -> dict[str, Any]:
+    """Everything ``review`` holds, in the export format (plain JSON values)."""
+    rows = _Rows(session, review)
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "exported_at": _t(now),
+        "exported_by": f"granskning {__version__}",
+        **{key: build(rows) for key, build in _SECTIONS},
+    }
+
+
+def encode(doc: dict[str, Any]) -> bytes:
+    """An export document as the file holds it (UTF-8 JSON, one space indentation)."""
+    return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
