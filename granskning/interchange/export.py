@@ -14,8 +14,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from granskning import __version__
-from granskning.interchange.format import FORMAT, FORMAT_VERSION, utc_text
+from granskning.interchange.format import FORMAT, FORMAT_VERSION, fields, utc_text
 from granskning.storage import audit
 from granskning.storage.model import (
     Assignment,
@@ -117,109 +116,59 @@ def _review(rows: _Rows) -> dict[str, Any]:
     }
 
 
+def _record(row: Any, kind: str, **made: Any) -> dict[str, Any]:
+    """``row`` as the file's record of ``kind`` (see COLUMNS); ``made`` holds the fields
+    made from other rows."""
+    out: dict[str, Any] = {}
+    for field, column in fields(kind):
+        value = made[field] if column is None else getattr(row, column)
+        out[field] = _t(value) if isinstance(value, datetime) else value
+    return out
+
+
 def _people(rows: _Rows) -> list[dict[str, Any]]:
-    return [
-        {
-            "uid": p.uid,
-            "name": p.name,
-            "municipality": rows.munis[p.municipality_id],
-            "title": p.title,
-            "email": p.email,
-            "forgotten_at": _t(p.forgotten_at),
-            "created_at": _t(p.created_at),
-        }
-        for p in rows.people
-    ]
+    return [_record(p, "people", municipality=rows.munis[p.municipality_id]) for p in rows.people]
 
 
 def _assignments(rows: _Rows) -> list[dict[str, Any]]:
-    return [
-        {"person": rows.puid[a.person_id], "role": a.role, "created_at": _t(a.created_at)}
-        for a in rows.assignments
-    ]
+    return [_record(a, "assignments", person=rows.puid[a.person_id]) for a in rows.assignments]
 
 
 def _interviewees(rows: _Rows, iv: Interview) -> list[dict[str, Any]]:
+    mine = (x for x in rows.interviewees if x.interview_id == iv.id)
     return [
-        {
-            "person": rows.puid.get(p.person_id) if p.person_id else None,
-            "name": p.name,
-            "title": p.title,
-            "organisation": p.organisation,
-            "head_count": p.head_count,
-            "position": p.position,
-        }
-        for p in sorted(
-            (x for x in rows.interviewees if x.interview_id == iv.id),
-            key=lambda x: (x.position, x.id or 0),
-        )
+        _record(p, "interviewees", person=rows.puid.get(p.person_id) if p.person_id else None)
+        for p in sorted(mine, key=lambda x: (x.position, x.id or 0))
     ]
 
 
 def _interviews(rows: _Rows) -> list[dict[str, Any]]:
     return [
-        {
-            "uid": iv.uid,
-            "group": iv.group_id,
-            "start": _t(iv.start),
-            "minutes": iv.minutes,
-            "place": iv.place,
-            "state": iv.state,
-            "moderator": rows.puid.get(iv.moderator_id),
-            "note_taker": rows.puid.get(iv.note_taker_id),
-            "timekeeper": rows.puid.get(iv.timekeeper_id),
-            "cancel_reason": iv.cancel_reason,
-            "sequence": iv.sequence,
-            "version": iv.version,
-            "created_at": _t(iv.created_at),
-            "updated_at": _t(iv.updated_at),
-            "interviewees": _interviewees(rows, iv),
-            "events": [
-                {"kind": e.kind, "at": _t(e.at), "question": e.question_id}
-                for e in rows.events
-                if e.interview_id == iv.id
-            ],
-        }
+        _record(
+            iv,
+            "interviews",
+            moderator=rows.puid.get(iv.moderator_id),
+            note_taker=rows.puid.get(iv.note_taker_id),
+            timekeeper=rows.puid.get(iv.timekeeper_id),
+            interviewees=_interviewees(rows, iv),
+            events=[_record(e, "events") for e in rows.events if e.interview_id == iv.id],
+        )
         for iv in rows.interviews
     ]
 
 
 def _notes(rows: _Rows) -> list[dict[str, Any]]:
-    return [
-        {
-            "uid": n.uid,
-            "interview": rows.ivuid[n.interview_id],
-            "question": n.question_id,
-            "text": n.text,
-            "rating": n.rating,
-            "author": n.author,
-            "created_at": _t(n.created_at),
-            "edited_at": _t(n.edited_at),
-            "removed_at": _t(n.removed_at),
-        }
-        for n in rows.notes
-    ]
+    return [_record(n, "notes", interview=rows.ivuid[n.interview_id]) for n in rows.notes]
 
 
 def _findings(rows: _Rows) -> list[dict[str, Any]]:
-    return [
-        {
-            "uid": f.uid,
-            "block": f.block_id,
-            "kind": f.kind,
-            "text": f.text,
-            "created_at": _t(f.created_at),
-        }
-        for f in _ordered(rows.session, Finding, Finding.review_id == rows.review.id)
-    ]
+    found = _ordered(rows.session, Finding, Finding.review_id == rows.review.id)
+    return [_record(f, "findings") for f in found]
 
 
 def _recommendations(rows: _Rows) -> list[dict[str, Any]]:
     found = _ordered(rows.session, Recommendation, Recommendation.review_id == rows.review.id)
-    return [
-        {"uid": r.uid, "block": r.block_id, "text": r.text, "created_at": _t(r.created_at)}
-        for r in found
-    ]
+    return [_record(r, "recommendations") for r in found]
 
 
 def _report_texts(rows: _Rows) -> list[dict[str, Any]]:
@@ -228,7 +177,11 @@ def _report_texts(rows: _Rows) -> list[dict[str, Any]]:
         .where(ReportText.review_id == rows.review.id)
         .order_by(col(ReportText.section))
     ).all()
-    return [{"section": t.section, "text": t.text, "updated_at": _t(t.updated_at)} for t in texts]
+    return [_record(t, "report_texts") for t in texts]
+
+
+def _content(data: bytes | None) -> str | None:
+    return base64.b64encode(data).decode("ascii") if data is not None else None
 
 
 def _report_versions(rows: _Rows) -> list[dict[str, Any]]:
@@ -237,36 +190,16 @@ def _report_versions(rows: _Rows) -> list[dict[str, Any]]:
         .where(ReportVersion.review_id == rows.review.id)
         .order_by(col(ReportVersion.number))
     ).all()
-    return [
-        {
-            "number": v.number,
-            "sha256": v.sha256,
-            "content": base64.b64encode(v.content).decode("ascii")
-            if v.content is not None
-            else None,
-            "language": v.language,
-            "created_at": _t(v.created_at),
-            "purged_at": _t(v.purged_at),
-        }
-        for v in versions
-    ]
+    return [_record(v, "report_versions", content=_content(v.content)) for v in versions]
 
 
 def _follow_up_items(rows: _Rows) -> list[dict[str, Any]]:
     return [
-        {
-            "uid": i.uid,
-            "source": i.source,
-            "source_uid": i.source_uid,
-            "block": i.block_id,
-            "text": i.text,
-            "status": i.status,
-            "comment": i.comment,
-            "responsible": i.responsible,
-            "merged_into": rows.item_uid.get(i.merged_into_id) if i.merged_into_id else None,
-            "created_at": _t(i.created_at),
-            "updated_at": _t(i.updated_at),
-        }
+        _record(
+            i,
+            "follow_up_items",
+            merged_into=rows.item_uid.get(i.merged_into_id) if i.merged_into_id else None,
+        )
         for i in rows.items
     ]
 
@@ -291,14 +224,19 @@ _SECTIONS: tuple[tuple[str, Callable[[_Rows], Any]], ...] = (
 )
 
 
-def review_document(session: Session, review: Review, now: datetime) -> dict[str, Any]:
-    """Everything ``review`` holds, in the export format (plain JSON values)."""
+def review_document(
+    session: Session, review: Review, now: datetime, exported_by: str
+) -> dict[str, Any]:
+    """Everything ``review`` holds, in the export format (plain JSON values).
+
+    :param exported_by: the program that writes it, with its version.
+    """
     rows = _Rows(session, review)
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "exported_at": _t(now),
-        "exported_by": f"granskning {__version__}",
+        "exported_by": exported_by,
         **{key: build(rows) for key, build in _SECTIONS},
     }
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -254,6 +255,63 @@ class ExportFile(_Rec):
     report_versions: list[ReportVersionRec] = Field(default_factory=list)
     follow_up_items: list[FollowUpRec] = Field(default_factory=list)
     audit: list[AuditRec] = Field(default_factory=list)
+
+
+# -- where the records are stored ------------------------------------------------------------
+
+# Each kind of record's fields, in the file's order, and the column of its table each is
+# stored in: "field" (a column of that name), "field=column", or "field=" (made from other
+# rows: a uid of another record, the interviewees of an interview, base64 content).
+COLUMNS: dict[str, str] = {
+    "people": "uid name municipality= title email forgotten_at created_at",
+    "assignments": "person= role created_at",
+    "interviews": "uid group=group_id start minutes place state moderator= note_taker= "
+    "timekeeper= cancel_reason sequence version created_at updated_at interviewees= events=",
+    "interviewees": "person= name title organisation head_count position",
+    "events": "kind at question=question_id",
+    "notes": "uid interview= question=question_id text rating author created_at edited_at "
+    "removed_at",
+    "findings": "uid block=block_id kind text created_at",
+    "recommendations": "uid block=block_id text created_at",
+    "report_texts": "section text updated_at",
+    "report_versions": "number sha256 content= language created_at purged_at",
+    "follow_up_items": "uid source source_uid block=block_id text status comment responsible "
+    "merged_into= created_at updated_at",
+}
+
+# the fields that hold a time (ISO 8601 in UTC in the file, see utc_text)
+TIMES = frozenset(
+    {
+        "at",
+        "start",
+        "created_at",
+        "updated_at",
+        "edited_at",
+        "removed_at",
+        "purged_at",
+        "forgotten_at",
+    }
+)
+
+
+@cache
+def fields(kind: str) -> list[tuple[str, str | None]]:
+    """The fields of a kind of record and their columns (None: made from other rows)."""
+    out: list[tuple[str, str | None]] = []
+    for word in COLUMNS[kind].split():
+        field, _eq, column = word.partition("=")
+        out.append((field, (column or None) if _eq else field))
+    return out
+
+
+def columns(rec: dict[str, Any], kind: str) -> dict[str, Any]:
+    """The columns a record of ``kind`` is stored in, from its own fields, times parsed
+    (the columns made from other rows aside)."""
+    return {
+        column: parse_time(rec[field]) if field in TIMES else rec[field]
+        for field, column in fields(kind)
+        if column is not None
+    }
 
 
 # -- values in the file ---------------------------------------------------------------------

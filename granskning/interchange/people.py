@@ -3,14 +3,13 @@ or added; a person forgotten here stays forgotten (the file's copy is redacted).
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlmodel import col, select
 
 from granskning.domain.i18n import _
 from granskning.domain.text import name_key
-from granskning.interchange.format import parse_time, utc_text
+from granskning.interchange.format import columns, utc_text
 from granskning.interchange.state import ImportState
 from granskning.storage.audit import record
 from granskning.storage.model import Municipality, Person
@@ -52,15 +51,7 @@ def _matched(st: ImportState, p: dict[str, Any], row: Person, renamed: dict[str,
 
 
 def _add_person(st: ImportState, p: dict[str, Any]) -> Person:
-    row = Person(
-        uid=p["uid"],
-        name=p["name"],
-        municipality_id=st.municipality(p["municipality"]),
-        title=p["title"],
-        email=p["email"],
-        forgotten_at=datetime.fromisoformat(p["forgotten_at"]) if p["forgotten_at"] else None,
-        created_at=parse_time(p["created_at"]),
-    )
+    row = Person(municipality_id=st.municipality(p["municipality"]), **columns(p, "people"))
     st.s.add(row)
     st.s.flush()
     record(st.s, st.store, entity="person", action="add", data={"person": row.uid})

@@ -20,7 +20,7 @@ from granskning.domain import labels
 from granskning.domain.errors import ConflictError
 from granskning.domain.i18n import N_, _
 from granskning.domain.workflow import FROZEN_STATES
-from granskning.interchange.format import parse_time
+from granskning.interchange.format import columns, parse_time
 from granskning.interchange.state import ImportState
 from granskning.storage import audit
 from granskning.storage.model import (
@@ -73,7 +73,7 @@ class Spec:
     label: str  # what one is called in messages (translated when used)
     model: Any  # the table
     key: Callable[[Rec], Any]  # what finds a record here
-    row: Callable[[_Merge, Rec], Any]  # the row a record is stored as
+    made: Callable[[_Merge, Rec], Rec]  # its columns made from other rows (see COLUMNS)
     on_both: Callable[[_Merge, Spec, Rec, Rec], None]  # a record here and in the file
     bring_in: Callable[[_Merge, Spec, Rec], None]  # store a record only the file has
     uids: bool = True  # a uid another review holds here is a conflict
@@ -86,6 +86,11 @@ class Spec:
     missing_key: Callable[[Rec], Any] | None = None  # the key in messages (default: key)
     of_interview: bool = False  # one whose interview is not here is left out
     linked: bool = False  # merged_into is set once all are in (it may point at a later one)
+
+
+def _row(m: _Merge, spec: Spec, rec: Rec) -> Any:
+    """The row a record is stored as."""
+    return spec.model(**columns(rec, spec.kind), **spec.made(m, rec))
 
 
 # -- what happens to a record on both sides -------------------------------------------------
@@ -102,7 +107,7 @@ def _bring_forward(m: _Merge, spec: Spec, rec: Rec) -> Any:
         row = spec.find(m, rec)
     else:
         row = s.exec(select(spec.model).where(spec.model.uid == rec["uid"])).one()
-    fresh = spec.row(m, rec)
+    fresh = _row(m, spec, rec)
     for name in type(fresh).model_fields:
         if name not in ("id", "uid", *spec.keep):
             setattr(row, name, getattr(fresh, name))
@@ -144,39 +149,21 @@ def _fixed(m: _Merge, spec: Spec, old: Rec, rec: Rec) -> None:
 _PARTS = ("interviewees", "events")
 
 
-def _interview_row(m: _Merge, iv: Rec) -> Interview:
-    return Interview(
-        uid=iv["uid"],
-        review_id=m.rid,
-        group_id=iv["group"],
-        start=parse_time(iv["start"]),
-        minutes=iv["minutes"],
-        place=iv["place"],
-        state=iv["state"],
-        moderator_id=m.pid(iv["moderator"]),
-        note_taker_id=m.pid(iv["note_taker"]),
-        timekeeper_id=m.pid(iv["timekeeper"]),
-        cancel_reason=iv["cancel_reason"],
-        sequence=iv["sequence"],
-        version=iv["version"],
-        created_at=parse_time(iv["created_at"]),
-        updated_at=parse_time(iv["updated_at"]),
-    )
+def _interview_made(m: _Merge, iv: Rec) -> Rec:
+    return {
+        "review_id": m.rid,
+        "moderator_id": m.pid(iv["moderator"]),
+        "note_taker_id": m.pid(iv["note_taker"]),
+        "timekeeper_id": m.pid(iv["timekeeper"]),
+    }
 
 
 def _add_interviewees(m: _Merge, interview_id: int, people: list[Rec], kind: str | None) -> None:
     """Store ``people`` as the interview's interviewees, each counted as ``kind``."""
     for p in people:
+        person = m.pid(p["person"])
         m.st.s.add(
-            Interviewee(
-                interview_id=interview_id,
-                person_id=m.pid(p["person"]),
-                name=p["name"],
-                title=p["title"],
-                organisation=p["organisation"],
-                head_count=p["head_count"],
-                position=p["position"],
-            )
+            Interviewee(interview_id=interview_id, person_id=person, **columns(p, "interviewees"))
         )
         if kind is not None:
             m.st.plan.add(kind)
@@ -184,19 +171,12 @@ def _add_interviewees(m: _Merge, interview_id: int, people: list[Rec], kind: str
 
 def _add_events(m: _Merge, interview_id: int, events: list[Rec]) -> None:
     for e in events:
-        m.st.s.add(
-            SessionEvent(
-                interview_id=interview_id,
-                kind=e["kind"],
-                at=parse_time(e["at"]),
-                question_id=e["question"],
-            )
-        )
+        m.st.s.add(SessionEvent(interview_id=interview_id, **columns(e, "events")))
         m.st.plan.add("session_events")
 
 
 def _add_interview(m: _Merge, spec: Spec, iv: Rec) -> None:
-    row = _interview_row(m, iv)
+    row = _row(m, spec, iv)
     m.st.s.add(row)
     m.st.s.flush()
     assert row.id is not None
@@ -251,66 +231,25 @@ def _interview(m: _Merge, spec: Spec, old: Rec, iv: Rec) -> None:
 
 
 def _add_row(m: _Merge, spec: Spec, rec: Rec) -> None:
-    m.st.s.add(spec.row(m, rec))
+    m.st.s.add(_row(m, spec, rec))
 
 
 def _add_item(m: _Merge, spec: Spec, rec: Rec) -> None:
-    row = spec.row(m, rec)
+    row = _row(m, spec, rec)
     m.st.s.add(row)
     m.new_items.append((rec, row))
 
 
-def _assignment_row(m: _Merge, a: Rec) -> Assignment:
-    return Assignment(
-        review_id=m.rid,
-        person_id=m.st.person_ids[a["person"]],
-        role=a["role"],
-        created_at=parse_time(a["created_at"]),
-    )
+def _review_id(m: _Merge, rec: Rec) -> Rec:
+    return {"review_id": m.rid}
 
 
-def _note_row(m: _Merge, n: Rec) -> Note:
-    return Note(
-        uid=n["uid"],
-        interview_id=m.st.interview_ids[n["interview"]],
-        question_id=n["question"],
-        text=n["text"],
-        rating=n["rating"],
-        author=n["author"],
-        created_at=parse_time(n["created_at"]),
-        edited_at=parse_time(n["edited_at"]),
-        removed_at=parse_time(n["removed_at"]),
-    )
+def _assignment_made(m: _Merge, a: Rec) -> Rec:
+    return {"review_id": m.rid, "person_id": m.st.person_ids[a["person"]]}
 
 
-def _finding_row(m: _Merge, x: Rec) -> Finding:
-    return Finding(
-        uid=x["uid"],
-        review_id=m.rid,
-        block_id=x["block"],
-        kind=x["kind"],
-        text=x["text"],
-        created_at=parse_time(x["created_at"]),
-    )
-
-
-def _recommendation_row(m: _Merge, x: Rec) -> Recommendation:
-    return Recommendation(
-        uid=x["uid"],
-        review_id=m.rid,
-        block_id=x["block"],
-        text=x["text"],
-        created_at=parse_time(x["created_at"]),
-    )
-
-
-def _report_text_row(m: _Merge, t: Rec) -> ReportText:
-    return ReportText(
-        review_id=m.rid,
-        section=t["section"],
-        text=t["text"],
-        updated_at=parse_time(t["updated_at"]),
-    )
+def _note_made(m: _Merge, n: Rec) -> Rec:
+    return {"interview_id": m.st.interview_ids[n["interview"]]}
 
 
 def _report_text_here(m: _Merge, t: Rec) -> ReportText:
@@ -319,32 +258,9 @@ def _report_text_here(m: _Merge, t: Rec) -> ReportText:
     return row
 
 
-def _report_version_row(m: _Merge, v: Rec) -> ReportVersion:
-    return ReportVersion(
-        review_id=m.rid,
-        number=v["number"],
-        sha256=v["sha256"],
-        content=base64.b64decode(v["content"]) if v["content"] else None,
-        language=v["language"],
-        created_at=parse_time(v["created_at"]),
-        purged_at=parse_time(v["purged_at"]),
-    )
-
-
-def _item_row(m: _Merge, it: Rec) -> FollowUpItem:
-    return FollowUpItem(
-        uid=it["uid"],
-        review_id=m.rid,
-        source=it["source"],
-        source_uid=it["source_uid"],
-        block_id=it["block"],
-        text=it["text"],
-        status=it["status"],
-        comment=it["comment"],
-        responsible=it["responsible"],
-        created_at=parse_time(it["created_at"]),
-        updated_at=parse_time(it["updated_at"]),
-    )
+def _version_made(m: _Merge, v: Rec) -> Rec:
+    content = base64.b64decode(v["content"]) if v["content"] else None
+    return {"review_id": m.rid, "content": content}
 
 
 def _uid(rec: Rec) -> Any:
@@ -359,7 +275,7 @@ SPECS: tuple[Spec, ...] = (
         N_("assignment"),
         Assignment,
         key=lambda a: (a["person"], a["role"]),
-        row=_assignment_row,
+        made=_assignment_made,
         on_both=_nothing,
         bring_in=_add_row,
         uids=False,
@@ -371,7 +287,7 @@ SPECS: tuple[Spec, ...] = (
         N_("interview"),
         Interview,
         key=_uid,
-        row=_interview_row,
+        made=_interview_made,
         on_both=_interview,
         bring_in=_add_interview,
         taken_message=N_("interview {uid} belongs to another review here"),
@@ -384,7 +300,7 @@ SPECS: tuple[Spec, ...] = (
         N_("note"),
         Note,
         key=_uid,
-        row=_note_row,
+        made=_note_made,
         on_both=_changed,
         bring_in=_add_row,
         removable=False,
@@ -396,7 +312,7 @@ SPECS: tuple[Spec, ...] = (
         N_("finding"),
         Finding,
         key=_uid,
-        row=_finding_row,
+        made=_review_id,
         on_both=_changed,
         bring_in=_add_row,
         freezes=N_("finding"),
@@ -406,7 +322,7 @@ SPECS: tuple[Spec, ...] = (
         N_("recommendation"),
         Recommendation,
         key=_uid,
-        row=_recommendation_row,
+        made=_review_id,
         on_both=_changed,
         bring_in=_add_row,
         freezes=N_("recommendation"),
@@ -416,7 +332,7 @@ SPECS: tuple[Spec, ...] = (
         N_("report text"),
         ReportText,
         key=lambda t: t["section"],
-        row=_report_text_row,
+        made=_review_id,
         on_both=_changed,
         bring_in=_add_row,
         uids=False,
@@ -431,7 +347,7 @@ SPECS: tuple[Spec, ...] = (
         N_("report version"),
         ReportVersion,
         key=lambda v: v["number"],
-        row=_report_version_row,
+        made=_version_made,
         on_both=_fixed,
         bring_in=_add_row,
         uids=False,
@@ -443,7 +359,7 @@ SPECS: tuple[Spec, ...] = (
         N_("follow-up item"),
         FollowUpItem,
         key=_uid,
-        row=_item_row,
+        made=_review_id,
         on_both=_changed,
         bring_in=_add_item,
         keep=("review_id", "merged_into_id", "created_at"),

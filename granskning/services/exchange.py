@@ -17,6 +17,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from granskning import __version__
 from granskning.interchange import validate
 from granskning.interchange.export import encode, review_document
 from granskning.interchange.format import ExportFile, plain, read_bytes
@@ -63,7 +64,7 @@ def export_review(store: Store, review_id: int, out: Path | None = None) -> dict
     """
     with store.read() as s:
         review = get_review(s, review_id)
-        doc = review_document(s, review, store.now())
+        doc = review_document(s, review, store.now(), f"granskning {__version__}")
     if out is not None:
         write_output(out, encode(doc), private=True)  # personal data: 0600
     return doc
