@@ -161,23 +161,23 @@ def _notes(rows: _Rows) -> list[dict[str, Any]]:
     return [_record(n, "notes", interview=rows.ivuid[n.interview_id]) for n in rows.notes]
 
 
+def _of_review(rows: _Rows, model: Any, order: Any = None) -> list[Any]:
+    """The review's rows of ``model``, by ``order`` (default: by id)."""
+    by = col(model.id if order is None else order)
+    where = model.review_id == rows.review.id
+    return list(rows.session.exec(select(model).where(where).order_by(by)).all())
+
+
 def _findings(rows: _Rows) -> list[dict[str, Any]]:
-    found = _ordered(rows.session, Finding, Finding.review_id == rows.review.id)
-    return [_record(f, "findings") for f in found]
+    return [_record(f, "findings") for f in _of_review(rows, Finding)]
 
 
 def _recommendations(rows: _Rows) -> list[dict[str, Any]]:
-    found = _ordered(rows.session, Recommendation, Recommendation.review_id == rows.review.id)
-    return [_record(r, "recommendations") for r in found]
+    return [_record(r, "recommendations") for r in _of_review(rows, Recommendation)]
 
 
 def _report_texts(rows: _Rows) -> list[dict[str, Any]]:
-    texts = rows.session.exec(
-        select(ReportText)
-        .where(ReportText.review_id == rows.review.id)
-        .order_by(col(ReportText.section))
-    ).all()
-    return [_record(t, "report_texts") for t in texts]
+    return [_record(t, "report_texts") for t in _of_review(rows, ReportText, ReportText.section)]
 
 
 def _content(data: bytes | None) -> str | None:
@@ -185,11 +185,7 @@ def _content(data: bytes | None) -> str | None:
 
 
 def _report_versions(rows: _Rows) -> list[dict[str, Any]]:
-    versions = rows.session.exec(
-        select(ReportVersion)
-        .where(ReportVersion.review_id == rows.review.id)
-        .order_by(col(ReportVersion.number))
-    ).all()
+    versions = _of_review(rows, ReportVersion, ReportVersion.number)
     return [_record(v, "report_versions", content=_content(v.content)) for v in versions]
 
 

@@ -23,27 +23,25 @@ from granskning.interchange.state import ImportState
 from granskning.storage.model import Review, ReviewState
 
 
-def _broken_step(state: ReviewState, e: dict[str, Any]) -> tuple[str | None, ReviewState]:
+def _destination(action: str) -> ReviewState:
+    return ReviewState(next(t["dest"] for t in REVIEW_TRANSITIONS if t["trigger"] == action))
+
+
+def _broken_step(state: ReviewState, e: dict[str, Any]) -> str | None:
     """Why the audit event ``e`` is not a step the machine takes from ``state`` (None if
-    it is one), and the state it leads to."""
-    dest = next(t["dest"] for t in REVIEW_TRANSITIONS if t["trigger"] == e["action"])
+    it is one)."""
+    dest = _destination(e["action"])
+    event = {"uid": e["uid"], "action": e["action"]}
     if e["from_state"] != state or e["to_state"] != dest:
         return _(
             "audit event {uid}: {action} from {was} to {to}, but the review is "
             "{state} at that point and {action} leads to {dest}"
-        ).format(
-            uid=e["uid"],
-            action=e["action"],
-            was=e["from_state"],
-            to=e["to_state"],
-            state=state.value,
-            dest=dest.value,
-        ), dest
+        ).format(**event, was=e["from_state"], to=e["to_state"], state=state.value, dest=dest.value)
     if state not in _sources(REVIEW_TRANSITIONS, e["action"]):
         return _("audit event {uid}: {action} is not possible while the review is {state}").format(
-            uid=e["uid"], action=e["action"], state=_(STATE_LABELS[state])
-        ), dest
-    return None, ReviewState(dest)
+            **event, state=_(STATE_LABELS[state])
+        )
+    return None
 
 
 def _end_reason(
@@ -74,12 +72,12 @@ def life_cycle(
     for e in events:
         if e["entity"] != "review" or e["action"] not in REVIEW_ACTIONS:
             continue
-        reason, reached = _broken_step(state, e)
+        reason = _broken_step(state, e)
         if reason is not None:
             st.plan.history.append(reason)
             return steps
         steps.append(e)
-        state = reached
+        state = _destination(e["action"])
     reason = _end_reason(st.f["review"], start, version, state, len(steps))
     if reason is not None:
         st.plan.history.append(reason)

@@ -65,29 +65,6 @@ class _Merge:
         return self.st.person_ids[uid] if uid else None
 
 
-@dataclass(frozen=True)
-class Spec:
-    """How one kind of record is merged."""
-
-    kind: str  # the file's list; its additions are counted under this name
-    label: str  # what one is called in messages (translated when used)
-    model: Any  # the table
-    key: Callable[[Rec], Any]  # what finds a record here
-    made: Callable[[_Merge, Rec], Rec]  # its columns made from other rows (see COLUMNS)
-    on_both: Callable[[_Merge, Spec, Rec, Rec], None]  # a record here and in the file
-    bring_in: Callable[[_Merge, Spec, Rec], None]  # store a record only the file has
-    uids: bool = True  # a uid another review holds here is a conflict
-    taken_message: str = N_("{what} {uid} belongs to another review here")
-    removable: bool = True  # audited: one missing here may have been removed here
-    freezes: str | None = None  # what a frozen review refuses to have added
-    skip: tuple[str, ...] = ("uid",)  # fields not compared
-    keep: tuple[str, ...] = ()  # fields bringing forward leaves as they are
-    find: Callable[[_Merge, Rec], Any] | None = None  # the row here (default: by uid)
-    missing_key: Callable[[Rec], Any] | None = None  # the key in messages (default: key)
-    of_interview: bool = False  # one whose interview is not here is left out
-    linked: bool = False  # merged_into is set once all are in (it may point at a later one)
-
-
 def _row(m: _Merge, spec: Spec, rec: Rec) -> Any:
     """The row a record is stored as."""
     return spec.model(**columns(rec, spec.kind), **spec.made(m, rec))
@@ -267,6 +244,29 @@ def _uid(rec: Rec) -> Any:
     return rec["uid"]
 
 
+@dataclass(frozen=True)
+class Spec:
+    """How one kind of record is merged."""
+
+    kind: str  # the file's list; its additions are counted under this name
+    label: str  # what one is called in messages (translated when used)
+    model: Any  # the table
+    key: Callable[[Rec], Any] = _uid  # what finds a record here
+    made: Callable[[_Merge, Rec], Rec] = _review_id  # columns made from other rows (COLUMNS)
+    on_both: Callable[[_Merge, Spec, Rec, Rec], None] = _changed  # here and in the file
+    bring_in: Callable[[_Merge, Spec, Rec], None] = _add_row  # store one only the file has
+    uids: bool = True  # a uid another review holds here is a conflict
+    taken_message: str = N_("{what} {uid} belongs to another review here")
+    removable: bool = True  # audited: one missing here may have been removed here
+    freezes: str | None = None  # what a frozen review refuses to have added
+    skip: tuple[str, ...] = ("uid",)  # fields not compared
+    keep: tuple[str, ...] = ()  # fields bringing forward leaves as they are
+    find: Callable[[_Merge, Rec], Any] | None = None  # the row here (default: by uid)
+    missing_key: Callable[[Rec], Any] | None = None  # the key in messages (default: key)
+    of_interview: bool = False  # one whose interview is not here is left out
+    linked: bool = False  # merged_into is set once all are in (it may point at a later one)
+
+
 # every kind of record of a review, in the order they are merged (a note needs its
 # interview, and the audit log comes last: see _CLOSING)
 SPECS: tuple[Spec, ...] = (
@@ -277,7 +277,6 @@ SPECS: tuple[Spec, ...] = (
         key=lambda a: (a["person"], a["role"]),
         made=_assignment_made,
         on_both=_nothing,
-        bring_in=_add_row,
         uids=False,
         freezes=N_("assignments"),
         missing_key=lambda a: f"{a['person']} {a['role']}",
@@ -286,7 +285,6 @@ SPECS: tuple[Spec, ...] = (
         "interviews",
         N_("interview"),
         Interview,
-        key=_uid,
         made=_interview_made,
         on_both=_interview,
         bring_in=_add_interview,
@@ -299,42 +297,18 @@ SPECS: tuple[Spec, ...] = (
         "notes",
         N_("note"),
         Note,
-        key=_uid,
         made=_note_made,
-        on_both=_changed,
-        bring_in=_add_row,
         removable=False,
         freezes=N_("note"),
         of_interview=True,
     ),
-    Spec(
-        "findings",
-        N_("finding"),
-        Finding,
-        key=_uid,
-        made=_review_id,
-        on_both=_changed,
-        bring_in=_add_row,
-        freezes=N_("finding"),
-    ),
-    Spec(
-        "recommendations",
-        N_("recommendation"),
-        Recommendation,
-        key=_uid,
-        made=_review_id,
-        on_both=_changed,
-        bring_in=_add_row,
-        freezes=N_("recommendation"),
-    ),
+    Spec("findings", N_("finding"), Finding, freezes=N_("finding")),
+    Spec("recommendations", N_("recommendation"), Recommendation, freezes=N_("recommendation")),
     Spec(
         "report_texts",
         N_("report text"),
         ReportText,
         key=lambda t: t["section"],
-        made=_review_id,
-        on_both=_changed,
-        bring_in=_add_row,
         uids=False,
         freezes=N_("report texts"),
         skip=("section", "updated_at"),
@@ -349,7 +323,6 @@ SPECS: tuple[Spec, ...] = (
         key=lambda v: v["number"],
         made=_version_made,
         on_both=_fixed,
-        bring_in=_add_row,
         uids=False,
         removable=False,
         skip=("number", "content", "purged_at"),
@@ -358,9 +331,6 @@ SPECS: tuple[Spec, ...] = (
         "follow_up_items",
         N_("follow-up item"),
         FollowUpItem,
-        key=_uid,
-        made=_review_id,
-        on_both=_changed,
         bring_in=_add_item,
         keep=("review_id", "merged_into_id", "created_at"),
         linked=True,

@@ -80,49 +80,58 @@ def _duplicates(doc: ExportFile) -> Iterator[str]:
             seen.add(k)
 
 
+def _unknown(
+    message: str, known: set[str], named: Iterable[tuple[str | None, dict[str, Any]]]
+) -> Iterator[str]:
+    """``message`` (with its values) for each uid named that is not ``known``."""
+    for uid, values in named:
+        if uid is not None and uid not in known:
+            yield message.format(**values)
+
+
 def _assignment_refs(doc: ExportFile) -> Iterator[str]:
-    people = {p.uid for p in doc.people}
-    for a in doc.assignments:
-        if a.person not in people:
-            yield _("assignment names person {uid}, who is not in the file").format(uid=a.person)
+    return _unknown(
+        _("assignment names person {uid}, who is not in the file"),
+        {p.uid for p in doc.people},
+        ((a.person, {"uid": a.person}) for a in doc.assignments),
+    )
 
 
 def _interview_refs(doc: ExportFile) -> Iterator[str]:
-    people = {p.uid for p in doc.people}
-    for iv in doc.interviews:
-        named = [iv.moderator, iv.note_taker, iv.timekeeper, *(p.person for p in iv.interviewees)]
-        for person in named:
-            if person is not None and person not in people:
-                yield _("interview {uid} names person {person}, who is not in the file").format(
-                    uid=iv.uid, person=person
-                )
+    return _unknown(
+        _("interview {uid} names person {person}, who is not in the file"),
+        {p.uid for p in doc.people},
+        (
+            (person, {"uid": iv.uid, "person": person})
+            for iv in doc.interviews
+            for person in [iv.moderator, iv.note_taker, iv.timekeeper]
+            + [p.person for p in iv.interviewees]
+        ),
+    )
 
 
 def _note_refs(doc: ExportFile) -> Iterator[str]:
-    interviews = {i.uid for i in doc.interviews}
-    for n in doc.notes:
-        if n.interview not in interviews:
-            yield _("note {uid} belongs to interview {iv}, which is not in the file").format(
-                uid=n.uid, iv=n.interview
-            )
+    return _unknown(
+        _("note {uid} belongs to interview {iv}, which is not in the file"),
+        {i.uid for i in doc.interviews},
+        ((n.interview, {"uid": n.uid, "iv": n.interview}) for n in doc.notes),
+    )
 
 
 def _item_refs(doc: ExportFile) -> Iterator[str]:
-    items = {i.uid for i in doc.follow_up_items}
-    for i in doc.follow_up_items:
-        if i.merged_into is not None and i.merged_into not in items:
-            yield _("follow-up item {uid} is merged into {other}, which is not in the file").format(
-                uid=i.uid, other=i.merged_into
-            )
+    return _unknown(
+        _("follow-up item {uid} is merged into {other}, which is not in the file"),
+        {i.uid for i in doc.follow_up_items},
+        ((i.merged_into, {"uid": i.uid, "other": i.merged_into}) for i in doc.follow_up_items),
+    )
 
 
 def _audit_refs(doc: ExportFile) -> Iterator[str]:
-    interviews = {i.uid for i in doc.interviews}
-    for e in doc.audit:
-        if e.interview is not None and e.interview not in interviews:
-            yield _("audit event {uid} names interview {iv}, which is not in the file").format(
-                uid=e.uid, iv=e.interview
-            )
+    return _unknown(
+        _("audit event {uid} names interview {iv}, which is not in the file"),
+        {i.uid for i in doc.interviews},
+        ((e.interview, {"uid": e.uid, "iv": e.interview}) for e in doc.audit),
+    )
 
 
 def _report_versions(doc: ExportFile) -> Iterator[str]:
