@@ -281,27 +281,18 @@ COLUMNS: dict[str, str] = {
 
 # the fields that hold a time (ISO 8601 in UTC in the file, see utc_text)
 TIMES = frozenset(
-    {
-        "at",
-        "start",
-        "created_at",
-        "updated_at",
-        "edited_at",
-        "removed_at",
-        "purged_at",
-        "forgotten_at",
-    }
+    "at start created_at updated_at edited_at removed_at purged_at forgotten_at".split()
 )
 
 
 @cache
-def fields(kind: str) -> list[tuple[str, str | None]]:
+def fields(kind: str) -> tuple[tuple[str, str | None], ...]:
     """The fields of a kind of record and their columns (None: made from other rows)."""
     out: list[tuple[str, str | None]] = []
     for word in COLUMNS[kind].split():
-        field, _eq, column = word.partition("=")
-        out.append((field, (column or None) if _eq else field))
-    return out
+        field, eq, column = word.partition("=")
+        out.append((field, (column or None) if eq else field))
+    return tuple(out)
 
 
 def columns(rec: dict[str, Any], kind: str) -> dict[str, Any]:

@@ -33,10 +33,10 @@ def read_file(path: Path, rules: Rules) -> ExportFile:
 def parse_document(raw: bytes | str, where: str, rules: Rules) -> ExportFile:
     """Check an export document (bytes or text) and return it parsed."""
     doc = load(raw, where)
-    for check in (check_references, lambda d: check_rules(d, rules)):
-        problems = check(doc)
-        if problems:
-            raise invalid(where, problems)
+    # the rules assume the references hold: they are checked only then
+    problems = check_references(doc) or check_rules(doc, rules)
+    if problems:
+        raise invalid(where, problems)
     return doc
 
 
@@ -209,15 +209,18 @@ class _Checker:
             return None
 
     def line(self, path: str, value: str | None) -> None:
+        """A one-line value (a name, a place) when given."""
         if value is not None:
             self.check(path, check_line, value, path)
 
     def text(self, path: str, value: str | None, what: str, limit: int | None = None) -> None:
+        """A text when given; with ``limit``, also as the command would clean it."""
         if value is None or self.check(path, check_text, value, what) is None or limit is None:
             return
         self.check(path, self.rules.clean_text, value, what, limit)
 
     def in_template(self, path: str, kind: str, key: str | None) -> None:
+        """A ``kind`` (block, group) the pinned template must have, when given."""
         if self.template is not None and key is not None:
             self.check(path, getattr(self.template, kind), key)
 
