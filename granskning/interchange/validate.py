@@ -1,6 +1,6 @@
 """Checking an export file beyond its format: references, then the commands' rules.
 
-:func:`check_references` finds what the records say of each other (duplicates, a note of
+:func:`check_references` finds what the records say of each other (a record twice, a note of
 an interview the file lacks, a report version whose content does not match its hash);
 :func:`check_rules` checks every value by the rules the commands apply. Each is a table of
 small rule functions, one per record kind, run in order. :func:`parse_document` reads and
@@ -71,7 +71,7 @@ _UNIQUE: tuple[tuple[str, Callable[[ExportFile], list[Any]]], ...] = (
 )
 
 
-def _duplicates(doc: ExportFile) -> Iterator[str]:
+def _twice(doc: ExportFile) -> Iterator[str]:
     for kind, keys in _UNIQUE:
         seen: set[Any] = set()
         for k in keys(doc):
@@ -164,7 +164,7 @@ def _pinned_template(doc: ExportFile) -> Iterator[str]:
 
 _REFERENCE_RULES: tuple[Callable[[ExportFile], Iterable[str]], ...] = (
     _municipality_names,
-    _duplicates,
+    _twice,
     _assignment_refs,
     _interview_refs,
     _note_refs,
