@@ -19,8 +19,7 @@ from _world import World, populated
 from conftest import Cli, FakeClock
 from sqlalchemy import func, select
 
-from granskning.interchange import transfer
-from granskning.services import reviews
+from granskning.services import exchange, reviews
 from granskning.storage.model import Person
 from granskning.storage.store import Store, metadata
 
@@ -82,7 +81,7 @@ def exported() -> Doc:
     """The export of a review at follow_up_scheduled (made once)."""
     st = Store.memory(clock=FakeClock())
     world = populated(st)
-    doc = transfer.export_review(st, world.review)
+    doc = exchange.export_review(st, world.review)
     st.dispose()
     return doc
 
@@ -107,7 +106,7 @@ def test_a_closed_review_cannot_be_moved_back_to_drafting(
 ) -> None:
     world = populated(store)
     close(store, clock, world)
-    doc = transfer.export_review(store, world.review)
+    doc = exchange.export_review(store, world.review)
     assert doc["review"]["state"] == "closed"
     doc["review"]["state"] = "drafting"
     doc["review"]["version"] += 1
@@ -123,7 +122,7 @@ def test_a_drafting_review_cannot_jump_to_closed_without_a_report(
 ) -> None:
     world = populated(store, until="visiting")
     reviews.advance(store, world.review, "finish_visit")
-    doc = transfer.export_review(store, world.review)
+    doc = exchange.export_review(store, world.review)
     doc["review"]["state"] = "closed"
     doc["review"]["version"] += 1
     forged_event(doc, "close", "drafting", "closed")
@@ -141,7 +140,7 @@ def test_a_new_review_must_be_reachable_with_its_content(
     """Imported into a database that does not have it: closed needs a handed-over report."""
     world = populated(offline, until="visiting")
     reviews.advance(offline, world.review, "finish_visit")
-    doc = transfer.export_review(offline, world.review)
+    doc = exchange.export_review(offline, world.review)
     doc["review"]["state"] = "closed"
     doc["review"]["version"] += 4
     for action, was, to in (
@@ -156,7 +155,7 @@ def test_a_new_review_must_be_reachable_with_its_content(
     assert "the file adds report versions -, but its audit events hand the report over 1" in err
     assert "schedule_seminar is blocked" in err
     # the state alone, with no history at all
-    doc = transfer.export_review(offline, world.review)
+    doc = exchange.export_review(offline, world.review)
     doc["review"]["state"] = "closed"
     err = refused(store, write(tmp_path, doc), 1)
     assert "closed in the file, but its audit events take it from planned only to drafting" in err
@@ -166,7 +165,7 @@ def test_a_handed_over_report_cannot_be_added_to_a_frozen_review(
     store: Store, tmp_path: Path
 ) -> None:
     world = populated(store)  # follow_up_scheduled, report version 1
-    doc = transfer.export_review(store, world.review)
+    doc = exchange.export_review(store, world.review)
     forged = b"PK forged report"
     doc["report_versions"].append(
         {
@@ -189,7 +188,7 @@ def test_a_handed_over_report_cannot_be_added_to_a_frozen_review(
 
 def test_frozen_content_is_not_changed_by_an_import(store: Store, tmp_path: Path) -> None:
     world = populated(store, until="handed_over")
-    doc = transfer.export_review(store, world.review)
+    doc = exchange.export_review(store, world.review)
     doc["findings"][0]["text"] = "Ändrad i efterhand"
     doc["report_texts"][0]["text"] = "Ny sammanfattning"
     event = forged_event(doc, "edit", "", "")

@@ -14,8 +14,7 @@ from _world import comparable_show, notes_of, populated
 from conftest import Cli, FakeClock
 from sqlalchemy import select
 
-from granskning.interchange import transfer
-from granskning.services import reviews
+from granskning.services import exchange, reviews
 from granskning.storage.model import Note
 from granskning.storage.store import Store, metadata
 
@@ -41,7 +40,7 @@ def exported() -> dict[str, Any]:
     """The export document of a populated review (made once: populating takes a while)."""
     st = Store.memory(clock=FakeClock())
     world = populated(st)
-    doc = transfer.export_review(st, world.review)
+    doc = exchange.export_review(st, world.review)
     st.dispose()
     return doc
 
@@ -99,8 +98,8 @@ def test_importing_the_same_file_twice_changes_nothing(
 ) -> None:
     world = populated(offline)
     path = tmp_path / "r.json"
-    transfer.export_review(offline, world.review, path)
-    transfer.import_review(store, path)
+    exchange.export_review(offline, world.review, path)
+    exchange.import_review(store, path)
     before = snapshot(store)
     result = Cli(store)("review", "import", path)
     assert result.exit_code == 0
@@ -111,21 +110,21 @@ def test_importing_the_same_file_twice_changes_nothing(
 def test_notes_taken_offline_are_added(store: Store, offline: Store, tmp_path: Path) -> None:
     world = populated(store, until="visiting")
     out = tmp_path / "out.json"
-    transfer.export_review(store, world.review, out)
-    transfer.import_review(offline, out)
+    exchange.export_review(store, world.review, out)
+    exchange.import_review(offline, out)
     with offline.read() as s:
         iv = s.execute(select(Note.interview_id)).scalar()
     assert iv is not None
     add_note(offline, iv, "Anteckning gjord offline 1")
     add_note(offline, iv, "Anteckning gjord offline 2")
     home = tmp_path / "home.json"
-    transfer.export_review(offline, reviews.list_reviews(offline)[0]["id"], home)
-    result = transfer.import_review(store, home)
+    exchange.export_review(offline, reviews.list_reviews(offline)[0]["id"], home)
+    result = exchange.import_review(store, home)
     assert result["added"] == {"notes": 2}
     texts = [n["text"] for n in notes_of(store, world.review)]
     assert len(texts) == 6
     assert {"Anteckning gjord offline 1", "Anteckning gjord offline 2"} <= set(texts)
-    assert transfer.import_review(store, home)["changed"] is False
+    assert exchange.import_review(store, home)["changed"] is False
 
 
 def test_a_conflicting_file_is_refused_listing_the_conflicts(
@@ -133,7 +132,7 @@ def test_a_conflicting_file_is_refused_listing_the_conflicts(
 ) -> None:
     world = populated(store)
     path = tmp_path / "r.json"
-    doc = transfer.export_review(store, world.review, path)
+    doc = exchange.export_review(store, world.review, path)
     # the same records, changed elsewhere
     doc["notes"][0]["text"] = "Ändrad på annat håll"
     doc["findings"][0]["kind"] = "development"
@@ -161,19 +160,19 @@ def test_a_file_that_is_ahead_brings_the_life_cycle_forward(
 ) -> None:
     world = populated(store)
     path = tmp_path / "r.json"
-    transfer.export_review(store, world.review, path)
-    offline_id = transfer.import_review(offline, path)["review"]
+    exchange.export_review(store, world.review, path)
+    offline_id = exchange.import_review(offline, path)["review"]
     reviews.advance(offline, offline_id, "cancel", reason="Inställd")
     back = tmp_path / "back.json"
-    transfer.export_review(offline, offline_id, back)
-    result = transfer.import_review(store, back)
+    exchange.export_review(offline, offline_id, back)
+    result = exchange.import_review(store, back)
     assert result["added"]["reviews_updated"] == 1
     shown = reviews.show(store, world.review)
     assert shown["state"] == "cancelled"
     assert shown["version"] == reviews.show(offline, offline_id)["version"]
     # the old file is now behind: importing it changes nothing
     before = snapshot(store)
-    assert transfer.import_review(store, path)["changed"] is False
+    assert exchange.import_review(store, path)["changed"] is False
     assert snapshot(store) == before
 
 
@@ -184,12 +183,12 @@ def test_a_review_changed_on_both_sides_is_a_conflict(
 
     world = populated(store, until="handed_over")
     path = tmp_path / "r.json"
-    transfer.export_review(store, world.review, path)
-    offline_id = transfer.import_review(offline, path)["review"]
+    exchange.export_review(store, world.review, path)
+    offline_id = exchange.import_review(offline, path)["review"]
     reviews.advance(offline, offline_id, "schedule_seminar", on=date(2026, 9, 1))
     reviews.advance(store, world.review, "reopen", reason="Fel i sammanfattningen")
     back = tmp_path / "back.json"
-    transfer.export_review(offline, offline_id, back)
+    exchange.export_review(offline, offline_id, back)
     before = snapshot(store)
     result = Cli(store)("review", "import", back)
     assert result.exit_code == 1
@@ -205,10 +204,10 @@ def test_a_forgotten_person_stays_forgotten_after_importing_an_old_file(
 
     world = populated(store)
     path = tmp_path / "r.json"
-    transfer.export_review(store, world.review, path)
+    exchange.export_review(store, world.review, path)
     privacy.forget(store, world.politician)
     before = snapshot(store)
-    result = transfer.import_review(store, path)
+    result = exchange.import_review(store, path)
     assert result["changed"] is False
     assert snapshot(store) == before
     assert "cia dahl" not in json.dumps(snapshot(store), default=str).casefold()
@@ -267,7 +266,7 @@ def test_new_content_for_a_frozen_review_is_a_conflict(
     store: Store, offline: Store, tmp_path: Path
 ) -> None:
     world = populated(store)  # follow_up_scheduled: the content is frozen
-    doc = transfer.export_review(store, world.review)
+    doc = exchange.export_review(store, world.review)
     doc["findings"].append({**doc["findings"][0], "uid": "e" * 32, "text": "Sent fynd"})
     path = tmp_path / "r.json"
     path.write_text(json.dumps(doc), "utf-8")
@@ -323,7 +322,7 @@ def test_a_record_removed_here_is_not_brought_back_by_an_older_file(
     central.ok("review", "export", world.review, "-o", path)
     central.ok("finding", "remove", central.json("finding", "list", world.review)[0]["id"])
     before = snapshot(store)
-    assert transfer.import_review(store, path)["changed"] is False
+    assert exchange.import_review(store, path)["changed"] is False
     assert snapshot(store) == before
 
 
@@ -332,15 +331,15 @@ def test_a_laptop_and_the_central_database_keep_in_step_over_several_trips(
 ) -> None:
     world = populated(store, until="visiting")
     path = tmp_path / "r.json"
-    transfer.export_review(store, world.review, path)
-    rid = transfer.import_review(offline, path)["review"]
+    exchange.export_review(store, world.review, path)
+    rid = exchange.import_review(offline, path)["review"]
     for trip in range(3):
         add_note(offline, world.interviews[0], f"Resa {trip}")
-        transfer.export_review(offline, rid, path)
-        result = transfer.import_review(store, path)
+        exchange.export_review(offline, rid, path)
+        result = exchange.import_review(store, path)
         assert result["added"].get("notes") == 1, result
-        transfer.export_review(store, world.review, path)
-        back = transfer.import_review(offline, path)
+        exchange.export_review(store, world.review, path)
+        back = exchange.import_review(offline, path)
         assert back["added"].get("notes") is None
     texts = [n["text"] for n in notes_of(store, world.review)]
     assert sorted(t for t in texts if t.startswith("Resa")) == ["Resa 0", "Resa 1", "Resa 2"]

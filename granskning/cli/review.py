@@ -457,9 +457,9 @@ def diagram(fmt: str, review_id: int | None) -> None:
 def export(review_id: int, output: str) -> None:
     from pathlib import Path
 
-    from granskning.interchange import transfer
+    from granskning.services import exchange
 
-    doc = transfer.export_review(store(), review_id, Path(output))
+    doc = exchange.export_review(store(), review_id, Path(output))
     ok(
         _("review {id} exported to {file}: {notes}, {audit}").format(
             id=review_id,
@@ -486,9 +486,9 @@ def export(review_id: int, output: str) -> None:
 def import_(file: str, as_json: bool) -> None:
     from pathlib import Path
 
-    from granskning.interchange import transfer
+    from granskning.services import exchange
 
-    data = transfer.import_review(store(), Path(file))
+    data = exchange.import_review(store(), Path(file))
     if as_json:
         print_json({"id": data["review"], **data})
         return

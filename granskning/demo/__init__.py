@@ -442,8 +442,7 @@ def _walk(store: Store, clock: DemoClock, out: Path, db_path: Path, say: Say) ->
     say(_("Round compilation: {path}").format(path=compiled))
 
     # -- backup, the offline copy, the data subject's access request ---------------------------
-    from granskning.interchange import transfer
-    from granskning.services import privacy
+    from granskning.services import exchange, privacy
     from granskning.storage import backup
 
     saved = out / "granskning-backup.db"
@@ -452,15 +451,15 @@ def _walk(store: Store, clock: DemoClock, out: Path, db_path: Path, say: Say) ->
     files.append(saved)
     say(_("Backup: {path}").format(path=saved))
     exported = out / "granskning-gavle.json"
-    transfer.export_review(store, rid, exported)
+    exchange.export_review(store, rid, exported)
     files.append(exported)
     laptop_path = out / "laptop.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{laptop_path}{suffix}").unlink(missing_ok=True)
     laptop = Store(f"sqlite:///{laptop_path}", clock=clock, actor="demo")
     try:
-        transfer.import_review(laptop, exported)
-        second_import = transfer.import_review(laptop, exported)
+        exchange.import_review(laptop, exported)
+        second_import = exchange.import_review(laptop, exported)
     finally:
         laptop.dispose()
     files.append(laptop_path)

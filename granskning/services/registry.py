@@ -8,7 +8,12 @@ from sqlmodel import Session, col, select
 
 from granskning.domain.errors import InputError, NotFoundError, RuleError
 from granskning.domain.i18n import _
-from granskning.domain.text import check_email, clean_optional, clean_text
+from granskning.domain.text import (
+    check_email,
+    clean_optional,
+    clean_text,
+    name_key as name_key,  # re-exported: the rule lives in domain.text
+)
 from granskning.storage.audit import record
 from granskning.storage.model import NAME_MAX, Municipality, Person
 from granskning.storage.store import Store, retrying
@@ -16,11 +21,6 @@ from granskning.storage.store import Store, retrying
 
 def _clean(value: str, what: str, limit: int = NAME_MAX) -> str:
     return clean_text(value, what, limit)
-
-
-def name_key(name: str) -> str:
-    """The form municipality names are compared in: spaces folded, case folded."""
-    return " ".join(name.split()).casefold()
 
 
 def municipality_by_name(session: Session, name: str) -> Municipality:
