@@ -107,7 +107,7 @@ def _peak(fn: Callable[[], Any]) -> float:
 
 
 def run() -> list[dict[str, Any]]:
-    from granskning.interchange import transfer
+    from granskning.services import exchange as transfer
     from granskning.storage import audit
     from granskning.storage.store import Store
 

@@ -93,7 +93,7 @@ def measure(fn: Callable[[], Any], runs: int = 3) -> tuple[float, float]:
 
 
 def run() -> list[dict[str, Any]]:
-    from granskning.interchange import transfer
+    from granskning.services import exchange as transfer
     from granskning.storage.store import Store
 
     out: list[dict[str, Any]] = []

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import col, select
 
 from granskning.domain.i18n import set_language
-from granskning.interchange import transfer
+from granskning.services import exchange as transfer
 from granskning.storage.model import AuditDetail, AuditEvent, Person, Review
 from granskning.storage.store import Store, metadata
 

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import select
 
 from granskning.domain.text import clean_text
-from granskning.interchange import transfer
+from granskning.services import exchange as transfer
 from granskning.storage.store import Store, metadata
 
 FUZZ = settings(

@@ -159,6 +159,19 @@ class Replanned(Event):
     after: list[str]
 
 
+@dataclass(frozen=True, kw_only=True)
+class ReviewImported(Event):
+    """A review file was loaded: bookkeeping of this database that another one does not
+    share, so it is linked into the database's own chain."""
+
+    entity = "review"
+    action = "import"
+    database_chain = True
+    review: str
+    sha256: str | None
+    added: dict[str, int]
+
+
 # -- rounds ----------------------------------------------------------------------------------
 
 

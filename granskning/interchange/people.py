@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from granskning.domain import events
 from granskning.domain.i18n import _
 from granskning.domain.text import name_key
 from granskning.interchange.format import columns, utc_text
 from granskning.interchange.state import ImportState
-from granskning.storage.audit import record
 from granskning.storage.model import Municipality, Person
 
 
@@ -54,7 +54,7 @@ def _add_person(st: ImportState, p: dict[str, Any]) -> Person:
     row = Person(municipality_id=st.municipality(p["municipality"]), **columns(p, "people"))
     st.s.add(row)
     st.s.flush()
-    record(st.s, st.store, entity="person", action="add", data={"person": row.uid})
+    st.work.emit(events.PersonAdded(person=row.uid))
     st.plan.add("people")
     return row
 

@@ -9,15 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
+from granskning.domain import events
 from granskning.domain.i18n import _
 from granskning.domain.text import name_key
 from granskning.interchange.format import short
 from granskning.interchange.rules import Rules
-from granskning.storage.audit import record
 from granskning.storage.model import Municipality, ReviewState, Round, RoundMember
-from granskning.storage.store import Store
+from granskning.storage.uow import Work
 
 
 class Plan:
@@ -71,13 +71,14 @@ def relation(here: set[str], there: set[str]) -> str:
 class ImportState:
     """One import, inside the caller's transaction."""
 
-    def __init__(self, session: Session, store: Store, fdoc: dict[str, Any], rules: Rules) -> None:
-        self.s = session
-        self.store = store
+    def __init__(self, work: Work, fdoc: dict[str, Any], rules: Rules) -> None:
+        self.work = work
+        self.s = work.session
+        self.store = work.store
         self.f = fdoc
         self.rules = rules
         self.plan = Plan()
-        self.now = store.now()
+        self.now = work.now()
         self.person_ids: dict[str, int] = {}
         self.interview_ids: dict[str, int] = {}
         self.relation = "same"
@@ -96,7 +97,7 @@ class ImportState:
             row = Municipality(name=clean, key=name_key(clean), created_at=self.now)
             self.s.add(row)
             self.s.flush()
-            record(self.s, self.store, entity="municipality", action="add", data={"name": clean})
+            self.work.emit(events.MunicipalityAdded(name=clean))
             self.plan.add("municipalities")
         assert row.id is not None
         return row.id

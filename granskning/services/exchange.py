@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from granskning import __version__
+from granskning.domain import events
 from granskning.interchange import validate
 from granskning.interchange.export import encode, review_document
 from granskning.interchange.format import ExportFile, plain, read_bytes
@@ -25,10 +26,10 @@ from granskning.interchange.merge import merge, refusal
 from granskning.interchange.rules import Rules
 from granskning.interchange.state import ImportState
 from granskning.services import findings, followup, interviews, privacy, registry, reviews, sessions
-from granskning.storage.audit import record
 from granskning.storage.output import write_output
 from granskning.storage.queries import get_review
-from granskning.storage.store import Store, retrying
+from granskning.storage.store import Store
+from granskning.storage.uow import Work, writes
 
 RULES = Rules(
     clean_name=registry._clean,
@@ -85,7 +86,6 @@ def check_rules(doc: ExportFile) -> list[str]:
     return validate.check_rules(doc, RULES)
 
 
-@retrying
 def import_review(store: Store, path: Path) -> dict[str, Any]:
     """Load an export file into the database: add what is new, refuse conflicts.
 
@@ -97,27 +97,25 @@ def import_review(store: Store, path: Path) -> dict[str, Any]:
     return import_document(store, doc, source=Path(path).name, sha256=digest)
 
 
+@writes
 def import_document(
-    store: Store, doc: ExportFile, source: str = "", sha256: str | None = None
+    work: Work, doc: ExportFile, source: str = "", sha256: str | None = None
 ) -> dict[str, Any]:
     """Load a parsed export document (see :func:`import_review`)."""
-    with store.atomic() as s:
-        st = ImportState(s, store, plain(doc), RULES)
-        result = merge(st)
-        error = refusal(st.plan, result["review"])
-        if error is not None:
-            raise error
-        added = dict(sorted(st.plan.added.items()))
-        if added:
-            data = {"review": result["uid"], "sha256": sha256, "added": added}
-            record(
-                s,
-                store,
-                entity="review",
-                action="import",
+    st = ImportState(work, plain(doc), RULES)
+    result = merge(st)
+    error = refusal(st.plan, result["review"])
+    if error is not None:
+        raise error
+    added = dict(sorted(st.plan.added.items()))
+    if added:
+        work.emit(
+            events.ReviewImported(
                 review_id=result["review"],
-                data=data,
+                review=result["uid"],
+                sha256=sha256,
+                added=added,
                 comment=source or None,
-                database_chain=True,
             )
-        return {**result, "added": added, "changed": bool(added)}
+        )
+    return {**result, "added": added, "changed": bool(added)}
