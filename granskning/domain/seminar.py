@@ -141,14 +141,11 @@ def merged_reasons(item: object, merged_into: object) -> list[str]:
 
 def status_of(status: str) -> FollowUpStatus:
     """The status called ``status``, or an InputError listing the statuses."""
-    try:
-        return FollowUpStatus(status)
-    except ValueError:
-        raise InputError(
-            _("unknown status {status} (one of: {statuses})").format(
-                status=status, statuses=", ".join(s.value for s in FollowUpStatus)
-            )
-        ) from None
+    known = {s.value: s for s in FollowUpStatus}
+    if status not in known:
+        message = _("unknown status {status} (one of: {statuses})")
+        raise InputError(message.format(status=status, statuses=", ".join(known)))
+    return known[status]
 
 
 def status_state_reasons(review: Any, state: ReviewState, correcting: bool) -> list[str]:
