@@ -6,6 +6,7 @@ in :mod:`granskning.domain.people`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -185,16 +186,10 @@ def edit_person(
     Interviews of reviews that are not yet handed over follow the new name and title where
     they name the person; frozen reviews keep what they were handed over with.
     """
-    new_name = _clean(name, _("the person's name")) if name is not None else None
-    new_title = _clean(title, _("the title")) if title and title.strip() else None
-    new_email = _email(email)
+    edits = _Edits.clean(name, title, email)
     row = work.get(Person, person_id)
     _refuse(people.forgotten_reasons(person_id, row.forgotten_at))
-    values = {
-        "name": row.name if new_name is None else new_name,
-        "title": row.title if title is None else new_title,
-        "email": row.email if email is None else new_email,
-    }
+    values = edits.applied_to(row)
     changed = [k for k, v in values.items() if getattr(row, k) != v]
     if not changed:
         return row
@@ -209,6 +204,34 @@ def edit_person(
     # the fields, not their values: the audit log is no place for personal data
     work.emit(events.PersonEdited(person=row.uid, fields=list(changed)))
     return row
+
+
+@dataclass(frozen=True)
+class _Edits:
+    """A person's fields as edited, cleaned (None: left as it is; "" clears the title or
+    the e-mail address)."""
+
+    name: str | None
+    title: str | None
+    email: str | None
+
+    @classmethod
+    def clean(cls, name: str | None, title: str | None, email: str | None) -> _Edits:
+        return cls(
+            name=_clean(name, _("the person's name")) if name is not None else None,
+            title=(_clean(title, _("the title")) if title.strip() else "")
+            if title is not None
+            else None,
+            email=(_email(email) or "") if email is not None else None,
+        )
+
+    def applied_to(self, person: Person) -> dict[str, str | None]:
+        """The person's name, title and e-mail address after the edit."""
+        return {
+            "name": person.name if self.name is None else self.name,
+            "title": person.title if self.title is None else self.title or None,
+            "email": person.email if self.email is None else self.email or None,
+        }
 
 
 def _follow_in_interviews(session: Session, person: Person, values: dict[str, Any]) -> None:
