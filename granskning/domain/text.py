@@ -83,11 +83,6 @@ def clean_optional(value: str | None, what: str, limit: int, *, lines: bool = Fa
     return text
 
 
-def name_key(name: str) -> str:
-    """The form names (of municipalities) are compared in: spaces folded, case folded."""
-    return " ".join(name.split()).casefold()
-
-
 # -- checks: what a stored text may hold, for values that come in whole (an imported file)
 # and for those a command has cleaned (where they then always pass)
 

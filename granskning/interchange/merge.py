@@ -18,7 +18,7 @@ from sqlmodel import select
 
 from granskning.domain.errors import ConflictError, GranskningError, InputError, RuleError
 from granskning.domain.i18n import _
-from granskning.domain.text import name_key
+from granskning.domain.people import name_key
 from granskning.interchange.export import review_document
 from granskning.interchange.format import ExportFile, parse_time, plain
 from granskning.interchange.history import check_guards, life_cycle

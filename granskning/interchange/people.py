@@ -9,7 +9,7 @@ from sqlmodel import col, select
 
 from granskning.domain import events
 from granskning.domain.i18n import _
-from granskning.domain.text import name_key
+from granskning.domain.people import name_key
 from granskning.interchange.format import columns, utc_text
 from granskning.interchange.state import ImportState
 from granskning.storage.model import Municipality, Person

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 
 from granskning.domain import events
 from granskning.domain.i18n import _
-from granskning.domain.text import name_key
+from granskning.domain.people import name_key
 from granskning.interchange.format import short
 from granskning.interchange.rules import Rules
 from granskning.storage.model import Municipality, ReviewState, Round, RoundMember

@@ -18,8 +18,9 @@ from typing import Any
 
 from granskning.domain.errors import GranskningError, InputError
 from granskning.domain.i18n import _
+from granskning.domain.people import name_key
 from granskning.domain.templates import Template, from_pinned
-from granskning.domain.text import check_email, check_line, check_text, name_key
+from granskning.domain.text import check_email, check_line, check_text
 from granskning.interchange.format import ExportFile, invalid, load, read_bytes, short
 from granskning.interchange.rules import Rules
 from granskning.storage.model import FindingKind, FollowUpSource

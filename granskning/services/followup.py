@@ -4,19 +4,22 @@ On handover every recommendation, development area and Framtid commitment become
 checklist item. The coordinator may add and merge items until the seminar is held; at the
 seminar each item gets a status (not started / in progress / done: red / amber / green), a
 comment and a responsible person. ``hold_seminar`` is blocked while an item lacks a status.
+
+Every change is one unit of work (:mod:`granskning.storage.uow`); the rules of when the
+seminar and its checklist may change are in :mod:`granskning.domain.seminar`.
 """
 
 from __future__ import annotations
 
-import calendar
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from granskning.domain import events
+from granskning.domain import events, seminar
 from granskning.domain.errors import InputError, NotFoundError, RuleError
 from granskning.domain.events import HandedOver, SeminarScheduled
 from granskning.domain.i18n import N_, _
@@ -24,9 +27,18 @@ from granskning.domain.labels import (
     COLOUR_LABELS as COLOUR_LABELS,
     STATUS_LABELS as STATUS_LABELS,
 )
+from granskning.domain.seminar import (
+    SEMINAR_HELD,
+    add_months as add_months,
+    check_merge as check_merge,
+    suggest_start as suggest_start,
+)
+from granskning.domain.templates import Template
 from granskning.domain.text import REASON_LIMIT, clean_optional, clean_text
-from granskning.domain.timefmt import TZ, format_local, to_local
-from granskning.storage.audit import record, utc_iso
+from granskning.domain.timefmt import format_local, to_local
+from granskning.services import reviews
+from granskning.services.interviews import check_place
+from granskning.storage.audit import utc_iso
 from granskning.storage.model import (
     NAME_MAX,
     AuditEvent,
@@ -44,8 +56,9 @@ from granskning.storage.model import (
     ReviewState,
     Round,
 )
+from granskning.storage.queries import get_review, pinned_template
 from granskning.storage.store import Store
-from granskning.storage.uow import Work
+from granskning.storage.uow import Work, writes
 
 # light fills, readable under black text; the label is always written too (colour is not enough)
 COLOUR_FILLS = {
@@ -59,17 +72,12 @@ SOURCE_LABELS = {
     FollowUpSource.commitment: N_("commitment"),
     FollowUpSource.manual: N_("added"),
 }
-
-# Before the seminar the checklist can still be changed; after it, it is a record.
-BEFORE_SEMINAR = frozenset({ReviewState.handed_over, ReviewState.follow_up_scheduled})
-SEMINAR_HELD = frozenset({ReviewState.followed_up, ReviewState.closed})
-
-# The seminar is suggested this many months after handover (source: 4-6 months).
-WINDOW_MONTHS = (4, 6)
-SUGGESTED_TIME = time(13, 0)
-# A date given without a time (review advance ... schedule_seminar --date) starts then.
-DEFAULT_TIME = time(9, 0)
 TEXT_LIMIT = 5000
+
+
+def _refuse(reasons: list[str]) -> None:
+    if reasons:
+        raise RuleError("\n".join(reasons))
 
 
 # -- on handover -----------------------------------------------------------------------------
@@ -85,46 +93,60 @@ class _Source:
 
 def _sources(session: Session, review: Review) -> list[_Source]:
     """What becomes a checklist item, in report order: recommendations, development areas, commitments."""
-    from granskning.services.reviews import pinned_template
-
     template = pinned_template(review)
-    block_order = {b.id: i for i, b in enumerate(template.blocks)}
-    out: list[_Source] = []
+    return [
+        *_recommendations(session, review),
+        *_development_areas(session, review, template),
+        *_commitments(session, review, template),
+    ]
+
+
+def _recommendations(session: Session, review: Review) -> Iterator[_Source]:
     for rec in session.exec(
         select(Recommendation)
         .where(Recommendation.review_id == review.id)
         .order_by(col(Recommendation.id))
     ).all():
-        out.append(_Source(FollowUpSource.recommendation, rec.uid, rec.block_id, rec.text))
+        yield _Source(FollowUpSource.recommendation, rec.uid, rec.block_id, rec.text)
+
+
+def _development_areas(session: Session, review: Review, template: Template) -> Iterator[_Source]:
+    """Development areas block by block in the template's order."""
+    block_order = {b.id: i for i, b in enumerate(template.blocks)}
     findings = session.exec(
         select(Finding)
         .where(Finding.review_id == review.id, Finding.kind == FindingKind.development.value)
         .order_by(col(Finding.id))
     ).all()
     for f in sorted(findings, key=lambda f: (block_order.get(f.block_id, len(block_order)), f.id)):
-        out.append(_Source(FollowUpSource.development, f.uid, f.block_id, f.text))
+        yield _Source(FollowUpSource.development, f.uid, f.block_id, f.text)
+
+
+def _commitments(session: Session, review: Review, template: Template) -> Iterator[_Source]:
+    """Notes on the template's completion questions (Framtid), question by question."""
     completion = {
         q.id: (b.id, bi * 1000 + qi)
         for bi, b in enumerate(template.blocks)
         for qi, q in enumerate(b.questions)
         if q.kind == "completion"
     }
-    if completion:
-        notes = session.exec(
-            select(Note)
-            .join(Interview, Interview.id == Note.interview_id)  # type: ignore[arg-type]
-            .where(
-                Interview.review_id == review.id,
-                col(Note.question_id).in_(completion),
-                col(Note.removed_at).is_(None),
+    if not completion:
+        return
+    notes = session.exec(
+        select(Note)
+        .join(Interview, Interview.id == Note.interview_id)  # type: ignore[arg-type]
+        .where(
+            Interview.review_id == review.id,
+            col(Note.question_id).in_(completion),
+            col(Note.removed_at).is_(None),
+        )
+        .order_by(col(Note.id))
+    ).all()
+    for n in sorted(notes, key=lambda n: (completion[n.question_id or ""][1], n.id)):
+        if n.text.strip():
+            yield _Source(
+                FollowUpSource.commitment, n.uid, completion[n.question_id or ""][0], n.text
             )
-            .order_by(col(Note.id))
-        ).all()
-        for n in sorted(notes, key=lambda n: (completion[n.question_id or ""][1], n.id)):
-            if n.text.strip():
-                block_id = completion[n.question_id or ""][0]
-                out.append(_Source(FollowUpSource.commitment, n.uid, block_id, n.text))
-    return out
 
 
 def create_items(work: Work, event: HandedOver) -> None:
@@ -134,9 +156,8 @@ def create_items(work: Work, event: HandedOver) -> None:
     Handing over again after a reopen keeps the items already made (matched on the source's
     uid), refreshes their text, adds new ones and drops those whose source is gone.
     """
-    session, store = work.session, work.store
+    session = work.session
     review = work.get(Review, event.review_id)
-    sources = _sources(session, review)
     existing = {
         i.source_uid: i
         for i in session.exec(
@@ -145,9 +166,9 @@ def create_items(work: Work, event: HandedOver) -> None:
             )
         ).all()
     }
-    now = store.now()
+    now = work.now()
     added = refreshed = 0
-    for src in sources:
+    for src in _sources(session, review):
         item = existing.pop(src.uid, None)
         if item is None:
             session.add(
@@ -166,57 +187,29 @@ def create_items(work: Work, event: HandedOver) -> None:
             item.text, item.block_id, item.updated_at = src.text, src.block_id, now
             session.add(item)
             refreshed += 1
-    removed = 0
     for stale in existing.values():
-        # its recommendation, finding or note was deleted while the review was reopened
-        for child in session.exec(
-            select(FollowUpItem).where(FollowUpItem.merged_into_id == stale.id)
-        ).all():
-            child.merged_into_id = None
-            session.add(child)
-        session.flush()
-        session.delete(stale)
-        removed += 1
+        _drop_item(session, stale)
     session.flush()
     work.emit(
-        events.ItemsCreated(review_id=review.id, added=added, refreshed=refreshed, removed=removed)
+        events.ItemsCreated(
+            review_id=review.id, added=added, refreshed=refreshed, removed=len(existing)
+        )
     )
 
 
+def _drop_item(session: Session, stale: FollowUpItem) -> None:
+    """Delete an item whose recommendation, finding or note was deleted while the review
+    was reopened; what was merged into it stands on its own again."""
+    for child in session.exec(
+        select(FollowUpItem).where(FollowUpItem.merged_into_id == stale.id)
+    ).all():
+        child.merged_into_id = None
+        session.add(child)
+    session.flush()
+    session.delete(stale)
+
+
 # -- scheduling ------------------------------------------------------------------------------
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` moved ``months`` calendar months on (the 31st becomes the month's last day)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def suggest_start(handed_over: date) -> datetime:
-    """A seminar start 4-6 months after ``handed_over`` (aware UTC).
-
-    Four months on, moved out of the summer holidays (July) and the Christmas break, onto a
-    Tuesday, Wednesday or Thursday afternoon.
-    """
-    earliest = add_months(handed_over, WINDOW_MONTHS[0])
-    latest = add_months(handed_over, WINDOW_MONTHS[1])
-    day = earliest
-    while True:
-        if day.month == 7:
-            day = date(day.year, 8, 15)
-        elif day.month == 12 and day.day >= 20:
-            day = date(day.year + 1, 1, 7)
-        elif day.month == 1 and day.day < 7:
-            day = date(day.year, 1, 7)
-        if day.weekday() in (1, 2, 3):
-            break
-        day += timedelta(days=1)
-    if day > latest:
-        day = latest
-        while day.weekday() > 4:
-            day -= timedelta(days=1)
-    return datetime.combine(day, SUGGESTED_TIME, tzinfo=TZ).astimezone(UTC)
 
 
 def handed_over_on(session: Session, review: Review) -> date | None:
@@ -233,55 +226,37 @@ def handed_over_on(session: Session, review: Review) -> date | None:
 
 def suggestion(store: Store, review_id: int) -> dict[str, Any]:
     """The suggested seminar start and the 4-6 month window, for ``seminar schedule --suggest``."""
-    from granskning.services.reviews import get_review
-
     with store.read() as s:
         review = get_review(s, review_id)
         handed = handed_over_on(s, review)
-    if handed is None:
-        raise RuleError(
-            _("review {id} has not been handed over; the seminar follows the handover").format(
-                id=review_id
-            )
-        )
-    return _suggestion_dict(review_id, handed)
-
-
-def _suggestion_dict(review_id: int, handed: date) -> dict[str, Any]:
+    _refuse(seminar.handed_over_reasons(review_id, handed))
+    assert handed is not None
     return {
         "id": review_id,
         "handed_over": handed.isoformat(),
-        "earliest": add_months(handed, WINDOW_MONTHS[0]).isoformat(),
-        "latest": add_months(handed, WINDOW_MONTHS[1]).isoformat(),
+        **seminar.window(handed),
         "start": format_local(suggest_start(handed)),
     }
 
 
 def store_schedule(work: Work, event: SeminarScheduled) -> None:
     """On ``schedule_seminar``: keep the seminar's start and place on the review."""
-    session, params = work.session, event.params
+    params = event.params
     review = work.get(Review, event.review_id)
     if params.start is not None:
         review.seminar_start = params.start
     elif params.date is not None and (
         review.seminar_start is None or to_local(review.seminar_start).date() != params.date
     ):
-        review.seminar_start = datetime.combine(params.date, DEFAULT_TIME, tzinfo=TZ).astimezone(
-            UTC
-        )
+        review.seminar_start = seminar.start_on(params.date)
     if params.place is not None:
         review.seminar_place = params.place or None
-    session.add(review)
+    work.session.add(review)
 
 
-def _clean_place(place: str | None) -> str | None:
-    from granskning.services.interviews import check_place
-
-    return None if place is None else check_place(place) or ""
-
-
+@writes
 def schedule(
-    store: Store, review_id: int, start: datetime | None = None, place: str | None = None
+    work: Work, review_id: int, start: datetime | None = None, place: str | None = None
 ) -> dict[str, Any]:
     """Schedule (or move) the follow-up seminar; without ``start``, at the suggested time.
 
@@ -291,64 +266,47 @@ def schedule(
     :param start: aware UTC; None takes :func:`suggest_start`.
     :param place: where the seminar is held (None keeps the current place).
     """
-    from granskning.services import reviews
-
-    place = _clean_place(place)
-    with store.atomic() as s:
-        review = reviews.get_review(s, review_id)
-        state = ReviewState(review.state)
-        handed = handed_over_on(s, review)
-        if state not in BEFORE_SEMINAR:
-            raise RuleError(_seminar_state_reason(review))
-        if start is None:
-            start = suggest_start(handed or to_local(store.now()).date())
-        if handed is not None and to_local(start).date() < handed:
-            raise RuleError(
-                _("the seminar cannot be before the handover ({date})").format(
-                    date=handed.isoformat()
-                )
-            )
-        if state == ReviewState.follow_up_scheduled:
-            before = review.seminar_start
-            review.seminar_start = start
-            if place is not None:
-                review.seminar_place = place or None
-            review.updated_at = store.now()
-            s.add(review)
-            record(
-                s,
-                store,
-                entity="review",
-                action="reschedule_seminar",
-                review_id=review_id,
-                data={"before": utc_iso(before) if before else None, "after": utc_iso(start)},
-                comment=review.seminar_place,
-            )
-            return seminar_info_of(s, review)
-    reviews.advance(store, review_id, "schedule_seminar", start=start, place=place)
-    return seminar_info(store, review_id)
-
-
-def _seminar_state_reason(review: Review) -> str:
-    from granskning.domain.workflow import STATE_LABELS
-
+    place = None if place is None else check_place(place) or ""
+    review = work.get(Review, review_id)
     state = ReviewState(review.state)
-    if state in SEMINAR_HELD:
-        return _("the follow-up seminar of review {id} has already been held").format(id=review.id)
-    return _("not possible while the review is {state}: the seminar follows the handover").format(
-        state=_(STATE_LABELS[state])
+    handed = handed_over_on(work.session, review)
+    _refuse(seminar.seminar_state_reasons(review_id, state))
+    if start is None:
+        start = suggest_start(handed or to_local(work.now()).date())
+    _refuse(seminar.seminar_date_reasons(start, handed))
+    if state == ReviewState.follow_up_scheduled:
+        _reschedule(work, review, start, place)
+    else:
+        reviews.advance(work, review_id, "schedule_seminar", start=start, place=place)
+    return seminar_info_of(work.session, review)
+
+
+def _reschedule(work: Work, review: Review, start: datetime, place: str | None) -> None:
+    """Move the seminar already scheduled (and perhaps its place)."""
+    before = review.seminar_start
+    review.seminar_start = start
+    if place is not None:
+        review.seminar_place = place or None
+    review.updated_at = work.now()
+    work.session.add(review)
+    work.emit(
+        events.SeminarRescheduled(
+            review_id=review.id,
+            before=utc_iso(before) if before else None,
+            after=utc_iso(start),
+            comment=review.seminar_place,
+        )
     )
 
 
 def seminar_info(store: Store, review_id: int) -> dict[str, Any]:
     """The seminar of a review: start, place and window, for output and the calendar."""
-    from granskning.services.reviews import get_review
-
     with store.read() as s:
         return seminar_info_of(s, get_review(s, review_id))
 
 
 def seminar_info_of(session: Session, review: Review) -> dict[str, Any]:
+    """The seminar of ``review`` (see :func:`seminar_info`), read in ``session``."""
     handed = handed_over_on(session, review)
     moves = session.exec(
         select(AuditEvent.id).where(
@@ -363,12 +321,7 @@ def seminar_info_of(session: Session, review: Review) -> dict[str, Any]:
         "start": format_local(review.seminar_start),
         "place": review.seminar_place,
         "handed_over": handed.isoformat() if handed else None,
-        "window": None
-        if handed is None
-        else {
-            "earliest": add_months(handed, WINDOW_MONTHS[0]).isoformat(),
-            "latest": add_months(handed, WINDOW_MONTHS[1]).isoformat(),
-        },
+        "window": None if handed is None else seminar.window(handed),
         # a calendar event's SEQUENCE: how often the seminar was moved
         "sequence": len(moves),
         "uid": f"seminar-{review.uid}",
@@ -378,9 +331,11 @@ def seminar_info_of(session: Session, review: Review) -> dict[str, Any]:
 # -- the checklist ---------------------------------------------------------------------------
 
 
-def _review_open_for_items(review: Review) -> None:
-    if ReviewState(review.state) not in BEFORE_SEMINAR:
-        raise RuleError(_seminar_state_reason(review))
+def _open_for_items(work: Work, review_id: int) -> Review:
+    """The review, if its checklist may still change (before the seminar)."""
+    review = work.get(Review, review_id)
+    _refuse(seminar.seminar_state_reasons(review_id, ReviewState(review.state)))
+    return review
 
 
 def _clean_text(value: str, what: str, limit: int = TEXT_LIMIT) -> str:
@@ -399,18 +354,16 @@ def get_item(session: Session, review: Review, item_id: int) -> FollowUpItem:
     return item
 
 
-def add_item(store: Store, review_id: int, text: str, block: str | None = None) -> FollowUpItem:
+@writes
+def add_item(work: Work, review_id: int, text: str, block: str | None = None) -> FollowUpItem:
     """Add a checklist item of the coordinator's own before the seminar."""
-    from granskning.services.reviews import get_review, pinned_template
-
     clean = _clean_text(text, "--text")
-    with store.atomic() as s:
-        review = get_review(s, review_id)
-        _review_open_for_items(review)
-        if block is not None:
-            block = pinned_template(review).block(block).id
-        now = store.now()
-        item = FollowUpItem(
+    review = _open_for_items(work, review_id)
+    if block is not None:
+        block = pinned_template(review).block(block).id
+    now = work.now()
+    item = work.add(
+        FollowUpItem(
             review_id=review_id,
             source=FollowUpSource.manual.value,
             block_id=block,
@@ -418,21 +371,14 @@ def add_item(store: Store, review_id: int, text: str, block: str | None = None) 
             created_at=now,
             updated_at=now,
         )
-        s.add(item)
-        s.flush()
-        record(
-            s,
-            store,
-            entity="follow_up_item",
-            action="add",
-            review_id=review_id,
-            data={"item": item.uid},
-        )
-        return item
+    )
+    work.emit(events.ItemAdded(review_id=review_id, item=item.uid))
+    return item
 
 
+@writes
 def edit_item(
-    store: Store,
+    work: Work,
     review_id: int,
     item_id: int,
     *,
@@ -444,91 +390,79 @@ def edit_item(
 
     :param block: a block of the pinned template; "" makes it a general item.
     """
-    from granskning.services.reviews import get_review, pinned_template
-
     clean = _clean_text(text, "--text") if text is not None else None
-    with store.atomic() as s:
-        review = get_review(s, review_id)
-        _review_open_for_items(review)
-        item = get_item(s, review, item_id)
-        new_block = item.block_id
-        if block is not None:
-            new_block = pinned_template(review).block(block).id if block.strip() else None
-        new_text = item.text if clean is None else clean
-        if (new_text, new_block) == (item.text, item.block_id):
-            return item
-        data = {"item": item.uid}
-        if new_block != item.block_id:
-            data |= {"before": item.block_id or "–", "after": new_block or "–"}
-        previous = item.text if new_text != item.text else None
-        item.text, item.block_id, item.updated_at = new_text, new_block, store.now()
-        s.add(item)
-        record(
-            s,
-            store,
-            entity="follow_up_item",
-            action="edit",
-            review_id=review_id,
-            data=data,
-            comment=previous,  # the earlier wording, kept redactable beside the chain
-        )
+    review = _open_for_items(work, review_id)
+    item = get_item(work.session, review, item_id)
+    new_block = item.block_id
+    if block is not None:
+        new_block = pinned_template(review).block(block).id if block.strip() else None
+    new_text = item.text if clean is None else clean
+    if (new_text, new_block) == (item.text, item.block_id):
         return item
+    moved = {"before": item.block_id or "–", "after": new_block or "–"}
+    event = events.ItemEdited(
+        review_id=review_id,
+        item=item.uid,
+        extra=moved if new_block != item.block_id else {},
+        # the earlier wording, kept redactable beside the chain
+        comment=item.text if new_text != item.text else None,
+    )
+    item.text, item.block_id, item.updated_at = new_text, new_block, work.now()
+    work.session.add(item)
+    work.emit(event)
+    return item
 
 
-def check_merge(item: object, into: object, into_merged_into: object = None) -> None:
-    """Refuse merging an item into itself (InputError) or into an item that is itself
-    merged into another (RuleError: merges do not chain)."""
-    if item == into:
-        raise InputError(_("an item cannot be merged into itself"))
-    if into_merged_into is not None:
-        raise RuleError(
-            _("item {item} is already merged into item {into}").format(
-                item=into, into=into_merged_into
-            )
-        )
-
-
-def merge(store: Store, review_id: int, item_id: int, into_id: int) -> FollowUpItem:
+@writes
+def merge(work: Work, review_id: int, item_id: int, into_id: int) -> FollowUpItem:
     """Merge item ``item_id`` into ``into_id`` before the seminar: one status covers both."""
-    from granskning.services.reviews import get_review
-
     check_merge(item_id, into_id)
-    with store.atomic() as s:
-        review = get_review(s, review_id)
-        _review_open_for_items(review)
-        item = get_item(s, review, item_id)
-        into = get_item(s, review, into_id)
-        if item.merged_into_id is not None:
-            raise RuleError(
-                _("item {item} is already merged into item {into}").format(
-                    item=item.id, into=item.merged_into_id
-                )
-            )
-        check_merge(item_id, into_id, into.merged_into_id)
-        now = store.now()
-        # what was merged into the item follows it
-        for child in s.exec(
-            select(FollowUpItem).where(FollowUpItem.merged_into_id == item_id)
-        ).all():
-            child.merged_into_id = into_id
-            child.updated_at = now
-            s.add(child)
-        item.merged_into_id = into_id
-        item.updated_at = now
-        s.add(item)
-        record(
-            s,
-            store,
-            entity="follow_up_item",
-            action="merge",
-            review_id=review_id,
-            data={"item": item.uid, "into": into.uid},
-        )
-        return into
+    s = work.session
+    review = _open_for_items(work, review_id)
+    item = get_item(s, review, item_id)
+    into = get_item(s, review, into_id)
+    _refuse(seminar.merged_reasons(item.id, item.merged_into_id))
+    check_merge(item_id, into_id, into.merged_into_id)
+    now = work.now()
+    # what was merged into the item follows it
+    for child in s.exec(select(FollowUpItem).where(FollowUpItem.merged_into_id == item_id)).all():
+        child.merged_into_id = into_id
+        child.updated_at = now
+        s.add(child)
+    item.merged_into_id = into_id
+    item.updated_at = now
+    s.add(item)
+    work.emit(events.ItemMerged(review_id=review_id, item=item.uid, into=into.uid))
+    return into
 
 
+@dataclass(frozen=True)
+class _StatusInput:
+    """What ``record_status`` was given, cleaned (None: keep as it is)."""
+
+    status: FollowUpStatus
+    comment: str | None
+    responsible: str | None
+    reason: str | None
+
+
+def _status_input(
+    status: str, comment: str | None, responsible: str | None, reason: str | None
+) -> _StatusInput:
+    the_status = seminar.status_of(status)
+    if comment is not None:
+        comment = clean_optional(comment, "--comment", TEXT_LIMIT, lines=True)
+    if responsible is not None:
+        responsible = clean_optional(responsible, "--responsible", NAME_MAX)
+    why = clean_optional(reason, "--reason", REASON_LIMIT) if reason is not None else None
+    if reason is not None and not why:
+        raise InputError(_("a reason is required (--reason)"))
+    return _StatusInput(the_status, comment, responsible, why)
+
+
+@writes
 def record_status(
-    store: Store,
+    work: Work,
     review_id: int,
     item_id: int,
     status: str,
@@ -547,71 +481,35 @@ def record_status(
     :param responsible: None keeps the current one; "" clears it.
     :param reason: why a status recorded at a seminar already held is corrected.
     """
-    from granskning.domain.workflow import STATE_LABELS
-    from granskning.services.reviews import get_review
-
-    try:
-        the_status = FollowUpStatus(status)
-    except ValueError:
-        raise InputError(
-            _("unknown status {status} (one of: {statuses})").format(
-                status=status, statuses=", ".join(s.value for s in FollowUpStatus)
-            )
-        ) from None
-    if comment is not None:
-        comment = clean_optional(comment, "--comment", TEXT_LIMIT, lines=True)
-    if responsible is not None:
-        responsible = clean_optional(responsible, "--responsible", NAME_MAX)
-    why = clean_optional(reason, "--reason", REASON_LIMIT) if reason is not None else None
-    if reason is not None and not why:
-        raise InputError(_("a reason is required (--reason)"))
-    with store.atomic() as s:
-        review = get_review(s, review_id)
-        state = ReviewState(review.state)
-        correcting = why is not None and state in SEMINAR_HELD
-        if state != ReviewState.follow_up_scheduled and not correcting:
-            if state == ReviewState.handed_over:
-                raise RuleError(
-                    _(
-                        "statuses are recorded at the seminar; schedule it first (seminar schedule {id})"
-                    ).format(id=review_id)
-                )
-            if state in SEMINAR_HELD:
-                raise RuleError(
-                    _(
-                        "the follow-up seminar of review {id} has been held; correct a "
-                        "recorded status with --reason"
-                    ).format(id=review_id)
-                )
-            raise RuleError(
-                _("not possible while the review is {state}").format(state=_(STATE_LABELS[state]))
-            )
-        item = get_item(s, review, item_id)
-        if item.merged_into_id is not None:
-            raise RuleError(
-                _("item {item} is merged into item {into}; record the status there").format(
-                    item=item_id, into=item.merged_into_id
-                )
-            )
-        previous = item.status
-        item.status = the_status.value
-        if comment is not None:
-            item.comment = comment or None
-        if responsible is not None:
-            item.responsible = responsible or None
-        item.updated_at = store.now()
-        s.add(item)
-        record(
-            s,
-            store,
-            entity="follow_up_item",
-            action="correct" if correcting else "record",
+    given = _status_input(status, comment, responsible, reason)
+    review = work.get(Review, review_id)
+    state = ReviewState(review.state)
+    correcting = given.reason is not None and state in SEMINAR_HELD
+    _refuse(seminar.status_state_reasons(review_id, state, correcting))
+    item = get_item(work.session, review, item_id)
+    _refuse(seminar.merged_status_reasons(item_id, item.merged_into_id))
+    previous = item.status
+    item.status = given.status.value
+    if given.comment is not None:
+        item.comment = given.comment or None
+    if given.responsible is not None:
+        item.responsible = given.responsible or None
+    item.updated_at = work.now()
+    work.session.add(item)
+    work.emit(
+        events.StatusRecorded(
             review_id=review_id,
-            data={"item": item.uid, "status": the_status.value}
-            | ({"previous": previous} if correcting and previous else {}),
-            comment=why if correcting else None,
+            act="correct" if correcting else "record",
+            item=item.uid,
+            status=given.status.value,
+            extra={"previous": previous} if correcting and previous else {},
+            comment=given.reason if correcting else None,
         )
-        return item
+    )
+    return item
+
+
+# -- reading ---------------------------------------------------------------------------------
 
 
 def _item_rows(session: Session, review: Review) -> list[FollowUpItem]:
@@ -674,8 +572,6 @@ _COLOURS = {
 
 def items(store: Store, review_id: int) -> list[dict[str, Any]]:
     """The review's checklist items, oldest first, merged ones included (with ``merged_into``)."""
-    from granskning.services.reviews import get_review, pinned_template
-
     with store.read() as s:
         review = get_review(s, review_id)
         rows = _item_rows(s, review)

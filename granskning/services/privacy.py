@@ -21,18 +21,28 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from xml.etree import ElementTree
 
 from sqlmodel import Session, col, or_, select
 
+from granskning.domain import events
 from granskning.domain.errors import NotFoundError, RuleError
 from granskning.domain.i18n import _
+from granskning.domain.people import (
+    mentions,
+    mentions_any,
+    name_pattern,
+    pseudonym,
+    replace_name,
+    same_name,
+)
 from granskning.domain.timefmt import format_local
 from granskning.services.registry import get_person
-from granskning.storage.audit import record, redact
+from granskning.storage.audit import redact
 from granskning.storage.model import (
     Assignment,
     AuditDetail,
@@ -50,7 +60,8 @@ from granskning.storage.model import (
     Review,
     Round,
 )
-from granskning.storage.store import Store, retrying
+from granskning.storage.store import Store
+from granskning.storage.uow import Work, writes
 
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # a Word part larger than this is not read (a frozen report is a few hundred kB)
@@ -61,38 +72,9 @@ _TEXT_PART = re.compile(
 )
 
 
-def _fold(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
-def same_name(a: str | None, b: str | None) -> bool:
-    """Whether two names are the same, ignoring case and spacing."""
-    return a is not None and b is not None and _fold(a) == _fold(b) != ""
-
-
-def name_pattern(name: str) -> re.Pattern[str]:
-    """A pattern finding ``name`` as whole words, any case, any spacing between words."""
-    words = name.split()
-    return re.compile(
-        r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)", re.IGNORECASE
-    )
-
-
-def mentions(text: str | None, name: str) -> bool:
-    """Whether ``text`` mentions ``name`` (see :func:`name_pattern`)."""
-    return bool(text) and bool(name.split()) and name_pattern(name).search(text or "") is not None
-
-
-def replace_name(text: str, name: str, pseudonym: str) -> str:
-    """``text`` with every mention of ``name`` replaced by ``pseudonym``."""
-    if not name.split():
-        return text
-    return name_pattern(name).sub(pseudonym, text)
-
-
 def pseudonym_for(person: Person) -> str:
     """The pseudonym a forgotten person gets: random (from the uid), never from the name."""
-    return f"Person {person.uid[:8].upper()}"
+    return pseudonym(person.uid)
 
 
 # -- Word documents ---------------------------------------------------------------------------
@@ -140,57 +122,73 @@ def _needles(person: Person) -> list[str]:
     return [n for n in (person.name, person.email) if n]
 
 
+# An entry of the access request for a stored row, given the interviews by id.
+Entry = Callable[[Any, Mapping[Any, Interview]], dict[str, Any]]
+
+
+def _note_entry(note: Note, interviews: Mapping[Any, Interview]) -> dict[str, Any]:
+    iv = interviews.get(note.interview_id)
+    return {
+        "id": note.id,
+        "review": iv.review_id if iv else None,
+        "interview": note.interview_id,
+        "question": note.question_id,
+        "text": note.text,
+        "created": format_local(note.created_at),
+    }
+
+
+def _columns(*keys: str) -> Entry:
+    """An entry of the row's ``keys`` (``review`` is its review_id)."""
+    return lambda row, _interviews: {
+        key: getattr(row, "review_id" if key == "review" else key) for key in keys
+    }
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """A kind of stored text that may mention someone: its table, the fields searched, the
+    entry shown (rows by id unless not ``ordered``)."""
+
+    kind: str
+    model: type[Any]
+    fields: tuple[str, ...]
+    entry: Entry
+    ordered: bool = True
+
+
+_TEXTS = (
+    _Texts("note", Note, ("text",), _note_entry),
+    _Texts("finding", Finding, ("text",), _columns("id", "review", "text")),
+    _Texts("recommendation", Recommendation, ("text",), _columns("id", "review", "text")),
+    _Texts(
+        "report_text", ReportText, ("text",), _columns("review", "section", "text"), ordered=False
+    ),
+    _Texts(
+        "interview",
+        Interview,
+        ("place", "cancel_reason"),
+        _columns("id", "review", "place", "cancel_reason"),
+    ),
+    _Texts(
+        "follow_up_item",
+        FollowUpItem,
+        ("text", "comment"),
+        _columns("id", "review", "text", "comment"),
+    ),
+)
+
+
 def _text_mentions(session: Session, needles: list[str]) -> Iterator[dict[str, Any]]:
     """Every stored text that mentions one of ``needles``."""
     interviews = {i.id: i for i in session.exec(select(Interview)).all()}
-    for n in session.exec(select(Note).order_by(col(Note.id))).all():
-        if any(mentions(n.text, x) for x in needles):
-            iv = interviews.get(n.interview_id)
-            yield {
-                "kind": "note",
-                "id": n.id,
-                "review": iv.review_id if iv else None,
-                "interview": n.interview_id,
-                "question": n.question_id,
-                "text": n.text,
-                "created": format_local(n.created_at),
-            }
-    rows: list[tuple[str, Finding | Recommendation]] = [
-        *(("finding", f) for f in session.exec(select(Finding).order_by(col(Finding.id))).all()),
-        *(
-            ("recommendation", r)
-            for r in session.exec(select(Recommendation).order_by(col(Recommendation.id))).all()
-        ),
-    ]
-    for kind, r in rows:
-        if any(mentions(r.text, x) for x in needles):
-            yield {"kind": kind, "id": r.id, "review": r.review_id, "text": r.text}
-    for t in session.exec(select(ReportText)).all():
-        if any(mentions(t.text, x) for x in needles):
-            yield {
-                "kind": "report_text",
-                "review": t.review_id,
-                "section": t.section,
-                "text": t.text,
-            }
-    for iv in session.exec(select(Interview).order_by(col(Interview.id))).all():
-        if any(mentions(iv.place, x) or mentions(iv.cancel_reason, x) for x in needles):
-            yield {
-                "kind": "interview",
-                "id": iv.id,
-                "review": iv.review_id,
-                "place": iv.place,
-                "cancel_reason": iv.cancel_reason,
-            }
-    for i in session.exec(select(FollowUpItem).order_by(col(FollowUpItem.id))).all():
-        if any(mentions(i.text, x) or mentions(i.comment, x) for x in needles):
-            yield {
-                "kind": "follow_up_item",
-                "id": i.id,
-                "review": i.review_id,
-                "text": i.text,
-                "comment": i.comment,
-            }
+    for texts in _TEXTS:
+        query = select(texts.model)
+        if texts.ordered:
+            query = query.order_by(col(texts.model.id))
+        for row in session.exec(query).all():
+            if any(mentions_any(getattr(row, f), needles) for f in texts.fields):
+                yield {"kind": texts.kind, **texts.entry(row, interviews)}
 
 
 def _appearances(session: Session, person: Person) -> list[tuple[Interviewee, str]]:
@@ -223,7 +221,7 @@ def _audit_naming(
         d = details.get(e.uid)
         if (
             (d is not None and any(same_name(d.actor, n) for n in needles))
-            or (d is not None and any(mentions(d.text, n) for n in needles))
+            or (d is not None and mentions_any(d.text, needles))
             or (by_uid and person.uid in e.data and person.uid in json.loads(e.data).values())
         ):
             out.append((e, d))
@@ -243,295 +241,368 @@ def _reports_holding(session: Session, person: Person) -> list[ReportVersion]:
     return out
 
 
+@dataclass(frozen=True)
+class _Subject:
+    """The person of an access request, with the lookups its sections share."""
+
+    session: Session
+    person: Person
+    reviews: dict[Any, Review]
+    municipalities: dict[Any, str]
+    interviews: dict[Any, Interview]
+
+    @classmethod
+    def read(cls, session: Session, person: Person) -> _Subject:
+        return cls(
+            session,
+            person,
+            reviews={r.id: r for r in session.exec(select(Review)).all()},
+            municipalities={m.id: m.name for m in session.exec(select(Municipality)).all()},
+            interviews={i.id: i for i in session.exec(select(Interview)).all()},
+        )
+
+    def host(self, review_id: int | None) -> str | None:
+        """The name of the municipality under review in ``review_id``."""
+        r = self.reviews.get(review_id)
+        return self.municipalities.get(r.host_id) if r else None
+
+
+def _person_section(sub: _Subject) -> dict[str, Any]:
+    person = sub.person
+    return {
+        "id": person.id,
+        "uid": person.uid,
+        "name": person.name,
+        "title": person.title,
+        "email": person.email,
+        "municipality": sub.municipalities.get(person.municipality_id),
+        "created": format_local(person.created_at),
+        "forgotten": format_local(person.forgotten_at),
+    }
+
+
+def _assignments(sub: _Subject) -> list[dict[str, Any]]:
+    rows = sub.session.exec(
+        select(Assignment).where(Assignment.person_id == sub.person.id).order_by(col(Assignment.id))
+    ).all()
+    return [
+        {
+            "review": a.review_id,
+            "host": sub.host(a.review_id),
+            "role": a.role,
+            "since": format_local(a.created_at),
+        }
+        for a in rows
+    ]
+
+
+# An interview's jobs and the fields that hold who does them.
+_JOBS = (
+    ("moderator", "moderator_id"),
+    ("note_taker", "note_taker_id"),
+    ("timekeeper", "timekeeper_id"),
+)
+
+
+def _interview_jobs(sub: _Subject) -> list[dict[str, Any]]:
+    return [
+        {
+            "interview": iv.id,
+            "review": iv.review_id,
+            "host": sub.host(iv.review_id),
+            "job": job,
+            "group": iv.group_id,
+            "start": format_local(iv.start),
+        }
+        for iv in sorted(sub.interviews.values(), key=lambda i: i.id or 0)
+        for job, field_name in _JOBS
+        if getattr(iv, field_name) == sub.person.id
+    ]
+
+
+def _interviewee_appearances(sub: _Subject) -> list[dict[str, Any]]:
+    out = []
+    for row, how in _appearances(sub.session, sub.person):
+        seen = sub.interviews.get(row.interview_id)
+        out.append(
+            {
+                "interview": row.interview_id,
+                "review": seen.review_id if seen else None,
+                "host": sub.host(seen.review_id if seen else None),
+                "group": seen.group_id if seen else None,
+                "start": format_local(seen.start) if seen else None,
+                "name": row.name,
+                "title": row.title,
+                "organisation": row.organisation,
+                "matched_by": how,
+            }
+        )
+    return out
+
+
+def _notes_authored(sub: _Subject) -> list[dict[str, Any]]:
+    notes = sub.session.exec(select(Note).where(col(Note.author).is_not(None))).all()
+    keys = ("id", "interview", "review", "question", "text", "created")
+    return [
+        {key: entry[key] for key in keys}
+        for n in notes
+        if same_name(n.author, sub.person.name)
+        for entry in [_note_entry(n, sub.interviews)]
+    ]
+
+
+def _follow_up_responsible(sub: _Subject) -> list[dict[str, Any]]:
+    return [
+        {"id": i.id, "review": i.review_id, "text": i.text, "status": i.status}
+        for i in sub.session.exec(select(FollowUpItem)).all()
+        if same_name(i.responsible, sub.person.name)
+    ]
+
+
+def _report_versions(sub: _Subject) -> list[dict[str, Any]]:
+    return [
+        {
+            "review": v.review_id,
+            "version": v.number,
+            "sha256": v.sha256,
+            "created": format_local(v.created_at),
+        }
+        for v in _reports_holding(sub.session, sub.person)
+    ]
+
+
+def _audit_events(sub: _Subject) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": e.id,
+            "at": format_local(e.at),
+            "actor": d.actor if d else None,
+            "entity": e.entity,
+            "action": e.action,
+            "review": e.review_id,
+            "data": json.loads(e.data),
+            "text": d.text if d else None,
+        }
+        for e, d in _audit_naming(sub.session, sub.person)
+    ]
+
+
+# The sections of an access request, in the order it shows them.
+_SECTIONS: dict[str, Callable[[_Subject], Any]] = {
+    "person": _person_section,
+    "assignments": _assignments,
+    "interview_jobs": _interview_jobs,
+    "interviewee_appearances": _interviewee_appearances,
+    "notes_authored": _notes_authored,
+    "texts_mentioning": lambda sub: list(_text_mentions(sub.session, _needles(sub.person))),
+    "follow_up_responsible": _follow_up_responsible,
+    "report_versions_holding_name": _report_versions,
+    "audit_events": _audit_events,
+}
+
+
 def person_export(store: Store, person_id: int) -> dict[str, Any]:
     """Everything stored about a person, as JSON (a data subject's access request)."""
     with store.read() as s:
-        person = get_person(s, person_id)
-        muni = s.get(Municipality, person.municipality_id)
-        reviews = {r.id: r for r in s.exec(select(Review)).all()}
-        munis = {m.id: m.name for m in s.exec(select(Municipality)).all()}
-
-        def host(review_id: int | None) -> str | None:
-            r = reviews.get(review_id)
-            return munis.get(r.host_id) if r else None
-
-        interviews = {i.id: i for i in s.exec(select(Interview)).all()}
-        jobs = []
-        for iv in sorted(interviews.values(), key=lambda i: i.id or 0):
-            for job, pid in (
-                ("moderator", iv.moderator_id),
-                ("note_taker", iv.note_taker_id),
-                ("timekeeper", iv.timekeeper_id),
-            ):
-                if pid == person.id:
-                    jobs.append(
-                        {
-                            "interview": iv.id,
-                            "review": iv.review_id,
-                            "host": host(iv.review_id),
-                            "job": job,
-                            "group": iv.group_id,
-                            "start": format_local(iv.start),
-                        }
-                    )
-        appearances = []
-        for row, how in _appearances(s, person):
-            seen = interviews.get(row.interview_id)
-            appearances.append(
-                {
-                    "interview": row.interview_id,
-                    "review": seen.review_id if seen else None,
-                    "host": host(seen.review_id if seen else None),
-                    "group": seen.group_id if seen else None,
-                    "start": format_local(seen.start) if seen else None,
-                    "name": row.name,
-                    "title": row.title,
-                    "organisation": row.organisation,
-                    "matched_by": how,
-                }
-            )
-        authored = [
-            {
-                "id": n.id,
-                "interview": n.interview_id,
-                "review": interviews[n.interview_id].review_id
-                if n.interview_id in interviews
-                else None,
-                "question": n.question_id,
-                "text": n.text,
-                "created": format_local(n.created_at),
-            }
-            for n in s.exec(select(Note).where(col(Note.author).is_not(None))).all()
-            if same_name(n.author, person.name)
-        ]
-        responsible = [
-            {"id": i.id, "review": i.review_id, "text": i.text, "status": i.status}
-            for i in s.exec(select(FollowUpItem)).all()
-            if same_name(i.responsible, person.name)
-        ]
-        assignments = [
-            {
-                "review": a.review_id,
-                "host": host(a.review_id),
-                "role": a.role,
-                "since": format_local(a.created_at),
-            }
-            for a in s.exec(
-                select(Assignment)
-                .where(Assignment.person_id == person.id)
-                .order_by(col(Assignment.id))
-            ).all()
-        ]
-        return {
-            "id": person.id,
-            "person": {
-                "id": person.id,
-                "uid": person.uid,
-                "name": person.name,
-                "title": person.title,
-                "email": person.email,
-                "municipality": muni.name if muni else None,
-                "created": format_local(person.created_at),
-                "forgotten": format_local(person.forgotten_at),
-            },
-            "assignments": assignments,
-            "interview_jobs": jobs,
-            "interviewee_appearances": appearances,
-            "notes_authored": authored,
-            "texts_mentioning": list(_text_mentions(s, _needles(person))),
-            "follow_up_responsible": responsible,
-            "report_versions_holding_name": [
-                {
-                    "review": v.review_id,
-                    "version": v.number,
-                    "sha256": v.sha256,
-                    "created": format_local(v.created_at),
-                }
-                for v in _reports_holding(s, person)
-            ],
-            "audit_events": [
-                {
-                    "id": e.id,
-                    "at": format_local(e.at),
-                    "actor": d.actor if d else None,
-                    "entity": e.entity,
-                    "action": e.action,
-                    "review": e.review_id,
-                    "data": json.loads(e.data),
-                    "text": d.text if d else None,
-                }
-                for e, d in _audit_naming(s, person)
-            ],
-            "exported": format_local(store.now()),
-        }
+        sub = _Subject.read(s, get_person(s, person_id))
+        sections = {key: section(sub) for key, section in _SECTIONS.items()}
+        return {"id": sub.person.id, **sections, "exported": format_local(store.now())}
 
 
 # -- forgetting -------------------------------------------------------------------------------
 
 
-@retrying
-def forget(store: Store, person_id: int, *, purge_reports: bool = False) -> dict[str, Any]:
+# The free text forgetting scrubs, table by table: (what it counts as, the table, the fields
+# that may mention the person, the fields that hold a name as a whole).
+_SCRUBBED: tuple[tuple[str, type[Any], tuple[str, ...], tuple[str, ...]], ...] = (
+    ("interviews", Interview, ("place", "cancel_reason"), ()),
+    ("notes", Note, ("text", "author"), ("author",)),
+    ("findings", Finding, ("text",), ()),
+    ("recommendations", Recommendation, ("text",), ()),
+    ("report_texts", ReportText, ("text",), ()),
+    ("follow_up_items", FollowUpItem, ("text", "comment", "responsible"), ("responsible",)),
+    ("reviews", Review, ("seminar_place",), ()),
+    ("rounds", Round, ("theme",), ()),
+)
+
+
+@dataclass
+class _Forgetting:
+    """A person being forgotten: their name and address, their pseudonym, and what has been
+    changed so far (rows per kind, fields per ``kind.field``)."""
+
+    session: Session
+    name: str
+    email: str | None
+    pseudonym: str
+    changed: dict[str, int] = field(default_factory=dict)
+    fields: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str, row_fields: list[str]) -> None:
+        """Count a row of ``kind`` changed in ``row_fields``."""
+        self.changed[kind] = self.changed.get(kind, 0) + 1
+        for f in row_fields:
+            self.fields[f"{kind}.{f}"] = self.fields.get(f"{kind}.{f}", 0) + 1
+
+    def scrub(self, text: str) -> str:
+        """``text`` with the name and the e-mail address replaced by the pseudonym."""
+        out = replace_name(text, self.name, self.pseudonym)
+        return replace_name(out, self.email, self.pseudonym) if self.email else out
+
+    def scrub_row(
+        self, kind: str, row: Any, names: tuple[str, ...], who: tuple[str, ...] = ()
+    ) -> None:
+        """Scrub the fields ``names`` of ``row``; those in ``who`` that are the person's
+        name become the pseudonym."""
+        hit = []
+        for f in names:
+            old = getattr(row, f)
+            new = self._scrubbed(old, f in who)
+            if new != old:
+                setattr(row, f, new)
+                hit.append(f)
+        if hit:
+            self.session.add(row)
+            self.count(kind, hit)
+
+    def _scrubbed(self, old: str | None, whole: bool) -> str | None:
+        if whole and same_name(old, self.name):
+            return self.pseudonym
+        return self.scrub(old) if old else old
+
+    def interviewees(self, person: Person) -> None:
+        """Where the person was interviewed they become the pseudonym; elsewhere only the
+        organisations are scrubbed."""
+        appearing = {r.id for r, _how in _appearances(self.session, person)}
+        for row in self.session.exec(select(Interviewee)).all():
+            if row.id in appearing:
+                row.name, row.title = self.pseudonym, None
+                self.session.add(row)
+                self.count("interviewees", ["name"])
+            else:
+                self.scrub_row("interviewees", row, ("organisation",))
+
+    def audit_log(self, person_uid: str, now: datetime) -> None:
+        """Redact who acted and the texts of the audit log (beside its hash chain)."""
+        name, email = self.name, self.email
+        redacted, per_field = redact(
+            self.session,
+            self.scrub,
+            lambda actor: same_name(actor, name) or same_name(actor, email),
+            self.pseudonym,
+            person_uid,
+            now,
+        )
+        if redacted:
+            self.changed["audit_events"] = redacted
+            self.fields.update(per_field)
+
+    def still_naming(self) -> int:
+        """How many audit details still name the person (none, unless a bug)."""
+        needles = [n for n in (self.name, self.email) if n]
+        return sum(
+            1
+            for d in self.session.exec(select(AuditDetail)).all()
+            if same_name(d.actor, self.name) or mentions_any(d.text, needles)
+        )
+
+
+def _already_forgotten(person: Person) -> dict[str, Any]:
+    return {
+        "id": person.id,
+        "pseudonym": person.name,
+        "already_forgotten": format_local(person.forgotten_at),
+        "changed": {},
+        "fields": {},
+        "report_versions": [],
+        "audit_events_naming": 0,
+    }
+
+
+@writes
+def forget(work: Work, person_id: int, *, purge_reports: bool = False) -> dict[str, Any]:
     """Replace a person's name, title and e-mail address by a pseudonym everywhere.
 
     :param purge_reports: also purge the frozen report versions that hold the name.
     :returns: what was changed, and the report versions that still hold the name.
     """
-    with store.atomic() as s:
-        person = get_person(s, person_id)
-        if person.forgotten_at is not None:
-            return {
-                "id": person.id,
-                "pseudonym": person.name,
-                "already_forgotten": format_local(person.forgotten_at),
-                "changed": {},
-                "fields": {},
-                "report_versions": [],
-                "audit_events_naming": 0,
+    s = work.session
+    person = work.get(Person, person_id)
+    if person.forgotten_at is not None:
+        return _already_forgotten(person)
+    it = _Forgetting(s, person.name, person.email, pseudonym_for(person))
+    it.interviewees(person)
+    for kind, model, names, who in _SCRUBBED:
+        for row in s.exec(select(model)).all():
+            it.scrub_row(kind, row, names, who)
+    holding = _reports_holding(s, person)
+    now = work.now()
+    it.audit_log(person.uid, now)
+    person.name, person.title, person.email = it.pseudonym, None, None
+    person.forgotten_at = now
+    s.add(person)
+    it.count("people", ["name"])
+    s.flush()
+    work.emit(events.PersonForgotten(person=person.uid))
+    naming = it.still_naming()
+    for v in holding if purge_reports else ():
+        _purge(work, v)
+    return {
+        "id": person.id,
+        "pseudonym": it.pseudonym,
+        "already_forgotten": None,
+        "changed": it.changed,
+        "fields": dict(sorted(it.fields.items())),
+        "report_versions": [
+            {
+                "review": v.review_id,
+                "version": v.number,
+                "sha256": v.sha256,
+                "purged": purge_reports,
             }
-        name, email = person.name, person.email
-        pseudonym = pseudonym_for(person)
-        changed: dict[str, int] = {}
-        fields: dict[str, int] = {}
-
-        def count(kind: str, row_fields: list[str]) -> None:
-            changed[kind] = changed.get(kind, 0) + 1
-            for f in row_fields:
-                fields[f"{kind}.{f}"] = fields.get(f"{kind}.{f}", 0) + 1
-
-        def scrub(text: str) -> str:
-            out = replace_name(text, name, pseudonym)
-            return replace_name(out, email, pseudonym) if email else out
-
-        def scrub_row(
-            kind: str, row: Any, names: tuple[str, ...], who: tuple[str, ...] = ()
-        ) -> None:
-            hit = []
-            for f in names:
-                old = getattr(row, f)
-                new = pseudonym if f in who and same_name(old, name) else scrub(old) if old else old
-                if new != old:
-                    setattr(row, f, new)
-                    hit.append(f)
-            if hit:
-                s.add(row)
-                count(kind, hit)
-
-        appearing = {r.id for r, _how in _appearances(s, person)}
-        for row in s.exec(select(Interviewee)).all():
-            if row.id in appearing:
-                row.name, row.title = pseudonym, None
-                s.add(row)
-                count("interviewees", ["name"])
-            else:
-                scrub_row("interviewees", row, ("organisation",))
-        for iv in s.exec(select(Interview)).all():
-            scrub_row("interviews", iv, ("place", "cancel_reason"))
-        for n in s.exec(select(Note)).all():
-            scrub_row("notes", n, ("text", "author"), who=("author",))
-        for f in s.exec(select(Finding)).all():
-            scrub_row("findings", f, ("text",))
-        for r in s.exec(select(Recommendation)).all():
-            scrub_row("recommendations", r, ("text",))
-        for t in s.exec(select(ReportText)).all():
-            scrub_row("report_texts", t, ("text",))
-        for i in s.exec(select(FollowUpItem)).all():
-            scrub_row(
-                "follow_up_items", i, ("text", "comment", "responsible"), who=("responsible",)
-            )
-        for rv in s.exec(select(Review)).all():
-            scrub_row("reviews", rv, ("seminar_place",))
-        for rd in s.exec(select(Round)).all():
-            scrub_row("rounds", rd, ("theme",))
-        holding = _reports_holding(s, person)
-        now = store.now()
-        events, per_field = redact(
-            s,
-            scrub,
-            lambda actor: same_name(actor, name) or same_name(actor, email),
-            pseudonym,
-            person.uid,
-            now,
-        )
-        if events:
-            changed["audit_events"] = events
-            fields.update(per_field)
-        person.name, person.title, person.email = pseudonym, None, None
-        person.forgotten_at = now
-        s.add(person)
-        count("people", ["name"])
-        s.flush()
-        record(s, store, entity="person", action="forget", data={"person": person.uid})
-        # what still names them in the log after the redaction (nothing, unless a bug)
-        naming = [
-            d
-            for d in s.exec(select(AuditDetail)).all()
-            if same_name(d.actor, name) or any(mentions(d.text, n) for n in (name, email) if n)
-        ]
-        reports = []
-        for v in holding:
-            if purge_reports:
-                _purge(s, store, v)
-            reports.append(
-                {
-                    "review": v.review_id,
-                    "version": v.number,
-                    "sha256": v.sha256,
-                    "purged": purge_reports,
-                }
-            )
-        return {
-            "id": person.id,
-            "pseudonym": pseudonym,
-            "already_forgotten": None,
-            "changed": changed,
-            "fields": dict(sorted(fields.items())),
-            "report_versions": reports,
-            "audit_events_naming": len(naming),
-        }
+            for v in holding
+        ],
+        "audit_events_naming": naming,
+    }
 
 
-def _purge(session: Session, store: Store, version: ReportVersion) -> None:
+def _purge(work: Work, version: ReportVersion) -> None:
     version.content = None
-    version.purged_at = store.now()
-    session.add(version)
-    record(
-        session,
-        store,
-        entity="report",
-        action="purge",
-        review_id=version.review_id,
-        data={"version": version.number, "sha256": version.sha256},
+    version.purged_at = work.now()
+    work.session.add(version)
+    work.emit(
+        events.ReportPurged(
+            review_id=version.review_id, version=version.number, sha256=version.sha256
+        )
     )
 
 
-@retrying
-def purge_report_version(store: Store, review_id: int, number: int) -> dict[str, Any]:
+@writes
+def purge_report_version(work: Work, review_id: int, number: int) -> dict[str, Any]:
     """Drop the bytes of a frozen report version, keeping its number and SHA-256."""
-    with store.atomic() as s:
-        version = s.exec(
-            select(ReportVersion).where(
-                ReportVersion.review_id == review_id, ReportVersion.number == number
+    version = work.session.exec(
+        select(ReportVersion).where(
+            ReportVersion.review_id == review_id, ReportVersion.number == number
+        )
+    ).first()
+    if version is None:
+        work.get(Review, review_id)
+        raise NotFoundError(
+            _("review {id} has no report version {n}").format(id=review_id, n=number)
+        )
+    if version.content is None:
+        raise RuleError(
+            _("report version {n} of review {id} was already purged on {date}").format(
+                n=number, id=review_id, date=format_local(version.purged_at)
             )
-        ).first()
-        if version is None:
-            if s.get(Review, review_id) is None:
-                raise NotFoundError(_("review {id} does not exist").format(id=review_id))
-            raise NotFoundError(
-                _("review {id} has no report version {n}").format(id=review_id, n=number)
-            )
-        if version.content is None:
-            raise RuleError(
-                _("report version {n} of review {id} was already purged on {date}").format(
-                    n=number, id=review_id, date=format_local(version.purged_at)
-                )
-            )
-        _purge(s, store, version)
-        return {
-            "review": review_id,
-            "version": number,
-            "sha256": version.sha256,
-            "purged": format_local(version.purged_at),
-        }
+        )
+    _purge(work, version)
+    return {
+        "review": review_id,
+        "version": number,
+        "sha256": version.sha256,
+        "purged": format_local(version.purged_at),
+    }
 
 
 def redact_records(
@@ -547,3 +618,18 @@ def redact_records(
         if (actor, text) != (r["actor"], r.get("text")):
             r["actor"], r["text"] = actor, text
             r["redacted_at"], r["redacted_by"] = at.isoformat(), person_uid
+
+
+__all__ = [
+    "docx_paragraphs",
+    "forget",
+    "mentions",
+    "name_pattern",
+    "person_export",
+    "pseudonym_for",
+    "purge_report_version",
+    "redact_records",
+    "replace_name",
+    "report_holds",
+    "same_name",
+]

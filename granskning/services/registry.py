@@ -1,61 +1,87 @@
-"""Municipalities and people: who reviews, who is reviewed, who is interviewed."""
+"""Municipalities and people: who reviews, who is reviewed, who is interviewed.
+
+Every change is one unit of work (:mod:`granskning.storage.uow`); the rules about names are
+in :mod:`granskning.domain.people`.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from granskning.domain import events, people
 from granskning.domain.errors import InputError, NotFoundError, RuleError
 from granskning.domain.i18n import _
-from granskning.domain.text import (
-    check_email,
-    clean_optional,
-    clean_text,
-    name_key as name_key,  # re-exported: the rule lives in domain.text
+from granskning.domain.people import name_key as name_key  # re-exported
+from granskning.domain.text import check_email, clean_optional, clean_text
+from granskning.domain.workflow import FROZEN_STATES
+from granskning.storage import queries
+from granskning.storage.model import (
+    NAME_MAX,
+    Interview,
+    Interviewee,
+    Municipality,
+    Person,
+    Review,
+    ReviewState,
 )
-from granskning.storage.audit import record
-from granskning.storage.model import NAME_MAX, Municipality, Person
-from granskning.storage.store import Store, retrying
+from granskning.storage.store import Store
+from granskning.storage.uow import Work, writes
+
+# The reviews whose interviews no longer follow a person's new name: handed over, cancelled.
+_SETTLED = [st.value for st in FROZEN_STATES] + [ReviewState.cancelled.value]
 
 
 def _clean(value: str, what: str, limit: int = NAME_MAX) -> str:
     return clean_text(value, what, limit)
 
 
+def _refuse(reasons: list[str], error: type[Exception] = RuleError) -> None:
+    if reasons:
+        raise error("\n".join(reasons))
+
+
 def municipality_by_name(session: Session, name: str) -> Municipality:
     """The municipality called ``name`` (case-insensitive), or a NotFoundError."""
     wanted = " ".join(name.split())
-    row = session.exec(select(Municipality).where(Municipality.key == name_key(wanted))).first()
+    row = _by_key(session, wanted)
     if row is None:
         raise NotFoundError(_("municipality {name} does not exist").format(name=wanted))
     return row
 
 
-@retrying
-def add_municipality(store: Store, name: str) -> Municipality:
+def _by_key(session: Session, name: str) -> Municipality | None:
+    return session.exec(select(Municipality).where(Municipality.key == name_key(name))).first()
+
+
+def _municipality_name(name: str) -> str:
+    """A municipality's name as stored, or an InputError."""
+    what = _("the municipality's name")
+    clean = _clean(name, what)
+    _refuse(people.key_length_reasons(what, clean, NAME_MAX), InputError)
+    return clean
+
+
+def _refuse_taken(session: Session, name: str, own: int | None = None) -> None:
+    """Refuse ``name`` if a municipality other than ``own`` has it."""
+    other = _by_key(session, name)
+    taken = other.id if other is not None and other.id != own else None
+    _refuse(people.municipality_taken_reasons(name, taken))
+
+
+@writes
+def add_municipality(work: Work, name: str) -> Municipality:
     """Register a municipality.
 
     :param name: its name, unique (case-insensitive).
     """
-    clean = _clean(name, _("the municipality's name"))
-    if len(name_key(clean)) > NAME_MAX:  # casefolding can lengthen a name ("ß" -> "ss")
-        raise InputError(
-            _("{what} is longer than {n} characters").format(
-                what=_("the municipality's name"), n=NAME_MAX
-            )
-        )
-    with store.atomic() as s:
-        exists = s.exec(select(Municipality).where(Municipality.key == name_key(clean))).first()
-        if exists is not None:
-            raise RuleError(
-                _("municipality {name} already exists (id {id})").format(name=clean, id=exists.id)
-            )
-        row = Municipality(name=clean, key=name_key(clean), created_at=store.now())
-        s.add(row)
-        s.flush()
-        record(s, store, entity="municipality", action="add", data={"name": clean})
-        return row
+    clean = _municipality_name(name)
+    _refuse_taken(work.session, clean)
+    row = work.add(Municipality(name=clean, key=name_key(clean), created_at=work.now()))
+    work.emit(events.MunicipalityAdded(name=clean))
+    return row
 
 
 def list_municipalities(store: Store) -> list[Municipality]:
@@ -66,45 +92,25 @@ def list_municipalities(store: Store) -> list[Municipality]:
 
 def get_person(session: Session, person_id: int) -> Person:
     """The person with ``person_id``, or a NotFoundError."""
-    row = session.get(Person, person_id)
-    if row is None:
-        raise NotFoundError(_("person {id} does not exist").format(id=person_id))
-    return row
+    return queries.get(session, Person, person_id)
 
 
-@retrying
-def rename_municipality(store: Store, name: str, to: str) -> Municipality:
+@writes
+def rename_municipality(work: Work, name: str, to: str) -> Municipality:
     """Rename a municipality (audited); the new name must not belong to another one.
 
     Frozen report versions keep the name they were handed over with.
     """
-    clean = _clean(to, _("the municipality's name"))
-    if len(name_key(clean)) > 200:
-        raise InputError(
-            _("{what} is longer than {n} characters").format(
-                what=_("the municipality's name"), n=200
-            )
-        )
-    with store.atomic() as s:
-        row = municipality_by_name(s, name)
-        if row.name == clean:
-            return row
-        other = s.exec(select(Municipality).where(Municipality.key == name_key(clean))).first()
-        if other is not None and other.id != row.id:
-            raise RuleError(
-                _("municipality {name} already exists (id {id})").format(name=clean, id=other.id)
-            )
-        before = row.name
-        row.name, row.key = clean, name_key(clean)
-        s.add(row)
-        record(
-            s,
-            store,
-            entity="municipality",
-            action="rename",
-            data={"before": before, "after": clean},
-        )
+    clean = _municipality_name(to)
+    row = municipality_by_name(work.session, name)
+    if row.name == clean:
         return row
+    _refuse_taken(work.session, clean, row.id)
+    before = row.name
+    row.name, row.key = clean, name_key(clean)
+    work.session.add(row)
+    work.emit(events.MunicipalityRenamed(before=before, after=clean))
+    return row
 
 
 def _email(email: str | None) -> str | None:
@@ -128,18 +134,12 @@ def _namesakes(session: Session, name: str, municipality_id: int, exclude: int |
 
 def _refuse_duplicate(session: Session, name: str, muni: Municipality, exclude: int | None) -> None:
     same = _namesakes(session, name, muni.id, exclude)  # type: ignore[arg-type]
-    if same:
-        raise RuleError(
-            _(
-                "{municipality} already has a person called {name} (person {ids}); if this "
-                "is someone else, give --allow-duplicate"
-            ).format(municipality=muni.name, name=name, ids=", ".join(str(i) for i in same))
-        )
+    _refuse(people.namesake_reasons(muni.name, name, same))
 
 
-@retrying
+@writes
 def add_person(
-    store: Store,
+    work: Work,
     name: str,
     municipality: str,
     *,
@@ -154,26 +154,25 @@ def add_person(
     """
     clean = _clean(name, _("the person's name"))
     email = _email(email)
-    with store.atomic() as s:
-        muni = municipality_by_name(s, municipality)
-        if not allow_duplicate:
-            _refuse_duplicate(s, clean, muni, None)
-        row = Person(
+    muni = municipality_by_name(work.session, municipality)
+    if not allow_duplicate:
+        _refuse_duplicate(work.session, clean, muni, None)
+    row = work.add(
+        Person(
             name=clean,
             municipality_id=muni.id,  # type: ignore[arg-type]
             title=_clean(title, _("the title")) if title else None,
             email=email or None,
-            created_at=store.now(),
+            created_at=work.now(),
         )
-        s.add(row)
-        s.flush()
-        record(s, store, entity="person", action="add", data={"person": row.uid})
-        return row
+    )
+    work.emit(events.PersonAdded(person=row.uid))
+    return row
 
 
-@retrying
+@writes
 def edit_person(
-    store: Store,
+    work: Work,
     person_id: int,
     *,
     name: str | None = None,
@@ -187,57 +186,69 @@ def edit_person(
     Interviews of reviews that are not yet handed over follow the new name and title where
     they name the person; frozen reviews keep what they were handed over with.
     """
-    from granskning.domain.workflow import FROZEN_STATES
-    from granskning.storage.model import Interview, Interviewee, Review, ReviewState
-
-    new_name = _clean(name, _("the person's name")) if name is not None else None
-    new_title = _clean(title, _("the title")) if title and title.strip() else None
-    new_email = _email(email)
-    with store.atomic() as s:
-        row = get_person(s, person_id)
-        if row.forgotten_at is not None:
-            raise RuleError(
-                _("person {id} has been forgotten; their identity is not to be restored").format(
-                    id=person_id
-                )
-            )
-        values = {
-            "name": row.name if new_name is None else new_name,
-            "title": row.title if title is None else new_title,
-            "email": row.email if email is None else new_email,
-        }
-        changed = [k for k, v in values.items() if getattr(row, k) != v]
-        if not changed:
-            return row
-        if "name" in changed and not allow_duplicate:
-            muni = s.get(Municipality, row.municipality_id)
-            assert muni is not None
-            _refuse_duplicate(s, values["name"] or "", muni, person_id)
-        closed = [st.value for st in FROZEN_STATES] + [ReviewState.cancelled.value]
-        linked = s.exec(
-            select(Interviewee)
-            .join(Interview, col(Interview.id) == Interviewee.interview_id)
-            .join(Review, col(Review.id) == Interview.review_id)
-            .where(Interviewee.person_id == person_id, col(Review.state).not_in(closed))
-        ).all()
-        for item in linked:
-            if item.name == row.name:
-                item.name = values["name"] or item.name
-            if item.title == row.title:
-                item.title = values["title"]
-            s.add(item)
-        for key in changed:
-            setattr(row, key, values[key])
-        s.add(row)
-        # the fields, not their values: the audit log is no place for personal data
-        record(
-            s,
-            store,
-            entity="person",
-            action="edit",
-            data={"person": row.uid, "fields": list(changed)},
-        )
+    edits = _Edits.clean(name, title, email)
+    row = work.get(Person, person_id)
+    _refuse(people.forgotten_reasons(person_id, row.forgotten_at))
+    values = edits.applied_to(row)
+    changed = [k for k, v in values.items() if getattr(row, k) != v]
+    if not changed:
         return row
+    if "name" in changed and not allow_duplicate:
+        muni = work.session.get(Municipality, row.municipality_id)
+        assert muni is not None
+        _refuse_duplicate(work.session, values["name"] or "", muni, person_id)
+    _follow_in_interviews(work.session, row, values)
+    for key in changed:
+        setattr(row, key, values[key])
+    work.session.add(row)
+    # the fields, not their values: the audit log is no place for personal data
+    work.emit(events.PersonEdited(person=row.uid, fields=list(changed)))
+    return row
+
+
+@dataclass(frozen=True)
+class _Edits:
+    """A person's fields as edited, cleaned (None: left as it is; "" clears the title or
+    the e-mail address)."""
+
+    name: str | None
+    title: str | None
+    email: str | None
+
+    @classmethod
+    def clean(cls, name: str | None, title: str | None, email: str | None) -> _Edits:
+        return cls(
+            name=_clean(name, _("the person's name")) if name is not None else None,
+            title=(_clean(title, _("the title")) if title.strip() else "")
+            if title is not None
+            else None,
+            email=(_email(email) or "") if email is not None else None,
+        )
+
+    def applied_to(self, person: Person) -> dict[str, str | None]:
+        """The person's name, title and e-mail address after the edit."""
+        return {
+            "name": person.name if self.name is None else self.name,
+            "title": person.title if self.title is None else self.title or None,
+            "email": person.email if self.email is None else self.email or None,
+        }
+
+
+def _follow_in_interviews(session: Session, person: Person, values: dict[str, Any]) -> None:
+    """Give the person's new name and title to the interviews of open reviews that name
+    them as they were."""
+    linked = session.exec(
+        select(Interviewee)
+        .join(Interview, col(Interview.id) == Interviewee.interview_id)
+        .join(Review, col(Review.id) == Interview.review_id)
+        .where(Interviewee.person_id == person.id, col(Review.state).not_in(_SETTLED))
+    ).all()
+    for item in linked:
+        if item.name == person.name:
+            item.name = values["name"] or item.name
+        if item.title == person.title:
+            item.title = values["title"]
+        session.add(item)
 
 
 def list_people(store: Store) -> list[dict[str, Any]]:
@@ -260,3 +271,17 @@ def person_dict(person: Person, municipality: str) -> dict[str, Any]:
         "title": person.title,
         "email": person.email,
     }
+
+
+__all__ = [
+    "add_municipality",
+    "add_person",
+    "edit_person",
+    "get_person",
+    "list_municipalities",
+    "list_people",
+    "municipality_by_name",
+    "name_key",
+    "person_dict",
+    "rename_municipality",
+]

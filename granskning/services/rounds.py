@@ -9,16 +9,19 @@ interviewee group, findings per block, rating questions, follow-up status.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
-from granskning.domain.errors import InputError, NotFoundError, RuleError
+from granskning.domain import events, planning, templates
+from granskning.domain.errors import InputError, RuleError
 from granskning.domain.i18n import _
 from granskning.domain.text import clean_text
-from granskning.services.reviews import new_review
-from granskning.storage.audit import record
+from granskning.services.registry import municipality_by_name
+from granskning.services.reviews import check_language, new_review
 from granskning.storage.model import (
     PLACE_MAX,
     Municipality,
@@ -28,8 +31,9 @@ from granskning.storage.model import (
     Round,
     RoundMember,
 )
+from granskning.storage.queries import get
 from granskning.storage.store import Store
-from granskning.storage.uow import Work, run
+from granskning.storage.uow import Work, writes
 
 MIN_MEMBERS = 3
 DEFAULT_REVIEWERS_PER_HOST = 2
@@ -38,14 +42,36 @@ YEARS = (1990, 2200)
 
 def get_round(session: Session, round_id: int) -> Round:
     """The round with ``round_id``, or a NotFoundError."""
-    row = session.get(Round, round_id)
-    if row is None:
-        raise NotFoundError(_("round {id} does not exist").format(id=round_id))
-    return row
+    return get(session, Round, round_id)
 
 
+def _check_year(year: int) -> None:
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise InputError(
+            _("--year {year} is not a year between {low} and {high}").format(
+                year=year, low=YEARS[0], high=YEARS[1]
+            )
+        )
+
+
+def _member_rows(session: Session, members: list[str]) -> list[Municipality]:
+    """The municipalities named, each once, at least :data:`MIN_MEMBERS` of them."""
+    rows: list[Municipality] = []
+    for name in members:
+        m = municipality_by_name(session, name)
+        if any(r.id == m.id for r in rows):
+            raise InputError(_("{name} is named twice in --member").format(name=m.name))
+        rows.append(m)
+    if len(rows) < MIN_MEMBERS:
+        raise InputError(
+            _("a round needs at least {n} member municipalities (--member)").format(n=MIN_MEMBERS)
+        )
+    return rows
+
+
+@writes
 def create_round(
-    store: Store,
+    work: Work,
     *,
     year: int,
     theme: str,
@@ -60,74 +86,39 @@ def create_round(
     :param language: the language of its compilation and, by default, of the reviews its
         plan creates: ``sv`` (the default) or ``en``.
     """
-    from granskning.domain import templates
-    from granskning.services.registry import municipality_by_name
-    from granskning.services.reviews import check_language
-
     chosen = check_language(language) if language is not None else "sv"
-
-    if not YEARS[0] <= year <= YEARS[1]:
-        raise InputError(
-            _("--year {year} is not a year between {low} and {high}").format(
-                year=year, low=YEARS[0], high=YEARS[1]
-            )
-        )
+    _check_year(year)
     clean_theme = clean_text(theme, "--theme", PLACE_MAX)
     source = templates.find(template)
-    with store.atomic() as s:
-        rows: list[Municipality] = []
-        for name in members:
-            m = municipality_by_name(s, name)
-            if any(r.id == m.id for r in rows):
-                raise InputError(_("{name} is named twice in --member").format(name=m.name))
-            rows.append(m)
-        if len(rows) < MIN_MEMBERS:
-            raise InputError(
-                _("a round needs at least {n} member municipalities (--member)").format(
-                    n=MIN_MEMBERS
-                )
-            )
-        the_round = Round(
+    rows = _member_rows(work.session, members)
+    the_round = work.add(
+        Round(
             year=year,
             theme=clean_theme,
             template_name=source.template.id,
             language=chosen,
-            created_at=store.now(),
+            created_at=work.now(),
         )
-        s.add(the_round)
-        s.flush()
-        for m in rows:
-            s.add(RoundMember(round_id=the_round.id, municipality_id=m.id))  # type: ignore[arg-type]
-        record(
-            s,
-            store,
-            entity="round",
-            action="create",
-            data={"round": the_round.id, "year": year, "members": len(rows)},
-            comment=clean_theme,
-        )
-        return the_round
+    )
+    for m in rows:
+        work.session.add(RoundMember(round_id=the_round.id, municipality_id=m.id))  # type: ignore[arg-type]
+    work.emit(
+        events.RoundCreated(round=the_round.id, year=year, members=len(rows), comment=clean_theme)  # type: ignore[arg-type]
+    )
+    return the_round
 
 
-def set_language(store: Store, round_id: int, language: str) -> Round:
+@writes
+def set_language(work: Work, round_id: int, language: str) -> Round:
     """Change the language of the round's compilation (its reviews keep their own)."""
-    from granskning.services.reviews import check_language
-
     chosen = check_language(language)
-    with store.atomic() as s:
-        the_round = get_round(s, round_id)
-        if the_round.language != chosen:
-            before = the_round.language
-            the_round.language = chosen
-            s.add(the_round)
-            record(
-                s,
-                store,
-                entity="round",
-                action="set_language",
-                data={"number": round_id, "before": before, "after": chosen},
-            )
-        return the_round
+    the_round = work.get(Round, round_id)
+    if the_round.language != chosen:
+        before = the_round.language
+        the_round.language = chosen
+        work.session.add(the_round)
+        work.emit(events.RoundLanguageSet(number=round_id, before=before, after=chosen))
+    return the_round
 
 
 def _members(session: Session, round_id: int) -> list[Municipality]:
@@ -157,8 +148,6 @@ def _pairs(session: Session, round_id: int) -> list[tuple[str, str]]:
     host = Municipality.__table__.alias("host")  # type: ignore[attr-defined]
     rv = Review.__table__  # type: ignore[attr-defined]
     rm = ReviewingMunicipality.__table__  # type: ignore[attr-defined]
-    from sqlalchemy import select as sa_select
-
     rows = session.execute(
         sa_select(reviewer.c.name, host.c.name)
         .select_from(rv)
@@ -198,6 +187,40 @@ class PlanResult:
     stored: bool = False
     started: list[int] = field(default_factory=list)
 
+    def count(self, step: str, review_id: int | None, host: str, wanted: list[str]) -> None:
+        """Count a host's ``step`` (create, change, keep) and add its row."""
+        setattr(self, _COUNTED[step], getattr(self, _COUNTED[step]) + 1)
+        self.rows.append({"id": review_id, "host": host, "reviewing": list(wanted)})
+
+
+# What the plan does with each host's review, and the PlanResult field that counts it.
+_COUNTED = {"create": "created", "change": "changed", "keep": "kept"}
+
+
+@dataclass
+class _Draft:
+    """A plan worked out and not yet carried out: each member's reviewing municipalities,
+    its live review if it has one and who reviews in it now."""
+
+    members: list[Municipality]
+    wanted: dict[str, list[str]]
+    by_host: dict[int, Review]
+    current: dict[int, list[str]]
+    source: templates.TemplateSource
+    out: PlanResult
+
+    def steps(self) -> Iterator[tuple[str, Municipality, Review | None, list[str]]]:
+        """(create, change or keep; the host; its review; the reviewing wanted), by host."""
+        for m in self.members:
+            wanted = self.wanted[m.name]
+            review = self.by_host.get(m.id)  # type: ignore[arg-type]
+            if review is None:
+                yield "create", m, None, wanted
+            elif self.current.get(review.id, []) != sorted(wanted):  # type: ignore[arg-type]
+                yield "change", m, review, wanted
+            else:
+                yield "keep", m, review, wanted
+
 
 def plan(
     store: Store, round_id: int, per_host: int | None = None, *, dry_run: bool = False
@@ -211,136 +234,152 @@ def plan(
     :param dry_run: work the plan out and return it without writing anything (the rows of
         reviews still to be created have no id).
     """
-    if dry_run:
-        with store.read() as s:
-            return _plan(Work(store, s), round_id, per_host, dry_run=True)
-    return run(store, lambda work: _plan(work, round_id, per_host, dry_run=False))
+    if not dry_run:
+        return write_plan(store, round_id, per_host)
+    with store.read() as s:
+        draft = _draft(s, round_id, per_host, dry_run=True)
+    if isinstance(draft, PlanResult):
+        return draft
+    for step, m, review, wanted in draft.steps():
+        draft.out.count(step, review.id if review is not None else None, m.name, wanted)
+    return draft.out
 
 
-def _plan(work: Work, round_id: int, per_host: int | None, *, dry_run: bool) -> PlanResult:
-    from granskning.domain import planning, templates
-
-    store = work.store
-    k = DEFAULT_REVIEWERS_PER_HOST if per_host is None else per_host
-    if True:
-        s = work.session
-        the_round = get_round(s, round_id)
-        members = _members(s, round_id)
-        names = [m.name for m in members]
-        n = len(names)
-        if n < MIN_MEMBERS:
-            raise RuleError(
-                _("round {id} has {count} members; planning needs at least {n}").format(
-                    id=round_id, count=n, n=MIN_MEMBERS
-                )
+@writes
+def write_plan(work: Work, round_id: int, per_host: int | None = None) -> PlanResult:
+    """Plan the round and carry the plan out: create the reviews it lacks, re-plan those
+    whose reviewing municipalities change (see :func:`plan`)."""
+    draft = _draft(work.session, round_id, per_host, dry_run=False)
+    if isinstance(draft, PlanResult):
+        return draft
+    out = draft.out
+    by_name = {m.name: m for m in draft.members}
+    for step, m, review, wanted in draft.steps():
+        if review is None:
+            review = new_review(
+                work,
+                host=m,
+                reviewers=[by_name[name] for name in wanted],
+                source=draft.source,
+                round_id=round_id,
             )
-        if not 1 <= k <= n - 1:
-            raise InputError(
-                _("--reviewers-per-host must be between 1 and {max} for {n} members").format(
-                    max=n - 1, n=n
-                )
-            )
-        existing = _live_reviews(s, round_id)
-        started = [r for r in existing if r.state != ReviewState.planned.value]
-        stored = _stored_plan(s, round_id, members, existing)
-        if started and (per_host is None or per_host == stored.per_host):
-            stored.dry_run = dry_run
-            stored.started = [r.id for r in started]  # type: ignore[misc]
-            return stored
-        if started:
-            raise RuleError(
-                _("round {id} cannot be planned again: reviews {ids} are past planned").format(
-                    id=round_id, ids=", ".join(str(r.id) for r in started)
-                )
-            )
-        by_host: dict[int, Review] = {}
-        for r in existing:
-            if r.host_id in by_host:
-                raise RuleError(
-                    _(
-                        "round {id} has two live reviews of the same host ({a} and {b}); cancel one first"
-                    ).format(id=round_id, a=by_host[r.host_id].id, b=r.id)
-                )
-            by_host[r.host_id] = r
-        prev = previous_round(s, the_round)
-        prev_pairs = _pairs(s, prev.id) if prev is not None and prev.id is not None else []
-        result = planning.assign(names, k, prev_pairs, salt=str(the_round.year))
-        problems = _explain(result, prev)
-        out = PlanResult(
-            round_id=round_id,
-            per_host=k,
-            rows=[],
-            problems=problems,
-            previous_round=prev.id if prev is not None else None,
-            dry_run=dry_run,
-        )
-        source = templates.find(the_round.template_name)
-        by_name = {m.name: m for m in members}
-        current = {h: sorted(rs) for h, rs in _reviewers_by_host(s, round_id).items()}
-        for m in members:
-            wanted = result.reviewers[m.name]
-            review = by_host.get(m.id)  # type: ignore[arg-type]
-            if review is None and dry_run:
-                out.created += 1
-                out.rows.append({"id": None, "host": m.name, "reviewing": list(wanted)})
-                continue
-            if review is None:
-                review = new_review(
-                    work,
-                    host=m,
-                    reviewers=[by_name[name] for name in wanted],
-                    source=source,
-                    round_id=round_id,
-                )
-                out.created += 1
-            elif current.get(review.id, []) != sorted(wanted) and dry_run:  # type: ignore[arg-type]
-                out.changed += 1
-            elif current.get(review.id, []) != sorted(wanted):  # type: ignore[arg-type]
-                s.execute(
-                    delete(ReviewingMunicipality).where(
-                        col(ReviewingMunicipality.review_id) == review.id
-                    )
-                )
-                for name in wanted:
-                    s.add(
-                        ReviewingMunicipality(
-                            review_id=review.id,  # type: ignore[arg-type]
-                            municipality_id=by_name[name].id,  # type: ignore[arg-type]
-                        )
-                    )
-                record(
-                    s,
-                    store,
-                    entity="review",
-                    action="replan",
-                    review_id=review.id,
-                    data={
-                        "round": round_id,
-                        "before": current.get(review.id, []),  # type: ignore[arg-type]
-                        "after": list(wanted),
-                    },
-                )
-                out.changed += 1
-            else:
-                out.kept += 1
-            out.rows.append({"id": review.id, "host": m.name, "reviewing": list(wanted)})
-        if dry_run:
-            return out
-        record(
-            s,
-            store,
-            entity="round",
-            action="plan",
-            data={
-                "round": round_id,
-                "per_host": k,
-                "created": out.created,
-                "changed": out.changed,
-                "kept": out.kept,
-                "unmet": len(problems),
-            },
-        )
+        elif step == "change":
+            before = draft.current.get(review.id, [])  # type: ignore[arg-type]
+            _replan(work, round_id, review, [by_name[name] for name in wanted], before)
+        out.count(step, review.id, m.name, wanted)
+    counts = {name: getattr(out, name) for name in ("per_host", *_COUNTED.values())}
+    work.emit(events.RoundPlanned(round=round_id, unmet=len(out.problems), **counts))
     return out
+
+
+def _replan(
+    work: Work, round_id: int, review: Review, reviewing: list[Municipality], before: list[str]
+) -> None:
+    """Give ``review`` the reviewing municipalities of the new plan (``before``: the names
+    of those it had)."""
+    work.session.execute(
+        delete(ReviewingMunicipality).where(col(ReviewingMunicipality.review_id) == review.id)
+    )
+    for m in reviewing:
+        work.session.add(ReviewingMunicipality(review_id=review.id, municipality_id=m.id))  # type: ignore[arg-type]
+    work.emit(
+        events.Replanned(
+            review_id=review.id,
+            round=round_id,
+            before=before,
+            after=[m.name for m in reviewing],
+        )
+    )
+
+
+def _draft(
+    session: Session, round_id: int, per_host: int | None, *, dry_run: bool
+) -> _Draft | PlanResult:
+    """The plan to carry out, or the stored plan of a round under way (see :func:`plan`)."""
+    the_round = get_round(session, round_id)
+    members = _members(session, round_id)
+    k = _per_host(round_id, len(members), per_host)
+    existing = _live_reviews(session, round_id)
+    stored = _under_way(session, round_id, per_host, members, existing)
+    if stored is not None:
+        stored.dry_run = dry_run
+        return stored
+    by_host = _one_per_host(round_id, existing)
+    prev = previous_round(session, the_round)
+    prev_pairs = _pairs(session, prev.id) if prev is not None and prev.id is not None else []
+    result = planning.assign([m.name for m in members], k, prev_pairs, salt=str(the_round.year))
+    out = PlanResult(
+        round_id=round_id,
+        per_host=k,
+        rows=[],
+        problems=_explain(result, prev),
+        previous_round=prev.id if prev is not None else None,
+        dry_run=dry_run,
+    )
+    return _Draft(
+        members=members,
+        wanted=result.reviewers,
+        by_host=by_host,
+        current={h: sorted(rs) for h, rs in _reviewers_by_host(session, round_id).items()},
+        source=templates.find(the_round.template_name),
+        out=out,
+    )
+
+
+def _per_host(round_id: int, n: int, per_host: int | None) -> int:
+    """The reviewing municipalities per host asked for (default 2), if a round of ``n``
+    members can be planned with it."""
+    if n < MIN_MEMBERS:
+        raise RuleError(
+            _("round {id} has {count} members; planning needs at least {n}").format(
+                id=round_id, count=n, n=MIN_MEMBERS
+            )
+        )
+    k = DEFAULT_REVIEWERS_PER_HOST if per_host is None else per_host
+    if not 1 <= k <= n - 1:
+        raise InputError(
+            _("--reviewers-per-host must be between 1 and {max} for {n} members").format(
+                max=n - 1, n=n
+            )
+        )
+    return k
+
+
+def _under_way(
+    session: Session,
+    round_id: int,
+    per_host: int | None,
+    members: list[Municipality],
+    existing: list[Review],
+) -> PlanResult | None:
+    """The stored plan if a review of the round is past planned (None while all are
+    planned); another number per host is refused then."""
+    started = [r for r in existing if r.state != ReviewState.planned.value]
+    if not started:
+        return None
+    stored = _stored_plan(session, round_id, members, existing)
+    if per_host is not None and per_host != stored.per_host:
+        raise RuleError(
+            _("round {id} cannot be planned again: reviews {ids} are past planned").format(
+                id=round_id, ids=", ".join(str(r.id) for r in started)
+            )
+        )
+    stored.started = [r.id for r in started]  # type: ignore[misc]
+    return stored
+
+
+def _one_per_host(round_id: int, existing: list[Review]) -> dict[int, Review]:
+    """The live reviews by host, refusing a host reviewed twice in the round."""
+    by_host: dict[int, Review] = {}
+    for r in existing:
+        if r.host_id in by_host:
+            raise RuleError(
+                _(
+                    "round {id} has two live reviews of the same host ({a} and {b}); cancel one first"
+                ).format(id=round_id, a=by_host[r.host_id].id, b=r.id)
+            )
+        by_host[r.host_id] = r
+    return by_host
 
 
 def _stored_plan(
@@ -477,4 +516,5 @@ __all__ = [
     "previous_round",
     "set_language",
     "show",
+    "write_plan",
 ]
