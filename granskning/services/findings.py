@@ -143,6 +143,30 @@ def _remove(work: Work, entries: _Entries[Row], ident: int) -> Row:
     return row
 
 
+@writes
+def edit_finding(work: Work, finding_id: int, text: str) -> Finding:
+    """Replace the text of a finding."""
+    return _edit(work, FINDINGS, finding_id, text)
+
+
+@writes
+def edit_recommendation(work: Work, rec_id: int, text: str) -> Recommendation:
+    """Replace the text of a recommendation."""
+    return _edit(work, RECOMMENDATIONS, rec_id, text)
+
+
+@writes
+def remove_finding(work: Work, finding_id: int) -> Finding:
+    """Delete a finding (or a "no findings" mark)."""
+    return _remove(work, FINDINGS, finding_id)
+
+
+@writes
+def remove_recommendation(work: Work, rec_id: int) -> Recommendation:
+    """Delete a recommendation."""
+    return _remove(work, RECOMMENDATIONS, rec_id)
+
+
 # -- findings -------------------------------------------------------------------------------
 
 
@@ -198,28 +222,21 @@ def mark_no_findings(work: Work, review_id: int, block: str) -> Finding:
     return row
 
 
-@writes
-def edit_finding(work: Work, finding_id: int, text: str) -> Finding:
-    """Replace the text of a finding."""
-    return _edit(work, FINDINGS, finding_id, text)
-
-
-@writes
-def remove_finding(work: Work, finding_id: int) -> Finding:
-    """Delete a finding (or a "no findings" mark)."""
-    return _remove(work, FINDINGS, finding_id)
-
-
-def finding_dict(row: Finding) -> dict[str, Any]:
-    """A finding as JSON."""
+def _entry_dict(row: Finding | Recommendation, **own: Any) -> dict[str, Any]:
+    """An entry as JSON: its id, review and block, the fields of its kind, text and date."""
     return {
         "id": row.id,
         "review": row.review_id,
         "block": row.block_id,
-        "kind": row.kind,
+        **own,
         "text": row.text,
         "created": format_local(row.created_at),
     }
+
+
+def finding_dict(row: Finding) -> dict[str, Any]:
+    """A finding as JSON."""
+    return _entry_dict(row, kind=row.kind)
 
 
 def list_findings(store: Store, review_id: int, block: str | None = None) -> list[dict[str, Any]]:
@@ -256,27 +273,9 @@ def add_recommendation(
     return row
 
 
-@writes
-def edit_recommendation(work: Work, rec_id: int, text: str) -> Recommendation:
-    """Replace the text of a recommendation."""
-    return _edit(work, RECOMMENDATIONS, rec_id, text)
-
-
-@writes
-def remove_recommendation(work: Work, rec_id: int) -> Recommendation:
-    """Delete a recommendation."""
-    return _remove(work, RECOMMENDATIONS, rec_id)
-
-
 def recommendation_dict(row: Recommendation) -> dict[str, Any]:
     """A recommendation as JSON."""
-    return {
-        "id": row.id,
-        "review": row.review_id,
-        "block": row.block_id,
-        "text": row.text,
-        "created": format_local(row.created_at),
-    }
+    return _entry_dict(row)
 
 
 def list_recommendations(store: Store, review_id: int) -> list[dict[str, Any]]:

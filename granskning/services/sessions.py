@@ -690,6 +690,24 @@ def _editable_interview(work: Work, note: Note) -> Interview:
     return interview
 
 
+def _changed(
+    work: Work,
+    change: type[events.NoteEdited | events.NoteRemoved],
+    note: Note,
+    interview: Interview,
+    comment: str,
+) -> Note:
+    """Store the changed ``note`` and say what happened to it (``comment``: the text the
+    audit log keeps beside the chain)."""
+    work.add(note)
+    work.emit(
+        change(
+            review_id=interview.review_id, interview_id=interview.id, note=note.uid, comment=comment
+        )
+    )
+    return note
+
+
 @writes
 def edit_note(work: Work, note_id: int, text: str) -> Note:
     """Correct a note's text; the audit event keeps the text it had.
@@ -704,16 +722,8 @@ def edit_note(work: Work, note_id: int, text: str) -> Note:
     previous = note.text
     note.text = body
     note.edited_at = work.now()
-    work.add(note)
-    work.emit(
-        events.NoteEdited(
-            review_id=interview.review_id,
-            interview_id=interview.id,
-            note=note.uid,
-            comment=previous,  # the text as it was: free text, redactable beside the chain
-        )
-    )
-    return note
+    # the text as it was: free text, redactable beside the chain
+    return _changed(work, events.NoteEdited, note, interview, previous)
 
 
 @writes
@@ -727,17 +737,8 @@ def remove_note(work: Work, note_id: int, reason: str) -> Note:
     note = _live_note(work, note_id)
     interview = _editable_interview(work, note)
     note.removed_at = work.now()
-    work.add(note)
-    work.emit(
-        events.NoteRemoved(
-            review_id=interview.review_id,
-            interview_id=interview.id,
-            note=note.uid,
-            # the reason and the text removed: free text, redactable beside the chain
-            comment=f"{why}\n\n{note.text}",
-        )
-    )
-    return note
+    # the reason and the text removed: free text, redactable beside the chain
+    return _changed(work, events.NoteRemoved, note, interview, f"{why}\n\n{note.text}")
 
 
 def check_note_question(plan: Plan, question_id: str | None, rating: int | None) -> None:
