@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Protocol
 
 from sqlmodel import Session, col, select
@@ -231,7 +231,7 @@ class _Moment:
     t: Timeline
     now: datetime
 
-    @property
+    @cached_property
     def step(self) -> Step | None:
         return self.plan.step(self.t.question_id)
 
