@@ -3,9 +3,9 @@
 Like the team and schedule rules (:mod:`granskning.domain.rules`), each rule takes plain
 facts and returns why they break it (an empty list when they do not), in the reader's
 language; the services gather the facts and refuse with the reasons. Which session step
-an interview in which state may take is the life cycle's (:func:`~granskning.domain.
-workflow.fire_interview`). The checks of a note's own text refuse bad input instead
-(InputError), for the commands and an imported file alike. Nothing here touches storage.
+an interview may take in which state is the life cycle's (:mod:`granskning.domain.workflow`).
+The checks of a note's own text refuse bad input instead (InputError), for the commands
+and an imported file alike. Nothing here touches storage.
 """
 
 from __future__ import annotations
