@@ -13,16 +13,17 @@ simple lists ("- ", "* ", "1. ") are turned into Word paragraphs when the report
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from sqlmodel import Session, col, select
 
-from granskning.domain import text as text_
-from granskning.domain.errors import InputError, NotFoundError, RuleError
+from granskning.domain import events, finding_rules, text as text_
+from granskning.domain.errors import InputError, RuleError
 from granskning.domain.i18n import N_, _
 from granskning.domain.timefmt import format_local
 from granskning.services.reviews import ensure_editable, get_review, pinned_template
-from granskning.storage.audit import record
 from granskning.storage.model import (
     Finding,
     FindingKind,
@@ -32,6 +33,7 @@ from granskning.storage.model import (
     Review,
 )
 from granskning.storage.store import Store
+from granskning.storage.uow import Work, writes
 
 FINDING_LIMIT = 10_000
 TEXT_LIMIT = 200_000
@@ -46,6 +48,8 @@ SECTION_LABELS = {
     ReportSection.reflections: N_("the reviewers' reflections"),
     ReportSection.introduction: N_("introduction"),
 }
+# The report's texts by name.
+_SECTIONS = {s.value: s for s in ReportSection}
 
 
 def clean_text(text: str, what: str, limit: int) -> str:
@@ -58,8 +62,13 @@ def _excerpt(text: str, n: int = 80) -> str:
     return one if len(one) <= n else one[: n - 1] + "…"
 
 
-def _editable_review(session: Session, review_id: int) -> Review:
-    review = get_review(session, review_id)
+def _refuse(reasons: list[str]) -> None:
+    if reasons:
+        raise RuleError("\n".join(reasons))
+
+
+def _editable_review(work: Work, review_id: int) -> Review:
+    review = work.get(Review, review_id)
     ensure_editable(review)
     return review
 
@@ -68,20 +77,113 @@ def _check_block(review: Review, block_id: str) -> str:
     return pinned_template(review).block(block_id).id
 
 
-# -- findings -------------------------------------------------------------------------------
+# -- what the team writes, entry by entry: findings and recommendations ----------------------
+
+Row = TypeVar("Row", Finding, Recommendation)
 
 
-def _block_findings(session: Session, review_id: int, block_id: str) -> list[Finding]:
-    return list(
-        session.exec(
-            select(Finding)
-            .where(Finding.review_id == review_id, Finding.block_id == block_id)
-            .order_by(col(Finding.id))
-        ).all()
+@dataclass(frozen=True)
+class _Entries(Generic[Row]):
+    """What editing and removing an entry of one kind needs: its table, what it is called
+    in messages, the event of a change (from the row, the act and the excerpt), and why
+    its text cannot be changed."""
+
+    model: type[Row]
+    what: str
+    event: Callable[[Row, str, str], events.Event]
+    edit_reasons: Callable[[Row], list[str]]
+
+
+def _finding_event(row: Finding, act: str, excerpt: str) -> events.Event:
+    return events.FindingChanged(
+        act=act,
+        review_id=row.review_id,
+        finding=row.uid,
+        block=row.block_id,
+        kind=row.kind,
+        comment=excerpt or None,  # a "no findings" mark has no text
     )
 
 
-def add_finding(store: Store, review_id: int, block: str, kind: str, text: str) -> Finding:
+def _recommendation_event(row: Recommendation, act: str, excerpt: str) -> events.Event:
+    return events.RecommendationChanged(
+        act=act, review_id=row.review_id, recommendation=row.uid, comment=excerpt
+    )
+
+
+FINDINGS = _Entries(
+    Finding,
+    N_("the finding"),
+    _finding_event,
+    lambda row: finding_rules.edit_reasons(row.id, row.kind),
+)
+RECOMMENDATIONS = _Entries(
+    Recommendation, N_("the recommendation"), _recommendation_event, lambda _row: []
+)
+
+
+def _edit(work: Work, entries: _Entries[Row], ident: int, text: str) -> Row:
+    """Replace the text of an entry."""
+    body = clean_text(text, _(entries.what), FINDING_LIMIT)
+    row = work.get(entries.model, ident)
+    _editable_review(work, row.review_id)
+    _refuse(entries.edit_reasons(row))
+    row.text = body
+    work.session.add(row)
+    work.emit(entries.event(row, "edit", _excerpt(body)))
+    return row
+
+
+def _remove(work: Work, entries: _Entries[Row], ident: int) -> Row:
+    """Delete an entry."""
+    row = work.get(entries.model, ident)
+    _editable_review(work, row.review_id)
+    work.session.delete(row)
+    work.emit(entries.event(row, "remove", _excerpt(row.text)))
+    return row
+
+
+@writes
+def edit_finding(work: Work, finding_id: int, text: str) -> Finding:
+    """Replace the text of a finding."""
+    return _edit(work, FINDINGS, finding_id, text)
+
+
+@writes
+def edit_recommendation(work: Work, rec_id: int, text: str) -> Recommendation:
+    """Replace the text of a recommendation."""
+    return _edit(work, RECOMMENDATIONS, rec_id, text)
+
+
+@writes
+def remove_finding(work: Work, finding_id: int) -> Finding:
+    """Delete a finding (or a "no findings" mark)."""
+    return _remove(work, FINDINGS, finding_id)
+
+
+@writes
+def remove_recommendation(work: Work, rec_id: int) -> Recommendation:
+    """Delete a recommendation."""
+    return _remove(work, RECOMMENDATIONS, rec_id)
+
+
+# -- findings -------------------------------------------------------------------------------
+
+
+def _block_findings(
+    session: Session, review_id: int, block_id: str
+) -> list[tuple[int | None, str]]:
+    """The findings of a block, as (id, kind) in the order they were entered."""
+    rows = session.exec(
+        select(Finding)
+        .where(Finding.review_id == review_id, Finding.block_id == block_id)
+        .order_by(col(Finding.id))
+    ).all()
+    return [(f.id, f.kind) for f in rows]
+
+
+@writes
+def add_finding(work: Work, review_id: int, block: str, kind: str, text: str) -> Finding:
     """Add a strength or development area to a block of the review's template.
 
     :param block: the block id in the review's pinned template.
@@ -90,130 +192,51 @@ def add_finding(store: Store, review_id: int, block: str, kind: str, text: str) 
     if kind not in (FindingKind.strength.value, FindingKind.development.value):
         raise InputError(_("unknown kind {kind} (one of: strength, development)").format(kind=kind))
     body = clean_text(text, _("the finding"), FINDING_LIMIT)
-    with store.atomic() as s:
-        review = _editable_review(s, review_id)
-        block_id = _check_block(review, block)
-        for f in _block_findings(s, review_id, block_id):
-            if f.kind == FindingKind.none.value:
-                raise RuleError(
-                    _(
-                        'block {block} is marked "no findings" (finding {id}); '
-                        "remove that first: finding remove {id}"
-                    ).format(block=block_id, id=f.id)
-                )
-        row = Finding(
-            review_id=review_id, block_id=block_id, kind=kind, text=body, created_at=store.now()
-        )
-        s.add(row)
-        s.flush()
-        record(
-            s,
-            store,
-            entity="finding",
-            action="add",
-            review_id=review_id,
-            data={"finding": row.uid, "block": block_id, "kind": kind},
-            comment=_excerpt(body),
-        )
-        return row
+    review = _editable_review(work, review_id)
+    block_id = _check_block(review, block)
+    _refuse(finding_rules.add_reasons(block_id, _block_findings(work.session, review_id, block_id)))
+    row = work.add(
+        Finding(review_id=review_id, block_id=block_id, kind=kind, text=body, created_at=work.now())
+    )
+    work.emit(_finding_event(row, "add", _excerpt(body)))
+    return row
 
 
-def mark_no_findings(store: Store, review_id: int, block: str) -> Finding:
+@writes
+def mark_no_findings(work: Work, review_id: int, block: str) -> Finding:
     """Record that the team has no findings for ``block`` (the handover needs one or the other)."""
-    with store.atomic() as s:
-        review = _editable_review(s, review_id)
-        block_id = _check_block(review, block)
-        existing = _block_findings(s, review_id, block_id)
-        if any(f.kind == FindingKind.none.value for f in existing):
-            raise RuleError(
-                _('block {block} is already marked "no findings"').format(block=block_id)
-            )
-        if existing:
-            raise RuleError(
-                _(
-                    "block {block} already has {n} finding(s); remove them first to mark it "
-                    '"no findings"'
-                ).format(block=block_id, n=len(existing))
-            )
-        row = Finding(
+    review = _editable_review(work, review_id)
+    block_id = _check_block(review, block)
+    existing = _block_findings(work.session, review_id, block_id)
+    _refuse(finding_rules.mark_none_reasons(block_id, existing))
+    row = work.add(
+        Finding(
             review_id=review_id,
             block_id=block_id,
             kind=FindingKind.none.value,
             text="",
-            created_at=store.now(),
+            created_at=work.now(),
         )
-        s.add(row)
-        s.flush()
-        record(
-            s,
-            store,
-            entity="finding",
-            action="none",
-            review_id=review_id,
-            data={"finding": row.uid, "block": block_id},
-        )
-        return row
-
-
-def _get_finding(session: Session, finding_id: int) -> Finding:
-    row = session.get(Finding, finding_id)
-    if row is None:
-        raise NotFoundError(_("finding {id} does not exist").format(id=finding_id))
+    )
+    work.emit(events.NoFindings(review_id=review_id, finding=row.uid, block=block_id))
     return row
 
 
-def edit_finding(store: Store, finding_id: int, text: str) -> Finding:
-    """Replace the text of a finding."""
-    body = clean_text(text, _("the finding"), FINDING_LIMIT)
-    with store.atomic() as s:
-        row = _get_finding(s, finding_id)
-        _editable_review(s, row.review_id)
-        if row.kind == FindingKind.none.value:
-            raise RuleError(
-                _('finding {id} is a "no findings" mark and has no text').format(id=finding_id)
-            )
-        row.text = body
-        s.add(row)
-        record(
-            s,
-            store,
-            entity="finding",
-            action="edit",
-            review_id=row.review_id,
-            data={"finding": row.uid, "block": row.block_id, "kind": row.kind},
-            comment=_excerpt(body),
-        )
-        return row
-
-
-def remove_finding(store: Store, finding_id: int) -> Finding:
-    """Delete a finding (or a "no findings" mark)."""
-    with store.atomic() as s:
-        row = _get_finding(s, finding_id)
-        _editable_review(s, row.review_id)
-        s.delete(row)
-        record(
-            s,
-            store,
-            entity="finding",
-            action="remove",
-            review_id=row.review_id,
-            data={"finding": row.uid, "block": row.block_id, "kind": row.kind},
-            comment=_excerpt(row.text) or None,
-        )
-        return row
-
-
-def finding_dict(row: Finding) -> dict[str, Any]:
-    """A finding as JSON."""
+def _entry_dict(row: Finding | Recommendation, **own: Any) -> dict[str, Any]:
+    """An entry as JSON: its id, review and block, the fields of its kind, text and date."""
     return {
         "id": row.id,
         "review": row.review_id,
         "block": row.block_id,
-        "kind": row.kind,
+        **own,
         "text": row.text,
         "created": format_local(row.created_at),
     }
+
+
+def finding_dict(row: Finding) -> dict[str, Any]:
+    """A finding as JSON."""
+    return _entry_dict(row, kind=row.kind)
 
 
 def list_findings(store: Store, review_id: int, block: str | None = None) -> list[dict[str, Any]]:
@@ -235,85 +258,24 @@ def list_findings(store: Store, review_id: int, block: str | None = None) -> lis
 # -- recommendations ------------------------------------------------------------------------
 
 
+@writes
 def add_recommendation(
-    store: Store, review_id: int, text: str, block: str | None = None
+    work: Work, review_id: int, text: str, block: str | None = None
 ) -> Recommendation:
     """Add a recommendation to the host, optionally about one block of the template."""
     body = clean_text(text, _("the recommendation"), FINDING_LIMIT)
-    with store.atomic() as s:
-        review = _editable_review(s, review_id)
-        block_id = _check_block(review, block) if block is not None else None
-        row = Recommendation(
-            review_id=review_id, block_id=block_id, text=body, created_at=store.now()
-        )
-        s.add(row)
-        s.flush()
-        record(
-            s,
-            store,
-            entity="recommendation",
-            action="add",
-            review_id=review_id,
-            data={"recommendation": row.uid},
-            comment=_excerpt(body),
-        )
-        return row
-
-
-def _get_recommendation(session: Session, rec_id: int) -> Recommendation:
-    row = session.get(Recommendation, rec_id)
-    if row is None:
-        raise NotFoundError(_("recommendation {id} does not exist").format(id=rec_id))
+    review = _editable_review(work, review_id)
+    block_id = _check_block(review, block) if block is not None else None
+    row = work.add(
+        Recommendation(review_id=review_id, block_id=block_id, text=body, created_at=work.now())
+    )
+    work.emit(_recommendation_event(row, "add", _excerpt(body)))
     return row
-
-
-def edit_recommendation(store: Store, rec_id: int, text: str) -> Recommendation:
-    """Replace the text of a recommendation."""
-    body = clean_text(text, _("the recommendation"), FINDING_LIMIT)
-    with store.atomic() as s:
-        row = _get_recommendation(s, rec_id)
-        _editable_review(s, row.review_id)
-        row.text = body
-        s.add(row)
-        record(
-            s,
-            store,
-            entity="recommendation",
-            action="edit",
-            review_id=row.review_id,
-            data={"recommendation": row.uid},
-            comment=_excerpt(body),
-        )
-        return row
-
-
-def remove_recommendation(store: Store, rec_id: int) -> Recommendation:
-    """Delete a recommendation."""
-    with store.atomic() as s:
-        row = _get_recommendation(s, rec_id)
-        _editable_review(s, row.review_id)
-        s.delete(row)
-        record(
-            s,
-            store,
-            entity="recommendation",
-            action="remove",
-            review_id=row.review_id,
-            data={"recommendation": row.uid},
-            comment=_excerpt(row.text),
-        )
-        return row
 
 
 def recommendation_dict(row: Recommendation) -> dict[str, Any]:
     """A recommendation as JSON."""
-    return {
-        "id": row.id,
-        "review": row.review_id,
-        "block": row.block_id,
-        "text": row.text,
-        "created": format_local(row.created_at),
-    }
+    return _entry_dict(row)
 
 
 def list_recommendations(store: Store, review_id: int) -> list[dict[str, Any]]:
@@ -332,44 +294,39 @@ def list_recommendations(store: Store, review_id: int) -> list[dict[str, Any]]:
 
 
 def _section(section: str) -> ReportSection:
-    try:
-        return ReportSection(section)
-    except ValueError:
+    which = _SECTIONS.get(section)
+    if which is None:
         raise InputError(
             _("unknown section {section} (one of: {sections})").format(
-                section=section, sections=", ".join(s.value for s in ReportSection)
+                section=section, sections=", ".join(_SECTIONS)
             )
-        ) from None
+        )
+    return which
 
 
-def set_text(store: Store, review_id: int, section: str, text: str) -> ReportText:
+@writes
+def set_text(work: Work, review_id: int, section: str, text: str) -> ReportText:
     """Write (or replace) one of the report's texts.
 
     :param section: ``summary``, ``reflections`` or ``introduction``.
     """
     which = _section(section)
     body = clean_text(text, _(SECTION_LABELS[which]), TEXT_LIMIT)
-    with store.atomic() as s:
-        _editable_review(s, review_id)
-        row = s.get(ReportText, (review_id, which.value))
-        action = "text_replace" if row is not None else "text_add"
-        if row is None:
-            row = ReportText(
-                review_id=review_id, section=which.value, text=body, updated_at=store.now()
-            )
-        else:
-            row.text = body
-            row.updated_at = store.now()
-        s.add(row)
-        record(
-            s,
-            store,
-            entity="report",
-            action=action,
-            review_id=review_id,
-            data={"section": which.value, "characters": len(body)},
+    _editable_review(work, review_id)
+    row = work.session.get(ReportText, (review_id, which.value))
+    act = "text_replace" if row is not None else "text_add"
+    if row is None:
+        row = ReportText(review_id=review_id, section=which.value, text=body, updated_at=work.now())
+    else:
+        row.text = body
+        row.updated_at = work.now()
+    work.session.add(row)
+    work.emit(
+        events.ReportTextSet(
+            act=act, review_id=review_id, section=which.value, characters=len(body)
         )
-        return row
+    )
+    return row
 
 
 def get_text(store: Store, review_id: int, section: str) -> str:

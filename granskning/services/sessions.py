@@ -9,23 +9,31 @@ the same clock. Every note is committed the moment it is entered.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Protocol
 
 from sqlmodel import Session, col, select
 
 from granskning.domain import events, templates
-from granskning.domain.errors import InputError, NotFoundError, RuleError
+from granskning.domain.errors import InputError, RuleError
 from granskning.domain.events import SessionStarted
 from granskning.domain.i18n import _
-from granskning.domain.text import check_text
+from granskning.domain.session_rules import (
+    LIVE_STATES,
+    TEXT_LIMIT,
+    check_note_text,
+    check_reason,
+    move_reasons,
+    notes_closed_reasons,
+    paper_time_reasons,
+    removed_note_reasons,
+)
 from granskning.domain.timefmt import clock_text, format_local
 from granskning.domain.workflow import ActionParams, InterviewContext, fire_interview
 from granskning.services.reviews import ensure_editable, take_action
-from granskning.storage.audit import record
 from granskning.storage.model import (
     Interview,
     InterviewState,
@@ -45,7 +53,6 @@ K = SessionEventKind
 # Near the budget: the last tenth of it, but never less than two minutes.
 NEAR_FRACTION = 0.10
 NEAR_MIN_S = 120
-TEXT_LIMIT = 100_000
 # A session started further than this from its scheduled start gets a warning.
 FAR_FROM_SCHEDULE = timedelta(days=1)
 
@@ -113,6 +120,12 @@ class EventLike(Protocol):
     question_id: str | None
 
 
+# What each kind of step does to the clock: runs it or stops it (a move leaves it as it is).
+_RUNS: dict[str, bool] = {K.start: True, K.pause: False, K.resume: True, K.end: False}
+# The kinds of step that name the question the session is at.
+_POSITIONS = frozenset({K.start, K.goto})
+
+
 @dataclass
 class Timeline:
     """What the stored events say at one moment."""
@@ -125,6 +138,29 @@ class Timeline:
     block_elapsed_s: dict[str, float] = field(default_factory=dict)
     question_elapsed_s: dict[str, float] = field(default_factory=dict)
 
+    def run(self, plan: Plan, since: datetime | None, moment: datetime) -> None:
+        """Count the time from ``since`` to ``moment`` if the clock was running, on the
+        session, its current block and its current question."""
+        if not self.running or since is None:
+            return
+        span = max(0.0, (moment - since).total_seconds())
+        self.elapsed_s += span
+        step = plan.step(self.question_id)
+        if step is not None:
+            bid, qid = step.block.id, step.question.id
+            self.block_elapsed_s[bid] = self.block_elapsed_s.get(bid, 0.0) + span
+            self.question_elapsed_s[qid] = self.question_elapsed_s.get(qid, 0.0) + span
+
+    def take(self, plan: Plan, ev: EventLike) -> None:
+        """Take the step ``ev``: the clock runs or stops, the position moves."""
+        self.running = _RUNS.get(ev.kind, self.running)
+        if ev.kind == K.start:
+            self.started = self.started or ev.at
+        if ev.kind == K.end:
+            self.ended = ev.at
+        if ev.kind in _POSITIONS and ev.question_id and plan.step(ev.question_id):
+            self.question_id = ev.question_id
+
 
 def timeline(events: Iterable[EventLike], plan: Plan, now: datetime) -> Timeline:
     """Replay ``events`` (in order) up to ``now``: elapsed time in total, per block, per question.
@@ -135,37 +171,13 @@ def timeline(events: Iterable[EventLike], plan: Plan, now: datetime) -> Timeline
     first = plan.steps[0].question.id if plan.steps else None
     t = Timeline(question_id=first)
     since: datetime | None = None
-
-    def run_until(moment: datetime) -> None:
-        if not t.running or since is None:
-            return
-        span = max(0.0, (moment - since).total_seconds())
-        t.elapsed_s += span
-        step = plan.step(t.question_id)
-        if step is not None:
-            bid, qid = step.block.id, step.question.id
-            t.block_elapsed_s[bid] = t.block_elapsed_s.get(bid, 0.0) + span
-            t.question_elapsed_s[qid] = t.question_elapsed_s.get(qid, 0.0) + span
-
     for ev in events:
         if t.ended is not None:
             break
-        run_until(ev.at)
+        t.run(plan, since, ev.at)
         since = ev.at
-        kind = ev.kind
-        if kind == K.start:
-            t.started = t.started or ev.at
-            t.running = True
-        elif kind == K.pause:
-            t.running = False
-        elif kind == K.resume:
-            t.running = True
-        elif kind == K.end:
-            t.running = False
-            t.ended = ev.at
-        if kind in (K.start, K.goto) and ev.question_id and plan.step(ev.question_id):
-            t.question_id = ev.question_id
-    run_until(now)
+        t.take(plan, ev)
+    t.run(plan, since, now)
     return t
 
 
@@ -179,124 +191,211 @@ def level(budget_s: float, elapsed_s: float) -> str:
     return "ok"
 
 
+# -- the status: a table of parts, each a few keys of the answer in order -------------------
+
+
+# The message of each warning by scope and level, from the budget, the elapsed time and the
+# block's title.
+_WARNINGS: dict[tuple[str, str], Callable[[int, int, str | None], str]] = {
+    ("session", "near"): lambda budget, elapsed, _block: _("{left} left of the session").format(
+        left=clock_text(budget - elapsed)
+    ),
+    ("session", "over"): lambda budget, elapsed, _block: _(
+        "the session is {over} past its time"
+    ).format(over=clock_text(elapsed - budget)),
+    ("block", "near"): lambda budget, elapsed, block: _("{left} left of block {block}").format(
+        left=clock_text(budget - elapsed), block=block
+    ),
+    ("block", "over"): lambda budget, elapsed, block: _(
+        "block {block} is {over} past its budget"
+    ).format(block=block, over=clock_text(elapsed - budget)),
+}
+
+
 def _warning(
     scope: str, lvl: str, budget: int, elapsed: int, block: str | None
 ) -> list[dict[str, Any]]:
     if lvl == "ok":
         return []
-    if scope == "session":
-        message = (
-            _("{left} left of the session").format(left=clock_text(budget - elapsed))
-            if lvl == "near"
-            else _("the session is {over} past its time").format(over=clock_text(elapsed - budget))
-        )
-    else:
-        message = (
-            _("{left} left of block {block}").format(left=clock_text(budget - elapsed), block=block)
-            if lvl == "near"
-            else _("block {block} is {over} past its budget").format(
-                block=block, over=clock_text(elapsed - budget)
-            )
-        )
-    return [{"scope": scope, "level": lvl, "message": message}]
+    return [
+        {"scope": scope, "level": lvl, "message": _WARNINGS[scope, lvl](budget, elapsed, block)}
+    ]
 
 
-def compute_status(
-    interview: Interview, plan: Plan, events: Sequence[EventLike], now: datetime
-) -> dict[str, Any]:
-    """The status of a session at ``now``: the pure part of :func:`status`."""
-    t = timeline(events, plan, now)
-    step = plan.step(t.question_id)
-    elapsed = int(t.elapsed_s)
-    budget = interview.minutes * 60
-    blocks = plan.blocks
-    overruns = []
-    block_rows = []
-    for b in blocks:
-        b_elapsed = int(t.block_elapsed_s.get(b.id, 0.0))
-        b_budget = b.minutes * 60
-        over = max(0, b_elapsed - b_budget)
-        block_rows.append(
-            {
-                "id": b.id,
-                "title": b.title,
-                "budget_s": b_budget,
-                "elapsed_s": b_elapsed,
-                "over_s": over,
-            }
-        )
-        if over:
-            overruns.append(
-                {
-                    "scope": "block",
-                    "block": b.id,
-                    "budget_s": b_budget,
-                    "elapsed_s": b_elapsed,
-                    "over_s": over,
-                }
-            )
-    if elapsed > budget:
-        overruns.insert(
-            0,
-            {
-                "scope": "session",
-                "block": None,
-                "budget_s": budget,
-                "elapsed_s": elapsed,
-                "over_s": elapsed - budget,
-            },
-        )
-    block = step.block if step else None
-    b_budget = block.minutes * 60 if block else 0
-    b_elapsed = int(t.block_elapsed_s.get(block.id, 0.0)) if block else 0
-    session_level = level(budget, elapsed)
-    block_level = level(b_budget, b_elapsed) if block else "ok"
-    warnings: list[dict[str, Any]] = []
-    if interview.state in (IS.running, IS.paused):
-        warnings.extend(_warning("session", session_level, budget, elapsed, None))
-        if block is not None:
-            warnings.extend(_warning("block", block_level, b_budget, b_elapsed, block.title))
-    question = step.question if step else None
-    block_steps = [s for s in plan.steps if block and s.block.id == block.id]
-    wall = (t.ended or now) - t.started if t.started else timedelta(0)
+@dataclass(frozen=True)
+class _Moment:
+    """What the parts of a status read: the interview, its plan, its timeline at ``now``."""
+
+    interview: Interview
+    plan: Plan
+    t: Timeline
+    now: datetime
+
+    @cached_property
+    def step(self) -> Step | None:
+        return self.plan.step(self.t.question_id)
+
+    @property
+    def block(self) -> templates.Block | None:
+        return self.step.block if self.step else None
+
+    @property
+    def elapsed(self) -> int:
+        return int(self.t.elapsed_s)
+
+    @property
+    def budget(self) -> int:
+        return self.interview.minutes * 60
+
+    def block_clock(self, block: templates.Block | None) -> tuple[int, int]:
+        """The budget and the elapsed time of ``block`` (none: 0, 0), in whole seconds."""
+        if block is None:
+            return 0, 0
+        return block.minutes * 60, int(self.t.block_elapsed_s.get(block.id, 0.0))
+
+    @property
+    def session_level(self) -> str:
+        return level(self.budget, self.elapsed)
+
+    @property
+    def block_level(self) -> str:
+        return level(*self.block_clock(self.block)) if self.block else "ok"
+
+
+def _who(m: _Moment) -> dict[str, Any]:
+    i = m.interview
     return {
-        "id": interview.id,
-        "interview": interview.id,
-        "review": interview.review_id,
-        "state": interview.state,
-        "group": plan.group.id,
-        "group_name": plan.group.name(),
-        "question": question.id if question else None,
-        "question_text": question.text if question else None,
-        "question_kind": question.kind if question else None,
-        "followups": list(question.followups) if question else [],
-        "scale": [{"value": s.value, "label": s.label} for s in question.scale or []]
-        if question
-        else [],
+        "id": i.id,
+        "interview": i.id,
+        "review": i.review_id,
+        "state": i.state,
+        "group": m.plan.group.id,
+        "group_name": m.plan.group.name(),
+    }
+
+
+def _question(m: _Moment) -> dict[str, Any]:
+    if m.step is None:
+        return dict.fromkeys(("question", "question_text", "question_kind")) | {
+            "followups": [],
+            "scale": [],
+        }
+    q = m.step.question
+    return {
+        "question": q.id,
+        "question_text": q.text,
+        "question_kind": q.kind,
+        "followups": list(q.followups),
+        "scale": [{"value": s.value, "label": s.label} for s in q.scale or []],
+    }
+
+
+def _position(m: _Moment) -> dict[str, Any]:
+    step, block, blocks = m.step, m.block, m.plan.blocks
+    block_steps = [s for s in m.plan.steps if block and s.block.id == block.id]
+    return {
         "question_number": step.index + 1 if step else 0,
-        "question_count": len(plan.steps),
+        "question_count": len(m.plan.steps),
         "block_question_number": block_steps.index(step) + 1 if step in block_steps else 0,
         "block_question_count": len(block_steps),
         "block": block.id if block else None,
         "block_title": block.title if block else None,
         "block_number": blocks.index(block) + 1 if block else 0,
         "block_count": len(blocks),
-        "elapsed_s": elapsed,
-        "remaining_s": budget - elapsed,
-        "budget_s": budget,
+    }
+
+
+def _clock(m: _Moment) -> dict[str, Any]:
+    t = m.t
+    wall = (t.ended or m.now) - t.started if t.started else timedelta(0)
+    b_budget, b_elapsed = m.block_clock(m.block)
+    return {
+        "elapsed_s": m.elapsed,
+        "remaining_s": m.budget - m.elapsed,
+        "budget_s": m.budget,
         "block_elapsed_s": b_elapsed,
         "block_remaining_s": b_budget - b_elapsed,
         "block_budget_s": b_budget,
-        "paused_s": max(0, int(wall.total_seconds()) - elapsed),
-        "session_level": session_level,
-        "block_level": block_level,
-        "overruns": overruns,
-        "warnings": warnings,
-        "blocks": block_rows,
-        "started": format_local(t.started),
-        "ended": format_local(t.ended),
-        "now": format_local(now),
+        "paused_s": max(0, int(wall.total_seconds()) - m.elapsed),
+        "session_level": m.session_level,
+        "block_level": m.block_level,
     }
+
+
+def _overruns(m: _Moment) -> dict[str, Any]:
+    clocks: list[tuple[str, str | None, int, int]] = [("session", None, m.budget, m.elapsed)]
+    clocks += [("block", b.id, *m.block_clock(b)) for b in m.plan.blocks]
+    return {
+        "overruns": [
+            {
+                "scope": scope,
+                "block": block,
+                "budget_s": budget,
+                "elapsed_s": elapsed,
+                "over_s": elapsed - budget,
+            }
+            for scope, block, budget, elapsed in clocks
+            if elapsed > budget
+        ]
+    }
+
+
+def _warnings(m: _Moment) -> dict[str, Any]:
+    warnings: list[dict[str, Any]] = []
+    if m.interview.state in LIVE_STATES:
+        warnings += _warning("session", m.session_level, m.budget, m.elapsed, None)
+        if m.block is not None:
+            block_clock = m.block_clock(m.block)
+            warnings += _warning("block", m.block_level, *block_clock, m.block.title)
+    return {"warnings": warnings}
+
+
+def _blocks(m: _Moment) -> dict[str, Any]:
+    rows = []
+    for b in m.plan.blocks:
+        budget, elapsed = m.block_clock(b)
+        rows.append(
+            {
+                "id": b.id,
+                "title": b.title,
+                "budget_s": budget,
+                "elapsed_s": elapsed,
+                "over_s": max(0, elapsed - budget),
+            }
+        )
+    return {"blocks": rows}
+
+
+def _times(m: _Moment) -> dict[str, Any]:
+    return {
+        "started": format_local(m.t.started),
+        "ended": format_local(m.t.ended),
+        "now": format_local(m.now),
+    }
+
+
+# The parts of a session's status, in the order of its keys.
+STATUS_PARTS: tuple[Callable[[_Moment], dict[str, Any]], ...] = (
+    _who,
+    _question,
+    _position,
+    _clock,
+    _overruns,
+    _warnings,
+    _blocks,
+    _times,
+)
+
+
+def compute_status(
+    interview: Interview, plan: Plan, events: Sequence[EventLike], now: datetime
+) -> dict[str, Any]:
+    """The status of a session at ``now``: the pure part of :func:`status`."""
+    moment = _Moment(interview, plan, timeline(events, plan, now), now)
+    status: dict[str, Any] = {}
+    for part in STATUS_PARTS:
+        status |= part(moment)
+    return status
 
 
 def _events(session: Session, interview_id: int) -> list[SessionEvent]:
@@ -344,7 +443,11 @@ def _load(session: Session, interview_id: int) -> tuple[Interview, Review, Plan]
     return interview, review, plan_for(review, interview)
 
 
-@writes
+def _refuse(reasons: list[str]) -> None:
+    if reasons:
+        raise RuleError("\n".join(reasons))
+
+
 def _transition(
     work: Work, interview_id: int, action: str, at: datetime | None = None
 ) -> dict[str, Any]:
@@ -396,30 +499,11 @@ def start_visit(work: Work, event: SessionStarted) -> None:
         )
 
 
-def _paper_time(at: datetime, now: datetime, events: Sequence[SessionEvent]) -> datetime:
+def _paper_time(at: datetime, now: datetime, steps: Sequence[SessionEvent]) -> datetime:
     """The time of a session step held on paper: not in the future, after what came before."""
     if at.tzinfo is None:
         raise InputError(_("the time must carry a time zone"))
-    if at > now:
-        raise RuleError(
-            _("--at {at} is in the future (now it is {now})").format(
-                at=format_local(at), now=format_local(now)
-            )
-        )
-    if events:
-        last = events[-1]
-        if at <= last.at:
-            if last.kind == K.start:
-                raise RuleError(
-                    _("--at {at} is not after the session started ({start})").format(
-                        at=format_local(at), start=format_local(last.at)
-                    )
-                )
-            raise RuleError(
-                _("--at {at} is not after the session's last recorded step ({last})").format(
-                    at=format_local(at), last=format_local(last.at)
-                )
-            )
+    _refuse(paper_time_reasons(at, now, (steps[-1].kind, steps[-1].at) if steps else None))
     return at
 
 
@@ -432,7 +516,8 @@ def _end_summary(st: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def start(store: Store, interview_id: int, at: datetime | None = None) -> dict[str, Any]:
+@writes
+def start(work: Work, interview_id: int, at: datetime | None = None) -> dict[str, Any]:
     """Start the session at its first question; the first session of a scheduled review
     starts the visit too (``start_visit``), in the same transaction.
 
@@ -440,64 +525,66 @@ def start(store: Store, interview_id: int, at: datetime | None = None) -> dict[s
         The result's ``far_from_schedule`` says the start is more than a day from the
         scheduled one, ``scheduled`` gives the scheduled start.
     """
-    return _transition(store, interview_id, "start", at)
+    return _transition(work, interview_id, "start", at)
 
 
-def pause(store: Store, interview_id: int) -> dict[str, Any]:
+@writes
+def pause(work: Work, interview_id: int) -> dict[str, Any]:
     """Pause the clock."""
-    return _transition(store, interview_id, "pause")
+    return _transition(work, interview_id, "pause")
 
 
-def resume(store: Store, interview_id: int) -> dict[str, Any]:
+@writes
+def resume(work: Work, interview_id: int) -> dict[str, Any]:
     """Resume the clock."""
-    return _transition(store, interview_id, "resume")
+    return _transition(work, interview_id, "resume")
 
 
-def end(store: Store, interview_id: int, at: datetime | None = None) -> dict[str, Any]:
+@writes
+def end(work: Work, interview_id: int, at: datetime | None = None) -> dict[str, Any]:
     """End the session; its overruns go into the audit log.
 
     :param at: when a session held on paper ended (after its last recorded step, not in the
         future); None is now.
     """
-    return _transition(store, interview_id, "end", at)
+    return _transition(work, interview_id, "end", at)
 
 
-def _move(store: Store, interview_id: int, pick: Any) -> dict[str, Any]:
-    with store.atomic() as s:
-        interview, review, plan = _load(s, interview_id)
-        state = IS(interview.state)
-        if state not in (IS.running, IS.paused):
-            from granskning.domain.workflow import INTERVIEW_STATE_LABELS
-
-            raise RuleError(
-                _(
-                    "interview {id} is {state}: moving between questions needs a running session"
-                ).format(id=interview_id, state=_(INTERVIEW_STATE_LABELS[state]))
-            )
-        ensure_editable(review)
-        events = _events(s, interview_id)
-        now = store.now()
-        current = plan.step(timeline(events, plan, now).question_id)
-        target: Step = pick(plan, current)
-        if current is not None and target.question.id == current.question.id:
-            return compute_status(interview, plan, events, now)
-        event = SessionEvent(
-            interview_id=interview_id, kind=K.goto.value, at=now, question_id=target.question.id
-        )
-        s.add(event)
-        return compute_status(interview, plan, [*events, event], now)
+# Which question a move goes to: from the plan and the current question, or an error.
+Pick = Callable[[Plan, Step | None], Step]
 
 
-def goto(store: Store, interview_id: int, question_id: str) -> dict[str, Any]:
+def _move(work: Work, interview_id: int, pick: Pick) -> dict[str, Any]:
+    """Move a running (or paused) session to the question ``pick`` chooses."""
+    s = work.session
+    interview, review, plan = _load(s, interview_id)
+    _refuse(move_reasons(interview_id, IS(interview.state)))
+    ensure_editable(review)
+    steps = _events(s, interview_id)
+    now = work.now()
+    current = plan.step(timeline(steps, plan, now).question_id)
+    target = pick(plan, current)
+    if current is not None and target.question.id == current.question.id:
+        return compute_status(interview, plan, steps, now)
+    step = SessionEvent(
+        interview_id=interview_id, kind=K.goto.value, at=now, question_id=target.question.id
+    )
+    s.add(step)
+    return compute_status(interview, plan, [*steps, step], now)
+
+
+@writes
+def goto(work: Work, interview_id: int, question_id: str) -> dict[str, Any]:
     """Move to the question ``question_id`` (one of the interview's questions)."""
 
     def pick(plan: Plan, _current: Step | None) -> Step:
         return _step_or_error(plan, question_id)
 
-    return _move(store, interview_id, pick)
+    return _move(work, interview_id, pick)
 
 
-def goto_block(store: Store, interview_id: int, block_id: str) -> dict[str, Any]:
+@writes
+def goto_block(work: Work, interview_id: int, block_id: str) -> dict[str, Any]:
     """Move to the first question of block ``block_id``."""
 
     def pick(plan: Plan, _current: Step | None) -> Step:
@@ -510,31 +597,33 @@ def goto_block(store: Store, interview_id: int, block_id: str) -> dict[str, Any]
             )
         return target
 
-    return _move(store, interview_id, pick)
+    return _move(work, interview_id, pick)
 
 
-def next_question(store: Store, interview_id: int) -> dict[str, Any]:
+def _next(plan: Plan, current: Step | None) -> Step:
+    index = current.index + 1 if current else 0
+    if index >= len(plan.steps):
+        raise RuleError(_("this is the last question"))
+    return plan.steps[index]
+
+
+def _previous(plan: Plan, current: Step | None) -> Step:
+    index = current.index - 1 if current else -1
+    if index < 0:
+        raise RuleError(_("this is the first question"))
+    return plan.steps[index]
+
+
+@writes
+def next_question(work: Work, interview_id: int) -> dict[str, Any]:
     """Move to the next question; a RuleError at the last one."""
-
-    def pick(plan: Plan, current: Step | None) -> Step:
-        index = current.index + 1 if current else 0
-        if index >= len(plan.steps):
-            raise RuleError(_("this is the last question"))
-        return plan.steps[index]
-
-    return _move(store, interview_id, pick)
+    return _move(work, interview_id, _next)
 
 
-def previous_question(store: Store, interview_id: int) -> dict[str, Any]:
+@writes
+def previous_question(work: Work, interview_id: int) -> dict[str, Any]:
     """Move to the previous question; a RuleError at the first one."""
-
-    def pick(plan: Plan, current: Step | None) -> Step:
-        index = current.index - 1 if current else -1
-        if index < 0:
-            raise RuleError(_("this is the first question"))
-        return plan.steps[index]
-
-    return _move(store, interview_id, pick)
+    return _move(work, interview_id, _previous)
 
 
 def _step_or_error(plan: Plan, question_id: str) -> Step:
@@ -557,8 +646,9 @@ def _step_or_error(plan: Plan, question_id: str) -> Step:
 # -- notes ------------------------------------------------------------------------------------
 
 
+@writes
 def add_note(
-    store: Store,
+    work: Work,
     interview_id: int,
     question_id: str | None,
     text: str | None,
@@ -571,128 +661,84 @@ def add_note(
     :param rating: 1-4, only on a rating question.
     """
     body = check_note_text(text, rating)
-    with store.atomic() as s:
-        interview, review, plan = _load(s, interview_id)
-        check_note_question(plan, question_id, rating)
-        _ensure_notes_open(interview)
-        ensure_editable(review)
-        note = Note(
-            interview_id=interview_id,
-            question_id=question_id,
-            text=body,
-            rating=rating,
-            author=store.actor,
-            created_at=store.now(),
-        )
-        s.add(note)
-        s.flush()
-        return note
+    interview, review, plan = _load(work.session, interview_id)
+    check_note_question(plan, question_id, rating)
+    _refuse(notes_closed_reasons(interview_id, IS(interview.state)))
+    ensure_editable(review)
+    note = Note(
+        interview_id=interview_id,
+        question_id=question_id,
+        text=body,
+        rating=rating,
+        author=work.actor,
+        created_at=work.now(),
+    )
+    return work.add(note)
 
 
-def _ensure_notes_open(interview: Interview) -> None:
-    """Notes are taken once the session has started, and typed up after it until handover."""
-    state = IS(interview.state)
-    if state == IS.scheduled:
-        raise RuleError(
-            _(
-                "interview {id} has not started: start its session first (session start {id}; "
-                'for a session held on paper, session start {id} --at "YYYY-MM-DD HH:MM")'
-            ).format(id=interview.id)
-        )
-    if state == IS.cancelled:
-        from granskning.domain.workflow import INTERVIEW_STATE_LABELS
-
-        raise RuleError(
-            _("interview {id} is {state}: its notes are closed").format(
-                id=interview.id, state=_(INTERVIEW_STATE_LABELS[state])
-            )
-        )
-
-
-def _get_note(session: Session, note_id: int) -> Note:
-    note = session.get(Note, note_id)
-    if note is None:
-        raise NotFoundError(_("note {id} does not exist").format(id=note_id))
-    if note.removed_at is not None:
-        raise RuleError(
-            _("note {id} was removed on {date}").format(
-                id=note_id, date=format_local(note.removed_at)
-            )
-        )
+def _live_note(work: Work, note_id: int) -> Note:
+    """The note with ``note_id``, unless it was removed."""
+    note = work.get(Note, note_id)
+    _refuse(removed_note_reasons(note_id, note.removed_at))
     return note
 
 
-def edit_note(store: Store, note_id: int, text: str) -> Note:
+def _editable_interview(work: Work, note: Note) -> Interview:
+    """The interview of ``note``, whose review can still change."""
+    interview, review, _plan = _load(work.session, note.interview_id)
+    ensure_editable(review)
+    return interview
+
+
+def _changed(
+    work: Work,
+    change: type[events.NoteEdited | events.NoteRemoved],
+    note: Note,
+    interview: Interview,
+    comment: str,
+) -> Note:
+    """Store the changed ``note`` and say what happened to it (``comment``: the text the
+    audit log keeps beside the chain)."""
+    work.add(note)
+    work.emit(
+        change(
+            review_id=interview.review_id, interview_id=interview.id, note=note.uid, comment=comment
+        )
+    )
+    return note
+
+
+@writes
+def edit_note(work: Work, note_id: int, text: str) -> Note:
     """Correct a note's text; the audit event keeps the text it had.
 
     Refused once the review is handed over. A rating note may be left without text.
     """
-    with store.atomic() as s:
-        note = _get_note(s, note_id)
-        body = check_note_text(text, note.rating)  # the rules of note add, its rating kept
-        interview, review, _plan = _load(s, note.interview_id)
-        ensure_editable(review)
-        if body == note.text:
-            return note
-        previous = note.text
-        note.text = body
-        note.edited_at = store.now()
-        s.add(note)
-        record(
-            s,
-            store,
-            entity="note",
-            action="edit",
-            review_id=review.id,
-            interview_id=interview.id,
-            data={"note": note.uid},
-            comment=previous,  # the text as it was: free text, redactable beside the chain
-        )
-        s.flush()
+    note = _live_note(work, note_id)
+    body = check_note_text(text, note.rating)  # the rules of note add, its rating kept
+    interview = _editable_interview(work, note)
+    if body == note.text:
         return note
+    previous = note.text
+    note.text = body
+    note.edited_at = work.now()
+    # the text as it was: free text, redactable beside the chain
+    return _changed(work, events.NoteEdited, note, interview, previous)
 
 
-def remove_note(store: Store, note_id: int, reason: str) -> Note:
+@writes
+def remove_note(work: Work, note_id: int, reason: str) -> Note:
     """Remove a note with a reason: it leaves note lists, the session screen and reports.
 
     The row stays (marked removed) and the audit event keeps its text and the reason.
     Refused once the review is handed over.
     """
-    why = " ".join((reason or "").split())
-    if not why:
-        raise InputError(_("a reason is required (--reason)"))
-    with store.atomic() as s:
-        note = _get_note(s, note_id)
-        interview, review, _plan = _load(s, note.interview_id)
-        ensure_editable(review)
-        note.removed_at = store.now()
-        s.add(note)
-        record(
-            s,
-            store,
-            entity="note",
-            action="remove",
-            review_id=review.id,
-            interview_id=interview.id,
-            data={"note": note.uid},
-            # the reason and the text removed: free text, redactable beside the chain
-            comment=f"{why}\n\n{note.text}",
-        )
-        s.flush()
-        return note
-
-
-def check_note_text(text: str | None, rating: int | None) -> str:
-    """The note's text as it is stored (stripped), or an InputError: too long, control
-    characters, a rating other than 1-4, empty without a rating."""
-    body = check_text((text or "").strip(), _("the note"))
-    if len(body) > TEXT_LIMIT:
-        raise InputError(_("the note is longer than {n} characters").format(n=TEXT_LIMIT))
-    if rating is not None and (isinstance(rating, bool) or rating not in (1, 2, 3, 4)):
-        raise InputError(_("a rating is 1, 2, 3 or 4 (got {value})").format(value=rating))
-    if not body and rating is None:
-        raise InputError(_("the note is empty"))
-    return body
+    why = check_reason(reason)
+    note = _live_note(work, note_id)
+    interview = _editable_interview(work, note)
+    note.removed_at = work.now()
+    # the reason and the text removed: free text, redactable beside the chain
+    return _changed(work, events.NoteRemoved, note, interview, f"{why}\n\n{note.text}")
 
 
 def check_note_question(plan: Plan, question_id: str | None, rating: int | None) -> None:
@@ -747,6 +793,8 @@ def list_notes(
 __all__ = [
     "Plan",
     "Step",
+    "STATUS_PARTS",
+    "TEXT_LIMIT",
     "Timeline",
     "add_note",
     "check_note_question",
