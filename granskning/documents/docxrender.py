@@ -28,7 +28,7 @@ import struct
 import time
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -41,12 +41,20 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from granskning.domain.errors import GranskningError, InputError
 from granskning.domain.i18n import _
 from granskning.domain.text import xml_safe
+from granskning.resources import reports_dir
+from granskning.storage.output import check_output, write_output
 
 # Leaf types of a context schema (see granskning.documents.reports for the schemas themselves).
 TEXT = "text"
 NUMBER = "number"
 BOOL = "bool"
-_LEAF_TYPES: dict[str, tuple[type, ...]] = {TEXT: (str,), NUMBER: (int, float), BOOL: (bool,)}
+IMAGE = "image"
+_LEAF_TYPES: dict[str, tuple[type, ...]] = {
+    TEXT: (str,),
+    NUMBER: (int, float),
+    BOOL: (bool,),
+    IMAGE: (),
+}
 
 Schema = Any  # dict (object with known keys) | [schema] (list of) | leaf type name
 
@@ -73,7 +81,12 @@ class TemplateRefused(InputError):
     def __init__(self, name: str, problems: list[Problem]) -> None:
         self.name = name
         self.problems = problems
-        super().__init__("\n".join(f"{name}: {p}" for p in problems))
+        super().__init__(
+            "\n".join(
+                _("{path}: the template cannot be filled in: {error}").format(path=name, error=p)
+                for p in problems
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -184,6 +197,17 @@ def _declares_dtd(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
         if "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
             return True
     return False
+
+
+def _with_images(tpl: Any, value: Any) -> Any:
+    """``value`` with every :class:`Image` made a docxtpl picture of the open template."""
+    if isinstance(value, Image):
+        return inline_image(tpl, value.png, width_mm=value.width_mm, alt=xml_safe(value.alt))
+    if isinstance(value, dict):
+        return {k: _with_images(tpl, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_images(tpl, v) for v in value]
+    return value
 
 
 def safe_context(value: Any) -> Any:
@@ -726,13 +750,27 @@ def _check_now(
 
 @dataclass(frozen=True)
 class Properties:
-    """What the finished document says about itself (core properties, language)."""
+    """What the finished document says about itself (core properties, language).
+
+    A property given as None keeps what the template says; ``dated`` writes the author as
+    the last modifier, ``at`` as the creation and change time, and revision 1.
+    """
 
     title: str
-    subject: str
-    author: str
+    subject: str | None
+    author: str | None
     language: str  # a BCP 47 tag: sv-SE, en-GB
-    keywords: str = ""
+    keywords: str | None = ""
+    dated: bool = True
+
+
+@dataclass(frozen=True)
+class Image:
+    """A picture in a context (a chart): made into a docxtpl image when the template is open."""
+
+    png: bytes
+    width_mm: float
+    alt: str
 
 
 def render(
@@ -764,7 +802,7 @@ def render(
     if errors:
         raise TemplateRefused(label, errors)
     safe = safe_context(dict(context))
-    props = Properties(**{k: xml_safe(v) for k, v in properties.__dict__.items()})
+    props = _safe_properties(properties)
     if trusted:
         made = _render(data, safe, props, at, label)
         if len(made) > (limits or LIMITS).output_mb * _MB:  # a context of gigabytes
@@ -773,40 +811,149 @@ def render(
     return run_limited(lambda: _render(data, safe, props, at, label), label, limits)
 
 
+def _safe_properties(props: Properties) -> Properties:
+    def safe(value: str | None) -> str | None:
+        return None if value is None else xml_safe(value)
+
+    return replace(
+        props,
+        title=xml_safe(props.title),
+        subject=safe(props.subject),
+        author=safe(props.author),
+        language=xml_safe(props.language),
+        keywords=safe(props.keywords),
+    )
+
+
+def write(
+    template: Path,
+    context: Mapping[str, Any],
+    out: Path,
+    *,
+    schema: Mapping[str, Schema],
+    properties: Properties,
+    at: datetime,
+) -> Path:
+    """Render ``template`` into the file ``out`` (replaced only once complete).
+
+    A template shipped with granskning is trusted; any other is a user's, rendered in the
+    limited child process.
+    """
+    check_output_path(out)
+    shipped = is_shipped(template)
+    content = render(
+        read_template(template),
+        context,
+        schema=schema,
+        properties=properties,
+        at=at,
+        name=template.name if shipped else str(template),
+        trusted=shipped,
+    )
+    write_output(out, content)
+    return out
+
+
+def check_output_path(out: Path) -> None:
+    """Raise InputError unless ``out`` can be written as a .docx file."""
+    if out.suffix.lower() != ".docx":
+        raise InputError(_("{path}: the output file must end in .docx").format(path=out))
+    check_output(out)
+
+
+def read_template(path: Path) -> bytes:
+    """A template file's bytes, or an InputError saying why they cannot be read."""
+    if not path.is_file():
+        raise InputError(_("{path}: the Word template does not exist").format(path=path))
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            _("{path}: cannot read ({error})").format(path=path, error=exc.strerror)
+        ) from None
+
+
+def is_shipped(template: Path) -> bool:
+    """Whether ``template`` is one of the Word templates shipped with granskning."""
+    return template.resolve().parent == reports_dir().resolve()
+
+
+# What a rendering may raise that is the template's fault (reported with where it happened).
+_RUNTIME_ERRORS = (
+    TemplateError,
+    TypeError,
+    ValueError,
+    ArithmeticError,
+    LookupError,
+    AttributeError,
+    RecursionError,
+)
+
+
+def _runtime_message(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return _("the template is nested too deeply")
+    if isinstance(exc, _MalformedXML):
+        return _(
+            "the filled-in template is not a valid Word document ({error}); "
+            "does an if or a for cut through a paragraph or a table?"
+        ).format(error=exc)
+    if isinstance(exc, TemplateError):
+        return _first(exc)
+    return f"{type(exc).__name__}: {_first(exc)}"
+
+
 def _render(
     data: bytes, context: dict[str, Any], props: Properties, at: datetime, label: str
 ) -> bytes:
     tpl = open_template(data, label)
     try:
-        tpl.render(context, jinja_env=make_environment(), autoescape=True)
-    except TemplateError as exc:
-        raise TemplateRefused(label, [Problem(_runtime_where(tpl, exc), _first(exc))]) from None
-    except _MalformedXML as exc:
-        raise TemplateRefused(
-            label,
-            [
-                Problem(
-                    _runtime_where(tpl, exc),
-                    _(
-                        "the filled-in template is not a valid Word document ({error}); "
-                        "does an if or a for cut through a paragraph or a table?"
-                    ).format(error=exc),
-                )
-            ],
-        ) from None
-    except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
-        raise TemplateRefused(
-            label, [Problem(_runtime_where(tpl, exc), f"{type(exc).__name__}: {_first(exc)}")]
-        ) from None
-    except RecursionError as exc:
-        raise TemplateRefused(
-            label, [Problem(_runtime_where(tpl, exc), _("the template is nested too deeply"))]
-        ) from None
+        tpl.render(_with_images(tpl, context), jinja_env=make_environment(), autoescape=True)
+    except _RUNTIME_ERRORS as exc:
+        problem = Problem(_runtime_where(tpl, exc), _runtime_message(exc))
+        raise TemplateRefused(label, [problem]) from None
     doc = tpl.docx
+    _order_cell_properties(doc)
     set_language(doc, props.language)
     restart_numbered_lists(doc)
     _set_properties(doc, props, at)
     return save_docx(doc, at)
+
+
+# The schema's order of a table cell's properties (CT_TcPr). docxtpl's {% cellbg %} puts
+# w:shd first, before w:tcW, which Word may refuse as a damaged file.
+_TC_PR_ORDER = [
+    "cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
+    "textDirection", "tcFitText", "vAlign", "hideMark", "headers", "cellIns", "cellDel",
+    "cellMerge", "tcPrChange",
+]  # fmt: skip
+
+
+def _order_cell_properties(doc: Any) -> None:
+    rank = {_w(name): i for i, name in enumerate(_TC_PR_ORDER)}
+    for tc_pr in doc.element.body.iter(_w("tcPr")):
+        children = list(tc_pr)
+        ordered = sorted(children, key=lambda el: rank.get(el.tag, len(rank)))
+        if ordered != children:
+            for el in children:
+                tc_pr.remove(el)
+            tc_pr.extend(ordered)
+
+
+def inline_image(tpl: Any, png: bytes, *, width_mm: float, alt: str) -> Any:
+    """A picture for a docxtpl context, carrying ``alt`` as its alternative text."""
+    from xml.sax.saxutils import quoteattr
+
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
+    class AltImage(InlineImage):  # type: ignore[misc]
+        def _insert_image(self) -> str:
+            xml: str = super()._insert_image()
+            # screen readers read wp:docPr/@descr; python-docx leaves it out
+            return re.sub(r"<wp:docPr ", f"<wp:docPr descr={quoteattr(alt)} ", xml, count=1)
+
+    return AltImage(tpl, io.BytesIO(png), width=Mm(width_mm))
 
 
 # -- running under limits --------------------------------------------------------------------
@@ -1110,15 +1257,16 @@ def restart_numbered_lists(doc: Any) -> None:
 def _set_properties(doc: Any, props: Properties, at: datetime) -> None:
     core = doc.core_properties
     core.title = props.title
-    core.subject = props.subject
-    core.author = props.author
     core.language = props.language
-    core.keywords = props.keywords
-    core.last_modified_by = props.author
-    utc = at.astimezone(UTC).replace(tzinfo=None, microsecond=0)
-    core.created = utc
-    core.modified = utc
-    core.revision = 1
+    for name in ("subject", "author", "keywords"):
+        if getattr(props, name) is not None:
+            setattr(core, name, getattr(props, name))
+    if props.dated:
+        core.last_modified_by = props.author or ""
+        utc = at.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+        core.created = utc
+        core.modified = utc
+        core.revision = 1
 
 
 class _FixedTimeZip:
