@@ -464,54 +464,53 @@ class _Checker:
         )
         return _ANY
 
-    # expressions
+    # expressions: one rule per kind of node (see _EXPRESSIONS), the rest walked through
 
     def expr(self, node: nodes.Node, scopes: list[dict[str, Schema]]) -> Schema:
-        if isinstance(node, nodes.Name):
-            return self.lookup(node.name, scopes, node.lineno)
-        if isinstance(node, nodes.Getattr):
-            base = self.expr(node.node, scopes)
-            return self.attribute(base, node.attr, node.lineno, _shown(node.node))
-        if isinstance(node, nodes.Getitem):
-            base = self.expr(node.node, scopes)
-            arg = node.arg
-            if isinstance(arg, nodes.Const) and isinstance(arg.value, str):
-                return self.attribute(base, arg.value, node.lineno, _shown(node.node))
-            self.expr(arg, scopes)
-            if isinstance(arg, nodes.Const) and isinstance(arg.value, int):
-                return base[0] if isinstance(base, list) and base else _ANY
-            return _ANY
-        if isinstance(node, nodes.Filter):
-            base = self.expr(node.node, scopes) if node.node is not None else _ANY
-            self._args(node, scopes)
-            if node.name in _UNSAFE_FILTERS:
-                self.problem(
-                    node.lineno,
-                    _(
-                        "the filter {name} is not allowed: it would put text into the document unescaped"
-                    ).format(name=node.name),
-                )
-            if node.name == "attr" and node.args:
-                first = node.args[0]
-                if isinstance(first, nodes.Const) and isinstance(first.value, str):
-                    return self.attribute(base, first.value, node.lineno, _shown(node.node))
-            if node.name in _SAME_LIST_FILTERS:
-                return base
-            if node.name in _ITEM_FILTERS:
-                return base[0] if isinstance(base, list) and base else _ANY
-            if node.name == "default":
-                return base
-            return _ANY
-        if isinstance(node, nodes.Test):
-            self.expr(node.node, scopes)
-            self._args(node, scopes)
-            return _ANY
-        if isinstance(node, nodes.Call):
-            self.expr(node.node, scopes)
-            self._args(node, scopes)
-            return _ANY
+        rule = _rule(_EXPRESSIONS, node)
+        if rule is not None:
+            return rule(self, node, scopes)
         for child in node.iter_child_nodes():
             self.expr(child, scopes)
+        return _ANY
+
+    def _name(self, node: nodes.Name, scopes: list[dict[str, Schema]]) -> Schema:
+        return self.lookup(node.name, scopes, node.lineno)
+
+    def _getattr(self, node: nodes.Getattr, scopes: list[dict[str, Schema]]) -> Schema:
+        base = self.expr(node.node, scopes)
+        return self.attribute(base, node.attr, node.lineno, _shown(node.node))
+
+    def _getitem(self, node: nodes.Getitem, scopes: list[dict[str, Schema]]) -> Schema:
+        base = self.expr(node.node, scopes)
+        arg = node.arg
+        if isinstance(arg, nodes.Const) and isinstance(arg.value, str):
+            return self.attribute(base, arg.value, node.lineno, _shown(node.node))
+        self.expr(arg, scopes)
+        if isinstance(arg, nodes.Const) and isinstance(arg.value, int):
+            return _item(base)
+        return _ANY
+
+    def _filter(self, node: nodes.Filter, scopes: list[dict[str, Schema]]) -> Schema:
+        base = self.expr(node.node, scopes) if node.node is not None else _ANY
+        self._args(node, scopes)
+        if node.name in _UNSAFE_FILTERS:
+            self.problem(
+                node.lineno,
+                _(
+                    "the filter {name} is not allowed: it would put text into the document unescaped"
+                ).format(name=node.name),
+            )
+        first = node.args[0] if node.args else None
+        if node.name == "attr" and isinstance(first, nodes.Const) and isinstance(first.value, str):
+            return self.attribute(base, first.value, node.lineno, _shown(node.node))
+        if node.name in _SAME_LIST_FILTERS or node.name == "default":
+            return base
+        return _item(base) if node.name in _ITEM_FILTERS else _ANY
+
+    def _call(self, node: nodes.Test | nodes.Call, scopes: list[dict[str, Schema]]) -> Schema:
+        self.expr(node.node, scopes)
+        self._args(node, scopes)
         return _ANY
 
     def _args(self, node: Any, scopes: list[dict[str, Schema]]) -> None:
@@ -523,7 +522,7 @@ class _Checker:
             if extra is not None:
                 self.expr(extra, scopes)
 
-    # statements
+    # statements: one rule per kind of node (see _STATEMENTS), the rest walked through
 
     def body(self, statements: list[nodes.Node], scopes: list[dict[str, Schema]]) -> None:
         for node in statements:
@@ -537,69 +536,112 @@ class _Checker:
                 self.bind(item, _ANY, scope)
 
     def stmt(self, node: nodes.Node, scopes: list[dict[str, Schema]]) -> None:
-        if isinstance(node, nodes.Output):
-            for child in node.nodes:
-                if not isinstance(child, nodes.TemplateData):
-                    self.expr(child, scopes)
-        elif isinstance(node, nodes.For):
-            iterable = self.expr(node.iter, scopes)
-            item = iterable[0] if isinstance(iterable, list) and iterable else _ANY
-            inner: dict[str, Schema] = {"loop": _ANY}
-            self.bind(node.target, item, inner)
-            if node.test is not None:
-                self.expr(node.test, [*scopes, inner])
-            self.body(node.body, [*scopes, inner])
-            self.body(node.else_, scopes)
-        elif isinstance(node, nodes.If):
-            self.expr(node.test, scopes)
-            self.body(node.body, scopes)
-            for elif_ in node.elif_:
-                self.stmt(elif_, scopes)
-            self.body(node.else_, scopes)
-        elif isinstance(node, nodes.Assign):
-            value = self.expr(node.node, scopes)
-            self.bind(node.target, value, scopes[-1])
-        elif isinstance(node, nodes.AssignBlock):
-            self.body(node.body, scopes)
-            self.bind(node.target, _ANY, scopes[-1])
-        elif isinstance(node, nodes.With):
-            inner = {}
-            for target, value in zip(node.targets, node.values, strict=False):
-                self.bind(target, self.expr(value, scopes), inner)
-            self.body(node.body, [*scopes, inner])
-        elif isinstance(node, nodes.Macro | nodes.CallBlock):
-            inner = {"caller": _ANY, "varargs": _ANY, "kwargs": _ANY}
-            for arg in node.args:
-                self.bind(arg, _ANY, inner)
-            for default in node.defaults:
-                self.expr(default, scopes)
-            if isinstance(node, nodes.CallBlock):
-                self.expr(node.call, scopes)
-            self.body(node.body, [*scopes, inner])
-        elif isinstance(node, nodes.Include | nodes.Import | nodes.FromImport | nodes.Extends):
+        rule = _rule(_STATEMENTS, node)
+        if rule is not None:
+            rule(self, node, scopes)
+            return
+        for sub in node.iter_child_nodes():
+            if isinstance(sub, nodes.Expr):
+                self.expr(sub, scopes)
+            else:
+                self.stmt(sub, scopes)
+
+    def _output(self, node: nodes.Output, scopes: list[dict[str, Schema]]) -> None:
+        for child in node.nodes:
+            if not isinstance(child, nodes.TemplateData):
+                self.expr(child, scopes)
+
+    def _for(self, node: nodes.For, scopes: list[dict[str, Schema]]) -> None:
+        inner: dict[str, Schema] = {"loop": _ANY}
+        self.bind(node.target, _item(self.expr(node.iter, scopes)), inner)
+        if node.test is not None:
+            self.expr(node.test, [*scopes, inner])
+        self.body(node.body, [*scopes, inner])
+        self.body(node.else_, scopes)
+
+    def _if(self, node: nodes.If, scopes: list[dict[str, Schema]]) -> None:
+        self.expr(node.test, scopes)
+        self.body(node.body, scopes)
+        for elif_ in node.elif_:
+            self.stmt(elif_, scopes)
+        self.body(node.else_, scopes)
+
+    def _assign(self, node: nodes.Assign, scopes: list[dict[str, Schema]]) -> None:
+        self.bind(node.target, self.expr(node.node, scopes), scopes[-1])
+
+    def _assign_block(self, node: nodes.AssignBlock, scopes: list[dict[str, Schema]]) -> None:
+        self.body(node.body, scopes)
+        self.bind(node.target, _ANY, scopes[-1])
+
+    def _with(self, node: nodes.With, scopes: list[dict[str, Schema]]) -> None:
+        inner: dict[str, Schema] = {}
+        for target, value in zip(node.targets, node.values, strict=False):
+            self.bind(target, self.expr(value, scopes), inner)
+        self.body(node.body, [*scopes, inner])
+
+    def _macro(self, node: nodes.Macro | nodes.CallBlock, scopes: list[dict[str, Schema]]) -> None:
+        inner: dict[str, Schema] = {"caller": _ANY, "varargs": _ANY, "kwargs": _ANY}
+        for arg in node.args:
+            self.bind(arg, _ANY, inner)
+        for default in node.defaults:
+            self.expr(default, scopes)
+        if isinstance(node, nodes.CallBlock):
+            self.expr(node.call, scopes)
+        self.body(node.body, [*scopes, inner])
+
+    def _no_import(self, node: nodes.Node, scopes: list[dict[str, Schema]]) -> None:
+        self.problem(
+            node.lineno, _("include, import and extends are not available in report templates")
+        )
+
+    def _no_block(self, node: nodes.Block, scopes: list[dict[str, Schema]]) -> None:
+        self.problem(node.lineno, _("blocks ({% block %}) are not available in report templates"))
+
+    def _eval_context(
+        self, node: nodes.EvalContextModifier, scopes: list[dict[str, Schema]]
+    ) -> None:
+        if any(opt.key == "autoescape" for opt in node.options):
             self.problem(
-                node.lineno,
-                _("include, import and extends are not available in report templates"),
+                node.lineno, _("turning autoescape off is not allowed in report templates")
             )
-        elif isinstance(node, nodes.Block):
-            self.problem(
-                node.lineno, _("blocks ({% block %}) are not available in report templates")
-            )
-        elif isinstance(node, nodes.ScopedEvalContextModifier | nodes.EvalContextModifier):
-            for opt in node.options:
-                if opt.key == "autoescape":
-                    self.problem(
-                        node.lineno,
-                        _("turning autoescape off is not allowed in report templates"),
-                    )
-            if isinstance(node, nodes.ScopedEvalContextModifier):
-                self.body(node.body, scopes)
-        else:
-            for sub in node.iter_child_nodes():
-                if isinstance(sub, nodes.Expr):
-                    self.expr(sub, scopes)
-                else:
-                    self.stmt(sub, scopes)
+        if isinstance(node, nodes.ScopedEvalContextModifier):
+            self.body(node.body, scopes)
+
+
+def _item(schema: Schema) -> Schema:
+    """What an item of ``schema`` holds, if it is a list with a known item."""
+    return schema[0] if isinstance(schema, list) and schema else _ANY
+
+
+def _rule(rules: Mapping[type, Callable[..., Any]], node: nodes.Node) -> Callable[..., Any] | None:
+    """The rule for ``node``'s kind (or the nearest kind it derives from), if any."""
+    return next((rules[k] for k in type(node).__mro__ if k in rules), None)
+
+
+_EXPRESSIONS: dict[type, Callable[..., Schema]] = {
+    nodes.Name: _Checker._name,
+    nodes.Getattr: _Checker._getattr,
+    nodes.Getitem: _Checker._getitem,
+    nodes.Filter: _Checker._filter,
+    nodes.Test: _Checker._call,
+    nodes.Call: _Checker._call,
+}
+_STATEMENTS: dict[type, Callable[..., None]] = {
+    nodes.Output: _Checker._output,
+    nodes.For: _Checker._for,
+    nodes.If: _Checker._if,
+    nodes.Assign: _Checker._assign,
+    nodes.AssignBlock: _Checker._assign_block,
+    nodes.With: _Checker._with,
+    nodes.Macro: _Checker._macro,
+    nodes.CallBlock: _Checker._macro,
+    nodes.Include: _Checker._no_import,
+    nodes.Import: _Checker._no_import,
+    nodes.FromImport: _Checker._no_import,
+    nodes.Extends: _Checker._no_import,
+    nodes.Block: _Checker._no_block,
+    nodes.EvalContextModifier: _Checker._eval_context,
+}
 
 
 def _shown(node: nodes.Node | None) -> str:
