@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
@@ -205,21 +205,30 @@ def _review_sequence(review: Review) -> int:
     return max(0, review.version - 1)
 
 
+def _review_event(
+    ctx: CalendarContext, kind: str, summary: str, category: str, **when: Any
+) -> CalendarEvent:
+    """An event of the review as a whole (its team invited), dated by ``when``."""
+    return CalendarEvent(
+        uid=uid_for(kind, ctx.review.uid),
+        summary=summary,
+        sequence=_review_sequence(ctx.review),
+        attendees=ctx.team_attendees(),
+        organizer=ctx.organizer,
+        categories=[category],
+        **when,
+    )
+
+
 def handover_events(ctx: CalendarContext) -> list[CalendarEvent]:
     """The handover of the report, an all-day event on its date."""
     day = ctx.review.handed_over_on
     if day is None:
         return []
+    summary = _("Handover of the review report ({host})").format(host=ctx.host)
     return [
-        CalendarEvent(
-            uid=uid_for("handover", ctx.review.uid),
-            summary=_("Handover of the review report ({host})").format(host=ctx.host),
-            start=day,
-            end=day + timedelta(days=1),
-            sequence=_review_sequence(ctx.review),
-            attendees=ctx.team_attendees(),
-            organizer=ctx.organizer,
-            categories=[_("Handover")],
+        _review_event(
+            ctx, "handover", summary, _("Handover"), start=day, end=day + timedelta(days=1)
         )
     ]
 
@@ -229,19 +238,18 @@ def seminar_events(ctx: CalendarContext) -> list[CalendarEvent]:
     start = ctx.review.seminar_start
     if start is None:
         return []
+    summary = _("Follow-up seminar ({host})").format(host=ctx.host)
     return [
-        CalendarEvent(
-            uid=uid_for("seminar", ctx.review.uid),
-            summary=_("Follow-up seminar ({host})").format(host=ctx.host),
+        _review_event(
+            ctx,
+            "seminar",
+            summary,
+            _("Follow-up seminar"),
             start=start,
             end=start + timedelta(minutes=SEMINAR_MINUTES),
-            sequence=_review_sequence(ctx.review),
             location=ctx.review.seminar_place,
             # a cancelled review holds no seminar
             cancelled=ctx.review.state == ReviewState.cancelled.value,
-            attendees=ctx.team_attendees(),
-            organizer=ctx.organizer,
-            categories=[_("Follow-up seminar")],
         )
     ]
 

@@ -185,14 +185,7 @@ def write_checklist(
         context,
         out,
         schema=CHECKLIST_SCHEMA,
-        properties=docxrender.Properties(
-            title=context["t"]["document"],
-            subject=None,
-            author=None,
-            language=LANGUAGE_TAGS[lang],
-            keywords=None,
-            dated=False,
-        ),
+        properties=docxrender.Properties.titled(context["t"]["document"], LANGUAGE_TAGS[lang]),
         at=facts.at,
     )
 

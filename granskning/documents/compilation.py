@@ -741,14 +741,7 @@ def build_report(
         context,
         out,
         schema=COMPILATION_SCHEMA,
-        properties=Properties(
-            title=context["t"]["document"],
-            subject=None,
-            author=None,
-            language=LANGUAGE_TAGS[lang],
-            keywords=None,
-            dated=False,
-        ),
+        properties=Properties.titled(context["t"]["document"], LANGUAGE_TAGS[lang]),
         at=at,
     )
     return data

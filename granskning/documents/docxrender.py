@@ -805,6 +805,11 @@ class Properties:
     keywords: str | None = ""
     dated: bool = True
 
+    @classmethod
+    def titled(cls, title: str, language: str) -> Properties:
+        """Only a title and a language; the template's other properties stay as they are."""
+        return cls(title, None, None, language, keywords=None, dated=False)
+
 
 @dataclass(frozen=True)
 class Image:

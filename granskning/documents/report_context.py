@@ -598,8 +598,9 @@ SECTIONS: dict[str, Callable[[Shape], Any]] = {
 }
 
 
-def report_context(
-    facts: ReportFacts,
+def build_context(
+    session: Session,
+    review: Review,
     *,
     lang: str,
     at: datetime,
@@ -607,14 +608,15 @@ def report_context(
     final: bool = False,
     report_version: int | None = None,
 ) -> dict[str, Any]:
-    """Everything the report template shows, built from ``facts`` without the database.
+    """Everything the report template shows: the review's facts read in a fixed number of
+    queries, then each section built from them without the database.
 
     :param final: a handed-over report (no draft markings).
     :param at: when the document is made (its date and properties).
     :param report_version: the number the report will be stored under, if final.
     """
-    shape = Shape(facts, lang, at, anonymous, final, report_version)
+    shape = Shape(read_facts(session, review), lang, at, anonymous, final, report_version)
     return {name: build(shape) for name, build in SECTIONS.items()}
 
 
-__all__ = ["SECTIONS", "ReportFacts", "read_facts", "report_context", "text_paragraphs"]
+__all__ = ["SECTIONS", "ReportFacts", "read_facts", "build_context", "text_paragraphs"]

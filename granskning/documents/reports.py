@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 from granskning.documents import docxrender
 from granskning.documents.docxrender import Problem
 from granskning.documents.labels import LABELS
-from granskning.documents.report_context import read_facts, report_context, text_paragraphs
+from granskning.documents.report_context import build_context, text_paragraphs
 from granskning.documents.schemas import KINDS, REPORT, REPORT_SCHEMA, SCHEMAS
 from granskning.documents.style import LANGUAGE_TAGS, document_language, translated
 from granskning.domain.errors import (
@@ -90,32 +90,6 @@ def handover_template() -> Path:
 def labels(lang: str) -> dict[str, str]:
     """The report's fixed texts (``t``) in ``lang``."""
     return translated(LABELS, lang)
-
-
-def build_context(
-    session: Session,
-    review: Review,
-    *,
-    lang: str,
-    at: datetime,
-    anonymous: bool = False,
-    final: bool = False,
-    report_version: int | None = None,
-) -> dict[str, Any]:
-    """Everything the report template shows: the review's facts read, then shaped.
-
-    :param final: a handed-over report (no draft markings).
-    :param at: when the document is made (its date and properties).
-    :param report_version: the number the report will be stored under, if final.
-    """
-    return report_context(
-        read_facts(session, review),
-        lang=lang,
-        at=at,
-        anonymous=anonymous,
-        final=final,
-        report_version=report_version,
-    )
 
 
 # -- rendering -------------------------------------------------------------------------------
