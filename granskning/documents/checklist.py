@@ -20,13 +20,15 @@ from granskning.documents.style import (
     STATUS_COLOURS,
     STATUS_FILLS,
     capitalised,
+    clock,
+    iso_day,
     translated,
 )
 from granskning.domain.enums import FollowUpStatus, ReviewState
 from granskning.domain.i18n import _, speaking
 from granskning.domain.labels import COLOUR_LABELS, STATE_LABELS, STATUS_LABELS
 from granskning.domain.templates import Template
-from granskning.domain.timefmt import format_local, to_local
+from granskning.domain.timefmt import format_local
 from granskning.resources import reports_dir
 
 # After these states the checklist is a record of the seminar.
@@ -109,10 +111,9 @@ def _status(s: FollowUpStatus, count: int) -> dict[str, Any]:
 
 
 def _seminar_times(start: datetime | None) -> dict[str, str]:
-    local = to_local(start) if start else None
     return {
-        "seminar_date": local.strftime("%Y-%m-%d") if local else "",
-        "seminar_time": local.strftime("%H:%M") if local else "",
+        "seminar_date": iso_day(start) if start else "",
+        "seminar_time": clock(start) if start else "",
     }
 
 

@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 from granskning.documents.labels import LABELS, METHOD_TEXT, ROLE_LABELS, ROLE_ORDER
 from granskning.documents.style import (
     LANGUAGE_TAGS,
+    clock,
     decimal,
     format_day,
     format_days,
@@ -535,7 +536,6 @@ def _interviews(s: Shape) -> list[dict[str, Any]]:
 
 def _interview(s: Shape, iv: HeldInterview) -> dict[str, Any]:
     row, staff = iv.row, s.facts.staff
-    local_start, local_end = to_local(iv.start), to_local(iv.end)
     jobs = [
         (s.t["moderator"], row.moderator_id),
         (s.t["note_taker"], row.note_taker_id),
@@ -547,8 +547,8 @@ def _interview(s: Shape, iv: HeldInterview) -> dict[str, Any]:
         "id": row.id,
         "group": row.group_id,
         "group_name": s.group_name(row.group_id),
-        "date": s.day(local_start.date()),
-        "time": f"{local_start:%H:%M}–{local_end:%H:%M}",
+        "date": s.day(to_local(iv.start).date()),
+        "time": f"{clock(iv.start)}–{clock(iv.end)}",
         "start": format_local(iv.start) or "",
         "minutes": max(0, round((iv.end - iv.start).total_seconds() / 60)),
         "place": row.place or "",

@@ -40,6 +40,7 @@ from granskning.domain.errors import (
 from granskning.domain.i18n import _
 from granskning.domain.timefmt import format_local, to_local
 from granskning.domain.workflow import FROZEN_STATES
+from granskning.resources import reports_dir
 from granskning.storage.audit import record
 from granskning.storage.model import ReportVersion, Review, ReviewState
 from granskning.storage.queries import get_review
@@ -70,8 +71,6 @@ class Built:
 def shipped_template(kind: str = REPORT) -> Path:
     """A Word template shipped with granskning: ``granskningsrapport``,
     ``uppfoljningsseminarium`` or ``sammanstallning``."""
-    from granskning.resources import reports_dir
-
     if kind not in KINDS:
         raise InputError(
             _("unknown kind of template {kind} (one of: {kinds})").format(

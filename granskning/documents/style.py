@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import gettext as _gettext
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 
 from granskning.domain.enums import FollowUpStatus
 from granskning.domain.errors import InputError
 from granskning.domain.i18n import DOMAIN, LOCALE_DIR, _, get_language
+from granskning.domain.timefmt import to_local
 
 LANGUAGE_TAGS = {"sv": "sv-SE", "en": "en-GB"}
 _BABEL_LOCALES = {"sv": "sv_SE", "en": "en_GB"}
@@ -66,6 +67,16 @@ def format_day(day: date, lang: str) -> str:
     from babel.dates import format_date
 
     return str(format_date(day, "d MMMM y", locale=_BABEL_LOCALES[lang]))
+
+
+def iso_day(moment: datetime) -> str:
+    """A moment's day in Stockholm as the checklist writes it: "2026-09-15"."""
+    return to_local(moment).strftime("%Y-%m-%d")
+
+
+def clock(moment: datetime) -> str:
+    """A moment's time of day in Stockholm: "13:00"."""
+    return to_local(moment).strftime("%H:%M")
 
 
 def format_days(days: Iterable[date], lang: str, and_: str) -> str:
@@ -125,11 +136,13 @@ __all__ = [
     "WHITE",
     "ZEBRA",
     "capitalised",
+    "clock",
     "decimal",
     "document_language",
     "figure",
     "format_day",
     "format_days",
+    "iso_day",
     "join",
     "translated",
     "translator",
