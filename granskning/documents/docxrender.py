@@ -1,4 +1,8 @@
-"""Render and check Word templates (docxtpl) safely: a report template is user input.
+"""The one renderer of every Word document (report, seminar checklist, compilation).
+
+A template may be restyled by a coordinator, so it is user input: shipped templates are
+rendered in-process (trusted, tested with the package), a user's in a limited child
+process (:func:`run_limited`).
 
 Templates are rendered by docxtpl in a sandboxed, autoescaping Jinja environment with
 strict undefined values: a template cannot reach Python internals, user text can never
@@ -7,10 +11,10 @@ Before rendering, a template is checked against the schema of the context it wil
 (:func:`check`): syntax errors, unknown variables and attributes, constructs that are not
 allowed, and images without alt text are reported with where they are.
 
-After rendering, the document is finished for accessibility and reproducibility: the
-document language in the styles and settings, the core properties, numbered lists that
-restart where they should, and a zip with fixed timestamps so that the same content
-always gives the same bytes.
+After rendering, the document is finished for accessibility and reproducibility: table
+cells' properties in the schema's order, the document language in the styles and
+settings, the core properties, numbered lists that restart where they should, and a zip
+with fixed timestamps so that the same content always gives the same bytes.
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ from granskning.domain.text import xml_safe
 from granskning.resources import reports_dir
 from granskning.storage.output import check_output, write_output
 
-# Leaf types of a context schema (see granskning.documents.reports for the schemas themselves).
+# Leaf types of a context schema (see granskning.documents.schemas for the schemas themselves).
 TEXT = "text"
 NUMBER = "number"
 BOOL = "bool"
@@ -732,7 +736,7 @@ def check(
     """Every problem of a template checked against the ``schema`` of its context.
 
     :param template: the .docx file or its bytes.
-    :param schema: what the context holds (see granskning.documents.reports).
+    :param schema: what the context holds (see granskning.documents.schemas).
     :param name: how to call the template in messages.
     """
     data = template.read_bytes() if isinstance(template, Path) else template
@@ -1360,16 +1364,23 @@ def sha256(data: bytes) -> str:
 
 __all__ = [
     "BOOL",
+    "IMAGE",
     "NUMBER",
     "TEXT",
+    "Image",
     "Problem",
     "Properties",
     "TemplateRefused",
     "check",
-    "save_docx",
+    "check_output_path",
+    "inline_image",
+    "is_shipped",
     "make_environment",
+    "read_template",
     "render",
     "restart_numbered_lists",
+    "save_docx",
     "set_language",
     "sha256",
+    "write",
 ]
