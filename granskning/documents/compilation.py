@@ -274,6 +274,7 @@ class _Tally:
     cells: dict[int, Cells] = field(init=False)
     follow: dict[int, Counter[str]] = field(init=False)
     kinds: dict[int, Counter[str]] = field(init=False)
+    group_names: list[tuple[str, str]] = field(init=False)  # (id, name) in the tables' order
 
     def __post_init__(self) -> None:
         self.catalog = _Catalog(self.facts.templates)
@@ -289,15 +290,13 @@ class _Tally:
         self.kinds = defaultdict(Counter)
         for rid, _block, kind, _text in self.facts.findings:
             self.kinds[rid][kind] += 1
+        known = [(g.id, g.name()) for g in self.catalog.groups.values()]
+        extra = sorted({g for r in self.cells.values() for g in r} - set(self.catalog.groups))
+        self.group_names = [*known, *((g, g) for g in extra)]
 
     def group_rows(self, cells: Cells) -> list[dict[str, Any]]:
         """One row per interviewee group: the templates' groups, then any other."""
-        known = [(g.id, g.name()) for g in self.catalog.groups.values()]
-        extra = sorted({g for r in self.cells.values() for g in r} - set(self.catalog.groups))
-        return [
-            _group_row(gid, name, cells.get(gid, [0, 0, 0]))
-            for gid, name in [*known, *((g, g) for g in extra)]
-        ]
+        return [_group_row(gid, name, cells.get(gid, [0, 0, 0])) for gid, name in self.group_names]
 
     def hosted(self) -> list[tuple[str, dict[str, Any] | None]]:
         """Each member municipality with its review (if any), then the reviews of hosts that
