@@ -494,30 +494,34 @@ def _recommendations(s: Shape) -> list[dict[str, Any]]:
     ]
 
 
+def _findings(s: Shape, block_id: str) -> dict[str, Any]:
+    fs = [f for f in s.facts.findings if f.block_id == block_id]
+    strengths = [f.text for f in fs if f.kind == FindingKind.strength.value]
+    developments = [f.text for f in fs if f.kind == FindingKind.development.value]
+    marked_none = any(f.kind == FindingKind.none.value for f in fs)
+    return {
+        "strengths": strengths,
+        "developments": developments,
+        "no_findings": marked_none and not (strengths or developments),
+    }
+
+
 def _blocks(s: Shape) -> list[dict[str, Any]]:
     recommendations = _recommendations(s)
-    out = []
-    for b in s.facts.template.blocks:
-        fs = [f for f in s.facts.findings if f.block_id == b.id]
-        strengths = [f.text for f in fs if f.kind == FindingKind.strength.value]
-        developments = [f.text for f in fs if f.kind == FindingKind.development.value]
-        out.append(
-            {
-                "id": b.id,
-                "title": b.title,
-                "description": b.description or "",
-                "articles": list(b.articles),
-                "articles_text": join([str(a) for a in b.articles], s.t["and"]),
-                "questions": [_question(s, q) for q in b.questions if q.kind != "completion"],
-                "completions": [_question(s, q) for q in b.questions if q.kind == "completion"],
-                "strengths": strengths,
-                "developments": developments,
-                "no_findings": any(f.kind == FindingKind.none.value for f in fs)
-                and not (strengths or developments),
-                "recommendations": [r for r in recommendations if r["block"] == b.id],
-            }
-        )
-    return out
+    return [
+        {
+            "id": b.id,
+            "title": b.title,
+            "description": b.description or "",
+            "articles": list(b.articles),
+            "articles_text": join([str(a) for a in b.articles], s.t["and"]),
+            "questions": [_question(s, q) for q in b.questions if q.kind != "completion"],
+            "completions": [_question(s, q) for q in b.questions if q.kind == "completion"],
+            **_findings(s, b.id),
+            "recommendations": [r for r in recommendations if r["block"] == b.id],
+        }
+        for b in s.facts.template.blocks
+    ]
 
 
 def _completions(s: Shape) -> list[dict[str, Any]]:
