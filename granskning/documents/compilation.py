@@ -661,47 +661,63 @@ def rating_chart(q: dict[str, Any]) -> tuple[bytes | None, str]:
         + ")"
         for g in rows
     ]
-    alt = description + " " + "; ".join(parts) + "."
+    return _draw(q["scale"], rows), description + " " + "; ".join(parts) + "."
 
+
+def _draw(scale: list[dict[str, Any]], rows: list[dict[str, Any]]) -> bytes:
+    """The chart's PNG: one stacked bar per group, a segment per step of the scale."""
     import io
 
     # the Agg canvas directly: no pyplot, no global backend switch, no display needed
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    labels = [
-        f"{g['name']}\n" + _("n = {n}, mean {mean}").format(n=g["n"], mean=_num(g["mean"]))
-        for g in rows
-    ]
     fig = Figure(figsize=(6.3, 0.62 * len(rows) + 1.5), dpi=200)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     left = [0.0] * len(rows)
     y = list(range(len(rows)))[::-1]
-    for i, step in enumerate(q["scale"]):
+    for i, step in enumerate(scale):
         shares = [100 * g["counts"][i] / g["n"] for g in rows]
-        colour = _PALETTE[i % len(_PALETTE)]
         bars = ax.barh(
             y,
             shares,
             left=left,
-            color=colour,
+            color=_PALETTE[i % len(_PALETTE)],
             edgecolor="white",
             height=0.62,
             label=f"{step['value']} {step['label']}",
         )
-        for bar, share in zip(bars, shares, strict=True):
-            if share >= 7:
-                ax.text(
-                    bar.get_x() + bar.get_width() / 2,
-                    bar.get_y() + bar.get_height() / 2,
-                    f"{share:.0f} %",
-                    ha="center",
-                    va="center",
-                    fontsize=7,
-                    color=_TEXT_ON[i % len(_TEXT_ON)],
-                )
+        _label_bars(ax, bars, shares, _TEXT_ON[i % len(_TEXT_ON)])
         left = [a + b for a, b in zip(left, shares, strict=True)]
+    labels = [
+        f"{g['name']}\n" + _("n = {n}, mean {mean}").format(n=g["n"], mean=_num(g["mean"]))
+        for g in rows
+    ]
+    _axes(ax, y, labels)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    return buf.getvalue()
+
+
+def _label_bars(ax: Any, bars: Any, shares: list[float], colour: str) -> None:
+    """Each segment wide enough for it gets its share written inside."""
+    for bar, share in zip(bars, shares, strict=True):
+        if share >= 7:
+            ax.text(
+                bar.get_x() + bar.get_width() / 2,
+                bar.get_y() + bar.get_height() / 2,
+                f"{share:.0f} %",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color=colour,
+            )
+
+
+def _axes(ax: Any, y: list[int], labels: list[str]) -> None:
+    """The groups down the side, the shares along the bottom, the legend below."""
     ax.set_yticks(y, labels, fontsize=7.5)
     ax.set_xlim(0, 100)
     ax.set_xticks([0, 25, 50, 75, 100], ["0 %", "25 %", "50 %", "75 %", "100 %"], fontsize=7)
@@ -715,10 +731,6 @@ def rating_chart(q: dict[str, Any]) -> tuple[bytes | None, str]:
         fontsize=6.5,
         frameon=False,
     )
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", metadata={"Software": None})
-    return buf.getvalue(), alt
 
 
 def build_report(
