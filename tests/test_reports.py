@@ -536,9 +536,17 @@ def test_check_template_json_and_a_clean_template(cli: Any, tmp_path: Path) -> N
     assert result.exit_code == 0 and "no errors" in result.stderr
 
 
-@pytest.mark.parametrize("kind", ["granskningsrapport"])
+# the checklist's first two tables lay out the facts and the status legend: no header rows
+LAYOUT_TABLES = {"uppfoljningsseminarium": ["document, table 1", "document, table 2"]}
+
+
+@pytest.mark.parametrize(
+    "kind", ["granskningsrapport", "uppfoljningsseminarium", "sammanstallning"]
+)
 def test_the_shipped_templates_check_clean(kind: str) -> None:
-    assert reports.check_template(reports.shipped_template(kind), kind) == []
+    problems = reports.check_template(reports.shipped_template(kind), kind)
+    assert [p for p in problems if p.severity == "error"] == []
+    assert [p.where for p in problems] == LAYOUT_TABLES.get(kind, [])
 
 
 def test_images_need_alt_text_and_tables_a_header_row(tmp_path: Path) -> None:
@@ -595,19 +603,18 @@ def test_a_restyled_template_is_used(store: Any, sample: Any, tmp_path: Path) ->
     assert "Egen mall för Gävle – Review report – Gävle" in [p.text for p in outline(data)]
 
 
-def test_the_shipped_templates_are_what_the_script_makes() -> None:
-    import importlib.util
+def test_the_shipped_templates_are_what_the_generator_makes(monkeypatch: Any) -> None:
+    """Every template in reports/ equals tools/make_templates.py's output byte for byte."""
+    import importlib
 
     from granskning.resources import reports_dir
 
-    spec = importlib.util.spec_from_file_location(
-        "make_templates", reports_dir() / "make_templates.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    for name, make in module.TEMPLATES.items():
-        assert module.render(make()) == (reports_dir() / name).read_bytes(), name
+    tools = Path(__file__).resolve().parent.parent / "tools"
+    monkeypatch.syspath_prepend(str(tools))
+    module = importlib.import_module("make_templates")
+    assert sorted(module.TEMPLATES) == sorted(p.name for p in reports_dir().glob("*.docx"))
+    for name in module.TEMPLATES:
+        assert module.render(name) == (reports_dir() / name).read_bytes(), name
 
 
 def test_the_report_templates_ship_in_the_wheel() -> None:
@@ -910,22 +917,82 @@ def test_text_paragraphs_keep_every_word() -> None:
     check()
 
 
-def test_the_guide_documents_every_variable_and_label() -> None:
+# The guide's sections that document each kind of template.
+GUIDE_SECTIONS = {
+    "granskningsrapport": ["What the report template can use", "The report's labels: `t`"],
+    "uppfoljningsseminarium": ["What the seminar checklist template can use"],
+    "sammanstallning": ["What the compilation template can use"],
+}
+_PATH = re.compile(r"[A-Za-z_][A-Za-z_0-9]*(\[\])?(\.[A-Za-z_][A-Za-z_0-9]*(\[\])?)*")
+
+
+def _guide_sections(kind: str) -> str:
     from granskning.resources import reports_dir
 
     guide = (reports_dir() / "GUIDE.md").read_text(encoding="utf-8")
+    sections = {}
+    for chunk in guide.split("\n## ")[1:]:
+        heading, _nl, body = chunk.partition("\n")
+        sections[heading.strip()] = body
+    return "\n".join(sections[h] for h in GUIDE_SECTIONS[kind])
 
-    def keys(schema: Any) -> set[str]:
-        if isinstance(schema, dict):
-            return set(schema) | {k for v in schema.values() for k in keys(v)}
-        if isinstance(schema, list):
-            return keys(schema[0])
-        return set()
 
-    names = keys(reports.REPORT_SCHEMA)
-    missing = [n for n in sorted(names) if not re.search(rf"`[^`\n]*\b{n}\b[^`\n]*`", guide)]
-    assert missing == []
-    assert [k for k in reports.LABELS if f"t.{k}`" not in guide and f"t.{k}," not in guide] == []
+def _names(schema: Any) -> set[str]:
+    if isinstance(schema, dict):
+        return set(schema) | {k for key, v in schema.items() if key != "t" for k in _names(v)}
+    if isinstance(schema, list):
+        return _names(schema[0])
+    return set()
+
+
+def _resolves(path: str, schema: Any) -> bool:
+    for step in path.split("."):
+        name, is_list = step.removesuffix("[]"), step.endswith("[]")
+        if not isinstance(schema, dict) or name not in schema:
+            return False
+        schema = schema[name]
+        if is_list:
+            if not isinstance(schema, list):
+                return False
+            schema = schema[0]
+    return True
+
+
+def _sub_schemas(schema: Any) -> list[Any]:
+    if isinstance(schema, dict):
+        return [schema, *(s for v in schema.values() for s in _sub_schemas(v))]
+    if isinstance(schema, list):
+        return _sub_schemas(schema[0])
+    return []
+
+
+@pytest.mark.parametrize("kind", list(GUIDE_SECTIONS))
+def test_the_guide_and_the_schema_name_the_same_fields(kind: str) -> None:
+    """Every field of a kind's context is in its part of reports/GUIDE.md, and every path the
+    guide names there exists (from the top, or inside a list's item: "rating.legend")."""
+    from granskning.documents.schemas import SCHEMAS
+
+    schema = SCHEMAS[kind]
+    text = _guide_sections(kind)
+    quoted = re.findall(r"`([^`\n]+)`", text)
+    paths = [p for p in quoted if _PATH.fullmatch(p) and not p.endswith(".docx")]
+    named = {step.removesuffix("[]") for p in paths for step in p.split(".")}
+    assert sorted(_names(schema) - named) == []
+    wrong = [
+        p
+        for p in paths
+        if ("." in p or p.endswith("[]")) and not any(_resolves(p, s) for s in _sub_schemas(schema))
+    ]
+    assert wrong == []
+    labels = {p.removeprefix("t.") for p in paths if p.startswith("t.")}
+    assert labels == set(schema["t"])
+
+
+def test_check_template_offers_every_kind() -> None:
+    from granskning.cli.report import KINDS as OFFERED
+    from granskning.documents.schemas import KINDS
+
+    assert list(OFFERED) == list(KINDS)
 
 
 @pytest.mark.parametrize("noun", ["finding", "recommendation", "report"])

@@ -8,7 +8,8 @@ from granskning.cli._base import TCommand, group, ok, option, print_json, print_
 from granskning.domain.i18n import N_, _
 
 SECTIONS = ["summary", "reflections", "introduction"]
-KINDS = ["granskningsrapport"]
+# the kinds of granskning.documents.schemas.KINDS, kept here so that --help stays fast
+KINDS = ["granskningsrapport", "uppfoljningsseminarium", "sammanstallning"]
 
 
 @group(

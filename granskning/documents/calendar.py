@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
@@ -128,8 +128,7 @@ def interview_events(ctx: CalendarContext) -> list[CalendarEvent]:
     ).all()
     if not rows:
         return []
-    template = pinned_template(ctx.review)
-    groups = {g.id: g.name() for g in template.groups}
+    groups = {g.id: g.name() for g in pinned_template(ctx.review).groups}
     by_interview: dict[int, list[Interviewee]] = {}
     for i in ctx.session.exec(
         select(Interviewee)
@@ -137,53 +136,67 @@ def interview_events(ctx: CalendarContext) -> list[CalendarEvent]:
         .order_by(col(Interviewee.position))
     ).all():
         by_interview.setdefault(i.interview_id, []).append(i)
-    out = []
-    for iv in rows:
-        group = groups.get(iv.group_id, iv.group_id)
-        people = by_interview.get(iv.id or 0, [])
-        jobs = [
-            (_("Moderator"), iv.moderator_id),
-            (_("Note-taker"), iv.note_taker_id),
-            (_("Timekeeper"), iv.timekeeper_id),
-        ]
-        lines = [
-            _("Interview {id}, review {review}: {host}").format(
-                id=iv.id, review=ctx.review.id, host=ctx.host
-            )
-        ]
-        for label, pid in jobs:
-            if pid is not None and pid in ctx.people:
-                lines.append(f"{label}: {ctx.people[pid].name}")
-        if people:
-            lines.append(_("Interviewees:"))
-            lines.extend(f"- {p.name}" + (f", {p.title}" if p.title else "") for p in people)
-        if iv.state == InterviewState.cancelled.value and iv.cancel_reason:
-            lines.append(_("Cancelled: {reason}").format(reason=iv.cancel_reason))
-        attendees: list[Attendee] = []
-        for pid in dict.fromkeys(p for _label, p in jobs if p is not None):
-            a = ctx.attendee(pid)
-            if a is not None:
-                attendees.append(a)
-        for p in people:
-            a = ctx.attendee(p.person_id)
-            if a is not None and a not in attendees:
-                attendees.append(a)
-        out.append(
-            CalendarEvent(
-                uid=uid_for("interview", iv.uid),
-                summary=_("Interview: {group} ({host})").format(group=group, host=ctx.host),
-                start=iv.start,
-                end=iv.start + timedelta(minutes=iv.minutes),
-                sequence=iv.sequence,
-                location=iv.place,
-                description="\n".join(lines),
-                cancelled=iv.state == InterviewState.cancelled.value,
-                attendees=attendees,
-                organizer=ctx.organizer,
-                categories=[_("Interview")],
-            )
+    return [
+        _interview_event(
+            ctx, iv, groups.get(iv.group_id, iv.group_id), by_interview.get(iv.id or 0, [])
         )
-    return out
+        for iv in rows
+    ]
+
+
+def _jobs(iv: Interview) -> list[tuple[str, int | None]]:
+    return [
+        (_("Moderator"), iv.moderator_id),
+        (_("Note-taker"), iv.note_taker_id),
+        (_("Timekeeper"), iv.timekeeper_id),
+    ]
+
+
+def _interview_description(ctx: CalendarContext, iv: Interview, people: list[Interviewee]) -> str:
+    lines = [
+        _("Interview {id}, review {review}: {host}").format(
+            id=iv.id, review=ctx.review.id, host=ctx.host
+        )
+    ]
+    lines.extend(
+        f"{label}: {ctx.people[pid].name}" for label, pid in _jobs(iv) if pid in ctx.people
+    )
+    if people:
+        lines.append(_("Interviewees:"))
+        lines.extend(f"- {p.name}" + (f", {p.title}" if p.title else "") for p in people)
+    if iv.state == InterviewState.cancelled.value and iv.cancel_reason:
+        lines.append(_("Cancelled: {reason}").format(reason=iv.cancel_reason))
+    return "\n".join(lines)
+
+
+def _interview_attendees(
+    ctx: CalendarContext, iv: Interview, people: list[Interviewee]
+) -> list[Attendee]:
+    """The interview's staff, then its interviewees, each once."""
+    staff = dict.fromkeys(p for _label, p in _jobs(iv) if p is not None)
+    attendees = [a for a in map(ctx.attendee, staff) if a is not None]
+    for a in (ctx.attendee(p.person_id) for p in people):
+        if a is not None and a not in attendees:
+            attendees.append(a)
+    return attendees
+
+
+def _interview_event(
+    ctx: CalendarContext, iv: Interview, group: str, people: list[Interviewee]
+) -> CalendarEvent:
+    return CalendarEvent(
+        uid=uid_for("interview", iv.uid),
+        summary=_("Interview: {group} ({host})").format(group=group, host=ctx.host),
+        start=iv.start,
+        end=iv.start + timedelta(minutes=iv.minutes),
+        sequence=iv.sequence,
+        location=iv.place,
+        description=_interview_description(ctx, iv, people),
+        cancelled=iv.state == InterviewState.cancelled.value,
+        attendees=_interview_attendees(ctx, iv, people),
+        organizer=ctx.organizer,
+        categories=[_("Interview")],
+    )
 
 
 def _review_sequence(review: Review) -> int:
@@ -192,21 +205,30 @@ def _review_sequence(review: Review) -> int:
     return max(0, review.version - 1)
 
 
+def _review_event(
+    ctx: CalendarContext, kind: str, summary: str, category: str, **when: Any
+) -> CalendarEvent:
+    """An event of the review as a whole (its team invited), dated by ``when``."""
+    return CalendarEvent(
+        uid=uid_for(kind, ctx.review.uid),
+        summary=summary,
+        sequence=_review_sequence(ctx.review),
+        attendees=ctx.team_attendees(),
+        organizer=ctx.organizer,
+        categories=[category],
+        **when,
+    )
+
+
 def handover_events(ctx: CalendarContext) -> list[CalendarEvent]:
     """The handover of the report, an all-day event on its date."""
     day = ctx.review.handed_over_on
     if day is None:
         return []
+    summary = _("Handover of the review report ({host})").format(host=ctx.host)
     return [
-        CalendarEvent(
-            uid=uid_for("handover", ctx.review.uid),
-            summary=_("Handover of the review report ({host})").format(host=ctx.host),
-            start=day,
-            end=day + timedelta(days=1),
-            sequence=_review_sequence(ctx.review),
-            attendees=ctx.team_attendees(),
-            organizer=ctx.organizer,
-            categories=[_("Handover")],
+        _review_event(
+            ctx, "handover", summary, _("Handover"), start=day, end=day + timedelta(days=1)
         )
     ]
 
@@ -216,19 +238,18 @@ def seminar_events(ctx: CalendarContext) -> list[CalendarEvent]:
     start = ctx.review.seminar_start
     if start is None:
         return []
+    summary = _("Follow-up seminar ({host})").format(host=ctx.host)
     return [
-        CalendarEvent(
-            uid=uid_for("seminar", ctx.review.uid),
-            summary=_("Follow-up seminar ({host})").format(host=ctx.host),
+        _review_event(
+            ctx,
+            "seminar",
+            summary,
+            _("Follow-up seminar"),
             start=start,
             end=start + timedelta(minutes=SEMINAR_MINUTES),
-            sequence=_review_sequence(ctx.review),
             location=ctx.review.seminar_place,
             # a cancelled review holds no seminar
             cancelled=ctx.review.state == ReviewState.cancelled.value,
-            attendees=ctx.team_attendees(),
-            organizer=ctx.organizer,
-            categories=[_("Follow-up seminar")],
         )
     ]
 

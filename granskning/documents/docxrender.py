@@ -1,4 +1,8 @@
-"""Render and check Word templates (docxtpl) safely: a report template is user input.
+"""The one renderer of every Word document (report, seminar checklist, compilation).
+
+A template may be restyled by a coordinator, so it is user input: shipped templates are
+rendered in-process (trusted, tested with the package), a user's in a limited child
+process (:func:`run_limited`).
 
 Templates are rendered by docxtpl in a sandboxed, autoescaping Jinja environment with
 strict undefined values: a template cannot reach Python internals, user text can never
@@ -7,10 +11,10 @@ Before rendering, a template is checked against the schema of the context it wil
 (:func:`check`): syntax errors, unknown variables and attributes, constructs that are not
 allowed, and images without alt text are reported with where they are.
 
-After rendering, the document is finished for accessibility and reproducibility: the
-document language in the styles and settings, the core properties, numbered lists that
-restart where they should, and a zip with fixed timestamps so that the same content
-always gives the same bytes.
+After rendering, the document is finished for accessibility and reproducibility: table
+cells' properties in the schema's order, the document language in the styles and
+settings, the core properties, numbered lists that restart where they should, and a zip
+with fixed timestamps so that the same content always gives the same bytes.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ import struct
 import time
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -41,12 +45,20 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from granskning.domain.errors import GranskningError, InputError
 from granskning.domain.i18n import _
 from granskning.domain.text import xml_safe
+from granskning.resources import reports_dir
+from granskning.storage.output import check_output, write_output
 
-# Leaf types of a context schema (see granskning.documents.reports for the schemas themselves).
+# Leaf types of a context schema (see granskning.documents.schemas for the schemas themselves).
 TEXT = "text"
 NUMBER = "number"
 BOOL = "bool"
-_LEAF_TYPES: dict[str, tuple[type, ...]] = {TEXT: (str,), NUMBER: (int, float), BOOL: (bool,)}
+IMAGE = "image"
+_LEAF_TYPES: dict[str, tuple[type, ...]] = {
+    TEXT: (str,),
+    NUMBER: (int, float),
+    BOOL: (bool,),
+    IMAGE: (),
+}
 
 Schema = Any  # dict (object with known keys) | [schema] (list of) | leaf type name
 
@@ -73,7 +85,12 @@ class TemplateRefused(InputError):
     def __init__(self, name: str, problems: list[Problem]) -> None:
         self.name = name
         self.problems = problems
-        super().__init__("\n".join(f"{name}: {p}" for p in problems))
+        super().__init__(
+            "\n".join(
+                _("{path}: the template cannot be filled in: {error}").format(path=name, error=p)
+                for p in problems
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -184,6 +201,17 @@ def _declares_dtd(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
         if "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
             return True
     return False
+
+
+def _with_images(tpl: Any, value: Any) -> Any:
+    """``value`` with every :class:`Image` made a docxtpl picture of the open template."""
+    if isinstance(value, Image):
+        return inline_image(tpl, value.png, width_mm=value.width_mm, alt=xml_safe(value.alt))
+    if isinstance(value, dict):
+        return {k: _with_images(tpl, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_images(tpl, v) for v in value]
+    return value
 
 
 def safe_context(value: Any) -> Any:
@@ -440,54 +468,53 @@ class _Checker:
         )
         return _ANY
 
-    # expressions
+    # expressions: one rule per kind of node (see _EXPRESSIONS), the rest walked through
 
     def expr(self, node: nodes.Node, scopes: list[dict[str, Schema]]) -> Schema:
-        if isinstance(node, nodes.Name):
-            return self.lookup(node.name, scopes, node.lineno)
-        if isinstance(node, nodes.Getattr):
-            base = self.expr(node.node, scopes)
-            return self.attribute(base, node.attr, node.lineno, _shown(node.node))
-        if isinstance(node, nodes.Getitem):
-            base = self.expr(node.node, scopes)
-            arg = node.arg
-            if isinstance(arg, nodes.Const) and isinstance(arg.value, str):
-                return self.attribute(base, arg.value, node.lineno, _shown(node.node))
-            self.expr(arg, scopes)
-            if isinstance(arg, nodes.Const) and isinstance(arg.value, int):
-                return base[0] if isinstance(base, list) and base else _ANY
-            return _ANY
-        if isinstance(node, nodes.Filter):
-            base = self.expr(node.node, scopes) if node.node is not None else _ANY
-            self._args(node, scopes)
-            if node.name in _UNSAFE_FILTERS:
-                self.problem(
-                    node.lineno,
-                    _(
-                        "the filter {name} is not allowed: it would put text into the document unescaped"
-                    ).format(name=node.name),
-                )
-            if node.name == "attr" and node.args:
-                first = node.args[0]
-                if isinstance(first, nodes.Const) and isinstance(first.value, str):
-                    return self.attribute(base, first.value, node.lineno, _shown(node.node))
-            if node.name in _SAME_LIST_FILTERS:
-                return base
-            if node.name in _ITEM_FILTERS:
-                return base[0] if isinstance(base, list) and base else _ANY
-            if node.name == "default":
-                return base
-            return _ANY
-        if isinstance(node, nodes.Test):
-            self.expr(node.node, scopes)
-            self._args(node, scopes)
-            return _ANY
-        if isinstance(node, nodes.Call):
-            self.expr(node.node, scopes)
-            self._args(node, scopes)
-            return _ANY
+        rule = _rule(_EXPRESSIONS, node)
+        if rule is not None:
+            return rule(self, node, scopes)
         for child in node.iter_child_nodes():
             self.expr(child, scopes)
+        return _ANY
+
+    def _name(self, node: nodes.Name, scopes: list[dict[str, Schema]]) -> Schema:
+        return self.lookup(node.name, scopes, node.lineno)
+
+    def _getattr(self, node: nodes.Getattr, scopes: list[dict[str, Schema]]) -> Schema:
+        base = self.expr(node.node, scopes)
+        return self.attribute(base, node.attr, node.lineno, _shown(node.node))
+
+    def _getitem(self, node: nodes.Getitem, scopes: list[dict[str, Schema]]) -> Schema:
+        base = self.expr(node.node, scopes)
+        arg = node.arg
+        if isinstance(arg, nodes.Const) and isinstance(arg.value, str):
+            return self.attribute(base, arg.value, node.lineno, _shown(node.node))
+        self.expr(arg, scopes)
+        if isinstance(arg, nodes.Const) and isinstance(arg.value, int):
+            return _item(base)
+        return _ANY
+
+    def _filter(self, node: nodes.Filter, scopes: list[dict[str, Schema]]) -> Schema:
+        base = self.expr(node.node, scopes) if node.node is not None else _ANY
+        self._args(node, scopes)
+        if node.name in _UNSAFE_FILTERS:
+            self.problem(
+                node.lineno,
+                _(
+                    "the filter {name} is not allowed: it would put text into the document unescaped"
+                ).format(name=node.name),
+            )
+        first = node.args[0] if node.args else None
+        if node.name == "attr" and isinstance(first, nodes.Const) and isinstance(first.value, str):
+            return self.attribute(base, first.value, node.lineno, _shown(node.node))
+        if node.name in _SAME_LIST_FILTERS or node.name == "default":
+            return base
+        return _item(base) if node.name in _ITEM_FILTERS else _ANY
+
+    def _call(self, node: nodes.Test | nodes.Call, scopes: list[dict[str, Schema]]) -> Schema:
+        self.expr(node.node, scopes)
+        self._args(node, scopes)
         return _ANY
 
     def _args(self, node: Any, scopes: list[dict[str, Schema]]) -> None:
@@ -499,7 +526,7 @@ class _Checker:
             if extra is not None:
                 self.expr(extra, scopes)
 
-    # statements
+    # statements: one rule per kind of node (see _STATEMENTS), the rest walked through
 
     def body(self, statements: list[nodes.Node], scopes: list[dict[str, Schema]]) -> None:
         for node in statements:
@@ -513,69 +540,112 @@ class _Checker:
                 self.bind(item, _ANY, scope)
 
     def stmt(self, node: nodes.Node, scopes: list[dict[str, Schema]]) -> None:
-        if isinstance(node, nodes.Output):
-            for child in node.nodes:
-                if not isinstance(child, nodes.TemplateData):
-                    self.expr(child, scopes)
-        elif isinstance(node, nodes.For):
-            iterable = self.expr(node.iter, scopes)
-            item = iterable[0] if isinstance(iterable, list) and iterable else _ANY
-            inner: dict[str, Schema] = {"loop": _ANY}
-            self.bind(node.target, item, inner)
-            if node.test is not None:
-                self.expr(node.test, [*scopes, inner])
-            self.body(node.body, [*scopes, inner])
-            self.body(node.else_, scopes)
-        elif isinstance(node, nodes.If):
-            self.expr(node.test, scopes)
-            self.body(node.body, scopes)
-            for elif_ in node.elif_:
-                self.stmt(elif_, scopes)
-            self.body(node.else_, scopes)
-        elif isinstance(node, nodes.Assign):
-            value = self.expr(node.node, scopes)
-            self.bind(node.target, value, scopes[-1])
-        elif isinstance(node, nodes.AssignBlock):
-            self.body(node.body, scopes)
-            self.bind(node.target, _ANY, scopes[-1])
-        elif isinstance(node, nodes.With):
-            inner = {}
-            for target, value in zip(node.targets, node.values, strict=False):
-                self.bind(target, self.expr(value, scopes), inner)
-            self.body(node.body, [*scopes, inner])
-        elif isinstance(node, nodes.Macro | nodes.CallBlock):
-            inner = {"caller": _ANY, "varargs": _ANY, "kwargs": _ANY}
-            for arg in node.args:
-                self.bind(arg, _ANY, inner)
-            for default in node.defaults:
-                self.expr(default, scopes)
-            if isinstance(node, nodes.CallBlock):
-                self.expr(node.call, scopes)
-            self.body(node.body, [*scopes, inner])
-        elif isinstance(node, nodes.Include | nodes.Import | nodes.FromImport | nodes.Extends):
+        rule = _rule(_STATEMENTS, node)
+        if rule is not None:
+            rule(self, node, scopes)
+            return
+        for sub in node.iter_child_nodes():
+            if isinstance(sub, nodes.Expr):
+                self.expr(sub, scopes)
+            else:
+                self.stmt(sub, scopes)
+
+    def _output(self, node: nodes.Output, scopes: list[dict[str, Schema]]) -> None:
+        for child in node.nodes:
+            if not isinstance(child, nodes.TemplateData):
+                self.expr(child, scopes)
+
+    def _for(self, node: nodes.For, scopes: list[dict[str, Schema]]) -> None:
+        inner: dict[str, Schema] = {"loop": _ANY}
+        self.bind(node.target, _item(self.expr(node.iter, scopes)), inner)
+        if node.test is not None:
+            self.expr(node.test, [*scopes, inner])
+        self.body(node.body, [*scopes, inner])
+        self.body(node.else_, scopes)
+
+    def _if(self, node: nodes.If, scopes: list[dict[str, Schema]]) -> None:
+        self.expr(node.test, scopes)
+        self.body(node.body, scopes)
+        for elif_ in node.elif_:
+            self.stmt(elif_, scopes)
+        self.body(node.else_, scopes)
+
+    def _assign(self, node: nodes.Assign, scopes: list[dict[str, Schema]]) -> None:
+        self.bind(node.target, self.expr(node.node, scopes), scopes[-1])
+
+    def _assign_block(self, node: nodes.AssignBlock, scopes: list[dict[str, Schema]]) -> None:
+        self.body(node.body, scopes)
+        self.bind(node.target, _ANY, scopes[-1])
+
+    def _with(self, node: nodes.With, scopes: list[dict[str, Schema]]) -> None:
+        inner: dict[str, Schema] = {}
+        for target, value in zip(node.targets, node.values, strict=False):
+            self.bind(target, self.expr(value, scopes), inner)
+        self.body(node.body, [*scopes, inner])
+
+    def _macro(self, node: nodes.Macro | nodes.CallBlock, scopes: list[dict[str, Schema]]) -> None:
+        inner: dict[str, Schema] = {"caller": _ANY, "varargs": _ANY, "kwargs": _ANY}
+        for arg in node.args:
+            self.bind(arg, _ANY, inner)
+        for default in node.defaults:
+            self.expr(default, scopes)
+        if isinstance(node, nodes.CallBlock):
+            self.expr(node.call, scopes)
+        self.body(node.body, [*scopes, inner])
+
+    def _no_import(self, node: nodes.Node, scopes: list[dict[str, Schema]]) -> None:
+        self.problem(
+            node.lineno, _("include, import and extends are not available in report templates")
+        )
+
+    def _no_block(self, node: nodes.Block, scopes: list[dict[str, Schema]]) -> None:
+        self.problem(node.lineno, _("blocks ({% block %}) are not available in report templates"))
+
+    def _eval_context(
+        self, node: nodes.EvalContextModifier, scopes: list[dict[str, Schema]]
+    ) -> None:
+        if any(opt.key == "autoescape" for opt in node.options):
             self.problem(
-                node.lineno,
-                _("include, import and extends are not available in report templates"),
+                node.lineno, _("turning autoescape off is not allowed in report templates")
             )
-        elif isinstance(node, nodes.Block):
-            self.problem(
-                node.lineno, _("blocks ({% block %}) are not available in report templates")
-            )
-        elif isinstance(node, nodes.ScopedEvalContextModifier | nodes.EvalContextModifier):
-            for opt in node.options:
-                if opt.key == "autoescape":
-                    self.problem(
-                        node.lineno,
-                        _("turning autoescape off is not allowed in report templates"),
-                    )
-            if isinstance(node, nodes.ScopedEvalContextModifier):
-                self.body(node.body, scopes)
-        else:
-            for sub in node.iter_child_nodes():
-                if isinstance(sub, nodes.Expr):
-                    self.expr(sub, scopes)
-                else:
-                    self.stmt(sub, scopes)
+        if isinstance(node, nodes.ScopedEvalContextModifier):
+            self.body(node.body, scopes)
+
+
+def _item(schema: Schema) -> Schema:
+    """What an item of ``schema`` holds, if it is a list with a known item."""
+    return schema[0] if isinstance(schema, list) and schema else _ANY
+
+
+def _rule(rules: Mapping[type, Callable[..., Any]], node: nodes.Node) -> Callable[..., Any] | None:
+    """The rule for ``node``'s kind (or the nearest kind it derives from), if any."""
+    return next((rules[k] for k in type(node).__mro__ if k in rules), None)
+
+
+_EXPRESSIONS: dict[type, Callable[..., Schema]] = {
+    nodes.Name: _Checker._name,
+    nodes.Getattr: _Checker._getattr,
+    nodes.Getitem: _Checker._getitem,
+    nodes.Filter: _Checker._filter,
+    nodes.Test: _Checker._call,
+    nodes.Call: _Checker._call,
+}
+_STATEMENTS: dict[type, Callable[..., None]] = {
+    nodes.Output: _Checker._output,
+    nodes.For: _Checker._for,
+    nodes.If: _Checker._if,
+    nodes.Assign: _Checker._assign,
+    nodes.AssignBlock: _Checker._assign_block,
+    nodes.With: _Checker._with,
+    nodes.Macro: _Checker._macro,
+    nodes.CallBlock: _Checker._macro,
+    nodes.Include: _Checker._no_import,
+    nodes.Import: _Checker._no_import,
+    nodes.FromImport: _Checker._no_import,
+    nodes.Extends: _Checker._no_import,
+    nodes.Block: _Checker._no_block,
+    nodes.EvalContextModifier: _Checker._eval_context,
+}
 
 
 def _shown(node: nodes.Node | None) -> str:
@@ -666,7 +736,7 @@ def check(
     """Every problem of a template checked against the ``schema`` of its context.
 
     :param template: the .docx file or its bytes.
-    :param schema: what the context holds (see granskning.documents.reports).
+    :param schema: what the context holds (see granskning.documents.schemas).
     :param name: how to call the template in messages.
     """
     data = template.read_bytes() if isinstance(template, Path) else template
@@ -726,13 +796,32 @@ def _check_now(
 
 @dataclass(frozen=True)
 class Properties:
-    """What the finished document says about itself (core properties, language)."""
+    """What the finished document says about itself (core properties, language).
+
+    A property given as None keeps what the template says; ``dated`` writes the author as
+    the last modifier, ``at`` as the creation and change time, and revision 1.
+    """
 
     title: str
-    subject: str
-    author: str
+    subject: str | None
+    author: str | None
     language: str  # a BCP 47 tag: sv-SE, en-GB
-    keywords: str = ""
+    keywords: str | None = ""
+    dated: bool = True
+
+    @classmethod
+    def titled(cls, title: str, language: str) -> Properties:
+        """Only a title and a language; the template's other properties stay as they are."""
+        return cls(title, None, None, language, keywords=None, dated=False)
+
+
+@dataclass(frozen=True)
+class Image:
+    """A picture in a context (a chart): made into a docxtpl image when the template is open."""
+
+    png: bytes
+    width_mm: float
+    alt: str
 
 
 def render(
@@ -764,7 +853,7 @@ def render(
     if errors:
         raise TemplateRefused(label, errors)
     safe = safe_context(dict(context))
-    props = Properties(**{k: xml_safe(v) for k, v in properties.__dict__.items()})
+    props = _safe_properties(properties)
     if trusted:
         made = _render(data, safe, props, at, label)
         if len(made) > (limits or LIMITS).output_mb * _MB:  # a context of gigabytes
@@ -773,40 +862,149 @@ def render(
     return run_limited(lambda: _render(data, safe, props, at, label), label, limits)
 
 
+def _safe_properties(props: Properties) -> Properties:
+    def safe(value: str | None) -> str | None:
+        return None if value is None else xml_safe(value)
+
+    return replace(
+        props,
+        title=xml_safe(props.title),
+        subject=safe(props.subject),
+        author=safe(props.author),
+        language=xml_safe(props.language),
+        keywords=safe(props.keywords),
+    )
+
+
+def write(
+    template: Path,
+    context: Mapping[str, Any],
+    out: Path,
+    *,
+    schema: Mapping[str, Schema],
+    properties: Properties,
+    at: datetime,
+) -> Path:
+    """Render ``template`` into the file ``out`` (replaced only once complete).
+
+    A template shipped with granskning is trusted; any other is a user's, rendered in the
+    limited child process.
+    """
+    check_output_path(out)
+    shipped = is_shipped(template)
+    content = render(
+        read_template(template),
+        context,
+        schema=schema,
+        properties=properties,
+        at=at,
+        name=template.name if shipped else str(template),
+        trusted=shipped,
+    )
+    write_output(out, content)
+    return out
+
+
+def check_output_path(out: Path) -> None:
+    """Raise InputError unless ``out`` can be written as a .docx file."""
+    if out.suffix.lower() != ".docx":
+        raise InputError(_("{path}: the output file must end in .docx").format(path=out))
+    check_output(out)
+
+
+def read_template(path: Path) -> bytes:
+    """A template file's bytes, or an InputError saying why they cannot be read."""
+    if not path.is_file():
+        raise InputError(_("{path}: the Word template does not exist").format(path=path))
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            _("{path}: cannot read ({error})").format(path=path, error=exc.strerror)
+        ) from None
+
+
+def is_shipped(template: Path) -> bool:
+    """Whether ``template`` is one of the Word templates shipped with granskning."""
+    return template.resolve().parent == reports_dir().resolve()
+
+
+# What a rendering may raise that is the template's fault (reported with where it happened).
+_RUNTIME_ERRORS = (
+    TemplateError,
+    TypeError,
+    ValueError,
+    ArithmeticError,
+    LookupError,
+    AttributeError,
+    RecursionError,
+)
+
+
+def _runtime_message(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return _("the template is nested too deeply")
+    if isinstance(exc, _MalformedXML):
+        return _(
+            "the filled-in template is not a valid Word document ({error}); "
+            "does an if or a for cut through a paragraph or a table?"
+        ).format(error=exc)
+    if isinstance(exc, TemplateError):
+        return _first(exc)
+    return f"{type(exc).__name__}: {_first(exc)}"
+
+
 def _render(
     data: bytes, context: dict[str, Any], props: Properties, at: datetime, label: str
 ) -> bytes:
     tpl = open_template(data, label)
     try:
-        tpl.render(context, jinja_env=make_environment(), autoescape=True)
-    except TemplateError as exc:
-        raise TemplateRefused(label, [Problem(_runtime_where(tpl, exc), _first(exc))]) from None
-    except _MalformedXML as exc:
-        raise TemplateRefused(
-            label,
-            [
-                Problem(
-                    _runtime_where(tpl, exc),
-                    _(
-                        "the filled-in template is not a valid Word document ({error}); "
-                        "does an if or a for cut through a paragraph or a table?"
-                    ).format(error=exc),
-                )
-            ],
-        ) from None
-    except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
-        raise TemplateRefused(
-            label, [Problem(_runtime_where(tpl, exc), f"{type(exc).__name__}: {_first(exc)}")]
-        ) from None
-    except RecursionError as exc:
-        raise TemplateRefused(
-            label, [Problem(_runtime_where(tpl, exc), _("the template is nested too deeply"))]
-        ) from None
+        tpl.render(_with_images(tpl, context), jinja_env=make_environment(), autoescape=True)
+    except _RUNTIME_ERRORS as exc:
+        problem = Problem(_runtime_where(tpl, exc), _runtime_message(exc))
+        raise TemplateRefused(label, [problem]) from None
     doc = tpl.docx
+    _order_cell_properties(doc)
     set_language(doc, props.language)
     restart_numbered_lists(doc)
     _set_properties(doc, props, at)
     return save_docx(doc, at)
+
+
+# The schema's order of a table cell's properties (CT_TcPr). docxtpl's {% cellbg %} puts
+# w:shd first, before w:tcW, which Word may refuse as a damaged file.
+_TC_PR_ORDER = [
+    "cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
+    "textDirection", "tcFitText", "vAlign", "hideMark", "headers", "cellIns", "cellDel",
+    "cellMerge", "tcPrChange",
+]  # fmt: skip
+
+
+def _order_cell_properties(doc: Any) -> None:
+    rank = {_w(name): i for i, name in enumerate(_TC_PR_ORDER)}
+    for tc_pr in doc.element.body.iter(_w("tcPr")):
+        children = list(tc_pr)
+        ordered = sorted(children, key=lambda el: rank.get(el.tag, len(rank)))
+        if ordered != children:
+            for el in children:
+                tc_pr.remove(el)
+            tc_pr.extend(ordered)
+
+
+def inline_image(tpl: Any, png: bytes, *, width_mm: float, alt: str) -> Any:
+    """A picture for a docxtpl context, carrying ``alt`` as its alternative text."""
+    from xml.sax.saxutils import quoteattr
+
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
+    class AltImage(InlineImage):  # type: ignore[misc]
+        def _insert_image(self) -> str:
+            xml: str = super()._insert_image()
+            # screen readers read wp:docPr/@descr; python-docx leaves it out
+            return re.sub(r"<wp:docPr ", f"<wp:docPr descr={quoteattr(alt)} ", xml, count=1)
+
+    return AltImage(tpl, io.BytesIO(png), width=Mm(width_mm))
 
 
 # -- running under limits --------------------------------------------------------------------
@@ -1110,15 +1308,16 @@ def restart_numbered_lists(doc: Any) -> None:
 def _set_properties(doc: Any, props: Properties, at: datetime) -> None:
     core = doc.core_properties
     core.title = props.title
-    core.subject = props.subject
-    core.author = props.author
     core.language = props.language
-    core.keywords = props.keywords
-    core.last_modified_by = props.author
-    utc = at.astimezone(UTC).replace(tzinfo=None, microsecond=0)
-    core.created = utc
-    core.modified = utc
-    core.revision = 1
+    for name in ("subject", "author", "keywords"):
+        if getattr(props, name) is not None:
+            setattr(core, name, getattr(props, name))
+    if props.dated:
+        core.last_modified_by = props.author or ""
+        utc = at.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+        core.created = utc
+        core.modified = utc
+        core.revision = 1
 
 
 class _FixedTimeZip:
@@ -1165,16 +1364,23 @@ def sha256(data: bytes) -> str:
 
 __all__ = [
     "BOOL",
+    "IMAGE",
     "NUMBER",
     "TEXT",
+    "Image",
     "Problem",
     "Properties",
     "TemplateRefused",
     "check",
-    "save_docx",
+    "check_output_path",
+    "inline_image",
+    "is_shipped",
     "make_environment",
+    "read_template",
     "render",
     "restart_numbered_lists",
+    "save_docx",
     "set_language",
     "sha256",
+    "write",
 ]

@@ -19,6 +19,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from granskning.documents.checklist import ChecklistFacts, write_checklist
+from granskning.documents.docxrender import check_output_path
+from granskning.documents.style import STATUS_COLOURS, STATUS_FILLS
 from granskning.domain import events, seminar
 from granskning.domain.errors import InputError, NotFoundError, RuleError
 from granskning.domain.events import HandedOver, SeminarScheduled
@@ -60,12 +63,6 @@ from granskning.storage.queries import get_review, pinned_template
 from granskning.storage.store import Store
 from granskning.storage.uow import Work, writes
 
-# light fills, readable under black text; the label is always written too (colour is not enough)
-COLOUR_FILLS = {
-    FollowUpStatus.not_started: "F4CCCC",
-    FollowUpStatus.in_progress: "FFE599",
-    FollowUpStatus.done: "C9E4B8",
-}
 SOURCE_LABELS = {
     FollowUpSource.recommendation: N_("recommendation"),
     FollowUpSource.development: N_("development area"),
@@ -554,20 +551,13 @@ def item_dict(
         "text": item.text,
         "status": status.value if status else None,
         "status_label": _(STATUS_LABELS[status]) if status else None,
-        "colour": _COLOURS[status] if status else None,
+        "colour": STATUS_COLOURS[status.value] if status else None,
         "colour_label": _(COLOUR_LABELS[status]) if status else None,
-        "fill": COLOUR_FILLS[status] if status else None,
+        "fill": STATUS_FILLS[status.value] if status else None,
         "comment": item.comment,
         "responsible": item.responsible,
         "merged_into": item.merged_into_id,
     }
-
-
-_COLOURS = {
-    FollowUpStatus.not_started: "red",
-    FollowUpStatus.in_progress: "amber",
-    FollowUpStatus.done: "green",
-}
 
 
 def items(store: Store, review_id: int) -> list[dict[str, Any]]:
@@ -582,9 +572,8 @@ def items(store: Store, review_id: int) -> list[dict[str, Any]]:
     return [item_dict(i, titles, names.get(groups.get(i.source_uid or "", ""), None)) for i in rows]
 
 
-def checklist_context(store: Store, review_id: int) -> dict[str, Any]:
-    """Everything the checklist template (uppfoljningsseminarium.docx) is filled in with."""
-    from granskning.domain.workflow import STATE_LABELS
+def checklist_facts(store: Store, review_id: int) -> ChecklistFacts:
+    """What the seminar checklist shows, read in one go (item labels in the current language)."""
     from granskning.services.reviews import get_review, pinned_template
 
     with store.read() as s:
@@ -608,122 +597,23 @@ def checklist_context(store: Store, review_id: int) -> dict[str, Any]:
     template = pinned_template(review)
     titles = {b.id: b.title for b in template.blocks}
     names = {g.id: g.name() for g in template.groups}
-    all_items = [
-        item_dict(i, titles, names.get(groups.get(i.source_uid or "", ""), None)) for i in rows
-    ]
-    live = [i for i in all_items if i["merged_into"] is None]
-    # general items (no block) first, then block by block; numbered in that order
-    order = [None, *[b.id for b in template.blocks]]
-    known = set(order)
-    blocks = []
-    for block_id in [*order, *sorted({i["block"] for i in live} - known)]:
-        members = [i for i in live if i["block"] == block_id]
-        if members:
-            blocks.append(
-                {
-                    "id": block_id,
-                    "title": titles.get(block_id, block_id) if block_id else _("General"),
-                    # not "items": Jinja would find the dict method first
-                    "entries": members,
-                }
-            )
-    live = [i for b in blocks for i in b["entries"]]
-    for number, item in enumerate(live, start=1):
-        item["number"] = number
-        item["source_heading"] = _capitalised(item["source_label"])
-        item["status_heading"] = (
-            f"{_capitalised(item['status_label'])} ({item['colour_label']})"
-            if item["status"]
-            else ""
-        )
-        item["merged"] = [
-            {"id": m["id"], "text": m["text"], "source_label": m["source_label"]}
-            for m in all_items
-            if m["merged_into"] == item["id"]
-        ]
-    state = ReviewState(review.state)
-    start = to_local(review.seminar_start) if review.seminar_start else None
-    counts = {s.value: sum(1 for i in live if i["status"] == s.value) for s in FollowUpStatus}
-    counts["none"] = sum(1 for i in live if i["status"] is None)
-    return {
-        "review_id": review.id,
-        "host": host.name if host else "",
-        "reviewing": _join_names(reviewing),
-        "reviewing_list": reviewing,
-        "round": {"year": the_round.year, "theme": the_round.theme} if the_round else None,
-        "template_title": template.title,
-        "handed_over": info["handed_over"] or "",
-        "seminar": info["start"] or "",
-        "seminar_date": start.strftime("%Y-%m-%d") if start else "",
-        "seminar_time": start.strftime("%H:%M") if start else "",
-        "seminar_place": review.seminar_place or "",
-        "held": state in SEMINAR_HELD,
-        "state": state.value,
-        "state_label": _(STATE_LABELS[state]),
-        "items": live,
-        "blocks": blocks,
-        "counts": counts,
-        "statuses": [
-            {
-                "status": s.value,
-                "label": _(STATUS_LABELS[s]),
-                "heading": f"{_capitalised(_(STATUS_LABELS[s]))} – {_(COLOUR_LABELS[s])}",
-                "box": f"☐ {_capitalised(_(STATUS_LABELS[s]))}",
-                "colour": _COLOURS[s],
-                "colour_label": _(COLOUR_LABELS[s]),
-                "fill": COLOUR_FILLS[s],
-                "count": counts[s.value],
-            }
-            for s in FollowUpStatus
+    assert review.id is not None
+    return ChecklistFacts(
+        review_id=review.id,
+        state=ReviewState(review.state),
+        host=host.name if host else "",
+        reviewing=reviewing,
+        round={"year": the_round.year, "theme": the_round.theme} if the_round else None,
+        template=template,
+        items=[
+            item_dict(i, titles, names.get(groups.get(i.source_uid or "", ""), None)) for i in rows
         ],
-        "generated": format_local(store.now()),
-    }
-
-
-def _capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _join_names(names: list[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return _("{names} and {last}").format(names=", ".join(names[:-1]), last=names[-1])
-
-
-# The checklist's fixed texts (``t`` in its Word template), in the review's language.
-CHECKLIST_LABELS = {
-    "title": N_("Follow-up seminar"),
-    "document": N_("Follow-up seminar – checklist"),
-    "checklist_for": N_("Checklist for"),
-    "host": N_("Municipality under review"),
-    "reviewing": N_("Reviewing municipalities"),
-    "round": N_("Round"),
-    "handed_over": N_("Report handed over"),
-    "seminar": N_("Seminar"),
-    "at": N_("at"),
-    "not_booked": N_("not booked yet"),
-    "place": N_("Place"),
-    "intro": N_(
-        "The items come from the review report's recommendations, development areas and "
-        "commitments (Framtid). At the seminar each item gets a status, a comment and a "
-        "responsible person."
-    ),
-    "no_items": N_("The checklist has no items."),
-    "number": N_("No."),
-    "item": N_("Item"),
-    "status": N_("Status"),
-    "comment": N_("Comment"),
-    "responsible": N_("Responsible"),
-    "also_covers": N_("Also covers:"),
-    "printed": N_("Printed"),
-}
-
-
-def checklist_template() -> Path:
-    """The shipped Word template of the follow-up checklist."""
-    from granskning.resources import reports_dir
-
-    return reports_dir() / "uppfoljningsseminarium.docx"
+        handed_over=info["handed_over"] or "",
+        seminar=info["start"] or "",
+        seminar_start=review.seminar_start,
+        seminar_place=review.seminar_place or "",
+        at=store.now(),
+    )
 
 
 def build_checklist(store: Store, review_id: int, out: Path, template: Path | None = None) -> Path:
@@ -732,7 +622,6 @@ def build_checklist(store: Store, review_id: int, out: Path, template: Path | No
 
     :param template: a restyled copy of ``reports/uppfoljningsseminarium.docx``.
     """
-    from granskning.documents.docxwrite import check_output_path, render
     from granskning.domain.i18n import speaking
     from granskning.services.reviews import get_review
 
@@ -741,52 +630,15 @@ def build_checklist(store: Store, review_id: int, out: Path, template: Path | No
         lang = get_review(s, review_id).language
     # the review's language, never the caller's --lang: the document is wholly in it
     with speaking(lang):
-        context = checklist_context(store, review_id)
-        t = {key: _(text) for key, text in CHECKLIST_LABELS.items()}
-    context["t"] = t
-    if context["held"]:
-        context["held_text"] = _held_text(lang, context)
-    return render(
-        template or checklist_template(),
-        context,
-        out,
-        after=lambda tpl: declare_language(tpl.docx, lang, t["document"]),
-    )
-
-
-def _held_text(lang: str, context: dict[str, Any]) -> str:
-    from granskning.domain.i18n import speaking
-
-    counts = context["counts"]
-    with speaking(lang):
-        return _(
-            "The seminar was held on {date}. Below is what was recorded for each item: "
-            "done {done}, in progress {in_progress}, not started {not_started}."
-        ).format(
-            date=context["seminar_date"],
-            done=counts["done"],
-            in_progress=counts["in_progress"],
-            not_started=counts["not_started"],
-        )
-
-
-def declare_language(doc: Any, lang: str, title: str | None = None) -> None:
-    """Declare a generated document's language (proofing, screen readers) and title."""
-    from granskning.documents.docxrender import set_language
-    from granskning.documents.reports import LANGUAGE_TAGS
-
-    tag = LANGUAGE_TAGS[lang]
-    set_language(doc, tag)
-    doc.core_properties.language = tag
-    if title is not None:
-        doc.core_properties.title = title
+        facts = checklist_facts(store, review_id)
+    return write_checklist(facts, lang, out, template)
 
 
 __all__ = [
     "add_item",
     "check_merge",
     "build_checklist",
-    "checklist_context",
+    "checklist_facts",
     "create_items",
     "edit_item",
     "items",

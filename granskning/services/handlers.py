@@ -17,22 +17,13 @@ from granskning.domain.events import (
     SeminarScheduled,
     SessionStarted,
 )
-from granskning.domain.workflow import ActionParams
-from granskning.services import followup, interviews, sessions
-from granskning.storage.model import Review
-from granskning.storage.uow import Handler, Work
-
-
-def store_final_report(work: Work, event: HandedOver) -> None:
-    """Store the final report rendered before the transaction and date the handover."""
-    review = work.get(Review, event.review_id)
-    reports.hand_over(work.session, work.store, review, event.params or ActionParams())
-
+from granskning.services import followup, interviews, reporting, sessions
+from granskning.storage.uow import Handler
 
 HANDLERS: dict[type[Event], list[Handler]] = {
     # the final report is stored and dated; then recommendations, development areas and
     # commitments become follow-up items
-    HandedOver: [store_final_report, followup.create_items],
+    HandedOver: [reporting.store_final_report, followup.create_items],
     SeminarScheduled: [followup.store_schedule],
     # open interviews are cancelled with the review's reason: people and rooms are free again
     ReviewCancelled: [interviews.cancel_open],
@@ -42,4 +33,4 @@ HANDLERS: dict[type[Event], list[Handler]] = {
 
 PREPARE = {"hand_over": reports.prepared_hand_over}
 
-__all__ = ["HANDLERS", "PREPARE", "store_final_report"]
+__all__ = ["HANDLERS", "PREPARE"]

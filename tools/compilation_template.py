@@ -1,28 +1,21 @@
-"""Write reports/sammanstallning.docx: the Word template of a round's compilation.
-
-    python reports/make_compilation_template.py
+"""sammanstallning.docx: the Word template of a round's compilation (see make_templates.py).
 
 The result is an ordinary Word document with docxtpl tags; coordinators may restyle it in
 Word (keep the tags). The context it is filled with is built by
-``granskning.documents.compilation.docx_context``; its fixed texts are ``t.*`` in the round's language
-(``COMPILATION_LABELS`` there).
+``granskning.documents.compilation.docx_context``; its fixed texts are ``t.*`` in the round's
+language (``COMPILATION_LABELS`` in granskning/documents/labels.py).
 """
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _docxkit import footer, new_document, para, table, zebra  # noqa: E402
-
-OUT = Path(__file__).resolve().parent / "sammanstallning.docx"
+from _docxkit import footer, new_document, para, table, zebra
+from docx import Document
 
 R, C = "right", "center"
 
 
-def build() -> None:
+def build() -> Document:
+    """The compilation's template."""
     doc = new_document(title="Sammanställning – kollegial granskning")
     footer(doc, "{{ t.compilation }} · {{ t.peer_review }} {{ round.year }}")
 
@@ -281,9 +274,4 @@ def build() -> None:
             "{{ totals.done_share }}",
         ],
     )
-    doc.save(str(OUT))
-
-
-if __name__ == "__main__":
-    build()
-    print(OUT)
+    return doc

@@ -1,11 +1,4 @@
-"""Generate the Word report templates in this folder.
-
-    python reports/make_templates.py        # rewrites granskningsrapport.docx (the checklist: make_checklist_template.py)
-
-The .docx files are docxtpl templates: ordinary Word documents whose text holds Jinja tags
-(``{{ review.host }}``, ``{%p for block in blocks %}``). They are generated here so that
-they can be reviewed and rebuilt as code; a coordinator may also restyle them in Word (see
-GUIDE.md). Output is deterministic: running the script twice gives the same bytes.
+"""granskningsrapport.docx: the Word template of the review report (see make_templates.py).
 
 Layout rules kept here for accessibility: every heading uses a real heading style in order
 (Title on the cover, then Heading 1-4), tables have a header row marked to repeat on each
@@ -14,13 +7,9 @@ page, page numbers are fields in the footer, and the page is A4.
 
 from __future__ import annotations
 
-import io
-import sys
-import zipfile
 from collections.abc import Sequence
-from datetime import datetime
-from pathlib import Path
 
+from _docxkit import FIXED
 from docx import Document
 from docx.enum.section import WD_SECTION_START
 from docx.enum.style import WD_STYLE_TYPE
@@ -30,8 +19,6 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-HERE = Path(__file__).resolve().parent
-
 FONT = "Arial"
 DARK = RGBColor(0x1F, 0x38, 0x64)  # headings, table headers
 ACCENT = RGBColor(0x2E, 0x5C, 0x8A)
@@ -39,9 +26,6 @@ GREY = RGBColor(0x59, 0x59, 0x59)
 HEADER_FILL = "1F3864"
 STRIPE_FILL = "EEF2F7"
 TEXT_WIDTH_CM = 16.0  # A4 (21 cm) minus 2.5 cm margins
-
-# a fixed date for the template's own metadata and zip entries: reproducible output
-FIXED = datetime(2024, 1, 1, 0, 0, 0)
 
 
 # -- styles ---------------------------------------------------------------------------------
@@ -399,7 +383,8 @@ def page_break(doc: Document) -> None:
 # -- granskningsrapport.docx ----------------------------------------------------------------
 
 
-def report_template() -> Document:
+def build() -> Document:
+    """The report's template."""
     doc = new_document()
     footer_and_header(doc, "{{ t.report_title }} – {{ review.host }}")
 
@@ -624,43 +609,3 @@ def _findings(doc: Document, level: int) -> None:
     tag(doc, "{%p if block.no_findings %}")
     para(doc, "{{ t.no_findings }}")
     tag(doc, "{%p endif %}")
-
-
-# -- output ---------------------------------------------------------------------------------
-
-
-def deterministic(data: bytes) -> bytes:
-    """The same .docx with fixed zip timestamps and order, so equal content gives equal bytes."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED.timetuple()[:6])
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
-
-
-def render(doc: Document) -> bytes:
-    buf = io.BytesIO()
-    doc.save(buf)
-    return deterministic(buf.getvalue())
-
-
-TEMPLATES = {
-    "granskningsrapport.docx": report_template,
-}
-
-
-def main(argv: list[str]) -> int:
-    out = Path(argv[1]) if len(argv) > 1 else HERE
-    out.mkdir(parents=True, exist_ok=True)
-    for name, make in TEMPLATES.items():
-        (out / name).write_bytes(render(make()))
-        print(out / name)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv))

@@ -1,26 +1,19 @@
-"""Write reports/uppfoljningsseminarium.docx: the Word template of the follow-up checklist.
-
-    python reports/make_checklist_template.py
+"""uppfoljningsseminarium.docx: the Word template of the follow-up checklist (see make_templates.py).
 
 Its fixed texts are ``t.*`` in the review's language (``CHECKLIST_LABELS`` in
-granskning/services/followup.py). Before the seminar the checklist leaves room to write each item's status, comment and
+granskning/documents/labels.py). Before the seminar the checklist leaves room to write each item's status, comment and
 responsible person; after it, the same template shows what was recorded. The context is
-built by ``granskning.services.followup.checklist_context``.
+built by ``granskning.documents.checklist.checklist_context``.
 """
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _docxkit import footer, new_document, para, shade, table, zebra  # noqa: E402
-
-OUT = Path(__file__).resolve().parent / "uppfoljningsseminarium.docx"
+from _docxkit import footer, new_document, para, shade, table, zebra
+from docx import Document
 
 
-def build() -> None:
+def build() -> Document:
+    """The checklist's template."""
     doc = new_document(title="Uppföljningsseminarium – checklista", landscape=True)
     footer(doc, "{{ t.title }} · {{ host }}")
 
@@ -104,9 +97,4 @@ def build() -> None:
     para(doc, "{%p endfor %}")
     para(doc, "")
     para(doc, "{{ t.printed }} {{ generated }} · granskning {{ review_id }}", "Liten text")
-    doc.save(str(OUT))
-
-
-if __name__ == "__main__":
-    build()
-    print(OUT)
+    return doc

@@ -1,0 +1,194 @@
+"""The follow-up seminar's checklist (uppfoljningsseminarium.docx) from the facts read for it.
+
+The facts (the review, its checklist items as ``seminar items --json`` shows them, the
+seminar's dates) are read by :mod:`granskning.services.followup`; here they are shaped into
+the template's context (:data:`granskning.documents.schemas.CHECKLIST_SCHEMA`) and rendered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from granskning.documents import docxrender
+from granskning.documents.labels import CHECKLIST_LABELS
+from granskning.documents.schemas import CHECKLIST, CHECKLIST_SCHEMA
+from granskning.documents.style import (
+    LANGUAGE_TAGS,
+    STATUS_COLOURS,
+    STATUS_FILLS,
+    capitalised,
+    clock,
+    iso_day,
+    translated,
+)
+from granskning.domain.enums import FollowUpStatus, ReviewState
+from granskning.domain.i18n import _, speaking
+from granskning.domain.labels import COLOUR_LABELS, STATE_LABELS, STATUS_LABELS
+from granskning.domain.templates import Template
+from granskning.domain.timefmt import format_local
+from granskning.resources import reports_dir
+
+# After these states the checklist is a record of the seminar.
+_HELD = frozenset({ReviewState.followed_up, ReviewState.closed})
+
+
+@dataclass(frozen=True)
+class ChecklistFacts:
+    """What the checklist shows, as read from the database."""
+
+    review_id: int
+    state: ReviewState
+    host: str
+    reviewing: list[str]
+    round: dict[str, Any] | None
+    template: Template
+    items: list[dict[str, Any]]  # every item, merged ones too, as ``seminar items --json``
+    handed_over: str
+    seminar: str
+    seminar_start: datetime | None
+    seminar_place: str
+    at: datetime  # when the checklist is printed
+
+
+def checklist_template() -> Path:
+    """The shipped Word template of the follow-up checklist."""
+    return reports_dir() / f"{CHECKLIST}.docx"
+
+
+def _blocks(facts: ChecklistFacts, live: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The live items by block: general items (no block) first, then block by block."""
+    titles = {b.id: b.title for b in facts.template.blocks}
+    order = [None, *[b.id for b in facts.template.blocks]]
+    blocks = []
+    for block_id in [*order, *sorted({i["block"] for i in live} - set(order))]:
+        members = [i for i in live if i["block"] == block_id]
+        if members:
+            blocks.append(
+                {
+                    "id": block_id,
+                    "title": titles.get(block_id, block_id) if block_id else _("General"),
+                    # not "items": Jinja would find the dict method first
+                    "entries": members,
+                }
+            )
+    return blocks
+
+
+def _numbered(blocks: list[dict[str, Any]], every: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The items in the checklist's order, numbered, each with the items merged into it."""
+    live = [i for b in blocks for i in b["entries"]]
+    for number, item in enumerate(live, start=1):
+        item["number"] = number
+        item["source_heading"] = capitalised(item["source_label"])
+        item["status_heading"] = (
+            f"{capitalised(item['status_label'])} ({item['colour_label']})"
+            if item["status"]
+            else ""
+        )
+        item["merged"] = [
+            {"id": m["id"], "text": m["text"], "source_label": m["source_label"]}
+            for m in every
+            if m["merged_into"] == item["id"]
+        ]
+    return live
+
+
+def _status(s: FollowUpStatus, count: int) -> dict[str, Any]:
+    label = capitalised(_(STATUS_LABELS[s]))
+    return {
+        "status": s.value,
+        "label": _(STATUS_LABELS[s]),
+        "heading": f"{label} – {_(COLOUR_LABELS[s])}",
+        "box": f"☐ {label}",
+        "colour": STATUS_COLOURS[s.value],
+        "colour_label": _(COLOUR_LABELS[s]),
+        "fill": STATUS_FILLS[s.value],
+        "count": count,
+    }
+
+
+def _seminar_times(start: datetime | None) -> dict[str, str]:
+    return {
+        "seminar_date": iso_day(start) if start else "",
+        "seminar_time": clock(start) if start else "",
+    }
+
+
+def _held_text(seminar_date: str, counts: dict[str, int]) -> str:
+    return _(
+        "The seminar was held on {date}. Below is what was recorded for each item: "
+        "done {done}, in progress {in_progress}, not started {not_started}."
+    ).format(
+        date=seminar_date,
+        done=counts["done"],
+        in_progress=counts["in_progress"],
+        not_started=counts["not_started"],
+    )
+
+
+def checklist_context(facts: ChecklistFacts, lang: str) -> dict[str, Any]:
+    """Everything the checklist template is filled in with, wholly in ``lang``."""
+    with speaking(lang):
+        return _context(facts, lang)
+
+
+def _context(facts: ChecklistFacts, lang: str) -> dict[str, Any]:
+    every = [dict(i) for i in facts.items]
+    blocks = _blocks(facts, [i for i in every if i["merged_into"] is None])
+    live = _numbered(blocks, every)
+    counts = {s.value: sum(1 for i in live if i["status"] == s.value) for s in FollowUpStatus}
+    counts["none"] = sum(1 for i in live if i["status"] is None)
+    times = _seminar_times(facts.seminar_start)
+    held = facts.state in _HELD
+    return {
+        "review_id": facts.review_id,
+        "host": facts.host,
+        "reviewing": _join_names(facts.reviewing),
+        "reviewing_list": facts.reviewing,
+        "round": facts.round,
+        "template_title": facts.template.title,
+        "handed_over": facts.handed_over,
+        "seminar": facts.seminar,
+        **times,
+        "seminar_place": facts.seminar_place,
+        "held": held,
+        "held_text": _held_text(times["seminar_date"], counts) if held else "",
+        "state": facts.state.value,
+        "state_label": _(STATE_LABELS[facts.state]),
+        "items": live,
+        "blocks": blocks,
+        "counts": counts,
+        "statuses": [_status(s, counts[s.value]) for s in FollowUpStatus],
+        "generated": format_local(facts.at),
+        "t": translated(CHECKLIST_LABELS, lang),
+    }
+
+
+def _join_names(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return _("{names} and {last}").format(names=", ".join(names[:-1]), last=names[-1])
+
+
+def write_checklist(
+    facts: ChecklistFacts, lang: str, out: Path, template: Path | None = None
+) -> Path:
+    """Write the checklist into ``out``, wholly in ``lang`` (the review's language).
+
+    :param template: a restyled copy of ``reports/uppfoljningsseminarium.docx``.
+    """
+    context = checklist_context(facts, lang)
+    return docxrender.write(
+        template or checklist_template(),
+        context,
+        out,
+        schema=CHECKLIST_SCHEMA,
+        properties=docxrender.Properties.titled(context["t"]["document"], LANGUAGE_TAGS[lang]),
+        at=facts.at,
+    )
+
+
+__all__ = ["ChecklistFacts", "checklist_context", "checklist_template", "write_checklist"]

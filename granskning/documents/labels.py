@@ -1,0 +1,226 @@
+"""The fixed texts of every Word document (its ``t``), and the words its tables use.
+
+English msgids marked with ``N_``: a document translates them into its own language
+(:func:`granskning.documents.style.translated`), whatever language messages are shown in.
+Templates read them as ``t.<key>``; the context schemas list the keys.
+"""
+
+from __future__ import annotations
+
+from granskning.domain.enums import Role
+from granskning.domain.i18n import N_
+
+# The report's fixed texts, in the report's language.
+LABELS: dict[str, str] = {
+    "cover_kicker": N_("Collegial review of children's rights"),
+    "report_title": N_("Review report"),
+    "host": N_("Municipality under review"),
+    "reviewing": N_("Reviewing municipalities"),
+    "visit": N_("Review visit"),
+    "handed_over": N_("Handed over"),
+    "report_version": N_("Report version"),
+    "round": N_("Round"),
+    "question_template": N_("Question template"),
+    "version": N_("version"),
+    "draft_notice": N_("Draft: this report has not been handed over."),
+    "draft_marker": N_("DRAFT"),
+    "summary": N_("Summary"),
+    "reflections": N_("The reviewers' reflections"),
+    "introduction": N_("Introduction"),
+    "not_written": N_("Not written yet."),
+    "method": N_("Method"),
+    "team": N_("The review team"),
+    "team_intro": N_("The review was carried out by the following people."),
+    "name": N_("Name"),
+    "municipality": N_("Municipality"),
+    "role": N_("Role"),
+    "visit_heading": N_("The visit"),
+    "group": N_("Group"),
+    "interviews": N_("Interviews"),
+    "participants": N_("Participants"),
+    "titles": N_("Titles"),
+    "examination": N_("The review"),
+    "examination_intro": N_(
+        "Each section follows a block of the question template: what each group of "
+        "interviewees said about each question, then the strengths and development areas "
+        "the reviewers see."
+    ),
+    "articles": N_("Articles of the Convention"),
+    "answers": N_("Answers"),
+    "mean": N_("Mean"),
+    "rating_note": N_("Number of answers per step of the scale and the mean per group. Scale:"),
+    "no_notes": N_("No notes were taken for this question."),
+    "observations": N_("Other observations"),
+    "strengths": N_("Strengths"),
+    "developments": N_("Development areas"),
+    "no_findings": N_("The reviewers have no particular findings in this area."),
+    "findings_heading": N_("strengths and development areas"),
+    "recommendations": N_("Recommendations"),
+    "recommendations_intro": N_("The reviewers recommend the following to the municipality."),
+    "no_recommendations": N_("The reviewers make no recommendations."),
+    "future": N_("Future"),
+    "future_intro": N_(
+        "At the end of each session the participants completed sentences about the future. "
+        "Their answers follow."
+    ),
+    "no_completions": N_("No sentence completions were recorded."),
+    "appendix": N_("Appendix: Participants"),
+    "appendix_intro": N_(
+        "The interviews of the review visit, with the people interviewed and the review "
+        "team's roles."
+    ),
+    "place": N_("Place"),
+    "review_team": N_("Review team"),
+    "title": N_("Title"),
+    "organisation": N_("Organisation"),
+    "no_interviewees": N_("No interviewees were recorded."),
+    "no_interviews": N_("No interviews have been held."),
+    "colophon": N_("Produced with granskning on"),
+    "page": N_("Page"),
+    "page_of": N_("of"),
+    "and": N_("and"),
+    "moderator": N_("moderator"),
+    "note_taker": N_("note-taker"),
+    "timekeeper": N_("timekeeper"),
+    "seminar_title": N_("Follow-up seminar"),
+    "seminar_date": N_("Seminar"),
+    "not_scheduled": N_("not scheduled yet"),
+    "checklist": N_("Checklist"),
+    "checklist_intro": N_(
+        "Each recommendation, development area and commitment of the report is followed up "
+        "at the seminar: its status, a comment and who is responsible."
+    ),
+    "number": N_("No."),
+    "block": N_("Area"),
+    "source": N_("Source"),
+    "item": N_("Item"),
+    "status": N_("Status"),
+    "comment": N_("Comment"),
+    "responsible": N_("Responsible"),
+    "no_items": N_("The checklist is empty."),
+    "status_legend": N_("Status: red = not started, amber = in progress, green = done."),
+}
+
+METHOD_TEXT = N_(
+    "Collegial review (kollegial granskning) is a method in which municipalities in the "
+    "Partnership for Children's Rights in Practice review each other's work with the UN "
+    "Convention on the Rights of the Child, Swedish law since 1 January 2020.\n\n"
+    "A review team of colleagues from other municipalities visits the municipality and "
+    "holds question sessions with elected representatives, senior managers, staff, and "
+    "children and young people. Every session follows the same question template, has a "
+    "fixed time and fixed roles: a moderator leads the conversation, a note-taker writes "
+    "down what is said and a timekeeper keeps the time.\n\n"
+    "The team then writes this report, hands it over to the municipality and returns some "
+    "months later for a follow-up seminar on the development areas and recommendations."
+)
+
+ROLE_LABELS = {
+    Role.lead: N_("Review lead"),
+    Role.reviewer: N_("Reviewer"),
+    Role.secretary: N_("Secretary"),
+    Role.timekeeper: N_("Timekeeper"),
+    Role.host_contact: N_("Host contact"),
+}
+ROLE_ORDER = [Role.lead, Role.reviewer, Role.secretary, Role.timekeeper, Role.host_contact]
+
+
+# Sentences put together in the report's builders, visible to the catalog extractor.
+REPORT_SENTENCES = (
+    N_("The visit took place on {dates}."),
+    N_("The team held one interview"),
+    N_("The team held {n} interviews"),
+    N_("with one participant."),
+    N_("with {n} participants in all."),
+    N_("one person"),
+    N_("{n} people"),
+)
+
+# The checklist's fixed texts (``t`` in its Word template), in the review's language.
+CHECKLIST_LABELS = {
+    "title": N_("Follow-up seminar"),
+    "document": N_("Follow-up seminar – checklist"),
+    "checklist_for": N_("Checklist for"),
+    "host": N_("Municipality under review"),
+    "reviewing": N_("Reviewing municipalities"),
+    "round": N_("Round"),
+    "handed_over": N_("Report handed over"),
+    "seminar": N_("Seminar"),
+    "at": N_("at"),
+    "not_booked": N_("not booked yet"),
+    "place": N_("Place"),
+    "intro": N_(
+        "The items come from the review report's recommendations, development areas and "
+        "commitments (Framtid). At the seminar each item gets a status, a comment and a "
+        "responsible person."
+    ),
+    "no_items": N_("The checklist has no items."),
+    "number": N_("No."),
+    "item": N_("Item"),
+    "status": N_("Status"),
+    "comment": N_("Comment"),
+    "responsible": N_("Responsible"),
+    "also_covers": N_("Also covers:"),
+    "printed": N_("Printed"),
+}
+
+
+# The compilation's fixed texts (``t`` in its Word template), in the round's language.
+COMPILATION_LABELS = {
+    "document": N_("Compilation – peer review"),
+    "compilation": N_("Compilation"),
+    "peer_review": N_("peer review"),
+    "Peer_review": N_("Peer review"),
+    "reviews": N_("Reviews"),
+    "interviews": N_("Interviews"),
+    "participants": N_("Participants"),
+    "hours": N_("Hours"),
+    "done_in_follow_up": N_("Done in the follow-up"),
+    "overview": N_("Overview per municipality"),
+    "host": N_("Municipality under review"),
+    "reviewed_by": N_("Reviewed by"),
+    "status": N_("Status"),
+    "strengths": N_("Strengths"),
+    "development": N_("Development areas"),
+    "total": N_("Total"),
+    "per_group": N_("Interviews, participants and hours per group"),
+    "whole_round": N_("The whole round"),
+    "group": N_("Interviewee group"),
+    "per_municipality": N_("Per municipality"),
+    "findings": N_("Findings per block"),
+    "findings_intro": N_(
+        "The reviewers' strengths and development areas in each block of the question "
+        "template, municipality by municipality."
+    ),
+    "no_findings": N_("No findings"),
+    "no_findings_in_block": N_("No findings were recorded in the block."),
+    "ratings": N_("Rating questions"),
+    "no_ratings": N_("The question template has no rating questions."),
+    "answers": N_("Answers"),
+    "mean": N_("Mean"),
+    "all_groups": N_("All groups"),
+    "columns": N_("Columns 1–4 give the number of answers with each value of the scale."),
+    "no_answers": N_("No ratings were recorded for the question."),
+    "follow_up": N_("Follow-up per municipality"),
+    "follow_up_intro": N_(
+        "The checklist's items (recommendations, development areas and commitments) by the "
+        "status they got at the follow-up seminar: red = not started, amber = in progress, "
+        "green = done."
+    ),
+    "seminar": N_("Seminar"),
+    "not_started": N_("Not started"),
+    "in_progress": N_("In progress"),
+    "done": N_("Done"),
+    "without_status": N_("Without status"),
+    "share_done": N_("Share done"),
+}
+
+
+__all__ = [
+    "CHECKLIST_LABELS",
+    "COMPILATION_LABELS",
+    "LABELS",
+    "METHOD_TEXT",
+    "REPORT_SENTENCES",
+    "ROLE_LABELS",
+    "ROLE_ORDER",
+]

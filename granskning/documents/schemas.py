@@ -1,0 +1,272 @@
+"""What each Word document's template can use: the context schemas.
+
+One schema per kind of document, checked by ``report check-template`` and before every
+rendering (:func:`granskning.documents.docxrender.check`), and documented field by field
+in ``reports/GUIDE.md`` (a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from granskning.documents.docxrender import BOOL, IMAGE, NUMBER, TEXT
+from granskning.documents.labels import CHECKLIST_LABELS, COMPILATION_LABELS, LABELS
+
+REPORT = "granskningsrapport"
+CHECKLIST = "uppfoljningsseminarium"
+COMPILATION = "sammanstallning"
+
+# -- the review report -----------------------------------------------------------------------
+
+PARAGRAPHS = [{"kind": TEXT, "text": TEXT}]
+DOC_SCHEMA = {
+    "title": TEXT,
+    "subject": TEXT,
+    "author": TEXT,
+    "lang": TEXT,
+    "language": TEXT,
+    "draft": BOOL,
+    "anonymous": BOOL,
+    "generated": TEXT,
+    "report_version": NUMBER,
+}
+REVIEW_SCHEMA = {
+    "id": NUMBER,
+    "host": TEXT,
+    "reviewing": [TEXT],
+    "reviewing_text": TEXT,
+    "handed_over": TEXT,
+    "round": {"year": NUMBER, "theme": TEXT},
+    "template": {"id": TEXT, "version": TEXT, "title": TEXT, "sha256": TEXT},
+    "visit": {"first": TEXT, "last": TEXT, "dates": TEXT},
+}
+GROUP_NOTES_SCHEMA = {"id": TEXT, "name": TEXT, "notes": [TEXT], "paragraphs": PARAGRAPHS}
+QUESTION_SCHEMA = {
+    "id": TEXT,
+    "text": TEXT,
+    "kind": TEXT,
+    "followups": [TEXT],
+    "groups": [GROUP_NOTES_SCHEMA],
+    "rating": {
+        "scale": [TEXT],
+        "legend": TEXT,
+        "rows": [{"group": TEXT, "counts": [NUMBER], "n": NUMBER, "mean": TEXT}],
+    },
+}
+RECOMMENDATION_SCHEMA = {"number": NUMBER, "text": TEXT, "block": TEXT, "block_title": TEXT}
+REPORT_SCHEMA: dict[str, Any] = {
+    "doc": DOC_SCHEMA,
+    "review": REVIEW_SCHEMA,
+    "texts": {"summary": PARAGRAPHS, "reflections": PARAGRAPHS, "introduction": PARAGRAPHS},
+    "method": PARAGRAPHS,
+    "team": [{"name": TEXT, "title": TEXT, "municipality": TEXT, "role": TEXT, "role_label": TEXT}],
+    "visit_text": TEXT,
+    "stats": {"interviews": NUMBER, "participants": NUMBER, "notes": NUMBER, "hours": TEXT},
+    "groups": [
+        {
+            "id": TEXT,
+            "name": TEXT,
+            "interviews": NUMBER,
+            "participants": NUMBER,
+            "titles": [TEXT],
+            "titles_text": TEXT,
+        }
+    ],
+    "blocks": [
+        {
+            "id": TEXT,
+            "title": TEXT,
+            "description": TEXT,
+            "articles": [NUMBER],
+            "articles_text": TEXT,
+            "questions": [QUESTION_SCHEMA],
+            "completions": [QUESTION_SCHEMA],
+            "strengths": [TEXT],
+            "developments": [TEXT],
+            "no_findings": BOOL,
+            "recommendations": [RECOMMENDATION_SCHEMA],
+        }
+    ],
+    "completions": [QUESTION_SCHEMA],
+    "observations": [GROUP_NOTES_SCHEMA],
+    "recommendations": [RECOMMENDATION_SCHEMA],
+    "interviews": [
+        {
+            "id": NUMBER,
+            "group": TEXT,
+            "group_name": TEXT,
+            "date": TEXT,
+            "time": TEXT,
+            "start": TEXT,
+            "minutes": NUMBER,
+            "place": TEXT,
+            "moderator": TEXT,
+            "note_taker": TEXT,
+            "timekeeper": TEXT,
+            "team_text": TEXT,
+            "interviewees": [
+                {
+                    "name": TEXT,
+                    "title": TEXT,
+                    "organisation": TEXT,
+                    "head_count": NUMBER,
+                    "group": BOOL,
+                }
+            ],
+        }
+    ],
+    "t": dict.fromkeys(LABELS, TEXT),
+}
+
+# -- the follow-up seminar's checklist ------------------------------------------------------
+
+STATUS_COUNTS = dict.fromkeys(("not_started", "in_progress", "done", "none"), NUMBER)
+CHECKLIST_ITEM_SCHEMA = {
+    "id": NUMBER,
+    "number": NUMBER,
+    "block": TEXT,
+    "block_title": TEXT,
+    "source": TEXT,
+    "source_label": TEXT,
+    "source_heading": TEXT,
+    "source_uid": TEXT,
+    "text": TEXT,
+    "status": TEXT,
+    "status_label": TEXT,
+    "status_heading": TEXT,
+    "colour": TEXT,
+    "colour_label": TEXT,
+    "fill": TEXT,
+    "comment": TEXT,
+    "responsible": TEXT,
+    "merged_into": NUMBER,
+    "merged": [{"id": NUMBER, "text": TEXT, "source_label": TEXT}],
+}
+CHECKLIST_SCHEMA: dict[str, Any] = {
+    "review_id": NUMBER,
+    "host": TEXT,
+    "reviewing": TEXT,
+    "reviewing_list": [TEXT],
+    "round": {"year": NUMBER, "theme": TEXT},
+    "template_title": TEXT,
+    "handed_over": TEXT,
+    "seminar": TEXT,
+    "seminar_date": TEXT,
+    "seminar_time": TEXT,
+    "seminar_place": TEXT,
+    "held": BOOL,
+    "held_text": TEXT,
+    "state": TEXT,
+    "state_label": TEXT,
+    "items": [CHECKLIST_ITEM_SCHEMA],
+    "blocks": [{"id": TEXT, "title": TEXT, "entries": [CHECKLIST_ITEM_SCHEMA]}],
+    "counts": STATUS_COUNTS,
+    "statuses": [
+        {
+            "status": TEXT,
+            "label": TEXT,
+            "heading": TEXT,
+            "box": TEXT,
+            "colour": TEXT,
+            "colour_label": TEXT,
+            "fill": TEXT,
+            "count": NUMBER,
+        }
+    ],
+    "generated": TEXT,
+    "t": dict.fromkeys(CHECKLIST_LABELS, TEXT),
+}
+
+# -- the round's compilation ----------------------------------------------------------------
+
+# the compilation's figures are written out ("1 234", "2,5"), so they are texts
+FOLLOW_UP_SCHEMA = {
+    "follow_up": dict.fromkeys(("not_started", "in_progress", "done", "none", "total"), TEXT),
+    "fill": dict.fromkeys(("not_started", "in_progress", "done", "none"), TEXT),
+    "done_share": TEXT,
+}
+GROUP_ROW_SCHEMA = {"name": TEXT, "interviews": TEXT, "participants": TEXT, "hours": TEXT}
+TALLY_SCHEMA = {"n": TEXT, "mean": TEXT, "counts": [TEXT]}
+COMPILATION_SCHEMA: dict[str, Any] = {
+    "round": {"id": NUMBER, "year": NUMBER, "theme": TEXT, "template": TEXT},
+    "members": TEXT,
+    "reviews": TEXT,
+    "intro": TEXT,
+    "counted": TEXT,
+    "generated": TEXT,
+    "totals": {
+        "interviews": TEXT,
+        "participants": TEXT,
+        "hours": TEXT,
+        "groups": [GROUP_ROW_SCHEMA],
+        "strengths": TEXT,
+        "development": TEXT,
+        **FOLLOW_UP_SCHEMA,
+    },
+    "municipalities": [
+        {
+            "host": TEXT,
+            "review": TEXT,
+            "state": TEXT,
+            "reviewing": TEXT,
+            "seminar": TEXT,
+            "interviews": TEXT,
+            "participants": TEXT,
+            "hours": TEXT,
+            "groups": [GROUP_ROW_SCHEMA],
+            "group_rows": [GROUP_ROW_SCHEMA],
+            "zebra": TEXT,
+            "strengths": TEXT,
+            "development": TEXT,
+            **FOLLOW_UP_SCHEMA,
+        }
+    ],
+    "findings": [
+        {
+            "title": TEXT,
+            "strengths": TEXT,
+            "development": TEXT,
+            "no_findings": TEXT,
+            "counts": TEXT,
+            "municipalities": [
+                {"host": TEXT, "strengths": [TEXT], "development": [TEXT], "none": BOOL}
+            ],
+        }
+    ],
+    "ratings": [
+        {
+            "number": NUMBER,
+            "text": TEXT,
+            "block_title": TEXT,
+            "scale": [{"value": NUMBER, "label": TEXT}],
+            "scale_text": TEXT,
+            "scale_line": TEXT,
+            "heads": [TEXT],
+            "groups": [{"name": TEXT, **TALLY_SCHEMA}],
+            "total": TALLY_SCHEMA,
+            "answered": BOOL,
+            "chart": IMAGE,
+            "alt": TEXT,
+            "caption": TEXT,
+        }
+    ],
+    "t": dict.fromkeys(COMPILATION_LABELS, TEXT),
+}
+
+SCHEMAS: dict[str, dict[str, Any]] = {
+    REPORT: REPORT_SCHEMA,
+    CHECKLIST: CHECKLIST_SCHEMA,
+    COMPILATION: COMPILATION_SCHEMA,
+}
+KINDS = tuple(SCHEMAS)
+
+__all__ = [
+    "CHECKLIST",
+    "CHECKLIST_SCHEMA",
+    "COMPILATION",
+    "COMPILATION_SCHEMA",
+    "KINDS",
+    "REPORT",
+    "REPORT_SCHEMA",
+    "SCHEMAS",
+]
