@@ -24,13 +24,18 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
+from granskning.storage.migrations.audit_triggers import (
+    MESSAGE,
+    create_event_triggers,
+    drop_event_triggers,
+)
+
 
 revision = '0003'
 down_revision = '0002'
 branch_labels = None
 depends_on = None
 
-MESSAGE = "audit_event is append-only: audit rows are never updated or deleted"
 DETAIL_MESSAGE = "audit_detail and audit_chain rows are never deleted or replaced"
 
 
@@ -58,18 +63,10 @@ def _event_hash(row: Any, chain: str, seq: int, prev: str | None, interview: str
     }))
 
 
-def _drop_0002_triggers(sqlite: bool) -> None:
-    if sqlite:
-        op.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
-        op.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
-    else:
-        op.execute("DROP TRIGGER IF EXISTS audit_event_append_only ON audit_event")
-
-
 def upgrade() -> None:
     bind = op.get_bind()
     sqlite = bind.dialect.name == "sqlite"
-    _drop_0002_triggers(sqlite)
+    drop_event_triggers(sqlite)
     rows, reviews, interviews = _read_log(bind)
     _add_chain_columns()
     heads, updates, details = _chain(rows, reviews, interviews)
@@ -186,23 +183,8 @@ def _create_detail_and_chain(
         )
 
 
-def _create_0002_triggers(sqlite: bool) -> None:
-    """The triggers 0002 made: audit_event rows are never updated or deleted."""
-    if sqlite:
-        for verb in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER audit_event_no_{verb.lower()} BEFORE {verb} ON audit_event "
-                f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
-            )
-    else:
-        op.execute(
-            "CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event "
-            "FOR EACH ROW EXECUTE FUNCTION granskning_audit_append_only()"
-        )
-
-
 def _create_triggers(sqlite: bool) -> None:
-    _create_0002_triggers(sqlite)
+    create_event_triggers(sqlite)
     if sqlite:
         # INSERT OR REPLACE deletes the row it collides with without firing delete triggers
         op.execute(
@@ -271,4 +253,4 @@ def downgrade() -> None:
             b.drop_column(name)
         b.alter_column("actor", existing_type=sqlmodel.sql.sqltypes.AutoString(length=200),
                        nullable=False)
-    _create_0002_triggers(sqlite)
+    create_event_triggers(sqlite)
