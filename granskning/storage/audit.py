@@ -127,14 +127,21 @@ def record_hash(chain: str, seq: int, prev: str | None, e: Mapping[str, Any]) ->
         prev=prev,
         uid=e["uid"],
         interview=e.get("interview"),
-        entity=e["entity"],
-        action=e["action"],
-        from_state=e.get("from_state"),
-        to_state=e.get("to_state"),
-        data=e.get("data") or {},
+        **_record_content(e),
         detail_sha256=e["detail_sha256"],
         at=datetime.fromisoformat(e["at"]),
     )
+
+
+def _record_content(e: Mapping[str, Any]) -> dict[str, Any]:
+    """What an export record says happened: entity, action, states and data."""
+    return {
+        "entity": e["entity"],
+        "action": e["action"],
+        "from_state": e.get("from_state"),
+        "to_state": e.get("to_state"),
+        "data": e.get("data") or {},
+    }
 
 
 def _hash_of(e: AuditEvent, interview_uid: str | None) -> str:
@@ -932,11 +939,7 @@ def _append_args(
         review_id=review.id,
         interview_id=interview_id(e["interview"]) if e.get("interview") else None,
         interview_uid=e.get("interview"),
-        entity=e["entity"],
-        action=e["action"],
-        from_state=e.get("from_state"),
-        to_state=e.get("to_state"),
-        data=e.get("data") or {},
+        **_record_content(e),
         actor=e["actor"],
         text=e.get("text"),
         at=datetime.fromisoformat(e["at"]),
@@ -945,6 +948,20 @@ def _append_args(
         redacted_at=(datetime.fromisoformat(e["redacted_at"]) if e.get("redacted_at") else None),
         redacted_by=e.get("redacted_by"),
     )
+
+
+# the arguments of append that go into the event row and into its detail as they are
+_EVENT_KEYS = (
+    "review_id",
+    "interview_id",
+    "entity",
+    "action",
+    "from_state",
+    "to_state",
+    "at",
+    "uid",
+)
+_DETAIL_KEYS = ("actor", "text", "redacted_at", "redacted_by")
 
 
 def _append_many(session: Session, chain: str, records: list[dict[str, Any]]) -> int:
@@ -961,31 +978,18 @@ def _append_many(session: Session, chain: str, records: list[dict[str, Any]]) ->
         for r in records:
             seq += 1
             event = AuditEvent(
-                review_id=r["review_id"],
-                interview_id=r["interview_id"],
-                entity=r["entity"],
-                action=r["action"],
-                from_state=r["from_state"],
-                to_state=r["to_state"],
+                **{key: r[key] for key in _EVENT_KEYS},
                 data=canonical_json(r["data"]),
                 detail_sha256=r["detail_sha256"] or detail_hash(r["actor"], r["text"]),
-                at=r["at"],
                 chain=chain,
                 seq=seq,
                 prev_hash=prev,
                 hash="",
-                uid=r["uid"],
             )
             event.hash = prev = _hash_of(event, r["interview_uid"])
             session.add(event)
             details.append(
-                AuditDetail(
-                    event_uid=event.uid,
-                    actor=r["actor"],
-                    text=r["text"],
-                    redacted_at=r["redacted_at"],
-                    redacted_by=r["redacted_by"],
-                )
+                AuditDetail(event_uid=event.uid, **{key: r[key] for key in _DETAIL_KEYS})
             )
     session.flush()  # the details refer to the event rows: those go first
     session.add_all(details)
