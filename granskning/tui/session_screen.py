@@ -26,6 +26,19 @@ from granskning.storage.store import Store
 
 TICK_S = 1.0
 LEVEL_CLASSES = ("ok", "near", "over")
+# the two clocks: their name, the status keys of (remaining, level, elapsed, budget), the label
+CLOCKS = (
+    (
+        "session",
+        ("remaining_s", "session_level", "elapsed_s", "budget_s"),
+        N_("Session: {elapsed} of {budget}"),
+    ),
+    (
+        "block",
+        ("block_remaining_s", "block_level", "block_elapsed_s", "block_budget_s"),
+        N_("Block: {elapsed} of {budget}"),
+    ),
+)
 
 
 def countdown(seconds: int) -> str:
@@ -236,24 +249,16 @@ class SessionApp(App[None]):
                 id=d["id"], group=d["group_name"], state=state_label
             )
         )
-        self._clock(
-            "session",
-            d["remaining_s"],
-            d["session_level"],
-            _("Session: {elapsed} of {budget}").format(
-                elapsed=sessions.clock_text(d["elapsed_s"]),
-                budget=sessions.clock_text(d["budget_s"]),
-            ),
-        )
-        self._clock(
-            "block",
-            d["block_remaining_s"],
-            d["block_level"],
-            _("Block: {elapsed} of {budget}").format(
-                elapsed=sessions.clock_text(d["block_elapsed_s"]),
-                budget=sessions.clock_text(d["block_budget_s"]),
-            ),
-        )
+        for which, keys, label in CLOCKS:
+            remaining, level, elapsed, budget = (d[key] for key in keys)
+            self._clock(
+                which,
+                remaining,
+                level,
+                _(label).format(
+                    elapsed=sessions.clock_text(elapsed), budget=sessions.clock_text(budget)
+                ),
+            )
         if d["question"] is None:
             self.query_one("#block", Static).update(_("This group has no questions."))
             return
