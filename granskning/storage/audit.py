@@ -794,60 +794,16 @@ def verify_review(store: Store, review_id: int) -> dict[str, Any]:
         review = get_review(s, review_id)
         own = verify_chain(s, review.uid)
         database = verify_chain(s, DATABASE_CHAIN)
-        stray = s.exec(
-            select(AuditEvent.seq, AuditEvent.uid, AuditEvent.chain).where(
-                AuditEvent.review_id == review_id,
-                col(AuditEvent.chain).not_in([review.uid, DATABASE_CHAIN]),
+        _check_strays(s, review, own)
+        recorded = _recorded_versions(s, review)
+        reports = [
+            _report_check(v, recorded)
+            for v in s.exec(
+                select(ReportVersion)
+                .where(ReportVersion.review_id == review_id)
+                .order_by(col(ReportVersion.number))
             )
-        ).first()
-        if stray is not None and own.ok:
-            own.bad(
-                stray[0],
-                stray[1],
-                _("event {uid} belongs to another review's log").format(uid=stray[1]),
-            )
-        recorded: dict[int, str] = {}
-        for e in s.exec(
-            select(AuditEvent).where(
-                AuditEvent.chain == review.uid,
-                AuditEvent.entity == "report",
-                AuditEvent.action == "store_version",
-            )
-        ):
-            d = json.loads(e.data)
-            if isinstance(d.get("version"), int) and isinstance(d.get("sha256"), str):
-                recorded[d["version"]] = d["sha256"]
-        reports = []
-        for v in s.exec(
-            select(ReportVersion)
-            .where(ReportVersion.review_id == review_id)
-            .order_by(col(ReportVersion.number))
-        ):
-            status, message = "ok", None
-            if v.number in recorded and recorded[v.number] != v.sha256:
-                status = "differs"
-                message = _(
-                    "report version {n}: its SHA-256 is not the one the log recorded at the "
-                    "handover ({sha})"
-                ).format(n=v.number, sha=recorded[v.number])
-            elif v.content is None:
-                status = "purged" if v.purged_at is not None else "missing"
-                if status == "missing":
-                    message = _("report version {n}: its content is missing").format(n=v.number)
-            elif hashlib.sha256(v.content).hexdigest() != v.sha256:
-                status = "differs"
-                message = _(
-                    "report version {n}: the frozen document does not match its SHA-256"
-                ).format(n=v.number)
-            reports.append(
-                {
-                    "version": v.number,
-                    "sha256": v.sha256,
-                    "status": status,
-                    "purged": format_local(v.purged_at),
-                    "problem": message,
-                }
-            )
+        ]
     ok = own.ok and database.ok and all(r["problem"] is None for r in reports)
     return {
         "id": review_id,
@@ -855,6 +811,65 @@ def verify_review(store: Store, review_id: int) -> dict[str, Any]:
         "audit": own.as_dict(),
         "database_audit": database.as_dict(),
         "reports": reports,
+    }
+
+
+def _check_strays(session: Session, review: Review, own: ChainCheck) -> None:
+    """An event of the review linked into another review's chain is a problem of its own."""
+    stray = session.exec(
+        select(AuditEvent.seq, AuditEvent.uid, AuditEvent.chain).where(
+            AuditEvent.review_id == review.id,
+            col(AuditEvent.chain).not_in([review.uid, DATABASE_CHAIN]),
+        )
+    ).first()
+    if stray is not None and own.ok:
+        own.bad(
+            stray[0],
+            stray[1],
+            _("event {uid} belongs to another review's log").format(uid=stray[1]),
+        )
+
+
+def _recorded_versions(session: Session, review: Review) -> dict[int, str]:
+    """The SHA-256 the review's chain recorded for each report version it stored."""
+    recorded: dict[int, str] = {}
+    for e in session.exec(
+        select(AuditEvent).where(
+            AuditEvent.chain == review.uid,
+            AuditEvent.entity == "report",
+            AuditEvent.action == "store_version",
+        )
+    ):
+        d = json.loads(e.data)
+        if isinstance(d.get("version"), int) and isinstance(d.get("sha256"), str):
+            recorded[d["version"]] = d["sha256"]
+    return recorded
+
+
+def _report_check(v: ReportVersion, recorded: dict[int, str]) -> dict[str, Any]:
+    """One frozen report version: its bytes against its SHA-256, and that against the log."""
+    status, message = "ok", None
+    if v.number in recorded and recorded[v.number] != v.sha256:
+        status = "differs"
+        message = _(
+            "report version {n}: its SHA-256 is not the one the log recorded at the "
+            "handover ({sha})"
+        ).format(n=v.number, sha=recorded[v.number])
+    elif v.content is None:
+        status = "purged" if v.purged_at is not None else "missing"
+        if status == "missing":
+            message = _("report version {n}: its content is missing").format(n=v.number)
+    elif hashlib.sha256(v.content).hexdigest() != v.sha256:
+        status = "differs"
+        message = _("report version {n}: the frozen document does not match its SHA-256").format(
+            n=v.number
+        )
+    return {
+        "version": v.number,
+        "sha256": v.sha256,
+        "status": status,
+        "purged": format_local(v.purged_at),
+        "problem": message,
     }
 
 
