@@ -59,6 +59,14 @@ def _record(*middle: Any) -> list[Any]:
     ]
 
 
+def _municipality_link(owner: str, table: str) -> list[Any]:
+    """A table of the municipalities of a round or a review."""
+    return [
+        _int(owner), _int('municipality_id'), _fk('municipality_id', 'municipality'),
+        _fk(owner, table), sa.PrimaryKeyConstraint(owner, 'municipality_id'),
+    ]
+
+
 # -- one function per table ------------------------------------------------------------------
 
 
@@ -98,10 +106,7 @@ def _review() -> list[Any]:
 
 
 def _round_member() -> list[Any]:
-    return [
-        _int('round_id'), _int('municipality_id'), _fk('municipality_id', 'municipality'),
-        _fk('round_id', 'round'), sa.PrimaryKeyConstraint('round_id', 'municipality_id'),
-    ]
+    return _municipality_link('round_id', 'round')
 
 
 def _assignment() -> list[Any]:
@@ -160,10 +165,7 @@ def _report_version() -> list[Any]:
 
 
 def _reviewing_municipality() -> list[Any]:
-    return [
-        _int('review_id'), _int('municipality_id'), _fk('municipality_id', 'municipality'),
-        _fk('review_id', 'review'), sa.PrimaryKeyConstraint('review_id', 'municipality_id'),
-    ]
+    return _municipality_link('review_id', 'review')
 
 
 def _audit_event() -> list[Any]:
