@@ -15,6 +15,7 @@ reads the pinned copy (:func:`from_pinned`).
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import functools
 import hashlib
@@ -30,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from granskning.domain.errors import InputError, NotFoundError
 from granskning.domain.i18n import N_, _, get_language
+from granskning.resources import question_templates_dir
 
 MAX_BYTES = 1_000_000
 """Templates are a few kilobytes; a bigger file is a mistake (or an attack on the parser)."""
@@ -253,6 +255,8 @@ class _Reader:
     """Turns a composed YAML node tree into plain data, remembering each path's line."""
 
     def __init__(self, aliases: bool = False) -> None:
+        # ruamel (tens of ms) is imported where YAML is read: most commands take a review's
+        # parsed template from the cache and never need it
         from ruamel.yaml import YAML
         from ruamel.yaml.constructor import ConstructorError
         from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
@@ -376,8 +380,6 @@ def _first(exc: BaseException) -> str:
 
 def _what(value: Any) -> str:
     """What a YAML value is, in words, for messages."""
-    import datetime
-
     if value is None:
         return _("nothing")
     if isinstance(value, bool):
@@ -1003,7 +1005,7 @@ def cache_dir() -> Path | None:
     value = os.environ.get("GRANSKNING_CACHE_DIR")
     if value is not None:
         return Path(value) if value.strip() else None
-    from platformdirs import user_cache_dir
+    from platformdirs import user_cache_dir  # slow to import (~0.1 s): only when needed
 
     return Path(user_cache_dir("granskning", appauthor=False))
 
@@ -1024,7 +1026,7 @@ def _write_cache(path: Path, data: bytes) -> None:
 
 def user_folder() -> Path:
     """The user's own template folder: ``question_templates`` in granskning's config folder."""
-    import platformdirs
+    import platformdirs  # slow to import (~0.1 s): only when needed
 
     return Path(platformdirs.user_config_dir("granskning")) / "question_templates"
 
@@ -1035,8 +1037,6 @@ def folders() -> list[tuple[Path, str]]:
     The shipped folder, the user's config folder, then each folder (or file) named in
     ``GRANSKNING_TEMPLATES`` (several separated by ``os.pathsep``).
     """
-    from granskning.resources import question_templates_dir
-
     out = [(question_templates_dir(), "shipped"), (user_folder(), "user")]
     for entry in os.environ.get(ENV_VAR, "").split(os.pathsep):
         if entry.strip():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import click
 from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult
@@ -19,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Digits, Footer, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from granskning.domain.errors import GranskningError
+from granskning.domain.errors import GranskningError, RuleError
 from granskning.domain.i18n import N_, _
 from granskning.services import sessions
 from granskning.storage.store import Store
@@ -377,8 +378,6 @@ class SessionApp(App[None]):
 
 def run_session(store: Store, interview_id: int) -> None:
     """Run the full-screen session until the user quits."""
-    from granskning.domain.errors import RuleError
-
     first = sessions.status(store, interview_id)
     if first["state"] in ("completed", "cancelled"):
         raise RuleError(
@@ -389,8 +388,6 @@ def run_session(store: Store, interview_id: int) -> None:
     SessionApp(store, interview_id).run()
     last = sessions.status(store, interview_id)
     if last["state"] == "running":
-        import click
-
         click.echo(
             _("The session is still running. Carry on with: granskning session run {id}").format(
                 id=interview_id
