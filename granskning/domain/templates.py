@@ -408,28 +408,45 @@ def _yaml_problem(exc: BaseException, text: str) -> _Problem:
     from ruamel.yaml.error import MarkedYAMLError
     from ruamel.yaml.reader import ReaderError
 
-    if isinstance(exc, ReaderError):
-        line = text[: exc.position].count("\n") + 1
-        char = exc.character
-        code = ord(char) if isinstance(char, str) and len(char) == 1 else char
-        return line, _("character {char} is not allowed in YAML").format(
-            char=f"U+{code:04X}" if isinstance(code, int) else code
-        )
-    if isinstance(exc, ComposerError) and "single document" in str(exc.context):
-        mark = exc.problem_mark
-        return (mark.line + 1 if mark else 1), _(
-            "a template is one YAML document; remove the second '---' and what follows"
-        )
-    if isinstance(exc, MarkedYAMLError):
-        mark = exc.problem_mark or exc.context_mark
-        if "<stream end>" in str(exc.problem) and exc.context_mark is not None:
-            mark = exc.context_mark  # the end of the file says less than where it began
-        line = mark.line + 1 if mark is not None else 1
-        problem = (exc.problem or exc.context or "").strip()
-        if exc.context and exc.problem and exc.context_mark is not None:
-            problem = f"{problem} ({exc.context}, line {exc.context_mark.line + 1})"
-        return line, _("YAML syntax error: {problem}").format(problem=problem)
+    # the kinds of error with a message of their own, the most particular first
+    readers: tuple[tuple[type[BaseException], Callable[[Any, str], _Problem | None]], ...] = (
+        (ReaderError, _unreadable_character),
+        (ComposerError, _second_document),
+        (MarkedYAMLError, _marked_problem),
+    )
+    for kind, reader in readers:
+        if isinstance(exc, kind) and (problem := reader(exc, text)) is not None:
+            return problem
     return 1, _("YAML syntax error: {problem}").format(problem=_first(exc))
+
+
+def _unreadable_character(exc: Any, text: str) -> _Problem:
+    line = text[: exc.position].count("\n") + 1
+    char = exc.character
+    code = ord(char) if isinstance(char, str) and len(char) == 1 else char
+    return line, _("character {char} is not allowed in YAML").format(
+        char=f"U+{code:04X}" if isinstance(code, int) else code
+    )
+
+
+def _second_document(exc: Any, _text: str) -> _Problem | None:
+    if "single document" not in str(exc.context):
+        return None
+    mark = exc.problem_mark
+    return (mark.line + 1 if mark else 1), _(
+        "a template is one YAML document; remove the second '---' and what follows"
+    )
+
+
+def _marked_problem(exc: Any, _text: str) -> _Problem:
+    mark = exc.problem_mark or exc.context_mark
+    if "<stream end>" in str(exc.problem) and exc.context_mark is not None:
+        mark = exc.context_mark  # the end of the file says less than where it began
+    line = mark.line + 1 if mark is not None else 1
+    problem = (exc.problem or exc.context or "").strip()
+    if exc.context and exc.problem and exc.context_mark is not None:
+        problem = f"{problem} ({exc.context}, line {exc.context_mark.line + 1})"
+    return line, _("YAML syntax error: {problem}").format(problem=problem)
 
 
 def _compose(
@@ -1078,47 +1095,16 @@ def catalog() -> Catalog:
     broken: dict[str, list[str]] = {}
     seen: set[Path] = set()
     for folder, origin in folders():
-        if folder.resolve() in seen:
-            continue
-        seen.add(folder.resolve())
-        if not folder.exists():
-            if origin == "env":
-                problems.append(
-                    f"{folder}: " + _("no such folder (named in {var})").format(var=ENV_VAR)
-                )
-            continue
-        try:
-            files = _files(folder)
-        except OSError as exc:
-            problems.append(
-                f"{folder}: " + _("cannot read the folder ({error})").format(error=exc.strerror)
-            )
-            continue
-        for path in files:
-            try:
-                found.append(load(path, origin))
-            except TemplateError as exc:
-                problems.extend(exc.problems)
-                broken.setdefault(path.stem, []).extend(exc.problems)
+        if folder.resolve() not in seen:
+            seen.add(folder.resolve())
+            _read_folder(folder, origin, found, problems, broken)
     by_id: dict[str, list[TemplateSource]] = {}
     for src in found:
         by_id.setdefault(src.template.id, []).append(src)
     winners: list[TemplateSource] = []
     shadowed: list[TemplateSource] = []
     for tid, sources in sorted(by_id.items()):
-        conflicted: set[tuple[int, ...]] = set()
-        first_of: dict[tuple[int, ...], TemplateSource] = {}
-        for src in sources:
-            key = version_key(src.template.version)
-            first = first_of.setdefault(key, src)
-            if first is not src and first.sha256 != src.sha256:
-                conflicted.add(key)
-                line = f"{src.path}:{_version_line(src.text)}: " + _(
-                    "template {id} version {version} is also in {other} with different "
-                    "content; give one of them a higher version"
-                ).format(id=tid, version=src.template.version, other=first.path)
-                problems.append(line)
-                broken.setdefault(tid, []).append(line)
+        first_of, conflicted = _versions(tid, sources, problems, broken)
         top = max(first_of)
         if top in conflicted:
             shadowed.extend(s for s in sources if version_key(s.template.version) != top)
@@ -1127,6 +1113,57 @@ def catalog() -> Catalog:
         winners.append(winner)
         shadowed.extend(s for s in sources if s is not winner)
     return Catalog(winners, shadowed, problems, broken)
+
+
+def _read_folder(
+    folder: Path,
+    origin: str,
+    found: list[TemplateSource],
+    problems: list[str],
+    broken: dict[str, list[str]],
+) -> None:
+    """The templates of one folder into ``found``, what is wrong into ``problems`` (and, per
+    template, into ``broken``)."""
+    if not folder.exists():
+        if origin == "env":
+            problems.append(
+                f"{folder}: " + _("no such folder (named in {var})").format(var=ENV_VAR)
+            )
+        return
+    try:
+        files = _files(folder)
+    except OSError as exc:
+        problems.append(
+            f"{folder}: " + _("cannot read the folder ({error})").format(error=exc.strerror)
+        )
+        return
+    for path in files:
+        try:
+            found.append(load(path, origin))
+        except TemplateError as exc:
+            problems.extend(exc.problems)
+            broken.setdefault(path.stem, []).extend(exc.problems)
+
+
+def _versions(
+    tid: str, sources: list[TemplateSource], problems: list[str], broken: dict[str, list[str]]
+) -> tuple[dict[tuple[int, ...], TemplateSource], set[tuple[int, ...]]]:
+    """The first source of each version of template ``tid``, and the versions that two
+    sources give different content (reported into ``problems`` and ``broken``)."""
+    conflicted: set[tuple[int, ...]] = set()
+    first_of: dict[tuple[int, ...], TemplateSource] = {}
+    for src in sources:
+        key = version_key(src.template.version)
+        first = first_of.setdefault(key, src)
+        if first is not src and first.sha256 != src.sha256:
+            conflicted.add(key)
+            line = f"{src.path}:{_version_line(src.text)}: " + _(
+                "template {id} version {version} is also in {other} with different "
+                "content; give one of them a higher version"
+            ).format(id=tid, version=src.template.version, other=first.path)
+            problems.append(line)
+            broken.setdefault(tid, []).append(line)
+    return first_of, conflicted
 
 
 def available() -> list[TemplateSource]:
