@@ -384,11 +384,7 @@ def _copy_table(src: Connection, dst: Connection, table: Table) -> None:
         if not chunk:
             break
         rows = [dict(r) for r in chunk]
-        for row in rows:
-            if any(row[c] is not None for c in self_refs):
-                later.append({**{k: row[k] for k in pk}, **{c: row[c] for c in self_refs}})
-                for c in self_refs:
-                    row[c] = None
+        later += _hold_back(rows, pk, self_refs)
         dst.execute(table.insert(), rows)
     for row in later:
         dst.execute(
@@ -396,6 +392,20 @@ def _copy_table(src: Connection, dst: Connection, table: Table) -> None:
             .where(*(table.c[k] == row[k] for k in pk))
             .values({c: row[c] for c in self_refs})
         )
+
+
+def _hold_back(
+    rows: list[dict[str, Any]], pk: list[str], self_refs: list[str]
+) -> list[dict[str, Any]]:
+    """Empty the columns of ``rows`` that point into their own table; returns, for each row
+    that had one, its key and those columns, to fill in once every row is there."""
+    later = []
+    for row in rows:
+        if any(row[c] is not None for c in self_refs):
+            later.append({**{k: row[k] for k in pk}, **{c: row[c] for c in self_refs}})
+            for c in self_refs:
+                row[c] = None
+    return later
 
 
 def _reset_sequences(conn: Connection) -> None:
