@@ -5,25 +5,42 @@ that a whole round (planning, a two-day visit, handover, a seminar months later)
 seconds. Each step prints what it does, so the demo doubles as a guided tour. It writes
 the report (draft and handed over), the seminar checklist (before and after), the round
 compilation and the calendar file.
+
+The walk is the table :data:`STEPS`: small functions over one :class:`_Walk`, run in order.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from granskning.documents import calendar, compilation, reports
 from granskning.domain import labels
 from granskning.domain.errors import GranskningError
 from granskning.domain.i18n import _, get_language, ngettext
+from granskning.domain.templates import Question, Template
 from granskning.domain.timefmt import parse_local
-from granskning.services import registry, reviews
-from granskning.storage.model import Person
+from granskning.services import (
+    exchange,
+    findings,
+    followup,
+    interviews,
+    privacy,
+    registry,
+    reviews,
+    rounds,
+    sessions,
+)
+from granskning.storage import backup
+from granskning.storage.audit import verify_review
+from granskning.storage.model import Interview, Person
+from granskning.storage.queries import get_review, pinned_template
 from granskning.storage.store import Store
 
 MEMBERS = ("Gävle", "Uppsala", "Örebro", "Trelleborg", "Östersund", "Borlänge")
-
 # Two people from each member municipality: one who leads and one who writes.
 STAFF = {
     "Uppsala": [("Anna Berg", "Utvecklingsledare"), ("Johan Sund", "Kvalitetsstrateg")],
@@ -51,6 +68,100 @@ SAID = {
     "framtid-2": "… att jag tar upp barnets bästa i varje ärende som går till nämnden.",
 }
 RATINGS = {"fortroendevalda": 3, "ledande": 2, "medarbetare": 2, "barn-och-unga": 1}
+
+# The review team, in the order it is assigned and shown.
+TEAM_ROLES = ("lead", "secretary", "reviewer", "timekeeper", "host_contact")
+
+# The visit's interviews: group, start, minutes, place, interviewees, and the team roles of
+# the moderator and the note-taker.
+VISIT = (
+    (
+        "fortroendevalda",
+        "2026-03-10 09:00",
+        90,
+        "Rådhuset, sammanträdesrum 1",
+        [
+            "Cia Dahl, Kommunalråd",
+            "Per Ek, Oppositionsråd",
+            "Mona Ström, Ordförande barn- och utbildningsnämnden",
+        ],
+        "lead",
+        "secretary",
+    ),
+    (
+        "ledande",
+        "2026-03-10 13:00",
+        90,
+        "Rådhuset, sammanträdesrum 1",
+        ["Karin Sjö, Kommundirektör", "Ulla Ny, Förvaltningschef socialtjänsten"],
+        "reviewer",
+        "secretary",
+    ),
+    (
+        "medarbetare",
+        "2026-03-11 09:00",
+        60,
+        "Stadsbiblioteket, studierummet",
+        ["Lisa Berg, Lärare", "Omar Ali, Kurator", "Jenny Åberg, Fritidsledare"],
+        "lead",
+        "timekeeper",
+    ),
+    (
+        "barn-och-unga",
+        "2026-03-11 13:00",
+        60,
+        "Ungdomens hus",
+        ["Ungdomsrådet, 6 ledamöter 14–18 år"],
+        "reviewer",
+        "secretary",
+    ),
+)
+UNSAID = "Gruppen beskrev ett arbete som pågår men inte är samordnat."
+
+# The report's texts, per section.
+TEXTS = (
+    (
+        "summary",
+        "Gävle kommun har kommit långt i arbetet med barnets rättigheter. Barnkonventionen "
+        "finns i kommunens vision och i budgetdirektiven, och ungdomsrådet har en stark roll.\n\n"
+        "Granskarna vill särskilt lyfta:\n- ungdomsrådets inflytande över fritidsfrågor\n"
+        "- den tydliga politiska viljan\n\nUtvecklingsområdena gäller främst uppföljning och "
+        "återkoppling till barn.",
+    ),
+    (
+        "reflections",
+        "Ett öppet och förtroendefullt besök. Vi som granskare har lärt oss mycket om hur en "
+        "kommun kan ge unga verkligt inflytande, och tar med oss idéer hem.",
+    ),
+    (
+        "introduction",
+        "Granskningen genomfördes inom Partnerskapet för barnets rättigheter i praktiken, "
+        "med kollegial granskning enligt partnerskapets gemensamma frågemall.",
+    ),
+)
+# The findings: block, kind, text.
+FINDINGS = (
+    (
+        "styrprocesser",
+        "strength",
+        "Barnkonventionen är förankrad i kommunens vision och budgetdirektiv.",
+    ),
+    (
+        "styrprocesser",
+        "development",
+        "Koppla målen för barns rättigheter till uppföljningen i varje nämnd.",
+    ),
+    ("inflytande", "strength", "Ungdomsrådet har en stark och respekterad roll."),
+    ("inflytande", "development", "Barn får sällan veta vad deras synpunkter ledde till."),
+)
+NO_FINDINGS = ("framtid",)
+# The recommendations: block, text.
+RECOMMENDATIONS = (
+    ("styrprocesser", "Inför barnkonsekvensanalyser i budgetprocessen."),
+    ("inflytande", "Utveckla en rutin för återkoppling till barn och unga efter varje samråd."),
+)
+# The statuses the seminar records, in turn over the checklist's items.
+STATUSES = ("done", "in_progress", "not_started")
 
 
 @dataclass
@@ -91,47 +202,94 @@ def run_demo(out: Path, say: Say = print) -> DemoResult:
     """
     out.mkdir(parents=True, exist_ok=True)
     db_path = out / "demo.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    _unlink_database(db_path)
     clock = DemoClock()
     store = Store(f"sqlite:///{db_path}", clock=clock, actor="demo")
     try:
-        return _walk(store, clock, out, db_path, say)
+        walk = _Walk(store, clock, out, db_path, say)
+        for step in STEPS:
+            step(walk)
+        return DemoResult(
+            db_path=db_path,
+            review_id=walk.rid,
+            round_id=walk.round_id,
+            state=walk.state,
+            files=walk.files,
+        )
     finally:
         store.dispose()
 
 
-def _walk(store: Store, clock: DemoClock, out: Path, db_path: Path, say: Say) -> DemoResult:
-    from granskning.documents import calendar, compilation, reports
-    from granskning.services import findings, followup, rounds
+def _unlink_database(path: Path) -> None:
+    """Remove a SQLite database and its journal files, to start afresh."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
-    files: list[Path] = []
-    say(_("Database: {path}").format(path=db_path))
 
-    # -- the round: members, plan ----------------------------------------------------------
-    people: dict[str, list[Person]] = {}
+@dataclass
+class _Walk:
+    """What the steps share: where they write, and what the earlier steps made."""
+
+    store: Store
+    clock: DemoClock
+    out: Path
+    db_path: Path
+    say: Say
+    files: list[Path] = field(default_factory=list)
+    people: dict[str, list[Person]] = field(default_factory=dict)
+    round_id: int = 0
+    rid: int = 0
+    reviewing: list[str] = field(default_factory=list)
+    team: dict[str, Person] = field(default_factory=dict)
+    booked: list[Interview] = field(default_factory=list)
+    template: str = ""
+    state: str = ""
+
+    def write(self, name: str) -> Path:
+        """The path of a file the demo writes, listed among its files."""
+        path = self.out / name
+        self.files.append(path)
+        return path
+
+
+# -- the round: members, plan ------------------------------------------------------------------
+
+
+def _open_database(w: _Walk) -> None:
+    """Say which database the demo writes."""
+    w.say(_("Database: {path}").format(path=w.db_path))
+
+
+def _email(person: str, municipality: str) -> str:
+    """A made-up address: first name at the municipality, without Swedish letters."""
+    domain = municipality.lower().replace("ä", "a").replace("ö", "o").replace("å", "a")
+    return f"{person.split()[0].lower()}@{domain}.example"
+
+
+def _register_members(w: _Walk) -> None:
+    """The member municipalities and two people from each."""
     for name in MEMBERS:
-        registry.add_municipality(store, name)
-        people[name] = [
-            registry.add_person(
-                store,
-                person,
-                name,
-                title=title,
-                email=f"{person.split()[0].lower()}@{name.lower().replace('ä', 'a').replace('ö', 'o').replace('å', 'a')}.example",
-            )
+        registry.add_municipality(w.store, name)
+        w.people[name] = [
+            registry.add_person(w.store, person, name, title=title, email=_email(person, name))
             for person, title in STAFF[name]
         ]
+
+
+def _plan_round(w: _Walk) -> None:
+    """A round of all members, planned with two reviewing members per host; Gävle's review
+    is the one walked through."""
     the_round = rounds.create_round(
-        store,
+        w.store,
         year=2026,
         theme="Barnets bästa i budget och beslut",
         template="kollegial-granskning-2013",
         members=list(MEMBERS),
     )
     assert the_round.id is not None
-    plan = rounds.plan(store, the_round.id, 2)
-    say(
+    w.round_id = the_round.id
+    plan = rounds.plan(w.store, the_round.id, 2)
+    w.say(
         ngettext(
             "Round {id} planned: {n} review, each host reviewed by two members",
             "Round {id} planned: {n} reviews, each host reviewed by two members",
@@ -139,331 +297,290 @@ def _walk(store: Store, clock: DemoClock, out: Path, db_path: Path, say: Say) ->
         ).format(id=the_round.id, n=len(plan.rows))
     )
     row = next(r for r in plan.rows if r["host"] == "Gävle")
-    rid = int(row["id"])
-    say(
+    w.rid = int(row["id"])
+    w.reviewing = list(row["reviewing"])
+    w.say(
         _("Review {id}: Gävle, reviewed by {reviewing}").format(
-            id=rid, reviewing=labels.joined(row["reviewing"])
+            id=w.rid, reviewing=labels.joined(row["reviewing"])
         )
     )
 
-    # -- the team ------------------------------------------------------------------------------
-    first, second = row["reviewing"][0], row["reviewing"][1]
-    lead, reviewer = people[first]
-    secretary, timekeeper = people[second]
-    contact = people["Gävle"][0]
-    for person, role in (
-        (lead, "lead"),
-        (secretary, "secretary"),
-        (reviewer, "reviewer"),
-        (timekeeper, "timekeeper"),
-        (contact, "host_contact"),
-    ):
-        reviews.assign(store, rid, person.id, role)  # type: ignore[arg-type]
-    say(
+
+# -- the team and the visit's schedule -----------------------------------------------------------
+
+
+def _assign_team(w: _Walk) -> None:
+    """The review team: lead and reviewer from the first reviewing member, secretary and
+    timekeeper from the second, and a contact person at the host."""
+    lead, reviewer = w.people[w.reviewing[0]]
+    secretary, timekeeper = w.people[w.reviewing[1]]
+    contact = w.people["Gävle"][0]
+    w.team = dict(zip(TEAM_ROLES, (lead, secretary, reviewer, timekeeper, contact), strict=True))
+    for role, person in w.team.items():
+        reviews.assign(w.store, w.rid, person.id, role)  # type: ignore[arg-type]
+    w.say(
         _("Team: {members}").format(
             members=", ".join(
-                f"{person.name} ({labels.role(role)})"
-                for person, role in (
-                    (lead, "lead"),
-                    (secretary, "secretary"),
-                    (reviewer, "reviewer"),
-                    (timekeeper, "timekeeper"),
-                    (contact, "host_contact"),
-                )
+                f"{person.name} ({labels.role(role)})" for role, person in w.team.items()
             )
         )
     )
 
-    # -- the visit's schedule -----------------------------------------------------------------
-    from granskning.services import interviews, sessions
 
-    plan_rows = [
-        (
-            "fortroendevalda",
-            "2026-03-10 09:00",
-            90,
-            "Rådhuset, sammanträdesrum 1",
-            [
-                "Cia Dahl, Kommunalråd",
-                "Per Ek, Oppositionsråd",
-                "Mona Ström, Ordförande barn- och utbildningsnämnden",
-            ],
-            lead,
-            secretary,
-        ),
-        (
-            "ledande",
-            "2026-03-10 13:00",
-            90,
-            "Rådhuset, sammanträdesrum 1",
-            ["Karin Sjö, Kommundirektör", "Ulla Ny, Förvaltningschef socialtjänsten"],
-            reviewer,
-            secretary,
-        ),
-        (
-            "medarbetare",
-            "2026-03-11 09:00",
-            60,
-            "Stadsbiblioteket, studierummet",
-            ["Lisa Berg, Lärare", "Omar Ali, Kurator", "Jenny Åberg, Fritidsledare"],
-            lead,
-            timekeeper,
-        ),
-        (
-            "barn-och-unga",
-            "2026-03-11 13:00",
-            60,
-            "Ungdomens hus",
-            ["Ungdomsrådet, 6 ledamöter 14–18 år"],
-            reviewer,
-            secretary,
-        ),
-    ]
-    booked = []
-    for group, start, minutes, place, who, moderator, note_taker in plan_rows:
+def _schedule_visit(w: _Walk) -> None:
+    """The visit's interviews, one per group over two days."""
+    for group, start, minutes, place, who, moderator, note_taker in VISIT:
         iv = interviews.add_interview(
-            store,
-            rid,
+            w.store,
+            w.rid,
             group=group,
             start=start,
             minutes=minutes,
             place=place,
             interviewees=who,
-            moderator=moderator.id,
-            note_taker=note_taker.id,
+            moderator=w.team[moderator].id,
+            note_taker=w.team[note_taker].id,
         )
-        booked.append(iv)
-    say(
+        w.booked.append(iv)
+    w.say(
         ngettext(
             "{n} interview scheduled on 10-11 March 2026",
             "{n} interviews scheduled on 10-11 March 2026",
-            len(booked),
-        ).format(n=len(booked))
+            len(w.booked),
+        ).format(n=len(w.booked))
     )
+
+
+def _refuse_clash(w: _Walk) -> None:
+    """A booking that clashes with the lead's first interview is refused."""
     try:
         interviews.add_interview(
-            store,
-            rid,
+            w.store,
+            w.rid,
             group="ledande",
             start="2026-03-10 10:00",
             minutes=60,
-            moderator=lead.id,
-            note_taker=reviewer.id,
+            moderator=w.team["lead"].id,
+            note_taker=w.team["reviewer"].id,
         )
     except GranskningError as exc:
-        say(_("A clashing booking is refused: {reason}").format(reason=str(exc).splitlines()[0]))
-    reviews.advance(store, rid, "confirm_schedule")
-    say(_("Schedule confirmed"))
+        w.say(_("A clashing booking is refused: {reason}").format(reason=str(exc).splitlines()[0]))
 
-    # -- the question sessions ---------------------------------------------------------------
-    template = reviews.show(store, rid)["template"]["id"]
-    for iv in booked:
-        assert iv.id is not None
-        clock.now = iv.start
-        sessions.start(store, iv.id)  # the first one also starts the visit
-        pinned = _pinned(store, rid)
-        asked = pinned.questions_for(iv.group_id)
-        per_question = iv.minutes / max(len(asked), 1)
-        for index, (_block, question) in enumerate(asked):
-            if index:
-                sessions.goto(store, iv.id, question.id)
-            clock.advance(minutes=per_question * 0.7)
-            if question.kind == "rating":
-                sessions.add_note(
-                    store, iv.id, question.id, None, rating=RATINGS.get(iv.group_id, 2)
-                )
-            else:
-                said = SAID.get(
-                    question.id, "Gruppen beskrev ett arbete som pågår men inte är samordnat."
-                )
-                sessions.add_note(store, iv.id, question.id, said)
-            if index == 2:  # a short break in the middle of the session
-                sessions.pause(store, iv.id)
-                clock.advance(minutes=5)
-                sessions.resume(store, iv.id)
-            clock.advance(minutes=per_question * 0.15)
-        sessions.add_note(store, iv.id, None, "Samtalet var öppet och självkritiskt.")
-        status = sessions.status(store, iv.id)
-        sessions.end(store, iv.id)
-        say(
-            _("Session {id} ({group}): {notes}, {elapsed} min, overruns: {over}").format(
-                id=iv.id,
-                group=pinned.group(iv.group_id).name(get_language()),
-                notes=labels.counted("notes", len(asked) + 1),
-                elapsed=round(status["elapsed_s"] / 60),
-                over=labels.listed(
-                    pinned.block(o["block"]).title if o["block"] else _("the session")
-                    for o in status["overruns"]
-                ),
-            )
+
+def _confirm_schedule(w: _Walk) -> None:
+    """The schedule is confirmed."""
+    reviews.advance(w.store, w.rid, "confirm_schedule")
+    w.say(_("Schedule confirmed"))
+
+
+# -- the question sessions -------------------------------------------------------------------
+
+
+def _hold_sessions(w: _Walk) -> None:
+    """Each interview's session, question by question, at the interview's time."""
+    w.template = reviews.show(w.store, w.rid)["template"]["id"]
+    for iv in w.booked:
+        _hold_session(w, iv)
+
+
+def _hold_session(w: _Walk, iv: Interview) -> None:
+    """One session: a note for each question, a short break, a closing note."""
+    assert iv.id is not None
+    w.clock.now = iv.start
+    sessions.start(w.store, iv.id)  # the first one also starts the visit
+    pinned = _pinned(w.store, w.rid)
+    asked = pinned.questions_for(iv.group_id)
+    per_question = iv.minutes / max(len(asked), 1)
+    for index, (_block, question) in enumerate(asked):
+        if index:
+            sessions.goto(w.store, iv.id, question.id)
+        w.clock.advance(minutes=per_question * 0.7)
+        _note_answer(w, iv, question)
+        if index == 2:  # a short break in the middle of the session
+            sessions.pause(w.store, iv.id)
+            w.clock.advance(minutes=5)
+            sessions.resume(w.store, iv.id)
+        w.clock.advance(minutes=per_question * 0.15)
+    sessions.add_note(w.store, iv.id, None, "Samtalet var öppet och självkritiskt.")
+    status = sessions.status(w.store, iv.id)
+    sessions.end(w.store, iv.id)
+    w.say(
+        _("Session {id} ({group}): {notes}, {elapsed} min, overruns: {over}").format(
+            id=iv.id,
+            group=pinned.group(iv.group_id).name(get_language()),
+            notes=labels.counted("notes", len(asked) + 1),
+            elapsed=round(status["elapsed_s"] / 60),
+            over=labels.listed(
+                pinned.block(o["block"]).title if o["block"] else _("the session")
+                for o in status["overruns"]
+            ),
         )
-    reviews.advance(store, rid, "finish_visit")
-    say(_("Visit finished; the review is now being drafted (template {t})").format(t=template))
+    )
 
-    # -- writing the report -------------------------------------------------------------------
-    clock.set_local("2026-04-20 10:00")
-    findings.set_text(
-        store,
-        rid,
-        "summary",
-        "Gävle kommun har kommit långt i arbetet med barnets rättigheter. Barnkonventionen "
-        "finns i kommunens vision och i budgetdirektiven, och ungdomsrådet har en stark roll.\n\n"
-        "Granskarna vill särskilt lyfta:\n- ungdomsrådets inflytande över fritidsfrågor\n"
-        "- den tydliga politiska viljan\n\nUtvecklingsområdena gäller främst uppföljning och "
-        "återkoppling till barn.",
-    )
-    findings.set_text(
-        store,
-        rid,
-        "reflections",
-        "Ett öppet och förtroendefullt besök. Vi som granskare har lärt oss mycket om hur en "
-        "kommun kan ge unga verkligt inflytande, och tar med oss idéer hem.",
-    )
-    findings.set_text(
-        store,
-        rid,
-        "introduction",
-        "Granskningen genomfördes inom Partnerskapet för barnets rättigheter i praktiken, "
-        "med kollegial granskning enligt partnerskapets gemensamma frågemall.",
-    )
-    findings.add_finding(
-        store,
-        rid,
-        "styrprocesser",
-        "strength",
-        "Barnkonventionen är förankrad i kommunens vision och budgetdirektiv.",
-    )
-    findings.add_finding(
-        store,
-        rid,
-        "styrprocesser",
-        "development",
-        "Koppla målen för barns rättigheter till uppföljningen i varje nämnd.",
-    )
-    findings.add_finding(
-        store, rid, "inflytande", "strength", "Ungdomsrådet har en stark och respekterad roll."
-    )
-    findings.add_finding(
-        store,
-        rid,
-        "inflytande",
-        "development",
-        "Barn får sällan veta vad deras synpunkter ledde till.",
-    )
-    findings.mark_no_findings(store, rid, "framtid")
-    findings.add_recommendation(
-        store, rid, "Inför barnkonsekvensanalyser i budgetprocessen.", block="styrprocesser"
-    )
-    findings.add_recommendation(
-        store,
-        rid,
-        "Utveckla en rutin för återkoppling till barn och unga efter varje samråd.",
-        block="inflytande",
-    )
-    say(_("Findings, recommendations and texts written"))
-    draft = out / "granskningsrapport-utkast.docx"
-    draft.write_bytes(reports.build(store, rid).content)
-    files.append(draft)
-    say(_("Draft report: {path}").format(path=draft))
 
-    # -- handover -----------------------------------------------------------------------------
-    clock.set_local("2026-05-05 14:00")
-    reviews.advance(store, rid, "hand_over")
-    final = reports.build(store, rid)
-    report_path = out / "granskningsrapport.docx"
+def _note_answer(w: _Walk, iv: Interview, question: Question) -> None:
+    """What the group answered: a rating, or what was said."""
+    assert iv.id is not None
+    if question.kind == "rating":
+        sessions.add_note(w.store, iv.id, question.id, None, rating=RATINGS.get(iv.group_id, 2))
+    else:
+        sessions.add_note(w.store, iv.id, question.id, SAID.get(question.id, UNSAID))
+
+
+def _finish_visit(w: _Walk) -> None:
+    """The visit is finished; drafting begins."""
+    reviews.advance(w.store, w.rid, "finish_visit")
+    w.say(_("Visit finished; the review is now being drafted (template {t})").format(t=w.template))
+
+
+# -- writing the report and handing it over --------------------------------------------------------
+
+
+def _write_report(w: _Walk) -> None:
+    """The report's texts, findings and recommendations."""
+    w.clock.set_local("2026-04-20 10:00")
+    for section, text in TEXTS:
+        findings.set_text(w.store, w.rid, section, text)
+    for block, kind, text in FINDINGS:
+        findings.add_finding(w.store, w.rid, block, kind, text)
+    for block in NO_FINDINGS:
+        findings.mark_no_findings(w.store, w.rid, block)
+    for block, text in RECOMMENDATIONS:
+        findings.add_recommendation(w.store, w.rid, text, block=block)
+    w.say(_("Findings, recommendations and texts written"))
+
+
+def _draft_report(w: _Walk) -> None:
+    """The draft report, before the handover."""
+    draft = w.write("granskningsrapport-utkast.docx")
+    draft.write_bytes(reports.build(w.store, w.rid).content)
+    w.say(_("Draft report: {path}").format(path=draft))
+
+
+def _hand_over(w: _Walk) -> None:
+    """The handover freezes the report (and makes a PDF when LibreOffice is there)."""
+    w.clock.set_local("2026-05-05 14:00")
+    reviews.advance(w.store, w.rid, "hand_over")
+    final = reports.build(w.store, w.rid)
+    report_path = w.write("granskningsrapport.docx")
     report_path.write_bytes(final.content)
-    files.append(report_path)
-    say(
+    w.say(
         _("Report handed over and frozen: {path} (version {version}, sha256 {sha})").format(
             path=report_path, version=final.version, sha=final.sha256[:12]
         )
     )
     if reports.libreoffice():
         try:
-            files.append(reports.to_pdf(report_path))
+            w.files.append(reports.to_pdf(report_path))
         except GranskningError as exc:
-            say(str(exc))
-    try:
-        findings.add_finding(store, rid, "inflytande", "strength", "En sen iakttagelse")
-    except GranskningError as exc:
-        say(_("Editing is refused now: {reason}").format(reason=exc))
+            w.say(str(exc))
 
-    # -- the follow-up seminar ----------------------------------------------------------------
-    suggested = followup.suggestion(store, rid)
-    followup.schedule(store, rid, None, "Rådhuset, Gävle")
-    say(
+
+def _refuse_late_edit(w: _Walk) -> None:
+    """A finding added after the handover is refused."""
+    try:
+        findings.add_finding(w.store, w.rid, "inflytande", "strength", "En sen iakttagelse")
+    except GranskningError as exc:
+        w.say(_("Editing is refused now: {reason}").format(reason=exc))
+
+
+# -- the follow-up seminar -------------------------------------------------------------------
+
+
+def _schedule_seminar(w: _Walk) -> None:
+    """The follow-up seminar at the suggested time, and its checklist before it."""
+    suggested = followup.suggestion(w.store, w.rid)
+    followup.schedule(w.store, w.rid, None, "Rådhuset, Gävle")
+    w.say(
         _("Follow-up seminar scheduled at the suggested time: {when}").format(
             when=suggested.get("start") or suggested
         )
     )
-    followup.add_item(store, rid, "Ett barnrättsnätverk för alla förvaltningar startas.", "framtid")
-    before = out / "uppfoljningsseminarium-checklista.docx"
-    followup.build_checklist(store, rid, before)
-    files.append(before)
-    info = followup.seminar_info(store, rid)
+    followup.add_item(
+        w.store, w.rid, "Ett barnrättsnätverk för alla förvaltningar startas.", "framtid"
+    )
+    followup.build_checklist(w.store, w.rid, w.write("uppfoljningsseminarium-checklista.docx"))
+
+
+def _hold_seminar(w: _Walk) -> None:
+    """The seminar records a status for every item; its checklist after it."""
+    info = followup.seminar_info(w.store, w.rid)
     if info.get("start"):
-        clock.set_local(str(info["start"]))
-    statuses = ["done", "in_progress", "not_started"]
-    items = followup.items(store, rid)
+        w.clock.set_local(str(info["start"]))
+    items = followup.items(w.store, w.rid)
     for index, item in enumerate(items):
         followup.record_status(
-            store,
-            rid,
+            w.store,
+            w.rid,
             item["id"],
-            statuses[index % 3],
+            STATUSES[index % 3],
             comment="Redovisat vid seminariet.",
             responsible="Kommundirektören",
         )
-    reviews.advance(store, rid, "hold_seminar")
-    after = out / "uppfoljningsseminarium.docx"
-    followup.build_checklist(store, rid, after)
-    files.append(after)
-    say(
+    reviews.advance(w.store, w.rid, "hold_seminar")
+    followup.build_checklist(w.store, w.rid, w.write("uppfoljningsseminarium.docx"))
+    w.say(
         ngettext(
             "Seminar held: {n} checklist item with a status",
             "Seminar held: {n} checklist items with a status",
             len(items),
         ).format(n=len(items))
     )
-    reviews.advance(store, rid, "close")
 
-    # -- the calendar and the round compilation -------------------------------------------------
-    ics = out / "gavle.ics"
-    events = calendar.write(store, rid, ics)
-    files.append(ics)
-    say(
+
+def _close(w: _Walk) -> None:
+    """The review is closed."""
+    reviews.advance(w.store, w.rid, "close")
+
+
+# -- the calendar and the round compilation ---------------------------------------------------------
+
+
+def _write_calendar(w: _Walk) -> None:
+    """The review's calendar file."""
+    ics = w.write("gavle.ics")
+    events = calendar.write(w.store, w.rid, ics)
+    w.say(
         ngettext("Calendar: {path} ({n} event)", "Calendar: {path} ({n} events)", events).format(
             path=ics, n=events
         )
     )
-    compiled = out / "sammanstallning.docx"
-    compilation.build_report(store, the_round.id, compiled)
-    files.append(compiled)
-    say(_("Round compilation: {path}").format(path=compiled))
 
-    # -- backup, the offline copy, the data subject's access request ---------------------------
-    from granskning.services import exchange, privacy
-    from granskning.storage import backup
 
-    saved = out / "granskning-backup.db"
+def _compile_round(w: _Walk) -> None:
+    """The round's compilation."""
+    compiled = w.write("sammanstallning.docx")
+    compilation.build_report(w.store, w.round_id, compiled)
+    w.say(_("Round compilation: {path}").format(path=compiled))
+
+
+# -- backup, the offline copy, the data subject's access request -----------------------------------
+
+
+def _back_up(w: _Walk) -> None:
+    """A backup of the database."""
+    saved = w.out / "granskning-backup.db"
     saved.unlink(missing_ok=True)
-    backup.backup(store, saved)
-    files.append(saved)
-    say(_("Backup: {path}").format(path=saved))
-    exported = out / "granskning-gavle.json"
+    backup.backup(w.store, saved)
+    w.files.append(saved)
+    w.say(_("Backup: {path}").format(path=saved))
+
+
+def _carry_offline(w: _Walk) -> None:
+    """The review exported and imported twice into another database (a laptop's)."""
+    store, rid, out = w.store, w.rid, w.out
+    exported = w.write("granskning-gavle.json")
     exchange.export_review(store, rid, exported)
-    files.append(exported)
     laptop_path = out / "laptop.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{laptop_path}{suffix}").unlink(missing_ok=True)
-    laptop = Store(f"sqlite:///{laptop_path}", clock=clock, actor="demo")
+    _unlink_database(laptop_path)
+    laptop = Store(f"sqlite:///{laptop_path}", clock=w.clock, actor="demo")
     try:
         exchange.import_review(laptop, exported)
         second_import = exchange.import_review(laptop, exported)
     finally:
         laptop.dispose()
-    files.append(laptop_path)
-    say(
+    w.files.append(laptop_path)
+    w.say(
         _(
             "Review exported to {path} and imported into {laptop}; a second import changes nothing: {same}"
         ).format(
@@ -472,37 +589,69 @@ def _walk(store: Store, clock: DemoClock, out: Path, db_path: Path, say: Say) ->
             same=_("yes") if not second_import.get("changed", True) else _("no"),
         )
     )
-    from granskning.storage.audit import verify_review
 
-    checked = verify_review(store, rid)
-    say(
+
+def _verify(w: _Walk) -> None:
+    """``review verify``: the audit chain and the frozen report."""
+    checked = verify_review(w.store, w.rid)
+    events = checked["audit"]["events"]
+    versions = len(checked["reports"])
+    w.say(
         _("review verify {id}: {events} in an unbroken hash chain, {reports} checked: {ok}").format(
-            id=rid,
-            events=ngettext(
-                "{n} audit event", "{n} audit events", checked["audit"]["events"]
-            ).format(n=checked["audit"]["events"]),
+            id=w.rid,
+            events=ngettext("{n} audit event", "{n} audit events", events).format(n=events),
             reports=ngettext(
-                "{n} frozen report version", "{n} frozen report versions", len(checked["reports"])
-            ).format(n=len(checked["reports"])),
+                "{n} frozen report version", "{n} frozen report versions", versions
+            ).format(n=versions),
             ok=_("yes") if checked["ok"] else _("no"),
         )
     )
-    import json
 
-    access = out / "person-export.json"
+
+def _export_person(w: _Walk) -> None:
+    """Everything stored about the host's contact person (a data subject's access request)."""
+    contact = w.team["host_contact"]
     assert contact.id is not None
-    data = privacy.person_export(store, contact.id)
+    data = privacy.person_export(w.store, contact.id)
+    access = w.write("person-export.json")
     access.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-    files.append(access)
-    say(_("Everything stored about {name}: {path}").format(name=contact.name, path=access))
-
-    state = reviews.show(store, rid)["state"]
-    say(_("The review is now: {state}").format(state=labels.state(state)))
-    return DemoResult(
-        db_path=db_path, review_id=rid, round_id=the_round.id, state=state, files=files
-    )
+    w.say(_("Everything stored about {name}: {path}").format(name=contact.name, path=access))
 
 
-def _pinned(store: Store, review_id: int):  # type: ignore[no-untyped-def]
+def _final_state(w: _Walk) -> None:
+    """Say where the review ended."""
+    w.state = reviews.show(w.store, w.rid)["state"]
+    w.say(_("The review is now: {state}").format(state=labels.state(w.state)))
+
+
+def _pinned(store: Store, review_id: int) -> Template:
     with store.read() as s:
-        return reviews.pinned_template(reviews.get_review(s, review_id))
+        return pinned_template(get_review(s, review_id))
+
+
+# The walk, in order.
+STEPS: tuple[Callable[[_Walk], None], ...] = (
+    _open_database,
+    _register_members,
+    _plan_round,
+    _assign_team,
+    _schedule_visit,
+    _refuse_clash,
+    _confirm_schedule,
+    _hold_sessions,
+    _finish_visit,
+    _write_report,
+    _draft_report,
+    _hand_over,
+    _refuse_late_edit,
+    _schedule_seminar,
+    _hold_seminar,
+    _close,
+    _write_calendar,
+    _compile_round,
+    _back_up,
+    _carry_offline,
+    _verify,
+    _export_person,
+    _final_state,
+)

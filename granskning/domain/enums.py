@@ -6,9 +6,10 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TypeVar
 
 from granskning.domain.errors import InputError
-from granskning.domain.i18n import _
+from granskning.domain.i18n import N_, _
 
 
 class ReviewState(StrEnum):
@@ -72,13 +73,19 @@ class FollowUpSource(StrEnum):
     manual = "manual"
 
 
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def member(enum: type[_E], value: str, unknown: str, name: str) -> _E:
+    """The member of ``enum`` called ``value``, or an InputError: ``unknown`` (a message id)
+    with ``{name}`` for the value and ``{name}s`` for the members."""
+    try:
+        return enum(value)
+    except ValueError:
+        choices = ", ".join(m.value for m in enum)
+        raise InputError(_(unknown).format(**{name: value, f"{name}s": choices})) from None
+
+
 def review_state(value: str) -> ReviewState:
     """The ReviewState called ``value``, or an InputError listing the states."""
-    try:
-        return ReviewState(value)
-    except ValueError:
-        raise InputError(
-            _("unknown state {state} (one of: {states})").format(
-                state=value, states=", ".join(s.value for s in ReviewState)
-            )
-        ) from None
+    return member(ReviewState, value, N_("unknown state {state} (one of: {states})"), "state")

@@ -9,7 +9,7 @@ tables hold English msgids marked with ``N_``; the functions translate when call
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from granskning.domain.enums import FollowUpStatus, InterviewState, ReviewState, Role
 from granskning.domain.i18n import N_, _, ngettext
@@ -208,40 +208,30 @@ def listed(labels: Iterable[str]) -> str:
     return ", ".join(labels) or "-"
 
 
+# words for counted things, per kind; ngettext needs the literal pair at its call for the
+# catalog, so each kind has its own small function
+_COUNTED: dict[str, Callable[[int], str]] = {
+    "municipalities": lambda n: ngettext("{n} municipality", "{n} municipalities", n),
+    "rounds": lambda n: ngettext("{n} round", "{n} rounds", n),
+    "people": lambda n: ngettext("{n} person", "{n} people", n),
+    "reviews": lambda n: ngettext("{n} review", "{n} reviews", n),
+    "assignments": lambda n: ngettext("{n} role on the team", "{n} roles on the team", n),
+    "interviews": lambda n: ngettext("{n} interview", "{n} interviews", n),
+    "interviewees": lambda n: ngettext("{n} interviewee", "{n} interviewees", n),
+    "session_events": lambda n: ngettext("{n} session event", "{n} session events", n),
+    "notes": lambda n: ngettext("{n} note", "{n} notes", n),
+    "findings": lambda n: ngettext("{n} finding", "{n} findings", n),
+    "recommendations": lambda n: ngettext("{n} recommendation", "{n} recommendations", n),
+    "report_texts": lambda n: ngettext("{n} report text", "{n} report texts", n),
+    "report_versions": lambda n: ngettext("{n} report version", "{n} report versions", n),
+    "follow_up_items": lambda n: ngettext("{n} checklist item", "{n} checklist items", n),
+    "audit": lambda n: ngettext("{n} audit event", "{n} audit events", n),
+}
+
+
 def _counted_phrase(kind: str, n: int) -> str | None:
-    # ngettext needs the literal pair at the call for the catalog: one call per kind.
-    match kind:
-        case "municipalities":
-            return ngettext("{n} municipality", "{n} municipalities", n)
-        case "rounds":
-            return ngettext("{n} round", "{n} rounds", n)
-        case "people":
-            return ngettext("{n} person", "{n} people", n)
-        case "reviews":
-            return ngettext("{n} review", "{n} reviews", n)
-        case "assignments":
-            return ngettext("{n} role on the team", "{n} roles on the team", n)
-        case "interviews":
-            return ngettext("{n} interview", "{n} interviews", n)
-        case "interviewees":
-            return ngettext("{n} interviewee", "{n} interviewees", n)
-        case "session_events":
-            return ngettext("{n} session event", "{n} session events", n)
-        case "notes":
-            return ngettext("{n} note", "{n} notes", n)
-        case "findings":
-            return ngettext("{n} finding", "{n} findings", n)
-        case "recommendations":
-            return ngettext("{n} recommendation", "{n} recommendations", n)
-        case "report_texts":
-            return ngettext("{n} report text", "{n} report texts", n)
-        case "report_versions":
-            return ngettext("{n} report version", "{n} report versions", n)
-        case "follow_up_items":
-            return ngettext("{n} checklist item", "{n} checklist items", n)
-        case "audit":
-            return ngettext("{n} audit event", "{n} audit events", n)
-    return None
+    phrase = _COUNTED.get(kind)
+    return phrase(n) if phrase else None
 
 
 def counted(kind: str, n: int) -> str:

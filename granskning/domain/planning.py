@@ -80,43 +80,70 @@ def assign(
     :param previous: (reviewer, host) pairs of the previous round to avoid.
     :param salt: more input for the seed (e.g. the round's year).
     """
+    names = _checked_names(members, per_host)
+    index = {name: i for i, name in enumerate(names)}
+    prev = {(index[r], index[h]) for r, h in previous if r in index and h in index and r != h}
+    rng = random.Random(
+        seed_of(names, per_host, sorted({(names[r], names[h]) for r, h in prev}), salt)
+    )
+    reviewers = _best_attempt(len(names), list(range(1, per_host + 1)), prev, rng)
+    return _plan(names, per_host, reviewers, prev)
+
+
+def _checked_names(members: Sequence[str], per_host: int) -> list[str]:
+    """The members in name order, refused unless distinct and ``per_host`` fits."""
     names = sorted(members, key=_key)
     n = len(names)
     if len(set(names)) != n:
         raise ValueError("members must be distinct")
     if n < 2 or not 1 <= per_host <= n - 1:
         raise ValueError("per_host must be between 1 and len(members) - 1")
-    index = {name: i for i, name in enumerate(names)}
-    prev = {(index[r], index[h]) for r, h in previous if r in index and h in index and r != h}
-    rng = random.Random(
-        seed_of(names, per_host, sorted({(names[r], names[h]) for r, h in prev}), salt)
-    )
-    k = per_host
-    offsets = list(range(1, k + 1))
+    return names
+
+
+def _best_attempt(
+    n: int, offsets: list[int], prev: set[tuple[int, int]], rng: random.Random
+) -> list[set[int]]:
+    """The reviewers of each host with the fewest repeated pairs over a few fresh starts
+    (a local search can get stuck where a plan without repeats exists)."""
     best: list[set[int]] | None = None
     best_repeats = -1
-    # a few fresh starts: a local search can get stuck where a plan without repeats exists
     for _attempt in range(max(1, min(RESTARTS, 600 // n)) if prev else 1):
-        order = list(range(n))
-        rng.shuffle(order)
-        if prev:
-            _search_order(order, offsets, prev, rng)
-        reviewers: list[set[int]] = [set() for _ in range(n)]
-        for p in range(n):
-            for o in offsets:
-                reviewers[order[p]].add(order[(p + o) % n])
-        if prev and _repeats(reviewers, prev):
-            _search_edges(reviewers, prev, rng)
+        reviewers = _attempt_plan(n, offsets, prev, rng)
         repeats = len(_repeats(reviewers, prev))
         if best is None or repeats < best_repeats:
             best, best_repeats = reviewers, repeats
         if repeats == 0:
             break
     assert best is not None
-    reviewers = best
+    return best
+
+
+def _attempt_plan(
+    n: int, offsets: list[int], prev: set[tuple[int, int]], rng: random.Random
+) -> list[set[int]]:
+    """One start: a shuffled circulant order, searched for fewer repeats."""
+    order = list(range(n))
+    rng.shuffle(order)
+    if prev:
+        _search_order(order, offsets, prev, rng)
+    reviewers: list[set[int]] = [set() for _ in range(n)]
+    for p in range(n):
+        for o in offsets:
+            reviewers[order[p]].add(order[(p + o) % n])
+    if prev and _repeats(reviewers, prev):
+        _EdgeSearch(reviewers, prev, rng).run()
+    return reviewers
+
+
+def _plan(
+    names: list[str], per_host: int, reviewers: list[set[int]], prev: set[tuple[int, int]]
+) -> Plan:
+    """The plan by name, with the rules it could not meet."""
+    n = len(names)
     plan = Plan(
         members=names,
-        per_host=k,
+        per_host=per_host,
         reviewers={names[h]: [names[r] for r in sorted(reviewers[h])] for h in range(n)},
     )
     plan.mutual = sorted(
@@ -181,88 +208,90 @@ def _search_order(
             return
 
 
-def _search_edges(
-    reviewers: list[set[int]], prev: set[tuple[int, int]], rng: random.Random
-) -> None:
+class _EdgeSearch:
     """Exchange reviewers between hosts, or turn triangles around, to drop repeated pairs.
 
     Both moves keep every in- and out-degree, never create a self-review, and are taken only
     when they make no new mutual pair: the earlier rules keep their weight.
     """
-    n = len(reviewers)
-    reviews: list[set[int]] = [set() for _ in range(n)]
-    for h in range(n):
-        for r in reviewers[h]:
-            reviews[r].add(h)
 
-    def has(r: int, h: int) -> bool:
-        return r in reviewers[h]
+    def __init__(
+        self, reviewers: list[set[int]], prev: set[tuple[int, int]], rng: random.Random
+    ) -> None:
+        self.reviewers = reviewers
+        self.prev = prev
+        self.rng = rng
+        self.n = len(reviewers)
+        self.reviews: list[set[int]] = [set() for _ in range(self.n)]
+        for h in range(self.n):
+            for r in reviewers[h]:
+                self.reviews[r].add(h)
+        self.budget = 30 * self.n + 2000
 
-    def add(r: int, h: int) -> None:
-        reviewers[h].add(r)
-        reviews[r].add(h)
+    def run(self) -> None:
+        """Move until no previous pair repeats, no move helps, or the budget is spent."""
+        while self.budget > 0:
+            bad = _repeats(self.reviewers, self.prev)
+            if not bad:
+                return
+            self.rng.shuffle(bad)
+            if not any(self._improve(r, h) for r, h in bad):
+                return
 
-    def remove(r: int, h: int) -> None:
-        reviewers[h].discard(r)
-        reviews[r].discard(h)
+    def _improve(self, r: int, h: int) -> bool:
+        """Drop the repeated pair r -> h by a triangle, else by an exchange."""
+        if not self.has(r, h):
+            return False
+        return self._turn_triangle(r, h) or self._exchange(r, h)
 
-    def mutual_of(pairs: Iterable[tuple[int, int]]) -> int:
-        return sum(1 for r, h in pairs if has(r, h) and has(h, r))
+    def _turn_triangle(self, r: int, h: int) -> bool:
+        """Turn a triangle r -> h -> c -> r around: r reviews h, h reviews c, c reviews r."""
+        for c in sorted(self.reviews[h] & self.reviewers[r]):
+            self.budget -= 1
+            if self._try([(r, h), (h, c), (c, r)], [(h, r), (c, h), (r, c)]):
+                return True
+        return False
 
-    def try_move(removed: list[tuple[int, int]], added: list[tuple[int, int]]) -> bool:
-        if any(r == h or has(r, h) for r, h in added):
+    def _exchange(self, r: int, h: int) -> bool:
+        """Exchange: r takes another host h2 of r2, r2 takes h."""
+        for h2 in self.rng.sample(range(self.n), min(self.n, 40)):
+            if h2 == h:
+                continue
+            for r2 in sorted(self.reviewers[h2]):
+                self.budget -= 1
+                if r2 == r:
+                    continue
+                if self._try([(r, h), (r2, h2)], [(r2, h), (r, h2)]):
+                    return True
+        return False
+
+    def has(self, r: int, h: int) -> bool:
+        return r in self.reviewers[h]
+
+    def _move(self, removed: list[tuple[int, int]], added: list[tuple[int, int]]) -> None:
+        for r, h in removed:
+            self.reviewers[h].discard(r)
+            self.reviews[r].discard(h)
+        for r, h in added:
+            self.reviewers[h].add(r)
+            self.reviews[r].add(h)
+
+    def _mutual(self, pairs: Iterable[tuple[int, int]]) -> int:
+        return sum(1 for r, h in pairs if self.has(r, h) and self.has(h, r))
+
+    def _try(self, removed: list[tuple[int, int]], added: list[tuple[int, int]]) -> bool:
+        """Make the move if it makes fewer mutual pairs, or as many and fewer repeats."""
+        if any(r == h or self.has(r, h) for r, h in added):
             return False
         if len(set(added)) != len(added):
             return False
         around = {*removed, *added, *[(h, r) for r, h in removed], *[(h, r) for r, h in added]}
-        before_m = mutual_of(around)
-        before_p = sum(p in prev for p in removed)
-        for e in removed:
-            remove(*e)
-        for e in added:
-            add(*e)
-        after_m = mutual_of(around)
-        after_p = sum(p in prev for p in added)
+        before_m = self._mutual(around)
+        before_p = sum(p in self.prev for p in removed)
+        self._move(removed, added)
+        after_m = self._mutual(around)
+        after_p = sum(p in self.prev for p in added)
         if after_m < before_m or (after_m == before_m and after_p < before_p):
             return True
-        for e in added:
-            remove(*e)
-        for e in removed:
-            add(*e)
+        self._move(added, removed)
         return False
-
-    budget = 30 * n + 2000
-    while budget > 0:
-        bad = _repeats(reviewers, prev)
-        if not bad:
-            return
-        improved = False
-        rng.shuffle(bad)
-        for r, h in bad:
-            if not has(r, h):
-                continue
-            # turn a triangle r -> h -> c -> r around: r reviews h, h reviews c, c reviews r
-            for c in sorted(reviews[h] & reviewers[r]):
-                budget -= 1
-                if try_move([(r, h), (h, c), (c, r)], [(h, r), (c, h), (r, c)]):
-                    improved = True
-                    break
-            if improved:
-                break
-            # exchange: r takes another host h2 of r2, r2 takes h
-            for h2 in rng.sample(range(n), min(n, 40)):
-                if h2 == h:
-                    continue
-                for r2 in sorted(reviewers[h2]):
-                    budget -= 1
-                    if r2 == r:
-                        continue
-                    if try_move([(r, h), (r2, h2)], [(r2, h), (r, h2)]):
-                        improved = True
-                        break
-                if improved:
-                    break
-            if improved:
-                break
-        if not improved:
-            return

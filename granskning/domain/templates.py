@@ -15,13 +15,14 @@ reads the pinned copy (:func:`from_pinned`).
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import functools
 import hashlib
 import os
 import re
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -30,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from granskning.domain.errors import InputError, NotFoundError
 from granskning.domain.i18n import N_, _, get_language
+from granskning.resources import question_templates_dir
 
 MAX_BYTES = 1_000_000
 """Templates are a few kilobytes; a bigger file is a mistake (or an attack on the parser)."""
@@ -253,6 +255,8 @@ class _Reader:
     """Turns a composed YAML node tree into plain data, remembering each path's line."""
 
     def __init__(self, aliases: bool = False) -> None:
+        # ruamel (tens of ms) is imported where YAML is read: most commands take a review's
+        # parsed template from the cache and never need it
         from ruamel.yaml import YAML
         from ruamel.yaml.constructor import ConstructorError
         from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
@@ -376,8 +380,6 @@ def _first(exc: BaseException) -> str:
 
 def _what(value: Any) -> str:
     """What a YAML value is, in words, for messages."""
-    import datetime
-
     if value is None:
         return _("nothing")
     if isinstance(value, bool):
@@ -406,28 +408,45 @@ def _yaml_problem(exc: BaseException, text: str) -> _Problem:
     from ruamel.yaml.error import MarkedYAMLError
     from ruamel.yaml.reader import ReaderError
 
-    if isinstance(exc, ReaderError):
-        line = text[: exc.position].count("\n") + 1
-        char = exc.character
-        code = ord(char) if isinstance(char, str) and len(char) == 1 else char
-        return line, _("character {char} is not allowed in YAML").format(
-            char=f"U+{code:04X}" if isinstance(code, int) else code
-        )
-    if isinstance(exc, ComposerError) and "single document" in str(exc.context):
-        mark = exc.problem_mark
-        return (mark.line + 1 if mark else 1), _(
-            "a template is one YAML document; remove the second '---' and what follows"
-        )
-    if isinstance(exc, MarkedYAMLError):
-        mark = exc.problem_mark or exc.context_mark
-        if "<stream end>" in str(exc.problem) and exc.context_mark is not None:
-            mark = exc.context_mark  # the end of the file says less than where it began
-        line = mark.line + 1 if mark is not None else 1
-        problem = (exc.problem or exc.context or "").strip()
-        if exc.context and exc.problem and exc.context_mark is not None:
-            problem = f"{problem} ({exc.context}, line {exc.context_mark.line + 1})"
-        return line, _("YAML syntax error: {problem}").format(problem=problem)
+    # the kinds of error with a message of their own, the most particular first
+    readers: tuple[tuple[type[BaseException], Callable[[Any, str], _Problem | None]], ...] = (
+        (ReaderError, _unreadable_character),
+        (ComposerError, _second_document),
+        (MarkedYAMLError, _marked_problem),
+    )
+    for kind, reader in readers:
+        if isinstance(exc, kind) and (problem := reader(exc, text)) is not None:
+            return problem
     return 1, _("YAML syntax error: {problem}").format(problem=_first(exc))
+
+
+def _unreadable_character(exc: Any, text: str) -> _Problem:
+    line = text[: exc.position].count("\n") + 1
+    char = exc.character
+    code = ord(char) if isinstance(char, str) and len(char) == 1 else char
+    return line, _("character {char} is not allowed in YAML").format(
+        char=f"U+{code:04X}" if isinstance(code, int) else code
+    )
+
+
+def _second_document(exc: Any, _text: str) -> _Problem | None:
+    if "single document" not in str(exc.context):
+        return None
+    mark = exc.problem_mark
+    return (mark.line + 1 if mark else 1), _(
+        "a template is one YAML document; remove the second '---' and what follows"
+    )
+
+
+def _marked_problem(exc: Any, _text: str) -> _Problem:
+    mark = exc.problem_mark or exc.context_mark
+    if "<stream end>" in str(exc.problem) and exc.context_mark is not None:
+        mark = exc.context_mark  # the end of the file says less than where it began
+    line = mark.line + 1 if mark is not None else 1
+    problem = (exc.problem or exc.context or "").strip()
+    if exc.context and exc.problem and exc.context_mark is not None:
+        problem = f"{problem} ({exc.context}, line {exc.context_mark.line + 1})"
+    return line, _("YAML syntax error: {problem}").format(problem=problem)
 
 
 def _compose(
@@ -507,86 +526,132 @@ def _name(loc: Loc) -> str:
     return f"'{last}'"
 
 
+@dataclass
+class _Error:
+    """One pydantic error, with what its message needs."""
+
+    loc: Loc
+    kind: str
+    value: Any
+    ctx: dict[str, Any]
+    name: str
+    msg: str
+
+
+def _unknown_key(e: _Error) -> str:
+    model = _model_at(e.loc[:-1])
+    allowed = list(model.model_fields) if model else []
+    close = difflib.get_close_matches(str(e.loc[-1]), allowed, n=1, cutoff=0.6)
+    if close:
+        return _("unknown key '{key}' (did you mean '{suggestion}'?)").format(
+            key=e.loc[-1], suggestion=close[0]
+        )
+    return _("unknown key '{key}' (allowed here: {allowed})").format(
+        key=e.loc[-1], allowed=", ".join(allowed)
+    )
+
+
+def _not_text(e: _Error) -> str:
+    if e.value is None:
+        return _("{name} has no value; it needs text").format(name=e.name)
+    return _("{name} must be text, not {what}; put it in quotes").format(
+        name=e.name, what=_what(e.value)
+    )
+
+
+def _not_number(e: _Error) -> str:
+    return _("{name} must be a whole number, not {what}").format(name=e.name, what=_what(e.value))
+
+
+def _not_list(e: _Error) -> str:
+    return _("{name} must be a list (lines starting with '- '), not {what}").format(
+        name=e.name, what=_what(e.value)
+    )
+
+
+def _not_mapping(e: _Error) -> str:
+    return _("{name} must be a mapping (key: value lines), not {what}").format(
+        name=e.name, what=_what(e.value)
+    )
+
+
+def _not_a_choice(e: _Error) -> str:
+    choices = {"kind": KINDS, "language": LANGUAGES}.get(str(e.loc[-1]), ())
+    return _("{name} must be one of {choices}, not {what}").format(
+        name=e.name, choices=", ".join(choices) or e.ctx.get("expected", ""), what=_what(e.value)
+    )
+
+
+def _pattern(e: _Error) -> str:
+    pattern = e.ctx.get("pattern")
+    if pattern == ID_PATTERN:
+        return _(
+            "'{value}' cannot be an id: use lowercase letters a-z, digits, '-' and '_'"
+        ).format(value=_short(str(e.value)))
+    if pattern == VERSION_PATTERN:
+        return _('version \'{value}\' is not a version number such as "1.0" or "2.1.3"').format(
+            value=_short(str(e.value))
+        )
+    return _("{name} is empty").format(name=e.name)
+
+
+def _too_short(e: _Error) -> str:
+    return _("{name} is empty; it needs at least one item").format(name=e.name)
+
+
+def _too_long(e: _Error) -> str:
+    return _("{name} is longer than {n} characters").format(name=e.name, n=e.ctx.get("max_length"))
+
+
+def _out_of_range(e: _Error) -> str:
+    if len(e.loc) >= 2 and e.loc[-2] == "articles":
+        return _("article {value} does not exist: the Convention has articles 1-{last}").format(
+            value=e.value, last=LAST_ARTICLE
+        )
+    if e.loc[-1] == "value":
+        return _("scale step {value} is outside 1-4").format(value=e.value)
+    if e.kind == "greater_than":
+        return _("{name} must be more than {limit}, not {value}").format(
+            name=e.name, limit=e.ctx.get("gt"), value=e.value
+        )
+    if e.kind == "greater_than_equal":
+        return _("{name} must be at least {limit}, not {value}").format(
+            name=e.name, limit=e.ctx.get("ge"), value=e.value
+        )
+    return _("{name} must be at most {limit}, not {value}").format(
+        name=e.name, limit=e.ctx.get("le", e.ctx.get("lt")), value=e.value
+    )
+
+
+# pydantic's error type -> the message a template author understands
+_ERROR_MESSAGES: dict[str, Callable[[_Error], str]] = {
+    "extra_forbidden": _unknown_key,
+    "string_type": _not_text,
+    "int_type": _not_number,
+    "list_type": _not_list,
+    "model_type": _not_mapping,
+    "dict_type": _not_mapping,
+    "model_attributes_type": _not_mapping,
+    "literal_error": _not_a_choice,
+    "string_pattern_mismatch": _pattern,
+    "too_short": _too_short,
+    "string_too_long": _too_long,
+    "greater_than": _out_of_range,
+    "greater_than_equal": _out_of_range,
+    "less_than": _out_of_range,
+    "less_than_equal": _out_of_range,
+}
+
+
 def _pydantic_problem(err: Any, lines: dict[Loc, int]) -> _Problem:
     """One pydantic error as (line, a message a template author understands)."""
     loc: Loc = tuple(err["loc"])
     kind = err["type"]
-    value = err.get("input")
-    ctx = err.get("ctx") or {}
-    name = _name(loc)
     if kind == "missing":
         return _line(lines, loc[:-1]), _("required key '{key}' is missing").format(key=loc[-1])
-    line = _line(lines, loc)
-    if kind == "extra_forbidden":
-        model = _model_at(loc[:-1])
-        allowed = list(model.model_fields) if model else []
-        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
-        if close:
-            return line, _("unknown key '{key}' (did you mean '{suggestion}'?)").format(
-                key=loc[-1], suggestion=close[0]
-            )
-        return line, _("unknown key '{key}' (allowed here: {allowed})").format(
-            key=loc[-1], allowed=", ".join(allowed)
-        )
-    if kind == "string_type":
-        if value is None:
-            return line, _("{name} has no value; it needs text").format(name=name)
-        return line, _("{name} must be text, not {what}; put it in quotes").format(
-            name=name, what=_what(value)
-        )
-    if kind == "int_type":
-        return line, _("{name} must be a whole number, not {what}").format(
-            name=name, what=_what(value)
-        )
-    if kind == "list_type":
-        return line, _("{name} must be a list (lines starting with '- '), not {what}").format(
-            name=name, what=_what(value)
-        )
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return line, _("{name} must be a mapping (key: value lines), not {what}").format(
-            name=name, what=_what(value)
-        )
-    if kind == "literal_error":
-        choices = {"kind": KINDS, "language": LANGUAGES}.get(str(loc[-1]), ())
-        return line, _("{name} must be one of {choices}, not {what}").format(
-            name=name, choices=", ".join(choices) or ctx.get("expected", ""), what=_what(value)
-        )
-    if kind == "string_pattern_mismatch":
-        pattern = ctx.get("pattern")
-        if pattern == ID_PATTERN:
-            return line, _(
-                "'{value}' cannot be an id: use lowercase letters a-z, digits, '-' and '_'"
-            ).format(value=_short(str(value)))
-        if pattern == VERSION_PATTERN:
-            return line, _(
-                'version \'{value}\' is not a version number such as "1.0" or "2.1.3"'
-            ).format(value=_short(str(value)))
-        return line, _("{name} is empty").format(name=name)
-    if kind == "too_short":
-        return line, _("{name} is empty; it needs at least one item").format(name=name)
-    if kind == "string_too_long":
-        return line, _("{name} is longer than {n} characters").format(
-            name=name, n=ctx.get("max_length")
-        )
-    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        if len(loc) >= 2 and loc[-2] == "articles":
-            return line, _(
-                "article {value} does not exist: the Convention has articles 1-{last}"
-            ).format(value=value, last=LAST_ARTICLE)
-        if loc[-1] == "value":
-            return line, _("scale step {value} is outside 1-4").format(value=value)
-        if kind == "greater_than":
-            return line, _("{name} must be more than {limit}, not {value}").format(
-                name=name, limit=ctx.get("gt"), value=value
-            )
-        if kind == "greater_than_equal":
-            return line, _("{name} must be at least {limit}, not {value}").format(
-                name=name, limit=ctx.get("ge"), value=value
-            )
-        return line, _("{name} must be at most {limit}, not {value}").format(
-            name=name, limit=ctx.get("le", ctx.get("lt")), value=value
-        )
-    return line, f"{name}: {err['msg']}"
+    e = _Error(loc, kind, err.get("input"), err.get("ctx") or {}, _name(loc), err["msg"])
+    message = _ERROR_MESSAGES.get(kind)
+    return _line(lines, loc), message(e) if message else f"{e.name}: {e.msg}"
 
 
 def _dicts(value: Any) -> list[tuple[int, dict[str, Any]]]:
@@ -596,141 +661,209 @@ def _dicts(value: Any) -> list[tuple[int, dict[str, Any]]]:
     return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
 
 
+@dataclass
+class _Raw:
+    """The raw template data the rules look at, with the line of every path."""
+
+    data: dict[str, Any]
+    lines: dict[Loc, int]
+    groups: list[tuple[int, dict[str, Any]]] = field(init=False)
+    blocks: list[tuple[int, dict[str, Any]]] = field(init=False)
+    # ((block index, question index), question)
+    questions: list[tuple[tuple[int, int], dict[str, Any]]] = field(init=False)
+    # the group ids defined, in order, once each
+    defined: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.groups = _dicts(self.data.get("groups"))
+        self.blocks = _dicts(self.data.get("blocks"))
+        self.questions = [
+            ((bi, qi), q) for bi, b in self.blocks for qi, q in _dicts(b.get("questions"))
+        ]
+        self.defined = list(
+            dict.fromkeys(g["id"] for _i, g in self.groups if isinstance(g.get("id"), str))
+        )
+
+    def line(self, *loc: str | int) -> int:
+        return _line(self.lines, loc)
+
+
+def _unique(raw: _Raw, message: str, items: Iterable[tuple[Loc, Any]]) -> list[_Problem]:
+    """A problem for each id that an earlier item already has."""
+    out: list[_Problem] = []
+    seen: dict[str, int] = {}
+    for loc, value in items:
+        if not isinstance(value, str):
+            continue
+        line = raw.line(*loc)
+        if value in seen:
+            out.append((line, _(message).format(id=value, line=seen[value])))
+        else:
+            seen[value] = line
+    return out
+
+
+def _unique_groups(raw: _Raw) -> list[_Problem]:
+    """Group ids are unique."""
+    return _unique(
+        raw,
+        N_("duplicate group id '{id}' (first on line {line})"),
+        ((("groups", i, "id"), g.get("id")) for i, g in raw.groups),
+    )
+
+
+def _unique_blocks(raw: _Raw) -> list[_Problem]:
+    """Block ids are unique."""
+    return _unique(
+        raw,
+        N_("duplicate block id '{id}' (first on line {line})"),
+        ((("blocks", i, "id"), b.get("id")) for i, b in raw.blocks),
+    )
+
+
+def _unique_questions(raw: _Raw) -> list[_Problem]:
+    """Question ids are unique across the blocks."""
+    return _unique(
+        raw,
+        N_("duplicate question id '{id}' (first on line {line})"),
+        ((("blocks", bi, "questions", qi, "id"), q.get("id")) for (bi, qi), q in raw.questions),
+    )
+
+
+def _question_groups(raw: _Raw, qloc: Loc, q: dict[str, Any]) -> list[_Problem]:
+    """A question's 'groups': each listed once, each defined in 'groups'."""
+    out: list[_Problem] = []
+    qgroups = q.get("groups")
+    if not isinstance(qgroups, list):
+        return out
+    listed: set[str] = set()
+    for gi, gid in enumerate(qgroups):
+        if not isinstance(gid, str):
+            continue
+        gline = raw.line(*qloc, "groups", gi)
+        if gid in listed:
+            out.append((gline, _("group '{group}' is listed twice").format(group=gid)))
+        elif raw.defined and gid not in raw.defined:
+            message = _("group '{group}' is not defined in 'groups' (defined: {known})")
+            out.append((gline, message.format(group=gid, known=", ".join(raw.defined))))
+        listed.add(gid)
+    return out
+
+
+def _question_scale(raw: _Raw, qloc: Loc, q: dict[str, Any]) -> list[_Problem]:
+    """A question's 'scale': rating questions have one with the steps 1-4, others none."""
+    kind = q.get("kind", "open")
+    scale = q.get("scale")
+    if kind == "rating" and scale is None:
+        message = _("rating question '{id}' needs a 'scale' with the steps 1-4")
+        return [(raw.line(*qloc), message.format(id=q.get("id")))]
+    if kind in ("open", "completion") and scale is not None:
+        message = _("only rating questions have a 'scale' ('{id}' is {kind})")
+        return [(raw.line(*qloc, "scale"), message.format(id=q.get("id"), kind=kind))]
+    if kind != "rating" or not isinstance(scale, list):
+        return []
+    values: list[int] = [
+        s["value"]
+        for s in scale
+        if isinstance(s, dict) and type(s.get("value")) is int and 1 <= s["value"] <= 4
+    ]
+    # steps out of range are reported by the model
+    if len(values) != len(scale) or sorted(values) == list(SCALE_STEPS):
+        return []
+    message = _("the scale needs each of the steps 1, 2, 3 and 4 once (found {found})")
+    found = ", ".join(str(v) for v in values)
+    return [(raw.line(*qloc, "scale"), message.format(found=found))]
+
+
+def _questions(raw: _Raw) -> list[_Problem]:
+    """Each question's groups and scale, question by question."""
+    out: list[_Problem] = []
+    for (bi, qi), q in raw.questions:
+        qloc: Loc = ("blocks", bi, "questions", qi)
+        for rule in _QUESTION_RULES:
+            out += rule(raw, qloc, q)
+    return out
+
+
+def _articles(raw: _Raw) -> list[_Problem]:
+    """A block lists each article once."""
+    out: list[_Problem] = []
+    for bi, b in raw.blocks:
+        articles = b.get("articles")
+        if not isinstance(articles, list):
+            continue
+        seen: set[Any] = set()
+        for ai, article in enumerate(articles):
+            if type(article) is int and article in seen:
+                message = _("article {n} is listed twice").format(n=article)
+                out.append((raw.line("blocks", bi, "articles", ai), message))
+            seen.add(article)
+    return out
+
+
+def _unasked_groups(raw: _Raw) -> list[_Problem]:
+    """Every group is asked some question (when every question lists its groups)."""
+    if not raw.questions or not all(isinstance(q.get("groups"), list) for _l, q in raw.questions):
+        return []
+    asked = {gid for _l, q in raw.questions for gid in q["groups"] if isinstance(gid, str)}
+    return [
+        (raw.line("groups", i), _("no question is asked of group '{group}'").format(group=gid))
+        for i, g in raw.groups
+        if isinstance(gid := g.get("id"), str) and gid not in asked
+    ]
+
+
+def _session_minutes(raw: _Raw) -> list[_Problem]:
+    """The blocks a group is asked in fit in 'session_minutes'."""
+    session = raw.data.get("session_minutes")
+    if type(session) is not int or session <= 0:
+        return []
+    out: list[_Problem] = []
+    for gid in raw.defined:
+        total = sum(
+            b["minutes"]
+            for _bi, b in raw.blocks
+            if type(b.get("minutes")) is int
+            and any(
+                isinstance(q.get("groups"), list) and gid in q["groups"]
+                for _qi, q in _dicts(b.get("questions"))
+            )
+        )
+        if total > session:
+            message = _(
+                "the blocks for group '{group}' take {total} minutes, "
+                "more than session_minutes ({session})"
+            )
+            out.append(
+                (
+                    raw.line("session_minutes"),
+                    message.format(group=gid, total=total, session=session),
+                )
+            )
+    return out
+
+
+# The rules for one question, in the order they report.
+_QUESTION_RULES: tuple[Callable[[_Raw, Loc, dict[str, Any]], list[_Problem]], ...] = (
+    _question_groups,
+    _question_scale,
+)
+# The checks that span the whole template, in the order they report.
+_RULES: tuple[Callable[[_Raw], list[_Problem]], ...] = (
+    _unique_groups,
+    _unique_blocks,
+    _unique_questions,
+    _questions,
+    _articles,
+    _unasked_groups,
+    _session_minutes,
+)
+
+
 def _rules(data: dict[str, Any], lines: dict[Loc, int]) -> list[_Problem]:
     """The checks that span the whole template, run on the raw data even when fields are wrong."""
-    out: list[_Problem] = []
-
-    def unique(message: str, items: Iterable[tuple[Loc, Any]]) -> None:
-        seen: dict[str, int] = {}
-        for loc, value in items:
-            if not isinstance(value, str):
-                continue
-            line = _line(lines, loc)
-            if value in seen:
-                out.append((line, _(message).format(id=value, line=seen[value])))
-            else:
-                seen[value] = line
-
-    groups = _dicts(data.get("groups"))
-    blocks = _dicts(data.get("blocks"))
-    questions = [((bi, qi), q) for bi, b in blocks for qi, q in _dicts(b.get("questions"))]
-    unique(
-        N_("duplicate group id '{id}' (first on line {line})"),
-        ((("groups", i, "id"), g.get("id")) for i, g in groups),
-    )
-    unique(
-        N_("duplicate block id '{id}' (first on line {line})"),
-        ((("blocks", i, "id"), b.get("id")) for i, b in blocks),
-    )
-    unique(
-        N_("duplicate question id '{id}' (first on line {line})"),
-        ((("blocks", bi, "questions", qi, "id"), q.get("id")) for (bi, qi), q in questions),
-    )
-    defined = list(dict.fromkeys(g["id"] for _i, g in groups if isinstance(g.get("id"), str)))
-    asked: set[str] = set()
-    for (bi, qi), q in questions:
-        qloc: Loc = ("blocks", bi, "questions", qi)
-        qgroups = q.get("groups")
-        if isinstance(qgroups, list):
-            listed: set[str] = set()
-            for gi, gid in enumerate(qgroups):
-                if not isinstance(gid, str):
-                    continue
-                gline = _line(lines, (*qloc, "groups", gi))
-                if gid in listed:
-                    out.append((gline, _("group '{group}' is listed twice").format(group=gid)))
-                elif defined and gid not in defined:
-                    out.append(
-                        (
-                            gline,
-                            _(
-                                "group '{group}' is not defined in 'groups' (defined: {known})"
-                            ).format(group=gid, known=", ".join(defined)),
-                        )
-                    )
-                listed.add(gid)
-            asked |= listed
-        kind = q.get("kind", "open")
-        scale = q.get("scale")
-        if kind == "rating" and scale is None:
-            out.append(
-                (
-                    _line(lines, qloc),
-                    _("rating question '{id}' needs a 'scale' with the steps 1-4").format(
-                        id=q.get("id")
-                    ),
-                )
-            )
-        elif kind in ("open", "completion") and scale is not None:
-            out.append(
-                (
-                    _line(lines, (*qloc, "scale")),
-                    _("only rating questions have a 'scale' ('{id}' is {kind})").format(
-                        id=q.get("id"), kind=kind
-                    ),
-                )
-            )
-        elif kind == "rating" and isinstance(scale, list):
-            values: list[int] = [
-                s["value"]
-                for s in scale
-                if isinstance(s, dict) and type(s.get("value")) is int and 1 <= s["value"] <= 4
-            ]
-            if len(values) == len(scale):  # steps out of range are reported by the model
-                if sorted(values) != list(SCALE_STEPS):
-                    out.append(
-                        (
-                            _line(lines, (*qloc, "scale")),
-                            _(
-                                "the scale needs each of the steps 1, 2, 3 and 4 once (found {found})"
-                            ).format(found=", ".join(str(v) for v in values)),
-                        )
-                    )
-    for bi, b in blocks:
-        articles = b.get("articles")
-        if isinstance(articles, list):
-            seen_articles: set[Any] = set()
-            for ai, article in enumerate(articles):
-                if type(article) is int and article in seen_articles:
-                    out.append(
-                        (
-                            _line(lines, ("blocks", bi, "articles", ai)),
-                            _("article {n} is listed twice").format(n=article),
-                        )
-                    )
-                seen_articles.add(article)
-    if questions and all(isinstance(q.get("groups"), list) for _l, q in questions):
-        for i, g in groups:
-            gid = g.get("id")
-            if isinstance(gid, str) and gid not in asked:
-                out.append(
-                    (
-                        _line(lines, ("groups", i)),
-                        _("no question is asked of group '{group}'").format(group=gid),
-                    )
-                )
-    session = data.get("session_minutes")
-    if type(session) is int and session > 0:
-        for gid in defined:
-            total = 0
-            for _bi, b in blocks:
-                minutes = b.get("minutes")
-                if type(minutes) is int and any(
-                    isinstance(q.get("groups"), list) and gid in q["groups"]
-                    for _qi, q in _dicts(b.get("questions"))
-                ):
-                    total += minutes
-            if total > session:
-                out.append(
-                    (
-                        _line(lines, ("session_minutes",)),
-                        _(
-                            "the blocks for group '{group}' take {total} minutes, "
-                            "more than session_minutes ({session})"
-                        ).format(group=gid, total=total, session=session),
-                    )
-                )
-    return out
+    raw = _Raw(data, lines)
+    return [problem for rule in _RULES for problem in rule(raw)]
 
 
 def _text_problems(text: str) -> tuple[str, list[_Problem], bool]:
@@ -889,7 +1022,7 @@ def cache_dir() -> Path | None:
     value = os.environ.get("GRANSKNING_CACHE_DIR")
     if value is not None:
         return Path(value) if value.strip() else None
-    from platformdirs import user_cache_dir
+    from platformdirs import user_cache_dir  # slow to import (~0.1 s): only when needed
 
     return Path(user_cache_dir("granskning", appauthor=False))
 
@@ -910,7 +1043,7 @@ def _write_cache(path: Path, data: bytes) -> None:
 
 def user_folder() -> Path:
     """The user's own template folder: ``question_templates`` in granskning's config folder."""
-    import platformdirs
+    import platformdirs  # slow to import (~0.1 s): only when needed
 
     return Path(platformdirs.user_config_dir("granskning")) / "question_templates"
 
@@ -921,8 +1054,6 @@ def folders() -> list[tuple[Path, str]]:
     The shipped folder, the user's config folder, then each folder (or file) named in
     ``GRANSKNING_TEMPLATES`` (several separated by ``os.pathsep``).
     """
-    from granskning.resources import question_templates_dir
-
     out = [(question_templates_dir(), "shipped"), (user_folder(), "user")]
     for entry in os.environ.get(ENV_VAR, "").split(os.pathsep):
         if entry.strip():
@@ -964,47 +1095,16 @@ def catalog() -> Catalog:
     broken: dict[str, list[str]] = {}
     seen: set[Path] = set()
     for folder, origin in folders():
-        if folder.resolve() in seen:
-            continue
-        seen.add(folder.resolve())
-        if not folder.exists():
-            if origin == "env":
-                problems.append(
-                    f"{folder}: " + _("no such folder (named in {var})").format(var=ENV_VAR)
-                )
-            continue
-        try:
-            files = _files(folder)
-        except OSError as exc:
-            problems.append(
-                f"{folder}: " + _("cannot read the folder ({error})").format(error=exc.strerror)
-            )
-            continue
-        for path in files:
-            try:
-                found.append(load(path, origin))
-            except TemplateError as exc:
-                problems.extend(exc.problems)
-                broken.setdefault(path.stem, []).extend(exc.problems)
+        if folder.resolve() not in seen:
+            seen.add(folder.resolve())
+            _read_folder(folder, origin, found, problems, broken)
     by_id: dict[str, list[TemplateSource]] = {}
     for src in found:
         by_id.setdefault(src.template.id, []).append(src)
     winners: list[TemplateSource] = []
     shadowed: list[TemplateSource] = []
     for tid, sources in sorted(by_id.items()):
-        conflicted: set[tuple[int, ...]] = set()
-        first_of: dict[tuple[int, ...], TemplateSource] = {}
-        for src in sources:
-            key = version_key(src.template.version)
-            first = first_of.setdefault(key, src)
-            if first is not src and first.sha256 != src.sha256:
-                conflicted.add(key)
-                line = f"{src.path}:{_version_line(src.text)}: " + _(
-                    "template {id} version {version} is also in {other} with different "
-                    "content; give one of them a higher version"
-                ).format(id=tid, version=src.template.version, other=first.path)
-                problems.append(line)
-                broken.setdefault(tid, []).append(line)
+        first_of, conflicted = _versions(tid, sources, problems, broken)
         top = max(first_of)
         if top in conflicted:
             shadowed.extend(s for s in sources if version_key(s.template.version) != top)
@@ -1013,6 +1113,57 @@ def catalog() -> Catalog:
         winners.append(winner)
         shadowed.extend(s for s in sources if s is not winner)
     return Catalog(winners, shadowed, problems, broken)
+
+
+def _read_folder(
+    folder: Path,
+    origin: str,
+    found: list[TemplateSource],
+    problems: list[str],
+    broken: dict[str, list[str]],
+) -> None:
+    """The templates of one folder into ``found``, what is wrong into ``problems`` (and, per
+    template, into ``broken``)."""
+    if not folder.exists():
+        if origin == "env":
+            problems.append(
+                f"{folder}: " + _("no such folder (named in {var})").format(var=ENV_VAR)
+            )
+        return
+    try:
+        files = _files(folder)
+    except OSError as exc:
+        problems.append(
+            f"{folder}: " + _("cannot read the folder ({error})").format(error=exc.strerror)
+        )
+        return
+    for path in files:
+        try:
+            found.append(load(path, origin))
+        except TemplateError as exc:
+            problems.extend(exc.problems)
+            broken.setdefault(path.stem, []).extend(exc.problems)
+
+
+def _versions(
+    tid: str, sources: list[TemplateSource], problems: list[str], broken: dict[str, list[str]]
+) -> tuple[dict[tuple[int, ...], TemplateSource], set[tuple[int, ...]]]:
+    """The first source of each version of template ``tid``, and the versions that two
+    sources give different content (reported into ``problems`` and ``broken``)."""
+    conflicted: set[tuple[int, ...]] = set()
+    first_of: dict[tuple[int, ...], TemplateSource] = {}
+    for src in sources:
+        key = version_key(src.template.version)
+        first = first_of.setdefault(key, src)
+        if first is not src and first.sha256 != src.sha256:
+            conflicted.add(key)
+            line = f"{src.path}:{_version_line(src.text)}: " + _(
+                "template {id} version {version} is also in {other} with different "
+                "content; give one of them a higher version"
+            ).format(id=tid, version=src.template.version, other=first.path)
+            problems.append(line)
+            broken.setdefault(tid, []).append(line)
+    return first_of, conflicted
 
 
 def available() -> list[TemplateSource]:

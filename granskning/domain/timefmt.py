@@ -7,11 +7,16 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from granskning.domain.errors import InputError
-from granskning.domain.i18n import _
+from granskning.domain.i18n import N_, _
 
 TZ = ZoneInfo("Europe/Stockholm")
 # every time and date stored lies in these years (reviews began in 2004)
 MIN_YEAR, MAX_YEAR = 2000, 2199
+
+
+def _not_of_form(message: str, what: str, value: str) -> InputError:
+    """The error for a value of the wrong form (``message`` names the form)."""
+    return InputError(_(message).format(what=what, value=value))
 
 
 def parse_local(value: str, what: str = "--start") -> datetime:
@@ -28,10 +33,8 @@ def parse_local(value: str, what: str = "--start") -> datetime:
             raise ValueError(text)
         local = datetime.strptime(match["wall"], "%Y-%m-%d %H:%M")
     except ValueError:
-        raise InputError(
-            _('{what}: "{value}" is not a time of the form YYYY-MM-DD HH:MM').format(
-                what=what, value=value
-            )
+        raise _not_of_form(
+            N_('{what}: "{value}" is not a time of the form YYYY-MM-DD HH:MM'), what, value
         ) from None
     check_range(local, what)
     first, second = local.replace(tzinfo=TZ, fold=0), local.replace(tzinfo=TZ, fold=1)
@@ -106,10 +109,8 @@ def parse_date(value: str, what: str = "--date") -> date:
     try:
         day = datetime.strptime(value.strip(), "%Y-%m-%d").date()
     except ValueError:
-        raise InputError(
-            _('{what}: "{value}" is not a date of the form YYYY-MM-DD').format(
-                what=what, value=value
-            )
+        raise _not_of_form(
+            N_('{what}: "{value}" is not a date of the form YYYY-MM-DD'), what, value
         ) from None
     check_range(day, what)
     return day

@@ -24,7 +24,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -33,6 +33,7 @@ from granskning.domain import labels
 from granskning.domain.errors import ConflictError, InputError
 from granskning.domain.i18n import N_, _
 from granskning.domain.text import check_actor
+from granskning.domain.timefmt import clock_text, format_local
 from granskning.storage.model import (
     AuditChain,
     AuditDetail,
@@ -46,6 +47,7 @@ from granskning.storage.model import (
     ReportVersion,
     Review,
 )
+from granskning.storage.queries import get_review
 from granskning.storage.store import Store
 
 DATABASE_CHAIN = ""
@@ -125,14 +127,21 @@ def record_hash(chain: str, seq: int, prev: str | None, e: Mapping[str, Any]) ->
         prev=prev,
         uid=e["uid"],
         interview=e.get("interview"),
-        entity=e["entity"],
-        action=e["action"],
-        from_state=e.get("from_state"),
-        to_state=e.get("to_state"),
-        data=e.get("data") or {},
+        **_record_content(e),
         detail_sha256=e["detail_sha256"],
         at=datetime.fromisoformat(e["at"]),
     )
+
+
+def _record_content(e: Mapping[str, Any]) -> dict[str, Any]:
+    """What an export record says happened: entity, action, states and data."""
+    return {
+        "entity": e["entity"],
+        "action": e["action"],
+        "from_state": e.get("from_state"),
+        "to_state": e.get("to_state"),
+        "data": e.get("data") or {},
+    }
 
 
 def _hash_of(e: AuditEvent, interview_uid: str | None) -> str:
@@ -443,8 +452,6 @@ def _word(value: Any) -> str:
 
 def describe(entity: str, action: str, data: Mapping[str, Any], names: _Names | None = None) -> str:
     """What an event's data say, in the current language ("" for an event without data)."""
-    from granskning.domain.timefmt import format_local
-
     if not data:
         return ""
     # what any event may carry besides its own message
@@ -472,51 +479,99 @@ def describe(entity: str, action: str, data: Mapping[str, Any], names: _Names | 
     return "; ".join([t for t in [text, *extra] if t])
 
 
+def _person_value(value: Any, names: _Names | None) -> Any:
+    if not isinstance(value, str):
+        return _word(value)
+    return names.person(value) if names else value
+
+
+def _record_value(value: Any, names: _Names | None) -> Any:
+    if not isinstance(value, str):
+        return _word(value)
+    return names.record(value) if names else value
+
+
+def _change_value(value: Any, _names: _Names | None) -> Any:
+    """A before or after: a time, a list, or a word."""
+    if isinstance(value, str) and "T" in value:
+        return format_local(datetime.fromisoformat(value))
+    if isinstance(value, list):
+        return ", ".join(value) or "–"
+    return _word(value)
+
+
+def _clock_value(value: Any, _names: _Names | None) -> Any:
+    return clock_text(value) if isinstance(value, int) else _word(value)
+
+
+def _fields_value(value: Any, _names: _Names | None) -> Any:
+    return ", ".join(_word(v) for v in value) if isinstance(value, list) else _word(value)
+
+
+def _sha_value(value: Any, _names: _Names | None) -> Any:
+    return value[:12] if isinstance(value, str) else _word(value)
+
+
+def _added_value(value: Any, _names: _Names | None) -> Any:
+    if not isinstance(value, dict):
+        return _word(value)
+    return ", ".join(f"{_word(k)} {v}" for k, v in sorted(value.items()))
+
+
+# data key -> how its value is shown (any other key: as a word, see _word)
+_VALUES: dict[str, Callable[[Any, _Names | None], Any]] = {
+    "person": _person_value,
+    **dict.fromkeys(_Names._KINDS, _record_value),
+    "before": _change_value,
+    "after": _change_value,
+    "elapsed": _clock_value,
+    "budget": _clock_value,
+    "fields": _fields_value,
+    "sha256": _sha_value,
+    "added": _added_value,
+}
+
+
+def _overruns(data: Mapping[str, Any]) -> list[str]:
+    return [
+        _(OVERRUN).format(block=o.get("block") or _("session"), over=clock_text(o.get("over", 0)))
+        for o in data.get("overruns", [])
+    ]
+
+
+def _unmet(data: Mapping[str, Any]) -> list[str]:
+    return [_(UNMET).format(n=data["unmet"])] if data.get("unmet") else []
+
+
+# what follows an event's message, from data any event may carry, in order
+_SUFFIXES: tuple[Callable[[Mapping[str, Any]], list[str]], ...] = (_overruns, _unmet)
+
+
+def _plain(data: Mapping[str, Any]) -> str:
+    """An event's data without a message of their own: key value, key value."""
+    return ", ".join(f"{k} {v}" for k, v in sorted(data.items()))
+
+
 def _describe(
     entity: str, action: str, data: Mapping[str, Any], names: _Names | None = None
 ) -> str:
-    from granskning.domain.timefmt import clock_text, format_local
-
     template = MESSAGES.get(f"{entity}.{action}") or MESSAGES.get(f"{entity}.*")
     if template is None:
-        return ", ".join(f"{k} {v}" for k, v in sorted(data.items()))
-    values: dict[str, Any] = {}
-    for key, value in data.items():
-        if key == "person" and isinstance(value, str):
-            values[key] = names.person(value) if names else value
-        elif key in _Names._KINDS and isinstance(value, str):
-            values[key] = names.record(value) if names else value
-        elif key in ("before", "after") and isinstance(value, str) and "T" in value:
-            values[key] = format_local(datetime.fromisoformat(value))
-        elif key in ("before", "after") and isinstance(value, list):
-            values[key] = ", ".join(value) or "–"
-        elif key in ("elapsed", "budget") and isinstance(value, int):
-            values[key] = clock_text(value)
-        elif key == "fields" and isinstance(value, list):
-            values[key] = ", ".join(_word(v) for v in value)
-        elif key == "sha256" and isinstance(value, str):
-            values[key] = value[:12]
-        elif key == "added" and isinstance(value, dict):
-            values[key] = ", ".join(f"{_word(k)} {v}" for k, v in sorted(value.items()))
-        else:
-            values[key] = _word(value)
+        return _plain(data)
+    values = {key: _VALUES.get(key, _word_value)(value, names) for key, value in data.items()}
     if "start" in data and "minutes" in data:
-        from datetime import timedelta
-
         start = datetime.fromisoformat(data["start"])
         values["start"] = format_local(start)
         values["end"] = (format_local(start + timedelta(minutes=data["minutes"])) or "")[-5:]
     try:
         text = _(template).format(**values)
     except (KeyError, IndexError, ValueError):
-        return ", ".join(f"{k} {v}" for k, v in sorted(data.items()))
-    for o in data.get("overruns", []):
-        text += "; " + _(OVERRUN).format(
-            block=o.get("block") or _("session"), over=clock_text(o.get("over", 0))
-        )
-    if data.get("unmet"):
-        text += "; " + _(UNMET).format(n=data["unmet"])
-    return text
+        return _plain(data)
+    return "".join([text, *("; " + s for suffix in _SUFFIXES for s in suffix(data))])
+
+
+def _word_value(value: Any, _names: _Names | None) -> Any:
+    return _word(value)
 
 
 def event_dict(
@@ -526,8 +581,6 @@ def event_dict(
     names: _Names | None = None,
 ) -> dict[str, Any]:
     """An audit event as JSON: the structured data, the free text and the rendered comment."""
-    from granskning.domain.timefmt import format_local
-
     data = json.loads(e.data) if data is None else data
     text = detail.text if detail else None
     said = describe(e.entity, e.action, data, names)
@@ -583,16 +636,17 @@ class ChainCheck:
         }
 
 
-def verify_chain(session: Session, chain: str) -> ChainCheck:
-    """Recompute every link of ``chain``: order, links, content, redactions and its head."""
-    out = ChainCheck(chain=chain)
-    events = list(
+def _chain_events(session: Session, chain: str) -> list[AuditEvent]:
+    """The events of ``chain`` in their order."""
+    return list(
         session.exec(
             select(AuditEvent).where(AuditEvent.chain == chain).order_by(col(AuditEvent.seq))
         ).all()
     )
-    head = session.get(AuditChain, chain)
-    out.events = len(events)
+
+
+def _interview_uids(session: Session, events: Iterable[AuditEvent]) -> dict[int, str]:
+    """The uid of each interview the events concern, by its id."""
     iv_ids = {e.interview_id for e in events if e.interview_id is not None}
     iv_uid: dict[int, str] = {}
     for i in range(0, len(iv_ids), 500):
@@ -602,68 +656,105 @@ def verify_chain(session: Session, chain: str) -> ChainCheck:
         ):
             if ident is not None:
                 iv_uid[ident] = uid
-    details = _details(session, [e.uid for e in events])
-    forgotten = _forgotten_uids(session, details.values())
+    return iv_uid
+
+
+@dataclass
+class _Links:
+    """What checking a chain's links needs, and how far it has come."""
+
+    iv_uid: dict[int, str]
+    details: dict[str, AuditDetail]
+    forgotten: set[str]
     prev: str | None = None
-    expected = 1
+    expected: int = 1
+
+
+# a bad link: (its seq, its uid, what is wrong)
+_Bad = tuple[int | None, str | None, str]
+
+
+def _out_of_order(e: AuditEvent, links: _Links) -> _Bad | None:
+    if e.seq == links.expected:
+        return None
+    if e.seq > links.expected:
+        message = _("event {seq} is missing (removed from the log)").format(seq=links.expected)
+    else:
+        message = _("event {seq} appears twice").format(seq=e.seq)
+    return links.expected, None, message
+
+
+def _unlinked(e: AuditEvent, links: _Links) -> _Bad | None:
+    if e.prev_hash == links.prev:
+        return None
+    message = _("event {seq} ({uid}) does not link to the event before it")
+    return e.seq, e.uid, message.format(seq=e.seq, uid=e.uid)
+
+
+def _changed(e: AuditEvent, links: _Links) -> _Bad | None:
+    iv = links.iv_uid.get(e.interview_id) if e.interview_id is not None else None
+    try:
+        computed = _hash_of(e, iv)
+    except (ValueError, TypeError):
+        computed = ""
+    if computed == e.hash:
+        return None
+    message = _("event {seq} ({uid}, {what}) was changed after it was written")
+    return e.seq, e.uid, message.format(seq=e.seq, uid=e.uid, what=f"{e.entity}.{e.action}")
+
+
+def _detail_changed(e: AuditEvent, links: _Links) -> _Bad | None:
+    problem = _detail_problem(e, links.details.get(e.uid), links.forgotten)
+    return (e.seq, e.uid, problem) if problem else None
+
+
+# the checks of one link, in order: the first that fails ends the walk
+_LINK_CHECKS: tuple[Callable[[AuditEvent, _Links], _Bad | None], ...] = (
+    _out_of_order,
+    _unlinked,
+    _changed,
+    _detail_changed,
+)
+
+
+def verify_chain(session: Session, chain: str) -> ChainCheck:
+    """Recompute every link of ``chain``: order, links, content, redactions and its head."""
+    out = ChainCheck(chain=chain)
+    events = _chain_events(session, chain)
+    head = session.get(AuditChain, chain)
+    out.events = len(events)
+    iv_uid = _interview_uids(session, events)
+    details = _details(session, [e.uid for e in events])
+    links = _Links(iv_uid, details, _forgotten_uids(session, details.values()))
     for e in events:
-        if e.seq != expected:
-            out.bad(
-                expected,
-                None,
-                _("event {seq} is missing (removed from the log)").format(seq=expected)
-                if e.seq > expected
-                else _("event {seq} appears twice").format(seq=e.seq),
-            )
-            break
-        if e.prev_hash != prev:
-            out.bad(
-                e.seq,
-                e.uid,
-                _("event {seq} ({uid}) does not link to the event before it").format(
-                    seq=e.seq, uid=e.uid
-                ),
-            )
-            break
-        iv = iv_uid.get(e.interview_id) if e.interview_id is not None else None
-        try:
-            computed = _hash_of(e, iv)
-        except (ValueError, TypeError):
-            computed = ""
-        if computed != e.hash:
-            out.bad(
-                e.seq,
-                e.uid,
-                _("event {seq} ({uid}, {what}) was changed after it was written").format(
-                    seq=e.seq, uid=e.uid, what=f"{e.entity}.{e.action}"
-                ),
-            )
+        bad = next((b for check in _LINK_CHECKS if (b := check(e, links)) is not None), None)
+        if bad is not None:
+            out.bad(*bad)
             break
         detail = details.get(e.uid)
-        problem = _detail_problem(e, detail, forgotten)
-        if problem:
-            out.bad(e.seq, e.uid, problem)
-            break
         if detail is not None and detail.redacted_at is not None:
             out.redacted += 1
-        prev = e.hash
-        expected += 1
+        links.prev = e.hash
+        links.expected += 1
     if out.ok:
-        if head is None and events:
-            out.bad(None, None, _("the log's head is missing"))
-        elif head is not None and (head.seq, head.head) != (len(events), prev):
-            if head.seq > len(events):
-                out.bad(
-                    len(events) + 1,
-                    None,
-                    _(
-                        "events {first} to {last} are missing (removed from the end of the log)"
-                    ).format(first=len(events) + 1, last=head.seq),
-                )
-            else:
-                out.bad(None, None, _("the log's head does not match its last event"))
-    out.head = prev
+        _check_head(out, head, len(events), links.prev)
+    out.head = links.prev
     return out
+
+
+def _check_head(out: ChainCheck, head: AuditChain | None, events: int, last: str | None) -> None:
+    """The chain's head names its length and its last link (a removed tail shows here)."""
+    if head is None:
+        if events:
+            out.bad(None, None, _("the log's head is missing"))
+        return
+    if (head.seq, head.head) == (events, last):
+        return
+    if head.seq > events:
+        message = _("events {first} to {last} are missing (removed from the end of the log)")
+        out.bad(events + 1, None, message.format(first=events + 1, last=head.seq))
+    else:
+        out.bad(None, None, _("the log's head does not match its last event"))
 
 
 def _forgotten_uids(session: Session, details: Iterable[AuditDetail]) -> set[str]:
@@ -701,67 +792,20 @@ def verify_review(store: Store, review_id: int) -> dict[str, Any]:
     """``review verify``: the review's audit chain, the database's own chain and the frozen
     report versions (their bytes against their SHA-256, and that SHA-256 against the one
     the chain recorded when the version was stored)."""
-    from granskning.domain.timefmt import format_local
-    from granskning.storage.queries import get_review
-
     with store.read() as s:
         review = get_review(s, review_id)
         own = verify_chain(s, review.uid)
         database = verify_chain(s, DATABASE_CHAIN)
-        stray = s.exec(
-            select(AuditEvent.seq, AuditEvent.uid, AuditEvent.chain).where(
-                AuditEvent.review_id == review_id,
-                col(AuditEvent.chain).not_in([review.uid, DATABASE_CHAIN]),
+        _check_strays(s, review, own)
+        recorded = _recorded_versions(s, review)
+        reports = [
+            _report_check(v, recorded)
+            for v in s.exec(
+                select(ReportVersion)
+                .where(ReportVersion.review_id == review_id)
+                .order_by(col(ReportVersion.number))
             )
-        ).first()
-        if stray is not None and own.ok:
-            own.bad(
-                stray[0],
-                stray[1],
-                _("event {uid} belongs to another review's log").format(uid=stray[1]),
-            )
-        recorded: dict[int, str] = {}
-        for e in s.exec(
-            select(AuditEvent).where(
-                AuditEvent.chain == review.uid,
-                AuditEvent.entity == "report",
-                AuditEvent.action == "store_version",
-            )
-        ):
-            d = json.loads(e.data)
-            if isinstance(d.get("version"), int) and isinstance(d.get("sha256"), str):
-                recorded[d["version"]] = d["sha256"]
-        reports = []
-        for v in s.exec(
-            select(ReportVersion)
-            .where(ReportVersion.review_id == review_id)
-            .order_by(col(ReportVersion.number))
-        ):
-            status, message = "ok", None
-            if v.number in recorded and recorded[v.number] != v.sha256:
-                status = "differs"
-                message = _(
-                    "report version {n}: its SHA-256 is not the one the log recorded at the "
-                    "handover ({sha})"
-                ).format(n=v.number, sha=recorded[v.number])
-            elif v.content is None:
-                status = "purged" if v.purged_at is not None else "missing"
-                if status == "missing":
-                    message = _("report version {n}: its content is missing").format(n=v.number)
-            elif hashlib.sha256(v.content).hexdigest() != v.sha256:
-                status = "differs"
-                message = _(
-                    "report version {n}: the frozen document does not match its SHA-256"
-                ).format(n=v.number)
-            reports.append(
-                {
-                    "version": v.number,
-                    "sha256": v.sha256,
-                    "status": status,
-                    "purged": format_local(v.purged_at),
-                    "problem": message,
-                }
-            )
+        ]
     ok = own.ok and database.ok and all(r["problem"] is None for r in reports)
     return {
         "id": review_id,
@@ -769,6 +813,65 @@ def verify_review(store: Store, review_id: int) -> dict[str, Any]:
         "audit": own.as_dict(),
         "database_audit": database.as_dict(),
         "reports": reports,
+    }
+
+
+def _check_strays(session: Session, review: Review, own: ChainCheck) -> None:
+    """An event of the review linked into another review's chain is a problem of its own."""
+    stray = session.exec(
+        select(AuditEvent.seq, AuditEvent.uid, AuditEvent.chain).where(
+            AuditEvent.review_id == review.id,
+            col(AuditEvent.chain).not_in([review.uid, DATABASE_CHAIN]),
+        )
+    ).first()
+    if stray is not None and own.ok:
+        own.bad(
+            stray[0],
+            stray[1],
+            _("event {uid} belongs to another review's log").format(uid=stray[1]),
+        )
+
+
+def _recorded_versions(session: Session, review: Review) -> dict[int, str]:
+    """The SHA-256 the review's chain recorded for each report version it stored."""
+    recorded: dict[int, str] = {}
+    for e in session.exec(
+        select(AuditEvent).where(
+            AuditEvent.chain == review.uid,
+            AuditEvent.entity == "report",
+            AuditEvent.action == "store_version",
+        )
+    ):
+        d = json.loads(e.data)
+        if isinstance(d.get("version"), int) and isinstance(d.get("sha256"), str):
+            recorded[d["version"]] = d["sha256"]
+    return recorded
+
+
+def _report_check(v: ReportVersion, recorded: dict[int, str]) -> dict[str, Any]:
+    """One frozen report version: its bytes against its SHA-256, and that against the log."""
+    status, message = "ok", None
+    if v.number in recorded and recorded[v.number] != v.sha256:
+        status = "differs"
+        message = _(
+            "report version {n}: its SHA-256 is not the one the log recorded at the "
+            "handover ({sha})"
+        ).format(n=v.number, sha=recorded[v.number])
+    elif v.content is None:
+        status = "purged" if v.purged_at is not None else "missing"
+        if status == "missing":
+            message = _("report version {n}: its content is missing").format(n=v.number)
+    elif hashlib.sha256(v.content).hexdigest() != v.sha256:
+        status = "differs"
+        message = _("report version {n}: the frozen document does not match its SHA-256").format(
+            n=v.number
+        )
+    return {
+        "version": v.number,
+        "sha256": v.sha256,
+        "status": status,
+        "purged": format_local(v.purged_at),
+        "problem": message,
     }
 
 
@@ -795,78 +898,87 @@ def extend_from_file(
     chain = review.uid
     prev: str | None = None
     for n, e in enumerate(events, 1):
-        where = _("audit event {uid}").format(uid=e["uid"])
-        if e.get("seq") != n or e.get("prev_hash") != prev:
-            raise InputError(
-                _("the file's audit log is broken at event {seq} ({uid})").format(
-                    seq=n, uid=e["uid"]
-                )
-            )
-        if e.get("redacted_at") is None:
-            check_actor(e["actor"], where)
-            if detail_hash(e["actor"], e.get("text")) != e["detail_sha256"]:
-                raise InputError(
-                    _(
-                        "the file's audit event {seq} ({uid}) was changed after it was written"
-                    ).format(seq=n, uid=e["uid"])
-                )
-        computed = record_hash(chain, n, prev, e)
-        if computed != e.get("hash"):
-            raise InputError(
-                _("the file's audit event {seq} ({uid}) was changed after it was written").format(
-                    seq=n, uid=e["uid"]
-                )
-            )
-        prev = computed
-    here = list(
-        session.exec(
-            select(AuditEvent).where(AuditEvent.chain == chain).order_by(col(AuditEvent.seq))
-        ).all()
-    )
+        prev = _file_link(chain, n, prev, e)
+    here = _chain_events(session, chain)
     for mine, there in zip(here, events, strict=False):
-        seq, uid, digest = mine.seq, mine.uid, mine.hash
-        entity, action = mine.entity, mine.action
-        if digest != there["hash"]:
-            raise ConflictError(
-                _(
-                    "the file's audit log does not extend this database's log of review {id}: "
-                    "they differ from event {seq} on (here {uid} {what}, in the file {other} "
-                    "{other_what})"
-                ).format(
-                    id=review.id,
-                    seq=seq,
-                    uid=uid,
-                    what=f"{entity}.{action}",
-                    other=there["uid"],
-                    other_what=f"{there['entity']}.{there['action']}",
-                )
-            )
+        _same_link(review, mine, there)
     return _append_many(
         session,
         chain,
-        [
-            dict(
-                review_id=review.id,
-                interview_id=interview_id(e["interview"]) if e.get("interview") else None,
-                interview_uid=e.get("interview"),
-                entity=e["entity"],
-                action=e["action"],
-                from_state=e.get("from_state"),
-                to_state=e.get("to_state"),
-                data=e.get("data") or {},
-                actor=e["actor"],
-                text=e.get("text"),
-                at=datetime.fromisoformat(e["at"]),
-                uid=e["uid"],
-                detail_sha256=e["detail_sha256"],
-                redacted_at=(
-                    datetime.fromisoformat(e["redacted_at"]) if e.get("redacted_at") else None
-                ),
-                redacted_by=e.get("redacted_by"),
-            )
-            for e in events[len(here) :]
-        ],
+        [_append_args(review, e, interview_id) for e in events[len(here) :]],
     )
+
+
+def _file_link(chain: str, n: int, prev: str | None, e: Mapping[str, Any]) -> str:
+    """The hash of the file's ``n``-th event, recomputed; an InputError if it is not the
+    next link of the file's chain."""
+    where = _("audit event {uid}").format(uid=e["uid"])
+    changed = _("the file's audit event {seq} ({uid}) was changed after it was written")
+    if e.get("seq") != n or e.get("prev_hash") != prev:
+        raise InputError(
+            _("the file's audit log is broken at event {seq} ({uid})").format(seq=n, uid=e["uid"])
+        )
+    if e.get("redacted_at") is None:
+        check_actor(e["actor"], where)
+        if detail_hash(e["actor"], e.get("text")) != e["detail_sha256"]:
+            raise InputError(changed.format(seq=n, uid=e["uid"]))
+    computed = record_hash(chain, n, prev, e)
+    if computed != e.get("hash"):
+        raise InputError(changed.format(seq=n, uid=e["uid"]))
+    return computed
+
+
+def _same_link(review: Review, mine: AuditEvent, there: Mapping[str, Any]) -> None:
+    """A ConflictError unless the file's event is this database's event at its place."""
+    if mine.hash == there["hash"]:
+        return
+    raise ConflictError(
+        _(
+            "the file's audit log does not extend this database's log of review {id}: "
+            "they differ from event {seq} on (here {uid} {what}, in the file {other} "
+            "{other_what})"
+        ).format(
+            id=review.id,
+            seq=mine.seq,
+            uid=mine.uid,
+            what=f"{mine.entity}.{mine.action}",
+            other=there["uid"],
+            other_what=f"{there['entity']}.{there['action']}",
+        )
+    )
+
+
+def _append_args(
+    review: Review, e: Mapping[str, Any], interview_id: Callable[[str], int | None]
+) -> dict[str, Any]:
+    """A file's event as the keyword arguments of :func:`append`."""
+    return dict(
+        review_id=review.id,
+        interview_id=interview_id(e["interview"]) if e.get("interview") else None,
+        interview_uid=e.get("interview"),
+        **_record_content(e),
+        actor=e["actor"],
+        text=e.get("text"),
+        at=datetime.fromisoformat(e["at"]),
+        uid=e["uid"],
+        detail_sha256=e["detail_sha256"],
+        redacted_at=(datetime.fromisoformat(e["redacted_at"]) if e.get("redacted_at") else None),
+        redacted_by=e.get("redacted_by"),
+    )
+
+
+# the arguments of append that go into the event row and into its detail as they are
+_EVENT_KEYS = (
+    "review_id",
+    "interview_id",
+    "entity",
+    "action",
+    "from_state",
+    "to_state",
+    "at",
+    "uid",
+)
+_DETAIL_KEYS = ("actor", "text", "redacted_at", "redacted_by")
 
 
 def _append_many(session: Session, chain: str, records: list[dict[str, Any]]) -> int:
@@ -883,31 +995,18 @@ def _append_many(session: Session, chain: str, records: list[dict[str, Any]]) ->
         for r in records:
             seq += 1
             event = AuditEvent(
-                review_id=r["review_id"],
-                interview_id=r["interview_id"],
-                entity=r["entity"],
-                action=r["action"],
-                from_state=r["from_state"],
-                to_state=r["to_state"],
+                **{key: r[key] for key in _EVENT_KEYS},
                 data=canonical_json(r["data"]),
                 detail_sha256=r["detail_sha256"] or detail_hash(r["actor"], r["text"]),
-                at=r["at"],
                 chain=chain,
                 seq=seq,
                 prev_hash=prev,
                 hash="",
-                uid=r["uid"],
             )
             event.hash = prev = _hash_of(event, r["interview_uid"])
             session.add(event)
             details.append(
-                AuditDetail(
-                    event_uid=event.uid,
-                    actor=r["actor"],
-                    text=r["text"],
-                    redacted_at=r["redacted_at"],
-                    redacted_by=r["redacted_by"],
-                )
+                AuditDetail(event_uid=event.uid, **{key: r[key] for key in _DETAIL_KEYS})
             )
     session.flush()  # the details refer to the event rows: those go first
     session.add_all(details)
@@ -923,21 +1022,8 @@ def _append_many(session: Session, chain: str, records: list[dict[str, Any]]) ->
 
 def export_records(session: Session, review: Review) -> list[dict[str, Any]]:
     """The review's audit log in the export format: its chain, in order, with the detail."""
-    events = list(
-        session.exec(
-            select(AuditEvent).where(AuditEvent.chain == review.uid).order_by(col(AuditEvent.seq))
-        ).all()
-    )
-    ivs = {e.interview_id for e in events if e.interview_id is not None}
-    iv_uid = (
-        dict(
-            session.exec(
-                select(Interview.id, Interview.uid).where(col(Interview.id).in_(ivs))
-            ).all()
-        )
-        if ivs
-        else {}
-    )
+    events = _chain_events(session, review.uid)
+    iv_uid = _interview_uids(session, events)
     details = _details(session, [e.uid for e in events])
     out = []
     for e in events:

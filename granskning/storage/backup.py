@@ -20,11 +20,13 @@ from typing import Any
 
 from sqlalchemy import Table, create_engine, func, inspect, select, text, update
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError, StatementError
 
 from granskning.domain.errors import InputError, RuleError
 from granskning.domain.i18n import _
 from granskning.storage.audit import record
+from granskning.storage.migrations import run_upgrade_on
+from granskning.storage.output import write_output
 from granskning.storage.store import SCHEMA_HEAD, SCHEMA_REVISIONS, SchemaError, Store, metadata
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -39,8 +41,6 @@ def backup(store: Store, out: Path) -> dict[str, Any]:
     :param out: the backup file; replaced atomically if it exists.
     :returns: the file, its size and SHA-256, the backend and the format.
     """
-    from granskning.storage.output import write_output
-
     if store.is_sqlite and store.sqlite_path is None:
         raise InputError(_("an in-memory database cannot be backed up"))
     # a backup holds personal data: 0600 whatever the umask
@@ -340,10 +340,6 @@ def _describe(source: Path) -> dict[str, Any]:
 
 
 def _copy_rows(store: Store, path: Path, source: Path, *, create_schema: bool = False) -> None:
-    from sqlalchemy.exc import DBAPIError, StatementError
-
-    from granskning.storage.migrations import run_upgrade_on
-
     try:
         with store.atomic() as s:
             if create_schema:
@@ -388,11 +384,7 @@ def _copy_table(src: Connection, dst: Connection, table: Table) -> None:
         if not chunk:
             break
         rows = [dict(r) for r in chunk]
-        for row in rows:
-            if any(row[c] is not None for c in self_refs):
-                later.append({**{k: row[k] for k in pk}, **{c: row[c] for c in self_refs}})
-                for c in self_refs:
-                    row[c] = None
+        later += _hold_back(rows, pk, self_refs)
         dst.execute(table.insert(), rows)
     for row in later:
         dst.execute(
@@ -400,6 +392,20 @@ def _copy_table(src: Connection, dst: Connection, table: Table) -> None:
             .where(*(table.c[k] == row[k] for k in pk))
             .values({c: row[c] for c in self_refs})
         )
+
+
+def _hold_back(
+    rows: list[dict[str, Any]], pk: list[str], self_refs: list[str]
+) -> list[dict[str, Any]]:
+    """Empty the columns of ``rows`` that point into their own table; returns, for each row
+    that had one, its key and those columns, to fill in once every row is there."""
+    later = []
+    for row in rows:
+        if any(row[c] is not None for c in self_refs):
+            later.append({**{k: row[k] for k in pk}, **{c: row[c] for c in self_refs}})
+            for c in self_refs:
+                row[c] = None
+    return later
 
 
 def _reset_sequences(conn: Connection) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Column, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -45,6 +46,16 @@ def _uid() -> str:
     return new_uid()
 
 
+def _uid_field() -> Any:
+    """A record's uid column: fresh for every new row, unique."""
+    return Field(default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False))
+
+
+def _language_field() -> Any:
+    """A document language column (sv or en), Swedish unless set."""
+    return Field(default="sv", max_length=10, sa_column_kwargs={"server_default": "sv"})
+
+
 class Municipality(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_column=Column(String(NAME_MAX), nullable=False))
@@ -55,9 +66,7 @@ class Municipality(SQLModel, table=True):
 
 class Person(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    uid: str = Field(
-        default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False)
-    )
+    uid: str = _uid_field()
     name: str = Field(max_length=NAME_MAX)
     municipality_id: int = Field(foreign_key="municipality.id", index=True)
     title: str | None = Field(default=None, max_length=NAME_MAX)
@@ -72,7 +81,7 @@ class Round(SQLModel, table=True):
     theme: str = Field(max_length=PLACE_MAX)
     template_name: str = Field(max_length=TEMPLATE_ID_MAX)
     # the language of the round's documents (the compilation): sv or en
-    language: str = Field(default="sv", max_length=10, sa_column_kwargs={"server_default": "sv"})
+    language: str = _language_field()
     created_at: datetime
 
 
@@ -84,9 +93,7 @@ class RoundMember(SQLModel, table=True):
 
 class Review(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    uid: str = Field(
-        default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False)
-    )
+    uid: str = _uid_field()
     host_id: int = Field(foreign_key="municipality.id", index=True)
     round_id: int | None = Field(default=None, foreign_key="round.id", index=True)
     state: str = Field(default=ReviewState.planned.value, max_length=30, index=True)
@@ -100,7 +107,7 @@ class Review(SQLModel, table=True):
     seminar_start: datetime | None = None
     seminar_place: str | None = Field(default=None, max_length=PLACE_MAX)
     # the language of the review's documents (report, checklist), whoever runs the command
-    language: str = Field(default="sv", max_length=10, sa_column_kwargs={"server_default": "sv"})
+    language: str = _language_field()
     created_at: datetime
     updated_at: datetime
 
@@ -124,9 +131,7 @@ class Assignment(SQLModel, table=True):
 
 class Interview(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    uid: str = Field(
-        default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False)
-    )
+    uid: str = _uid_field()
     review_id: int = Field(foreign_key="review.id", index=True)
     group_id: str = Field(max_length=TEMPLATE_ID_MAX)
     start: datetime  # aware UTC
@@ -169,9 +174,7 @@ class SessionEvent(SQLModel, table=True):
 
 class Note(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    uid: str = Field(
-        default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False)
-    )
+    uid: str = _uid_field()
     interview_id: int = Field(foreign_key="interview.id", index=True)
     # None: a free observation, not tied to a question
     question_id: str | None = Field(default=None, max_length=TEMPLATE_ID_MAX)
@@ -187,9 +190,7 @@ class Note(SQLModel, table=True):
 
 class Finding(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    uid: str = Field(
-        default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False)
-    )
+    uid: str = _uid_field()
     review_id: int = Field(foreign_key="review.id", index=True)
     block_id: str = Field(max_length=TEMPLATE_ID_MAX)
     kind: str = Field(max_length=20)
@@ -199,9 +200,7 @@ class Finding(SQLModel, table=True):
 
 class Recommendation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    uid: str = Field(
-        default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False)
-    )
+    uid: str = _uid_field()
     review_id: int = Field(foreign_key="review.id", index=True)
     block_id: str | None = Field(default=None, max_length=TEMPLATE_ID_MAX)
     text: str = Field(sa_column=Column(Text, nullable=False))
@@ -235,9 +234,7 @@ class ReportVersion(SQLModel, table=True):
 class FollowUpItem(SQLModel, table=True):
     __tablename__ = "follow_up_item"
     id: int | None = Field(default=None, primary_key=True)
-    uid: str = Field(
-        default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False)
-    )
+    uid: str = _uid_field()
     review_id: int = Field(foreign_key="review.id", index=True)
     source: str = Field(max_length=30)
     source_uid: str | None = Field(default=None, max_length=32)
@@ -265,9 +262,7 @@ class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
     __table_args__ = (UniqueConstraint("chain", "seq"),)
     id: int | None = Field(default=None, primary_key=True)
-    uid: str = Field(
-        default_factory=_uid, sa_column=Column(String(32), unique=True, nullable=False)
-    )
+    uid: str = _uid_field()
     review_id: int | None = Field(default=None, foreign_key="review.id", index=True)
     interview_id: int | None = Field(default=None, foreign_key="interview.id")
     entity: str = Field(max_length=30)

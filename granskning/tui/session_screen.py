@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import click
 from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult
@@ -19,13 +20,26 @@ from textual.screen import ModalScreen
 from textual.widgets import Digits, Footer, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from granskning.domain.errors import GranskningError
+from granskning.domain.errors import GranskningError, RuleError
 from granskning.domain.i18n import N_, _
 from granskning.services import sessions
 from granskning.storage.store import Store
 
 TICK_S = 1.0
 LEVEL_CLASSES = ("ok", "near", "over")
+# the two clocks: their name, the status keys of (remaining, level, elapsed, budget), the label
+CLOCKS = (
+    (
+        "session",
+        ("remaining_s", "session_level", "elapsed_s", "budget_s"),
+        N_("Session: {elapsed} of {budget}"),
+    ),
+    (
+        "block",
+        ("block_remaining_s", "block_level", "block_elapsed_s", "block_budget_s"),
+        N_("Block: {elapsed} of {budget}"),
+    ),
+)
 
 
 def countdown(seconds: int) -> str:
@@ -236,24 +250,16 @@ class SessionApp(App[None]):
                 id=d["id"], group=d["group_name"], state=state_label
             )
         )
-        self._clock(
-            "session",
-            d["remaining_s"],
-            d["session_level"],
-            _("Session: {elapsed} of {budget}").format(
-                elapsed=sessions.clock_text(d["elapsed_s"]),
-                budget=sessions.clock_text(d["budget_s"]),
-            ),
-        )
-        self._clock(
-            "block",
-            d["block_remaining_s"],
-            d["block_level"],
-            _("Block: {elapsed} of {budget}").format(
-                elapsed=sessions.clock_text(d["block_elapsed_s"]),
-                budget=sessions.clock_text(d["block_budget_s"]),
-            ),
-        )
+        for which, keys, label in CLOCKS:
+            remaining, level, elapsed, budget = (d[key] for key in keys)
+            self._clock(
+                which,
+                remaining,
+                level,
+                _(label).format(
+                    elapsed=sessions.clock_text(elapsed), budget=sessions.clock_text(budget)
+                ),
+            )
         if d["question"] is None:
             self.query_one("#block", Static).update(_("This group has no questions."))
             return
@@ -372,8 +378,6 @@ class SessionApp(App[None]):
 
 def run_session(store: Store, interview_id: int) -> None:
     """Run the full-screen session until the user quits."""
-    from granskning.domain.errors import RuleError
-
     first = sessions.status(store, interview_id)
     if first["state"] in ("completed", "cancelled"):
         raise RuleError(
@@ -384,8 +388,6 @@ def run_session(store: Store, interview_id: int) -> None:
     SessionApp(store, interview_id).run()
     last = sessions.status(store, interview_id)
     if last["state"] == "running":
-        import click
-
         click.echo(
             _("The session is still running. Carry on with: granskning session run {id}").format(
                 id=interview_id

@@ -6,6 +6,9 @@ from pathlib import Path
 
 from sqlalchemy.engine import Connection, Engine
 
+# alembic is imported inside the functions: it takes about a second to import, and only a
+# database that is new or older than the program needs it
+
 HERE = Path(__file__).resolve().parent
 
 

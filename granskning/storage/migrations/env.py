@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection
 
 from granskning.storage.store import metadata
@@ -18,8 +19,6 @@ def run_migrations_online() -> None:
         return
     engine = config.attributes.get("engine")
     if engine is None:  # the alembic command line: take the URL from alembic.ini
-        from sqlalchemy import create_engine
-
         engine = create_engine(config.get_main_option("sqlalchemy.url") or "sqlite://")
     with engine.begin() as connection:
         _run_on(connection)
@@ -29,8 +28,6 @@ def _run_on(connection: Connection) -> None:
     if connection.dialect.name == "postgresql":
         # Two programs opening a fresh database at once: one migrates, the other waits
         # and then finds the schema done (SQLite gets the same from BEGIN IMMEDIATE).
-        from sqlalchemy import text
-
         connection.execute(text("SELECT pg_advisory_xact_lock(74657)"))
     context.configure(
         connection=connection,

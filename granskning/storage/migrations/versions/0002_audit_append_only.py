@@ -6,39 +6,33 @@ Create Date: 2026-11-24
 """
 from alembic import op
 
+from granskning.storage.migrations.audit_triggers import (
+    MESSAGE,
+    create_event_triggers,
+    drop_event_triggers,
+)
+
 
 revision = '0002'
 down_revision = '0001'
 branch_labels = None
 depends_on = None
 
-MESSAGE = "audit_event is append-only: audit rows are never updated or deleted"
-
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name == "sqlite":
-        for verb in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER audit_event_no_{verb.lower()} BEFORE {verb} ON audit_event "
-                f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
-            )
-    else:
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    if not sqlite:
         op.execute(
             "CREATE FUNCTION granskning_audit_append_only() RETURNS trigger "
             "LANGUAGE plpgsql AS $$ BEGIN "
             f"RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation'; "
             "END $$"
         )
-        op.execute(
-            "CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event "
-            "FOR EACH ROW EXECUTE FUNCTION granskning_audit_append_only()"
-        )
+    create_event_triggers(sqlite)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
-        op.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
-    else:
-        op.execute("DROP TRIGGER IF EXISTS audit_event_append_only ON audit_event")
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    drop_event_triggers(sqlite)
+    if not sqlite:
         op.execute("DROP FUNCTION IF EXISTS granskning_audit_append_only()")

@@ -24,13 +24,18 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
+from granskning.storage.migrations.audit_triggers import (
+    MESSAGE,
+    create_event_triggers,
+    drop_event_triggers,
+)
+
 
 revision = '0003'
 down_revision = '0002'
 branch_labels = None
 depends_on = None
 
-MESSAGE = "audit_event is append-only: audit rows are never updated or deleted"
 DETAIL_MESSAGE = "audit_detail and audit_chain rows are never deleted or replaced"
 
 
@@ -58,20 +63,21 @@ def _event_hash(row: Any, chain: str, seq: int, prev: str | None, interview: str
     }))
 
 
-def _drop_0002_triggers(sqlite: bool) -> None:
-    if sqlite:
-        op.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
-        op.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
-    else:
-        op.execute("DROP TRIGGER IF EXISTS audit_event_append_only ON audit_event")
-
-
 def upgrade() -> None:
     bind = op.get_bind()
     sqlite = bind.dialect.name == "sqlite"
-    _drop_0002_triggers(sqlite)
+    drop_event_triggers(sqlite)
+    rows, reviews, interviews = _read_log(bind)
+    _add_chain_columns()
+    heads, updates, details = _chain(rows, reviews, interviews)
+    _write_links(bind, updates)
+    _finish_chain_columns()
+    _create_detail_and_chain(details, heads)
+    _create_triggers(sqlite)
 
-    # what the log holds now, in the order it was written
+
+def _read_log(bind: Any) -> tuple[list[Any], dict[int, str], dict[int, str]]:
+    """What the log holds now, in the order it was written, and the review and interview uids."""
     old = sa.table(
         "audit_event",
         sa.column("id", sa.Integer), sa.column("uid", sa.String),
@@ -84,7 +90,10 @@ def upgrade() -> None:
     rows = bind.execute(sa.select(old).order_by(old.c.at, old.c.id)).all()
     reviews = dict(bind.execute(sa.text("SELECT id, uid FROM review")).all())
     interviews = dict(bind.execute(sa.text("SELECT id, uid FROM interview")).all())
+    return rows, reviews, interviews
 
+
+def _add_chain_columns() -> None:
     with op.batch_alter_table("audit_event") as b:
         b.add_column(sa.Column("data", sa.Text(), nullable=True))
         b.add_column(sa.Column("detail_sha256", sa.String(length=64), nullable=True))
@@ -93,6 +102,12 @@ def upgrade() -> None:
         b.add_column(sa.Column("prev_hash", sa.String(length=64), nullable=True))
         b.add_column(sa.Column("hash", sa.String(length=64), nullable=True))
 
+
+def _chain(
+    rows: list[Any], reviews: dict[int, str], interviews: dict[int, str]
+) -> tuple[dict[str, tuple[int, str]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every row as the next link of its chain: the chains' heads, the rows' new columns and
+    their details."""
     heads: dict[str, tuple[int, str]] = {}
     updates: list[dict[str, Any]] = []
     details: list[dict[str, Any]] = []
@@ -111,6 +126,10 @@ def upgrade() -> None:
         updates.append({"i": row.id, "d": "{}", "s": detail, "c": chain, "q": seq,
                         "p": prev, "h": digest})
         details.append({"event_uid": row.uid, "actor": actor, "text": row.comment})
+    return heads, updates, details
+
+
+def _write_links(bind: Any, updates: list[dict[str, Any]]) -> None:
     if updates:
         bind.execute(
             sa.text(
@@ -120,6 +139,9 @@ def upgrade() -> None:
             updates,
         )
 
+
+def _finish_chain_columns() -> None:
+    """The actor and comment leave the event; the chain's columns become required."""
     with op.batch_alter_table("audit_event") as b:
         b.drop_column("comment")
         b.drop_column("actor")
@@ -130,6 +152,11 @@ def upgrade() -> None:
         b.alter_column("hash", existing_type=sa.String(length=64), nullable=False)
         b.create_unique_constraint("uq_audit_event_chain_seq", ["chain", "seq"])
 
+
+def _create_detail_and_chain(
+    details: list[dict[str, Any]], heads: dict[str, tuple[int, str]]
+) -> None:
+    """audit_detail and audit_chain, filled from the chained rows."""
     detail_table = op.create_table(
         "audit_detail",
         sa.Column("event_uid", sa.String(length=32), nullable=False),
@@ -154,16 +181,11 @@ def upgrade() -> None:
             chain_table,
             [{"chain": c, "seq": s, "head": h} for c, (s, h) in sorted(heads.items())],
         )
-    _create_triggers(sqlite)
 
 
 def _create_triggers(sqlite: bool) -> None:
+    create_event_triggers(sqlite)
     if sqlite:
-        for verb in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER audit_event_no_{verb.lower()} BEFORE {verb} ON audit_event "
-                f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
-            )
         # INSERT OR REPLACE deletes the row it collides with without firing delete triggers
         op.execute(
             "CREATE TRIGGER audit_event_no_replace BEFORE INSERT ON audit_event "
@@ -187,10 +209,6 @@ def _create_triggers(sqlite: bool) -> None:
                 f"BEGIN SELECT RAISE(ABORT, '{DETAIL_MESSAGE}'); END"
             )
         return
-    op.execute(
-        "CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event "
-        "FOR EACH ROW EXECUTE FUNCTION granskning_audit_append_only()"
-    )
     # TRUNCATE fires no row trigger: a statement trigger refuses it
     for table in ("audit_event", "audit_detail", "audit_chain"):
         op.execute(
@@ -235,14 +253,4 @@ def downgrade() -> None:
             b.drop_column(name)
         b.alter_column("actor", existing_type=sqlmodel.sql.sqltypes.AutoString(length=200),
                        nullable=False)
-    if sqlite:
-        for verb in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER audit_event_no_{verb.lower()} BEFORE {verb} ON audit_event "
-                f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
-            )
-    else:
-        op.execute(
-            "CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event "
-            "FOR EACH ROW EXECUTE FUNCTION granskning_audit_append_only()"
-        )
+    create_event_triggers(sqlite)
