@@ -7,6 +7,7 @@ here: ``granskning --help`` must stay fast.
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -106,8 +107,13 @@ def option(*param_decls: str, **attrs: Any) -> Callable[[F], F]:
 
 
 def group(name: str, help: str) -> Callable[[F], TGroup]:
-    """A command group with translated help."""
+    """A command group with translated help; its commands are TCommands (its command_class)."""
     return click.group(name, cls=TGroup, help=help)
+
+
+def command(name: str, help: str) -> Callable[[F], TCommand]:
+    """A command of its own, outside any group (``granskning backup``)."""
+    return click.command(name, cls=TCommand, help=help)
 
 
 # Commands that only read the database: they never create a database nor create or upgrade
@@ -204,6 +210,17 @@ def store() -> Store:
     return app().store
 
 
+def lazy(target: str) -> Callable[..., Any]:
+    """The function ``"module:attribute"``, imported when first called: command modules
+    name library functions this way so that ``granskning --help`` stays fast."""
+    module, _sep, attr = target.partition(":")
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(module), attr)(*args, **kwargs)
+
+    return call
+
+
 def print_json(data: Any) -> None:
     """Print exactly one JSON document on stdout (indented for a terminal, compact for pipes)."""
     indent = 2 if sys.stdout.isatty() else None
@@ -223,6 +240,33 @@ def print_table(
     for row in rows:
         table.add_row(*("" if v is None else str(v) for v in row))
     Console(soft_wrap=False).print(table)
+
+
+def print_rows(
+    as_json: bool,
+    rows: Sequence[Any],
+    headers: Sequence[str],
+    cells: Callable[[Any], Sequence[Any]],
+) -> None:
+    """Print rows as JSON with --json, else as a table of ``cells(row)`` under ``headers``."""
+    if as_json:
+        print_json(rows)
+    else:
+        print_table(headers, [cells(r) for r in rows])
+
+
+def print_result(as_json: bool, data: Callable[[], Any], message: str) -> None:
+    """After a change: ``data()`` as JSON with --json, else ``message`` on stderr."""
+    if as_json:
+        print_json(data())
+    else:
+        ok(message)
+
+
+def shorten(text: str, n: int = 70) -> str:
+    """A text on one line, cut to ``n`` characters for a table cell."""
+    one = " ".join(text.split())
+    return one if len(one) <= n else one[: n - 1] + "…"
 
 
 def ok(message: str) -> None:
