@@ -17,6 +17,8 @@ from granskning.domain.i18n import N_
 
 # the languages of documents (and of messages)
 LANGUAGES = ["sv", "en"]
+# the documents' languages, named in the messages' language
+LANGUAGE_NAMES = {"sv": N_("Swedish"), "en": N_("English")}
 ROLES = [r.value for r in Role]
 STATUSES = [s.value for s in FollowUpStatus]
 SECTIONS = [s.value for s in ReportSection]
