@@ -144,6 +144,8 @@ def staff_options() -> Callable[[F], F]:
     )
 
 
-def item_option(help: str = N_("The item's id."), dest: str = "item_id") -> Callable[[F], F]:
+def item_option(
+    help: str = N_("The item's id."), option_name: str = "--item", dest: str = "item_id"
+) -> Callable[[F], F]:
     """``--item ID``: an item of a review's follow-up checklist."""
-    return option("--item", dest, type=int, required=True, metavar="ID", help=help)
+    return option(option_name, dest, type=int, required=True, metavar="ID", help=help)
