@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from granskning.cli._base import TCommand, group, ok, option, print_json, store
+from granskning.cli._base import group, option, print_json, print_result, store
+from granskning.cli.options import (
+    at_option,
+    block_option,
+    interview_argument,
+    json_option,
+    question_option,
+)
 from granskning.domain import labels
 from granskning.domain.i18n import N_, _
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 
 @group(
@@ -23,17 +33,14 @@ def session() -> None:
     pass
 
 
-def _state(value: str) -> str:
-    from granskning.domain.workflow import INTERVIEW_STATE_LABELS
-    from granskning.storage.model import InterviewState
-
-    return _(INTERVIEW_STATE_LABELS[InterviewState(value)])
-
-
 def _print_status(data: dict[str, Any]) -> None:
     from granskning.services.sessions import clock_text
 
-    click.echo(_("Interview {id}: {state}").format(id=data["id"], state=_state(data["state"])))
+    click.echo(
+        _("Interview {id}: {state}").format(
+            id=data["id"], state=labels.interview_state(data["state"])
+        )
+    )
     if data["question"]:
         click.echo(
             _("Question {n}/{count} ({id}): {text}").format(
@@ -70,21 +77,33 @@ def _print_status(data: dict[str, Any]) -> None:
         )
 
 
+status_json = json_option(N_("Print the status as JSON."))
+
+
 def _done(interview_id: int, name: str, data: dict[str, Any], as_json: bool) -> None:
-    if as_json:
-        print_json(data)
-    else:
-        ok(
-            _("interview {id}: {done}; now {state}").format(
-                id=interview_id, done=labels.session_done(name), state=_state(data["state"])
-            )
-        )
+    """After a session step: the status as JSON, or what the step did."""
+    print_result(
+        as_json,
+        lambda: data,
+        _("interview {id}: {done}; now {state}").format(
+            id=interview_id,
+            done=labels.session_done(name),
+            state=labels.interview_state(data["state"]),
+        ),
+    )
+
+
+def _when(at: str | None) -> datetime | None:
+    """The time given with --at, if any."""
+    from granskning.domain.timefmt import parse_local
+
+    return parse_local(at, "--at") if at is not None else None
 
 
 def _action(name: str, help: str) -> None:
-    @session.command(name, cls=TCommand, help=help)
-    @click.argument("interview_id", type=int, metavar="INTERVIEW")
-    @option("--json", "as_json", is_flag=True, help=N_("Print the status as JSON."))
+    @session.command(name, help=help)
+    @interview_argument
+    @status_json
     def command(interview_id: int, as_json: bool) -> None:
         from granskning.services import sessions
 
@@ -92,12 +111,8 @@ def _action(name: str, help: str) -> None:
         _done(interview_id, name, data, as_json)
 
 
-AT_HELP = N_("When it happened, for a session held on paper (Europe/Stockholm; not in the future).")
-
-
 @session.command(
     "start",
-    cls=TCommand,
     help=N_(
         "Start the session at its first question (the first session of a scheduled review "
         "starts the visit). A session held on paper is entered with its real start: --at. "
@@ -106,14 +121,13 @@ AT_HELP = N_("When it happened, for a session held on paper (Europe/Stockholm; n
         '  granskning session start 3 --at "2026-03-10 09:05"'
     ),
 )
-@click.argument("interview_id", type=int, metavar="INTERVIEW")
-@option("--at", metavar='"YYYY-MM-DD HH:MM"', help=AT_HELP)
-@option("--json", "as_json", is_flag=True, help=N_("Print the status as JSON."))
+@interview_argument
+@at_option()
+@status_json
 def start(interview_id: int, at: str | None, as_json: bool) -> None:
-    from granskning.domain.timefmt import parse_local
     from granskning.services import sessions
 
-    when = parse_local(at, "--at") if at is not None else None
+    when = _when(at)  # a bad --at stops before the database opens
     data = sessions.start(store(), interview_id, when)
     if data["far_from_schedule"]:
         if at is None:
@@ -141,7 +155,6 @@ _action("resume", N_("Resume the session clock.\n\n\b\nExample:\n  granskning se
 
 @session.command(
     "end",
-    cls=TCommand,
     help=N_(
         "End the session; overruns are recorded in the audit log. A session held on paper "
         "is entered with its real end: --at, after its start. Notes can still be added "
@@ -150,29 +163,27 @@ _action("resume", N_("Resume the session clock.\n\n\b\nExample:\n  granskning se
         '  granskning session end 3 --at "2026-03-10 10:30"'
     ),
 )
-@click.argument("interview_id", type=int, metavar="INTERVIEW")
-@option("--at", metavar='"YYYY-MM-DD HH:MM"', help=AT_HELP)
-@option("--json", "as_json", is_flag=True, help=N_("Print the status as JSON."))
+@interview_argument
+@at_option()
+@status_json
 def end(interview_id: int, at: str | None, as_json: bool) -> None:
-    from granskning.domain.timefmt import parse_local
     from granskning.services import sessions
 
-    when = parse_local(at, "--at") if at is not None else None
+    when = _when(at)  # a bad --at stops before the database opens
     data = sessions.end(store(), interview_id, when)
     _done(interview_id, "end", data, as_json)
 
 
 @session.command(
     "status",
-    cls=TCommand,
     help=N_(
         "Where the session is: elapsed and remaining time of the session and the current "
         "block, the current question, warnings and overruns. Remaining times go negative "
         "past the budget.\n\n\b\nExample:\n  granskning session status 3 --json"
     ),
 )
-@click.argument("interview_id", type=int, metavar="INTERVIEW")
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@interview_argument
+@json_option()
 def status(interview_id: int, as_json: bool) -> None:
     from granskning.services import sessions
 
@@ -185,19 +196,18 @@ def status(interview_id: int, as_json: bool) -> None:
 
 @session.command(
     "goto",
-    cls=TCommand,
     help=N_(
         "Move a running session to a question, a block's first question, or the next or "
         "previous question.\n\n\b\nExample:\n  granskning session goto 3 --question infl-2\n"
         "  granskning session goto 3 --next"
     ),
 )
-@click.argument("interview_id", type=int, metavar="INTERVIEW")
-@option("--question", metavar="QID", help=N_("The question's id."))
-@option("--block", metavar="BLOCK", help=N_("The block's id: go to its first question."))
+@interview_argument
+@question_option(N_("The question's id."))
+@block_option(N_("The block's id: go to its first question."))
 @option("--next", "forward", is_flag=True, help=N_("The next question."))
 @option("--previous", "back", is_flag=True, help=N_("The previous question."))
-@option("--json", "as_json", is_flag=True, help=N_("Print the status as JSON."))
+@status_json
 def goto(
     interview_id: int,
     question: str | None,
@@ -221,19 +231,17 @@ def goto(
         data = sessions.next_question(st, interview_id)
     else:
         data = sessions.previous_question(st, interview_id)
-    if as_json:
-        print_json(data)
-    else:
-        ok(
-            _("interview {id}: now at question {question}").format(
-                id=interview_id, question=data["question"]
-            )
-        )
+    print_result(
+        as_json,
+        lambda: data,
+        _("interview {id}: now at question {question}").format(
+            id=interview_id, question=data["question"]
+        ),
+    )
 
 
 @session.command(
     "run",
-    cls=TCommand,
     help=N_(
         "Run the session full screen, for the note-taker: the block, the question and its "
         "follow-ups, countdowns for the session and the block (amber near the budget, red "
@@ -243,7 +251,7 @@ def goto(
         "\b\nExample:\n  granskning session run 3"
     ),
 )
-@click.argument("interview_id", type=int, metavar="INTERVIEW")
+@interview_argument
 def run(interview_id: int) -> None:
     from granskning.tui.session_screen import run_session
 
