@@ -274,6 +274,11 @@ def ok(message: str) -> None:
     click.secho(message, err=True, fg="green")
 
 
+def warn(message: str) -> None:
+    """Say something the user should heed on stderr (in yellow), leaving stdout to data."""
+    click.secho(message, err=True, fg="yellow")
+
+
 def read_text_input(text: str | None, path: str | None) -> str:
     """The text of ``--text`` or ``--file`` (exactly one), checked for size and encoding."""
     from granskning.domain.errors import InputError

@@ -4,10 +4,26 @@ from __future__ import annotations
 
 import click
 
-from granskning.cli._base import TCommand, group, ok, option, print_json, print_table, store
+from granskning.cli._base import (
+    group,
+    ok,
+    option,
+    print_json,
+    print_rows,
+    read_text_input,
+    store,
+    warn,
+)
+from granskning.cli.options import (
+    LANGUAGES,
+    SECTIONS,
+    json_option,
+    output_option,
+    review_argument,
+    text_options,
+)
 from granskning.domain.i18n import N_, _
 
-SECTIONS = ["summary", "reflections", "introduction"]
 KINDS = ["granskningsrapport"]
 
 
@@ -26,7 +42,6 @@ def report() -> None:
 
 @report.command(
     "text",
-    cls=TCommand,
     help=N_(
         "Write one of the report's texts: the summary, the reviewers' reflections or the "
         "introduction. Without --text, --file or --edit, print the current text.\n\n"
@@ -35,13 +50,11 @@ def report() -> None:
         "  granskning report text 1 --section reflections --edit"
     ),
 )
-@click.argument("review_id", type=int, metavar="REVIEW")
+@review_argument
 @option("--section", type=click.Choice(SECTIONS), required=True, help=N_("Which text."))
-@option("--text", metavar="TEXT", help=N_("The text."))
-@option("--file", "path", metavar="PATH", help=N_("Read the text from a UTF-8 file (- for stdin)."))
+@text_options(N_("The text."))
 @option("--edit", is_flag=True, help=N_("Open the current text in your editor ($EDITOR)."))
 def text(review_id: int, section: str, text: str | None, path: str | None, edit: bool) -> None:
-    from granskning.cli._base import read_text_input
     from granskning.domain.errors import InputError
     from granskning.services import findings
 
@@ -74,7 +87,6 @@ def text(review_id: int, section: str, text: str | None, path: str | None, edit:
 
 @report.command(
     "build",
-    cls=TCommand,
     help=N_(
         "Build the report as a Word document (and a PDF with --pdf).\n\n"
         "A handed-over review gives the stored, handed-over document byte for byte; "
@@ -84,14 +96,11 @@ def text(review_id: int, section: str, text: str | None, path: str | None, edit:
         "  granskning report build 1 -o rapport-anonym.docx --anonymous --pdf"
     ),
 )
-@click.argument("review_id", type=int, metavar="REVIEW")
-@option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, writable=True),
+@review_argument
+@output_option(
+    N_("Where to write the document."),
     metavar="FILE.docx",
-    help=N_("Where to write the document."),
+    type=click.Path(dir_okay=False, writable=True),
 )
 @option(
     "--template",
@@ -104,7 +113,7 @@ def text(review_id: int, section: str, text: str | None, path: str | None, edit:
 @option(
     "--lang",
     "doc_lang",
-    type=click.Choice(["sv", "en"]),
+    type=click.Choice(LANGUAGES),
     help=N_("The report's language (default: the review's language, see review show)."),
 )
 @option("--version", "version", type=int, metavar="N", help=N_("A stored, handed-over version."))
@@ -164,50 +173,43 @@ def build(
 
 @report.command(
     "versions",
-    cls=TCommand,
     help=N_(
         "List the handed-over versions of a review's report.\n\n"
         "\b\nExample:\n  granskning report versions 1 --json"
     ),
 )
-@click.argument("review_id", type=int, metavar="REVIEW")
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@review_argument
+@json_option()
 def versions(review_id: int, as_json: bool) -> None:
     from granskning.documents import reports
 
-    rows = reports.versions(store(), review_id)
-    if as_json:
-        print_json(rows)
-        return
-    print_table(
+    print_rows(
+        as_json,
+        reports.versions(store(), review_id),
         [N_("version"), N_("handed over"), N_("language"), N_("bytes"), N_("sha256")],
-        [
-            (
-                r["number"],
-                r["created"],
-                r["language"],
-                r["bytes"] if r["bytes"] is not None else _("purged"),
-                r["sha256"],
-            )
-            for r in rows
-        ],
+        lambda r: (
+            r["number"],
+            r["created"],
+            r["language"],
+            r["bytes"] if r["bytes"] is not None else _("purged"),
+            r["sha256"],
+        ),
     )
 
 
 @report.command(
     "verify",
-    cls=TCommand,
     help=N_(
         "Rebuild a handed-over version from the stored content and compare its SHA-256 with "
         "the stored one (exit 1 if they differ).\n\n"
         "\b\nExample:\n  granskning report verify 1 --version 1"
     ),
 )
-@click.argument("review_id", type=int, metavar="REVIEW")
+@review_argument
 @option(
     "--version", "version", type=int, metavar="N", help=N_("The version (default: the latest).")
 )
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@json_option()
 def verify(review_id: int, version: int | None, as_json: bool) -> None:
     from granskning.documents import reports
 
@@ -215,13 +217,11 @@ def verify(review_id: int, version: int | None, as_json: bool) -> None:
     if as_json:
         print_json(result)
     elif result["purged"]:
-        click.secho(
+        warn(
             _(
                 "version {n} was purged on {date}: its content is gone and only its sha256 "
                 "{sha} is kept, so there is nothing to rebuild and compare"
-            ).format(n=result["version"], date=result["purged"], sha=result["stored"]),
-            err=True,
-            fg="yellow",
+            ).format(n=result["version"], date=result["purged"], sha=result["stored"])
         )
     elif result["matches"]:
         ok(
@@ -230,13 +230,11 @@ def verify(review_id: int, version: int | None, as_json: bool) -> None:
             )
         )
     else:
-        click.secho(
+        warn(
             _(
                 "version {n}: a rebuild differs (stored sha256 {stored}, rebuilt {rebuilt}); the "
                 "content or the template changed since the handover"
-            ).format(n=result["version"], stored=result["stored"], rebuilt=result["rebuilt"]),
-            err=True,
-            fg="yellow",
+            ).format(n=result["version"], stored=result["stored"], rebuilt=result["rebuilt"])
         )
     if not result["matches"]:
         raise click.exceptions.Exit(1)
@@ -244,7 +242,6 @@ def verify(review_id: int, version: int | None, as_json: bool) -> None:
 
 @report.command(
     "check-template",
-    cls=TCommand,
     help=N_(
         "Check a Word report template: syntax errors, unknown variables, constructs that are "
         "not allowed and images without alt text, each with where it is (exit 2 if any).\n\n"
@@ -259,7 +256,7 @@ def verify(review_id: int, version: int | None, as_json: bool) -> None:
     show_default=True,
     help=N_("What the template is for."),
 )
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@json_option()
 def check_template(path: str, kind: str, as_json: bool) -> None:
     from pathlib import Path
 

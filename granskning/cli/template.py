@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from granskning.cli._base import TCommand, group, option, print_json
+from granskning.cli._base import group, option, print_json
+from granskning.cli.options import json_option
 from granskning.domain.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -47,14 +48,13 @@ def _problems(lines: list[str]) -> None:
 
 @template.command(
     "list",
-    cls=TCommand,
     help=N_(
         "List the templates found, with their version and where each comes from.\n\n"
         "Broken template files and clashing versions are reported on stderr (exit 2).\n\n"
         "\b\nExample:\n  granskning template list --json"
     ),
 )
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@json_option()
 def list_(as_json: bool) -> None:
     from granskning.domain import templates
 
@@ -113,7 +113,6 @@ def list_(as_json: bool) -> None:
 
 @template.command(
     "show",
-    cls=TCommand,
     help=N_(
         "Show a template: its groups, blocks with time budgets, and questions.\n\n"
         "NAME is a template id, a file name, or the path of a YAML file.\n\n"
@@ -207,7 +206,6 @@ def _wrap(text: str, indent: str) -> str:
 
 @template.command(
     "validate",
-    cls=TCommand,
     help=N_(
         "Check template files; a folder means every .yaml file in it.\n\n"
         'Exit 0 when all are valid; otherwise exit 2 with one "PATH:LINE: message" line '
@@ -233,7 +231,6 @@ def validate(paths: tuple[str, ...]) -> None:
 
 @template.command(
     "schema",
-    cls=TCommand,
     help=N_(
         "Print the JSON Schema of the template format, for editors.\n\n"
         'In VS Code with the YAML extension, save it and point "yaml.schemas" at it to get '
