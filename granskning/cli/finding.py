@@ -14,7 +14,7 @@ from granskning.cli._base import (
     shorten,
     store,
 )
-from granskning.cli._text_items import edit_command, remove_command
+from granskning.cli._commands import edit_command, remove_command
 from granskning.cli.options import block_option, json_option, review_argument, text_options
 from granskning.domain.enums import FindingKind
 from granskning.domain.i18n import N_, _

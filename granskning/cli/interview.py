@@ -7,7 +7,17 @@ from typing import Any
 
 import click
 
-from granskning.cli._base import F, group, ok, option, print_json, print_result, print_rows, store
+from granskning.cli._base import (
+    F,
+    group,
+    lazy,
+    ok,
+    option,
+    print_json,
+    print_result,
+    store,
+)
+from granskning.cli._commands import rows_command
 from granskning.cli.options import (
     id_argument,
     json_option,
@@ -252,43 +262,36 @@ def _changes(
     return changes
 
 
-@interview.command(
+list_ = rows_command(
+    interview,
     "list",
-    help=N_(
+    N_(
         "List a review's interviews by start time.\n\n\b\nExample:\n  granskning interview list 1 --json"
     ),
+    rows=lazy("granskning.services.interviews:list_interviews"),
+    headers=[
+        N_("id"),
+        N_("group"),
+        N_("start"),
+        N_("minutes"),
+        N_("place"),
+        N_("state"),
+        N_("moderator"),
+        N_("note-taker"),
+        N_("notes"),
+    ],
+    cells=lambda r: (
+        r["id"],
+        r["group"],
+        r["start"],
+        r["minutes"],
+        r["place"],
+        labels.interview_state(r["state"]),
+        _who(r["moderator"]),
+        _who(r["note_taker"]),
+        r["notes"],
+    ),
 )
-@review_argument
-@json_option()
-def list_(review_id: int, as_json: bool) -> None:
-    from granskning.services import interviews
-
-    print_rows(
-        as_json,
-        interviews.list_interviews(store(), review_id),
-        [
-            N_("id"),
-            N_("group"),
-            N_("start"),
-            N_("minutes"),
-            N_("place"),
-            N_("state"),
-            N_("moderator"),
-            N_("note-taker"),
-            N_("notes"),
-        ],
-        lambda r: (
-            r["id"],
-            r["group"],
-            r["start"],
-            r["minutes"],
-            r["place"],
-            labels.interview_state(r["state"]),
-            _who(r["moderator"]),
-            _who(r["note_taker"]),
-            r["notes"],
-        ),
-    )
 
 
 @interview.command(

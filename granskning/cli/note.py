@@ -15,7 +15,7 @@ from granskning.cli._base import (
     read_text_input,
     store,
 )
-from granskning.cli._text_items import edit_command, remove_command
+from granskning.cli._commands import edit_command, remove_command
 from granskning.cli.options import interview_argument, json_option, question_option, text_options
 from granskning.domain.i18n import N_, _
 

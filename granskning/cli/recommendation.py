@@ -6,12 +6,11 @@ from granskning.cli._base import (
     group,
     lazy,
     print_result,
-    print_rows,
     read_text_input,
     shorten,
     store,
 )
-from granskning.cli._text_items import edit_command, remove_command
+from granskning.cli._commands import edit_command, remove_command, rows_command
 from granskning.cli.options import block_option, json_option, review_argument, text_options
 from granskning.domain.i18n import N_, _
 
@@ -59,25 +58,16 @@ def rec_add(
     )
 
 
-@recommendation.command(
+rec_list = rows_command(
+    recommendation,
     "list",
-    help=N_(
+    N_(
         "List a review's recommendations.\n\n\b\nExample:\n  granskning recommendation list 1 --json"
     ),
+    rows=lazy("granskning.services.findings:list_recommendations"),
+    headers=[N_("id"), N_("block"), N_("text")],
+    cells=lambda r: (r["id"], r["block"] or "", shorten(r["text"])),
 )
-@review_argument
-@json_option()
-def rec_list(review_id: int, as_json: bool) -> None:
-    from granskning.services import findings
-
-    print_rows(
-        as_json,
-        findings.list_recommendations(store(), review_id),
-        [N_("id"), N_("block"), N_("text")],
-        lambda r: (r["id"], r["block"] or "", shorten(r["text"])),
-    )
-
-
 rec_edit = edit_command(
     recommendation,
     N_(

@@ -8,6 +8,7 @@ import click
 
 from granskning.cli._base import (
     group,
+    lazy,
     ok,
     option,
     print_json,
@@ -16,11 +17,11 @@ from granskning.cli._base import (
     print_table,
     store,
 )
+from granskning.cli._commands import rows_command, set_language_command
 from granskning.cli.options import (
     LANGUAGE_NAMES,
     id_argument,
     json_option,
-    language_argument,
     language_option,
     output_option,
     question_template_option,
@@ -185,26 +186,18 @@ def _interview_cells(i: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
-@review.command(
-    "set-language",
-    help=N_(
+set_language = set_language_command(
+    review,
+    N_(
         "Set the language of the review's documents: the report (drafts and the handover) "
         "and the follow-up checklist. Not once the report is handed over: the frozen report "
         "keeps its language. --lang changes only the messages.\n\n"
         "\b\nExample:\n  granskning review set-language 1 en"
     ),
+    metavar="ID",
+    set_language=lazy("granskning.services.reviews:set_language"),
+    done=N_("review {id}: documents in {language}"),
 )
-@review_id_argument
-@language_argument()
-def set_language(review_id: int, language: str) -> None:
-    from granskning.services import reviews
-
-    reviews.set_language(store(), review_id, language)
-    ok(
-        _("review {id}: documents in {language}").format(
-            id=review_id, language=_(LANGUAGE_NAMES[language])
-        )
-    )
 
 
 @review.command(
@@ -255,30 +248,24 @@ def unassign(review_id: int, person_id: int, role: str) -> None:
     )
 
 
-@review.command(
+# the id is what `review advance` takes; the label says what it means
+actions = rows_command(
+    review,
     "actions",
-    help=N_(
+    N_(
         "Every action of the life cycle: allowed now, or the reason it is blocked.\n\n"
         "\b\nExample:\n  granskning review actions 1 --json"
     ),
+    rows=lazy("granskning.services.reviews:actions"),
+    metavar="ID",
+    headers=[N_("id"), N_("action"), N_("allowed"), N_("reason")],
+    cells=lambda r: (
+        r["action"],
+        labels.action(r["action"]),
+        _("yes") if r["allowed"] else _("no"),
+        r["reason"],
+    ),
 )
-@review_id_argument
-@json_option()
-def actions(review_id: int, as_json: bool) -> None:
-    from granskning.services import reviews
-
-    # the id is what `review advance` takes; the label says what it means
-    print_rows(
-        as_json,
-        reviews.actions(store(), review_id),
-        [N_("id"), N_("action"), N_("allowed"), N_("reason")],
-        lambda r: (
-            r["action"],
-            labels.action(r["action"]),
-            _("yes") if r["allowed"] else _("no"),
-            r["reason"],
-        ),
-    )
 
 
 @review.command(

@@ -8,6 +8,7 @@ import click
 
 from granskning.cli._base import (
     group,
+    lazy,
     ok,
     option,
     print_json,
@@ -16,10 +17,9 @@ from granskning.cli._base import (
     print_table,
     store,
 )
+from granskning.cli._commands import set_language_command
 from granskning.cli.options import (
-    LANGUAGE_NAMES,
     json_option,
-    language_argument,
     language_option,
     output_option,
     question_template_option,
@@ -139,25 +139,17 @@ def show(round_id: int, as_json: bool) -> None:
         )
 
 
-@round_.command(
-    "set-language",
-    help=N_(
+set_language = set_language_command(
+    round_,
+    N_(
         "Set the language of the round's compilation (round report). Its reviews keep their "
         "own language (review set-language).\n\n"
         "\b\nExample:\n  granskning round set-language 1 en"
     ),
+    metavar="ROUND",
+    set_language=lazy("granskning.services.rounds:set_language"),
+    done=N_("round {id}: compilation in {language}"),
 )
-@round_argument
-@language_argument()
-def set_language(round_id: int, language: str) -> None:
-    from granskning.services import rounds
-
-    rounds.set_language(store(), round_id, language)
-    ok(
-        _("round {id}: compilation in {language}").format(
-            id=round_id, language=_(LANGUAGE_NAMES[language])
-        )
-    )
 
 
 @round_.command(

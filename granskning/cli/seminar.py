@@ -8,13 +8,14 @@ import click
 
 from granskning.cli._base import (
     group,
+    lazy,
     ok,
     option,
     print_json,
     print_result,
-    print_rows,
     store,
 )
+from granskning.cli._commands import rows_command
 from granskning.cli.options import (
     STATUSES,
     block_option,
@@ -113,41 +114,6 @@ def _say_scheduled(review_id: int, info: dict[str, Any]) -> None:
         )
 
 
-@seminar.command(
-    "items",
-    help=N_(
-        "The follow-up checklist: each item with its id, block, source, text and status.\n\n"
-        "\b\nExample:\n  granskning seminar items 1 --json"
-    ),
-)
-@review_argument
-@json_option()
-def items(review_id: int, as_json: bool) -> None:
-    from granskning.services import followup
-
-    print_rows(
-        as_json,
-        followup.items(store(), review_id),
-        [
-            N_("id"),
-            N_("block"),
-            N_("source"),
-            N_("text"),
-            N_("status"),
-            N_("comment"),
-            N_("responsible"),
-        ],
-        _row,
-    )
-
-
-def _item(review_id: int, item_id: int) -> dict[str, Any]:
-    """One item of the review's checklist, as ``seminar items --json`` shows it."""
-    from granskning.services import followup
-
-    return next(r for r in followup.items(store(), review_id) if r["id"] == item_id)
-
-
 def _row(r: dict[str, Any]) -> tuple[Any, ...]:
     if r["merged_into"] is not None:
         status = _("merged into {id}").format(id=r["merged_into"])
@@ -164,6 +130,34 @@ def _row(r: dict[str, Any]) -> tuple[Any, ...]:
         r["comment"],
         r["responsible"],
     )
+
+
+items = rows_command(
+    seminar,
+    "items",
+    N_(
+        "The follow-up checklist: each item with its id, block, source, text and status.\n\n"
+        "\b\nExample:\n  granskning seminar items 1 --json"
+    ),
+    rows=lazy("granskning.services.followup:items"),
+    headers=[
+        N_("id"),
+        N_("block"),
+        N_("source"),
+        N_("text"),
+        N_("status"),
+        N_("comment"),
+        N_("responsible"),
+    ],
+    cells=_row,
+)
+
+
+def _item(review_id: int, item_id: int) -> dict[str, Any]:
+    """One item of the review's checklist, as ``seminar items --json`` shows it."""
+    from granskning.services import followup
+
+    return next(r for r in followup.items(store(), review_id) if r["id"] == item_id)
 
 
 @seminar.command(
@@ -183,7 +177,7 @@ def add_item(review_id: int, text: str, block: str | None, as_json: bool) -> Non
     item = followup.add_item(store(), review_id, text, block)
     print_result(
         as_json,
-        lambda: _item(review_id, item.id),
+        lambda: _item(review_id, item.id),  # type: ignore[arg-type]
         _("checklist item {item} added to review {id}").format(item=item.id, id=review_id),
     )
 

@@ -6,13 +6,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from granskning.cli._base import group, option, print_json, print_result, store
+from granskning.cli._base import group, option, print_json, print_result, store, warn
 from granskning.cli.options import (
     at_option,
     block_option,
     interview_argument,
     json_option,
     question_option,
+    stacked,
 )
 from granskning.domain import labels
 from granskning.domain.i18n import N_, _
@@ -100,78 +101,64 @@ def _when(at: str | None) -> datetime | None:
     return parse_local(at, "--at") if at is not None else None
 
 
-def _action(name: str, help: str) -> None:
-    @session.command(name, help=help)
-    @interview_argument
-    @status_json
-    def command(interview_id: int, as_json: bool) -> None:
+def _step(name: str, help: str, *, on_paper: bool = False) -> click.Command:
+    """``session NAME INTERVIEW``: a step of the session clock, its status after it; with
+    ``on_paper``, ``--at`` enters the step of a session held on paper."""
+
+    def command(interview_id: int, as_json: bool, at: str | None = None) -> None:
         from granskning.services import sessions
 
-        data = getattr(sessions, name)(store(), interview_id)
+        when = (_when(at),) if on_paper else ()  # a bad --at stops before the database opens
+        data = getattr(sessions, name)(store(), interview_id, *when)
+        if name == "start" and data["far_from_schedule"]:
+            _warn_far_from_schedule(interview_id, at, data)
         _done(interview_id, name, data, as_json)
 
+    at = [at_option()] if on_paper else []
+    return session.command(name, help=help)(stacked(interview_argument, *at, status_json)(command))
 
-@session.command(
+
+def _warn_far_from_schedule(interview_id: int, at: str | None, data: dict[str, Any]) -> None:
+    if at is None:
+        message = _(
+            "warning: interview {id} was scheduled for {scheduled}, more than a day from "
+            "now ({started}); the report's visit dates follow this start. For a session "
+            'held on paper, give its real start: --at "YYYY-MM-DD HH:MM"'
+        )
+    else:
+        message = _(
+            "warning: interview {id} was scheduled for {scheduled}; --at {started} is "
+            "more than a day from it, and the report's visit dates follow --at"
+        )
+    warn(message.format(id=interview_id, scheduled=data["scheduled"], started=data["started"]))
+
+
+start = _step(
     "start",
-    help=N_(
+    N_(
         "Start the session at its first question (the first session of a scheduled review "
         "starts the visit). A session held on paper is entered with its real start: --at. "
         "A start more than a day from the scheduled one is warned about.\n\n"
         "\b\nExample:\n  granskning session start 3\n"
         '  granskning session start 3 --at "2026-03-10 09:05"'
     ),
+    on_paper=True,
 )
-@interview_argument
-@at_option()
-@status_json
-def start(interview_id: int, at: str | None, as_json: bool) -> None:
-    from granskning.services import sessions
-
-    when = _when(at)  # a bad --at stops before the database opens
-    data = sessions.start(store(), interview_id, when)
-    if data["far_from_schedule"]:
-        if at is None:
-            message = _(
-                "warning: interview {id} was scheduled for {scheduled}, more than a day from "
-                "now ({started}); the report's visit dates follow this start. For a session "
-                'held on paper, give its real start: --at "YYYY-MM-DD HH:MM"'
-            )
-        else:
-            message = _(
-                "warning: interview {id} was scheduled for {scheduled}; --at {started} is "
-                "more than a day from it, and the report's visit dates follow --at"
-            )
-        click.secho(
-            message.format(id=interview_id, scheduled=data["scheduled"], started=data["started"]),
-            err=True,
-            fg="yellow",
-        )
-    _done(interview_id, "start", data, as_json)
-
-
-_action("pause", N_("Pause the session clock.\n\n\b\nExample:\n  granskning session pause 3"))
-_action("resume", N_("Resume the session clock.\n\n\b\nExample:\n  granskning session resume 3"))
-
-
-@session.command(
+pause = _step("pause", N_("Pause the session clock.\n\n\b\nExample:\n  granskning session pause 3"))
+resume = _step(
+    "resume", N_("Resume the session clock.\n\n\b\nExample:\n  granskning session resume 3")
+)
+end = _step(
     "end",
-    help=N_(
+    N_(
         "End the session; overruns are recorded in the audit log. A session held on paper "
         "is entered with its real end: --at, after its start. Notes can still be added "
         "until the review is handed over.\n\n\b\nExample:\n"
         "  granskning session end 3 --json\n"
         '  granskning session end 3 --at "2026-03-10 10:30"'
     ),
+    on_paper=True,
 )
-@interview_argument
-@at_option()
-@status_json
-def end(interview_id: int, at: str | None, as_json: bool) -> None:
-    from granskning.services import sessions
-
-    when = _when(at)  # a bad --at stops before the database opens
-    data = sessions.end(store(), interview_id, when)
-    _done(interview_id, "end", data, as_json)
 
 
 @session.command(

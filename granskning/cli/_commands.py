@@ -1,7 +1,6 @@
-"""The edit and remove commands of a kind of text item (findings, recommendations, notes).
-
-They differ only in their help, the library functions they call and what they say, so one
-factory makes each.
+"""Commands several groups have, made by one factory each: a listing of a review's rows,
+setting a document language, editing and removing a text item (findings, recommendations,
+notes). They differ only in their help, the library functions they call and what they say.
 """
 
 from __future__ import annotations
@@ -11,9 +10,66 @@ from typing import Any
 
 import click
 
-from granskning.cli._base import TGroup, ok, print_result, read_text_input, store
-from granskning.cli.options import id_argument, json_option, reason_option, text_options
+from granskning.cli._base import (
+    TGroup,
+    ok,
+    print_result,
+    print_rows,
+    read_text_input,
+    store,
+)
+from granskning.cli.options import (
+    LANGUAGE_NAMES,
+    id_argument,
+    json_option,
+    language_argument,
+    reason_option,
+    text_options,
+)
 from granskning.domain.i18n import N_, _
+
+
+def rows_command(
+    group: TGroup,
+    name: str,
+    help: str,
+    *,
+    rows: Callable[[Any, int], Any],
+    headers: list[str],
+    cells: Callable[[Any], Any],
+    metavar: str = "REVIEW",
+) -> click.Command:
+    """``GROUP NAME REVIEW [--json]``: ``rows(store, review)`` as JSON, or as a table of
+    ``cells(row)`` under ``headers``."""
+
+    @group.command(name, help=help)
+    @id_argument("review_id", metavar)
+    @json_option()
+    def command(review_id: int, as_json: bool) -> None:
+        print_rows(as_json, rows(store(), review_id), headers, cells)
+
+    return command
+
+
+def set_language_command(
+    group: TGroup,
+    help: str,
+    *,
+    metavar: str,
+    set_language: Callable[[Any, int, str], Any],
+    done: str,
+) -> click.Command:
+    """``GROUP set-language ID LANGUAGE``: ``set_language(store, id, language)``, then
+    ``done`` (a message with ``{id}`` and ``{language}``)."""
+
+    @group.command("set-language", help=help)
+    @id_argument("item_id", metavar)
+    @language_argument()
+    def command(item_id: int, language: str) -> None:
+        set_language(store(), item_id, language)
+        ok(_(done).format(id=item_id, language=_(LANGUAGE_NAMES[language])))
+
+    return command
 
 
 def edit_command(
