@@ -13,6 +13,7 @@ import click
 from granskning.cli._base import (
     TGroup,
     ok,
+    print_json,
     print_result,
     print_rows,
     read_text_input,
@@ -47,6 +48,31 @@ def rows_command(
     @json_option()
     def command(review_id: int, as_json: bool) -> None:
         print_rows(as_json, rows(store(), review_id), headers, cells)
+
+    return command
+
+
+def show_command(
+    group: TGroup,
+    name: str,
+    help: str,
+    *,
+    show: Callable[[Any, int], Any],
+    describe: Callable[[Any], None],
+    metavar: str = "ID",
+    json_help: str = N_("Print JSON."),
+) -> click.Command:
+    """``GROUP NAME ID [--json]``: ``show(store, id)`` as JSON, or ``describe``d for people."""
+
+    @group.command(name, help=help)
+    @id_argument("item_id", metavar)
+    @json_option(json_help)
+    def command(item_id: int, as_json: bool) -> None:
+        data = show(store(), item_id)
+        if as_json:
+            print_json(data)
+        else:
+            describe(data)
 
     return command
 

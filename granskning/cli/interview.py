@@ -7,17 +7,8 @@ from typing import Any
 
 import click
 
-from granskning.cli._base import (
-    F,
-    group,
-    lazy,
-    ok,
-    option,
-    print_json,
-    print_result,
-    store,
-)
-from granskning.cli._commands import rows_command
+from granskning.cli._base import F, group, lazy, ok, option, print_result, store
+from granskning.cli._commands import rows_command, show_command
 from granskning.cli.options import (
     id_argument,
     json_option,
@@ -294,22 +285,15 @@ list_ = rows_command(
 )
 
 
-@interview.command(
+show = show_command(
+    interview,
     "show",
-    help=N_(
+    N_(
         "Show one interview: time, place, roles, interviewees.\n\n\b\nExample:\n  granskning interview show 3 --json"
     ),
+    show=lazy("granskning.services.interviews:show_interview"),
+    describe=_describe,
 )
-@id_argument("interview_id")
-@json_option()
-def show(interview_id: int, as_json: bool) -> None:
-    from granskning.services import interviews
-
-    data = interviews.show_interview(store(), interview_id)
-    if as_json:
-        print_json(data)
-    else:
-        _describe(data)
 
 
 @interview.command(

@@ -17,7 +17,7 @@ from granskning.cli._base import (
     print_table,
     store,
 )
-from granskning.cli._commands import rows_command, set_language_command
+from granskning.cli._commands import rows_command, set_language_command, show_command
 from granskning.cli.options import (
     LANGUAGE_NAMES,
     id_argument,
@@ -123,22 +123,23 @@ def list_(state: str | None, as_json: bool) -> None:
     )
 
 
-@review.command(
-    "show",
-    help=N_(
-        "Show a review: state, allowed actions, team, interviews.\n\n\b\nExample:\n  granskning review show 1 --json"
-    ),
-)
-@review_id_argument
-@json_option()
-def show(review_id: int, as_json: bool) -> None:
-    from granskning.services import reviews
-
-    data = reviews.show(store(), review_id)
-    if as_json:
-        print_json(data)
-        return
-    _describe(data)
+def _describe(data: dict[str, Any]) -> None:
+    """A review for people: its state and template, then its team and interviews."""
+    click.echo(_("Review {id}: {host}").format(id=data["id"], host=data["host"]))
+    click.echo(_("Reviewing: {names}").format(names=", ".join(data["reviewing"])))
+    click.echo(_("State: {state}").format(state=labels.state(data["state"])))
+    t = data["template"]
+    click.echo(
+        _("Template: {id} version {version} (sha256 {sha})").format(
+            id=t["id"], version=t["version"], sha=t["sha256"][:12]
+        )
+    )
+    click.echo(_("Documents in: {language}").format(language=_(LANGUAGE_NAMES[data["language"]])))
+    click.echo(
+        _("Allowed now: {actions}").format(
+            actions=labels.listed(labels.action(a) for a in data["actions"])
+        )
+    )
     if data["team"]:
         print_table(
             [N_("person"), N_("name"), N_("municipality"), N_("role")],
@@ -156,23 +157,15 @@ def show(review_id: int, as_json: bool) -> None:
         )
 
 
-def _describe(data: dict[str, Any]) -> None:
-    """The review's lines above its tables."""
-    click.echo(_("Review {id}: {host}").format(id=data["id"], host=data["host"]))
-    click.echo(_("Reviewing: {names}").format(names=", ".join(data["reviewing"])))
-    click.echo(_("State: {state}").format(state=labels.state(data["state"])))
-    t = data["template"]
-    click.echo(
-        _("Template: {id} version {version} (sha256 {sha})").format(
-            id=t["id"], version=t["version"], sha=t["sha256"][:12]
-        )
-    )
-    click.echo(_("Documents in: {language}").format(language=_(LANGUAGE_NAMES[data["language"]])))
-    click.echo(
-        _("Allowed now: {actions}").format(
-            actions=labels.listed(labels.action(a) for a in data["actions"])
-        )
-    )
+show = show_command(
+    review,
+    "show",
+    N_(
+        "Show a review: state, allowed actions, team, interviews.\n\n\b\nExample:\n  granskning review show 1 --json"
+    ),
+    show=lazy("granskning.services.reviews:show"),
+    describe=_describe,
+)
 
 
 def _interview_cells(i: dict[str, Any]) -> tuple[Any, ...]:

@@ -17,7 +17,7 @@ from granskning.cli._base import (
     print_table,
     store,
 )
-from granskning.cli._commands import set_language_command
+from granskning.cli._commands import set_language_command, show_command
 from granskning.cli.options import (
     json_option,
     language_option,
@@ -106,21 +106,8 @@ def list_(as_json: bool) -> None:
     )
 
 
-@round_.command(
-    "show",
-    help=N_(
-        "Show a round: its members and its reviews.\n\n\b\nExample:\n  granskning round show 1 --json"
-    ),
-)
-@round_argument
-@json_option()
-def show(round_id: int, as_json: bool) -> None:
-    from granskning.services import rounds
-
-    data = rounds.show(store(), round_id)
-    if as_json:
-        print_json(data)
-        return
+def _describe(data: dict[str, Any]) -> None:
+    """A round for people: its theme, template and members, then its reviews."""
     click.echo(
         _("Round {id}: {year} {theme}").format(
             id=data["id"], year=data["year"], theme=data["theme"]
@@ -137,6 +124,18 @@ def show(round_id: int, as_json: bool) -> None:
             ],
             title=_("Reviews"),
         )
+
+
+show = show_command(
+    round_,
+    "show",
+    N_(
+        "Show a round: its members and its reviews.\n\n\b\nExample:\n  granskning round show 1 --json"
+    ),
+    show=lazy("granskning.services.rounds:show"),
+    describe=_describe,
+    metavar="ROUND",
+)
 
 
 set_language = set_language_command(

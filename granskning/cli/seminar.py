@@ -6,15 +6,7 @@ from typing import Any
 
 import click
 
-from granskning.cli._base import (
-    group,
-    lazy,
-    ok,
-    option,
-    print_json,
-    print_result,
-    store,
-)
+from granskning.cli._base import group, lazy, ok, option, print_json, print_result, store
 from granskning.cli._commands import rows_command
 from granskning.cli.options import (
     STATUSES,

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from granskning.cli._base import group, option, print_json, print_result, store, warn
+from granskning.cli._base import group, lazy, option, print_result, store, warn
+from granskning.cli._commands import show_command
 from granskning.cli.options import (
     at_option,
     block_option,
@@ -161,24 +162,18 @@ end = _step(
 )
 
 
-@session.command(
+status = show_command(
+    session,
     "status",
-    help=N_(
+    N_(
         "Where the session is: elapsed and remaining time of the session and the current "
         "block, the current question, warnings and overruns. Remaining times go negative "
         "past the budget.\n\n\b\nExample:\n  granskning session status 3 --json"
     ),
+    show=lazy("granskning.services.sessions:status"),
+    describe=_print_status,
+    metavar="INTERVIEW",
 )
-@interview_argument
-@json_option()
-def status(interview_id: int, as_json: bool) -> None:
-    from granskning.services import sessions
-
-    data = sessions.status(store(), interview_id)
-    if as_json:
-        print_json(data)
-    else:
-        _print_status(data)
 
 
 @session.command(
