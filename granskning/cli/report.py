@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import click
 
 from granskning.cli._base import (
@@ -23,6 +25,9 @@ from granskning.cli.options import (
     text_options,
 )
 from granskning.domain.i18n import N_, _
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 KINDS = ["granskningsrapport"]
 
@@ -153,6 +158,14 @@ def build(
         version=version,
     )
     write_output(target, built.content)
+    _say_built(built, target)
+    if pdf:
+        ok(_("PDF written to {path}").format(path=reports.to_pdf(target)))
+
+
+def _say_built(built: Any, target: Path) -> None:
+    """Which report was written: a handed-over version, one rebuilt from the handed-over
+    content, or a draft."""
     if built.version is not None:
         ok(
             _("handed-over report, version {n}, written to {path} (sha256 {sha})").format(
@@ -167,8 +180,6 @@ def build(
         )
     else:
         ok(_("draft report written to {path}").format(path=target))
-    if pdf:
-        ok(_("PDF written to {path}").format(path=reports.to_pdf(target)))
 
 
 @report.command(
