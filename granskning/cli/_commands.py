@@ -10,15 +10,8 @@ from typing import Any
 
 import click
 
-from granskning.cli._base import (
-    TGroup,
-    ok,
-    print_json,
-    print_result,
-    print_rows,
-    read_text_input,
-    store,
-)
+from granskning.cli._base import TGroup, read_text_input, store
+from granskning.cli._output import ok, print_json, print_result, print_rows
 from granskning.cli.options import (
     LANGUAGE_NAMES,
     id_argument,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from granskning.cli._base import command, ok, print_json, store
+from granskning.cli._base import command, store
+from granskning.cli._output import ok, print_json
 from granskning.cli.options import json_option, output_option
 from granskning.domain.i18n import N_, ngettext
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from granskning.cli._base import command, ok, store
+from granskning.cli._base import command, store
+from granskning.cli._output import ok
 from granskning.cli.options import output_option
 from granskning.domain.i18n import N_, ngettext
 

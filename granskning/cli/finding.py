@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import click
 
-from granskning.cli._base import (
-    group,
-    lazy,
-    option,
-    print_result,
-    print_rows,
-    read_text_input,
-    shorten,
-    store,
-)
+from granskning.cli._base import group, lazy, option, read_text_input, store
 from granskning.cli._commands import edit_command, remove_command
+from granskning.cli._output import print_result, print_rows, shorten
 from granskning.cli.options import block_option, json_option, review_argument, text_options
 from granskning.domain.enums import FindingKind
 from granskning.domain.i18n import N_, _

@@ -7,8 +7,9 @@ from typing import Any
 
 import click
 
-from granskning.cli._base import F, group, lazy, ok, option, print_result, store
+from granskning.cli._base import F, group, lazy, option, store
 from granskning.cli._commands import rows_command, show_command
+from granskning.cli._output import ok, print_result
 from granskning.cli.options import (
     id_argument,
     json_option,

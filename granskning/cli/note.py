@@ -6,16 +6,9 @@ from typing import Any
 
 import click
 
-from granskning.cli._base import (
-    group,
-    lazy,
-    option,
-    print_json,
-    print_result,
-    read_text_input,
-    store,
-)
+from granskning.cli._base import group, lazy, option, read_text_input, store
 from granskning.cli._commands import edit_command, remove_command
+from granskning.cli._output import print_json, print_result
 from granskning.cli.options import interview_argument, json_option, question_option, text_options
 from granskning.domain.i18n import N_, _
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from granskning.cli._base import group, lazy, print_result, read_text_input, shorten, store
+from granskning.cli._base import group, lazy, read_text_input, store
 from granskning.cli._commands import edit_command, remove_command, rows_command
+from granskning.cli._output import print_result, shorten
 from granskning.cli.options import block_option, json_option, review_argument, text_options
 from granskning.domain.i18n import N_, _
 

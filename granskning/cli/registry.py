@@ -6,7 +6,8 @@ from typing import Any
 
 import click
 
-from granskning.cli._base import group, ok, option, print_json, print_result, print_rows, store
+from granskning.cli._base import group, option, store
+from granskning.cli._output import ok, print_json, print_result, print_rows
 from granskning.cli.options import id_argument, json_option, output_option
 from granskning.domain import labels
 from granskning.domain.i18n import N_, _, ngettext

@@ -6,16 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from granskning.cli._base import (
-    group,
-    ok,
-    option,
-    print_json,
-    print_rows,
-    read_text_input,
-    store,
-    warn,
-)
+from granskning.cli._base import group, option, read_text_input, store
+from granskning.cli._output import ok, print_json, print_rows, warn
 from granskning.cli.options import (
     LANGUAGES,
     SECTIONS,

@@ -6,18 +6,9 @@ from typing import Any
 
 import click
 
-from granskning.cli._base import (
-    group,
-    lazy,
-    ok,
-    option,
-    print_json,
-    print_result,
-    print_rows,
-    print_table,
-    store,
-)
+from granskning.cli._base import group, lazy, option, store
 from granskning.cli._commands import set_language_command, show_command
+from granskning.cli._output import ok, print_json, print_result, print_rows, print_table
 from granskning.cli.options import (
     json_option,
     language_option,

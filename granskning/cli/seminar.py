@@ -6,8 +6,9 @@ from typing import Any
 
 import click
 
-from granskning.cli._base import group, lazy, ok, option, print_json, print_result, store
+from granskning.cli._base import group, lazy, option, store
 from granskning.cli._commands import rows_command
+from granskning.cli._output import ok, print_json, print_result
 from granskning.cli.options import (
     STATUSES,
     block_option,

@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from granskning.cli._base import group, lazy, option, print_result, store, warn
+from granskning.cli._base import group, lazy, option, store
 from granskning.cli._commands import show_command
+from granskning.cli._output import print_result, warn
 from granskning.cli.options import (
     at_option,
     block_option,

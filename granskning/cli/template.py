@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from granskning.cli._base import group, option, print_json
+from granskning.cli._base import group, option
+from granskning.cli._output import print_json
 from granskning.cli.options import json_option
 from granskning.domain.i18n import N_, _
 

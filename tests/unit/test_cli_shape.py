@@ -10,8 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from granskning.cli import COMMANDS, cli as root
-from granskning.cli._base import App, TCommand, TGroup, lazy, shorten
+from granskning.cli._base import App, TCommand, TGroup, lazy
 from granskning.cli._commands import edit_command, remove_command, rows_command
+from granskning.cli._output import shorten
 from granskning.cli.options import ROLES, json_option, text_options
 from granskning.domain.enums import Role
 from granskning.domain.i18n import N_
