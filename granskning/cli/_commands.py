@@ -1,6 +1,7 @@
 """Commands several groups have, made by one factory each: a listing of a review's rows,
-setting a document language, editing and removing a text item (findings, recommendations,
-notes). They differ only in their help, the library functions they call and what they say.
+showing one thing, setting a document language, editing and removing a text item (findings,
+recommendations, notes). They differ only in their help, the library functions they call
+and what they say.
 """
 
 from __future__ import annotations
