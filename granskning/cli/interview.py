@@ -13,6 +13,7 @@ from granskning.cli._output import ok, print_result
 from granskning.cli.options import (
     id_argument,
     json_option,
+    place_option,
     reason_option,
     review_argument,
     stacked,
@@ -142,7 +143,7 @@ def _people(named: tuple[str, ...], groups: tuple[str, ...]) -> list[Any]:
 )
 @review_argument
 @_slot_options(required=True)
-@option("--place", metavar="TEXT", help=N_("Where."))
+@place_option(N_("Where."))
 @_interviewee_options(
     N_("An interviewee; title and organisation are optional (repeat for each)."),
     N_(
@@ -208,7 +209,7 @@ def add(
 )
 @id_argument("interview_id")
 @_slot_options(required=False)
-@option("--place", metavar="TEXT", help=N_("Where (an empty text clears it)."))
+@place_option(N_("Where (an empty text clears it)."))
 @_interviewee_options(
     N_("An interviewee (repeat for each; with --group-interviewee, replaces the list)."),
     N_("A group heard together, with how many people it is (replaces the list too)."),

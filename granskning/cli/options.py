@@ -85,6 +85,18 @@ def at_option() -> Callable[[F], F]:
     return option("--at", metavar='"YYYY-MM-DD HH:MM"', help=AT_HELP)
 
 
+def place_option(help: str) -> Callable[[F], F]:
+    """``--place TEXT``: where an interview or a seminar is held."""
+    return option("--place", metavar="TEXT", help=help)
+
+
+def report_version_option(
+    help: str, dest: str = "version", required: bool = False
+) -> Callable[[F], F]:
+    """``--version N``: a handed-over (frozen) version of a review's report."""
+    return option("--version", dest, type=int, required=required, metavar="N", help=help)
+
+
 def block_option(help: str, required: bool = False) -> Callable[[F], F]:
     """``--block BLOCK``: a block of the review's question template."""
     return option("--block", required=required, metavar="BLOCK", help=help)

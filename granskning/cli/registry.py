@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import click
 
-from granskning.cli._base import group, option, store
+from granskning.cli._base import F, group, option, store
 from granskning.cli._output import ok, print_json, print_result, print_rows
-from granskning.cli.options import id_argument, json_option, output_option
+from granskning.cli.options import id_argument, json_option, output_option, stacked
 from granskning.domain import labels
 from granskning.domain.i18n import N_, _, ngettext
 
@@ -24,6 +25,15 @@ def municipality() -> None:
 
 
 person_argument = id_argument("person_id")
+
+
+def _details_options(title_help: str, email_help: str, duplicate_help: str) -> Callable[[F], F]:
+    """``--title``, ``--email`` and ``--allow-duplicate``: a person's details."""
+    return stacked(
+        option("--title", metavar="TEXT", help=title_help),
+        option("--email", metavar="ADDR", help=email_help),
+        option("--allow-duplicate", is_flag=True, help=duplicate_help),
+    )
 
 
 def _municipality_dict(row: Any) -> dict[str, Any]:
@@ -113,12 +123,10 @@ def person() -> None:
     metavar="NAME",
     help=N_("The municipality the person works for."),
 )
-@option("--title", metavar="TEXT", help=N_("Job title."))
-@option("--email", metavar="ADDR", help=N_("E-mail address (for calendar invitations)."))
-@option(
-    "--allow-duplicate",
-    is_flag=True,
-    help=N_("Register a second person of the same name in the municipality."),
+@_details_options(
+    N_("Job title."),
+    N_("E-mail address (for calendar invitations)."),
+    N_("Register a second person of the same name in the municipality."),
 )
 @json_option()
 def person_add(
@@ -169,12 +177,10 @@ def person_list(as_json: bool) -> None:
 )
 @person_argument
 @option("--name", metavar="NAME", help=N_("The corrected name."))
-@option("--title", metavar="TEXT", help=N_("Job title (empty: none)."))
-@option("--email", metavar="ADDR", help=N_("E-mail address (empty: none)."))
-@option(
-    "--allow-duplicate",
-    is_flag=True,
-    help=N_("Allow a name that someone else in the municipality has."),
+@_details_options(
+    N_("Job title (empty: none)."),
+    N_("E-mail address (empty: none)."),
+    N_("Allow a name that someone else in the municipality has."),
 )
 @json_option()
 def person_edit(

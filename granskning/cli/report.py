@@ -13,6 +13,7 @@ from granskning.cli.options import (
     SECTIONS,
     json_option,
     output_option,
+    report_version_option,
     review_argument,
     text_options,
 )
@@ -113,7 +114,7 @@ def text(review_id: int, section: str, text: str | None, path: str | None, edit:
     type=click.Choice(LANGUAGES),
     help=N_("The report's language (default: the review's language, see review show)."),
 )
-@option("--version", "version", type=int, metavar="N", help=N_("A stored, handed-over version."))
+@report_version_option(N_("A stored, handed-over version."))
 def build(
     review_id: int,
     output: str,
@@ -209,9 +210,7 @@ def versions(review_id: int, as_json: bool) -> None:
     ),
 )
 @review_argument
-@option(
-    "--version", "version", type=int, metavar="N", help=N_("The version (default: the latest).")
-)
+@report_version_option(N_("The version (default: the latest)."))
 @json_option()
 def verify(review_id: int, version: int | None, as_json: bool) -> None:
     from granskning.documents import reports

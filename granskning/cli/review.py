@@ -17,6 +17,7 @@ from granskning.cli.options import (
     output_option,
     question_template_option,
     reason_option,
+    report_version_option,
     team_member_options,
 )
 from granskning.domain import labels
@@ -490,7 +491,7 @@ def import_(file: str, as_json: bool) -> None:
     ),
 )
 @review_id_argument
-@option("--version", "number", type=int, required=True, metavar="N", help=N_("The version."))
+@report_version_option(N_("The version."), dest="number", required=True)
 def purge_report(review_id: int, number: int) -> None:
     from granskning.services import privacy
 

@@ -15,6 +15,7 @@ from granskning.cli.options import (
     item_option,
     json_option,
     output_option,
+    place_option,
     reason_option,
     review_argument,
     word_template_option,
@@ -47,7 +48,7 @@ def seminar() -> None:
 )
 @review_argument
 @option("--start", metavar="'YYYY-MM-DD HH:MM'", help=N_("When the seminar starts (local time)."))
-@option("--place", metavar="TEXT", help=N_("Where the seminar is held."))
+@place_option(N_("Where the seminar is held."))
 @option("--suggest", is_flag=True, help=N_("Only show the suggested time; change nothing."))
 @json_option()
 def schedule(
