@@ -60,11 +60,8 @@ def add(
 
     body = read_text_input(text, path)
     row = findings.add_finding(store(), review_id, block, kind, body)
-    print_result(
-        as_json,
-        lambda: finding_dict(row),
-        _("finding {id} added to {block}").format(id=row.id, block=row.block_id),
-    )
+    done = _("finding {id} added to {block}").format(id=row.id, block=row.block_id)
+    print_result(as_json, lambda: finding_dict(row), done)
 
 
 @finding.command(

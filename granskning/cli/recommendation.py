@@ -45,11 +45,8 @@ def rec_add(
 
     body = read_text_input(text, path)
     row = findings.add_recommendation(store(), review_id, body, block)
-    print_result(
-        as_json,
-        lambda: recommendation_dict(row),
-        _("recommendation {id} added").format(id=row.id),
-    )
+    done = _("recommendation {id} added").format(id=row.id)
+    print_result(as_json, lambda: recommendation_dict(row), done)
 
 
 rec_list = rows_command(

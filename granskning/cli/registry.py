@@ -54,11 +54,8 @@ def municipality_add(name: str, as_json: bool) -> None:
     from granskning.services import registry
 
     row = registry.add_municipality(store(), name)
-    print_result(
-        as_json,
-        lambda: _municipality_dict(row),
-        _("municipality {id} added: {name}").format(id=row.id, name=row.name),
-    )
+    done = _("municipality {id} added: {name}").format(id=row.id, name=row.name)
+    print_result(as_json, lambda: _municipality_dict(row), done)
 
 
 @municipality.command(
@@ -88,11 +85,8 @@ def municipality_rename(name: str, to: str, as_json: bool) -> None:
     from granskning.services import registry
 
     row = registry.rename_municipality(store(), name, to)
-    print_result(
-        as_json,
-        lambda: _municipality_dict(row),
-        _("municipality {id} is now called {name}").format(id=row.id, name=row.name),
-    )
+    done = _("municipality {id} is now called {name}").format(id=row.id, name=row.name)
+    print_result(as_json, lambda: _municipality_dict(row), done)
 
 
 @group(
@@ -142,11 +136,8 @@ def person_add(
     row = registry.add_person(
         store(), name, municipality, title=title, email=email, allow_duplicate=allow_duplicate
     )
-    print_result(
-        as_json,
-        lambda: _person_dict(row),
-        _("person {id} added: {name}").format(id=row.id, name=row.name),
-    )
+    done = _("person {id} added: {name}").format(id=row.id, name=row.name)
+    print_result(as_json, lambda: _person_dict(row), done)
 
 
 @person.command(
@@ -199,11 +190,8 @@ def person_edit(
     row = registry.edit_person(
         store(), person_id, name=name, title=title, email=email, allow_duplicate=allow_duplicate
     )
-    print_result(
-        as_json,
-        lambda: _person_dict(row),
-        _("person {id} updated: {name}").format(id=row.id, name=row.name),
-    )
+    done = _("person {id} updated: {name}").format(id=row.id, name=row.name)
+    print_result(as_json, lambda: _person_dict(row), done)
 
 
 # -- personal data (privacy) ------------------------------------------------------------------

@@ -82,11 +82,8 @@ def create(
         round_id=round_id,
         language=language,
     )
-    print_result(
-        as_json,
-        lambda: reviews.show(st, row.id),  # type: ignore[arg-type]
-        _("review {id} created ({state})").format(id=row.id, state=labels.state(row.state)),
-    )
+    done = _("review {id} created ({state})").format(id=row.id, state=labels.state(row.state))
+    print_result(as_json, lambda: reviews.show(st, row.id), done)  # type: ignore[arg-type]
 
 
 @review.command(

@@ -74,11 +74,8 @@ def create(
     row = rounds.create_round(
         st, year=year, theme=theme, template=template, members=list(members), language=language
     )
-    print_result(
-        as_json,
-        lambda: rounds.show(st, row.id),  # type: ignore[arg-type]
-        _("round {id} created: {year} {theme}").format(id=row.id, year=year, theme=row.theme),
-    )
+    done = _("round {id} created: {year} {theme}").format(id=row.id, year=year, theme=row.theme)
+    print_result(as_json, lambda: rounds.show(st, row.id), done)  # type: ignore[arg-type]
 
 
 @round_.command(

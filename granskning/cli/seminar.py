@@ -169,11 +169,8 @@ def add_item(review_id: int, text: str, block: str | None, as_json: bool) -> Non
     from granskning.services import followup
 
     item = followup.add_item(store(), review_id, text, block)
-    print_result(
-        as_json,
-        lambda: _item(review_id, item.id),  # type: ignore[arg-type]
-        _("checklist item {item} added to review {id}").format(item=item.id, id=review_id),
-    )
+    done = _("checklist item {item} added to review {id}").format(item=item.id, id=review_id)
+    print_result(as_json, lambda: _item(review_id, item.id), done)  # type: ignore[arg-type]
 
 
 @seminar.command(
@@ -199,11 +196,8 @@ def edit_item(
     if text is None and block is None:
         raise InputError(_("give --text, --block or both"))
     followup.edit_item(store(), review_id, item_id, text=text, block=block)
-    print_result(
-        as_json,
-        lambda: _item(review_id, item_id),
-        _("checklist item {item} of review {id} updated").format(item=item_id, id=review_id),
-    )
+    done = _("checklist item {item} of review {id} updated").format(item=item_id, id=review_id)
+    print_result(as_json, lambda: _item(review_id, item_id), done)
 
 
 @seminar.command(
