@@ -1,4 +1,4 @@
-"""What every command module shares: translated help, the app context, output helpers.
+"""What every command module shares: translated help, the app context, text input.
 
 Help texts are written in English, marked with ``N_`` for the catalog, and translated when
 shown, so ``--lang`` works for help too. Only click and the standard library are imported
@@ -7,9 +7,9 @@ here: ``granskning --help`` must stay fast.
 
 from __future__ import annotations
 
-import json
+import importlib
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -106,8 +106,13 @@ def option(*param_decls: str, **attrs: Any) -> Callable[[F], F]:
 
 
 def group(name: str, help: str) -> Callable[[F], TGroup]:
-    """A command group with translated help."""
+    """A command group with translated help; its commands are TCommands (its command_class)."""
     return click.group(name, cls=TGroup, help=help)
+
+
+def command(name: str, help: str) -> Callable[[F], TCommand]:
+    """A command of its own, outside any group (``granskning backup``)."""
+    return click.command(name, cls=TCommand, help=help)
 
 
 # Commands that only read the database: they never create a database nor create or upgrade
@@ -204,30 +209,15 @@ def store() -> Store:
     return app().store
 
 
-def print_json(data: Any) -> None:
-    """Print exactly one JSON document on stdout (indented for a terminal, compact for pipes)."""
-    indent = 2 if sys.stdout.isatty() else None
-    click.echo(json.dumps(data, ensure_ascii=False, indent=indent, default=str))
+def lazy(target: str) -> Callable[..., Any]:
+    """The function ``"module:attribute"``, imported when first called: command modules
+    name library functions this way so that ``granskning --help`` stays fast."""
+    module, _sep, attr = target.partition(":")
 
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(module), attr)(*args, **kwargs)
 
-def print_table(
-    headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None
-) -> None:
-    """Print rows as a table for people (rich), headers translated."""
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=title, show_lines=False, header_style="bold")
-    for h in headers:
-        table.add_column(_(h))
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
-    Console(soft_wrap=False).print(table)
-
-
-def ok(message: str) -> None:
-    """Report a successful change on stderr, leaving stdout to data."""
-    click.secho(message, err=True, fg="green")
+    return call
 
 
 def read_text_input(text: str | None, path: str | None) -> str:

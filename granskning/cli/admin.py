@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import click
 
-from granskning.cli._base import TCommand, ok, option, print_json, store
+from granskning.cli._base import command, store
+from granskning.cli._output import ok, print_json
+from granskning.cli.options import json_option
 from granskning.domain.i18n import N_, _
 
 
-@click.command(
+@command(
     "init",
-    cls=TCommand,
     help=N_(
         "Create the database, or upgrade its schema to this version of granskning.\n\n"
         "\b\nExample:\n  granskning --db granskning.db init"
@@ -21,15 +22,14 @@ def init() -> None:
     ok(_("database ready: {url}").format(url=st.safe_url))
 
 
-@click.command(
+@command(
     "info",
-    cls=TCommand,
     help=N_(
         "Show the version, the database in use and what it holds.\n\n"
         "\b\nExample:\n  granskning info --json"
     ),
 )
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@json_option()
 def info(as_json: bool) -> None:
     from granskning.services.admin import database_info
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import click
 
-from granskning.cli._base import TCommand, ok, option, print_json, store
+from granskning.cli._base import command, store
+from granskning.cli._output import ok, print_json
+from granskning.cli.options import json_option, output_option
 from granskning.domain.i18n import N_, ngettext
 
 
-@click.command(
+@command(
     "backup",
-    cls=TCommand,
     help=N_(
         "Write a consistent copy of the whole database, also while others are writing: "
         "an SQLite file, or for PostgreSQL a pg_dump file (custom format; pg_dump must be "
@@ -18,15 +19,11 @@ from granskning.domain.i18n import N_, ngettext
         "\b\nExample:\n  granskning backup -o granskning-2026-03-02.db"
     ),
 )
-@option(
-    "-o",
-    "--output",
-    required=True,
-    metavar="FILE",
+@output_option(
+    N_("The backup file to write (replaced if it exists)."),
     type=click.Path(dir_okay=False, path_type=str),
-    help=N_("The backup file to write (replaced if it exists)."),
 )
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@json_option()
 def backup(output: str, as_json: bool) -> None:
     from pathlib import Path
 
@@ -45,9 +42,8 @@ def backup(output: str, as_json: bool) -> None:
         )
 
 
-@click.command(
+@command(
     "restore",
-    cls=TCommand,
     help=N_(
         "Load a backup into an empty database (a new file, or a newly created PostgreSQL "
         "database). An SQLite backup can be restored into SQLite or PostgreSQL; a pg_dump "
@@ -56,7 +52,7 @@ def backup(output: str, as_json: bool) -> None:
     ),
 )
 @click.argument("file", type=click.Path(dir_okay=False, path_type=str))
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@json_option()
 def restore(file: str, as_json: bool) -> None:
     from pathlib import Path
 

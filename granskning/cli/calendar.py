@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import click
 
-from granskning.cli._base import TCommand, ok, option, store
+from granskning.cli._base import command, store
+from granskning.cli._output import ok
+from granskning.cli.options import output_option
 from granskning.domain.i18n import N_, ngettext
 
 
-@click.command(
+@command(
     "calendar",
-    cls=TCommand,
     help=N_(
         "Write a review's calendar: every interview (cancelled ones marked cancelled), the "
         "handover and the follow-up seminar, in Europe/Stockholm time, with the team as "
@@ -20,14 +21,7 @@ from granskning.domain.i18n import N_, ngettext
     ),
 )
 @click.argument("review_id", type=int, metavar="REVIEW")
-@option(
-    "-o",
-    "--output",
-    "output",
-    required=True,
-    metavar="FILE.ics",
-    help=N_("Where to write it (- for stdout)."),
-)
+@output_option(N_("Where to write it (- for stdout)."), metavar="FILE.ics")
 def calendar(review_id: int, output: str) -> None:
     from granskning.documents import calendar as cal
 

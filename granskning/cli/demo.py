@@ -6,13 +6,12 @@ from pathlib import Path
 
 import click
 
-from granskning.cli._base import TCommand, option
+from granskning.cli._base import command, option
 from granskning.domain.i18n import N_, _
 
 
-@click.command(
+@command(
     "demo",
-    cls=TCommand,
     help=N_(
         "Walk one review through its life cycle on a fresh SQLite database, writing the "
         "documents into a folder. Start here to see what granskning does.\n\n"

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import click
 
-from granskning.cli._base import TCommand, group, ok, option, print_json, print_table, store
+from granskning.cli._base import F, group, lazy, option, store
+from granskning.cli._commands import rows_command, show_command
+from granskning.cli._output import ok, print_result
+from granskning.cli.options import (
+    id_argument,
+    json_option,
+    place_option,
+    reason_option,
+    review_argument,
+    stacked,
+    staff_options,
+)
+from granskning.domain import labels
 from granskning.domain.i18n import N_, _
 
 
@@ -22,14 +35,57 @@ def interview() -> None:
     pass
 
 
+def _slot_options(required: bool) -> Callable[[F], F]:
+    """``--group``, ``--start``, ``--minutes``: which group is heard, when, how long."""
+    return stacked(
+        option(
+            "--group",
+            "group_id",
+            required=required,
+            metavar="GROUP",
+            help=N_("The interviewee group."),
+        ),
+        option(
+            "--start",
+            required=required,
+            metavar='"YYYY-MM-DD HH:MM"',
+            help=N_("When it starts (Europe/Stockholm)."),
+        ),
+        option(
+            "--minutes", type=int, required=required, metavar="N", help=N_("How long, in minutes.")
+        ),
+    )
+
+
+def _interviewee_options(people_help: str, groups_help: str) -> Callable[[F], F]:
+    """``--interviewee`` and ``--group-interviewee``, each repeated."""
+    return stacked(
+        option(
+            "--interviewee",
+            multiple=True,
+            metavar='"Name, Title, Organisation"',
+            help=people_help,
+        ),
+        option(
+            "--group-interviewee",
+            multiple=True,
+            metavar='"Group, N, Organisation"',
+            help=groups_help,
+        ),
+    )
+
+
 def _who(ref: dict[str, Any] | None) -> str:
     return ref["name"] if ref else ""
 
 
 def _describe(data: dict[str, Any]) -> None:
+    """An interview as lines for people."""
     click.echo(
         _("Interview {id} ({state}): {group}").format(
-            id=data["id"], state=_state(data["state"]), group=data["group_name"] or data["group"]
+            id=data["id"],
+            state=labels.interview_state(data["state"]),
+            group=data["group_name"] or data["group"],
         )
     )
     click.echo(
@@ -47,18 +103,19 @@ def _describe(data: dict[str, Any]) -> None:
         if data[key]:
             click.echo(f"{_(label)}: {data[key]['name']}")
     for person in data["interviewees"]:
-        extra = [x for x in (person["title"], person["organisation"]) if x]
-        if person["head_count"] is not None:
-            line = _("Group: {name} ({n} people)").format(
-                name=", ".join([person["name"], *extra]), n=person["head_count"]
-            )
-        else:
-            line = _("Interviewee: {name}").format(name=", ".join([person["name"], *extra]))
-        click.echo(line)
+        click.echo(_interviewee_line(person))
     if data["interviewees"]:
         click.echo(_("People heard: {n}").format(n=data["participants"]))
     if data["cancel_reason"]:
         click.echo(_("Cancelled: {reason}").format(reason=data["cancel_reason"]))
+
+
+def _interviewee_line(person: dict[str, Any]) -> str:
+    """One interviewee, or a group heard together with its head count."""
+    name = ", ".join([person["name"], *(x for x in (person["title"], person["organisation"]) if x)])
+    if person["head_count"] is not None:
+        return _("Group: {name} ({n} people)").format(name=name, n=person["head_count"])
+    return _("Interviewee: {name}").format(name=name)
 
 
 def _people(named: tuple[str, ...], groups: tuple[str, ...]) -> list[Any]:
@@ -68,16 +125,8 @@ def _people(named: tuple[str, ...], groups: tuple[str, ...]) -> list[Any]:
     return [parse_interviewee(x) for x in named] + [parse_group_interviewee(x) for x in groups]
 
 
-def _state(value: str) -> str:
-    from granskning.domain.workflow import INTERVIEW_STATE_LABELS
-    from granskning.storage.model import InterviewState
-
-    return _(INTERVIEW_STATE_LABELS[InterviewState(value)])
-
-
 @interview.command(
     "add",
-    cls=TCommand,
     help=N_(
         "Schedule an interview on a review. The group comes from the review's pinned "
         "template; moderator, note-taker and timekeeper are person ids from the review "
@@ -92,35 +141,18 @@ def _state(value: str) -> str:
         '--group-interviewee "Ungdomsrådet, 6, Gävle kommun" --moderator 1 --note-taker 2'
     ),
 )
-@click.argument("review_id", type=int, metavar="REVIEW")
-@option("--group", "group_id", required=True, metavar="GROUP", help=N_("The interviewee group."))
-@option(
-    "--start",
-    required=True,
-    metavar='"YYYY-MM-DD HH:MM"',
-    help=N_("When it starts (Europe/Stockholm)."),
-)
-@option("--minutes", type=int, required=True, metavar="N", help=N_("How long, in minutes."))
-@option("--place", metavar="TEXT", help=N_("Where."))
-@option(
-    "--interviewee",
-    multiple=True,
-    metavar='"Name, Title, Organisation"',
-    help=N_("An interviewee; title and organisation are optional (repeat for each)."),
-)
-@option(
-    "--group-interviewee",
-    multiple=True,
-    metavar='"Group, N, Organisation"',
-    help=N_(
+@review_argument
+@_slot_options(required=True)
+@place_option(N_("Where."))
+@_interviewee_options(
+    N_("An interviewee; title and organisation are optional (repeat for each)."),
+    N_(
         "A group heard together, with how many people it is (a youth council of 6); the "
         "organisation is optional (repeat for each)."
     ),
 )
-@option("--moderator", type=int, metavar="PERSON", help=N_("The moderator's person id."))
-@option("--note-taker", type=int, metavar="PERSON", help=N_("The note-taker's person id."))
-@option("--timekeeper", type=int, metavar="PERSON", help=N_("The timekeeper's person id."))
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@staff_options()
+@json_option()
 def add(
     review_id: int,
     group_id: str,
@@ -151,22 +183,20 @@ def add(
         timekeeper=timekeeper,
     )
     data = interviews.show_interview(st, row.id)  # type: ignore[arg-type]
-    if as_json:
-        print_json(data)
-    else:
-        ok(
-            _("interview {id} scheduled: {group}, {start}–{end}").format(
-                id=data["id"],
-                group=data["group_name"] or data["group"],
-                start=data["start"],
-                end=data["end"].split(" ", 1)[1],
-            )
-        )
+    print_result(
+        as_json,
+        lambda: data,
+        _("interview {id} scheduled: {group}, {start}–{end}").format(
+            id=data["id"],
+            group=data["group_name"] or data["group"],
+            start=data["start"],
+            end=data["end"].split(" ", 1)[1],
+        ),
+    )
 
 
 @interview.command(
     "edit",
-    cls=TCommand,
     help=N_(
         "Change a scheduled interview: only the options given change. The same conflict "
         "checks as interview add apply; calendars see the change (a higher SEQUENCE). Who "
@@ -177,149 +207,106 @@ def add(
         '--group-interviewee "Ungdomsrådet, 6"'
     ),
 )
-@click.argument("interview_id", type=int, metavar="ID")
-@option("--group", "group_id", metavar="GROUP", help=N_("The interviewee group."))
-@option("--start", metavar='"YYYY-MM-DD HH:MM"', help=N_("When it starts (Europe/Stockholm)."))
-@option("--minutes", type=int, metavar="N", help=N_("How long, in minutes."))
-@option("--place", metavar="TEXT", help=N_("Where (an empty text clears it)."))
-@option(
-    "--interviewee",
-    multiple=True,
-    metavar='"Name, Title, Organisation"',
-    help=N_("An interviewee (repeat for each; with --group-interviewee, replaces the list)."),
+@id_argument("interview_id")
+@_slot_options(required=False)
+@place_option(N_("Where (an empty text clears it)."))
+@_interviewee_options(
+    N_("An interviewee (repeat for each; with --group-interviewee, replaces the list)."),
+    N_("A group heard together, with how many people it is (replaces the list too)."),
 )
-@option(
-    "--group-interviewee",
-    multiple=True,
-    metavar='"Group, N, Organisation"',
-    help=N_("A group heard together, with how many people it is (replaces the list too)."),
-)
-@option("--moderator", type=int, metavar="PERSON", help=N_("The moderator's person id."))
-@option("--note-taker", type=int, metavar="PERSON", help=N_("The note-taker's person id."))
-@option("--timekeeper", type=int, metavar="PERSON", help=N_("The timekeeper's person id."))
+@staff_options()
 @option("--no-timekeeper", is_flag=True, help=N_("Remove the timekeeper."))
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
-def edit(
-    interview_id: int,
-    group_id: str | None,
-    start: str | None,
-    minutes: int | None,
-    place: str | None,
-    interviewee: tuple[str, ...],
-    group_interviewee: tuple[str, ...],
-    moderator: int | None,
-    note_taker: int | None,
-    timekeeper: int | None,
-    no_timekeeper: bool,
-    as_json: bool,
-) -> None:
-    from granskning.domain.errors import InputError
+@json_option()
+def edit(interview_id: int, **given: Any) -> None:
     from granskning.services import interviews
 
-    if no_timekeeper and timekeeper is not None:
+    as_json = given.pop("as_json")
+    changes = _changes(**given)
+    st = store()
+    row = interviews.edit_interview(st, interview_id, **changes)
+    print_result(
+        as_json,
+        lambda: interviews.show_interview(st, interview_id),
+        _("interview {id} updated (calendar sequence {sequence})").format(
+            id=interview_id, sequence=row.sequence
+        ),
+    )
+
+
+def _changes(
+    group_id: str | None,
+    interviewee: tuple[str, ...],
+    group_interviewee: tuple[str, ...],
+    no_timekeeper: bool,
+    **fields: Any,
+) -> dict[str, Any]:
+    """What interview edit changes: the options given (start, minutes, place, the staff)."""
+    from granskning.domain.errors import InputError
+
+    if no_timekeeper and fields["timekeeper"] is not None:
         raise InputError(_("give --timekeeper or --no-timekeeper, not both"))
-    changes: dict[str, Any] = {}
-    for name, value in (
-        ("group", group_id),
-        ("start", start),
-        ("minutes", minutes),
-        ("place", place),
-        ("moderator", moderator),
-        ("note_taker", note_taker),
-        ("timekeeper", timekeeper),
-    ):
-        if value is not None:
-            changes[name] = value
+    changes = {
+        name: value for name, value in {"group": group_id, **fields}.items() if value is not None
+    }
     if interviewee or group_interviewee:
         changes["interviewees"] = _people(interviewee, group_interviewee)
     if no_timekeeper:
         changes["timekeeper"] = None
-    st = store()
-    row = interviews.edit_interview(st, interview_id, **changes)
-    if as_json:
-        print_json(interviews.show_interview(st, interview_id))
-    else:
-        ok(
-            _("interview {id} updated (calendar sequence {sequence})").format(
-                id=interview_id, sequence=row.sequence
-            )
-        )
+    return changes
 
 
-@interview.command(
+list_ = rows_command(
+    interview,
     "list",
-    cls=TCommand,
-    help=N_(
+    N_(
         "List a review's interviews by start time.\n\n\b\nExample:\n  granskning interview list 1 --json"
     ),
-)
-@click.argument("review_id", type=int, metavar="REVIEW")
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
-def list_(review_id: int, as_json: bool) -> None:
-    from granskning.services import interviews
-
-    rows = interviews.list_interviews(store(), review_id)
-    if as_json:
-        print_json(rows)
-        return
-    print_table(
-        [
-            N_("id"),
-            N_("group"),
-            N_("start"),
-            N_("minutes"),
-            N_("place"),
-            N_("state"),
-            N_("moderator"),
-            N_("note-taker"),
-            N_("notes"),
-        ],
-        [
-            (
-                r["id"],
-                r["group"],
-                r["start"],
-                r["minutes"],
-                r["place"],
-                _state(r["state"]),
-                _who(r["moderator"]),
-                _who(r["note_taker"]),
-                r["notes"],
-            )
-            for r in rows
-        ],
-    )
-
-
-@interview.command(
-    "show",
-    cls=TCommand,
-    help=N_(
-        "Show one interview: time, place, roles, interviewees.\n\n\b\nExample:\n  granskning interview show 3 --json"
+    rows=lazy("granskning.services.interviews:list_interviews"),
+    headers=[
+        N_("id"),
+        N_("group"),
+        N_("start"),
+        N_("minutes"),
+        N_("place"),
+        N_("state"),
+        N_("moderator"),
+        N_("note-taker"),
+        N_("notes"),
+    ],
+    cells=lambda r: (
+        r["id"],
+        r["group"],
+        r["start"],
+        r["minutes"],
+        r["place"],
+        labels.interview_state(r["state"]),
+        _who(r["moderator"]),
+        _who(r["note_taker"]),
+        r["notes"],
     ),
 )
-@click.argument("interview_id", type=int, metavar="ID")
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
-def show(interview_id: int, as_json: bool) -> None:
-    from granskning.services import interviews
 
-    data = interviews.show_interview(store(), interview_id)
-    if as_json:
-        print_json(data)
-    else:
-        _describe(data)
+
+show = show_command(
+    interview,
+    "show",
+    N_(
+        "Show one interview: time, place, roles, interviewees.\n\n\b\nExample:\n  granskning interview show 3 --json"
+    ),
+    show=lazy("granskning.services.interviews:show_interview"),
+    describe=_describe,
+)
 
 
 @interview.command(
     "cancel",
-    cls=TCommand,
     help=N_(
         "Cancel an interview, with a reason. Calendars show it as cancelled.\n\n"
         "\b\nExample:\n  granskning interview cancel 3 --reason 'Kommunalrådet är sjukt'"
     ),
 )
-@click.argument("interview_id", type=int, metavar="ID")
-@option("--reason", required=True, metavar="TEXT", help=N_("Why it is cancelled."))
+@id_argument("interview_id")
+@reason_option(N_("Why it is cancelled."), required=True)
 def cancel(interview_id: int, reason: str) -> None:
     from granskning.services import interviews
 

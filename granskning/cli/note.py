@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
-from granskning.cli._base import TCommand, group, ok, option, print_json, read_text_input, store
+from granskning.cli._base import group, lazy, option, read_text_input, store
+from granskning.cli._commands import edit_command, remove_command
+from granskning.cli._output import print_json, print_result
+from granskning.cli.options import interview_argument, json_option, question_option, text_options
 from granskning.domain.i18n import N_, _
 
 
@@ -19,9 +24,15 @@ def note() -> None:
     pass
 
 
+def _note_dict(row: Any) -> Any:
+    """A note as JSON, its question's text taken from the interview's plan."""
+    from granskning.services import sessions
+
+    return sessions.note_dict(row, sessions.load_plan(store(), row.interview_id))
+
+
 @note.command(
     "add",
-    cls=TCommand,
     help=N_(
         "Write a note on a question of the interview (without --question: a free "
         "observation). Rating questions take --rating 1-4, with or without text. The note "
@@ -32,12 +43,11 @@ def note() -> None:
         "  granskning note add 3 --question infl-2 --file anteckning.txt --json"
     ),
 )
-@click.argument("interview_id", type=int, metavar="INTERVIEW")
-@option("--question", metavar="QID", help=N_("The question's id (see session status)."))
-@option("--text", metavar="TEXT", help=N_("The note."))
-@option("--file", "path", metavar="PATH", help=N_("Read the note from a file (- for stdin)."))
+@interview_argument
+@question_option(N_("The question's id (see session status)."))
+@text_options(N_("The note."), N_("Read the note from a file (- for stdin)."))
 @option("--rating", type=int, metavar="1-4", help=N_("The answer to a rating question."))
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@json_option()
 def add(
     interview_id: int,
     question: str | None,
@@ -48,28 +58,22 @@ def add(
 ) -> None:
     from granskning.services import sessions
 
-    body = "" if rating is not None and text is None and path is None else None
-    if body is None:
-        body = read_text_input(text, path)
-    st = store()
-    row = sessions.add_note(st, interview_id, question, body, rating)
-    if as_json:
-        print_json(sessions.note_dict(row, sessions.load_plan(st, interview_id)))
-    else:
-        ok(_("note {id} saved").format(id=row.id))
+    only_rating = rating is not None and text is None and path is None
+    body = "" if only_rating else read_text_input(text, path)
+    row = sessions.add_note(store(), interview_id, question, body, rating)
+    print_result(as_json, lambda: _note_dict(row), _("note {id} saved").format(id=row.id))
 
 
 @note.command(
     "list",
-    cls=TCommand,
     help=N_(
         "List an interview's notes in the order they were written.\n\n"
         "\b\nExample:\n  granskning note list 3 --json"
     ),
 )
-@click.argument("interview_id", type=int, metavar="INTERVIEW")
-@option("--question", metavar="QID", help=N_("Only this question's notes."))
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@interview_argument
+@question_option(N_("Only this question's notes."))
+@json_option()
 def list_(interview_id: int, question: str | None, as_json: bool) -> None:
     from granskning.services import sessions
 
@@ -87,48 +91,31 @@ def list_(interview_id: int, question: str | None, as_json: bool) -> None:
         click.echo()
 
 
-@note.command(
-    "edit",
-    cls=TCommand,
-    help=N_(
+edit = edit_command(
+    note,
+    N_(
         "Correct a note's text. The audit log keeps the text it had; refused once the "
         "review is handed over.\n\n"
         "\b\nExample:\n  granskning note edit 12 --text 'Budgeten styr det mesta'\n"
         "  granskning note edit 12 --file rättad.txt"
     ),
+    edit=lazy("granskning.services.sessions:edit_note"),
+    as_dict=_note_dict,
+    changed=N_("note {id} corrected"),
+    metavar="NOTE",
+    text_help=N_("The corrected note."),
+    file_help=N_("Read the corrected note from a file (- for stdin)."),
 )
-@click.argument("note_id", type=int, metavar="NOTE")
-@option("--text", metavar="TEXT", help=N_("The corrected note."))
-@option(
-    "--file", "path", metavar="PATH", help=N_("Read the corrected note from a file (- for stdin).")
-)
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
-def edit(note_id: int, text: str | None, path: str | None, as_json: bool) -> None:
-    from granskning.services import sessions
-
-    body = read_text_input(text, path)
-    st = store()
-    row = sessions.edit_note(st, note_id, body)
-    if as_json:
-        print_json(sessions.note_dict(row, sessions.load_plan(st, row.interview_id)))
-    else:
-        ok(_("note {id} corrected").format(id=note_id))
-
-
-@note.command(
-    "remove",
-    cls=TCommand,
-    help=N_(
+remove = remove_command(
+    note,
+    N_(
         "Remove a note, with a reason: it leaves note lists, the session screen and the "
         "reports. The audit log keeps its text and the reason; refused once the review is "
         "handed over.\n\n"
         "\b\nExample:\n  granskning note remove 12 --reason 'Skrevs på fel intervju'"
     ),
+    remove=lazy("granskning.services.sessions:remove_note"),
+    removed=N_("note {id} removed"),
+    metavar="NOTE",
+    reason_help=N_("Why the note is removed."),
 )
-@click.argument("note_id", type=int, metavar="NOTE")
-@option("--reason", required=True, metavar="TEXT", help=N_("Why the note is removed."))
-def remove(note_id: int, reason: str) -> None:
-    from granskning.services import sessions
-
-    sessions.remove_note(store(), note_id, reason)
-    ok(_("note {id} removed").format(id=note_id))

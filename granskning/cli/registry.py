@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import click
 
-from granskning.cli._base import TCommand, group, ok, option, print_json, print_table, store
+from granskning.cli._base import F, group, option, store
+from granskning.cli._output import ok, print_json, print_result, print_rows
+from granskning.cli.options import id_argument, json_option, output_option, stacked
 from granskning.domain import labels
 from granskning.domain.i18n import N_, _, ngettext
 
@@ -19,42 +24,54 @@ def municipality() -> None:
     pass
 
 
+person_argument = id_argument("person_id")
+
+
+def _details_options(title_help: str, email_help: str, duplicate_help: str) -> Callable[[F], F]:
+    """``--title``, ``--email`` and ``--allow-duplicate``: a person's details."""
+    return stacked(
+        option("--title", metavar="TEXT", help=title_help),
+        option("--email", metavar="ADDR", help=email_help),
+        option("--allow-duplicate", is_flag=True, help=duplicate_help),
+    )
+
+
+def _municipality_dict(row: Any) -> dict[str, Any]:
+    return {"id": row.id, "name": row.name}
+
+
+def _person_dict(row: Any) -> dict[str, Any]:
+    return {"id": row.id, "name": row.name, "title": row.title, "email": row.email}
+
+
 @municipality.command(
     "add",
-    cls=TCommand,
     help=N_("Register a municipality.\n\n\b\nExample:\n  granskning municipality add Gävle --json"),
 )
 @click.argument("name")
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@json_option()
 def municipality_add(name: str, as_json: bool) -> None:
     from granskning.services import registry
 
     row = registry.add_municipality(store(), name)
-    if as_json:
-        print_json({"id": row.id, "name": row.name})
-    else:
-        ok(_("municipality {id} added: {name}").format(id=row.id, name=row.name))
+    done = _("municipality {id} added: {name}").format(id=row.id, name=row.name)
+    print_result(as_json, lambda: _municipality_dict(row), done)
 
 
 @municipality.command(
     "list",
-    cls=TCommand,
     help=N_("List the municipalities.\n\n\b\nExample:\n  granskning municipality list --json"),
 )
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@json_option()
 def municipality_list(as_json: bool) -> None:
     from granskning.services import registry
 
-    rows = registry.list_municipalities(store())
-    if as_json:
-        print_json([{"id": r.id, "name": r.name} for r in rows])
-    else:
-        print_table([N_("id"), N_("name")], [(r.id, r.name) for r in rows])
+    rows = [_municipality_dict(r) for r in registry.list_municipalities(store())]
+    print_rows(as_json, rows, [N_("id"), N_("name")], lambda r: (r["id"], r["name"]))
 
 
 @municipality.command(
     "rename",
-    cls=TCommand,
     help=N_(
         "Rename a municipality (a misspelling, a merger). Reviews, people and rounds follow "
         "the new name; handed-over reports keep the name they were frozen with.\n\n"
@@ -63,15 +80,13 @@ def municipality_list(as_json: bool) -> None:
 )
 @click.argument("name")
 @option("--to", "to", required=True, metavar="NAME", help=N_("The new name."))
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@json_option()
 def municipality_rename(name: str, to: str, as_json: bool) -> None:
     from granskning.services import registry
 
     row = registry.rename_municipality(store(), name, to)
-    if as_json:
-        print_json({"id": row.id, "name": row.name})
-    else:
-        ok(_("municipality {id} is now called {name}").format(id=row.id, name=row.name))
+    done = _("municipality {id} is now called {name}").format(id=row.id, name=row.name)
+    print_result(as_json, lambda: _municipality_dict(row), done)
 
 
 @group(
@@ -87,7 +102,6 @@ def person() -> None:
 
 @person.command(
     "add",
-    cls=TCommand,
     help=N_(
         "Register a person working for a municipality. The same name twice in one "
         "municipality is refused (usually the same person entered twice) unless "
@@ -103,14 +117,12 @@ def person() -> None:
     metavar="NAME",
     help=N_("The municipality the person works for."),
 )
-@option("--title", metavar="TEXT", help=N_("Job title."))
-@option("--email", metavar="ADDR", help=N_("E-mail address (for calendar invitations)."))
-@option(
-    "--allow-duplicate",
-    is_flag=True,
-    help=N_("Register a second person of the same name in the municipality."),
+@_details_options(
+    N_("Job title."),
+    N_("E-mail address (for calendar invitations)."),
+    N_("Register a second person of the same name in the municipality."),
 )
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@json_option()
 def person_add(
     name: str,
     municipality: str,
@@ -124,34 +136,28 @@ def person_add(
     row = registry.add_person(
         store(), name, municipality, title=title, email=email, allow_duplicate=allow_duplicate
     )
-    if as_json:
-        print_json({"id": row.id, "name": row.name, "title": row.title, "email": row.email})
-    else:
-        ok(_("person {id} added: {name}").format(id=row.id, name=row.name))
+    done = _("person {id} added: {name}").format(id=row.id, name=row.name)
+    print_result(as_json, lambda: _person_dict(row), done)
 
 
 @person.command(
     "list",
-    cls=TCommand,
     help=N_("List the people.\n\n\b\nExample:\n  granskning person list --json"),
 )
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@json_option()
 def person_list(as_json: bool) -> None:
     from granskning.services import registry
 
-    rows = registry.list_people(store())
-    if as_json:
-        print_json(rows)
-    else:
-        print_table(
-            [N_("id"), N_("name"), N_("municipality"), N_("title"), N_("e-mail")],
-            [(r["id"], r["name"], r["municipality"], r["title"], r["email"]) for r in rows],
-        )
+    print_rows(
+        as_json,
+        registry.list_people(store()),
+        [N_("id"), N_("name"), N_("municipality"), N_("title"), N_("e-mail")],
+        lambda r: (r["id"], r["name"], r["municipality"], r["title"], r["email"]),
+    )
 
 
 @person.command(
     "edit",
-    cls=TCommand,
     help=N_(
         "Correct a person's name, title or e-mail address; only the options given change, "
         "an empty --title or --email clears it. Interviews of reviews not yet handed over "
@@ -160,16 +166,14 @@ def person_list(as_json: bool) -> None:
         "  granskning person edit 4 --email ''"
     ),
 )
-@click.argument("person_id", type=int, metavar="ID")
+@person_argument
 @option("--name", metavar="NAME", help=N_("The corrected name."))
-@option("--title", metavar="TEXT", help=N_("Job title (empty: none)."))
-@option("--email", metavar="ADDR", help=N_("E-mail address (empty: none)."))
-@option(
-    "--allow-duplicate",
-    is_flag=True,
-    help=N_("Allow a name that someone else in the municipality has."),
+@_details_options(
+    N_("Job title (empty: none)."),
+    N_("E-mail address (empty: none)."),
+    N_("Allow a name that someone else in the municipality has."),
 )
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@json_option()
 def person_edit(
     person_id: int,
     name: str | None,
@@ -186,10 +190,8 @@ def person_edit(
     row = registry.edit_person(
         store(), person_id, name=name, title=title, email=email, allow_duplicate=allow_duplicate
     )
-    if as_json:
-        print_json({"id": row.id, "name": row.name, "title": row.title, "email": row.email})
-    else:
-        ok(_("person {id} updated: {name}").format(id=row.id, name=row.name))
+    done = _("person {id} updated: {name}").format(id=row.id, name=row.name)
+    print_result(as_json, lambda: _person_dict(row), done)
 
 
 # -- personal data (privacy) ------------------------------------------------------------------
@@ -197,7 +199,6 @@ def person_edit(
 
 @person.command(
     "export",
-    cls=TCommand,
     help=N_(
         "Everything stored about a person, as JSON: the answer to their access request. "
         "Lists roles, interviews, notes they wrote, texts and reports that mention them, "
@@ -205,9 +206,9 @@ def person_edit(
         "\b\nExample:\n  granskning person export 4 -o anna-berg.json"
     ),
 )
-@click.argument("person_id", type=int, metavar="ID")
-@option("-o", "--output", metavar="FILE", help=N_("Write to FILE instead of printing."))
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON (the default here)."))
+@person_argument
+@output_option(N_("Write to FILE instead of printing."), required=False)
+@json_option(N_("Print JSON (the default here)."))
 def person_export(person_id: int, output: str | None, as_json: bool) -> None:
     import json
 
@@ -226,7 +227,6 @@ def person_export(person_id: int, output: str | None, as_json: bool) -> None:
 
 @person.command(
     "forget",
-    cls=TCommand,
     help=N_(
         "Erase a person's identity: their name, title and e-mail address are replaced by a "
         "pseudonym everywhere (interviewees, note authors, names in texts); notes and "
@@ -235,13 +235,13 @@ def person_export(person_id: int, output: str | None, as_json: bool) -> None:
         "\b\nExample:\n  granskning person forget 4 --purge-reports"
     ),
 )
-@click.argument("person_id", type=int, metavar="ID")
+@person_argument
 @option(
     "--purge-reports",
     is_flag=True,
     help=N_("Also purge the frozen report versions that hold the name."),
 )
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@json_option()
 def person_forget(person_id: int, purge_reports: bool, as_json: bool) -> None:
     from granskning.services import privacy
 
@@ -263,29 +263,7 @@ def person_forget(person_id: int, purge_reports: bool, as_json: bool) -> None:
             changes=labels.counts(data["changed"]),
         )
     )
-    kept = [v for v in data["report_versions"] if not v["purged"]]
-    for v in data["report_versions"]:
-        if v["purged"]:
-            ok(
-                _("purged report version {n} of review {review}").format(
-                    n=v["version"], review=v["review"]
-                )
-            )
-    if kept:
-        click.secho(
-            ngettext(
-                "{n} frozen report version still holds the name; purge it with:",
-                "{n} frozen report versions still hold the name; purge them with:",
-                len(kept),
-            ).format(n=len(kept)),
-            err=True,
-            fg="yellow",
-        )
-        for v in kept:
-            click.echo(
-                f"  granskning review purge-report {v['review']} --version {v['version']}",
-                err=True,
-            )
+    _say_report_versions(data["report_versions"])
     if data["audit_events_naming"]:
         click.echo(
             ngettext(
@@ -295,5 +273,33 @@ def person_forget(person_id: int, purge_reports: bool, as_json: bool) -> None:
                 "append-only and keeps them",
                 data["audit_events_naming"],
             ).format(n=data["audit_events_naming"]),
+            err=True,
+        )
+
+
+def _say_report_versions(versions: list[dict[str, Any]]) -> None:
+    """The frozen report versions that named a forgotten person: purged, or how to purge."""
+    kept = [v for v in versions if not v["purged"]]
+    for v in versions:
+        if v["purged"]:
+            ok(
+                _("purged report version {n} of review {review}").format(
+                    n=v["version"], review=v["review"]
+                )
+            )
+    if not kept:
+        return
+    click.secho(
+        ngettext(
+            "{n} frozen report version still holds the name; purge it with:",
+            "{n} frozen report versions still hold the name; purge them with:",
+            len(kept),
+        ).format(n=len(kept)),
+        err=True,
+        fg="yellow",
+    )
+    for v in kept:
+        click.echo(
+            f"  granskning review purge-report {v['review']} --version {v['version']}",
             err=True,
         )

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import click
 
-from granskning.cli._base import TCommand, group, ok, option, print_json, print_table, store
+from granskning.cli._base import group, option, read_text_input, store
+from granskning.cli._output import ok, print_json, print_rows, warn
+from granskning.cli.options import (
+    LANGUAGES,
+    SECTIONS,
+    json_option,
+    output_option,
+    report_version_option,
+    review_argument,
+    text_options,
+)
 from granskning.domain.i18n import N_, _
 
-SECTIONS = ["summary", "reflections", "introduction"]
+if TYPE_CHECKING:
+    from pathlib import Path
+
 # the kinds of granskning.documents.schemas.KINDS, kept here so that --help stays fast
 KINDS = ["granskningsrapport", "uppfoljningsseminarium", "sammanstallning"]
 
@@ -27,7 +41,6 @@ def report() -> None:
 
 @report.command(
     "text",
-    cls=TCommand,
     help=N_(
         "Write one of the report's texts: the summary, the reviewers' reflections or the "
         "introduction. Without --text, --file or --edit, print the current text.\n\n"
@@ -36,13 +49,11 @@ def report() -> None:
         "  granskning report text 1 --section reflections --edit"
     ),
 )
-@click.argument("review_id", type=int, metavar="REVIEW")
+@review_argument
 @option("--section", type=click.Choice(SECTIONS), required=True, help=N_("Which text."))
-@option("--text", metavar="TEXT", help=N_("The text."))
-@option("--file", "path", metavar="PATH", help=N_("Read the text from a UTF-8 file (- for stdin)."))
+@text_options(N_("The text."))
 @option("--edit", is_flag=True, help=N_("Open the current text in your editor ($EDITOR)."))
 def text(review_id: int, section: str, text: str | None, path: str | None, edit: bool) -> None:
-    from granskning.cli._base import read_text_input
     from granskning.domain.errors import InputError
     from granskning.services import findings
 
@@ -75,7 +86,6 @@ def text(review_id: int, section: str, text: str | None, path: str | None, edit:
 
 @report.command(
     "build",
-    cls=TCommand,
     help=N_(
         "Build the report as a Word document (and a PDF with --pdf).\n\n"
         "A handed-over review gives the stored, handed-over document byte for byte; "
@@ -85,14 +95,11 @@ def text(review_id: int, section: str, text: str | None, path: str | None, edit:
         "  granskning report build 1 -o rapport-anonym.docx --anonymous --pdf"
     ),
 )
-@click.argument("review_id", type=int, metavar="REVIEW")
-@option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, writable=True),
+@review_argument
+@output_option(
+    N_("Where to write the document."),
     metavar="FILE.docx",
-    help=N_("Where to write the document."),
+    type=click.Path(dir_okay=False, writable=True),
 )
 @option(
     "--template",
@@ -105,10 +112,10 @@ def text(review_id: int, section: str, text: str | None, path: str | None, edit:
 @option(
     "--lang",
     "doc_lang",
-    type=click.Choice(["sv", "en"]),
+    type=click.Choice(LANGUAGES),
     help=N_("The report's language (default: the review's language, see review show)."),
 )
-@option("--version", "version", type=int, metavar="N", help=N_("A stored, handed-over version."))
+@report_version_option(N_("A stored, handed-over version."))
 def build(
     review_id: int,
     output: str,
@@ -145,6 +152,14 @@ def build(
         version=version,
     )
     write_output(target, built.content)
+    _say_built(built, target)
+    if pdf:
+        ok(_("PDF written to {path}").format(path=reports.to_pdf(target)))
+
+
+def _say_built(built: Any, target: Path) -> None:
+    """Which report was written: a handed-over version, one rebuilt from the handed-over
+    content, or a draft."""
     if built.version is not None:
         ok(
             _("handed-over report, version {n}, written to {path} (sha256 {sha})").format(
@@ -159,56 +174,45 @@ def build(
         )
     else:
         ok(_("draft report written to {path}").format(path=target))
-    if pdf:
-        ok(_("PDF written to {path}").format(path=reports.to_pdf(target)))
 
 
 @report.command(
     "versions",
-    cls=TCommand,
     help=N_(
         "List the handed-over versions of a review's report.\n\n"
         "\b\nExample:\n  granskning report versions 1 --json"
     ),
 )
-@click.argument("review_id", type=int, metavar="REVIEW")
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@review_argument
+@json_option()
 def versions(review_id: int, as_json: bool) -> None:
     from granskning.documents import reports
 
-    rows = reports.versions(store(), review_id)
-    if as_json:
-        print_json(rows)
-        return
-    print_table(
+    print_rows(
+        as_json,
+        reports.versions(store(), review_id),
         [N_("version"), N_("handed over"), N_("language"), N_("bytes"), N_("sha256")],
-        [
-            (
-                r["number"],
-                r["created"],
-                r["language"],
-                r["bytes"] if r["bytes"] is not None else _("purged"),
-                r["sha256"],
-            )
-            for r in rows
-        ],
+        lambda r: (
+            r["number"],
+            r["created"],
+            r["language"],
+            r["bytes"] if r["bytes"] is not None else _("purged"),
+            r["sha256"],
+        ),
     )
 
 
 @report.command(
     "verify",
-    cls=TCommand,
     help=N_(
         "Rebuild a handed-over version from the stored content and compare its SHA-256 with "
         "the stored one (exit 1 if they differ).\n\n"
         "\b\nExample:\n  granskning report verify 1 --version 1"
     ),
 )
-@click.argument("review_id", type=int, metavar="REVIEW")
-@option(
-    "--version", "version", type=int, metavar="N", help=N_("The version (default: the latest).")
-)
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@review_argument
+@report_version_option(N_("The version (default: the latest)."))
+@json_option()
 def verify(review_id: int, version: int | None, as_json: bool) -> None:
     from granskning.documents import reports
 
@@ -216,13 +220,11 @@ def verify(review_id: int, version: int | None, as_json: bool) -> None:
     if as_json:
         print_json(result)
     elif result["purged"]:
-        click.secho(
+        warn(
             _(
                 "version {n} was purged on {date}: its content is gone and only its sha256 "
                 "{sha} is kept, so there is nothing to rebuild and compare"
-            ).format(n=result["version"], date=result["purged"], sha=result["stored"]),
-            err=True,
-            fg="yellow",
+            ).format(n=result["version"], date=result["purged"], sha=result["stored"])
         )
     elif result["matches"]:
         ok(
@@ -231,13 +233,11 @@ def verify(review_id: int, version: int | None, as_json: bool) -> None:
             )
         )
     else:
-        click.secho(
+        warn(
             _(
                 "version {n}: a rebuild differs (stored sha256 {stored}, rebuilt {rebuilt}); the "
                 "content or the template changed since the handover"
-            ).format(n=result["version"], stored=result["stored"], rebuilt=result["rebuilt"]),
-            err=True,
-            fg="yellow",
+            ).format(n=result["version"], stored=result["stored"], rebuilt=result["rebuilt"])
         )
     if not result["matches"]:
         raise click.exceptions.Exit(1)
@@ -245,7 +245,6 @@ def verify(review_id: int, version: int | None, as_json: bool) -> None:
 
 @report.command(
     "check-template",
-    cls=TCommand,
     help=N_(
         "Check a Word report template: syntax errors, unknown variables, constructs that are "
         "not allowed and images without alt text, each with where it is (exit 2 if any).\n\n"
@@ -260,7 +259,7 @@ def verify(review_id: int, version: int | None, as_json: bool) -> None:
     show_default=True,
     help=N_("What the template is for."),
 )
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@json_option()
 def check_template(path: str, kind: str, as_json: bool) -> None:
     from pathlib import Path
 

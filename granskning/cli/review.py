@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
-from granskning.cli._base import TCommand, group, ok, option, print_json, print_table, store
+from granskning.cli._base import group, lazy, option, store
+from granskning.cli._commands import rows_command, set_language_command, show_command
+from granskning.cli._output import ok, print_json, print_result, print_rows, print_table
+from granskning.cli.options import (
+    LANGUAGE_NAMES,
+    id_argument,
+    json_option,
+    language_option,
+    output_option,
+    question_template_option,
+    reason_option,
+    report_version_option,
+    team_member_options,
+)
 from granskning.domain import labels
 from granskning.domain.i18n import N_, _, ngettext
 
-ROLES = ["lead", "reviewer", "secretary", "timekeeper", "host_contact"]
-LANGUAGES = ["sv", "en"]
-# the documents' languages, named in the messages' language
-LANGUAGE_NAMES = {"sv": N_("Swedish"), "en": N_("English")}
+review_id_argument = id_argument("review_id")
 
 
 @group(
@@ -28,7 +40,6 @@ def review() -> None:
 
 @review.command(
     "create",
-    cls=TCommand,
     help=N_(
         "Create a review of a host municipality, pinning the question template.\n\n"
         "\b\nExample:\n  granskning review create --host Gävle --reviewing Uppsala "
@@ -43,22 +54,15 @@ def review() -> None:
     metavar="NAME",
     help=N_("A reviewing municipality (repeat for each)."),
 )
-@option(
-    "--template",
-    required=True,
-    metavar="NAME",
-    help=N_("The question template (see template list)."),
-)
+@question_template_option()
 @option("--round", "round_id", type=int, metavar="ID", help=N_("The round the review belongs to."))
-@option(
-    "--language",
-    type=click.Choice(LANGUAGES),
-    help=N_(
+@language_option(
+    N_(
         "The language of the review's documents: the report and the checklist "
         "(default: the round's, else sv). --lang changes only the messages."
-    ),
+    )
 )
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@json_option()
 def create(
     host: str,
     reviewing: tuple[str, ...],
@@ -78,54 +82,38 @@ def create(
         round_id=round_id,
         language=language,
     )
-    if as_json:
-        print_json(reviews.show(st, row.id))  # type: ignore[arg-type]
-    else:
-        ok(_("review {id} created ({state})").format(id=row.id, state=labels.state(row.state)))
+    done = _("review {id} created ({state})").format(id=row.id, state=labels.state(row.state))
+    print_result(as_json, lambda: reviews.show(st, row.id), done)  # type: ignore[arg-type]
 
 
 @review.command(
     "list",
-    cls=TCommand,
     help=N_(
         "List reviews, newest first.\n\n\b\nExample:\n  granskning review list --state drafting --json"
     ),
 )
 @option("--state", metavar="STATE", help=N_("Only reviews in this state."))
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@json_option()
 def list_(state: str | None, as_json: bool) -> None:
     # the listing stays off the ORM (fast for thousands of reviews): the store's query only
     from granskning.storage.store import list_reviews
 
-    rows = list_reviews(store(), state)
-    if as_json:
-        print_json(rows)
-        return
-    print_table(
+    print_rows(
+        as_json,
+        list_reviews(store(), state),
         [N_("id"), N_("host"), N_("reviewing"), N_("state"), N_("template")],
-        [
-            (r["id"], r["host"], ", ".join(r["reviewing"]), labels.state(r["state"]), r["template"])
-            for r in rows
-        ],
+        lambda r: (
+            r["id"],
+            r["host"],
+            ", ".join(r["reviewing"]),
+            labels.state(r["state"]),
+            r["template"],
+        ),
     )
 
 
-@review.command(
-    "show",
-    cls=TCommand,
-    help=N_(
-        "Show a review: state, allowed actions, team, interviews.\n\n\b\nExample:\n  granskning review show 1 --json"
-    ),
-)
-@click.argument("review_id", type=int, metavar="ID")
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
-def show(review_id: int, as_json: bool) -> None:
-    from granskning.services import reviews
-
-    data = reviews.show(store(), review_id)
-    if as_json:
-        print_json(data)
-        return
+def _describe(data: dict[str, Any]) -> None:
+    """A review for people: its state and template, then its team and interviews."""
     click.echo(_("Review {id}: {host}").format(id=data["id"], host=data["host"]))
     click.echo(_("Reviewing: {names}").format(names=", ".join(data["reviewing"])))
     click.echo(_("State: {state}").format(state=labels.state(data["state"])))
@@ -153,47 +141,49 @@ def show(review_id: int, as_json: bool) -> None:
     if data["interviews"]:
         print_table(
             [N_("id"), N_("group"), N_("start"), N_("minutes"), N_("place"), N_("state")],
-            [
-                (
-                    i["id"],
-                    i["group"],
-                    i["start"],
-                    i["minutes"],
-                    i["place"],
-                    labels.interview_state(i["state"]),
-                )
-                for i in data["interviews"]
-            ],
+            [_interview_cells(i) for i in data["interviews"]],
             title=_("Interviews"),
         )
 
 
-@review.command(
-    "set-language",
-    cls=TCommand,
-    help=N_(
+show = show_command(
+    review,
+    "show",
+    N_(
+        "Show a review: state, allowed actions, team, interviews.\n\n\b\nExample:\n  granskning review show 1 --json"
+    ),
+    show=lazy("granskning.services.reviews:show"),
+    describe=_describe,
+)
+
+
+def _interview_cells(i: dict[str, Any]) -> tuple[Any, ...]:
+    return (
+        i["id"],
+        i["group"],
+        i["start"],
+        i["minutes"],
+        i["place"],
+        labels.interview_state(i["state"]),
+    )
+
+
+set_language = set_language_command(
+    review,
+    N_(
         "Set the language of the review's documents: the report (drafts and the handover) "
         "and the follow-up checklist. Not once the report is handed over: the frozen report "
         "keeps its language. --lang changes only the messages.\n\n"
         "\b\nExample:\n  granskning review set-language 1 en"
     ),
+    metavar="ID",
+    set_language=lazy("granskning.services.reviews:set_language"),
+    done=N_("review {id}: documents in {language}"),
 )
-@click.argument("review_id", type=int, metavar="ID")
-@click.argument("language", type=click.Choice(LANGUAGES), metavar="LANGUAGE")
-def set_language(review_id: int, language: str) -> None:
-    from granskning.services import reviews
-
-    reviews.set_language(store(), review_id, language)
-    ok(
-        _("review {id}: documents in {language}").format(
-            id=review_id, language=_(LANGUAGE_NAMES[language])
-        )
-    )
 
 
 @review.command(
     "assign",
-    cls=TCommand,
     help=N_(
         "Give a person a role on the review team.\n\n"
         "Roles: lead, reviewer, secretary, timekeeper (from other municipalities than the host) "
@@ -201,10 +191,9 @@ def set_language(review_id: int, language: str) -> None:
         "\b\nExample:\n  granskning review assign 1 --person 3 --role lead"
     ),
 )
-@click.argument("review_id", type=int, metavar="ID")
-@option("--person", "person_id", type=int, required=True, metavar="ID", help=N_("The person's id."))
-@option("--role", type=click.Choice(ROLES), required=True, help=N_("The role."))
-@option("--json", "as_json", is_flag=True, help=N_("Print the assignment as JSON."))
+@review_id_argument
+@team_member_options()
+@json_option(N_("Print the assignment as JSON."))
 def assign(review_id: int, person_id: int, role: str, as_json: bool) -> None:
     from granskning.services import reviews
 
@@ -224,14 +213,12 @@ def assign(review_id: int, person_id: int, role: str, as_json: bool) -> None:
 
 @review.command(
     "unassign",
-    cls=TCommand,
     help=N_(
         "Take a role on the review team away from a person.\n\n\b\nExample:\n  granskning review unassign 1 --person 3 --role reviewer"
     ),
 )
-@click.argument("review_id", type=int, metavar="ID")
-@option("--person", "person_id", type=int, required=True, metavar="ID", help=N_("The person's id."))
-@option("--role", type=click.Choice(ROLES), required=True, help=N_("The role."))
+@review_id_argument
+@team_member_options()
 def unassign(review_id: int, person_id: int, role: str) -> None:
     from granskning.services import reviews
 
@@ -243,41 +230,28 @@ def unassign(review_id: int, person_id: int, role: str) -> None:
     )
 
 
-@review.command(
+# the id is what `review advance` takes; the label says what it means
+actions = rows_command(
+    review,
     "actions",
-    cls=TCommand,
-    help=N_(
+    N_(
         "Every action of the life cycle: allowed now, or the reason it is blocked.\n\n"
         "\b\nExample:\n  granskning review actions 1 --json"
     ),
+    rows=lazy("granskning.services.reviews:actions"),
+    metavar="ID",
+    headers=[N_("id"), N_("action"), N_("allowed"), N_("reason")],
+    cells=lambda r: (
+        r["action"],
+        labels.action(r["action"]),
+        _("yes") if r["allowed"] else _("no"),
+        r["reason"],
+    ),
 )
-@click.argument("review_id", type=int, metavar="ID")
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
-def actions(review_id: int, as_json: bool) -> None:
-    from granskning.services import reviews
-
-    rows = reviews.actions(store(), review_id)
-    if as_json:
-        print_json(rows)
-        return
-    # the id is what `review advance` takes; the label says what it means
-    print_table(
-        [N_("id"), N_("action"), N_("allowed"), N_("reason")],
-        [
-            (
-                r["action"],
-                labels.action(r["action"]),
-                _("yes") if r["allowed"] else _("no"),
-                r["reason"],
-            )
-            for r in rows
-        ],
-    )
 
 
 @review.command(
     "advance",
-    cls=TCommand,
     help=N_(
         "Take an action of the life cycle (see review actions). cancel and reopen need "
         "--reason; schedule_seminar takes the seminar's day as --date; other actions take "
@@ -286,9 +260,9 @@ def actions(review_id: int, as_json: bool) -> None:
         "  granskning review advance 1 reopen --reason 'Fel i sammanfattningen'"
     ),
 )
-@click.argument("review_id", type=int, metavar="ID")
+@review_id_argument
 @click.argument("action")
-@option("--reason", metavar="TEXT", help=N_("Why (required by cancel and reopen)."))
+@reason_option(N_("Why (required by cancel and reopen)."))
 @option(
     "--date",
     "on",
@@ -313,13 +287,12 @@ def advance(review_id: int, action: str, reason: str | None, on: str | None) -> 
 
 @review.command(
     "history",
-    cls=TCommand,
     help=N_(
         "The audit log of a review: who did what, when.\n\n\b\nExample:\n  granskning review history 1 --json"
     ),
 )
-@click.argument("review_id", type=int, metavar="ID")
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@review_id_argument
+@json_option()
 def history(review_id: int, as_json: bool) -> None:
     from granskning.services import reviews
     from granskning.storage import audit
@@ -327,29 +300,23 @@ def history(review_id: int, as_json: bool) -> None:
     st = store()
     with st.read() as s:
         reviews.get_review(s, review_id)
-    rows = audit.history_rows(st, review_id)
-    if as_json:
-        print_json(rows)
-        return
-    print_table(
+    print_rows(
+        as_json,
+        audit.history_rows(st, review_id),
         [N_("when"), N_("who"), N_("action"), N_("from"), N_("to"), N_("comment")],
-        [
-            (
-                r["at"],
-                r["actor"],
-                labels.event(r["entity"], r["action"]),
-                labels.state(r["from"]) if r["from"] else None,
-                labels.state(r["to"]) if r["to"] else None,
-                r["comment"],
-            )
-            for r in rows
-        ],
+        lambda r: (
+            r["at"],
+            r["actor"],
+            labels.event(r["entity"], r["action"]),
+            labels.state(r["from"]) if r["from"] else None,
+            labels.state(r["to"]) if r["to"] else None,
+            r["comment"],
+        ),
     )
 
 
 @review.command(
     "verify",
-    cls=TCommand,
     help=N_(
         "Check the review's audit log (every link of its hash chain, its redactions and its "
         "end) and its frozen report versions (their bytes against their SHA-256 and the "
@@ -357,8 +324,8 @@ def history(review_id: int, as_json: bool) -> None:
         "verify.\n\n\b\nExample:\n  granskning review verify 1"
     ),
 )
-@click.argument("review_id", type=int, metavar="ID")
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@review_id_argument
+@json_option()
 def verify(review_id: int, as_json: bool) -> None:
     from granskning.storage import audit
 
@@ -367,50 +334,56 @@ def verify(review_id: int, as_json: bool) -> None:
         print_json(result)
     else:
         for key, label in (("audit", N_("audit log")), ("database_audit", N_("database log"))):
-            chain = result[key]
-            if chain["ok"]:
-                ok(
-                    ngettext(
-                        "{what}: {n} event verified, {redacted} redacted (head {head})",
-                        "{what}: {n} events verified, {redacted} redacted (head {head})",
-                        chain["events"],
-                    ).format(
-                        what=_(label),
-                        n=chain["events"],
-                        redacted=chain["redacted"],
-                        head=(chain["head"] or "-")[:16],
-                    )
-                )
-            else:
-                click.secho(
-                    _("{what}: {problem}").format(
-                        what=_(label), problem=chain["first_bad"]["problem"]
-                    ),
-                    err=True,
-                    fg="red",
-                )
+            _say_chain(_(label), result[key])
         for r in result["reports"]:
-            if r["problem"]:
-                click.secho(r["problem"], err=True, fg="red")
-            elif r["status"] == "purged":
-                ok(
-                    _("report version {n}: purged on {date}; its SHA-256 {sha} is kept").format(
-                        n=r["version"], date=r["purged"], sha=r["sha256"][:16]
-                    )
-                )
-            else:
-                ok(
-                    _("report version {n}: the frozen document matches its SHA-256 {sha}").format(
-                        n=r["version"], sha=r["sha256"][:16]
-                    )
-                )
+            _say_report(r)
     if not result["ok"]:
         raise click.exceptions.Exit(1)
 
 
+def _say_chain(what: str, chain: dict[str, Any]) -> None:
+    """One line on an audit chain: how much verified, or its first problem."""
+    if not chain["ok"]:
+        click.secho(
+            _("{what}: {problem}").format(what=what, problem=chain["first_bad"]["problem"]),
+            err=True,
+            fg="red",
+        )
+        return
+    ok(
+        ngettext(
+            "{what}: {n} event verified, {redacted} redacted (head {head})",
+            "{what}: {n} events verified, {redacted} redacted (head {head})",
+            chain["events"],
+        ).format(
+            what=what,
+            n=chain["events"],
+            redacted=chain["redacted"],
+            head=(chain["head"] or "-")[:16],
+        )
+    )
+
+
+def _say_report(r: dict[str, Any]) -> None:
+    """One line on a frozen report version: its problem, or why it verifies."""
+    if r["problem"]:
+        click.secho(r["problem"], err=True, fg="red")
+    elif r["status"] == "purged":
+        ok(
+            _("report version {n}: purged on {date}; its SHA-256 {sha} is kept").format(
+                n=r["version"], date=r["purged"], sha=r["sha256"][:16]
+            )
+        )
+    else:
+        ok(
+            _("report version {n}: the frozen document matches its SHA-256 {sha}").format(
+                n=r["version"], sha=r["sha256"][:16]
+            )
+        )
+
+
 @review.command(
     "diagram",
-    cls=TCommand,
     help=N_(
         "Print the review life cycle as a Mermaid or Graphviz diagram; with --review, the "
         "review's current state is marked.\n\n\b\nExample:\n  granskning review diagram --format mermaid\n"
@@ -444,7 +417,6 @@ def diagram(fmt: str, review_id: int | None) -> None:
 
 @review.command(
     "export",
-    cls=TCommand,
     help=N_(
         "Write one self-contained file with everything the review holds (template, team, "
         "interviews, notes, findings, texts, report versions, follow-up, audit log), for a "
@@ -452,8 +424,8 @@ def diagram(fmt: str, review_id: int | None) -> None:
         "\b\nExample:\n  granskning review export 1 -o gavle.granskning.json"
     ),
 )
-@click.argument("review_id", type=int, metavar="ID")
-@option("-o", "--output", required=True, metavar="FILE", help=N_("The file to write."))
+@review_id_argument
+@output_option()
 def export(review_id: int, output: str) -> None:
     from pathlib import Path
 
@@ -472,7 +444,6 @@ def export(review_id: int, output: str) -> None:
 
 @review.command(
     "import",
-    cls=TCommand,
     help=N_(
         "Load a review export into this database. Importing the same file again changes "
         "nothing; what the file adds (notes taken offline) is added; a file that conflicts "
@@ -482,7 +453,7 @@ def export(review_id: int, output: str) -> None:
     ),
 )
 @click.argument("file", metavar="FILE")
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@json_option()
 def import_(file: str, as_json: bool) -> None:
     from pathlib import Path
 
@@ -510,15 +481,14 @@ def import_(file: str, as_json: bool) -> None:
 
 @review.command(
     "purge-report",
-    cls=TCommand,
     help=N_(
         "Drop the content of a frozen report version (for instance one that names a "
         "forgotten person); its number and SHA-256 stay as a record.\n\n"
         "\b\nExample:\n  granskning review purge-report 1 --version 1"
     ),
 )
-@click.argument("review_id", type=int, metavar="ID")
-@option("--version", "number", type=int, required=True, metavar="N", help=N_("The version."))
+@review_id_argument
+@report_version_option(N_("The version."), dest="number", required=True)
 def purge_report(review_id: int, number: int) -> None:
     from granskning.services import privacy
 

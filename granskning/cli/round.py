@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
-from granskning.cli._base import TCommand, group, ok, option, print_json, print_table, store
+from granskning.cli._base import group, lazy, option, store
+from granskning.cli._commands import set_language_command, show_command
+from granskning.cli._output import ok, print_json, print_result, print_rows, print_table
+from granskning.cli.options import (
+    json_option,
+    language_option,
+    output_option,
+    question_template_option,
+    round_argument,
+    word_template_option,
+)
 from granskning.domain import labels
 from granskning.domain.i18n import N_, _
 
@@ -24,7 +36,6 @@ def round_() -> None:
 
 @round_.command(
     "create",
-    cls=TCommand,
     help=N_(
         "Create a round with at least three member municipalities.\n\n"
         "\b\nExample:\n  granskning round create --year 2026 --theme 'Barnets bästa' "
@@ -33,12 +44,7 @@ def round_() -> None:
 )
 @option("--year", type=int, required=True, metavar="YYYY", help=N_("The round's year."))
 @option("--theme", required=True, metavar="TEXT", help=N_("The round's theme."))
-@option(
-    "--template",
-    required=True,
-    metavar="NAME",
-    help=N_("The question template (see template list)."),
-)
+@question_template_option()
 @option(
     "--member",
     "members",
@@ -47,15 +53,13 @@ def round_() -> None:
     metavar="NAME",
     help=N_("A member municipality (repeat for each; at least three)."),
 )
-@option(
-    "--language",
-    type=click.Choice(["sv", "en"]),
-    help=N_(
+@language_option(
+    N_(
         "The language of the round's compilation and of the reviews its plan creates "
         "(default: sv). --lang changes only the messages."
-    ),
+    )
 )
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@json_option()
 def create(
     year: int,
     theme: str,
@@ -70,50 +74,28 @@ def create(
     row = rounds.create_round(
         st, year=year, theme=theme, template=template, members=list(members), language=language
     )
-    if as_json:
-        print_json(rounds.show(st, row.id))  # type: ignore[arg-type]
-    else:
-        ok(_("round {id} created: {year} {theme}").format(id=row.id, year=year, theme=row.theme))
+    done = _("round {id} created: {year} {theme}").format(id=row.id, year=year, theme=row.theme)
+    print_result(as_json, lambda: rounds.show(st, row.id), done)  # type: ignore[arg-type]
 
 
 @round_.command(
     "list",
-    cls=TCommand,
     help=N_("List the rounds, newest first.\n\n\b\nExample:\n  granskning round list --json"),
 )
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@json_option()
 def list_(as_json: bool) -> None:
     from granskning.services import rounds
 
-    rows = rounds.list_rounds(store())
-    if as_json:
-        print_json(rows)
-        return
-    print_table(
+    print_rows(
+        as_json,
+        rounds.list_rounds(store()),
         [N_("id"), N_("year"), N_("theme"), N_("template"), N_("members"), N_("reviews")],
-        [
-            (r["id"], r["year"], r["theme"], r["template"], len(r["members"]), r["reviews"])
-            for r in rows
-        ],
+        lambda r: (r["id"], r["year"], r["theme"], r["template"], len(r["members"]), r["reviews"]),
     )
 
 
-@round_.command(
-    "show",
-    cls=TCommand,
-    help=N_(
-        "Show a round: its members and its reviews.\n\n\b\nExample:\n  granskning round show 1 --json"
-    ),
-)
-@click.argument("round_id", type=int, metavar="ROUND")
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
-def show(round_id: int, as_json: bool) -> None:
-    from granskning.services import rounds
-
-    data = rounds.show(store(), round_id)
-    if as_json:
-        print_json(data)
-        return
+def _describe(data: dict[str, Any]) -> None:
+    """A round for people: its theme, template and members, then its reviews."""
     click.echo(
         _("Round {id}: {year} {theme}").format(
             id=data["id"], year=data["year"], theme=data["theme"]
@@ -132,32 +114,33 @@ def show(round_id: int, as_json: bool) -> None:
         )
 
 
-@round_.command(
-    "set-language",
-    cls=TCommand,
-    help=N_(
+show = show_command(
+    round_,
+    "show",
+    N_(
+        "Show a round: its members and its reviews.\n\n\b\nExample:\n  granskning round show 1 --json"
+    ),
+    show=lazy("granskning.services.rounds:show"),
+    describe=_describe,
+    metavar="ROUND",
+)
+
+
+set_language = set_language_command(
+    round_,
+    N_(
         "Set the language of the round's compilation (round report). Its reviews keep their "
         "own language (review set-language).\n\n"
         "\b\nExample:\n  granskning round set-language 1 en"
     ),
+    metavar="ROUND",
+    set_language=lazy("granskning.services.rounds:set_language"),
+    done=N_("round {id}: compilation in {language}"),
 )
-@click.argument("round_id", type=int, metavar="ROUND")
-@click.argument("language", type=click.Choice(["sv", "en"]), metavar="LANGUAGE")
-def set_language(round_id: int, language: str) -> None:
-    from granskning.cli.review import LANGUAGE_NAMES
-    from granskning.services import rounds
-
-    rounds.set_language(store(), round_id, language)
-    ok(
-        _("round {id}: compilation in {language}").format(
-            id=round_id, language=_(LANGUAGE_NAMES[language])
-        )
-    )
 
 
 @round_.command(
     "plan",
-    cls=TCommand,
     help=N_(
         "Plan who reviews whom and create the round's reviews. Nobody reviews itself, no pair "
         "reviews each other, everyone reviews as many as it is reviewed, and pairs from the "
@@ -169,7 +152,7 @@ def set_language(round_id: int, language: str) -> None:
         "  granskning round plan 1 --reviewers-per-host 2 --json"
     ),
 )
-@click.argument("round_id", type=int, metavar="ROUND")
+@round_argument
 @option(
     "--reviewers-per-host",
     "per_host",
@@ -180,11 +163,25 @@ def set_language(round_id: int, language: str) -> None:
 @option(
     "--dry-run", is_flag=True, help=N_("Show the plan without creating or changing any review.")
 )
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@json_option()
 def plan(round_id: int, per_host: int | None, dry_run: bool, as_json: bool) -> None:
     from granskning.services import rounds
 
     result = rounds.plan(store(), round_id, per_host, dry_run=dry_run)
+    _warn_plan(round_id, result)
+    if as_json:
+        print_json(result.rows)
+        return
+    print_table(
+        [N_("review"), N_("host"), N_("reviewing")],
+        [(r["id"] or "-", r["host"], ", ".join(r["reviewing"])) for r in result.rows],
+    )
+    if not result.stored:
+        _say_planned(round_id, result, dry_run)
+
+
+def _warn_plan(round_id: int, result: Any) -> None:
+    """The plan's notes on stderr: rules it could not meet, a round already under way."""
     for problem in result.problems:
         click.secho(_("note: {problem}").format(problem=problem), err=True, fg="yellow")
     if result.stored:
@@ -196,33 +193,28 @@ def plan(round_id: int, per_host: int | None, dry_run: bool, as_json: bool) -> N
             err=True,
             fg="yellow",
         )
-    if as_json:
-        print_json(result.rows)
-        return
-    print_table(
-        [N_("review"), N_("host"), N_("reviewing")],
-        [(r["id"] or "-", r["host"], ", ".join(r["reviewing"])) for r in result.rows],
-    )
-    if result.stored:
-        return
+
+
+def _say_planned(round_id: int, result: Any, dry_run: bool) -> None:
+    """What planning did to the round's reviews, or would do (--dry-run)."""
     if dry_run:
-        ok(
-            _(
-                "round {id} not planned (--dry-run): {created} reviews would be created, "
-                "{changed} changed, {kept} kept"
-            ).format(id=round_id, created=result.created, changed=result.changed, kept=result.kept)
+        message = _(
+            "round {id} not planned (--dry-run): {created} reviews would be created, "
+            "{changed} changed, {kept} kept"
         )
-        return
-    ok(
-        _(
+    else:
+        message = _(
             "round {id} planned; reviews created: {created}, changed: {changed}, kept: {kept}"
-        ).format(id=round_id, created=result.created, changed=result.changed, kept=result.kept)
+        )
+    ok(
+        message.format(
+            id=round_id, created=result.created, changed=result.changed, kept=result.kept
+        )
     )
 
 
 @round_.command(
     "report",
-    cls=TCommand,
     help=N_(
         "Write the round's compilation (sammanställning) as a Word document: interviews, "
         "participants and hours per group, findings per block, rating questions with a chart, "
@@ -231,14 +223,10 @@ def plan(round_id: int, per_host: int | None, dry_run: bool, as_json: bool) -> N
         "  granskning round report 1 --json"
     ),
 )
-@click.argument("round_id", type=int, metavar="ROUND")
-@option("-o", "--output", "out", metavar="FILE.docx", help=N_("The file to write."))
-@option(
-    "--template",
-    metavar="PATH",
-    help=N_("A restyled copy of the compilation's Word template."),
-)
-@option("--json", "as_json", is_flag=True, help=N_("Print the figures as JSON."))
+@round_argument
+@output_option(dest="out", metavar="FILE.docx", required=False)
+@word_template_option(N_("A restyled copy of the compilation's Word template."))
+@json_option(N_("Print the figures as JSON."))
 def report(round_id: int, out: str | None, template: str | None, as_json: bool) -> None:
     from pathlib import Path
 

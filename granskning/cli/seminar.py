@@ -6,10 +6,22 @@ from typing import Any
 
 import click
 
-from granskning.cli._base import TCommand, group, ok, option, print_json, print_table, store
+from granskning.cli._base import group, lazy, option, store
+from granskning.cli._commands import rows_command
+from granskning.cli._output import ok, print_json, print_result
+from granskning.cli.options import (
+    STATUSES,
+    block_option,
+    item_option,
+    json_option,
+    output_option,
+    place_option,
+    reason_option,
+    review_argument,
+    word_template_option,
+)
+from granskning.domain import labels
 from granskning.domain.i18n import N_, _
-
-STATUSES = ["not_started", "in_progress", "done"]
 
 
 @group(
@@ -27,7 +39,6 @@ def seminar() -> None:
 
 @seminar.command(
     "schedule",
-    cls=TCommand,
     help=N_(
         "Schedule the follow-up seminar, 4-6 months after the handover, or move it. Without "
         "--start it is scheduled at the suggested time; --suggest only shows the suggestion.\n\n"
@@ -35,11 +46,11 @@ def seminar() -> None:
         "  granskning seminar schedule 1 --suggest"
     ),
 )
-@click.argument("review_id", type=int, metavar="REVIEW")
+@review_argument
 @option("--start", metavar="'YYYY-MM-DD HH:MM'", help=N_("When the seminar starts (local time)."))
-@option("--place", metavar="TEXT", help=N_("Where the seminar is held."))
+@place_option(N_("Where the seminar is held."))
 @option("--suggest", is_flag=True, help=N_("Only show the suggested time; change nothing."))
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@json_option()
 def schedule(
     review_id: int, start: str | None, place: str | None, suggest: bool, as_json: bool
 ) -> None:
@@ -48,20 +59,7 @@ def schedule(
 
     st = store()
     if suggest:
-        data = followup.suggestion(st, review_id)
-        if as_json:
-            print_json(data)
-        else:
-            click.echo(
-                _(
-                    "Suggested: {start} (handed over {handed}; 4-6 months: {earliest} to {latest})"
-                ).format(
-                    start=data["start"],
-                    handed=data["handed_over"],
-                    earliest=data["earliest"],
-                    latest=data["latest"],
-                )
-            )
+        _suggest(followup.suggestion(st, review_id), as_json)
         return
     when = parse_local(start, "--start") if start else None
     if when is None:
@@ -72,7 +70,27 @@ def schedule(
     info = followup.schedule(st, review_id, when, place)
     if as_json:
         print_json(info)
+    else:
+        _say_scheduled(review_id, info)
+
+
+def _suggest(data: dict[str, Any], as_json: bool) -> None:
+    """The suggested time of the seminar (--suggest)."""
+    if as_json:
+        print_json(data)
         return
+    click.echo(
+        _("Suggested: {start} (handed over {handed}; 4-6 months: {earliest} to {latest})").format(
+            start=data["start"],
+            handed=data["handed_over"],
+            earliest=data["earliest"],
+            latest=data["latest"],
+        )
+    )
+
+
+def _say_scheduled(review_id: int, info: dict[str, Any]) -> None:
+    """When and where the seminar is, and a note when that is outside the usual months."""
     ok(
         _("review {id}: seminar {start}{place}").format(
             id=review_id,
@@ -88,37 +106,6 @@ def schedule(
             ),
             err=True,
         )
-
-
-@seminar.command(
-    "items",
-    cls=TCommand,
-    help=N_(
-        "The follow-up checklist: each item with its id, block, source, text and status.\n\n"
-        "\b\nExample:\n  granskning seminar items 1 --json"
-    ),
-)
-@click.argument("review_id", type=int, metavar="REVIEW")
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
-def items(review_id: int, as_json: bool) -> None:
-    from granskning.services import followup
-
-    rows = followup.items(store(), review_id)
-    if as_json:
-        print_json(rows)
-        return
-    print_table(
-        [
-            N_("id"),
-            N_("block"),
-            N_("source"),
-            N_("text"),
-            N_("status"),
-            N_("comment"),
-            N_("responsible"),
-        ],
-        [_row(r) for r in rows],
-    )
 
 
 def _row(r: dict[str, Any]) -> tuple[Any, ...]:
@@ -139,32 +126,55 @@ def _row(r: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
+items = rows_command(
+    seminar,
+    "items",
+    N_(
+        "The follow-up checklist: each item with its id, block, source, text and status.\n\n"
+        "\b\nExample:\n  granskning seminar items 1 --json"
+    ),
+    rows=lazy("granskning.services.followup:items"),
+    headers=[
+        N_("id"),
+        N_("block"),
+        N_("source"),
+        N_("text"),
+        N_("status"),
+        N_("comment"),
+        N_("responsible"),
+    ],
+    cells=_row,
+)
+
+
+def _item(review_id: int, item_id: int) -> dict[str, Any]:
+    """One item of the review's checklist, as ``seminar items --json`` shows it."""
+    from granskning.services import followup
+
+    return next(r for r in followup.items(store(), review_id) if r["id"] == item_id)
+
+
 @seminar.command(
     "add-item",
-    cls=TCommand,
     help=N_(
         "Add a checklist item of your own before the seminar.\n\n"
         "\b\nExample:\n  granskning seminar add-item 1 --text 'Barnbokslut tas fram' --block styrprocesser"
     ),
 )
-@click.argument("review_id", type=int, metavar="REVIEW")
+@review_argument
 @option("--text", required=True, metavar="TEXT", help=N_("What is to be followed up."))
-@option("--block", metavar="BLOCK", help=N_("The template block it belongs to."))
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@block_option(N_("The template block it belongs to."))
+@json_option()
 def add_item(review_id: int, text: str, block: str | None, as_json: bool) -> None:
     from granskning.services import followup
 
-    st = store()
-    item = followup.add_item(st, review_id, text, block)
-    if as_json:
-        print_json(next(r for r in followup.items(st, review_id) if r["id"] == item.id))
-    else:
-        ok(_("checklist item {item} added to review {id}").format(item=item.id, id=review_id))
+    item = followup.add_item(store(), review_id, text, block)
+    done = _("checklist item {item} added to review {id}").format(item=item.id, id=review_id)
+    print_result(as_json, lambda: _item(review_id, item.id), done)  # type: ignore[arg-type]
 
 
 @seminar.command(
     "edit-item",
-    cls=TCommand,
     help=N_(
         "Reword a checklist item, or move it to another block, before the seminar; the "
         "audit log keeps the earlier text. An empty --block makes it a general item.\n\n"
@@ -172,11 +182,11 @@ def add_item(review_id: int, text: str, block: str | None, as_json: bool) -> Non
         "  granskning seminar edit-item 1 --item 3 --block inflytande"
     ),
 )
-@click.argument("review_id", type=int, metavar="REVIEW")
-@option("--item", "item_id", type=int, required=True, metavar="ID", help=N_("The item's id."))
+@review_argument
+@item_option()
 @option("--text", metavar="TEXT", help=N_("The item's new wording."))
-@option("--block", metavar="BLOCK", help=N_("The template block it belongs to."))
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@block_option(N_("The template block it belongs to."))
+@json_option()
 def edit_item(
     review_id: int, item_id: int, text: str | None, block: str | None, as_json: bool
 ) -> None:
@@ -185,25 +195,21 @@ def edit_item(
 
     if text is None and block is None:
         raise InputError(_("give --text, --block or both"))
-    st = store()
-    followup.edit_item(st, review_id, item_id, text=text, block=block)
-    if as_json:
-        print_json(next(r for r in followup.items(st, review_id) if r["id"] == item_id))
-    else:
-        ok(_("checklist item {item} of review {id} updated").format(item=item_id, id=review_id))
+    followup.edit_item(store(), review_id, item_id, text=text, block=block)
+    done = _("checklist item {item} of review {id} updated").format(item=item_id, id=review_id)
+    print_result(as_json, lambda: _item(review_id, item_id), done)
 
 
 @seminar.command(
     "merge",
-    cls=TCommand,
     help=N_(
         "Merge one checklist item into another before the seminar (one status then covers both).\n\n"
         "\b\nExample:\n  granskning seminar merge 1 --item 4 --into 2"
     ),
 )
-@click.argument("review_id", type=int, metavar="REVIEW")
-@option("--item", "item_id", type=int, required=True, metavar="ID", help=N_("The item to merge."))
-@option("--into", "into_id", type=int, required=True, metavar="ID", help=N_("The item it joins."))
+@review_argument
+@item_option(N_("The item to merge."))
+@item_option(N_("The item it joins."), option_name="--into", dest="into_id")
 def merge(review_id: int, item_id: int, into_id: int) -> None:
     from granskning.services import followup
 
@@ -213,7 +219,6 @@ def merge(review_id: int, item_id: int, into_id: int) -> None:
 
 @seminar.command(
     "record",
-    cls=TCommand,
     help=N_(
         "Record an item's status at the seminar: not_started (red), in_progress (amber) or "
         "done (green), with a comment and who is responsible. After the seminar, a status "
@@ -224,17 +229,13 @@ def merge(review_id: int, item_id: int, into_id: int) -> None:
         "--reason 'Fel status antecknades på seminariet'"
     ),
 )
-@click.argument("review_id", type=int, metavar="REVIEW")
-@option("--item", "item_id", type=int, required=True, metavar="ID", help=N_("The item's id."))
+@review_argument
+@item_option()
 @option("--status", type=click.Choice(STATUSES), required=True, help=N_("The item's status."))
 @option("--comment", metavar="TEXT", help=N_("What was said about the item."))
 @option("--responsible", metavar="TEXT", help=N_("Who is responsible for it."))
-@option("--json", "as_json", is_flag=True, help=N_("Print the item as JSON."))
-@option(
-    "--reason",
-    metavar="TEXT",
-    help=N_("Why a status recorded at a seminar already held is corrected."),
-)
+@json_option(N_("Print the item as JSON."))
+@reason_option(N_("Why a status recorded at a seminar already held is corrected."))
 def record(
     review_id: int,
     item_id: int,
@@ -245,11 +246,9 @@ def record(
     reason: str | None,
 ) -> None:
     from granskning.services import followup
-    from granskning.storage.model import FollowUpStatus
 
-    st = store()
     followup.record_status(
-        st,
+        store(),
         review_id,
         item_id,
         status,
@@ -257,35 +256,26 @@ def record(
         responsible=responsible,
         reason=reason,
     )
-    if as_json:
-        print_json(next(i for i in followup.items(st, review_id) if i["id"] == item_id))
-        return
-    s = FollowUpStatus(status)
-    ok(
+    print_result(
+        as_json,
+        lambda: _item(review_id, item_id),
         _("item {item}: {status} ({colour})").format(
-            item=item_id,
-            status=_(followup.STATUS_LABELS[s]),
-            colour=_(followup.COLOUR_LABELS[s]),
-        )
+            item=item_id, status=labels.status(status), colour=labels.colour(status)
+        ),
     )
 
 
 @seminar.command(
     "checklist",
-    cls=TCommand,
     help=N_(
         "Write the follow-up checklist as a Word document: room for status, comment and "
         "responsible before the seminar, what was recorded after it.\n\n"
         "\b\nExample:\n  granskning seminar checklist 1 -o uppfoljning.docx"
     ),
 )
-@click.argument("review_id", type=int, metavar="REVIEW")
-@option("-o", "--output", "out", required=True, metavar="FILE.docx", help=N_("The file to write."))
-@option(
-    "--template",
-    metavar="PATH",
-    help=N_("A restyled copy of the checklist's Word template."),
-)
+@review_argument
+@output_option(dest="out", metavar="FILE.docx")
+@word_template_option(N_("A restyled copy of the checklist's Word template."))
 def checklist(review_id: int, out: str, template: str | None) -> None:
     from pathlib import Path
 

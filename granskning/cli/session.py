@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from granskning.cli._base import TCommand, group, ok, option, print_json, store
+from granskning.cli._base import group, lazy, option, store
+from granskning.cli._commands import show_command
+from granskning.cli._output import print_result, warn
+from granskning.cli.options import (
+    at_option,
+    block_option,
+    interview_argument,
+    json_option,
+    question_option,
+    stacked,
+)
 from granskning.domain import labels
 from granskning.domain.i18n import N_, _
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 
 @group(
@@ -23,17 +36,14 @@ def session() -> None:
     pass
 
 
-def _state(value: str) -> str:
-    from granskning.domain.workflow import INTERVIEW_STATE_LABELS
-    from granskning.storage.model import InterviewState
-
-    return _(INTERVIEW_STATE_LABELS[InterviewState(value)])
-
-
 def _print_status(data: dict[str, Any]) -> None:
     from granskning.services.sessions import clock_text
 
-    click.echo(_("Interview {id}: {state}").format(id=data["id"], state=_state(data["state"])))
+    click.echo(
+        _("Interview {id}: {state}").format(
+            id=data["id"], state=labels.interview_state(data["state"])
+        )
+    )
     if data["question"]:
         click.echo(
             _("Question {n}/{count} ({id}): {text}").format(
@@ -70,134 +80,117 @@ def _print_status(data: dict[str, Any]) -> None:
         )
 
 
+status_json = json_option(N_("Print the status as JSON."))
+
+
 def _done(interview_id: int, name: str, data: dict[str, Any], as_json: bool) -> None:
-    if as_json:
-        print_json(data)
-    else:
-        ok(
-            _("interview {id}: {done}; now {state}").format(
-                id=interview_id, done=labels.session_done(name), state=_state(data["state"])
-            )
-        )
+    """After a session step: the status as JSON, or what the step did."""
+    print_result(
+        as_json,
+        lambda: data,
+        _("interview {id}: {done}; now {state}").format(
+            id=interview_id,
+            done=labels.session_done(name),
+            state=labels.interview_state(data["state"]),
+        ),
+    )
 
 
-def _action(name: str, help: str) -> None:
-    @session.command(name, cls=TCommand, help=help)
-    @click.argument("interview_id", type=int, metavar="INTERVIEW")
-    @option("--json", "as_json", is_flag=True, help=N_("Print the status as JSON."))
-    def command(interview_id: int, as_json: bool) -> None:
+def _when(at: str | None) -> datetime | None:
+    """The time given with --at, if any."""
+    from granskning.domain.timefmt import parse_local
+
+    return parse_local(at, "--at") if at is not None else None
+
+
+def _step(name: str, help: str, *, on_paper: bool = False) -> click.Command:
+    """``session NAME INTERVIEW``: a step of the session clock, its status after it; with
+    ``on_paper``, ``--at`` enters the step of a session held on paper."""
+
+    def command(interview_id: int, as_json: bool, at: str | None = None) -> None:
         from granskning.services import sessions
 
-        data = getattr(sessions, name)(store(), interview_id)
+        when = (_when(at),) if on_paper else ()  # a bad --at stops before the database opens
+        data = getattr(sessions, name)(store(), interview_id, *when)
+        if name == "start" and data["far_from_schedule"]:
+            _warn_far_from_schedule(interview_id, at, data)
         _done(interview_id, name, data, as_json)
 
+    at = [at_option()] if on_paper else []
+    return session.command(name, help=help)(stacked(interview_argument, *at, status_json)(command))
 
-AT_HELP = N_("When it happened, for a session held on paper (Europe/Stockholm; not in the future).")
+
+def _warn_far_from_schedule(interview_id: int, at: str | None, data: dict[str, Any]) -> None:
+    if at is None:
+        message = _(
+            "warning: interview {id} was scheduled for {scheduled}, more than a day from "
+            "now ({started}); the report's visit dates follow this start. For a session "
+            'held on paper, give its real start: --at "YYYY-MM-DD HH:MM"'
+        )
+    else:
+        message = _(
+            "warning: interview {id} was scheduled for {scheduled}; --at {started} is "
+            "more than a day from it, and the report's visit dates follow --at"
+        )
+    warn(message.format(id=interview_id, scheduled=data["scheduled"], started=data["started"]))
 
 
-@session.command(
+start = _step(
     "start",
-    cls=TCommand,
-    help=N_(
+    N_(
         "Start the session at its first question (the first session of a scheduled review "
         "starts the visit). A session held on paper is entered with its real start: --at. "
         "A start more than a day from the scheduled one is warned about.\n\n"
         "\b\nExample:\n  granskning session start 3\n"
         '  granskning session start 3 --at "2026-03-10 09:05"'
     ),
+    on_paper=True,
 )
-@click.argument("interview_id", type=int, metavar="INTERVIEW")
-@option("--at", metavar='"YYYY-MM-DD HH:MM"', help=AT_HELP)
-@option("--json", "as_json", is_flag=True, help=N_("Print the status as JSON."))
-def start(interview_id: int, at: str | None, as_json: bool) -> None:
-    from granskning.domain.timefmt import parse_local
-    from granskning.services import sessions
-
-    when = parse_local(at, "--at") if at is not None else None
-    data = sessions.start(store(), interview_id, when)
-    if data["far_from_schedule"]:
-        if at is None:
-            message = _(
-                "warning: interview {id} was scheduled for {scheduled}, more than a day from "
-                "now ({started}); the report's visit dates follow this start. For a session "
-                'held on paper, give its real start: --at "YYYY-MM-DD HH:MM"'
-            )
-        else:
-            message = _(
-                "warning: interview {id} was scheduled for {scheduled}; --at {started} is "
-                "more than a day from it, and the report's visit dates follow --at"
-            )
-        click.secho(
-            message.format(id=interview_id, scheduled=data["scheduled"], started=data["started"]),
-            err=True,
-            fg="yellow",
-        )
-    _done(interview_id, "start", data, as_json)
-
-
-_action("pause", N_("Pause the session clock.\n\n\b\nExample:\n  granskning session pause 3"))
-_action("resume", N_("Resume the session clock.\n\n\b\nExample:\n  granskning session resume 3"))
-
-
-@session.command(
+pause = _step("pause", N_("Pause the session clock.\n\n\b\nExample:\n  granskning session pause 3"))
+resume = _step(
+    "resume", N_("Resume the session clock.\n\n\b\nExample:\n  granskning session resume 3")
+)
+end = _step(
     "end",
-    cls=TCommand,
-    help=N_(
+    N_(
         "End the session; overruns are recorded in the audit log. A session held on paper "
         "is entered with its real end: --at, after its start. Notes can still be added "
         "until the review is handed over.\n\n\b\nExample:\n"
         "  granskning session end 3 --json\n"
         '  granskning session end 3 --at "2026-03-10 10:30"'
     ),
+    on_paper=True,
 )
-@click.argument("interview_id", type=int, metavar="INTERVIEW")
-@option("--at", metavar='"YYYY-MM-DD HH:MM"', help=AT_HELP)
-@option("--json", "as_json", is_flag=True, help=N_("Print the status as JSON."))
-def end(interview_id: int, at: str | None, as_json: bool) -> None:
-    from granskning.domain.timefmt import parse_local
-    from granskning.services import sessions
-
-    when = parse_local(at, "--at") if at is not None else None
-    data = sessions.end(store(), interview_id, when)
-    _done(interview_id, "end", data, as_json)
 
 
-@session.command(
+status = show_command(
+    session,
     "status",
-    cls=TCommand,
-    help=N_(
+    N_(
         "Where the session is: elapsed and remaining time of the session and the current "
         "block, the current question, warnings and overruns. Remaining times go negative "
         "past the budget.\n\n\b\nExample:\n  granskning session status 3 --json"
     ),
+    show=lazy("granskning.services.sessions:status"),
+    describe=_print_status,
+    metavar="INTERVIEW",
 )
-@click.argument("interview_id", type=int, metavar="INTERVIEW")
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
-def status(interview_id: int, as_json: bool) -> None:
-    from granskning.services import sessions
-
-    data = sessions.status(store(), interview_id)
-    if as_json:
-        print_json(data)
-    else:
-        _print_status(data)
 
 
 @session.command(
     "goto",
-    cls=TCommand,
     help=N_(
         "Move a running session to a question, a block's first question, or the next or "
         "previous question.\n\n\b\nExample:\n  granskning session goto 3 --question infl-2\n"
         "  granskning session goto 3 --next"
     ),
 )
-@click.argument("interview_id", type=int, metavar="INTERVIEW")
-@option("--question", metavar="QID", help=N_("The question's id."))
-@option("--block", metavar="BLOCK", help=N_("The block's id: go to its first question."))
+@interview_argument
+@question_option(N_("The question's id."))
+@block_option(N_("The block's id: go to its first question."))
 @option("--next", "forward", is_flag=True, help=N_("The next question."))
 @option("--previous", "back", is_flag=True, help=N_("The previous question."))
-@option("--json", "as_json", is_flag=True, help=N_("Print the status as JSON."))
+@status_json
 def goto(
     interview_id: int,
     question: str | None,
@@ -221,19 +214,17 @@ def goto(
         data = sessions.next_question(st, interview_id)
     else:
         data = sessions.previous_question(st, interview_id)
-    if as_json:
-        print_json(data)
-    else:
-        ok(
-            _("interview {id}: now at question {question}").format(
-                id=interview_id, question=data["question"]
-            )
-        )
+    print_result(
+        as_json,
+        lambda: data,
+        _("interview {id}: now at question {question}").format(
+            id=interview_id, question=data["question"]
+        ),
+    )
 
 
 @session.command(
     "run",
-    cls=TCommand,
     help=N_(
         "Run the session full screen, for the note-taker: the block, the question and its "
         "follow-ups, countdowns for the session and the block (amber near the budget, red "
@@ -243,7 +234,7 @@ def goto(
         "\b\nExample:\n  granskning session run 3"
     ),
 )
-@click.argument("interview_id", type=int, metavar="INTERVIEW")
+@interview_argument
 def run(interview_id: int) -> None:
     from granskning.tui.session_screen import run_session
 

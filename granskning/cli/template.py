@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from granskning.cli._base import TCommand, group, option, print_json
+from granskning.cli._base import group, option
+from granskning.cli._output import print_json
+from granskning.cli.options import json_option
 from granskning.domain.i18n import N_, _
 
 if TYPE_CHECKING:
-    from granskning.domain.templates import TemplateSource
+    from granskning.domain.templates import Block, Question, Template, TemplateSource
 
 KIND_LABELS = {
     "open": N_("open question"),
@@ -47,60 +49,22 @@ def _problems(lines: list[str]) -> None:
 
 @template.command(
     "list",
-    cls=TCommand,
     help=N_(
         "List the templates found, with their version and where each comes from.\n\n"
         "Broken template files and clashing versions are reported on stderr (exit 2).\n\n"
         "\b\nExample:\n  granskning template list --json"
     ),
 )
-@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+@json_option()
 def list_(as_json: bool) -> None:
     from granskning.domain import templates
 
     cat = templates.catalog()
     if as_json:
-        print_json(
-            [
-                {
-                    "id": s.template.id,
-                    "version": s.template.version,
-                    "title": s.template.title,
-                    "language": s.template.language,
-                    "origin": s.origin,
-                    "path": str(s.path),
-                    "sha256": s.sha256,
-                    "groups": [g.id for g in s.template.groups],
-                    "blocks": len(s.template.blocks),
-                    "questions": sum(len(b.questions) for b in s.template.blocks),
-                    "shadowed": [
-                        {"version": o.template.version, "origin": o.origin, "path": str(o.path)}
-                        for o in cat.shadowed
-                        if o.template.id == s.template.id
-                    ],
-                }
-                for s in cat.templates
-            ]
-        )
+        print_json([_listed(s, cat.shadowed) for s in cat.templates])
     else:
         for s in cat.templates:
-            click.echo(
-                click.style(s.template.id, bold=True)
-                + "  "
-                + _("version {version} ({origin})").format(
-                    version=s.template.version, origin=_origin(s.origin)
-                )
-            )
-            click.echo(f"    {s.template.title}")
-            click.echo(f"    {s.path}")
-            for o in cat.shadowed:
-                if o.template.id == s.template.id:
-                    click.echo(
-                        "    "
-                        + _("replaces version {version} ({origin}): {path}").format(
-                            version=o.template.version, origin=_origin(o.origin), path=o.path
-                        )
-                    )
+            _print_listed(s, cat.shadowed)
         click.echo(
             _("Your own templates: {folder} or GRANSKNING_TEMPLATES").format(
                 folder=templates.user_folder()
@@ -111,9 +75,50 @@ def list_(as_json: bool) -> None:
         _problems(cat.problems)
 
 
+def _listed(s: TemplateSource, shadowed: list[TemplateSource]) -> dict[str, Any]:
+    """A found template as ``template list --json`` shows it, with the versions it replaces."""
+    return {
+        "id": s.template.id,
+        "version": s.template.version,
+        "title": s.template.title,
+        "language": s.template.language,
+        "origin": s.origin,
+        "path": str(s.path),
+        "sha256": s.sha256,
+        "groups": [g.id for g in s.template.groups],
+        "blocks": len(s.template.blocks),
+        "questions": sum(len(b.questions) for b in s.template.blocks),
+        "shadowed": [
+            {"version": o.template.version, "origin": o.origin, "path": str(o.path)}
+            for o in shadowed
+            if o.template.id == s.template.id
+        ],
+    }
+
+
+def _print_listed(s: TemplateSource, shadowed: list[TemplateSource]) -> None:
+    """A found template for people: id, version, origin, title, path, what it replaces."""
+    click.echo(
+        click.style(s.template.id, bold=True)
+        + "  "
+        + _("version {version} ({origin})").format(
+            version=s.template.version, origin=_origin(s.origin)
+        )
+    )
+    click.echo(f"    {s.template.title}")
+    click.echo(f"    {s.path}")
+    for o in shadowed:
+        if o.template.id == s.template.id:
+            click.echo(
+                "    "
+                + _("replaces version {version} ({origin}): {path}").format(
+                    version=o.template.version, origin=_origin(o.origin), path=o.path
+                )
+            )
+
+
 @template.command(
     "show",
-    cls=TCommand,
     help=N_(
         "Show a template: its groups, blocks with time budgets, and questions.\n\n"
         "NAME is a template id, a file name, or the path of a YAML file.\n\n"
@@ -162,39 +167,48 @@ def _render(source: TemplateSource) -> str:
             )
         )
     for n, block in enumerate(t.blocks, start=1):
-        out.append("")
-        heading = _("Block {n}: {title} ({minutes} min)").format(
-            n=n, title=block.title, minutes=block.minutes
-        )
-        out.append(click.style(heading, bold=True) + f"  [{block.id}]")
-        if block.articles:
-            out.append(
-                "  "
-                + _("Convention articles: {articles}").format(
-                    articles=", ".join(str(a) for a in block.articles)
-                )
-            )
-        if block.description:
-            out.append(_wrap(block.description, "  "))
-        for q in block.questions:
-            out.append("")
-            out.append(f"  {q.id}  {q.text}")
-            names = ", ".join(t.group(gid).name() for gid in q.groups)
-            out.append(
-                "      "
-                + _("{kind}; asked of: {groups}").format(kind=_(KIND_LABELS[q.kind]), groups=names)
-            )
-            if q.scale:
-                out.append(
-                    "      "
-                    + _("Scale: {steps}").format(
-                        steps="; ".join(f"{s.value} {s.label}" for s in q.scale)
-                    )
-                )
-            if q.followups:
-                out.append("      " + _("Follow-up questions:"))
-                out += [f"        – {f}" for f in q.followups]
+        out += _render_block(t, n, block)
     return "\n".join(out)
+
+
+def _render_block(t: Template, n: int, block: Block) -> list[str]:
+    """A block's lines: heading, convention articles, description, then its questions."""
+    heading = _("Block {n}: {title} ({minutes} min)").format(
+        n=n, title=block.title, minutes=block.minutes
+    )
+    out = ["", click.style(heading, bold=True) + f"  [{block.id}]"]
+    if block.articles:
+        out.append(
+            "  "
+            + _("Convention articles: {articles}").format(
+                articles=", ".join(str(a) for a in block.articles)
+            )
+        )
+    if block.description:
+        out.append(_wrap(block.description, "  "))
+    for q in block.questions:
+        out += _render_question(t, q)
+    return out
+
+
+def _render_question(t: Template, q: Question) -> list[str]:
+    """A question's lines: id and text, kind and groups, scale, follow-up questions."""
+    names = ", ".join(t.group(gid).name() for gid in q.groups)
+    out = [
+        "",
+        f"  {q.id}  {q.text}",
+        "      "
+        + _("{kind}; asked of: {groups}").format(kind=_(KIND_LABELS[q.kind]), groups=names),
+    ]
+    if q.scale:
+        out.append(
+            "      "
+            + _("Scale: {steps}").format(steps="; ".join(f"{s.value} {s.label}" for s in q.scale))
+        )
+    if q.followups:
+        out.append("      " + _("Follow-up questions:"))
+        out += [f"        – {f}" for f in q.followups]
+    return out
 
 
 def _wrap(text: str, indent: str) -> str:
@@ -207,7 +221,6 @@ def _wrap(text: str, indent: str) -> str:
 
 @template.command(
     "validate",
-    cls=TCommand,
     help=N_(
         "Check template files; a folder means every .yaml file in it.\n\n"
         'Exit 0 when all are valid; otherwise exit 2 with one "PATH:LINE: message" line '
@@ -233,7 +246,6 @@ def validate(paths: tuple[str, ...]) -> None:
 
 @template.command(
     "schema",
-    cls=TCommand,
     help=N_(
         "Print the JSON Schema of the template format, for editors.\n\n"
         'In VS Code with the YAML extension, save it and point "yaml.schemas" at it to get '
