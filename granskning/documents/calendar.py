@@ -10,6 +10,7 @@ appending a "module:function" to :data:`SOURCES`.
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -31,6 +32,7 @@ from granskning.storage.model import (
     ReviewState,
     Role,
 )
+from granskning.storage.output import write_output
 from granskning.storage.queries import get_review, pinned_template
 from granskning.storage.store import Store
 
@@ -367,13 +369,9 @@ def write(store: Store, review_id: int, path: str | Path) -> int:
     data = build(store, review_id)
     count = data.count(b"BEGIN:VEVENT")
     if str(path) == "-":
-        import sys
-
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return count
-    from granskning.storage.output import write_output
-
     write_output(path, data)
     return count
 

@@ -42,6 +42,7 @@ from granskning.domain.timefmt import format_local, to_local
 from granskning.domain.workflow import FROZEN_STATES
 from granskning.resources import reports_dir
 from granskning.storage.model import ReportVersion, Review, ReviewState
+from granskning.storage.output import write_output
 from granskning.storage.queries import get_review
 from granskning.storage.store import Store
 
@@ -431,8 +432,6 @@ def to_pdf(docx: Path, timeout: int = 300) -> Path:
                     path=docx, error=detail[-1] if detail else done.returncode
                 )
             )
-        from granskning.storage.output import write_output
-
         write_output(target, produced.read_bytes(), option="--pdf")
     return target
 

@@ -22,6 +22,7 @@ from granskning.domain.labels import (
     INTERVIEW_STATE_LABELS as INTERVIEW_STATE_LABELS,
     STATE_LABELS as STATE_LABELS,
 )
+from granskning.domain.timefmt import to_local
 
 S = ReviewState
 OPEN_STATES = [s for s in ReviewState if s not in (S.closed, S.cancelled)]
@@ -221,8 +222,6 @@ def _guard_hold_seminar(facts: ReviewFacts, params: ActionParams) -> list[str]:
 
 
 def _local(value: datetime) -> datetime:
-    from granskning.domain.timefmt import to_local
-
     return to_local(value)
 
 

@@ -25,7 +25,7 @@ from granskning.documents.style import STATUS_COLOURS, STATUS_FILLS
 from granskning.domain import events, seminar
 from granskning.domain.errors import InputError, NotFoundError, RuleError
 from granskning.domain.events import HandedOver, SeminarScheduled
-from granskning.domain.i18n import N_, _
+from granskning.domain.i18n import N_, _, speaking
 from granskning.domain.labels import (
     COLOUR_LABELS as COLOUR_LABELS,
     STATUS_LABELS as STATUS_LABELS,
@@ -574,8 +574,6 @@ def items(store: Store, review_id: int) -> list[dict[str, Any]]:
 
 def checklist_facts(store: Store, review_id: int) -> ChecklistFacts:
     """What the seminar checklist shows, read in one go (item labels in the current language)."""
-    from granskning.services.reviews import get_review, pinned_template
-
     with store.read() as s:
         review = get_review(s, review_id)
         host = s.get(Municipality, review.host_id)
@@ -622,9 +620,6 @@ def build_checklist(store: Store, review_id: int, out: Path, template: Path | No
 
     :param template: a restyled copy of ``reports/uppfoljningsseminarium.docx``.
     """
-    from granskning.domain.i18n import speaking
-    from granskning.services.reviews import get_review
-
     check_output_path(out)
     with store.read() as s:
         lang = get_review(s, review_id).language

@@ -15,8 +15,15 @@ from radon.complexity import cc_rank, cc_visit
 PACKAGE = Path(__file__).resolve().parents[2] / "granskning"
 LONGEST = 80  # lines of one function, decorators and docstring included
 # Front ends import their commands' modules when a command runs, so that
-# `granskning --help` stays fast; nothing else imports inside a function.
-LAZY_IMPORTS_ALLOWED = ("cli", "__init__.py", "__main__.py")
+# `granskning --help` stays fast; the store, which every command opens, imports the tables
+# and the migrations only when it needs them, so that `review list` stays fast. Nothing
+# else imports granskning modules inside a function.
+LAZY_IMPORTS_ALLOWED = (
+    "granskning/cli/",
+    "granskning/__init__.py",
+    "granskning/__main__.py",
+    "granskning/storage/store.py",
+)
 
 
 def _modules() -> Iterator[tuple[str, ast.Module, str]]:
@@ -54,7 +61,7 @@ def test_no_block_is_rated_d_or_worse() -> None:
 def test_imports_are_at_the_top_of_modules() -> None:
     local = []
     for name, tree, _text in _modules():
-        if any(part in LAZY_IMPORTS_ALLOWED for part in Path(name).parts[1:]):
+        if name.startswith(LAZY_IMPORTS_ALLOWED):
             continue
         for f in _functions(tree):
             for node in ast.walk(f):
