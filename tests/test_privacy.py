@@ -11,8 +11,7 @@ from _world import docx_bytes, populated
 from sqlalchemy import func, select as sa_select
 from sqlmodel import select
 
-from granskning.services import exchange as transfer
-from granskning.services import privacy, registry
+from granskning.services import exchange as transfer, privacy, registry
 from granskning.storage.model import (
     AuditEvent,
     Interview,
