@@ -159,13 +159,15 @@ def _bare_docxtpl_seconds(db: Path, round_id: int, out: Path) -> float:
     """Render the compilation's context with plain docxtpl: the floor for ``round report``."""
     from docxtpl import DocxTemplate
 
-    from granskning.documents import compilation
+    from granskning.documents import compilation, docxrender
     from granskning.storage.store import Store
 
     store = Store(f"sqlite:///{db}")
     data = compilation.report_data(store, round_id)
     tpl = DocxTemplate(str(compilation.compilation_template()))
-    context = compilation.docx_context(data, tpl, store)
+    lang = data.get("language") or "sv"
+    # the pictures as docxtpl takes them; the charts are drawn when the context is made
+    context = docxrender._with_images(tpl, compilation.docx_context(data, lang, store.now()))
     start = time.perf_counter()
     tpl.render(context)
     tpl.save(str(out))
