@@ -1,8 +1,8 @@
 """What every command module shares: translated help, the app context, text input.
 
 Help texts are written in English, marked with ``N_`` for the catalog, and translated when
-shown, so ``--lang`` works for help too. Only click and the standard library are imported
-here: ``granskning --help`` must stay fast.
+shown, so ``--lang`` works for help too. Only click, the standard library and the domain's
+errors and catalog are imported here: ``granskning --help`` must stay fast.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from granskning.domain.errors import InputError
 from granskning.domain.i18n import _
 
 if TYPE_CHECKING:
@@ -46,24 +47,33 @@ class TOption(click.Option):
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
 
+def _check_integer(param: click.Parameter, value: Any) -> None:
+    """An integer (or each of several) fits the database's INTEGER columns."""
+    if not isinstance(param.type, click.types.IntParamType):
+        return
+    label = param.opts[-1] if isinstance(param, click.Option) else param.human_readable_name
+    for v in value if isinstance(value, tuple | list) else (value,):
+        if isinstance(v, int) and not INT_MIN <= v <= INT_MAX:
+            raise InputError(_("{what}: {value} is too large a number").format(what=label, value=v))
+
+
+def _check_output(param: click.Parameter, value: Any) -> None:
+    """``-o`` names a file."""
+    if isinstance(param, click.Option) and "-o" in param.opts and value == "":
+        raise InputError(_("{option}: give a file name").format(option="-o"))
+
+
+# what is checked of every parameter given, in order
+PARAMETER_CHECKS = (_check_integer, _check_output)
+
+
 def _check_parsed(command: click.Command, ctx: click.Context) -> None:
     """Bad input click lets through: integers wider than the database's, an empty -o."""
-    from granskning.domain.errors import InputError
-
     for param in command.params:
         value = ctx.params.get(param.name or "")
-        if value is None:
-            continue
-        label = param.opts[-1] if isinstance(param, click.Option) else param.human_readable_name
-        if isinstance(param.type, click.types.IntParamType):
-            values = value if isinstance(value, tuple | list) else (value,)
-            for v in values:
-                if isinstance(v, int) and not INT_MIN <= v <= INT_MAX:
-                    raise InputError(
-                        _("{what}: {value} is too large a number").format(what=label, value=v)
-                    )
-        if isinstance(param, click.Option) and "-o" in param.opts and value == "":
-            raise InputError(_("{option}: give a file name").format(option="-o"))
+        if value is not None:
+            for check in PARAMETER_CHECKS:
+                check(param, value)
 
 
 class TCommand(click.Command):
@@ -222,8 +232,6 @@ def lazy(target: str) -> Callable[..., Any]:
 
 def read_text_input(text: str | None, path: str | None) -> str:
     """The text of ``--text`` or ``--file`` (exactly one), checked for size and encoding."""
-    from granskning.domain.errors import InputError
-
     if (text is None) == (path is None):
         raise InputError(_("give exactly one of --text and --file"))
     if text is not None:

@@ -217,10 +217,9 @@ def add(
 @staff_options()
 @option("--no-timekeeper", is_flag=True, help=N_("Remove the timekeeper."))
 @json_option()
-def edit(interview_id: int, **given: Any) -> None:
+def edit(interview_id: int, as_json: bool, **given: Any) -> None:
     from granskning.services import interviews
 
-    as_json = given.pop("as_json")
     changes = _changes(**given)
     st = store()
     row = interviews.edit_interview(st, interview_id, **changes)
