@@ -8,7 +8,7 @@ Figures, each against a baseline measured in the same run:
   whose command had returned, and integrity-check failures.
 - backup of the database while a writer runs, against a plain file copy.
 
-The writers use tests/_harness.py (the same harness as tests/test_concurrency.py). The
+The writers use tests/_harness.py (the same harness as tests/integration/test_concurrency.py). The
 PostgreSQL figures use ``GRANSKNING_BENCH_PG`` (default: the local server's socket, a
 database ``granskning_bench``), and are left out when no server answers.
 """

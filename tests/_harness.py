@@ -1,6 +1,6 @@
 """Processes that write at once, and processes killed mid-write: the reliability harness.
 
-Used by tests/test_concurrency.py (correctness) and benchmarks/bench_reliability.py (the
+Used by tests/integration/test_concurrency.py (correctness) and benchmarks/bench_reliability.py (the
 figures). Writers are forked, so they start in milliseconds with everything imported, and
 each opens its own connection, as a separate program would.
 

@@ -1,7 +1,7 @@
 """Build ``schema_0001.db``: a database as the first schema release (alembic 0001) wrote it.
 
 The file is kept in the repository so that every later release proves it still upgrades
-such a database without losing a row (tests/test_migrations.py). Rows are written with
+such a database without losing a row (tests/integration/test_migrations.py). Rows are written with
 plain SQL in the form 0001 stored them (not through today's model), every table gets a
 few, and every value is fixed (the pinned template is template_0001.yaml, as shipped with
 that release), so running this again gives the same content:

@@ -18,7 +18,7 @@ from sqlmodel import select
 
 from granskning.storage.store import SCHEMA_HEAD, SCHEMA_REVISIONS, Store
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 OLD_DB = DATA / "schema_0001.db"
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 from granskning.storage.model import EMAIL_MAX, NAME_MAX, PLACE_MAX
 from granskning.storage.store import Store
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def run(*args: Any, env: dict[str, str] | None = None) -> Result:

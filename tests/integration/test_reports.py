@@ -609,7 +609,7 @@ def test_the_shipped_templates_are_what_the_generator_makes(monkeypatch: Any) ->
 
     from granskning.resources import reports_dir
 
-    tools = Path(__file__).resolve().parent.parent / "tools"
+    tools = Path(__file__).resolve().parents[2] / "tools"
     monkeypatch.syspath_prepend(str(tools))
     module = importlib.import_module("make_templates")
     assert sorted(module.TEMPLATES) == sorted(p.name for p in reports_dir().glob("*.docx"))
@@ -622,7 +622,7 @@ def test_the_report_templates_ship_in_the_wheel() -> None:
 
     from granskning.resources import reports_dir
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     included = config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
     assert included["reports"] == "granskning/_resources/reports"

@@ -406,7 +406,7 @@ def test_notes_follow_the_pinned_template_not_the_file(store: Store, sample: Any
 @pytest.mark.parametrize("how", ["before", "cancel"])
 def test_no_notes_outside_the_session(store: Store, iv: int, snapshot: Any, how: str) -> None:
     """Notes open when the session starts; a cancelled interview takes none. (Typed-up notes
-    after the end are allowed until handover: tests/test_corrections.py.)"""
+    after the end are allowed until handover: tests/integration/test_corrections.py.)"""
     message = "has not started"
     if how == "cancel":
         sessions.start(store, iv)

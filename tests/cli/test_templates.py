@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from granskning.domain import templates
 from granskning.domain.templates import Template, TemplateError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "question_templates"
-BROKEN = Path(__file__).resolve().parent / "broken_templates"
+BROKEN = Path(__file__).resolve().parents[1] / "broken_templates"
 GROUPS = ["fortroendevalda", "ledande", "medarbetare", "barn-och-unga"]
 
 MINI = """\

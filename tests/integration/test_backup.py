@@ -16,7 +16,7 @@ from sqlalchemy import MetaData, create_engine, func, select
 from granskning.services import reviews
 from granskning.storage.store import Store
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def _table_rows(store: Store) -> dict[str, list[tuple[Any, ...]]]:

@@ -8,7 +8,7 @@ line ending in ``\\`` continues on the next); the lines under it are what it pri
 and stderr together. In the expected text a line ``...`` stands for any number of lines and
 ``…`` inside a line for any characters.
 
-Run ``python tests/test_readme.py`` to print what each command prints now.
+Run ``python tests/cli/test_readme.py`` to print what each command prints now.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 MARKER = "@@granskning-readme-command-{}@@"
 MARKER_RE = re.compile(r"\n?@@granskning-readme-command-(\d+)@@\n")
