@@ -16,7 +16,7 @@ from granskning.domain import labels
 from granskning.domain.enums import InterviewState, SessionEventKind
 from granskning.domain.errors import InputError
 from granskning.domain.i18n import _
-from granskning.domain.text import check_text
+from granskning.domain.text import check_text, line_breaks
 from granskning.domain.timefmt import format_local
 
 IS = InterviewState
@@ -98,9 +98,10 @@ def removed_note_reasons(note: int, removed_at: datetime | None) -> list[str]:
 
 
 def check_note_text(text: str | None, rating: int | None) -> str:
-    """The note's text as it is stored (stripped), or an InputError: too long, control
-    characters, a rating other than 1-4, empty without a rating."""
-    body = check_text((text or "").strip(), _("the note"))
+    """The note's text as it is stored (line breaks as line feeds, stripped), or an
+    InputError: too long, control characters (at the ends too: never dropped silently), a
+    rating other than 1-4, empty without a rating."""
+    body = check_text(line_breaks(text or ""), _("the note")).strip()
     if len(body) > TEXT_LIMIT:
         raise InputError(_("the note is longer than {n} characters").format(n=TEXT_LIMIT))
     if rating is not None and (isinstance(rating, bool) or rating not in (1, 2, 3, 4)):

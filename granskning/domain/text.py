@@ -46,6 +46,12 @@ def xml_safe(text: str) -> str:
     return _XML_ILLEGAL.sub("", text)
 
 
+def line_breaks(value: str) -> str:
+    """``value`` with line breaks of every kind (CR LF, CR, VT, FF, NEL, U+2028/9) as line
+    feeds."""
+    return _LINE_BREAKS.sub("\n", value)
+
+
 def clean_text(value: str, what: str, limit: int, *, lines: bool = False) -> str:
     """``value`` tidied for storing; an InputError if it is empty or longer than ``limit``.
 
@@ -67,7 +73,7 @@ def clean_optional(value: str | None, what: str, limit: int, *, lines: bool = Fa
     # line breaks of every kind become line feeds; any other control character is refused
     # (never dropped silently: "Lu\x1bleå" is a mistake to show, not a name to store), and a
     # one-line value holds no direction override either
-    text = _LINE_BREAKS.sub("\n", value)
+    text = line_breaks(value)
     if lines:
         check_text(text, what)
     else:
@@ -211,6 +217,7 @@ __all__ = [
     "ACTOR_LIMIT",
     "check_actor",
     "BIDI_CONTROLS",
+    "line_breaks",
     "REASON_LIMIT",
     "check_email",
     "check_line",

@@ -106,3 +106,10 @@ def test_a_removal_gives_a_reason() -> None:
     for blank in (None, "", "  \n"):
         with pytest.raises(InputError, match=r"a reason is required \(--reason\)"):
             check_reason(blank)
+
+
+def test_a_note_never_drops_a_control_character_silently() -> None:
+    # U+001F at the end is white space to str.strip: it must be refused, not stripped away
+    with pytest.raises(InputError, match="control character"):
+        check_note_text("0\x1f", None)
+    assert check_note_text("a\r\nb\x0c", None) == "a\nb"
