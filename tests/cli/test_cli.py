@@ -97,6 +97,7 @@ def db_dump(store: Any) -> dict[str, list[tuple[Any, ...]]]:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [

@@ -5,8 +5,11 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from docx import Document
+
+pytestmark = pytest.mark.slow  # every test here takes more than 0.4 s
 
 
 def test_demo_walks_a_review_to_closed(tmp_path: Path) -> None:

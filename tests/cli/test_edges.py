@@ -77,6 +77,7 @@ def umask_022() -> Any:
     os.umask(old)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", sorted(OUTPUTS))
 def test_an_output_refuses_the_database_in_use(
     store: Store, cli: Cli, world: World, snapshot: Any, tmp_path: Path, command: str
@@ -129,6 +130,7 @@ def test_an_output_refuses_what_is_not_a_regular_file(
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", sorted(OUTPUTS))
 def test_an_output_keeps_modes_and_personal_data_is_0600(
     store: Store, cli: Cli, world: World, tmp_path: Path, umask_022: Any, command: str
@@ -151,6 +153,7 @@ def test_an_output_keeps_modes_and_personal_data_is_0600(
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", sorted(OUTPUTS))
 def test_an_unwritable_output_is_bad_input(
     store: Store,
@@ -206,6 +209,7 @@ def test_a_bad_database_url_is_bad_input(url: str, tmp_path: Path) -> None:
     assert result.stderr.startswith(f"error: --db {url}: not a valid database URL")
 
 
+@pytest.mark.slow
 def test_ids_wider_than_the_database_are_bad_input(cli: Cli, world: World, tmp_path: Path) -> None:
     for args in (
         ["review", "show", 2**63],
@@ -221,6 +225,7 @@ def test_ids_wider_than_the_database_are_bad_input(cli: Cli, world: World, tmp_p
     assert result.exit_code == 2 and "does not exist" in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("start", ["0001-01-01 00:00", "9999-12-31 23:30", "1899-12-31 23:59"])
 def test_a_time_at_the_ends_of_the_calendar_is_bad_input(
     cli: Cli, world: World, snapshot: Any, start: str
@@ -264,6 +269,7 @@ def test_an_empty_alembic_version_is_a_damaged_database(db_url: str, tmp_path: P
         engine.dispose()
 
 
+@pytest.mark.slow
 def test_a_closed_pipe_ends_the_command_quietly(tmp_path: Path) -> None:
     from _harness import make_note_target, write_note
 
@@ -378,6 +384,7 @@ def test_a_reading_command_never_creates_a_database(
     assert os.listdir(tmp_path) == []
 
 
+@pytest.mark.slow
 def test_reading_an_empty_database_creates_no_schema(empty_db: Any) -> None:
     url = empty_db("bare")
     for args in (["review", "list"], ["info"], ["review", "show", "1"]):
@@ -408,6 +415,7 @@ def test_reading_never_upgrades_an_older_schema(tmp_path: Path) -> None:
     assert run("--db", path, "review", "list", "--json").exit_code == 0
 
 
+@pytest.mark.slow
 def test_a_refused_restore_leaves_no_database(empty_db: Any, tmp_path: Path) -> None:
     url = empty_db("target")
     garbage = tmp_path / "x.db"
@@ -446,6 +454,7 @@ def test_a_refused_restore_leaves_no_database(empty_db: Any, tmp_path: Path) -> 
 # -- 11.7: the PostgreSQL password stays off the command line ------------------------------------
 
 
+@pytest.mark.slow
 def test_pg_dump_and_pg_restore_get_the_password_from_the_environment(
     backend: str, empty_db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock: Any
 ) -> None:
@@ -487,6 +496,7 @@ def test_pg_dump_and_pg_restore_get_the_password_from_the_environment(
 # -- 11.11: one set of length limits -------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_database_filled_to_every_limit_restores_on_either_backend(
     tmp_path: Path, empty_db: Any, clock: Any
 ) -> None:
@@ -561,6 +571,7 @@ def test_one_character_more_than_a_limit_is_refused(
 # -- 11.13: spoofing and terminal injection ------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
     [

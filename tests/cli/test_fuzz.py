@@ -90,6 +90,7 @@ def world(store: Store, cli: Cli) -> dict[str, int]:
     return {"person": person, "review": review}
 
 
+@pytest.mark.slow
 @FUZZ
 @given(name=edge_text)
 def test_municipality_add(store: Store, cli: Cli, name: str) -> None:
@@ -99,6 +100,7 @@ def test_municipality_add(store: Store, cli: Cli, name: str) -> None:
         assert clean_text(name, "x", 10**6) in names
 
 
+@pytest.mark.slow
 @FUZZ
 @given(name=edge_text, title=st.none() | edge_text, email=st.none() | edge_text)
 def test_person_add(
@@ -112,12 +114,14 @@ def test_person_add(
     run(cli, store, *args)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(municipality=edge_text)
 def test_person_add_with_any_municipality(store: Store, cli: Cli, municipality: str) -> None:
     run(cli, store, "person", "add", "Anna Berg", "--municipality", municipality)
 
 
+@pytest.mark.slow
 @settings(FUZZ, max_examples=20)
 @given(host=edge_text, reviewing=st.lists(edge_text, max_size=3))
 def test_review_create_with_any_names(
@@ -129,6 +133,7 @@ def test_review_create_with_any_names(
     run(cli, store, *args)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(reason=edge_text, action=st.sampled_from(["cancel", "reopen", "confirm_schedule"]))
 def test_review_advance_reason(
@@ -137,6 +142,7 @@ def test_review_advance_reason(
     run(cli, store, "review", "advance", world["review"], action, "--reason", reason)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(theme=edge_text, members=st.lists(edge_text, max_size=3), year=st.integers(-5, 99999))
 def test_round_create(
@@ -157,6 +163,7 @@ def seminar_review(store: Store, cli: Cli) -> int:
     return world.review
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     text=edge_text,
@@ -208,6 +215,7 @@ def test_template_validate_any_file(tmp_path_factory: Any, content: bytes) -> No
     assert "Traceback" not in result.output + result.stderr
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.data())
 def test_template_validate_mutated_shipped_template(tmp_path_factory: Any, data: Any) -> None:
@@ -252,6 +260,7 @@ json_values = st.recursive(
 )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.data())
 def test_review_import_of_mutated_exports(
@@ -376,6 +385,7 @@ def _forge(doc: dict[str, Any], data: Any) -> None:
             pass  # a value the forgery broke: the file is refused as it is
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.data())
 def test_review_import_of_forged_exports(
@@ -428,6 +438,7 @@ def _follows_the_life_cycle(doc: dict[str, Any]) -> None:
     assert len(doc["report_versions"]) == handovers
 
 
+@pytest.mark.slow
 @FUZZ
 @given(content=st.binary(max_size=3000))
 def test_review_import_of_any_bytes(
@@ -439,6 +450,7 @@ def test_review_import_of_any_bytes(
     assert result.exit_code == 2
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     flips=st.lists(st.tuples(st.integers(0, 10**9), st.integers(0, 255)), min_size=1, max_size=8)
@@ -516,6 +528,7 @@ def drafting_review(store: Store, cli: Cli) -> int:
     return world.review
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     text=edge_text,
@@ -531,6 +544,7 @@ def test_finding_and_recommendation_add(
     run(cli, store, "recommendation", "add", drafting_review, "--text", text)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     text=edge_text,
@@ -559,6 +573,7 @@ def running_interview(store: Store) -> int:
     return make_note_target(store)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     text=edge_text,
@@ -584,6 +599,7 @@ def test_note_add(
     run(cli, store, "note", "add", running_interview, "--question", "q1", "--file", path)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(interviewees=st.lists(edge_text, max_size=3), place=st.none() | edge_text)
 def test_interview_add_with_any_names(
@@ -647,6 +663,7 @@ def test_any_database_value(tmp_path_factory: Any, db: str) -> None:
 _names = itertools.count(1)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(actor=edge_text | st.text(min_size=190, max_size=320))
 def test_any_acting_user(db_url: str, actor: str) -> None:
@@ -659,6 +676,7 @@ huge_ids = st.integers(min_value=-(2**70), max_value=2**70) | st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     n=huge_ids,
@@ -704,6 +722,7 @@ output_paths = st.one_of(
 )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(out=output_paths)
 def test_any_output_path(
@@ -721,6 +740,7 @@ def test_any_output_path(
         assert result.exit_code == 2
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     when=st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59)),
@@ -733,6 +753,7 @@ def test_any_time(store: Store, cli: Cli, world: dict[str, int], when: datetime)
     run(cli, store, "review", "advance", world["review"], "hold_seminar", "--date", start[:10])
 
 
+@pytest.mark.slow
 @FUZZ
 @given(raw=st.binary(min_size=1, max_size=24).filter(lambda b: b"\x00" not in b))
 def test_any_bytes_as_an_argument(

@@ -64,6 +64,7 @@ def test_countdown_format() -> None:
     assert countdown(-61) == "-01:01"
 
 
+@pytest.mark.slow
 def test_keys_drive_the_engine(store: Store, clock: Any) -> None:
     from granskning.tui.session_screen import SessionApp
 
@@ -131,6 +132,7 @@ def test_keys_drive_the_engine(store: Store, clock: Any) -> None:
     asyncio.run(scenario())
 
 
+@pytest.mark.slow
 def test_refused_keys_show_a_message(store: Store) -> None:
     from granskning.tui.session_screen import SessionApp
 
@@ -230,6 +232,7 @@ def _gone(pid: int, timeout: float = 10.0) -> bool:
     return False
 
 
+@pytest.mark.slow
 def test_session_run_survives_a_killed_terminal(tmux: Tmux, tmp_path: Path) -> None:
     db = tmp_path / "live.db"
     store = Store(f"sqlite:///{db}", actor="tester")  # the real clock, like the process

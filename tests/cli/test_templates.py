@@ -368,6 +368,7 @@ def test_huge_file_is_refused_without_parsing(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "larger than 1 MB" in result.stderr
 
 
+@pytest.mark.slow
 def test_validate_a_whole_folder_in_a_real_process() -> None:
     """One process over the corpus: exit 2, every file reported, no traceback."""
     env = {**os.environ, "GRANSKNING_LANG": "en"}
@@ -451,6 +452,7 @@ _YAML_BITS = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @_fuzz
 @given(st.data())
 def test_loader_on_damaged_templates(data: st.DataObject) -> None:
@@ -492,6 +494,7 @@ _structures = st.recursive(
 )
 
 
+@pytest.mark.slow
 @_fuzz
 @given(st.dictionaries(_keys, _structures, max_size=8))
 def test_loader_on_any_yaml_structure(data: dict[str, Any]) -> None:
@@ -540,6 +543,7 @@ def test_higher_version_wins_by_number(tmp_path: Path, monkeypatch: pytest.Monke
     assert text.exit_code == 0 and "replaces version 1.9" in text.stdout
 
 
+@pytest.mark.slow
 def test_user_template_replaces_a_shipped_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -562,6 +566,7 @@ def test_user_template_replaces_a_shipped_one(
     assert run("template", "list").exit_code == 0
 
 
+@pytest.mark.slow
 def test_same_version_different_content_is_an_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -655,6 +660,7 @@ def _questions(t: Template) -> list[tuple[str, str, str]]:
     return [(b.id, q.id, q.text) for b in t.blocks for q in b.questions]
 
 
+@pytest.mark.slow
 def test_a_pinned_review_never_changes(
     store: Any, cli: Any, hosts: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

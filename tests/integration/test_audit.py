@@ -51,6 +51,7 @@ def test_the_pattern_finds_what_it_must() -> None:
     assert not TOUCHES_AUDIT.match("UPDATE audit_eventual SET x = 1")
 
 
+@pytest.mark.slow
 def test_a_whole_life_cycle_never_changes_an_audit_row(
     store: Store, cli: Cli, clock: Any, tmp_path: Path, statements: list[str], empty_db: Any
 ) -> None:

@@ -64,6 +64,7 @@ def everything(store: Store) -> str:
 # -- review verify -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_review_verify_passes_and_then_names_an_event_changed_behind_the_triggers(
     store: Store, cli: Cli
 ) -> None:
@@ -166,6 +167,7 @@ def other(empty_db: Any, clock: Any) -> Any:
     st.dispose()
 
 
+@pytest.mark.slow
 def test_an_import_whose_chain_does_not_extend_the_local_one_is_refused(
     store: Store, cli: Cli, other: Store, tmp_path: Path, snapshot: Any
 ) -> None:
@@ -192,6 +194,7 @@ def test_an_import_whose_chain_does_not_extend_the_local_one_is_refused(
     assert again.exit_code == 0 and "already up to date" in again.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -228,6 +231,7 @@ def test_as_must_name_someone(store: Store, cli: Cli) -> None:
 # -- structured events in the reader's language ------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_history_is_stored_as_data_and_shown_in_the_readers_language(
     store: Store, cli: Cli, sample: Any
 ) -> None:
@@ -256,6 +260,7 @@ def test_history_is_stored_as_data_and_shown_in_the_readers_language(
 # -- forgetting ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_forgetting_redacts_every_free_text_and_an_old_export_does_not_bring_it_back(
     store: Store, cli: Cli, sample: Any, tmp_path: Path
 ) -> None:

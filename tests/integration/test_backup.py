@@ -55,6 +55,7 @@ def _same_reviews(a: Store, b: Store, *, ids_kept: bool = True) -> None:
         assert notes_of(a, rid) == notes_of(b, rid)
 
 
+@pytest.mark.slow
 def test_backup_and_restore_round_trip(
     store: Store, cli: Any, empty_db: Any, tmp_path: Path
 ) -> None:
@@ -83,6 +84,7 @@ def test_backup_and_restore_round_trip(
         target.dispose()
 
 
+@pytest.mark.slow
 def test_an_sqlite_backup_restores_into_either_backend(
     tmp_path: Path, empty_db: Any, clock: Any
 ) -> None:
@@ -283,6 +285,7 @@ def _dump_pairs(path: Path) -> tuple[int, int]:
     return len(rows["note"]), len(events)
 
 
+@pytest.mark.slow
 def test_a_backup_is_consistent_while_others_write(store: Store, tmp_path: Path) -> None:
     from granskning.storage import backup as lib
 

@@ -14,6 +14,8 @@ from granskning.services import interviews, reviews
 from granskning.storage.model import Review
 from granskning.storage.store import Store
 
+pytestmark = pytest.mark.slow  # every test here takes more than 0.4 s
+
 
 @pytest.fixture
 def world(store: Store, sample: Any) -> dict[str, Any]:

@@ -88,6 +88,7 @@ def world(store: Any) -> dict[str, Any]:
     return {"round": r.id, **ids}
 
 
+@pytest.mark.slow
 def test_figures_per_municipality_and_in_total(store: Any, world: dict[str, Any]) -> None:
     data = compilation.report_data(store, world["round"])
     assert (data["year"], data["theme"], data["members"], data["reviews"]) == (
@@ -115,6 +116,7 @@ def test_figures_per_municipality_and_in_total(store: Any, world: dict[str, Any]
     assert totals["follow_up"]["total"] == 6 and totals["follow_up"]["in_progress"] == 2
 
 
+@pytest.mark.slow
 def test_findings_per_block_across_municipalities(store: Any, world: dict[str, Any]) -> None:
     data = compilation.report_data(store, world["round"])
     blocks = {b["block"]: b for b in data["findings"]}
@@ -126,6 +128,7 @@ def test_findings_per_block_across_municipalities(store: Any, world: dict[str, A
     assert blocks["framtid"]["no_findings"] == 1
 
 
+@pytest.mark.slow
 def test_rating_questions_per_group(store: Any, world: dict[str, Any]) -> None:
     data = compilation.report_data(store, world["round"])
     (q,) = data["ratings"]
@@ -141,6 +144,7 @@ def test_rating_questions_per_group(store: Any, world: dict[str, Any]) -> None:
     assert q["total"]["n"] == 8
 
 
+@pytest.mark.slow
 def test_an_unplanned_round_compiles_to_zeros(store: Any) -> None:
     for name in MEMBERS[:3]:
         registry.add_municipality(store, name)
@@ -160,6 +164,7 @@ def _docx(path: Path) -> Any:
     return Document(str(path))
 
 
+@pytest.mark.slow
 def test_the_word_document(store: Any, world: dict[str, Any], tmp_path: Path) -> None:
     from docx.oxml.ns import qn
 
@@ -193,6 +198,7 @@ def test_the_word_document(store: Any, world: dict[str, Any], tmp_path: Path) ->
     assert "Svag röd tråd" in " ".join(cells) and "Gävle" in cells
 
 
+@pytest.mark.slow
 def test_report_cli(cli: Any, store: Any, world: dict[str, Any], tmp_path: Path) -> None:
     data = json.loads(cli.ok("round", "report", world["round"], "--json").stdout)
     assert data["id"] == world["round"] and data["totals"]["interviews"] == 5
@@ -203,6 +209,7 @@ def test_report_cli(cli: Any, store: Any, world: dict[str, Any], tmp_path: Path)
     assert cli("round", "report", 42, "--json").exit_code == 2
 
 
+@pytest.mark.slow
 def test_a_restyled_template_with_a_mistake_is_reported(
     store: Any, world: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -225,6 +232,7 @@ def test_chart_without_answers_has_no_picture_but_says_so() -> None:
     assert png is None and "No answers" in alt
 
 
+@pytest.mark.slow
 def test_merged_items_count_once(store: Any, world: dict[str, Any]) -> None:
     # a merged item is covered by the item it joined
     with store.atomic() as s:
@@ -244,6 +252,7 @@ def test_merged_items_count_once(store: Any, world: dict[str, Any]) -> None:
     assert uppsala["follow_up"]["total"] == 1
 
 
+@pytest.mark.slow
 def test_cell_properties_follow_the_schema_order(
     store: Any, world: dict[str, Any], tmp_path: Path
 ) -> None:

@@ -68,6 +68,7 @@ def hand_over(cli: Any, store: Any, review: int) -> None:
 # -- sessions held on paper ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_session_held_on_paper_is_entered_with_its_real_times(
     cli: Any, store: Any, sample: Any, iv: int, tmp_path: Path
 ) -> None:
@@ -96,6 +97,7 @@ def test_a_session_held_on_paper_is_entered_with_its_real_times(
     assert re.search(r"\b10 (mars|March) 2026, 09:05–10:20", text)
 
 
+@pytest.mark.slow
 def test_paper_times_are_checked_and_a_refusal_changes_nothing(
     cli: Any, iv: int, snapshot: Any
 ) -> None:
@@ -121,6 +123,7 @@ def test_paper_times_are_checked_and_a_refusal_changes_nothing(
         assert snapshot() == before
 
 
+@pytest.mark.slow
 def test_the_end_must_come_after_the_start(cli: Any, iv: int, snapshot: Any) -> None:
     cli.ok("session", "start", iv, "--at", "2026-03-10 09:00")
     before = snapshot()
@@ -131,6 +134,7 @@ def test_the_end_must_come_after_the_start(cli: Any, iv: int, snapshot: Any) -> 
     assert snapshot() == before
 
 
+@pytest.mark.slow
 def test_a_start_far_from_the_schedule_is_warned_about(
     cli: Any, store: Any, sample: Any, iv: int, tmp_path: Path
 ) -> None:
@@ -146,6 +150,7 @@ def test_a_start_far_from_the_schedule_is_warned_about(
     assert not re.search(r"\b10 (mars|March) 2026", text)
 
 
+@pytest.mark.slow
 def test_an_explicit_far_start_is_warned_about_too(cli: Any, iv: int) -> None:
     result = cli("--lang", "en", "session", "start", iv, "--at", "2026-03-12 09:00", "--json")
     assert result.exit_code == 0
@@ -156,6 +161,7 @@ def test_an_explicit_far_start_is_warned_about_too(cli: Any, iv: int) -> None:
 # -- notes corrected and removed -------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_notes_are_corrected_with_the_old_text_kept_in_the_audit(
     cli: Any, sample: Any, iv: int, tmp_path: Path
 ) -> None:
@@ -174,6 +180,7 @@ def test_notes_are_corrected_with_the_old_text_kept_in_the_audit(
     assert "Budgetn styr" in edits[0]["comment"] and "Budgeten styr" in edits[1]["comment"]
 
 
+@pytest.mark.slow
 def test_a_removed_note_leaves_lists_and_reports(
     cli: Any, sample: Any, iv: int, tmp_path: Path
 ) -> None:
@@ -198,6 +205,7 @@ def test_a_removed_note_leaves_lists_and_reports(
         assert again.exit_code == 1 and f"note {gone} was removed" in again.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
@@ -220,6 +228,7 @@ def test_bad_corrections_change_nothing(
     assert snapshot() == before
 
 
+@pytest.mark.slow
 def test_notes_close_at_the_handover(
     cli: Any, store: Any, sample: Any, iv: int, snapshot: Any
 ) -> None:
@@ -257,6 +266,7 @@ def test_the_same_person_twice_is_refused_unless_allowed(cli: Any, snapshot: Any
     assert [p["name"] for p in cli.json("person", "list")] == ["Anna Berg"] * 3
 
 
+@pytest.mark.slow
 def test_interviewees_have_an_organisation_and_groups_a_head_count(
     cli: Any, sample: Any, tmp_path: Path
 ) -> None:
@@ -301,6 +311,7 @@ def test_interviewees_have_an_organisation_and_groups_a_head_count(
     assert "Alva Ek" not in text and re.search(r"Ungdomsrådet \(6 (personer|people)\)", text)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("option", "value", "message"),
     [
@@ -324,6 +335,7 @@ def test_bad_interviewees_are_refused(
     assert snapshot() == before
 
 
+@pytest.mark.slow
 def test_the_round_compilation_counts_people(cli: Any, store: Any) -> None:
     for name in ("Gävle", "Uppsala", "Örebro"):
         cli.ok("municipality", "add", name)
@@ -345,6 +357,7 @@ def test_the_round_compilation_counts_people(cli: Any, store: Any) -> None:
     assert {g["group"]: g["participants"] for g in gavle["groups"]}["barn-och-unga"] == 7
 
 
+@pytest.mark.slow
 def test_who_was_interviewed_is_corrected_after_the_session_until_handover(
     cli: Any, store: Any, sample: Any, iv: int, snapshot: Any
 ) -> None:
@@ -376,6 +389,7 @@ def test_who_was_interviewed_is_corrected_after_the_session_until_handover(
 # -- the registry edited ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_municipality_is_renamed(cli: Any, store: Any, sample: Any, snapshot: Any) -> None:
     result = cli("--lang", "en", "municipality", "rename", "gävle", "--to", "Gävle kommun")
     assert result.exit_code == 0 and "is now called Gävle kommun" in result.stderr
@@ -404,6 +418,7 @@ def test_a_municipality_is_renamed(cli: Any, store: Any, sample: Any, snapshot: 
     assert snapshot() == before
 
 
+@pytest.mark.slow
 def test_a_person_is_corrected(cli: Any, store: Any, sample: Any, iv: int, snapshot: Any) -> None:
     result = cli(
         "--lang", "en", "person", "edit", sample.host_person,
@@ -474,6 +489,7 @@ def handed(store: Any, sample: Any) -> int:
     return sample.review
 
 
+@pytest.mark.slow
 def test_a_checklist_item_is_reworded_before_the_seminar(
     cli: Any, store: Any, handed: int, snapshot: Any
 ) -> None:
@@ -505,6 +521,7 @@ def test_a_checklist_item_is_reworded_before_the_seminar(
     assert snapshot() == before
 
 
+@pytest.mark.slow
 def test_a_status_is_corrected_after_the_seminar_with_a_reason(
     cli: Any, store: Any, handed: int, snapshot: Any
 ) -> None:
@@ -538,6 +555,7 @@ def test_a_status_is_corrected_after_the_seminar_with_a_reason(
 # -- corrections travel with an exported review --------------------------------------------
 
 
+@pytest.mark.slow
 def test_corrections_made_offline_come_home(
     cli: Any, store: Any, tmp_path: Path, clock: Any
 ) -> None:

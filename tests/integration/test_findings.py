@@ -153,6 +153,7 @@ def test_report_texts_keep_paragraphs(store: Any, sample: Any) -> None:
 # -- the CLI --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_cli_findings(cli: Any, sample: Any, tmp_path: Path) -> None:
     r = sample.review
     made = cli.json("finding", "add", r, "--block", "styrprocesser", "--kind", "strength",

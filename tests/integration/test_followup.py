@@ -48,6 +48,7 @@ def _handed_over(store: Any, sample: Any, **report: Any) -> int:
     return rid
 
 
+@pytest.mark.slow
 def test_handover_turns_the_report_into_checklist_items(store: Any, sample: Any) -> None:
     rid = _handed_over(store, sample)
     rows = followup.items(store, rid)
@@ -71,6 +72,7 @@ def test_handover_turns_the_report_into_checklist_items(store: Any, sample: Any)
     assert [json.loads(e.data) for e in events] == [{"added": 5, "refreshed": 0, "removed": 0}]
 
 
+@pytest.mark.slow
 def test_handing_over_again_after_reopen_does_not_duplicate(store: Any, sample: Any) -> None:
     rid = _handed_over(store, sample)
     manual = followup.add_item(store, rid, "Egen punkt")
@@ -94,6 +96,7 @@ def test_handing_over_again_after_reopen_does_not_duplicate(store: Any, sample: 
     assert manual.id in [r["id"] for r in followup.items(store, rid)]
 
 
+@pytest.mark.slow
 def test_a_removed_source_that_had_items_merged_into_it_releases_them(
     store: Any, sample: Any
 ) -> None:
@@ -134,6 +137,7 @@ def test_suggestion_is_always_inside_the_window_on_a_weekday(handed: date) -> No
     assert day.month != 7
 
 
+@pytest.mark.slow
 def test_schedule_without_start_takes_the_suggestion(store: Any, sample: Any, clock: Any) -> None:
     rid = _handed_over(store, sample)
     suggestion = followup.suggestion(store, rid)
@@ -148,6 +152,7 @@ def test_schedule_without_start_takes_the_suggestion(store: Any, sample: Any, cl
     assert format_local(review.seminar_start) == suggestion["start"]
 
 
+@pytest.mark.slow
 def test_rescheduling_moves_the_seminar_with_an_audit_event(store: Any, sample: Any) -> None:
     rid = _handed_over(store, sample)
     followup.schedule(store, rid, parse_local("2026-09-15 13:00"), "Stadshuset")
@@ -166,6 +171,7 @@ def test_rescheduling_moves_the_seminar_with_an_audit_event(store: Any, sample: 
     )
 
 
+@pytest.mark.slow
 def test_schedule_is_refused_before_handover_and_after_the_seminar(
     store: Any, sample: Any, clock: Any
 ) -> None:
@@ -183,6 +189,7 @@ def test_schedule_is_refused_before_handover_and_after_the_seminar(
         followup.schedule(store, rid, parse_local("2026-10-15 13:00"))
 
 
+@pytest.mark.slow
 def test_review_advance_with_a_date_starts_the_seminar_that_morning(
     store: Any, sample: Any
 ) -> None:
@@ -191,6 +198,7 @@ def test_review_advance_with_a_date_starts_the_seminar_that_morning(
     assert followup.seminar_info(store, rid)["start"] == "2026-09-16 09:00"
 
 
+@pytest.mark.slow
 def test_add_and_merge_items_before_the_seminar(store: Any, sample: Any) -> None:
     rid = _handed_over(store, sample)
     added = followup.add_item(store, rid, "  Barnbokslut tas fram  ", "styrprocesser")
@@ -222,6 +230,7 @@ def test_items_cannot_be_added_before_handover(store: Any, sample: Any) -> None:
         followup.add_item(store, sample.review, "Tidigt")
 
 
+@pytest.mark.slow
 def test_record_statuses_and_hold_the_seminar(store: Any, sample: Any, clock: Any) -> None:
     rid = _handed_over(store, sample)
     rows = followup.items(store, rid)
@@ -255,6 +264,7 @@ def test_record_statuses_and_hold_the_seminar(store: Any, sample: Any, clock: An
     assert rows[1]["colour_label"] == "red"
 
 
+@pytest.mark.slow
 def test_items_of_another_review_are_not_found(store: Any, sample: Any) -> None:
     rid = _handed_over(store, sample)
     other = reviews.create_review(
@@ -279,6 +289,7 @@ def test_items_of_another_review_are_not_found(store: Any, sample: Any) -> None:
         followup.record_status(store, rid, foreign_id, "done")  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_the_report_stays_frozen_while_following_up(store: Any, sample: Any) -> None:
     rid = _handed_over(store, sample)
     followup.schedule(store, rid, parse_local("2026-09-15 13:00"))
@@ -318,6 +329,7 @@ def _status_fills(path: Path) -> list[str]:
     return fills
 
 
+@pytest.mark.slow
 def test_checklist_before_and_after_the_seminar(
     store: Any, sample: Any, tmp_path: Path, clock: Any
 ) -> None:
@@ -350,6 +362,7 @@ def test_checklist_before_and_after_the_seminar(
     assert sorted(_status_fills(after)) == sorted(["C9E4B8", "FFE599", "F4CCCC"])
 
 
+@pytest.mark.slow
 def test_checklist_rejects_bad_paths(store: Any, sample: Any, tmp_path: Path) -> None:
     rid = _handed_over(store, sample)
     with pytest.raises(InputError, match=r"must end in \.docx"):
@@ -365,6 +378,7 @@ def test_checklist_rejects_bad_paths(store: Any, sample: Any, tmp_path: Path) ->
     assert not (tmp_path / "x.docx").exists()
 
 
+@pytest.mark.slow
 def test_a_template_cannot_escape_the_sandbox(store: Any, sample: Any, tmp_path: Path) -> None:
     from docx import Document
 
@@ -380,6 +394,7 @@ def test_a_template_cannot_escape_the_sandbox(store: Any, sample: Any, tmp_path:
 # -- through the command line ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_whole_life_cycle_through_the_cli(
     cli: Any, store: Any, tmp_path: Path, clock: Any
 ) -> None:
@@ -492,6 +507,7 @@ def test_the_whole_life_cycle_through_the_cli(
     ]
 
 
+@pytest.mark.slow
 def test_cli_bad_input_changes_nothing(cli: Any, store: Any, sample: Any) -> None:
     rid = _handed_over(store, sample)
     item = followup.items(store, rid)[0]["id"]
@@ -519,6 +535,7 @@ def test_cli_bad_input_changes_nothing(cli: Any, store: Any, sample: Any) -> Non
     assert before[1] == after[1]
 
 
+@pytest.mark.slow
 def test_seminar_messages_in_swedish(cli: Any, store: Any, sample: Any) -> None:
     rid = _handed_over(store, sample)
     result = cli("--lang", "sv", "seminar", "record", rid, "--item", 1, "--status", "done")
@@ -526,6 +543,7 @@ def test_seminar_messages_in_swedish(cli: Any, store: Any, sample: Any) -> None:
     assert "status registreras vid seminariet; boka det först" in result.stderr
 
 
+@pytest.mark.slow
 def test_seminar_info_is_ready_for_the_calendar(store: Any, sample: Any) -> None:
     rid = _handed_over(store, sample)
     followup.schedule(store, rid, parse_local("2026-09-15 13:00"), "Stadshuset")

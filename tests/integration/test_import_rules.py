@@ -101,6 +101,7 @@ def close(store: Store, clock: FakeClock, world: World) -> None:
 # -- issue 11.2: the life cycle -------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_closed_review_cannot_be_moved_back_to_drafting(
     store: Store, clock: FakeClock, tmp_path: Path
 ) -> None:
@@ -117,6 +118,7 @@ def test_a_closed_review_cannot_be_moved_back_to_drafting(
     assert reviews.show(store, world.review)["state"] == "closed"
 
 
+@pytest.mark.slow
 def test_a_drafting_review_cannot_jump_to_closed_without_a_report(
     store: Store, tmp_path: Path
 ) -> None:
@@ -134,6 +136,7 @@ def test_a_drafting_review_cannot_jump_to_closed_without_a_report(
     assert "state is drafting here, closed in the file" in err
 
 
+@pytest.mark.slow
 def test_a_new_review_must_be_reachable_with_its_content(
     store: Store, offline: Store, tmp_path: Path
 ) -> None:
@@ -161,6 +164,7 @@ def test_a_new_review_must_be_reachable_with_its_content(
     assert "closed in the file, but its audit events take it from planned only to drafting" in err
 
 
+@pytest.mark.slow
 def test_a_handed_over_report_cannot_be_added_to_a_frozen_review(
     store: Store, tmp_path: Path
 ) -> None:
@@ -199,6 +203,7 @@ def test_frozen_content_is_not_changed_by_an_import(store: Store, tmp_path: Path
     assert "its content is frozen, but the file changes report texts" in err
 
 
+@pytest.mark.slow
 def test_a_review_written_and_handed_over_offline_comes_home(
     store: Store, offline: Store, tmp_path: Path
 ) -> None:
@@ -295,6 +300,7 @@ EDITS: list[tuple[str, Callable[[Doc], Any], str]] = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("edit, message", [e[1:] for e in EDITS], ids=[e[0] for e in EDITS])
 def test_a_file_that_breaks_a_rule_is_refused(
     store: Store, exported: Doc, tmp_path: Path, edit: Any, message: str
@@ -336,6 +342,7 @@ def test_the_commands_refuse_the_same(cli: Cli, sample: Any) -> None:
 # -- issue 10.9: people matched by name, municipality and e-mail -------------------------------
 
 
+@pytest.mark.slow
 def test_people_are_matched_by_name_municipality_and_email(
     store: Store, offline: Store, tmp_path: Path
 ) -> None:

@@ -42,6 +42,7 @@ def add(store: Store, team: Any, **kw: Any) -> Interview:
 # -- scheduling ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_add_stores_the_interview_in_utc_with_audit(store: Store, team: Any) -> None:
     iv = add(store, team, timekeeper=team.reviewer)
     assert iv.start == datetime(2026, 3, 10, 8, 0, tzinfo=UTC)  # 09:00 CET
@@ -65,6 +66,7 @@ def test_add_stores_the_interview_in_utc_with_audit(store: Store, team: Any) -> 
     assert [(e.entity, e.action) for e in history(store, team.review)][-1] == ("interview", "add")
 
 
+@pytest.mark.slow
 def test_interviewee_links_to_a_unique_host_person_only(store: Store, team: Any) -> None:
     registry.add_person(store, "Ulla Ny", "Gävle")
     registry.add_person(store, "Ulla Ny", "Gävle", allow_duplicate=True)
@@ -76,6 +78,7 @@ def test_interviewee_links_to_a_unique_host_person_only(store: Store, team: Any)
     ]
 
 
+@pytest.mark.slow
 def test_team_member_double_booked_names_the_clash(store: Store, team: Any) -> None:
     first = add(store, team)
     with pytest.raises(RuleError) as err:
@@ -84,11 +87,13 @@ def test_team_member_double_booked_names_the_clash(store: Store, team: Any) -> N
     assert "2026-03-10 09:00–10:30" in str(err.value)
 
 
+@pytest.mark.slow
 def test_back_to_back_is_not_a_clash(store: Store, team: Any) -> None:
     add(store, team)
     add(store, team, start="2026-03-10 10:30")
 
 
+@pytest.mark.slow
 def test_double_booking_across_reviews(store: Store, team: Any) -> None:
     registry.add_municipality(store, "Luleå")
     other = reviews.create_review(
@@ -109,6 +114,7 @@ def test_double_booking_across_reviews(store: Store, team: Any) -> None:
         )
 
 
+@pytest.mark.slow
 def test_place_double_booked(store: Store, team: Any) -> None:
     first = add(store, team)
     with pytest.raises(RuleError) as err:
@@ -126,6 +132,7 @@ def test_place_double_booked(store: Store, team: Any) -> None:
     )
 
 
+@pytest.mark.slow
 def test_cancelled_interviews_free_their_time(store: Store, team: Any) -> None:
     first = add(store, team)
     interviews.cancel_interview(store, first.id, "Sjukdom")  # type: ignore[arg-type]
@@ -149,6 +156,7 @@ def test_moderator_and_note_taker_are_two_people(store: Store, team: Any) -> Non
         add(store, team, note_taker=team.lead)
 
 
+@pytest.mark.slow
 def test_a_confirmed_schedule_needs_moderator_and_note_taker(store: Store, team: Any) -> None:
     add(store, team)
     reviews.advance(store, team.review, "confirm_schedule")
@@ -156,6 +164,7 @@ def test_a_confirmed_schedule_needs_moderator_and_note_taker(store: Store, team:
         add(store, team, start="2026-03-11 09:00", note_taker=None)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("kw", "message"),
     [
@@ -184,6 +193,7 @@ def test_unknown_review(store: Store) -> None:
         interviews.add_interview(store, 42, group="x", start="2026-03-10 09:00", minutes=10)
 
 
+@pytest.mark.slow
 def test_frozen_review_refuses_new_interviews(store: Store, team: Any) -> None:
     reviews.advance(store, team.review, "cancel", reason="Avbruten")
     with pytest.raises(FrozenError):
@@ -193,6 +203,7 @@ def test_frozen_review_refuses_new_interviews(store: Store, team: Any) -> None:
 # -- changing ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_edit_raises_the_sequence_and_keeps_the_rules(
     store: Store, team: Any, snapshot: Any
 ) -> None:
@@ -224,6 +235,7 @@ def test_edit_raises_the_sequence_and_keeps_the_rules(
     assert data["minutes"] == 100
 
 
+@pytest.mark.slow
 def test_completed_interview_cannot_be_edited(store: Store, team: Any, snapshot: Any) -> None:
     from granskning.services import sessions
 
@@ -237,6 +249,7 @@ def test_completed_interview_cannot_be_edited(store: Store, team: Any, snapshot:
     assert snapshot() == before
 
 
+@pytest.mark.slow
 def test_group_change_must_fit_the_notes(store: Store, team: Any) -> None:
     from granskning.storage.model import Note
 
@@ -250,6 +263,7 @@ def test_group_change_must_fit_the_notes(store: Store, team: Any) -> None:
     assert moved.group_id == "ledande"
 
 
+@pytest.mark.slow
 def test_cancel_needs_a_reason_and_raises_the_sequence(store: Store, team: Any) -> None:
     iv = add(store, team)
     with pytest.raises(RuleError, match="reason"):
@@ -261,6 +275,7 @@ def test_cancel_needs_a_reason_and_raises_the_sequence(store: Store, team: Any) 
         interviews.cancel_interview(store, iv.id, "igen")  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_list_is_by_start(store: Store, team: Any) -> None:
     late = add(store, team, start="2026-03-11 09:00")
     early = add(store, team, start="2026-03-10 09:00")
@@ -270,6 +285,7 @@ def test_list_is_by_start(store: Store, team: Any) -> None:
 # -- the CLI ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_cli_add_list_edit_cancel(cli: Any, team: Any) -> None:
     data = cli.json(
         "interview",
@@ -305,6 +321,7 @@ def test_cli_add_list_edit_cancel(cli: Any, team: Any) -> None:
     assert "Krock med fullmäktige" in cli.ok("interview", "show", 1).stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
@@ -347,6 +364,7 @@ def test_review_state_is_untouched_by_scheduling(store: Store, team: Any) -> Non
     assert reviews.show(store, team.review)["state"] == ReviewState.planned.value
 
 
+@pytest.mark.slow
 def test_no_new_interviews_after_the_visit(store: Store, team: Any, snapshot: Any) -> None:
     from granskning.services import sessions
 

@@ -80,6 +80,7 @@ def test_demo_in_swedish_shows_no_raw_ids_and_in_english_no_swedish(tmp_path: Pa
     assert "Session 1 (Elected representatives)" in english
 
 
+@pytest.mark.slow
 def test_review_commands_show_labels_in_swedish(cli: Any, sample: Any) -> None:
     from granskning.services import interviews
 
@@ -131,6 +132,7 @@ def test_review_commands_show_labels_in_swedish(cli: Any, sample: Any) -> None:
     assert data["state"] == "visiting" and data["team"][0]["role"] in labels.RAW_IDS
 
 
+@pytest.mark.slow
 def test_round_show_labels_the_states(cli: Any) -> None:
     for name in ("Gävle", "Uppsala", "Örebro"):
         cli.ok("municipality", "add", name)
@@ -142,6 +144,7 @@ def test_round_show_labels_the_states(cli: Any) -> None:
     assert "planerad" in shown and raw_ids(shown) == set(), shown
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [("en", "1 event written to"), ("sv", "1 händelse skriven till")],
@@ -203,6 +206,7 @@ def _run(db_url: str, *args: str, now: str | None) -> Any:
             app._store.dispose()
 
 
+@pytest.mark.slow
 def test_granskning_now_fixes_the_clock_of_every_command(db_url: str) -> None:
     now = "2026-03-02 09:00"
     for name in ("Gävle", "Uppsala"):

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 import vobject
 
 from granskning.storage.store import Store
@@ -43,6 +44,7 @@ def _interview(cli: Any, sample: Any, review: int, start: str = "2026-03-10 09:0
 # -- 1. cancelling a review cancels its open interviews ----------------------------------------
 
 
+@pytest.mark.slow
 def test_cancelling_a_review_cancels_its_interviews_and_frees_their_bookings(
     cli: Any, sample: Any, tmp_path: Path
 ) -> None:
@@ -82,6 +84,7 @@ def test_cancelling_a_review_cancels_its_interviews_and_frees_their_bookings(
     assert [(e["action"], e["comment"]) for e in cancels][-1] == ("cancel", "Kommunen drog sig ur")
 
 
+@pytest.mark.slow
 def test_cancelling_a_visit_stops_a_running_session(cli: Any, store: Store, sample: Any) -> None:
     _team(cli, sample)
     iv = _interview(cli, sample, sample.review)
@@ -101,6 +104,7 @@ def test_cancelling_a_visit_stops_a_running_session(cli: Any, store: Store, samp
 # -- 2. events happen when they happen -----------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_seminar_cannot_be_held_before_its_start(
     cli: Any, store: Store, clock: Any, snapshot: Any
 ) -> None:
@@ -136,6 +140,7 @@ def test_the_seminar_cannot_be_held_before_its_start(
     assert cli.json("review", "show", rid)["state"] == "closed"
 
 
+@pytest.mark.slow
 def test_an_action_entered_afterwards_keeps_its_day(cli: Any, store: Store) -> None:
     from tests._world import populated
 
@@ -166,6 +171,7 @@ def _docx_language(path: Path) -> str:
     return str(Document(str(path)).core_properties.language)
 
 
+@pytest.mark.slow
 def test_a_review_has_a_language_set_at_create_or_later(cli: Any, sample: Any) -> None:
     assert cli.json("review", "show", sample.review)["language"] == "sv"
     assert "Documents in: Swedish" in cli.ok("review", "show", sample.review).stdout
@@ -184,6 +190,7 @@ def test_a_review_has_a_language_set_at_create_or_later(cli: Any, sample: Any) -
     )
 
 
+@pytest.mark.slow
 def test_handover_and_rebuilds_follow_the_review_not_lang(
     cli: Any, store: Store, tmp_path: Path
 ) -> None:
@@ -212,6 +219,7 @@ def test_handover_and_rebuilds_follow_the_review_not_lang(
     assert "Summary" in _docx_text(final) and _docx_language(final) == "en-GB"
 
 
+@pytest.mark.slow
 def test_the_checklist_is_wholly_in_the_review_language(
     cli: Any, store: Store, tmp_path: Path
 ) -> None:
@@ -242,6 +250,7 @@ def test_the_checklist_is_wholly_in_the_review_language(
     assert _docx_language(english) == "en-GB"
 
 
+@pytest.mark.slow
 def test_a_round_language_goes_to_its_reviews_and_through_export(
     cli: Any, store: Store, tmp_path: Path, empty_db: Any
 ) -> None:
@@ -291,6 +300,7 @@ def _round(cli: Any) -> list[str]:
     return names
 
 
+@pytest.mark.slow
 def test_round_plan_dry_run_writes_nothing(cli: Any, snapshot: Any) -> None:
     names = _round(cli)
     before = snapshot()
@@ -309,6 +319,7 @@ def test_round_plan_dry_run_writes_nothing(cli: Any, snapshot: Any) -> None:
     assert all(isinstance(r["id"], int) for r in made)
 
 
+@pytest.mark.slow
 def test_round_plan_shows_the_stored_plan_once_under_way(
     cli: Any, clock: Any, snapshot: Any
 ) -> None:
@@ -366,6 +377,7 @@ def _add_at(cli: Any, sample: Any, start: str) -> Any:
     )
 
 
+@pytest.mark.slow
 def test_an_autumn_time_that_happens_twice_is_refused_naming_both(
     cli: Any, sample: Any, snapshot: Any
 ) -> None:
@@ -381,6 +393,7 @@ def test_an_autumn_time_that_happens_twice_is_refused_naming_both(
     assert snapshot() == before
 
 
+@pytest.mark.slow
 def test_an_offset_chooses_one_instant_and_is_shown_back(cli: Any, sample: Any) -> None:
     _team(cli, sample)
     first = _add_at(cli, sample, "2026-10-25 02:30+02:00")
@@ -409,6 +422,7 @@ def test_an_offset_chooses_one_instant_and_is_shown_back(cli: Any, sample: Any) 
     assert edited["start"] == "2026-10-25 02:30+01:00"
 
 
+@pytest.mark.slow
 def test_a_skipped_spring_time_and_a_wrong_offset_are_refused(cli: Any, sample: Any) -> None:
     _team(cli, sample)
     spring = _add_at(cli, sample, "2026-03-29 02:30")
@@ -424,6 +438,7 @@ def test_a_skipped_spring_time_and_a_wrong_offset_are_refused(cli: Any, sample: 
 # -- 12. the diagram and small --json additions --------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_diagram_has_no_empty_front_matter_and_marks_only_a_given_review(
     cli: Any, sample: Any
 ) -> None:
@@ -445,6 +460,7 @@ def test_the_diagram_has_no_empty_front_matter_and_marks_only_a_given_review(
     assert cli("review", "diagram", "--review", 99).exit_code == 2
 
 
+@pytest.mark.slow
 def test_assign_prints_json(cli: Any, sample: Any) -> None:
     import json
 
@@ -467,6 +483,7 @@ def test_seminar_record_prints_json(cli: Any, store: Store) -> None:
     assert (recorded["id"], recorded["status"], recorded["comment"]) == (item, "done", "Klart")
 
 
+@pytest.mark.slow
 def test_the_round_report_is_wholly_in_the_round_language(cli: Any, tmp_path: Path) -> None:
     names = ["Gävle", "Uppsala", "Örebro", "Östersund"]
     for name in names:

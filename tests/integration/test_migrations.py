@@ -168,6 +168,7 @@ def test_upgrading_the_0001_file_keeps_every_row(tmp_path: Path) -> None:
     store.dispose()
 
 
+@pytest.mark.slow
 def test_upgrading_0001_rows_loaded_into_each_backend_keeps_every_row(
     empty_db: Any, tmp_path: Path
 ) -> None:
@@ -269,6 +270,7 @@ def _open(url: str, start: Any) -> None:
     Store(url).dispose()
 
 
+@pytest.mark.slow
 def test_programs_opening_a_fresh_database_at_once_all_succeed(empty_db: Any) -> None:
     # processes, not threads: alembic keeps its migration context in module globals
     import multiprocessing

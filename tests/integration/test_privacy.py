@@ -68,6 +68,7 @@ def test_person_export_holds_everything_about_the_person(store: Store, cli: Any)
     assert [j["job"] for j in secretary["interview_jobs"]] == ["note_taker", "note_taker"]
 
 
+@pytest.mark.slow
 def test_person_export_to_a_file(store: Store, cli: Any, tmp_path: Path) -> None:
     world = populated(store, until="visiting")
     out = tmp_path / "cia.json"
@@ -77,6 +78,7 @@ def test_person_export_to_a_file(store: Store, cli: Any, tmp_path: Path) -> None
     assert cli("person", "export", 999).exit_code == 2
 
 
+@pytest.mark.slow
 def test_forgetting_replaces_the_identity_everywhere_and_keeps_the_notes(
     store: Store, cli: Any
 ) -> None:
@@ -121,6 +123,7 @@ def test_forgetting_replaces_the_identity_everywhere_and_keeps_the_notes(
     assert shown["report_versions_holding_name"] == []
 
 
+@pytest.mark.slow
 def test_a_report_built_after_forgetting_shows_the_pseudonym(
     store: Store, cli: Any, tmp_path: Path
 ) -> None:

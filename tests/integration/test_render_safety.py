@@ -41,6 +41,7 @@ def drafted(store: Any, sample: Any) -> Visit:
 # -- 11.5: text in, text out ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_one_control_character_no_longer_eats_the_rest_of_the_report(
     cli: Any, store: Any, sample: Any, drafted: Visit, tmp_path: Path
 ) -> None:
@@ -77,6 +78,7 @@ def test_one_control_character_no_longer_eats_the_rest_of_the_report(
     assert "Barn <11 år & unga >15 år" in [p.text for p in outline(stored)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
     [
@@ -195,6 +197,7 @@ def _strings(schema: Any, value: Any) -> list[str]:
     return [value] if schema == TEXT else []
 
 
+@pytest.mark.slow
 def test_every_text_field_through_the_report_renderer_comes_back_verbatim() -> None:
     """Property: any Unicode in every text field of the report's context is read back from
     the .docx exactly, less only what XML 1.0 cannot hold; no string changes another."""
@@ -238,6 +241,7 @@ def _one_error_line(result: Any, code: int = 2) -> str:
     return str(lines[0])
 
 
+@pytest.mark.slow
 def test_a_template_that_loops_for_ever_is_stopped(
     cli: Any, sample: Any, tmp_path: Path, small_limits: Limits
 ) -> None:
@@ -250,6 +254,7 @@ def test_a_template_that_loops_for_ever_is_stopped(
     assert "longer than 2 seconds" in line and not out.exists()
 
 
+@pytest.mark.slow
 def test_a_template_that_allocates_gigabytes_is_stopped(
     cli: Any, sample: Any, tmp_path: Path, small_limits: Limits
 ) -> None:
@@ -259,6 +264,7 @@ def test_a_template_that_allocates_gigabytes_is_stopped(
     assert "256 MB" in line and not out.exists()
 
 
+@pytest.mark.slow
 def test_a_document_larger_than_the_limit_is_refused(
     cli: Any, sample: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -280,6 +286,7 @@ def _docx_with(tmp_path: Path, name: str, extra: dict[str, bytes], patch: Any = 
     return out
 
 
+@pytest.mark.slow
 def test_a_zip_bomb_is_refused_before_it_is_unpacked(
     cli: Any, sample: Any, tmp_path: Path, small_limits: Limits
 ) -> None:
@@ -314,6 +321,7 @@ def test_nested_xml_entities_are_refused(cli: Any, sample: Any, tmp_path: Path) 
     _one_error_line(cli("report", "build", sample.review, "-o", out, "--template", path))
 
 
+@pytest.mark.slow
 def test_hand_over_renders_with_no_transaction_open(
     cli: Any, store: Any, sample: Any, drafted: Visit, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -332,6 +340,7 @@ def test_hand_over_renders_with_no_transaction_open(
         assert s.get(Review, sample.review).state == "handed_over"
 
 
+@pytest.mark.slow
 def test_hand_over_fails_if_the_review_changes_while_its_report_is_rendered(
     cli: Any, store: Any, sample: Any, drafted: Visit, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -401,6 +410,7 @@ def test_the_text_of_a_template_is_capped_after_parsing(
     assert "more than 300 characters of text" in result.stderr
 
 
+@pytest.mark.slow
 def test_an_old_pin_with_aliases_is_still_read_but_a_bomb_is_not(
     cli: Any, store: Any, sample: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -420,6 +430,7 @@ def test_an_old_pin_with_aliases_is_still_read_but_a_bomb_is_not(
     assert result.exit_code == 2 and "characters of text" in result.stderr
 
 
+@pytest.mark.slow
 def test_only_a_users_template_is_rendered_in_a_child(
     cli: Any, sample: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -208,6 +208,7 @@ def all_xml(data: bytes) -> str:
 # -- content ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_every_section_note_finding_and_participant_is_in_the_document(
     store: Any, sample: Any, drafting: Visit
 ) -> None:
@@ -286,6 +287,7 @@ def test_every_section_note_finding_and_participant_is_in_the_document(
             assert title in {p.text for p in appendix}
 
 
+@pytest.mark.slow
 def test_interviewees_are_named_only_in_the_appendix_and_not_at_all_when_anonymous(
     store: Any, sample: Any, drafting: Visit
 ) -> None:
@@ -303,6 +305,7 @@ def test_interviewees_are_named_only_in_the_appendix_and_not_at_all_when_anonymo
     assert "Kommunalråd" in xml
 
 
+@pytest.mark.slow
 def test_user_text_renders_literally(store: Any, sample: Any, visited: Visit) -> None:
     tricky = "Barn & unga <3 \"citat\" 'enkel' {{ review.host }} {% if %} </w:t> ]]> åäöÅÄÖ é ß"
     findings.add_finding(store, sample.review, "styrprocesser", "strength", tricky)
@@ -314,6 +317,7 @@ def test_user_text_renders_literally(store: Any, sample: Any, visited: Visit) ->
     assert "&amp;lt;" not in all_xml(data)  # escaped once, not twice
 
 
+@pytest.mark.slow
 def test_english_report(store: Any, sample: Any, drafting: Visit) -> None:
     data = reports.build(store, sample.review, lang="en").content
     paras = outline(data)
@@ -327,6 +331,7 @@ def test_english_report(store: Any, sample: Any, drafting: Visit) -> None:
     assert 'w:lang w:val="en-GB"' in xml and "<dc:language>en-GB</dc:language>" in xml
 
 
+@pytest.mark.slow
 def test_an_empty_review_builds_a_draft_with_placeholders(store: Any, sample: Any) -> None:
     paras = outline(reports.build(store, sample.review, lang="sv").content)
     texts = [p.text for p in paras]
@@ -335,6 +340,7 @@ def test_an_empty_review_builds_a_draft_with_placeholders(store: Any, sample: An
     assert "Granskarna lämnar inga rekommendationer." in texts
 
 
+@pytest.mark.slow
 def test_free_observations_and_cancelled_interviews(
     store: Any, sample: Any, visited: Visit
 ) -> None:
@@ -362,6 +368,7 @@ def test_free_observations_and_cancelled_interviews(
 # -- accessibility ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_accessibility(store: Any, sample: Any, drafting: Visit) -> None:
     data = reports.build(store, sample.review, lang="sv").content
     doc = Document(io.BytesIO(data))
@@ -394,6 +401,7 @@ def test_accessibility(store: Any, sample: Any, drafting: Visit) -> None:
     assert all(d.get("descr") for d in doc.element.body.iter("{*}docPr"))
 
 
+@pytest.mark.slow
 def test_numbered_lists_restart(store: Any, sample: Any, drafting: Visit) -> None:
     findings.set_text(store, sample.review, "reflections", "1. ett\n2. två\n\nMellan.\n\n1. tre")
     doc = Document(io.BytesIO(reports.build(store, sample.review).content))
@@ -406,6 +414,7 @@ def test_numbered_lists_restart(store: Any, sample: Any, drafting: Visit) -> Non
     assert ids[0] == ids[1] and ids[2] == ids[3] and ids[4] != ids[3] and ids[5] == ids[6]
 
 
+@pytest.mark.slow
 def test_same_content_same_bytes(store: Any, sample: Any, drafting: Visit) -> None:
     a = reports.build(store, sample.review).content
     b = reports.build(store, sample.review).content
@@ -423,6 +432,7 @@ def _statements(store: Any, review: int) -> int:
     return int(count[0])
 
 
+@pytest.mark.slow
 def test_statements_do_not_grow_with_the_review(store: Any, sample: Any) -> None:
     from granskning.services import registry
 
@@ -450,6 +460,7 @@ def template_with(tmp_path: Path, *lines: str, name: str = "mall.docx") -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "hostile",
     [
@@ -491,6 +502,7 @@ def test_the_sandbox_holds_even_without_the_checks(tmp_path: Path) -> None:
             tpl.render({"t": {"summary": "x"}}, jinja_env=make_environment(), autoescape=True)
 
 
+@pytest.mark.slow
 def test_check_template_finds_typos_with_where_they_are(cli: Any, tmp_path: Path) -> None:
     path = template_with(
         tmp_path,
@@ -522,6 +534,7 @@ def test_check_template_finds_typos_with_where_they_are(cli: Any, tmp_path: Path
     assert problem.where == "document, under “{{ t.summary }}”: “{% if review.host %}öppen”"
 
 
+@pytest.mark.slow
 def test_check_template_json_and_a_clean_template(cli: Any, tmp_path: Path) -> None:
     bad = template_with(tmp_path, "{{ review.hots }}")
     result = cli("report", "check-template", bad, "--json")
@@ -596,6 +609,7 @@ def test_not_a_word_document(cli: Any, tmp_path: Path) -> None:
     assert result.exit_code == 2 and "not a Word document" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_restyled_template_is_used(store: Any, sample: Any, tmp_path: Path) -> None:
     path = template_with(tmp_path, "Egen mall för {{ review.host }} – {{ doc.title }}")
     reviews.set_language(store, sample.review, "en")
@@ -603,6 +617,7 @@ def test_a_restyled_template_is_used(store: Any, sample: Any, tmp_path: Path) ->
     assert "Egen mall för Gävle – Review report – Gävle" in [p.text for p in outline(data)]
 
 
+@pytest.mark.slow
 def test_the_shipped_templates_are_what_the_generator_makes(monkeypatch: Any) -> None:
     """Every template in reports/ equals tools/make_templates.py's output byte for byte."""
     import importlib
@@ -657,6 +672,7 @@ def _snapshot(store: Any, review: int) -> dict[str, Any]:
         }
 
 
+@pytest.mark.slow
 def test_handover_stores_the_report_and_build_returns_it_byte_for_byte(
     store: Any, sample: Any, drafting: Visit, clock: Any
 ) -> None:
@@ -695,6 +711,7 @@ def test_handover_stores_the_report_and_build_returns_it_byte_for_byte(
     )
 
 
+@pytest.mark.slow
 def test_after_handover_every_editing_command_fails_and_changes_nothing(
     store: Any,
     cli: Any,
@@ -746,6 +763,7 @@ def test_after_handover_every_editing_command_fails_and_changes_nothing(
     assert _snapshot(store, r) == before
 
 
+@pytest.mark.slow
 def test_reopen_and_hand_over_again_keeps_every_version(
     store: Any, cli: Any, sample: Any, drafting: Visit, clock: Any, tmp_path: Path
 ) -> None:
@@ -783,6 +801,7 @@ def test_reopen_and_hand_over_again_keeps_every_version(
     assert cli("report", "build", r, "-o", out, "--version", 3).exit_code == 2
 
 
+@pytest.mark.slow
 def test_a_frozen_review_can_still_give_an_anonymous_rendering(
     store: Any, sample: Any, drafting: Visit
 ) -> None:
@@ -793,6 +812,7 @@ def test_a_frozen_review_can_still_give_an_anonymous_rendering(
     assert "Handed over: 2 March 2026" in {p.text for p in outline(built.content)}
 
 
+@pytest.mark.slow
 def test_handover_is_blocked_until_the_content_is_there(
     store: Any, sample: Any, visited: Visit
 ) -> None:
@@ -805,6 +825,7 @@ def test_handover_is_blocked_until_the_content_is_there(
         assert s.exec(select(func.count()).select_from(ReportVersion)).one() == 0
 
 
+@pytest.mark.slow
 def test_a_broken_handover_template_changes_nothing(
     store: Any, sample: Any, drafting: Visit, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -818,6 +839,7 @@ def test_a_broken_handover_template_changes_nothing(
         assert review.state == "drafting" and review.handed_over_on is None
 
 
+@pytest.mark.slow
 def test_a_purged_version_says_so(store: Any, sample: Any, drafting: Visit) -> None:
     reviews.advance(store, sample.review, "hand_over")
     with store.atomic() as s:
@@ -830,6 +852,7 @@ def test_a_purged_version_says_so(store: Any, sample: Any, drafting: Visit) -> N
     assert reports.versions(store, sample.review)[0]["bytes"] is None
 
 
+@pytest.mark.slow
 def test_unknown_review_and_version(store: Any, sample: Any) -> None:
     with pytest.raises(NotFoundError):
         reports.build(store, 999)
@@ -844,6 +867,7 @@ def test_unknown_review_and_version(store: Any, sample: Any) -> None:
 # -- the CLI: build and PDF ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_cli_build_writes_a_draft(cli: Any, sample: Any, drafting: Visit, tmp_path: Path) -> None:
     out = tmp_path / "rapport.docx"
     result = cli.ok("report", "build", sample.review, "-o", out, "--lang", "sv")
@@ -856,6 +880,7 @@ def test_cli_build_writes_a_draft(cli: Any, sample: Any, drafting: Visit, tmp_pa
     assert result.exit_code == 2 and "--version" in result.stderr
 
 
+@pytest.mark.slow
 def test_pdf_without_libreoffice_says_how_to_install_it(
     cli: Any, sample: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1010,6 +1035,7 @@ def test_every_command_has_help_with_an_example(noun: str) -> None:
         assert "Example:" in result.output, args
 
 
+@pytest.mark.slow
 def test_any_text_the_team_writes_comes_out_as_written() -> None:
     """Property: cleaned user text, split into paragraphs, renders exactly (escaping, Unicode)."""
     from hypothesis import example, given, settings, strategies as st

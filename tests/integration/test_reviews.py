@@ -105,6 +105,7 @@ def test_create_pins_template(store: Store, sample: Any) -> None:
     assert data["actions"] == ["cancel"]
 
 
+@pytest.mark.slow
 def test_cannot_review_itself(store: Store, sample: Any) -> None:
     with pytest.raises(RuleError, match="cannot review itself"):
         reviews.create_review(
@@ -112,6 +113,7 @@ def test_cannot_review_itself(store: Store, sample: Any) -> None:
         )
 
 
+@pytest.mark.slow
 def test_unknown_names(store: Store, sample: Any) -> None:
     with pytest.raises(NotFoundError, match="municipality Luleå does not exist"):
         reviews.create_review(
@@ -121,6 +123,7 @@ def test_unknown_names(store: Store, sample: Any) -> None:
         reviews.create_review(store, host="Gävle", reviewing=["Uppsala"], template="nope")
 
 
+@pytest.mark.slow
 def test_role_rules(store: Store, sample: Any) -> None:
     with pytest.raises(RuleError, match="municipality under review"):
         reviews.assign(store, sample.review, sample.host_person, "reviewer")
@@ -136,6 +139,7 @@ def test_role_rules(store: Store, sample: Any) -> None:
         reviews.assign(store, sample.review, 999, "reviewer")
 
 
+@pytest.mark.slow
 def test_whole_machine_through_the_library(store: Store, sample: Any) -> None:
     staff(store, sample)
     iv = add_interview(store, sample.review, sample.lead, sample.secretary)
@@ -170,6 +174,7 @@ def test_whole_machine_through_the_library(store: Store, sample: Any) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_failure_after_state_change_rolls_back(
     store: Store, sample: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -208,6 +213,7 @@ def test_stale_version_is_a_conflict(store: Store, sample: Any) -> None:
     assert reviews.show(store, sample.review)["state"] == "cancelled"
 
 
+@pytest.mark.slow
 def test_list_filters_by_state(store: Store, sample: Any) -> None:
     assert [r["id"] for r in reviews.list_reviews(store, "planned")] == [sample.review]
     assert reviews.list_reviews(store, "closed") == []
@@ -234,6 +240,7 @@ STEPS = st.lists(
 )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -30,6 +30,7 @@ def _pairs(rows: list[dict[str, Any]]) -> set[tuple[str, str]]:
     return {(r, row["host"]) for row in rows for r in row["reviewing"]}
 
 
+@pytest.mark.slow
 def test_create_round_checks_its_input(store: Any) -> None:
     _municipalities(store)
     with pytest.raises(InputError, match="at least 3"):
@@ -58,6 +59,7 @@ def test_create_round_checks_its_input(store: Any) -> None:
     assert shown["members"] == ["Gävle", "Uppsala", "Örebro", "Östersund"]
 
 
+@pytest.mark.slow
 def test_plan_creates_the_rounds_reviews(store: Any) -> None:
     _municipalities(store)
     r = rounds.create_round(store, year=2026, theme="T", template=TEMPLATE, members=NAMES)
@@ -79,6 +81,7 @@ def test_plan_creates_the_rounds_reviews(store: Any) -> None:
     assert {row["id"] for row in result.rows} == {rv.id for rv in made}
 
 
+@pytest.mark.slow
 def test_replanning_keeps_or_changes_planned_reviews(store: Any) -> None:
     _municipalities(store)
     r = rounds.create_round(store, year=2026, theme="T", template=TEMPLATE, members=NAMES[:7])
@@ -93,6 +96,7 @@ def test_replanning_keeps_or_changes_planned_reviews(store: Any) -> None:
     assert all(len(row["reviewing"]) == 3 for row in rounds.show(store, rid)["reviews"])
 
 
+@pytest.mark.slow
 def test_replanning_is_refused_once_a_review_has_moved_on(store: Any) -> None:
     _municipalities(store)
     r = rounds.create_round(store, year=2026, theme="T", template=TEMPLATE, members=NAMES[:5])
@@ -113,6 +117,7 @@ def test_replanning_is_refused_once_a_review_has_moved_on(store: Any) -> None:
     assert rounds.show(store, rid) == before
 
 
+@pytest.mark.slow
 def test_previous_round_pairs_are_avoided(store: Any) -> None:
     _municipalities(store)
     old = rounds.create_round(store, year=2013, theme="A", template=TEMPLATE, members=NAMES[:8])
@@ -128,6 +133,7 @@ def test_previous_round_pairs_are_avoided(store: Any) -> None:
     assert not before & _pairs(result.rows)
 
 
+@pytest.mark.slow
 def test_a_round_without_shared_members_is_not_the_previous_one(store: Any) -> None:
     _municipalities(store)
     rounds.create_round(store, year=2013, theme="A", template=TEMPLATE, members=NAMES[:3])
@@ -136,6 +142,7 @@ def test_a_round_without_shared_members_is_not_the_previous_one(store: Any) -> N
         assert rounds.previous_round(s, new) is None
 
 
+@pytest.mark.slow
 def test_unmeetable_rules_are_explained(store: Any) -> None:
     _municipalities(store)
     r = rounds.create_round(store, year=2026, theme="T", template=TEMPLATE, members=NAMES[:3])
@@ -147,6 +154,7 @@ def test_unmeetable_rules_are_explained(store: Any) -> None:
         rounds.plan(store, r.id, 3)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_repeats_that_cannot_be_avoided_are_explained(store: Any) -> None:
     _municipalities(store)
     a = rounds.create_round(store, year=2013, theme="A", template=TEMPLATE, members=NAMES[:4])
@@ -158,6 +166,7 @@ def test_repeats_that_cannot_be_avoided_are_explained(store: Any) -> None:
     )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=8,
     deadline=None,
@@ -183,6 +192,7 @@ def test_the_same_round_plans_the_same_in_any_database(n: int, k: int) -> None:
 # -- through the command line ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_round_commands(cli: Any, store: Any) -> None:
     _municipalities(store, NAMES[:6])
     members = [a for name in NAMES[:6] for a in ("--member", name)]
@@ -209,6 +219,7 @@ def test_round_commands(cli: Any, store: Any) -> None:
     assert "Gävle" in table
 
 
+@pytest.mark.slow
 def test_round_cli_bad_input(cli: Any, store: Any) -> None:
     _municipalities(store, NAMES[:3])
     members = [a for name in NAMES[:3] for a in ("--member", name)]

@@ -60,6 +60,7 @@ def iv(store: Store, sample: Any) -> int:
 # -- the clock ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_before_the_start(store: Store, iv: int) -> None:
     s = sessions.status(store, iv)
     assert (s["state"], s["question"], s["block"]) == ("scheduled", "styr-1", "styrprocesser")
@@ -67,6 +68,7 @@ def test_before_the_start(store: Store, iv: int) -> None:
     assert s["warnings"] == [] and s["overruns"] == []
 
 
+@pytest.mark.slow
 def test_pause_and_resume_arithmetic(store: Store, clock: Any, iv: int) -> None:
     sessions.start(store, iv)
     clock.advance(minutes=10)
@@ -92,6 +94,7 @@ def test_pause_and_resume_arithmetic(store: Store, clock: Any, iv: int) -> None:
     assert sessions.status(store, iv)["elapsed_s"] == 16 * MIN + 30
 
 
+@pytest.mark.slow
 def test_block_budgets_overruns_and_warnings(store: Store, clock: Any, iv: int) -> None:
     sessions.start(store, iv)
     clock.advance(seconds=STYR * MIN - near_s(STYR) - 60)  # a minute before the warning
@@ -162,6 +165,7 @@ def test_level(budget: int, elapsed: int, expected: str) -> None:
     assert sessions.level(budget, elapsed) == expected
 
 
+@pytest.mark.slow
 def test_resume_after_a_crash_in_a_new_store(store: Store, clock: Any, iv: int) -> None:
     sessions.start(store, iv)
     clock.advance(minutes=7)
@@ -183,6 +187,7 @@ def test_resume_after_a_crash_in_a_new_store(store: Store, clock: Any, iv: int) 
     fresh.dispose()
 
 
+@pytest.mark.slow
 def test_resume_in_a_new_process(store: Store, clock: Any, iv: int) -> None:
     sessions.start(store, iv)
     clock.advance(minutes=12, seconds=5)
@@ -211,6 +216,7 @@ def test_resume_in_a_new_process(store: Store, clock: Any, iv: int) -> None:
 # -- position ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_moving_between_questions(store: Store, clock: Any, iv: int) -> None:
     with pytest.raises(RuleError, match="needs a running session"):
         sessions.next_question(store, iv)
@@ -230,6 +236,7 @@ def test_moving_between_questions(store: Store, clock: Any, iv: int) -> None:
     assert sessions.goto(store, iv, "infl-6")["question_kind"] == "rating"  # paused is fine
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("question", "message"),
     [
@@ -248,6 +255,7 @@ def test_goto_unknown_question(store: Store, iv: int, question: str, message: st
 # -- transitions -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_first_session_starts_the_visit(store: Store, sample: Any, iv: int) -> None:
     other = interviews.add_interview(
         store,
@@ -270,6 +278,7 @@ def test_first_session_starts_the_visit(store: Store, sample: Any, iv: int) -> N
     ]
 
 
+@pytest.mark.slow
 def test_start_and_its_visit_are_one_transaction(
     store: Store, sample: Any, iv: int, snapshot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -290,6 +299,7 @@ def test_start_and_its_visit_are_one_transaction(
     assert snapshot() == before
 
 
+@pytest.mark.slow
 def test_sessions_wait_for_a_confirmed_schedule(store: Store, sample: Any, snapshot: Any) -> None:
     reviews.assign(store, sample.review, sample.lead, "lead")
     reviews.assign(store, sample.review, sample.secretary, "secretary")
@@ -302,6 +312,7 @@ def test_sessions_wait_for_a_confirmed_schedule(store: Store, sample: Any, snaps
     assert snapshot() == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("steps", "action", "message"),
     [
@@ -325,6 +336,7 @@ def test_illegal_transitions(
     assert snapshot() == before
 
 
+@pytest.mark.slow
 def test_cancelling_a_running_session_stops_its_clock(store: Store, clock: Any, iv: int) -> None:
     sessions.start(store, iv)
     clock.advance(minutes=20)
@@ -337,6 +349,7 @@ def test_cancelling_a_running_session_stops_its_clock(store: Store, clock: Any, 
 # -- notes ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_notes_rules(store: Store, clock: Any, iv: int) -> None:
     sessions.start(store, iv)
     a = sessions.add_note(store, iv, "styr-1", "  Budgeten styr allt \n")
@@ -358,6 +371,7 @@ def test_notes_rules(store: Store, clock: Any, iv: int) -> None:
     assert [r["id"] for r in sessions.list_notes(store, iv, "infl-6")] == [c.id, d.id]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("question", "text", "rating", "error", "message"),
     [
@@ -389,6 +403,7 @@ def test_bad_notes_change_nothing(
     assert snapshot() == before
 
 
+@pytest.mark.slow
 def test_notes_follow_the_pinned_template_not_the_file(store: Store, sample: Any, iv: int) -> None:
     """A question dropped from the review's pinned copy is refused, though the file has it."""
     with store.atomic() as s:
@@ -403,6 +418,7 @@ def test_notes_follow_the_pinned_template_not_the_file(store: Store, sample: Any
     sessions.add_note(store, iv, "styr-5-old", "x")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", ["before", "cancel"])
 def test_no_notes_outside_the_session(store: Store, iv: int, snapshot: Any, how: str) -> None:
     """Notes open when the session starts; a cancelled interview takes none. (Typed-up notes
@@ -418,6 +434,7 @@ def test_no_notes_outside_the_session(store: Store, iv: int, snapshot: Any, how:
     assert snapshot() == before
 
 
+@pytest.mark.slow
 def test_notes_are_review_content(store: Store, sample: Any, iv: int) -> None:
     sessions.start(store, iv)
     reviews.advance(store, sample.review, "cancel", reason="Avbruten")
@@ -443,6 +460,7 @@ class _Ev:
         self.kind, self.at, self.question_id = kind, at, question_id
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(ACTIONS, st.integers(min_value=0, max_value=300))
 def test_timeline_counts_exactly_the_running_seconds(
@@ -498,6 +516,7 @@ def test_timeline_counts_exactly_the_running_seconds(
 # -- the CLI -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_cli_session_and_notes(cli: Any, clock: Any, iv: int, tmp_path: Any) -> None:
     assert "running" in cli.ok("--lang", "en", "session", "start", iv).stderr
     clock.advance(minutes=3)
@@ -544,6 +563,7 @@ def test_cli_session_and_notes(cli: Any, clock: Any, iv: int, tmp_path: Any) -> 
     assert cli.json("session", "end", iv)["state"] == "completed"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
@@ -578,6 +598,7 @@ def test_cli_rule_errors_exit_1(cli: Any, iv: int) -> None:
     assert cli("session", "goto", iv, "--next", "--previous").exit_code == 2
 
 
+@pytest.mark.slow
 def test_session_run_refuses_a_finished_interview(cli: Any, iv: int) -> None:
     cli.ok("session", "start", iv)
     cli.ok("session", "end", iv)

@@ -32,6 +32,7 @@ def test_bad_db_values_are_input_errors(bad: str) -> None:
         resolve_url(bad)
 
 
+@pytest.mark.slow
 def test_sqlite_pragmas(tmp_path: Path) -> None:
     st = Store(f"sqlite:///{tmp_path / 'p.db'}")
     with st.engine.connect() as conn:
@@ -159,6 +160,7 @@ def test_transient_kinds() -> None:
     assert transient_kind(RuntimeError("x")) is None
 
 
+@pytest.mark.slow
 def test_a_postgresql_deadlock_is_retried(store: Store) -> None:
     """Two transactions lock two rows in opposite order: PostgreSQL kills one (40P01),
     Store.run runs it again from scratch and both changes land."""

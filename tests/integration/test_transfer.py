@@ -60,6 +60,7 @@ def add_note(store: Store, interview_id: int, text: str) -> None:
         )
 
 
+@pytest.mark.slow
 def test_round_trip_sqlite_to_the_backend_and_back(
     store: Store, offline: Store, tmp_path: Path, clock: FakeClock
 ) -> None:
@@ -93,6 +94,7 @@ def test_round_trip_sqlite_to_the_backend_and_back(
     assert snapshot(offline) == after
 
 
+@pytest.mark.slow
 def test_importing_the_same_file_twice_changes_nothing(
     store: Store, offline: Store, tmp_path: Path
 ) -> None:
@@ -107,6 +109,7 @@ def test_importing_the_same_file_twice_changes_nothing(
     assert snapshot(store) == before
 
 
+@pytest.mark.slow
 def test_notes_taken_offline_are_added(store: Store, offline: Store, tmp_path: Path) -> None:
     world = populated(store, until="visiting")
     out = tmp_path / "out.json"
@@ -127,6 +130,7 @@ def test_notes_taken_offline_are_added(store: Store, offline: Store, tmp_path: P
     assert exchange.import_review(store, home)["changed"] is False
 
 
+@pytest.mark.slow
 def test_a_conflicting_file_is_refused_listing_the_conflicts(
     store: Store, offline: Store, tmp_path: Path
 ) -> None:
@@ -155,6 +159,7 @@ def test_a_conflicting_file_is_refused_listing_the_conflicts(
     assert snapshot(store) == before
 
 
+@pytest.mark.slow
 def test_a_file_that_is_ahead_brings_the_life_cycle_forward(
     store: Store, offline: Store, tmp_path: Path
 ) -> None:
@@ -176,6 +181,7 @@ def test_a_file_that_is_ahead_brings_the_life_cycle_forward(
     assert snapshot(store) == before
 
 
+@pytest.mark.slow
 def test_a_review_changed_on_both_sides_is_a_conflict(
     store: Store, offline: Store, tmp_path: Path
 ) -> None:
@@ -197,6 +203,7 @@ def test_a_review_changed_on_both_sides_is_a_conflict(
     assert snapshot(store) == before
 
 
+@pytest.mark.slow
 def test_a_forgotten_person_stays_forgotten_after_importing_an_old_file(
     store: Store, tmp_path: Path
 ) -> None:
@@ -213,6 +220,7 @@ def test_a_forgotten_person_stays_forgotten_after_importing_an_old_file(
     assert "cia dahl" not in json.dumps(snapshot(store), default=str).casefold()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "edit, message",
     [
@@ -262,6 +270,7 @@ def test_export_of_an_unknown_review(store: Store, tmp_path: Path) -> None:
     assert not (tmp_path / "x.json").exists()
 
 
+@pytest.mark.slow
 def test_new_content_for_a_frozen_review_is_a_conflict(
     store: Store, offline: Store, tmp_path: Path
 ) -> None:
@@ -275,6 +284,7 @@ def test_new_content_for_a_frozen_review_is_a_conflict(
     assert "its content is frozen, but the file adds finding" in result.stderr
 
 
+@pytest.mark.slow
 def test_an_edit_made_offline_is_brought_in_and_one_made_on_both_sides_is_a_conflict(
     store: Store, offline: Store, tmp_path: Path
 ) -> None:
@@ -310,6 +320,7 @@ def test_an_edit_made_offline_is_brought_in_and_one_made_on_both_sides_is_a_conf
     assert snapshot(store) == before
 
 
+@pytest.mark.slow
 def test_a_record_removed_here_is_not_brought_back_by_an_older_file(
     store: Store, tmp_path: Path
 ) -> None:
@@ -326,6 +337,7 @@ def test_a_record_removed_here_is_not_brought_back_by_an_older_file(
     assert snapshot(store) == before
 
 
+@pytest.mark.slow
 def test_a_laptop_and_the_central_database_keep_in_step_over_several_trips(
     store: Store, offline: Store, tmp_path: Path
 ) -> None:

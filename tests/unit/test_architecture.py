@@ -10,7 +10,10 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from radon.complexity import cc_rank, cc_visit
+
+pytestmark = pytest.mark.slow  # every test here takes more than 0.4 s
 
 PACKAGE = Path(__file__).resolve().parents[2] / "granskning"
 LONGEST = 80  # lines of one function, decorators and docstring included

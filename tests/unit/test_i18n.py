@@ -6,6 +6,8 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -18,6 +20,7 @@ def _i18n_script():  # type: ignore[no-untyped-def]
     return module
 
 
+@pytest.mark.slow
 def test_catalogs_are_complete_and_compiled() -> None:
     problems = _i18n_script().problems()
     assert problems == [], "\n".join(problems[:40])
@@ -42,6 +45,7 @@ def test_messages_switch_language() -> None:
     assert _("no secretary is assigned") == "no secretary is assigned"
 
 
+@pytest.mark.slow
 def test_click_wording_changes_never_fail_the_check(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A fresh install takes the newest click: its new or dropped messages are notes only."""
     script = _i18n_script()
@@ -51,6 +55,7 @@ def test_click_wording_changes_never_fail_the_check(monkeypatch) -> None:  # typ
     assert "click: not in the catalog yet 'a message click added'" in script.notes()
 
 
+@pytest.mark.slow
 def test_own_messages_are_checked_strictly(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     script = _i18n_script()
     real = script.extracted()

@@ -57,6 +57,7 @@ def _previous(rnd: random.Random, members: list[str], kind: str) -> set[tuple[st
     return {(a, b) for a, b in (rnd.sample(pool, 2) for _ in range(count))}
 
 
+@pytest.mark.slow
 @settings(
     max_examples=60,
     deadline=None,
