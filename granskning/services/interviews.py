@@ -47,7 +47,7 @@ from granskning.storage.model import (
     ReviewState,
     SessionEvent,
 )
-from granskning.storage.queries import get
+from granskning.storage.queries import get, ordered_rows
 from granskning.storage.store import Store
 from granskning.storage.uow import Work, writes
 
@@ -429,12 +429,8 @@ def _given(value: Any, current: Any, check: Any = None) -> Any:
 
 def _current(session: Session, row: Interview) -> tuple[_Draft, list[Interviewee]]:
     """The interview as it is, as a draft, and its interviewee rows."""
-    current = list(
-        session.exec(
-            select(Interviewee)
-            .where(Interviewee.interview_id == row.id)
-            .order_by(col(Interviewee.position))
-        ).all()
+    current = ordered_rows(
+        session, Interviewee, Interviewee.interview_id == row.id, col(Interviewee.position)
     )
     draft = _Draft(
         group_id=row.group_id,

@@ -43,7 +43,7 @@ from granskning.storage.model import (
     SessionEvent,
     SessionEventKind,
 )
-from granskning.storage.queries import get
+from granskning.storage.queries import get, ordered_rows
 from granskning.storage.store import Store
 from granskning.storage.uow import Work, writes
 
@@ -399,12 +399,12 @@ def compute_status(
 
 
 def _events(session: Session, interview_id: int) -> list[SessionEvent]:
-    return list(
-        session.exec(
-            select(SessionEvent)
-            .where(SessionEvent.interview_id == interview_id)
-            .order_by(col(SessionEvent.at), col(SessionEvent.id))
-        ).all()
+    return ordered_rows(
+        session,
+        SessionEvent,
+        SessionEvent.interview_id == interview_id,
+        col(SessionEvent.at),
+        col(SessionEvent.id),
     )
 
 

@@ -48,7 +48,7 @@ from granskning.storage.model import (
     Review,
     new_uid,
 )
-from granskning.storage.queries import get_review
+from granskning.storage.queries import get_review, ordered_rows
 from granskning.storage.store import Store
 
 DATABASE_CHAIN = ""
@@ -239,12 +239,12 @@ def history(store: Store, review_id: int) -> list[AuditEvent]:
 
 
 def _history(session: Session, review_id: int) -> list[AuditEvent]:
-    return list(
-        session.exec(
-            select(AuditEvent)
-            .where(AuditEvent.review_id == review_id)
-            .order_by(col(AuditEvent.at), col(AuditEvent.id))
-        ).all()
+    return ordered_rows(
+        session,
+        AuditEvent,
+        AuditEvent.review_id == review_id,
+        col(AuditEvent.at),
+        col(AuditEvent.id),
     )
 
 

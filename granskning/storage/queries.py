@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from granskning.domain import templates
 from granskning.domain.errors import NotFoundError
@@ -34,6 +34,7 @@ from granskning.storage.model import (
 )
 
 T = TypeVar("T")
+M = TypeVar("M", bound=SQLModel)
 
 
 # "X does not exist": the message of a failed lookup, per table.
@@ -54,6 +55,11 @@ def get(session: Session, model: type[T], ident: Any) -> T:
     if row is None:
         raise NotFoundError(_MISSING[model](ident))
     return row
+
+
+def ordered_rows(session: Session, model: type[M], where: Any, *order: Any) -> list[M]:
+    """The rows of ``model`` where ``where`` holds, in ``order``."""
+    return list(session.exec(select(model).where(where).order_by(*order)).all())
 
 
 def get_review(session: Session, review_id: int) -> Review:
