@@ -364,18 +364,7 @@ def add_interview(
     ensure_schedulable(review)
     now = work.now()
     row = work.add(
-        Interview(
-            review_id=review_id,
-            group_id=draft.group_id,
-            start=draft.start,
-            minutes=draft.minutes,
-            place=draft.place,
-            moderator_id=draft.moderator_id,
-            note_taker_id=draft.note_taker_id,
-            timekeeper_id=draft.timekeeper_id,
-            created_at=now,
-            updated_at=now,
-        )
+        Interview(review_id=review_id, **_field_values(draft), created_at=now, updated_at=now)
     )
     _write_interviewees(work.session, row, people)
     work.emit(
@@ -420,6 +409,11 @@ _FIELDS = (
 )
 
 
+def _field_values(source: Interview | _Draft) -> dict[str, Any]:
+    """The fields of :data:`_FIELDS` of an interview row or a draft, by name."""
+    return {name: getattr(source, name) for name in _FIELDS}
+
+
 def _given(value: Any, current: Any, check: Any = None) -> Any:
     """``value`` (checked by ``check``) unless it is UNCHANGED, else ``current``."""
     if isinstance(value, _Unchanged):
@@ -433,13 +427,7 @@ def _current(session: Session, row: Interview) -> tuple[_Draft, list[Interviewee
         session, Interviewee, Interviewee.interview_id == row.id, col(Interviewee.position)
     )
     draft = _Draft(
-        group_id=row.group_id,
-        start=row.start,
-        minutes=row.minutes,
-        place=row.place,
-        moderator_id=row.moderator_id,
-        note_taker_id=row.note_taker_id,
-        timekeeper_id=row.timekeeper_id,
+        **_field_values(row),
         interviewees=[
             IntervieweeInput(i.name, i.title, i.organisation, i.person_id, i.head_count)
             for i in current

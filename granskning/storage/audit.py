@@ -48,7 +48,7 @@ from granskning.storage.model import (
     Review,
     new_uid,
 )
-from granskning.storage.queries import get_review, ordered_rows
+from granskning.storage.queries import get_review, in_time_order
 from granskning.storage.store import Store
 
 DATABASE_CHAIN = ""
@@ -239,13 +239,7 @@ def history(store: Store, review_id: int) -> list[AuditEvent]:
 
 
 def _history(session: Session, review_id: int) -> list[AuditEvent]:
-    return ordered_rows(
-        session,
-        AuditEvent,
-        AuditEvent.review_id == review_id,
-        col(AuditEvent.at),
-        col(AuditEvent.id),
-    )
+    return in_time_order(session, AuditEvent, AuditEvent.review_id == review_id)
 
 
 def history_rows(store: Store, review_id: int) -> list[dict[str, Any]]:
