@@ -1,15 +1,17 @@
 """What every command module shares: translated help, the app context, text input.
 
 Help texts are written in English, marked with ``N_`` for the catalog, and translated when
-shown, so ``--lang`` works for help too. Only click, the standard library and the domain's
-errors and catalog are imported here: ``granskning --help`` must stay fast.
+shown, so ``--lang`` works for help too. Only click, the standard library, the domain's
+errors and catalog and the storage's small file reader are imported here: ``granskning
+--help`` must stay fast.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -17,6 +19,7 @@ import click
 
 from granskning.domain.errors import InputError
 from granskning.domain.i18n import _
+from granskning.storage.files import read_input
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -30,16 +33,23 @@ def _translated(text: str | None) -> str | None:
     return _(text) if text else text
 
 
+@contextlib.contextmanager
+def _help_translated(item: click.Option | click.Command) -> Iterator[None]:
+    """``item.help`` in the current language for the time of the block."""
+    original = item.help
+    item.help = _translated(original)
+    try:
+        yield
+    finally:
+        item.help = original
+
+
 class TOption(click.Option):
     """An option whose help is translated when shown."""
 
     def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
-        original = self.help
-        self.help = _translated(original)
-        try:
+        with _help_translated(self):
             return super().get_help_record(ctx)
-        finally:
-            self.help = original
 
 
 # Integers (ids, years, minutes) go into INTEGER columns, 32 bits wide on PostgreSQL:
@@ -86,20 +96,12 @@ class TCommand(click.Command):
         return rest
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        original = self.help
-        self.help = _translated(original)
-        try:
+        with _help_translated(self):
             super().format_help_text(ctx, formatter)
-        finally:
-            self.help = original
 
     def get_short_help_str(self, limit: int = 45) -> str:
-        original = self.help
-        self.help = _translated(original)
-        try:
+        with _help_translated(self):
             return super().get_short_help_str(limit)
-        finally:
-            self.help = original
 
 
 class TGroup(TCommand, click.Group):
@@ -237,16 +239,10 @@ def read_text_input(text: str | None, path: str | None) -> str:
     if text is not None:
         return text
     assert path is not None
-    try:
-        if path == "-":
-            data = sys.stdin.buffer.read(2_000_001)
-        else:
-            with open(path, "rb") as fh:
-                data = fh.read(2_000_001)
-    except OSError as exc:
-        raise InputError(
-            _("{path}: cannot read ({error})").format(path=path, error=exc.strerror)
-        ) from None
+    if path == "-":
+        data = sys.stdin.buffer.read(2_000_001)
+    else:
+        data = read_input(path, 2_000_001)
     if len(data) > 2_000_000:
         raise InputError(_("{path}: larger than 2 MB").format(path=path))
     try:

@@ -207,53 +207,53 @@ def _review_sequence(review: Review) -> int:
     return max(0, review.version - 1)
 
 
-def _review_event(
-    ctx: CalendarContext, kind: str, summary: str, category: str, **when: Any
-) -> CalendarEvent:
-    """An event of the review as a whole (its team invited), dated by ``when``."""
-    return CalendarEvent(
-        uid=uid_for(kind, ctx.review.uid),
-        summary=summary,
-        sequence=_review_sequence(ctx.review),
-        attendees=ctx.team_attendees(),
-        organizer=ctx.organizer,
-        categories=[category],
-        **when,
-    )
+def _review_events(
+    ctx: CalendarContext,
+    kind: str,
+    start: date | datetime | None,
+    length: timedelta,
+    names: tuple[str, str],
+    **more: Any,
+) -> list[CalendarEvent]:
+    """The event of the review as a whole (its team invited) from ``start``, none while
+    it has no date; ``names`` are its summary (with the host) and its category."""
+    if start is None:
+        return []
+    summary, category = names
+    return [
+        CalendarEvent(
+            uid=uid_for(kind, ctx.review.uid),
+            summary=summary.format(host=ctx.host),
+            sequence=_review_sequence(ctx.review),
+            attendees=ctx.team_attendees(),
+            organizer=ctx.organizer,
+            categories=[category],
+            start=start,
+            end=start + length,
+            **more,
+        )
+    ]
 
 
 def handover_events(ctx: CalendarContext) -> list[CalendarEvent]:
     """The handover of the report, an all-day event on its date."""
-    day = ctx.review.handed_over_on
-    if day is None:
-        return []
-    summary = _("Handover of the review report ({host})").format(host=ctx.host)
-    return [
-        _review_event(
-            ctx, "handover", summary, _("Handover"), start=day, end=day + timedelta(days=1)
-        )
-    ]
+    names = (_("Handover of the review report ({host})"), _("Handover"))
+    return _review_events(ctx, "handover", ctx.review.handed_over_on, timedelta(days=1), names)
 
 
 def seminar_events(ctx: CalendarContext) -> list[CalendarEvent]:
     """The follow-up seminar, once it has a start time."""
-    start = ctx.review.seminar_start
-    if start is None:
-        return []
-    summary = _("Follow-up seminar ({host})").format(host=ctx.host)
-    return [
-        _review_event(
-            ctx,
-            "seminar",
-            summary,
-            _("Follow-up seminar"),
-            start=start,
-            end=start + timedelta(minutes=SEMINAR_MINUTES),
-            location=ctx.review.seminar_place,
-            # a cancelled review holds no seminar
-            cancelled=ctx.review.state == ReviewState.cancelled.value,
-        )
-    ]
+    names = (_("Follow-up seminar ({host})"), _("Follow-up seminar"))
+    return _review_events(
+        ctx,
+        "seminar",
+        ctx.review.seminar_start,
+        timedelta(minutes=SEMINAR_MINUTES),
+        names,
+        location=ctx.review.seminar_place,
+        # a cancelled review holds no seminar
+        cancelled=ctx.review.state == ReviewState.cancelled.value,
+    )
 
 
 def events(store: Store, review_id: int) -> list[CalendarEvent]:

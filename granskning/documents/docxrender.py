@@ -46,6 +46,7 @@ from granskning.domain.errors import GranskningError, InputError
 from granskning.domain.i18n import _
 from granskning.domain.text import xml_safe
 from granskning.resources import reports_dir
+from granskning.storage.files import read_input
 from granskning.storage.output import check_output, write_output
 
 # Leaf types of a context schema (see granskning.documents.schemas for the schemas themselves).
@@ -916,12 +917,7 @@ def read_template(path: Path) -> bytes:
     """A template file's bytes, or an InputError saying why they cannot be read."""
     if not path.is_file():
         raise InputError(_("{path}: the Word template does not exist").format(path=path))
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(
-            _("{path}: cannot read ({error})").format(path=path, error=exc.strerror)
-        ) from None
+    return read_input(path)
 
 
 def is_shipped(template: Path) -> bool:

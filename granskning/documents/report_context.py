@@ -52,7 +52,7 @@ from granskning.storage.model import (
     SessionEvent,
     SessionEventKind,
 )
-from granskning.storage.queries import pinned_template
+from granskning.storage.queries import ordered_rows, pinned_template
 
 # -- the query step --------------------------------------------------------------------------
 
@@ -100,17 +100,12 @@ def read_facts(session: Session, review: Review) -> ReportFacts:
         staff=_staff(session, review.id),
         team=list(_team_rows(session, review.id)),
         notes=[n for n in _note_rows(session, review.id) if n.interview_id in live],
-        findings=list(
-            session.exec(
-                select(Finding).where(Finding.review_id == review.id).order_by(col(Finding.id))
-            ).all()
-        ),
-        recommendations=list(
-            session.exec(
-                select(Recommendation)
-                .where(Recommendation.review_id == review.id)
-                .order_by(col(Recommendation.id))
-            ).all()
+        findings=ordered_rows(session, Finding, Finding.review_id == review.id, col(Finding.id)),
+        recommendations=ordered_rows(
+            session,
+            Recommendation,
+            Recommendation.review_id == review.id,
+            col(Recommendation.id),
         ),
         texts={
             r.section: r.text

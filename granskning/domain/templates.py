@@ -122,6 +122,23 @@ class Block(_Strict):
     questions: list[Question] = Field(min_length=1, description=N_("The block's questions."))
 
 
+class _HasId(typing.Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_Item = typing.TypeVar("_Item", bound=_HasId)
+
+
+def _by_id(items: Sequence[_Item], ident: str, missing: str, **names: str) -> _Item:
+    """The item of ``items`` with id ``ident``, or an InputError: ``missing`` with
+    ``names`` and the known ids."""
+    for item in items:
+        if item.id == ident:
+            return item
+    raise InputError(missing.format(known=", ".join(i.id for i in items), **names))
+
+
 class Template(_Strict):
     id: Id = Field(description=N_("Id of the template, e.g. kollegial-granskning-2013."))
     version: str = Field(
@@ -147,25 +164,13 @@ class Template(_Strict):
 
     def group(self, group_id: str) -> Group:
         """The group with ``group_id``, or an InputError listing the known ones."""
-        for g in self.groups:
-            if g.id == group_id:
-                return g
-        raise InputError(
-            _("group {group} is not in template {template} (known: {known})").format(
-                group=group_id, template=self.id, known=", ".join(g.id for g in self.groups)
-            )
-        )
+        missing = _("group {group} is not in template {template} (known: {known})")
+        return _by_id(self.groups, group_id, missing, group=group_id, template=self.id)
 
     def block(self, block_id: str) -> Block:
         """The block with ``block_id``, or an InputError listing the known ones."""
-        for b in self.blocks:
-            if b.id == block_id:
-                return b
-        raise InputError(
-            _("block {block} is not in template {template} (known: {known})").format(
-                block=block_id, template=self.id, known=", ".join(b.id for b in self.blocks)
-            )
-        )
+        missing = _("block {block} is not in template {template} (known: {known})")
+        return _by_id(self.blocks, block_id, missing, block=block_id, template=self.id)
 
     def question(self, question_id: str) -> tuple[Block, Question]:
         """The question with ``question_id`` and its block, or an InputError."""

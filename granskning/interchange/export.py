@@ -34,12 +34,14 @@ from granskning.storage.model import (
     RoundMember,
     SessionEvent,
 )
+from granskning.storage.queries import ordered_rows
 
 _t = utc_text
 
 
-def _ordered(session: Session, model: Any, *where: Any) -> list[Any]:
-    return list(session.exec(select(model).where(*where).order_by(col(model.id))).all())
+def _ordered(session: Session, model: Any, where: Any) -> list[Any]:
+    """The rows of ``model`` where ``where`` holds, in id order."""
+    return ordered_rows(session, model, where, col(model.id))
 
 
 def _of_interviews(session: Session, model: Any, ids: list[Any]) -> list[Any]:

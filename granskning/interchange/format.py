@@ -28,6 +28,7 @@ from pydantic import (
 from granskning.domain.errors import InputError
 from granskning.domain.i18n import _
 from granskning.domain.timefmt import check_range
+from granskning.storage.files import read_input
 from granskning.storage.model import (
     FindingKind,
     FollowUpSource,
@@ -358,12 +359,7 @@ def _bad_strings(value: Any, path: str = "") -> Iterable[str]:
 
 def read_bytes(path: Path) -> bytes:
     """The content of an export file; an InputError if it cannot be read."""
-    try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(
-            _("{path}: cannot read ({error})").format(path=path, error=exc.strerror)
-        ) from None
+    return read_input(path)
 
 
 def _json(raw: bytes | str, where: str) -> dict[str, Any]:

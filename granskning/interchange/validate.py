@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from granskning.domain.errors import GranskningError, InputError
-from granskning.domain.i18n import _
+from granskning.domain.i18n import N_, _
 from granskning.domain.people import name_key
 from granskning.domain.templates import Template, from_pinned
 from granskning.domain.text import check_email, check_line, check_text
@@ -81,58 +81,56 @@ def _twice(doc: ExportFile) -> Iterator[str]:
             seen.add(k)
 
 
-def _unknown(
-    message: str, known: set[str], named: Iterable[tuple[str | None, dict[str, Any]]]
-) -> Iterator[str]:
-    """``message`` (with its values) for each uid named that is not ``known``."""
-    for uid, values in named:
-        if uid is not None and uid not in known:
-            yield message.format(**values)
+# Named = the uids a file's records name, each with the values its message shows.
+Named = Iterable[tuple[str | None, dict[str, Any]]]
 
-
-def _assignment_refs(doc: ExportFile) -> Iterator[str]:
-    return _unknown(
-        _("assignment names person {uid}, who is not in the file"),
-        {p.uid for p in doc.people},
-        ((a.person, {"uid": a.person}) for a in doc.assignments),
-    )
-
-
-def _interview_refs(doc: ExportFile) -> Iterator[str]:
-    return _unknown(
-        _("interview {uid} names person {person}, who is not in the file"),
-        {p.uid for p in doc.people},
-        (
+# What a record may name: the message for a uid not in the file, the uids the file holds,
+# the uids named (with the message's values).
+_NAMED_UIDS: tuple[
+    tuple[str, Callable[[ExportFile], set[str]], Callable[[ExportFile], Named]], ...
+] = (
+    (
+        N_("assignment names person {uid}, who is not in the file"),
+        lambda d: {p.uid for p in d.people},
+        lambda d: ((a.person, {"uid": a.person}) for a in d.assignments),
+    ),
+    (
+        N_("interview {uid} names person {person}, who is not in the file"),
+        lambda d: {p.uid for p in d.people},
+        lambda d: (
             (person, {"uid": iv.uid, "person": person})
-            for iv in doc.interviews
+            for iv in d.interviews
             for person in [iv.moderator, iv.note_taker, iv.timekeeper]
             + [p.person for p in iv.interviewees]
         ),
-    )
+    ),
+    (
+        N_("note {uid} belongs to interview {iv}, which is not in the file"),
+        lambda d: {i.uid for i in d.interviews},
+        lambda d: ((n.interview, {"uid": n.uid, "iv": n.interview}) for n in d.notes),
+    ),
+    (
+        N_("follow-up item {uid} is merged into {other}, which is not in the file"),
+        lambda d: {i.uid for i in d.follow_up_items},
+        lambda d: (
+            (i.merged_into, {"uid": i.uid, "other": i.merged_into}) for i in d.follow_up_items
+        ),
+    ),
+    (
+        N_("audit event {uid} names interview {iv}, which is not in the file"),
+        lambda d: {i.uid for i in d.interviews},
+        lambda d: ((e.interview, {"uid": e.uid, "iv": e.interview}) for e in d.audit),
+    ),
+)
 
 
-def _note_refs(doc: ExportFile) -> Iterator[str]:
-    return _unknown(
-        _("note {uid} belongs to interview {iv}, which is not in the file"),
-        {i.uid for i in doc.interviews},
-        ((n.interview, {"uid": n.uid, "iv": n.interview}) for n in doc.notes),
-    )
-
-
-def _item_refs(doc: ExportFile) -> Iterator[str]:
-    return _unknown(
-        _("follow-up item {uid} is merged into {other}, which is not in the file"),
-        {i.uid for i in doc.follow_up_items},
-        ((i.merged_into, {"uid": i.uid, "other": i.merged_into}) for i in doc.follow_up_items),
-    )
-
-
-def _audit_refs(doc: ExportFile) -> Iterator[str]:
-    return _unknown(
-        _("audit event {uid} names interview {iv}, which is not in the file"),
-        {i.uid for i in doc.interviews},
-        ((e.interview, {"uid": e.uid, "iv": e.interview}) for e in doc.audit),
-    )
+def _unknown_uids(doc: ExportFile) -> Iterator[str]:
+    """A message for each uid a record names that is not in the file."""
+    for message, known, named in _NAMED_UIDS:
+        held = known(doc)
+        for uid, values in named(doc):
+            if uid is not None and uid not in held:
+                yield _(message).format(**values)
 
 
 def _report_versions(doc: ExportFile) -> Iterator[str]:
@@ -166,11 +164,7 @@ def _pinned_template(doc: ExportFile) -> Iterator[str]:
 _REFERENCE_RULES: tuple[Callable[[ExportFile], Iterable[str]], ...] = (
     _municipality_names,
     _twice,
-    _assignment_refs,
-    _interview_refs,
-    _note_refs,
-    _item_refs,
-    _audit_refs,
+    _unknown_uids,
     _report_versions,
     _pinned_template,
 )

@@ -47,7 +47,7 @@ from granskning.storage.model import (
     ReviewState,
     SessionEvent,
 )
-from granskning.storage.queries import get
+from granskning.storage.queries import get, ordered_rows
 from granskning.storage.store import Store
 from granskning.storage.uow import Work, writes
 
@@ -364,18 +364,7 @@ def add_interview(
     ensure_schedulable(review)
     now = work.now()
     row = work.add(
-        Interview(
-            review_id=review_id,
-            group_id=draft.group_id,
-            start=draft.start,
-            minutes=draft.minutes,
-            place=draft.place,
-            moderator_id=draft.moderator_id,
-            note_taker_id=draft.note_taker_id,
-            timekeeper_id=draft.timekeeper_id,
-            created_at=now,
-            updated_at=now,
-        )
+        Interview(review_id=review_id, **_field_values(draft), created_at=now, updated_at=now)
     )
     _write_interviewees(work.session, row, people)
     work.emit(
@@ -420,6 +409,11 @@ _FIELDS = (
 )
 
 
+def _field_values(source: Interview | _Draft) -> dict[str, Any]:
+    """The fields of :data:`_FIELDS` of an interview row or a draft, by name."""
+    return {name: getattr(source, name) for name in _FIELDS}
+
+
 def _given(value: Any, current: Any, check: Any = None) -> Any:
     """``value`` (checked by ``check``) unless it is UNCHANGED, else ``current``."""
     if isinstance(value, _Unchanged):
@@ -429,21 +423,11 @@ def _given(value: Any, current: Any, check: Any = None) -> Any:
 
 def _current(session: Session, row: Interview) -> tuple[_Draft, list[Interviewee]]:
     """The interview as it is, as a draft, and its interviewee rows."""
-    current = list(
-        session.exec(
-            select(Interviewee)
-            .where(Interviewee.interview_id == row.id)
-            .order_by(col(Interviewee.position))
-        ).all()
+    current = ordered_rows(
+        session, Interviewee, Interviewee.interview_id == row.id, col(Interviewee.position)
     )
     draft = _Draft(
-        group_id=row.group_id,
-        start=row.start,
-        minutes=row.minutes,
-        place=row.place,
-        moderator_id=row.moderator_id,
-        note_taker_id=row.note_taker_id,
-        timekeeper_id=row.timekeeper_id,
+        **_field_values(row),
         interviewees=[
             IntervieweeInput(i.name, i.title, i.organisation, i.person_id, i.head_count)
             for i in current

@@ -43,7 +43,7 @@ from granskning.storage.model import (
     SessionEvent,
     SessionEventKind,
 )
-from granskning.storage.queries import get
+from granskning.storage.queries import get, in_time_order
 from granskning.storage.store import Store
 from granskning.storage.uow import Work, writes
 
@@ -399,13 +399,7 @@ def compute_status(
 
 
 def _events(session: Session, interview_id: int) -> list[SessionEvent]:
-    return list(
-        session.exec(
-            select(SessionEvent)
-            .where(SessionEvent.interview_id == interview_id)
-            .order_by(col(SessionEvent.at), col(SessionEvent.id))
-        ).all()
-    )
+    return in_time_order(session, SessionEvent, SessionEvent.interview_id == interview_id)
 
 
 def load_plan(store: Store, interview_id: int) -> Plan:

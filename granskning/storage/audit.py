@@ -46,8 +46,9 @@ from granskning.storage.model import (
     Recommendation,
     ReportVersion,
     Review,
+    new_uid,
 )
-from granskning.storage.queries import get_review
+from granskning.storage.queries import get_review, in_time_order
 from granskning.storage.store import Store
 
 DATABASE_CHAIN = ""
@@ -197,82 +198,29 @@ def record(
         interview = session.get(Interview, interview_id)
         assert interview is not None
         interview_uid = interview.uid
-    return append(
+    return _append(
         session,
-        chain=chain,
-        review_id=review_id,
-        interview_id=interview_id,
-        interview_uid=interview_uid,
-        entity=entity,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        data=dict(data or {}),
-        actor=actor or store.actor,
-        text=comment,
-        at=store.now(),
-    )
-
-
-def append(
-    session: Session,
-    *,
-    chain: str,
-    review_id: int | None,
-    interview_id: int | None,
-    interview_uid: str | None,
-    entity: str,
-    action: str,
-    from_state: str | None,
-    to_state: str | None,
-    data: dict[str, Any],
-    actor: str,
-    text: str | None,
-    at: datetime,
-    uid: str | None = None,
-    detail_sha256: str | None = None,
-    redacted_at: datetime | None = None,
-    redacted_by: str | None = None,
-) -> AuditEvent:
-    """Link one event to the end of ``chain`` (the head row is locked until commit)."""
-    head = session.get(AuditChain, chain, with_for_update=True)
-    seq = 1 if head is None else head.seq + 1
-    prev = None if head is None else head.head
-    event = AuditEvent(
-        review_id=review_id,
-        interview_id=interview_id,
-        entity=entity,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        data=canonical_json(data),
-        detail_sha256=detail_sha256 or detail_hash(actor, text),
-        at=at,
-        chain=chain,
-        seq=seq,
-        prev_hash=prev,
-        hash="",
-    )
-    if uid is not None:
-        event.uid = uid
-    event.hash = _hash_of(event, interview_uid)
-    session.add(event)
-    session.flush()  # the detail refers to the event row: it must be there first
-    session.add(
-        AuditDetail(
-            event_uid=event.uid,
-            actor=actor,
-            text=text,
-            redacted_at=redacted_at,
-            redacted_by=redacted_by,
-        )
-    )
-    if head is None:
-        session.add(AuditChain(chain=chain, seq=seq, head=event.hash))
-    else:
-        head.seq, head.head = seq, event.hash
-        session.add(head)
-    return event
+        chain,
+        [
+            {
+                "review_id": review_id,
+                "interview_id": interview_id,
+                "interview_uid": interview_uid,
+                "entity": entity,
+                "action": action,
+                "from_state": from_state,
+                "to_state": to_state,
+                "data": dict(data or {}),
+                "actor": actor or store.actor,
+                "text": comment,
+                "at": store.now(),
+                "uid": new_uid(),
+                "detail_sha256": None,
+                "redacted_at": None,
+                "redacted_by": None,
+            }
+        ],
+    )[0]
 
 
 def person_ref(session: Session, person_id: int) -> str:
@@ -291,13 +239,7 @@ def history(store: Store, review_id: int) -> list[AuditEvent]:
 
 
 def _history(session: Session, review_id: int) -> list[AuditEvent]:
-    return list(
-        session.exec(
-            select(AuditEvent)
-            .where(AuditEvent.review_id == review_id)
-            .order_by(col(AuditEvent.at), col(AuditEvent.id))
-        ).all()
-    )
+    return in_time_order(session, AuditEvent, AuditEvent.review_id == review_id)
 
 
 def history_rows(store: Store, review_id: int) -> list[dict[str, Any]]:
@@ -902,10 +844,12 @@ def extend_from_file(
     here = _chain_events(session, chain)
     for mine, there in zip(here, events, strict=False):
         _same_link(review, mine, there)
-    return _append_many(
-        session,
-        chain,
-        [_append_args(review, e, interview_id) for e in events[len(here) :]],
+    return len(
+        _append(
+            session,
+            chain,
+            [_append_args(review, e, interview_id) for e in events[len(here) :]],
+        )
     )
 
 
@@ -951,7 +895,7 @@ def _same_link(review: Review, mine: AuditEvent, there: Mapping[str, Any]) -> No
 def _append_args(
     review: Review, e: Mapping[str, Any], interview_id: Callable[[str], int | None]
 ) -> dict[str, Any]:
-    """A file's event as the keyword arguments of :func:`append`."""
+    """A file's event as the keyword arguments of :func:`_append`."""
     return dict(
         review_id=review.id,
         interview_id=interview_id(e["interview"]) if e.get("interview") else None,
@@ -967,7 +911,7 @@ def _append_args(
     )
 
 
-# the arguments of append that go into the event row and into its detail as they are
+# the keys of a record to _append that go into the event row and into its detail as they are
 _EVENT_KEYS = (
     "review_id",
     "interview_id",
@@ -981,16 +925,17 @@ _EVENT_KEYS = (
 _DETAIL_KEYS = ("actor", "text", "redacted_at", "redacted_by")
 
 
-def _append_many(session: Session, chain: str, records: list[dict[str, Any]]) -> int:
-    """Link ``records`` (the keyword arguments of :func:`append`) to the end of ``chain`` in
-    one go: the head is locked and moved once, and the rows are written in two batches
-    (an import brings thousands of events; one round trip each took seconds)."""
+def _append(session: Session, chain: str, records: list[dict[str, Any]]) -> list[AuditEvent]:
+    """Link ``records`` (an event's content, detail and chain data each) to the end of
+    ``chain`` in one go: the head row is locked until commit and moved once, and the rows
+    are written in two batches (an import brings thousands of events; one round trip each
+    took seconds)."""
     if not records:
-        return 0
+        return []
     head = session.get(AuditChain, chain, with_for_update=True)
     seq = 0 if head is None else head.seq
     prev = None if head is None else head.head
-    details = []
+    added, details = [], []
     with session.no_autoflush:
         for r in records:
             seq += 1
@@ -1005,6 +950,7 @@ def _append_many(session: Session, chain: str, records: list[dict[str, Any]]) ->
             )
             event.hash = prev = _hash_of(event, r["interview_uid"])
             session.add(event)
+            added.append(event)
             details.append(
                 AuditDetail(event_uid=event.uid, **{key: r[key] for key in _DETAIL_KEYS})
             )
@@ -1017,7 +963,7 @@ def _append_many(session: Session, chain: str, records: list[dict[str, Any]]) ->
         head.seq, head.head = seq, prev
         session.add(head)
     session.flush()
-    return len(records)
+    return added
 
 
 def export_records(session: Session, review: Review) -> list[dict[str, Any]]:

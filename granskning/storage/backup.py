@@ -25,6 +25,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError, StatementError
 from granskning.domain.errors import InputError, RuleError
 from granskning.domain.i18n import _
 from granskning.storage.audit import record
+from granskning.storage.files import read_input
 from granskning.storage.migrations import run_upgrade_on
 from granskning.storage.output import write_output
 from granskning.storage.store import SCHEMA_HEAD, SCHEMA_REVISIONS, SchemaError, Store, metadata
@@ -149,13 +150,7 @@ def ensure_empty(store: Store) -> None:
 
 def sniff(path: Path) -> str:
     """``"sqlite"`` or ``"pg_dump"``: the kind of backup file at ``path``."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(16)
-    except OSError as exc:
-        raise InputError(
-            _("{path}: cannot read ({error})").format(path=path, error=exc.strerror)
-        ) from None
+    head = read_input(path, 16)
     if head.startswith(SQLITE_MAGIC):
         return "sqlite"
     if head.startswith(PGDUMP_MAGIC):

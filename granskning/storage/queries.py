@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from granskning.domain import templates
 from granskning.domain.errors import NotFoundError
@@ -19,6 +19,7 @@ from granskning.domain.i18n import _
 from granskning.domain.workflow import Booking, InterviewFacts, ReviewFacts
 from granskning.storage.model import (
     Assignment,
+    AuditEvent,
     Finding,
     FollowUpItem,
     Interview,
@@ -31,9 +32,12 @@ from granskning.storage.model import (
     ReviewState,
     Role,
     Round,
+    SessionEvent,
 )
 
 T = TypeVar("T")
+M = TypeVar("M", bound=SQLModel)
+E = TypeVar("E", AuditEvent, SessionEvent)
 
 
 # "X does not exist": the message of a failed lookup, per table.
@@ -54,6 +58,16 @@ def get(session: Session, model: type[T], ident: Any) -> T:
     if row is None:
         raise NotFoundError(_MISSING[model](ident))
     return row
+
+
+def ordered_rows(session: Session, model: type[M], where: Any, *order: Any) -> list[M]:
+    """The rows of ``model`` where ``where`` holds, in ``order``."""
+    return list(session.exec(select(model).where(where).order_by(*order)).all())
+
+
+def in_time_order(session: Session, model: type[E], where: Any) -> list[E]:
+    """The events of ``model`` where ``where`` holds, oldest first (ties by id)."""
+    return ordered_rows(session, model, where, col(model.at), col(model.id))
 
 
 def get_review(session: Session, review_id: int) -> Review:
