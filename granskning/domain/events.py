@@ -404,3 +404,15 @@ class PersonForgotten(Event):
     entity = "person"
     action = "forget"
     person: str
+
+
+# -- the database ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class DatabaseRestored(Event):
+    """The database was restored from a backup (``comment``: the backup's file name)."""
+
+    entity = "database"
+    action = "restore"
+    sha256: str

@@ -22,13 +22,14 @@ from sqlalchemy import Table, create_engine, func, inspect, select, text, update
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError, StatementError
 
+from granskning.domain import events
 from granskning.domain.errors import InputError, RuleError
 from granskning.domain.i18n import _
-from granskning.storage.audit import record
 from granskning.storage.files import read_input
 from granskning.storage.migrations import run_upgrade_on
 from granskning.storage.output import write_output
 from granskning.storage.store import SCHEMA_HEAD, SCHEMA_REVISIONS, SchemaError, Store, metadata
+from granskning.storage.uow import unit_of_work
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PGDUMP_MAGIC = b"PGDMP"
@@ -325,23 +326,23 @@ def _restore_postgresql(store: Store, source: Path) -> None:
         store,
     )
     store.ensure_schema()
-    with store.atomic() as s:
-        record(s, store, entity="database", action="restore", **_describe(source))
+    with unit_of_work(store) as work:
+        work.emit(_restored(source))
 
 
-def _describe(source: Path) -> dict[str, Any]:
+def _restored(source: Path) -> events.DatabaseRestored:
     digest = hashlib.sha256(source.read_bytes()).hexdigest()
-    return {"data": {"sha256": digest}, "comment": source.name}
+    return events.DatabaseRestored(sha256=digest, comment=source.name)
 
 
 def _copy_rows(store: Store, path: Path, source: Path, *, create_schema: bool = False) -> None:
     try:
-        with store.atomic() as s:
+        with unit_of_work(store) as work:
             if create_schema:
                 # in the same transaction: a failed restore leaves no tables behind
-                run_upgrade_on(s.connection())
-            copy_rows(path, s.connection(), store.is_sqlite)
-            record(s, store, entity="database", action="restore", **_describe(source))
+                run_upgrade_on(work.session.connection())
+            copy_rows(path, work.session.connection(), store.is_sqlite)
+            work.emit(_restored(source))
     except (DBAPIError, StatementError, ValueError) as exc:
         # rows this database cannot take (a hand-edited or damaged file): nothing was restored
         raise InputError(

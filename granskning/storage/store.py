@@ -6,7 +6,7 @@ the same. The schema is created or upgraded on first use; a database written by 
 granskning is refused, never altered (an SQLite file is first read read-only).
 
 When others write at the same moment, a whole user action can be run again from scratch:
-:meth:`Store.run` and the :func:`retrying` decorator retry on a locked database, a
+:meth:`Store.retry` (through the unit of work, :mod:`granskning.storage.uow`) retries on a locked database, a
 serialization failure or deadlock, or a unique key lost to a concurrent insert; whatever
 still fails becomes a plain :class:`BusyError` ("try again"), never a traceback.
 """
@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
@@ -375,7 +375,7 @@ class Store:
         """One transaction per user action: commit everything on success, nothing on error.
 
         A database that stays locked (or a PostgreSQL serialization failure) becomes a
-        :class:`BusyError` with a plain message; :meth:`run` and :func:`retrying` try the
+        :class:`BusyError` with a plain message; :meth:`retry` tries the
         whole action again before it reaches anyone.
         """
         from sqlmodel import Session
@@ -396,20 +396,6 @@ class Store:
             raise
         finally:
             session.close()
-
-    def run(self, action: Callable[[Session], T]) -> T:
-        """Run ``action(session)`` in one transaction, from scratch again while it fails
-        only because others were writing at the same moment.
-
-        :param action: does the whole user action with the session it is given; it may run
-            more than once, so it must not have effects outside the transaction.
-        """
-
-        def once() -> T:
-            with self.atomic() as s:
-                return action(s)
-
-        return self.retry(once)
 
     def retry(self, fn: Callable[[], T]) -> T:
         """Call ``fn`` (one whole transaction) again while it fails for a transient reason:
@@ -466,18 +452,6 @@ class Store:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
-
-
-def retrying(fn: Callable[Concatenate[Store, P], T]) -> Callable[Concatenate[Store, P], T]:
-    """Decorate a library function ``fn(store, ...)`` that is exactly one transaction: it
-    is called again from scratch while it fails only because others wrote at the same moment
-    (see :meth:`Store.retry`). Its effects must all be inside that transaction."""
-
-    @functools.wraps(fn)
-    def wrapper(store: Store, /, *args: P.args, **kwargs: P.kwargs) -> T:
-        return store.retry(lambda: fn(store, *args, **kwargs))
-
-    return wrapper
 
 
 def _sqlite_file_revision(path: Path, safe_url: str) -> str | None:

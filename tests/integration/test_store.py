@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import text, update
 
 from granskning.domain.errors import InputError
+from granskning.storage import uow
 from granskning.storage.store import SCHEMA_HEAD, SchemaError, Store, resolve_url
 
 
@@ -179,16 +180,17 @@ def test_a_postgresql_deadlock_is_retried(store: Store) -> None:
     def worker(first: int, second: int, name: str) -> None:
         attempts = 0
 
-        def action(s: Any) -> None:
+        def action(work: Any) -> None:
             nonlocal attempts
             attempts += 1
+            s = work.session
             s.execute(update(Municipality).where(Municipality.id == first).values(name=name))
             if attempts == 1:
                 meet.wait(10)
             s.execute(update(Municipality).where(Municipality.id == second).values(name=name))
 
         try:
-            store.run(action)
+            uow.run(store, action)
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
 
