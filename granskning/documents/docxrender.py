@@ -34,13 +34,9 @@ import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
-
-from jinja2 import TemplateError, TemplateSyntaxError, meta, nodes
-from jinja2.runtime import StrictUndefined
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
+from typing import TYPE_CHECKING, Any
 
 from granskning.domain.errors import GranskningError, InputError
 from granskning.domain.i18n import _
@@ -48,6 +44,10 @@ from granskning.domain.text import xml_safe
 from granskning.resources import reports_dir
 from granskning.storage.files import read_input
 from granskning.storage.output import check_output, write_output
+
+if TYPE_CHECKING:
+    from jinja2 import nodes
+    from jinja2.sandbox import SandboxedEnvironment
 
 # Leaf types of a context schema (see granskning.documents.schemas for the schemas themselves).
 TEXT = "text"
@@ -106,8 +106,20 @@ class Problem:
         return f"{self.where}: {self.message}"
 
 
+@cache
+def _nodes() -> Any:
+    """Jinja's node classes. Jinja is imported when a template is checked or rendered, not
+    by every command that loads the document pipeline (it takes 20 ms)."""
+    from jinja2 import nodes
+
+    return nodes
+
+
 def make_environment() -> SandboxedEnvironment:
     """The Jinja environment every template is rendered in: sandboxed, autoescaped, strict."""
+    from jinja2.runtime import StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
     return ImmutableSandboxedEnvironment(
         autoescape=True,
         undefined=StrictUndefined,
@@ -489,10 +501,10 @@ class _Checker:
     def _getitem(self, node: nodes.Getitem, scopes: list[dict[str, Schema]]) -> Schema:
         base = self.expr(node.node, scopes)
         arg = node.arg
-        if isinstance(arg, nodes.Const) and isinstance(arg.value, str):
+        if isinstance(arg, _nodes().Const) and isinstance(arg.value, str):
             return self.attribute(base, arg.value, node.lineno, _shown(node.node))
         self.expr(arg, scopes)
-        if isinstance(arg, nodes.Const) and isinstance(arg.value, int):
+        if isinstance(arg, _nodes().Const) and isinstance(arg.value, int):
             return _item(base)
         return _ANY
 
@@ -507,7 +519,11 @@ class _Checker:
                 ).format(name=node.name),
             )
         first = node.args[0] if node.args else None
-        if node.name == "attr" and isinstance(first, nodes.Const) and isinstance(first.value, str):
+        if (
+            node.name == "attr"
+            and isinstance(first, _nodes().Const)
+            and isinstance(first.value, str)
+        ):
             return self.attribute(base, first.value, node.lineno, _shown(node.node))
         if node.name in _SAME_LIST_FILTERS or node.name == "default":
             return base
@@ -534,9 +550,9 @@ class _Checker:
             self.stmt(node, scopes)
 
     def bind(self, target: nodes.Node, schema: Schema, scope: dict[str, Schema]) -> None:
-        if isinstance(target, nodes.Name):
+        if isinstance(target, _nodes().Name):
             scope[target.name] = schema
-        elif isinstance(target, nodes.Tuple):
+        elif isinstance(target, _nodes().Tuple):
             for item in target.items:
                 self.bind(item, _ANY, scope)
 
@@ -546,14 +562,14 @@ class _Checker:
             rule(self, node, scopes)
             return
         for sub in node.iter_child_nodes():
-            if isinstance(sub, nodes.Expr):
+            if isinstance(sub, _nodes().Expr):
                 self.expr(sub, scopes)
             else:
                 self.stmt(sub, scopes)
 
     def _output(self, node: nodes.Output, scopes: list[dict[str, Schema]]) -> None:
         for child in node.nodes:
-            if not isinstance(child, nodes.TemplateData):
+            if not isinstance(child, _nodes().TemplateData):
                 self.expr(child, scopes)
 
     def _for(self, node: nodes.For, scopes: list[dict[str, Schema]]) -> None:
@@ -590,7 +606,7 @@ class _Checker:
             self.bind(arg, _ANY, inner)
         for default in node.defaults:
             self.expr(default, scopes)
-        if isinstance(node, nodes.CallBlock):
+        if isinstance(node, _nodes().CallBlock):
             self.expr(node.call, scopes)
         self.body(node.body, [*scopes, inner])
 
@@ -609,7 +625,7 @@ class _Checker:
             self.problem(
                 node.lineno, _("turning autoescape off is not allowed in report templates")
             )
-        if isinstance(node, nodes.ScopedEvalContextModifier):
+        if isinstance(node, _nodes().ScopedEvalContextModifier):
             self.body(node.body, scopes)
 
 
@@ -618,43 +634,44 @@ def _item(schema: Schema) -> Schema:
     return schema[0] if isinstance(schema, list) and schema else _ANY
 
 
-def _rule(rules: Mapping[type, Callable[..., Any]], node: nodes.Node) -> Callable[..., Any] | None:
+def _rule(rules: Mapping[str, Callable[..., Any]], node: nodes.Node) -> Callable[..., Any] | None:
     """The rule for ``node``'s kind (or the nearest kind it derives from), if any."""
-    return next((rules[k] for k in type(node).__mro__ if k in rules), None)
+    return next((rules[k.__name__] for k in type(node).__mro__ if k.__name__ in rules), None)
 
 
-_EXPRESSIONS: dict[type, Callable[..., Schema]] = {
-    nodes.Name: _Checker._name,
-    nodes.Getattr: _Checker._getattr,
-    nodes.Getitem: _Checker._getitem,
-    nodes.Filter: _Checker._filter,
-    nodes.Test: _Checker._call,
-    nodes.Call: _Checker._call,
+# keyed by the names of Jinja's node classes (Jinja is imported only when used)
+_EXPRESSIONS: dict[str, Callable[..., Schema]] = {
+    "Name": _Checker._name,
+    "Getattr": _Checker._getattr,
+    "Getitem": _Checker._getitem,
+    "Filter": _Checker._filter,
+    "Test": _Checker._call,
+    "Call": _Checker._call,
 }
-_STATEMENTS: dict[type, Callable[..., None]] = {
-    nodes.Output: _Checker._output,
-    nodes.For: _Checker._for,
-    nodes.If: _Checker._if,
-    nodes.Assign: _Checker._assign,
-    nodes.AssignBlock: _Checker._assign_block,
-    nodes.With: _Checker._with,
-    nodes.Macro: _Checker._macro,
-    nodes.CallBlock: _Checker._macro,
-    nodes.Include: _Checker._no_import,
-    nodes.Import: _Checker._no_import,
-    nodes.FromImport: _Checker._no_import,
-    nodes.Extends: _Checker._no_import,
-    nodes.Block: _Checker._no_block,
-    nodes.EvalContextModifier: _Checker._eval_context,
+_STATEMENTS: dict[str, Callable[..., None]] = {
+    "Output": _Checker._output,
+    "For": _Checker._for,
+    "If": _Checker._if,
+    "Assign": _Checker._assign,
+    "AssignBlock": _Checker._assign_block,
+    "With": _Checker._with,
+    "Macro": _Checker._macro,
+    "CallBlock": _Checker._macro,
+    "Include": _Checker._no_import,
+    "Import": _Checker._no_import,
+    "FromImport": _Checker._no_import,
+    "Extends": _Checker._no_import,
+    "Block": _Checker._no_block,
+    "EvalContextModifier": _Checker._eval_context,
 }
 
 
 def _shown(node: nodes.Node | None) -> str:
-    if isinstance(node, nodes.Name):
-        return node.name
-    if isinstance(node, nodes.Getattr):
+    if isinstance(node, _nodes().Name):
+        return str(node.name)
+    if isinstance(node, _nodes().Getattr):
         return f"{_shown(node.node)}.{node.attr}"
-    if isinstance(node, nodes.Getitem):
+    if isinstance(node, _nodes().Getitem):
         return f"{_shown(node.node)}[…]"
     return "…"
 
@@ -664,6 +681,8 @@ def _check_source(
 ) -> list[Problem]:
     def where(lineno: int | None) -> str:
         return _where(part, lineno)
+
+    from jinja2 import TemplateSyntaxError, meta
 
     try:
         ast = env.parse(part.source)
@@ -676,7 +695,7 @@ def _check_source(
     checker.body(ast.body, [{}])
     # names Jinja finds undeclared that the walk bound somewhere: report at their first use
     for name in sorted(undeclared - checker.reported_names - set(schema) - set(env.globals)):
-        first = next((n for n in ast.find_all(nodes.Name) if n.name == name), None)
+        first = next((n for n in ast.find_all(_nodes().Name) if n.name == name), None)
         checker.problem(
             first.lineno if first else None, _("unknown variable {name}").format(name=name)
         )
@@ -925,9 +944,9 @@ def is_shipped(template: Path) -> bool:
     return template.resolve().parent == reports_dir().resolve()
 
 
-# What a rendering may raise that is the template's fault (reported with where it happened).
+# What a rendering may raise that is the template's fault (reported with where it happened),
+# besides Jinja's own TemplateError.
 _RUNTIME_ERRORS = (
-    TemplateError,
     TypeError,
     ValueError,
     ArithmeticError,
@@ -945,6 +964,8 @@ def _runtime_message(exc: BaseException) -> str:
             "the filled-in template is not a valid Word document ({error}); "
             "does an if or a for cut through a paragraph or a table?"
         ).format(error=exc)
+    from jinja2 import TemplateError
+
     if isinstance(exc, TemplateError):
         return _first(exc)
     return f"{type(exc).__name__}: {_first(exc)}"
@@ -953,10 +974,12 @@ def _runtime_message(exc: BaseException) -> str:
 def _render(
     data: bytes, context: dict[str, Any], props: Properties, at: datetime, label: str
 ) -> bytes:
+    from jinja2 import TemplateError
+
     tpl = open_template(data, label)
     try:
         tpl.render(_with_images(tpl, context), jinja_env=make_environment(), autoescape=True)
-    except _RUNTIME_ERRORS as exc:
+    except (TemplateError, *_RUNTIME_ERRORS) as exc:
         problem = Problem(_runtime_where(tpl, exc), _runtime_message(exc))
         raise TemplateRefused(label, [problem]) from None
     doc = tpl.docx

@@ -14,8 +14,8 @@ name and in the order the fields are declared.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from dataclasses import MISSING, Field, field
+from typing import Any, ClassVar, dataclass_transform
 
 # Fields of every event that are columns of the audit record, not entries of its data.
 _COLUMNS = frozenset(
@@ -23,8 +23,60 @@ _COLUMNS = frozenset(
 )
 
 
-@dataclass(frozen=True, kw_only=True)
-class Event:
+@dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(field,))
+class _Record:
+    """A frozen record with keyword fields, typed like a dataclass.
+
+    Every command that writes loads these classes, so they are made without the code
+    generation of ``@dataclass`` (which took 40 ms for the events): one ``__init__`` reads
+    the fields each class declares, in order, after those of its bases.
+    """
+
+    _fields: ClassVar[dict[str, Field[Any]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        fields = dict(cls._fields)
+        for name, kind in cls.__dict__.get("__annotations__", {}).items():
+            if str(kind).startswith("ClassVar"):
+                continue
+            value = cls.__dict__.get(name, MISSING)
+            fields[name] = value if isinstance(value, Field) else field(default=value)
+            fields[name].name = name
+        cls._fields = fields
+
+    def __init__(self, **values: Any) -> None:
+        for name, spec in self._fields.items():
+            if name in values:
+                value = values.pop(name)
+            elif spec.default is not MISSING:
+                value = spec.default
+            elif spec.default_factory is not MISSING:
+                value = spec.default_factory()
+            else:
+                raise TypeError(f"{type(self).__name__}: missing {name}")
+            object.__setattr__(self, name, value)
+        if values:
+            raise TypeError(f"{type(self).__name__}: unknown {', '.join(values)}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and all(
+            getattr(self, n) == getattr(other, n)
+            for n, spec in self._fields.items()
+            if spec.compare
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{n}={getattr(self, n)!r}" for n, f in self._fields.items() if f.repr)
+        return f"{type(self).__name__}({shown})"
+
+
+class Event(_Record):
     """Something that happened to the data, in one transaction.
 
     :param extra: further data entries that only some occurrences carry (kept after the
@@ -52,9 +104,9 @@ class Event:
     def data(self) -> dict[str, Any]:
         """The audit record's structured data: the event's own fields, then ``extra``."""
         out = {
-            f.name: getattr(self, f.name)
-            for f in dataclasses.fields(self)
-            if f.name not in _COLUMNS and f.metadata.get("data", True)
+            name: getattr(self, name)
+            for name, spec in self._fields.items()
+            if name not in _COLUMNS and spec.metadata.get("data", True)
         }
         return out | self.extra
 
@@ -62,7 +114,6 @@ class Event:
 # -- reviews ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
 class ReviewCreated(Event):
     entity = "review"
     action = "create"
@@ -71,7 +122,6 @@ class ReviewCreated(Event):
     sha256: str
 
 
-@dataclass(frozen=True, kw_only=True)
 class ReviewLanguageSet(Event):
     entity = "review"
     action = "set_language"
@@ -79,7 +129,6 @@ class ReviewLanguageSet(Event):
     after: str
 
 
-@dataclass(frozen=True, kw_only=True)
 class Assigned(Event):
     entity = "review"
     action = "assign"
@@ -87,7 +136,6 @@ class Assigned(Event):
     role: str
 
 
-@dataclass(frozen=True, kw_only=True)
 class Unassigned(Event):
     entity = "review"
     action = "unassign"
@@ -95,7 +143,6 @@ class Unassigned(Event):
     role: str
 
 
-@dataclass(frozen=True, kw_only=True)
 class ReviewAdvanced(Event):
     """A step of the review's life cycle (``act`` is the action taken).
 
@@ -108,22 +155,18 @@ class ReviewAdvanced(Event):
     params: Any = field(default=None, compare=False, metadata={"data": False})
 
 
-@dataclass(frozen=True, kw_only=True)
 class HandedOver(ReviewAdvanced):
     """The report was handed over: it is stored and its follow-up items are made."""
 
 
-@dataclass(frozen=True, kw_only=True)
 class SeminarScheduled(ReviewAdvanced):
     """The follow-up seminar got its date (and perhaps its start and place)."""
 
 
-@dataclass(frozen=True, kw_only=True)
 class ReviewCancelled(ReviewAdvanced):
     """The review was cancelled: its open interviews are cancelled with its reason."""
 
 
-@dataclass(frozen=True, kw_only=True)
 class VisitStarted(ReviewAdvanced):
     """The first interview session set the visit off."""
 
@@ -142,7 +185,6 @@ def life_cycle_event(action: str, **fields: Any) -> ReviewAdvanced:
     return LIFE_CYCLE.get(action, ReviewAdvanced)(act=action, **fields)
 
 
-@dataclass(frozen=True, kw_only=True)
 class SeminarRescheduled(Event):
     entity = "review"
     action = "reschedule_seminar"
@@ -150,7 +192,6 @@ class SeminarRescheduled(Event):
     after: str
 
 
-@dataclass(frozen=True, kw_only=True)
 class Replanned(Event):
     entity = "review"
     action = "replan"
@@ -159,7 +200,6 @@ class Replanned(Event):
     after: list[str]
 
 
-@dataclass(frozen=True, kw_only=True)
 class ReviewImported(Event):
     """A review file was loaded: bookkeeping of this database that another one does not
     share, so it is linked into the database's own chain."""
@@ -175,7 +215,6 @@ class ReviewImported(Event):
 # -- rounds ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
 class RoundCreated(Event):
     entity = "round"
     action = "create"
@@ -184,7 +223,6 @@ class RoundCreated(Event):
     members: int
 
 
-@dataclass(frozen=True, kw_only=True)
 class RoundLanguageSet(Event):
     entity = "round"
     action = "set_language"
@@ -193,7 +231,6 @@ class RoundLanguageSet(Event):
     after: str
 
 
-@dataclass(frozen=True, kw_only=True)
 class RoundPlanned(Event):
     entity = "round"
     action = "plan"
@@ -208,7 +245,6 @@ class RoundPlanned(Event):
 # -- interviews and sessions -----------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
 class InterviewAdded(Event):
     entity = "interview"
     action = "add"
@@ -217,20 +253,17 @@ class InterviewAdded(Event):
     minutes: int
 
 
-@dataclass(frozen=True, kw_only=True)
 class InterviewEdited(Event):
     entity = "interview"
     action = "edit"
     fields: list[str]
 
 
-@dataclass(frozen=True, kw_only=True)
 class InterviewCancelled(Event):
     entity = "interview"
     action = "cancel"
 
 
-@dataclass(frozen=True, kw_only=True)
 class SessionStepped(Event):
     """A step of an interview's timed session (``act``: start, pause, resume, next, end)."""
 
@@ -238,7 +271,6 @@ class SessionStepped(Event):
     act: str
 
 
-@dataclass(frozen=True, kw_only=True)
 class SessionStarted(SessionStepped):
     """An interview's session started: the first one of a scheduled review sets the visit
     off."""
@@ -249,14 +281,12 @@ def session_event(act: str, **fields: Any) -> SessionStepped:
     return (SessionStarted if act == "start" else SessionStepped)(act=act, **fields)
 
 
-@dataclass(frozen=True, kw_only=True)
 class NoteEdited(Event):
     entity = "note"
     action = "edit"
     note: str
 
 
-@dataclass(frozen=True, kw_only=True)
 class NoteRemoved(Event):
     entity = "note"
     action = "remove"
@@ -266,7 +296,6 @@ class NoteRemoved(Event):
 # -- findings, recommendations, report texts, report versions --------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
 class NoFindings(Event):
     entity = "finding"
     action = "none"
@@ -274,7 +303,6 @@ class NoFindings(Event):
     block: str
 
 
-@dataclass(frozen=True, kw_only=True)
 class FindingChanged(Event):
     """A finding was added, edited or removed (``act``)."""
 
@@ -285,7 +313,6 @@ class FindingChanged(Event):
     kind: str
 
 
-@dataclass(frozen=True, kw_only=True)
 class RecommendationChanged(Event):
     """A recommendation was added, edited or removed (``act``)."""
 
@@ -294,7 +321,6 @@ class RecommendationChanged(Event):
     recommendation: str
 
 
-@dataclass(frozen=True, kw_only=True)
 class ReportTextSet(Event):
     """A text of the report (summary, reflections, introduction) was set or cleared."""
 
@@ -304,7 +330,6 @@ class ReportTextSet(Event):
     characters: int
 
 
-@dataclass(frozen=True, kw_only=True)
 class ReportVersionStored(Event):
     entity = "report"
     action = "store_version"
@@ -314,7 +339,6 @@ class ReportVersionStored(Event):
     language: str
 
 
-@dataclass(frozen=True, kw_only=True)
 class ReportPurged(Event):
     entity = "report"
     action = "purge"
@@ -325,7 +349,6 @@ class ReportPurged(Event):
 # -- follow-up -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
 class ItemsCreated(Event):
     entity = "follow_up_item"
     action = "create_items"
@@ -334,21 +357,18 @@ class ItemsCreated(Event):
     removed: int
 
 
-@dataclass(frozen=True, kw_only=True)
 class ItemAdded(Event):
     entity = "follow_up_item"
     action = "add"
     item: str
 
 
-@dataclass(frozen=True, kw_only=True)
 class ItemEdited(Event):
     entity = "follow_up_item"
     action = "edit"
     item: str
 
 
-@dataclass(frozen=True, kw_only=True)
 class ItemMerged(Event):
     entity = "follow_up_item"
     action = "merge"
@@ -356,7 +376,6 @@ class ItemMerged(Event):
     into: str
 
 
-@dataclass(frozen=True, kw_only=True)
 class StatusRecorded(Event):
     """An item's status at the seminar (``act``: record, or correct afterwards)."""
 
@@ -369,14 +388,12 @@ class StatusRecorded(Event):
 # -- registry and privacy --------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
 class MunicipalityAdded(Event):
     entity = "municipality"
     action = "add"
     name: str
 
 
-@dataclass(frozen=True, kw_only=True)
 class MunicipalityRenamed(Event):
     entity = "municipality"
     action = "rename"
@@ -384,14 +401,12 @@ class MunicipalityRenamed(Event):
     after: str
 
 
-@dataclass(frozen=True, kw_only=True)
 class PersonAdded(Event):
     entity = "person"
     action = "add"
     person: str
 
 
-@dataclass(frozen=True, kw_only=True)
 class PersonEdited(Event):
     entity = "person"
     action = "edit"
@@ -399,7 +414,6 @@ class PersonEdited(Event):
     fields: list[str]
 
 
-@dataclass(frozen=True, kw_only=True)
 class PersonForgotten(Event):
     entity = "person"
     action = "forget"
@@ -409,7 +423,6 @@ class PersonForgotten(Event):
 # -- the database ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
 class DatabaseRestored(Event):
     """The database was restored from a backup (``comment``: the backup's file name)."""
 
