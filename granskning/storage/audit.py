@@ -962,7 +962,8 @@ def _append(session: Session, chain: str, records: list[dict[str, Any]]) -> list
     else:
         head.seq, head.head = seq, prev
         session.add(head)
-    session.flush()
+    # the details and the head are written with the next flush (the next event's, or the
+    # commit's): one flush an event, not two
     return added
 
 
