@@ -704,7 +704,9 @@ def test_handover_stores_the_report_and_build_returns_it_byte_for_byte(
         "purged": None,
     }
     with store.read() as s:
-        events = s.exec(select(AuditEvent).where(AuditEvent.entity == "report")).all()
+        events = s.exec(
+            select(AuditEvent).where(AuditEvent.entity == "report").order_by(AuditEvent.id)
+        ).all()
     assert (
         events[-1].action == "store_version"
         and stored.sha256 == json.loads(events[-1].data)["sha256"]
