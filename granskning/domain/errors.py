@@ -31,3 +31,10 @@ class ConflictError(RuleError):
 
 class FrozenError(RuleError):
     """The review has been handed over and its content is frozen (exit 1)."""
+
+
+def refuse(reasons: list[str], error: type[GranskningError] = RuleError) -> None:
+    """Raise ``error`` naming every reason, one a line, if there are any: how a service
+    refuses what a rule of :mod:`granskning.domain` found wrong."""
+    if reasons:
+        raise error("\n".join(reasons))

@@ -15,7 +15,7 @@ from typing import Any
 
 from granskning.domain import labels
 from granskning.domain.enums import FollowUpStatus, ReviewState
-from granskning.domain.errors import InputError, RuleError
+from granskning.domain.errors import InputError, refuse
 from granskning.domain.i18n import _
 from granskning.domain.timefmt import TZ, to_local
 
@@ -127,9 +127,7 @@ def check_merge(item: object, into: object, into_merged_into: object = None) -> 
     merged into another (RuleError: merges do not chain)."""
     if item == into:
         raise InputError(_("an item cannot be merged into itself"))
-    reasons = merged_reasons(into, into_merged_into)
-    if reasons:
-        raise RuleError("\n".join(reasons))
+    refuse(merged_reasons(into, into_merged_into))
 
 
 def merged_reasons(item: object, merged_into: object) -> list[str]:

@@ -20,7 +20,7 @@ from typing import Any, Generic, TypeVar
 from sqlmodel import Session, col, select
 
 from granskning.domain import events, finding_rules, text as text_
-from granskning.domain.errors import InputError, RuleError
+from granskning.domain.errors import InputError, refuse
 from granskning.domain.i18n import N_, _
 from granskning.domain.timefmt import format_local
 from granskning.services.reviews import ensure_editable, get_review, pinned_template
@@ -60,11 +60,6 @@ def clean_text(text: str, what: str, limit: int) -> str:
 def _excerpt(text: str, n: int = 80) -> str:
     one = " ".join(text.split())
     return one if len(one) <= n else one[: n - 1] + "…"
-
-
-def _refuse(reasons: list[str]) -> None:
-    if reasons:
-        raise RuleError("\n".join(reasons))
 
 
 def _editable_review(work: Work, review_id: int) -> Review:
@@ -127,7 +122,7 @@ def _edit(work: Work, entries: _Entries[Row], ident: int, text: str) -> Row:
     body = clean_text(text, _(entries.what), FINDING_LIMIT)
     row = work.get(entries.model, ident)
     _editable_review(work, row.review_id)
-    _refuse(entries.edit_reasons(row))
+    refuse(entries.edit_reasons(row))
     row.text = body
     work.session.add(row)
     work.emit(entries.event(row, "edit", _excerpt(body)))
@@ -194,7 +189,7 @@ def add_finding(work: Work, review_id: int, block: str, kind: str, text: str) ->
     body = clean_text(text, _("the finding"), FINDING_LIMIT)
     review = _editable_review(work, review_id)
     block_id = _check_block(review, block)
-    _refuse(finding_rules.add_reasons(block_id, _block_findings(work.session, review_id, block_id)))
+    refuse(finding_rules.add_reasons(block_id, _block_findings(work.session, review_id, block_id)))
     row = work.add(
         Finding(review_id=review_id, block_id=block_id, kind=kind, text=body, created_at=work.now())
     )
@@ -208,7 +203,7 @@ def mark_no_findings(work: Work, review_id: int, block: str) -> Finding:
     review = _editable_review(work, review_id)
     block_id = _check_block(review, block)
     existing = _block_findings(work.session, review_id, block_id)
-    _refuse(finding_rules.mark_none_reasons(block_id, existing))
+    refuse(finding_rules.mark_none_reasons(block_id, existing))
     row = work.add(
         Finding(
             review_id=review_id,

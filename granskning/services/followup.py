@@ -23,7 +23,7 @@ from granskning.documents.checklist import ChecklistFacts, write_checklist
 from granskning.documents.docxrender import check_output_path
 from granskning.documents.style import STATUS_COLOURS, STATUS_FILLS
 from granskning.domain import events, seminar
-from granskning.domain.errors import InputError, NotFoundError, RuleError
+from granskning.domain.errors import InputError, NotFoundError, refuse
 from granskning.domain.events import HandedOver, SeminarScheduled
 from granskning.domain.i18n import N_, _, speaking
 from granskning.domain.labels import (
@@ -70,11 +70,6 @@ SOURCE_LABELS = {
     FollowUpSource.manual: N_("added"),
 }
 TEXT_LIMIT = 5000
-
-
-def _refuse(reasons: list[str]) -> None:
-    if reasons:
-        raise RuleError("\n".join(reasons))
 
 
 # -- on handover -----------------------------------------------------------------------------
@@ -226,7 +221,7 @@ def suggestion(store: Store, review_id: int) -> dict[str, Any]:
     with store.read() as s:
         review = get_review(s, review_id)
         handed = handed_over_on(s, review)
-    _refuse(seminar.handed_over_reasons(review_id, handed))
+    refuse(seminar.handed_over_reasons(review_id, handed))
     assert handed is not None
     return {
         "id": review_id,
@@ -267,10 +262,10 @@ def schedule(
     review = work.get(Review, review_id)
     state = ReviewState(review.state)
     handed = handed_over_on(work.session, review)
-    _refuse(seminar.seminar_state_reasons(review_id, state))
+    refuse(seminar.seminar_state_reasons(review_id, state))
     if start is None:
         start = suggest_start(handed or to_local(work.now()).date())
-    _refuse(seminar.seminar_date_reasons(start, handed))
+    refuse(seminar.seminar_date_reasons(start, handed))
     if state == ReviewState.follow_up_scheduled:
         _reschedule(work, review, start, place)
     else:
@@ -331,7 +326,7 @@ def seminar_info_of(session: Session, review: Review) -> dict[str, Any]:
 def _open_for_items(work: Work, review_id: int) -> Review:
     """The review, if its checklist may still change (before the seminar)."""
     review = work.get(Review, review_id)
-    _refuse(seminar.seminar_state_reasons(review_id, ReviewState(review.state)))
+    refuse(seminar.seminar_state_reasons(review_id, ReviewState(review.state)))
     return review
 
 
@@ -418,7 +413,7 @@ def merge(work: Work, review_id: int, item_id: int, into_id: int) -> FollowUpIte
     review = _open_for_items(work, review_id)
     item = get_item(s, review, item_id)
     into = get_item(s, review, into_id)
-    _refuse(seminar.merged_reasons(item.id, item.merged_into_id))
+    refuse(seminar.merged_reasons(item.id, item.merged_into_id))
     check_merge(item_id, into_id, into.merged_into_id)
     now = work.now()
     # what was merged into the item follows it
@@ -482,9 +477,9 @@ def record_status(
     review = work.get(Review, review_id)
     state = ReviewState(review.state)
     correcting = given.reason is not None and state in SEMINAR_HELD
-    _refuse(seminar.status_state_reasons(review_id, state, correcting))
+    refuse(seminar.status_state_reasons(review_id, state, correcting))
     item = get_item(work.session, review, item_id)
-    _refuse(seminar.merged_status_reasons(item_id, item.merged_into_id))
+    refuse(seminar.merged_status_reasons(item_id, item.merged_into_id))
     previous = item.status
     item.status = given.status.value
     if given.comment is not None:

@@ -20,7 +20,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from granskning.domain import events, rules, templates
-from granskning.domain.errors import InputError, RuleError
+from granskning.domain.errors import InputError, RuleError, refuse
 from granskning.domain.events import ReviewCancelled
 from granskning.domain.i18n import _
 from granskning.domain.rules import TEAM_ROLES, staff_reasons
@@ -236,8 +236,7 @@ def _check(
     )
     reasons += rules.interviewee_reasons(_team_members_named(s, team, interviewees))
     reasons += rules.clash_reasons(draft.slot, _booked(s, review, draft, exclude_id), names)
-    if reasons:
-        raise RuleError("\n".join(reasons))
+    refuse(reasons)
     return interviewees
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from granskning.domain import events, people
-from granskning.domain.errors import InputError, NotFoundError, RuleError
+from granskning.domain.errors import InputError, NotFoundError, refuse
 from granskning.domain.i18n import _
 from granskning.domain.people import name_key as name_key  # re-exported
 from granskning.domain.text import check_email, clean_optional, clean_text
@@ -38,11 +38,6 @@ def _clean(value: str, what: str, limit: int = NAME_MAX) -> str:
     return clean_text(value, what, limit)
 
 
-def _refuse(reasons: list[str], error: type[Exception] = RuleError) -> None:
-    if reasons:
-        raise error("\n".join(reasons))
-
-
 def municipality_by_name(session: Session, name: str) -> Municipality:
     """The municipality called ``name`` (case-insensitive), or a NotFoundError."""
     wanted = " ".join(name.split())
@@ -60,7 +55,7 @@ def _municipality_name(name: str) -> str:
     """A municipality's name as stored, or an InputError."""
     what = _("the municipality's name")
     clean = _clean(name, what)
-    _refuse(people.key_length_reasons(what, clean, NAME_MAX), InputError)
+    refuse(people.key_length_reasons(what, clean, NAME_MAX), InputError)
     return clean
 
 
@@ -68,7 +63,7 @@ def _refuse_taken(session: Session, name: str, own: int | None = None) -> None:
     """Refuse ``name`` if a municipality other than ``own`` has it."""
     other = _by_key(session, name)
     taken = other.id if other is not None and other.id != own else None
-    _refuse(people.municipality_taken_reasons(name, taken))
+    refuse(people.municipality_taken_reasons(name, taken))
 
 
 @writes
@@ -134,7 +129,7 @@ def _namesakes(session: Session, name: str, municipality_id: int, exclude: int |
 
 def _refuse_duplicate(session: Session, name: str, muni: Municipality, exclude: int | None) -> None:
     same = _namesakes(session, name, muni.id, exclude)  # type: ignore[arg-type]
-    _refuse(people.namesake_reasons(muni.name, name, same))
+    refuse(people.namesake_reasons(muni.name, name, same))
 
 
 @writes
@@ -188,7 +183,7 @@ def edit_person(
     """
     edits = _Edits.clean(name, title, email)
     row = work.get(Person, person_id)
-    _refuse(people.forgotten_reasons(person_id, row.forgotten_at))
+    refuse(people.forgotten_reasons(person_id, row.forgotten_at))
     values = edits.applied_to(row)
     changed = [k for k, v in values.items() if getattr(row, k) != v]
     if not changed:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from granskning.domain import events, labels, rules, templates
-from granskning.domain.errors import FrozenError, InputError, NotFoundError, RuleError
+from granskning.domain.errors import FrozenError, InputError, NotFoundError, RuleError, refuse
 from granskning.domain.i18n import LANGUAGES, _
 from granskning.domain.rules import SINGLE_ROLES, TEAM_ROLES
 from granskning.domain.text import REASON_LIMIT, clean_optional
@@ -185,18 +185,13 @@ def new_review(
 def check_role(role: Role, name: str, from_host: bool, host: str) -> None:
     """Refuse a role its holder's municipality rules out (RuleError): see
     :func:`granskning.domain.rules.role_reasons`."""
-    _refuse(rules.role_reasons(role, name, from_host, host))
+    refuse(rules.role_reasons(role, name, from_host, host))
 
 
 def check_assignment(review: Any, role: Role, person: Any, name: str, existing: Any) -> None:
     """Refuse a role its holder already has, and a second lead or secretary (RuleError): see
     :func:`granskning.domain.rules.assignment_reasons`."""
-    _refuse(rules.assignment_reasons(review, role, person, name, existing))
-
-
-def _refuse(reasons: list[str]) -> None:
-    if reasons:
-        raise RuleError("\n".join(reasons))
+    refuse(rules.assignment_reasons(review, role, person, name, existing))
 
 
 def check_role_name(role: str) -> Role:

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from sqlmodel import Session, col, select
 
 from granskning.domain import events, templates
-from granskning.domain.errors import InputError, RuleError
+from granskning.domain.errors import InputError, RuleError, refuse
 from granskning.domain.events import SessionStarted
 from granskning.domain.i18n import _
 from granskning.domain.session_rules import (
@@ -437,11 +437,6 @@ def _load(session: Session, interview_id: int) -> tuple[Interview, Review, Plan]
     return interview, review, plan_for(review, interview)
 
 
-def _refuse(reasons: list[str]) -> None:
-    if reasons:
-        raise RuleError("\n".join(reasons))
-
-
 def _transition(
     work: Work, interview_id: int, action: str, at: datetime | None = None
 ) -> dict[str, Any]:
@@ -497,7 +492,7 @@ def _paper_time(at: datetime, now: datetime, steps: Sequence[SessionEvent]) -> d
     """The time of a session step held on paper: not in the future, after what came before."""
     if at.tzinfo is None:
         raise InputError(_("the time must carry a time zone"))
-    _refuse(paper_time_reasons(at, now, (steps[-1].kind, steps[-1].at) if steps else None))
+    refuse(paper_time_reasons(at, now, (steps[-1].kind, steps[-1].at) if steps else None))
     return at
 
 
@@ -552,7 +547,7 @@ def _move(work: Work, interview_id: int, pick: Pick) -> dict[str, Any]:
     """Move a running (or paused) session to the question ``pick`` chooses."""
     s = work.session
     interview, review, plan = _load(s, interview_id)
-    _refuse(move_reasons(interview_id, IS(interview.state)))
+    refuse(move_reasons(interview_id, IS(interview.state)))
     ensure_editable(review)
     steps = _events(s, interview_id)
     now = work.now()
@@ -657,7 +652,7 @@ def add_note(
     body = check_note_text(text, rating)
     interview, review, plan = _load(work.session, interview_id)
     check_note_question(plan, question_id, rating)
-    _refuse(notes_closed_reasons(interview_id, IS(interview.state)))
+    refuse(notes_closed_reasons(interview_id, IS(interview.state)))
     ensure_editable(review)
     note = Note(
         interview_id=interview_id,
@@ -673,7 +668,7 @@ def add_note(
 def _live_note(work: Work, note_id: int) -> Note:
     """The note with ``note_id``, unless it was removed."""
     note = work.get(Note, note_id)
-    _refuse(removed_note_reasons(note_id, note.removed_at))
+    refuse(removed_note_reasons(note_id, note.removed_at))
     return note
 
 
