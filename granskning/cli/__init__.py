@@ -31,8 +31,10 @@ COMMANDS: dict[str, str] = {
     "review": "granskning.cli.review:review",
     "round": "granskning.cli.round:round_",
     "seminar": "granskning.cli.seminar:seminar",
+    "serve": "granskning.cli.web:serve",
     "session": "granskning.cli.session:session",
     "template": "granskning.cli.template:template",
+    "user": "granskning.cli.web:user",
 }
 
 

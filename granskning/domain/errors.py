@@ -33,6 +33,15 @@ class FrozenError(RuleError):
     """The review has been handed over and its content is frozen (exit 1)."""
 
 
+class LoginError(InputError):
+    """A login refused: a wrong address or password, or a disabled account (one message for
+    all, so that a login form does not tell which addresses have accounts)."""
+
+
+class ThrottledError(RuleError):
+    """Too many failed logins for an address: refused for a while (HTTP 429)."""
+
+
 def refuse(reasons: list[str], error: type[GranskningError] = RuleError) -> None:
     """Raise ``error`` naming every reason, one a line, if there are any: how a service
     refuses what a rule of :mod:`granskning.domain` found wrong."""

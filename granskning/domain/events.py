@@ -429,3 +429,46 @@ class DatabaseRestored(Event):
     entity = "database"
     action = "restore"
     sha256: str
+
+
+# -- the web application's accounts (the database's own chain; the e-mail is the actor) -----
+
+
+class AccountAdded(Event):
+    entity = "account"
+    action = "add"
+    person: str
+    coordinator: bool
+
+
+class AccountDisabled(Event):
+    entity = "account"
+    action = "disable"
+    person: str
+
+
+class PasswordChanged(Event):
+    entity = "account"
+    action = "password"
+    person: str
+
+
+class LoggedIn(Event):
+    entity = "account"
+    action = "login"
+    person: str
+
+
+class LoginFailed(Event):
+    """A login refused (``act``: ``login_failed`` for a wrong address or password,
+    ``login_throttled`` while the address is refused after too many failures)."""
+
+    entity = "account"
+    action = "login_failed"
+    act: str = "login_failed"
+
+
+class LoggedOut(Event):
+    entity = "account"
+    action = "logout"
+    person: str

@@ -11,6 +11,7 @@ import gettext as _gettext
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 DOMAIN = "granskning"
@@ -21,6 +22,20 @@ LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 
 _current: _gettext.NullTranslations | None = None
 _language = DEFAULT_LANGUAGE
+# A language for this context only (a web request, a document being written), over the
+# process's own: requests served side by side each speak their reader's language.
+_local: ContextVar[tuple[str, _gettext.NullTranslations] | None] = ContextVar(
+    "granskning_language", default=None
+)
+_catalogs: dict[str, _gettext.NullTranslations] = {}
+
+
+def _translation(lang: str) -> _gettext.NullTranslations:
+    if lang not in _catalogs:
+        _catalogs[lang] = _gettext.translation(
+            DOMAIN, localedir=str(LOCALE_DIR), languages=[lang], fallback=True
+        )
+    return _catalogs[lang]
 
 
 def language_from_env(environ: dict[str, str] | None = None) -> str:
@@ -43,9 +58,7 @@ def set_language(lang: str | None) -> str:
     if chosen not in LANGUAGES:
         chosen = DEFAULT_LANGUAGE
     _language = chosen
-    _current = _gettext.translation(
-        DOMAIN, localedir=str(LOCALE_DIR), languages=[chosen], fallback=True
-    )
+    _current = _translation(chosen)
     # Click looks its messages up through the stdlib's global domain: point it at our
     # translation of click's messages.
     _gettext.bindtextdomain(CLICK_DOMAIN, str(LOCALE_DIR))
@@ -56,6 +69,9 @@ def set_language(lang: str | None) -> str:
 
 def get_language() -> str:
     """The language messages are shown in now."""
+    local = _local.get()
+    if local is not None:
+        return local[0]
     if _current is None:
         set_language(None)
     return _language
@@ -65,28 +81,32 @@ def get_language() -> str:
 def speaking(lang: str) -> Iterator[str]:
     """Messages in ``lang`` for the length of the block, then back: a document is written in
     its own language (the review's, the round's), whatever ``--lang`` the messages follow."""
-    before = get_language()
-    set_language(lang)
+    chosen = lang.lower() if lang.lower() in LANGUAGES else DEFAULT_LANGUAGE
+    token = _local.set((chosen, _translation(chosen)))
     try:
-        yield lang
+        yield chosen
     finally:
-        set_language(before)
+        _local.reset(token)
+
+
+def _active() -> _gettext.NullTranslations:
+    local = _local.get()
+    if local is not None:
+        return local[1]
+    if _current is None:
+        set_language(None)
+    assert _current is not None
+    return _current
 
 
 def gettext(message: str) -> str:
     """Translate ``message`` into the current language."""
-    if _current is None:
-        set_language(None)
-    assert _current is not None
-    return _current.gettext(message)
+    return _active().gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """Translate with a plural form."""
-    if _current is None:
-        set_language(None)
-    assert _current is not None
-    return _current.ngettext(singular, plural, n)
+    return _active().ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:

@@ -41,6 +41,16 @@ REVIEW_TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "cancel", "source": OPEN_STATES, "dest": S.cancelled},
 ]
 REVIEW_ACTIONS = [t["trigger"] for t in REVIEW_TRANSITIONS]
+# the actions that step a review back or out, never its next step
+_SIDE_ACTIONS = frozenset({"reopen", "cancel"})
+
+
+def next_step(state: str) -> str | None:
+    """The action that takes a review in ``state`` forward (None once it has ended)."""
+    for t in REVIEW_TRANSITIONS:
+        if t["trigger"] not in _SIDE_ACTIONS and t["source"] == state:
+            return str(t["trigger"])
+    return None
 
 IS = InterviewState
 INTERVIEW_TRANSITIONS: list[dict[str, Any]] = [

@@ -361,6 +361,11 @@ def _dated(action: str, data: dict[str, Any] | None, params: ActionParams) -> di
 
 def show(store: Store, review_id: int) -> dict[str, Any]:
     """The review with its team, interviews and the actions allowed now."""
+    return overview(store, review_id)[0]
+
+
+def overview(store: Store, review_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """:func:`show` and :func:`actions` from one reading of the facts (the web's page)."""
     with store.read() as s:
         review = get_review(s, review_id)
         facts = gather_facts(s, review, store.now())
@@ -382,7 +387,7 @@ def show(store: Store, review_id: int) -> dict[str, Any]:
             select(Interview).where(Interview.review_id == review_id).order_by(col(Interview.start))
         ).all()
         template = pinned_template(review)
-    return {
+    shown = {
         "id": review.id,
         "host": host.name if host else None,
         "reviewing": list(reviewing),
@@ -424,6 +429,7 @@ def show(store: Store, review_id: int) -> dict[str, Any]:
         "created": format_local(review.created_at),
         "updated": format_local(review.updated_at),
     }
+    return shown, actions_from_facts(facts)
 
 
 __all__ = [
@@ -440,6 +446,7 @@ __all__ = [
     "create_review",
     "ensure_editable",
     "new_review",
+    "overview",
     "take_action",
     "gather_facts",
     "get_review",

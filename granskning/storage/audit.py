@@ -249,6 +249,21 @@ def history_rows(store: Store, review_id: int) -> list[dict[str, Any]]:
         return render(s, _history(s, review_id))
 
 
+def recent_history(store: Store, review_id: int, limit: int = 50) -> list[dict[str, Any]]:
+    """The review's ``limit`` latest events, newest first, as :func:`history_rows` gives
+    them (a page shows these; the whole log stays one command or download away)."""
+    with store.read() as s:
+        events = list(
+            s.exec(
+                select(AuditEvent)
+                .where(AuditEvent.review_id == review_id)
+                .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
+                .limit(limit)
+            ).all()
+        )
+        return render(s, events)
+
+
 def render(session: Session, events: list[AuditEvent]) -> list[dict[str, Any]]:
     """``events`` as JSON (see :func:`event_dict`), looking up what they refer to at once."""
     details = _details(session, [e.uid for e in events])
@@ -345,6 +360,7 @@ MESSAGES: dict[str, str] = {
     "person.add": N_("{person}"),
     "person.forget": N_("{person} forgotten"),
     "database.restore": N_("restored from a backup (sha256 {sha256})"),
+    "account.*": N_("{person}"),
 }
 OVERRUN = N_("over in {block}: +{over}")
 UNMET = N_("{n} rules not met")

@@ -299,3 +299,56 @@ class AuditChain(SQLModel, table=True):
     chain: str = Field(sa_column=Column(String(32), primary_key=True))
     seq: int
     head: str = Field(max_length=64)
+
+
+# -- the web application's accounts ------------------------------------------------------------
+
+
+class UserAccount(SQLModel, table=True):
+    """A login of the web application: an e-mail address linked to a person.
+
+    The password is kept only as an Argon2id hash; coordinators see and do everything.
+    A disabled account cannot log in, and its open sessions stop working.
+    """
+
+    __tablename__ = "user_account"
+    id: int | None = Field(default=None, primary_key=True)
+    # lower-cased: unique, and how an address is looked up
+    email: str = Field(sa_column=Column(String(EMAIL_MAX), unique=True, nullable=False))
+    person_id: int = Field(foreign_key="person.id", index=True)
+    password_hash: str = Field(sa_column=Column(String(200), nullable=False))
+    coordinator: bool = False
+    disabled_at: datetime | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class WebSession(SQLModel, table=True):
+    """A logged-in browser. The cookie carries a random token; only its SHA-256 is kept, so
+    a copy of the database opens no session. A new one is made at every login."""
+
+    __tablename__ = "web_session"
+    id: str = Field(sa_column=Column(String(64), primary_key=True))
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    csrf_token: str = Field(sa_column=Column(String(64), nullable=False))
+    created_at: datetime
+    seen_at: datetime
+
+
+class LoginAttempt(SQLModel, table=True):
+    """A login attempt for an address, kept to refuse guessing (5 failures in 15 minutes)."""
+
+    __tablename__ = "login_attempt"
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(sa_column=Column(String(EMAIL_MAX), nullable=False, index=True))
+    address: str | None = Field(default=None, max_length=64)
+    succeeded: bool
+    at: datetime
+
+
+class WebSetting(SQLModel, table=True):
+    """Settings of the web application that every worker shares (the cookie signing key)."""
+
+    __tablename__ = "web_setting"
+    key: str = Field(sa_column=Column(String(50), primary_key=True))
+    value: str = Field(sa_column=Column(Text, nullable=False))

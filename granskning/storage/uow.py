@@ -58,6 +58,20 @@ _handlers: dict[type[Event], Sequence[Handler]] = {}
 # inside another one joins its transaction instead of opening a second one.
 _ACTIVE: ContextVar[Work | None] = ContextVar("granskning_work", default=None)
 
+# Who acts in this context when a unit of work is not told: the web's logged-in user, set
+# per request (the CLI's is the Store's own: the OS user or ``--as``).
+_ACTOR: ContextVar[str | None] = ContextVar("granskning_actor", default=None)
+
+
+@contextmanager
+def acting_as(actor: str) -> Iterator[str]:
+    """Every unit of work opened in this block records ``actor`` as who acted."""
+    token = _ACTOR.set(actor)
+    try:
+        yield actor
+    finally:
+        _ACTOR.reset(token)
+
 
 def install(handlers: Handlers) -> None:
     """Make ``handlers`` the table every unit of work runs events through."""
@@ -72,7 +86,7 @@ class Work:
     def __init__(self, store: Store, session: Session, *, actor: str | None = None) -> None:
         self.store = store
         self.session = session
-        self.actor = actor or store.actor
+        self.actor = actor or _ACTOR.get() or store.actor
 
     def now(self) -> datetime:
         """The store's clock: the current time (aware, UTC)."""
@@ -185,6 +199,7 @@ __all__ = [
     "Handler",
     "Handlers",
     "Work",
+    "acting_as",
     "active",
     "install",
     "run",

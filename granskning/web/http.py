@@ -1,0 +1,399 @@
+"""One request: who asks, in which language, what they sent; and how its answer is made.
+
+A page module declares its routes on a :class:`Routes`; each handler is a plain function
+``handler(ctx, **path_params) -> Response`` run in a worker thread, with the request's
+language and acting user set for everything it calls (the services' messages, the audit
+log's "who"). The wrapper does what every route needs, so that no handler can forget it:
+
+- the session cookie is read and checked against the database on every request (a disabled
+  account's session stops at once); pages need a login unless declared ``public``;
+- every POST carries a valid CSRF token (form field ``csrf_token`` or header
+  ``X-CSRF-Token``), or it is refused with 403 before the handler runs;
+- errors become status codes: a review that is not the user's, or does not exist, 404;
+  a rule that blocks, 409 with the CLI's sentence; bad input, 422 with the message at its
+  field; too many failed logins, 429.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import quote
+
+from itsdangerous import BadSignature, Signer
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from granskning.domain.access import Do, Viewer
+from granskning.domain.errors import (
+    GranskningError,
+    InputError,
+    LoginError,
+    NotFoundError,
+    RuleError,
+    ThrottledError,
+)
+from granskning.domain.i18n import LANGUAGES, _, speaking
+from granskning.domain.timefmt import parse_date, parse_local
+from granskning.services import access, accounts
+from granskning.services.accounts import SessionUser
+from granskning.storage.store import Store
+from granskning.storage.uow import acting_as
+from granskning.web.render import render
+
+COOKIE = "granskning_session"
+# before a login there is no session to hold the CSRF token: the login form's token is
+# also a cookie of its own, and the two must match (double submit)
+ANON_COOKIE = "granskning_csrf"
+LANG_COOKIE = "granskning_lang"
+FORM_LIMIT = 200_000  # bytes of a form: a long note is far less
+
+
+class FormErrors(InputError):
+    """Bad input in a form, field by field (422, the form again with each message)."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+class Forbidden(RuleError):
+    """The user is on the review's team but their role may not do this (403)."""
+
+
+# -- the request's context -------------------------------------------------------------------
+
+
+@dataclass
+class Ctx:
+    """What a handler knows about the request it answers."""
+
+    request: Request
+    store: Store
+    user: SessionUser | None
+    lang: str
+    form: FormData | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+    problem: str | None = None
+    status: int = 200
+    anon_token: str = ""
+
+    @property
+    def viewer(self) -> Viewer:
+        assert self.user is not None
+        return Viewer(person_id=self.user.person_id, coordinator=self.user.coordinator)
+
+    def rights(self, review_id: int) -> frozenset[Do]:
+        """What the user may do to the review; 404 if nothing."""
+        return access.review_rights(self.store, self.viewer, review_id)
+
+    def require(self, review_id: int, what: Do) -> frozenset[Do]:
+        """The user's rights in the review if they include ``what``; else 404 (not theirs)
+        or 403 (theirs, but not this)."""
+        found = self.rights(review_id)
+        if what not in found:
+            raise Forbidden(_("your role in this review may not do this"))
+        return found
+
+    def require_coordinator(self) -> None:
+        """Only coordinators go on (others: 404, as if the page did not exist)."""
+        if self.user is None or not self.user.coordinator:
+            raise NotFoundError(_("the page does not exist"))
+
+    def page(self, template: str, **values: Any) -> HTMLResponse:
+        """The page ``template``, with what every page shows (user, language, token, errors)."""
+        body = render(template, self._common() | values)
+        return HTMLResponse(body, status_code=self.status)
+
+    def _common(self) -> dict[str, Any]:
+        return {
+            "user": self.user,
+            "lang": self.lang,
+            "other_lang": "en" if self.lang == "sv" else "sv",
+            "csrf_token": self.user.csrf_token if self.user else self.anon_token,
+            "path": self.request.url.path,
+            "errors": self.errors,
+            "problem": self.problem,
+            "flash": self.request.query_params.get("done"),
+            "form": self.form or {},
+        }
+
+    def done(self, url: str, message: str | None = None) -> RedirectResponse:
+        """After a successful POST: back to ``url`` (303), saying what was done."""
+        if message:
+            url += ("&" if "?" in url else "?") + "done=" + quote(message)
+        return RedirectResponse(url, status_code=303)
+
+    # -- reading a form, field by field --
+
+    def text(self, name: str, *, required: bool = True, label: str | None = None) -> str | None:
+        value = str((self.form or {}).get(name, "") or "").strip()
+        if not value and required:
+            self.errors[name] = _("{field}: fill this in").format(field=label or name)
+            return None
+        return value or None
+
+    def number(self, name: str, *, label: str | None = None, required: bool = True) -> int | None:
+        value = self.text(name, required=required, label=label)
+        if value is None:
+            return None
+        try:
+            return int(value)
+        except ValueError:
+            self.errors[name] = _("{field}: not a whole number: {value}").format(
+                field=label or name, value=value
+            )
+            return None
+
+    def when(
+        self, name: str, *, label: str | None = None, required: bool = True
+    ) -> datetime | None:
+        """A local date and time ("2026-03-10T09:00" from a datetime-local field)."""
+        value = self.text(name, required=required, label=label)
+        return self._parsed(name, value, lambda v: parse_local(v.replace("T", " "), label or name))
+
+    def day(self, name: str, *, label: str | None = None, required: bool = True) -> date | None:
+        value = self.text(name, required=required, label=label)
+        return self._parsed(name, value, lambda v: parse_date(v, label or name))
+
+    def _parsed(self, name: str, value: str | None, parse: Callable[[str], Any]) -> Any:
+        if value is None:
+            return None
+        try:
+            return parse(value)
+        except InputError as exc:
+            self.errors[name] = str(exc)
+            return None
+
+    def checked(self) -> None:
+        """Raise the form's errors, if any (422 with each message at its field)."""
+        if self.errors:
+            raise FormErrors(dict(self.errors))
+
+
+# -- cookies ----------------------------------------------------------------------------------
+
+
+def _signer(request: Request) -> Signer:
+    return Signer(request.app.state.secret, salt="granskning-session")
+
+
+def session_token(request: Request) -> str | None:
+    """The session token of the request's cookie, if its signature holds."""
+    raw = request.cookies.get(COOKIE)
+    if not raw:
+        return None
+    try:
+        return _signer(request).unsign(raw).decode()
+    except BadSignature:
+        return None
+
+
+def set_session_cookie(request: Request, response: Response, token: str | None) -> None:
+    """Give the browser its session (or take it away: ``None``)."""
+    if token is None:
+        response.delete_cookie(COOKIE, path="/")
+        return
+    response.set_cookie(
+        COOKIE,
+        _signer(request).sign(token).decode(),
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
+
+
+def choose_language(request: Request) -> str:
+    """``?lang=``, then the language chosen before (cookie), then the browser's, then sv."""
+    asked = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
+    if asked in LANGUAGES:
+        return str(asked)
+    for part in request.headers.get("accept-language", "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in LANGUAGES:
+            return code
+    return "sv"
+
+
+# -- routing ------------------------------------------------------------------------------------
+
+Handler = Callable[..., Response]
+
+
+class Routes:
+    """The routes of one page module: ``@routes.get(path)``, ``@routes.post(path)``."""
+
+    def __init__(self) -> None:
+        self.routes: list[Route] = []
+
+    def get(
+        self, path: str, *, public: bool = False, api: bool = False
+    ) -> Callable[[Handler], Handler]:
+        return self._add(path, "GET", public=public, api=api, again=None)
+
+    def post(
+        self,
+        path: str,
+        *,
+        public: bool = False,
+        api: bool = False,
+        again: Handler | None = None,
+    ) -> Callable[[Handler], Handler]:
+        """A form's target; on bad input or a blocking rule, ``again`` (the page the form is
+        on) is shown with the message, with status 422 or 409."""
+        return self._add(path, "POST", public=public, api=api, again=again)
+
+    def _add(
+        self, path: str, method: str, *, public: bool, api: bool, again: Handler | None
+    ) -> Callable[[Handler], Handler]:
+        def register(fn: Handler) -> Handler:
+            spec = _Spec(fn=fn, public=public, api=api, again=again)
+
+            async def endpoint(request: Request) -> Response:
+                form = None
+                if method == "POST" and not api:
+                    form = await request.form(max_files=0, max_fields=200, max_part_size=FORM_LIMIT)
+                body = await request.body() if api and method == "POST" else b""
+                return await run_in_threadpool(_answer, request, form, body, spec)
+
+            self.routes.append(Route(path, endpoint, methods=[method], name=fn.__name__))
+            return fn
+
+        return register
+
+
+@dataclass(frozen=True)
+class _Spec:
+    fn: Handler
+    public: bool
+    api: bool
+    again: Handler | None
+
+
+def _answer(request: Request, form: FormData | None, body: bytes, spec: _Spec) -> Response:
+    store: Store = request.app.state.store
+    lang = choose_language(request)
+    with speaking(lang):
+        user = accounts.session_user(store, session_token(request))
+        ctx = Ctx(request=request, store=store, user=user, lang=lang, form=form)
+        sent = request.cookies.get(ANON_COOKIE, "")
+        ctx.anon_token = sent or secrets.token_urlsafe(24)
+        response = _guarded(ctx, body, spec)
+        if user is None and not sent:
+            response.set_cookie(
+                ANON_COOKIE,
+                ctx.anon_token,
+                httponly=True,
+                samesite="lax",
+                secure=request.url.scheme == "https",
+                path="/",
+            )
+        if request.query_params.get("lang") in LANGUAGES:
+            response.set_cookie(LANG_COOKIE, lang, samesite="lax", path="/", httponly=True)
+        return response
+
+
+def _guarded(ctx: Ctx, body: bytes, spec: _Spec) -> Response:
+    request = ctx.request
+    if ctx.user is None and not spec.public:
+        if spec.api:
+            return JSONResponse({"error": _("log in first")}, status_code=401)
+        return RedirectResponse("/login?next=" + quote(request.url.path), status_code=303)
+    if request.method == "POST" and not _csrf_ok(ctx):
+        return _failure(ctx, spec, 403, _("the form has expired; reload the page and try again"))
+    if spec.api and body:
+        try:
+            ctx.form = FormData(json.loads(body).items())
+        except (ValueError, AttributeError):
+            return _failure(ctx, spec, 422, _("the request is not a JSON object"))
+    try:
+        with acting_as(ctx.user.email if ctx.user else "?"):
+            return spec.fn(ctx, **request.path_params)
+    except GranskningError as exc:
+        return _refused(ctx, spec, exc)
+
+
+def _csrf_ok(ctx: Ctx) -> bool:
+    """The POST's token is the session's; before a login, the token cookie's."""
+    expected = ctx.user.csrf_token if ctx.user else ctx.request.cookies.get(ANON_COOKIE, "")
+    sent = ctx.request.headers.get("x-csrf-token") or str(
+        (ctx.form or {}).get("csrf_token", "") or ""
+    )
+    return bool(expected) and hmac.compare_digest(sent.encode(), expected.encode())
+
+
+STATUS: list[tuple[type[GranskningError], int]] = [
+    (NotFoundError, 404),
+    (ThrottledError, 429),
+    (Forbidden, 403),
+    (LoginError, 422),
+    (RuleError, 409),
+    (InputError, 422),
+]
+
+
+def status_of(exc: GranskningError) -> int:
+    """The HTTP status of an error the engine raised."""
+    for kind, code in STATUS:
+        if isinstance(exc, kind):
+            return code
+    return 400
+
+
+def _refused(ctx: Ctx, spec: _Spec, exc: GranskningError) -> Response:
+    code = status_of(exc)
+    if isinstance(exc, FormErrors):
+        ctx.errors = exc.errors
+    if code in (409, 422, 429) and spec.again is not None and not spec.api:
+        ctx.status = code
+        ctx.problem = None if isinstance(exc, FormErrors) else str(exc)
+        return spec.again(ctx, **ctx.request.path_params)
+    return _failure(ctx, spec, code, str(exc))
+
+
+def _failure(ctx: Ctx, spec: _Spec, code: int, message: str) -> Response:
+    if spec.api:
+        payload: dict[str, Any] = {"error": message}
+        if ctx.errors:
+            payload["fields"] = ctx.errors
+        return JSONResponse(payload, status_code=code)
+    if code == 404:
+        message = _("The page does not exist, or it is not yours to see.")
+    ctx.status = code
+    return ctx.page("error.html", code=code, message=message)
+
+
+def api_json(data: Any, status: int = 200) -> JSONResponse:
+    """The ``--json`` shape of an object, as the API serves it."""
+    return JSONResponse(data, status_code=status)
+
+
+def query_int(params: Mapping[str, str], name: str, default: int) -> int:
+    try:
+        return int(params.get(name, default))
+    except ValueError:
+        return default
+
+
+__all__ = [
+    "COOKIE",
+    "Ctx",
+    "Forbidden",
+    "FormErrors",
+    "Routes",
+    "api_json",
+    "choose_language",
+    "query_int",
+    "session_token",
+    "set_session_cookie",
+    "status_of",
+]

@@ -1,0 +1,82 @@
+"""``/reviews/{id}``: the review's state, every action (allowed, or why not), its team,
+interview schedule and history; the forms that take an action and change the team."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+
+from granskning.domain.access import Do
+from granskning.domain.enums import Role
+from granskning.domain.i18n import _
+from granskning.domain.labels import action_done, role, state as state_label
+from granskning.services import registry, reviews
+from granskning.storage import audit
+from granskning.web.http import Ctx, Routes
+
+routes = Routes()
+
+HISTORY_SHOWN = 50
+# actions whose form asks for more than a click
+NEEDS_REASON = frozenset({"cancel", "reopen"})
+NEEDS_DAY = frozenset({"schedule_seminar"})
+
+
+@routes.get("/reviews/{review_id:int}")
+def review_page(ctx: Ctx, review_id: int) -> Response:
+    rights = ctx.rights(review_id)
+    shown, action_rows = reviews.overview(ctx.store, review_id)
+    history = (
+        audit.recent_history(ctx.store, review_id, HISTORY_SHOWN)
+        if Do.see_history in rights
+        else []
+    )
+    people = registry.list_people(ctx.store) if Do.team in rights else []
+    return ctx.page(
+        "review.html",
+        review=shown,
+        rights=rights,
+        Do=Do,
+        actions=action_rows,
+        history=history,
+        history_shown=HISTORY_SHOWN,
+        person_options=[(p["id"], f"{p['name']} ({p['municipality']})") for p in people],
+        role_options=[(r.value, role(r.value)) for r in Role],
+        needs_reason=NEEDS_REASON,
+        needs_day=NEEDS_DAY,
+    )
+
+
+@routes.post("/reviews/{review_id:int}/advance", again=review_page)
+def advance(ctx: Ctx, review_id: int) -> Response:
+    ctx.require(review_id, Do.advance)
+    action = ctx.text("action", label=_("Action")) or ""
+    reason = ctx.text("reason", required=action in NEEDS_REASON, label=_("Reason"))
+    day = ctx.day("on", required=action in NEEDS_DAY, label=_("Date"))
+    ctx.checked()
+    row = reviews.advance(ctx.store, review_id, action, reason=reason, on=day)
+    return ctx.done(
+        f"/reviews/{review_id}",
+        _("{done}; now {state}").format(done=action_done(action), state=state_label(row.state)),
+    )
+
+
+@routes.post("/reviews/{review_id:int}/team", again=review_page)
+def assign(ctx: Ctx, review_id: int) -> Response:
+    ctx.require(review_id, Do.team)
+    person = ctx.number("person", label=_("Person"))
+    chosen = ctx.text("role", label=_("Role")) or ""
+    ctx.checked()
+    assert person is not None
+    reviews.assign(ctx.store, review_id, person, chosen)
+    return ctx.done(f"/reviews/{review_id}", _("{role} assigned").format(role=role(chosen)))
+
+
+@routes.post("/reviews/{review_id:int}/team/remove", again=review_page)
+def unassign(ctx: Ctx, review_id: int) -> Response:
+    ctx.require(review_id, Do.team)
+    person = ctx.number("person", label=_("Person"))
+    chosen = ctx.text("role", label=_("Role")) or ""
+    ctx.checked()
+    assert person is not None
+    reviews.unassign(ctx.store, review_id, person, chosen)
+    return ctx.done(f"/reviews/{review_id}", _("{role} removed").format(role=role(chosen)))
