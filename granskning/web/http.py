@@ -85,6 +85,8 @@ class Ctx:
     problem: str | None = None
     status: int = 200
     anon_token: str = ""
+    # what the user may do to the review the route is about (routes declared with ``needs``)
+    granted: frozenset[Do] = frozenset()
 
     @property
     def viewer(self) -> Viewer:
@@ -234,35 +236,37 @@ class Routes:
 
     def __init__(self) -> None:
         self.routes: list[Route] = []
+        # (path, method, spec) of every route: what the access tests walk
+        self.specs: list[tuple[str, str, _Spec]] = []
 
-    def get(
-        self, path: str, *, public: bool = False, api: bool = False
-    ) -> Callable[[Handler], Handler]:
-        return self._add(path, "GET", public=public, api=api, again=None)
+    def get(self, path: str, **how: Any) -> Callable[[Handler], Handler]:
+        """A page, download or API read; see :meth:`post` for ``how``."""
+        return self._add(path, "GET", _Spec(**how))
 
-    def post(
-        self,
-        path: str,
-        *,
-        public: bool = False,
-        api: bool = False,
-        again: Handler | None = None,
-    ) -> Callable[[Handler], Handler]:
-        """A form's target; on bad input or a blocking rule, ``again`` (the page the form is
-        on) is shown with the message, with status 422 or 409."""
-        return self._add(path, "POST", public=public, api=api, again=again)
+    def post(self, path: str, **how: Any) -> Callable[[Handler], Handler]:
+        """A form's target. ``how``:
 
-    def _add(
-        self, path: str, method: str, *, public: bool, api: bool, again: Handler | None
-    ) -> Callable[[Handler], Handler]:
+        - ``needs``: the right (:class:`~granskning.domain.access.Do`) the user must have in
+          the review the path names (``review_id``, or ``interview_id``'s review), checked
+          before the handler runs (404 if the review is not theirs, 403 if theirs but not
+          this); ``ctx.granted`` then holds all their rights in it;
+        - ``coordinator``: only coordinators (others get 404);
+        - ``public``: no login needed; ``api``: JSON in and out;
+        - ``again``: the page the form is on, shown again with the message on bad input
+          (422) or a blocking rule (409).
+        """
+        return self._add(path, "POST", _Spec(**how))
+
+    def _add(self, path: str, method: str, spec: _Spec) -> Callable[[Handler], Handler]:
         def register(fn: Handler) -> Handler:
-            spec = _Spec(fn=fn, public=public, api=api, again=again)
+            spec.fn = fn
+            self.specs.append((path, method, spec))
 
             async def endpoint(request: Request) -> Response:
                 form = None
-                if method == "POST" and not api:
+                if method == "POST" and not spec.api:
                     form = await request.form(max_files=0, max_fields=200, max_part_size=FORM_LIMIT)
-                body = await request.body() if api and method == "POST" else b""
+                body = await request.body() if spec.api and method == "POST" else b""
                 return await run_in_threadpool(_answer, request, form, body, spec)
 
             self.routes.append(Route(path, endpoint, methods=[method], name=fn.__name__))
@@ -271,12 +275,25 @@ class Routes:
         return register
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Spec:
-    fn: Handler
-    public: bool
-    api: bool
-    again: Handler | None
+    """How a route is guarded (see :meth:`Routes.post`)."""
+
+    needs: Do | None = None
+    coordinator: bool = False
+    public: bool = False
+    api: bool = False
+    again: Handler | None = None
+    fn: Handler | None = None
+
+
+def review_of(ctx: Ctx, params: Mapping[str, Any]) -> int:
+    """The review a route's path names: its ``review_id``, or its interview's review."""
+    if "review_id" in params:
+        return int(params["review_id"])
+    if "interview_id" in params:
+        return access.interview_review(ctx.store, int(params["interview_id"]))
+    raise LookupError("a route with `needs` must name a review_id or an interview_id")
 
 
 def _answer(request: Request, form: FormData | None, body: bytes, spec: _Spec) -> Response:
@@ -315,7 +332,12 @@ def _guarded(ctx: Ctx, body: bytes, spec: _Spec) -> Response:
             ctx.form = FormData(json.loads(body).items())
         except (ValueError, AttributeError):
             return _failure(ctx, spec, 422, _("the request is not a JSON object"))
+    assert spec.fn is not None
     try:
+        if spec.coordinator:
+            ctx.require_coordinator()
+        if spec.needs is not None:
+            ctx.granted = ctx.require(review_of(ctx, request.path_params), spec.needs)
         with acting_as(ctx.user.email if ctx.user else "?"):
             return spec.fn(ctx, **request.path_params)
     except GranskningError as exc:

@@ -21,9 +21,9 @@ NEEDS_REASON = frozenset({"cancel", "reopen"})
 NEEDS_DAY = frozenset({"schedule_seminar"})
 
 
-@routes.get("/reviews/{review_id:int}")
+@routes.get("/reviews/{review_id:int}", needs=Do.see)
 def review_page(ctx: Ctx, review_id: int) -> Response:
-    rights = ctx.rights(review_id)
+    rights = ctx.granted
     shown, action_rows = reviews.overview(ctx.store, review_id)
     history = (
         audit.recent_history(ctx.store, review_id, HISTORY_SHOWN)
@@ -46,9 +46,8 @@ def review_page(ctx: Ctx, review_id: int) -> Response:
     )
 
 
-@routes.post("/reviews/{review_id:int}/advance", again=review_page)
+@routes.post("/reviews/{review_id:int}/advance", needs=Do.advance, again=review_page)
 def advance(ctx: Ctx, review_id: int) -> Response:
-    ctx.require(review_id, Do.advance)
     action = ctx.text("action", label=_("Action")) or ""
     reason = ctx.text("reason", required=action in NEEDS_REASON, label=_("Reason"))
     day = ctx.day("on", required=action in NEEDS_DAY, label=_("Date"))
@@ -60,9 +59,8 @@ def advance(ctx: Ctx, review_id: int) -> Response:
     )
 
 
-@routes.post("/reviews/{review_id:int}/team", again=review_page)
+@routes.post("/reviews/{review_id:int}/team", needs=Do.team, again=review_page)
 def assign(ctx: Ctx, review_id: int) -> Response:
-    ctx.require(review_id, Do.team)
     person = ctx.number("person", label=_("Person"))
     chosen = ctx.text("role", label=_("Role")) or ""
     ctx.checked()
@@ -71,9 +69,8 @@ def assign(ctx: Ctx, review_id: int) -> Response:
     return ctx.done(f"/reviews/{review_id}", _("{role} assigned").format(role=role(chosen)))
 
 
-@routes.post("/reviews/{review_id:int}/team/remove", again=review_page)
+@routes.post("/reviews/{review_id:int}/team/remove", needs=Do.team, again=review_page)
 def unassign(ctx: Ctx, review_id: int) -> Response:
-    ctx.require(review_id, Do.team)
     person = ctx.number("person", label=_("Person"))
     chosen = ctx.text("role", label=_("Role")) or ""
     ctx.checked()
