@@ -72,9 +72,7 @@ def _extract_templates(folder: Path) -> dict[object, None]:
     for path in sorted(folder.rglob("*.html")):
         with open(path, "rb") as fh:
             options = {"extensions": "jinja2.ext.i18n", "trim_blocks": "yes"}
-            for _line, _func, message, _comments in babel_extract(
-                fh, list(KEYWORDS), [], options
-            ):
+            for _line, _func, message, _comments in babel_extract(fh, list(KEYWORDS), [], options):
                 found[message] = None
     return found
 
