@@ -7,12 +7,15 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from docx import Document
 
 from granskning.services import followup, reviews
 from granskning.storage import audit
 from tests.conftest import FakeClock
 from tests.web.conftest import Client, Web
+
+pytestmark = pytest.mark.slow  # each test makes the review world and logs in
 
 TEAM = ("coordinator", "lead", "secretary", "reviewer", "timekeeper", "host_contact")
 
@@ -97,7 +100,7 @@ def test_the_host_contact_records_a_status_and_the_audit_names_them(
     assert latest["action"] == "record"
     assert latest["actor"] == "host-contact@example.se"
     page = host.get(r.headers["location"]).text
-    assert "Item {0}: done (green)".format(item) in page
+    assert f"Item {item}: done (green)" in page
     assert '<span class="status status-green">done (green)</span>' in page
 
 

@@ -105,10 +105,10 @@ def seminar_page(ctx: Ctx, review_id: int, item_id: int | None = None) -> Respon
         # who keep the checklist (the host records before and at the seminar only)
         may_correct=Do.edit_checklist in ctx.granted and state in SEMINAR_HELD,
         may_edit=may_edit,
-        block_options=[("", _("General (no block)")), *_blocks(ctx, review_id)]
-        if may_edit
-        else [],
-        status_options=[(s.value, f"{status_label(s.value)} ({colour(s.value)})") for s in FollowUpStatus],
+        block_options=[("", _("General (no block)")), *_blocks(ctx, review_id)] if may_edit else [],
+        status_options=[
+            (s.value, f"{status_label(s.value)} ({colour(s.value)})") for s in FollowUpStatus
+        ],
     )
 
 
