@@ -64,9 +64,24 @@ def _normalised(found: dict[object, None]) -> list[object]:
     return out
 
 
+def _extract_templates(folder: Path) -> dict[object, None]:
+    """Messages in the web application's Jinja2 templates (``_("...")`` and ``gettext``)."""
+    from jinja2.ext import babel_extract
+
+    found: dict[object, None] = {}
+    for path in sorted(folder.rglob("*.html")):
+        with open(path, "rb") as fh:
+            options = {"extensions": "jinja2.ext.i18n", "trim_blocks": "yes"}
+            for _line, _func, message, _comments in babel_extract(fh, list(KEYWORDS), [], options):
+                found[message] = None
+    return found
+
+
 def extracted() -> list[object]:
-    """Every message of the program itself."""
-    return _normalised(_extract_dir(PACKAGE))
+    """Every message of the program itself: its Python modules and its page templates."""
+    found = _extract_dir(PACKAGE)
+    found.update(_extract_templates(PACKAGE / "web" / "templates"))
+    return _normalised(found)
 
 
 def extracted_click() -> list[object]:

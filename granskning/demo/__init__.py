@@ -24,6 +24,7 @@ from granskning.domain.i18n import _, get_language, ngettext
 from granskning.domain.templates import Question, Template
 from granskning.domain.timefmt import parse_local
 from granskning.services import (
+    accounts,
     exchange,
     findings,
     followup,
@@ -160,6 +161,8 @@ RECOMMENDATIONS = (
     ("styrprocesser", "Inför barnkonsekvensanalyser i budgetprocessen."),
     ("inflytande", "Utveckla en rutin för återkoppling till barn och unga efter varje samråd."),
 )
+# The demo accounts' password (printed by the demo: these accounts are for trying it out).
+DEMO_PASSWORD = "granska-2026"
 # The statuses the seminar records, in turn over the checklist's items.
 STATUSES = ("done", "in_progress", "not_started")
 
@@ -618,6 +621,26 @@ def _export_person(w: _Walk) -> None:
     w.say(_("Everything stored about {name}: {path}").format(name=contact.name, path=access))
 
 
+def _create_accounts(w: _Walk) -> None:
+    """Web accounts, one per role of the team and a coordinator, so that ``granskning serve``
+    on the demo's database opens a populated site at once."""
+    coordinator = w.people["Borlänge"][1]  # the partnership's coordinator
+    holders = [("coordinator", coordinator), *w.team.items()]
+    for role, person in holders:
+        assert person.id is not None and person.email is not None
+        accounts.add_user(
+            w.store, person.email, person.id, DEMO_PASSWORD, coordinator=role == "coordinator"
+        )
+    w.say(
+        _("Web accounts (password {password} for all): granskning --db {db} serve").format(
+            password=DEMO_PASSWORD, db=w.db_path
+        )
+    )
+    for role, person in holders:
+        what = _("coordinator") if role == "coordinator" else labels.role(role)
+        w.say(f"  {person.email:<32} {person.name} ({what})")
+
+
 def _final_state(w: _Walk) -> None:
     """Say where the review ended."""
     w.state = reviews.show(w.store, w.rid)["state"]
@@ -653,5 +676,6 @@ STEPS: tuple[Callable[[_Walk], None], ...] = (
     _carry_offline,
     _verify,
     _export_person,
+    _create_accounts,
     _final_state,
 )

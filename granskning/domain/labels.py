@@ -137,6 +137,13 @@ EVENT_LABELS = {
     "person.edit": N_("person corrected"),
     "person.forget": N_("person forgotten"),
     "database.restore": N_("database restored"),
+    "account.add": N_("web account added"),
+    "account.disable": N_("web account disabled"),
+    "account.password": N_("new password set"),
+    "account.login": N_("logged in"),
+    "account.login_failed": N_("login failed"),
+    "account.login_throttled": N_("login refused: too many failures"),
+    "account.logout": N_("logged out"),
 }
 
 

@@ -91,7 +91,9 @@ def my_reviews(store: Store, viewer: Viewer, *, page: int = 1) -> ReviewList:
         pages = max(1, -(-total // PAGE_SIZE))
         page = min(max(page, 1), pages)
         query = (
-            select(Review.id, Review.state, Review.round_id, Municipality.name, Round.year)
+            select(  # type: ignore[call-overload]
+                Review.id, Review.state, Review.round_id, Municipality.name, Round.year
+            )
             .join(Municipality, col(Municipality.id) == Review.host_id)
             .outerjoin(Round, col(Round.id) == Review.round_id)
             .order_by(col(Round.year).desc(), col(Review.round_id).desc(), col(Review.id).desc())

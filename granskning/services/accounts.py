@@ -287,6 +287,7 @@ def _open_session(
                 user.password_hash = new_hash
                 work.session.add(user)
             now = work.now()
+            assert user.id is not None
             work.add(LoginAttempt(email=email, address=address, succeeded=True, at=now))
             work.add(
                 WebSession(
@@ -298,7 +299,6 @@ def _open_session(
                 )
             )
             work.emit(events.LoggedIn(person=_person_uid(work.session, user.person_id)))
-            assert user.id is not None
             return Login(token=token, user_id=user.id)
 
     return store.retry(once)

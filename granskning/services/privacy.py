@@ -27,6 +27,7 @@ from datetime import datetime
 from typing import Any
 from xml.etree import ElementTree
 
+from sqlalchemy import delete
 from sqlmodel import Session, col, or_, select
 
 from granskning.domain import events
@@ -59,6 +60,8 @@ from granskning.storage.model import (
     ReportVersion,
     Review,
     Round,
+    UserAccount,
+    WebSession,
 )
 from granskning.storage.store import Store
 from granskning.storage.uow import Work, writes
@@ -387,6 +390,35 @@ def _audit_events(sub: _Subject) -> list[dict[str, Any]]:
     ]
 
 
+def _web_accounts(sub: _Subject) -> list[dict[str, Any]]:
+    """The person's web accounts (never the password's hash)."""
+    return [
+        {
+            "email": a.email,
+            "coordinator": a.coordinator,
+            "disabled": format_local(a.disabled_at),
+            "created": format_local(a.created_at),
+        }
+        for a in sub.session.exec(
+            select(UserAccount).where(UserAccount.person_id == sub.person.id)
+        ).all()
+    ]
+
+
+def _close_accounts(session: Session, person: Person, pseudonym_uid: str, now: datetime) -> int:
+    """A forgotten person's web accounts: their sessions ended, their address and password
+    gone, disabled for good. Returns how many."""
+    rows = session.exec(select(UserAccount).where(UserAccount.person_id == person.id)).all()
+    for n, account in enumerate(rows):
+        session.execute(delete(WebSession).where(col(WebSession.user_id) == account.id))
+        account.email = f"forgotten-{pseudonym_uid}-{n}@invalid"
+        account.password_hash = "!"  # no password matches it
+        account.disabled_at = account.disabled_at or now
+        account.updated_at = now
+        session.add(account)
+    return len(rows)
+
+
 # The sections of an access request, in the order it shows them.
 _SECTIONS: dict[str, Callable[[_Subject], Any]] = {
     "person": _person_section,
@@ -398,6 +430,7 @@ _SECTIONS: dict[str, Callable[[_Subject], Any]] = {
     "follow_up_responsible": _follow_up_responsible,
     "report_versions_holding_name": _report_versions,
     "audit_events": _audit_events,
+    "web_accounts": _web_accounts,
 }
 
 
@@ -540,6 +573,8 @@ def forget(work: Work, person_id: int, *, purge_reports: bool = False) -> dict[s
     it.audit_log(person.uid, now)
     person.name, person.title, person.email = it.pseudonym, None, None
     person.forgotten_at = now
+    if _close_accounts(s, person, person.uid, now):
+        it.count("web_accounts", ["email"])
     s.add(person)
     it.count("people", ["name"])
     s.flush()

@@ -136,8 +136,14 @@ class Ctx:
 
     # -- reading a form, field by field --
 
+    def raw(self, name: str) -> str:
+        """A form field's value as sent ("" when it was not)."""
+        value = self.form.get(name) if self.form is not None else None
+        return value if isinstance(value, str) else ""
+
     def text(self, name: str, *, required: bool = True, label: str | None = None) -> str | None:
-        value = str((self.form or {}).get(name, "") or "").strip()
+        """A text field, stripped (None when empty; an error when ``required``)."""
+        value = self.raw(name).strip()
         if not value and required:
             self.errors[name] = _("{field}: fill this in").format(field=label or name)
             return None
@@ -160,11 +166,15 @@ class Ctx:
     ) -> datetime | None:
         """A local date and time ("2026-03-10T09:00" from a datetime-local field)."""
         value = self.text(name, required=required, label=label)
-        return self._parsed(name, value, lambda v: parse_local(v.replace("T", " "), label or name))
+        parsed: datetime | None = self._parsed(
+            name, value, lambda v: parse_local(v.replace("T", " "), label or name)
+        )
+        return parsed
 
     def day(self, name: str, *, label: str | None = None, required: bool = True) -> date | None:
         value = self.text(name, required=required, label=label)
-        return self._parsed(name, value, lambda v: parse_date(v, label or name))
+        parsed: date | None = self._parsed(name, value, lambda v: parse_date(v, label or name))
+        return parsed
 
     def _parsed(self, name: str, value: str | None, parse: Callable[[str], Any]) -> Any:
         if value is None:
@@ -347,9 +357,7 @@ def _guarded(ctx: Ctx, body: bytes, spec: _Spec) -> Response:
 def _csrf_ok(ctx: Ctx) -> bool:
     """The POST's token is the session's; before a login, the token cookie's."""
     expected = ctx.user.csrf_token if ctx.user else ctx.request.cookies.get(ANON_COOKIE, "")
-    sent = ctx.request.headers.get("x-csrf-token") or str(
-        (ctx.form or {}).get("csrf_token", "") or ""
-    )
+    sent = ctx.request.headers.get("x-csrf-token") or ctx.raw("csrf_token")
     return bool(expected) and hmac.compare_digest(sent.encode(), expected.encode())
 
 

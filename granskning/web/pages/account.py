@@ -14,7 +14,7 @@ routes = Routes()
 
 def _next(ctx: Ctx) -> str:
     """Where to go after the login: a path of this site only (never another site)."""
-    target = str(ctx.request.query_params.get("next") or (ctx.form or {}).get("next") or "/")
+    target = ctx.request.query_params.get("next") or ctx.raw("next") or "/"
     return target if target.startswith("/") and not target.startswith("//") else "/"
 
 
@@ -28,7 +28,7 @@ def login_page(ctx: Ctx) -> Response:
 @routes.post("/login", public=True)
 def login(ctx: Ctx) -> Response:
     email = ctx.text("email", label=_("E-mail address")) or ""
-    password = str((ctx.form or {}).get("password", "") or "")
+    password = ctx.raw("password")
     if not password:
         ctx.errors["password"] = _("{field}: fill this in").format(field=_("Password"))
     if ctx.errors:
