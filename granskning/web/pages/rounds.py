@@ -24,9 +24,9 @@ def rounds_page(ctx: Ctx) -> Response:
 def _per_host(ctx: Ctx) -> int | None:
     """The reviewing municipalities per host asked for (``?per_host=``, or the plan's form
     shown again); None: the default."""
-    raw = ctx.request.query_params.get("per_host") or (ctx.form or {}).get("per_host")
+    raw = ctx.request.query_params.get("per_host") or ctx.raw("per_host")
     try:
-        return int(str(raw or "").strip())
+        return int(raw.strip())
     except ValueError:
         return None
 

@@ -78,6 +78,29 @@ def _schedule(ctx: Ctx, review_id: int, info: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _forms(
+    ctx: Ctx, review_id: int, state: ReviewState, live: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Which checklist forms the reader gets now, and their choices."""
+    may_edit = Do.edit_checklist in ctx.granted and state in BEFORE_SEMINAR
+    return {
+        "may_record": Do.checklist in ctx.granted and state == ReviewState.follow_up_scheduled,
+        # a status recorded at a seminar already held is corrected with a reason, by those
+        # who keep the checklist (the host records before and at the seminar only)
+        "may_correct": Do.edit_checklist in ctx.granted and state in SEMINAR_HELD,
+        "may_edit": may_edit,
+        "block_options": [("", _("General (no block)")), *_blocks(ctx, review_id)]
+        if may_edit
+        else [],
+        "merge_options": {
+            i["id"]: [(o["id"], _short(o)) for o in live if o["id"] != i["id"]] for i in live
+        },
+        "status_options": [
+            (s.value, f"{status_label(s.value)} ({colour(s.value)})") for s in FollowUpStatus
+        ],
+    }
+
+
 @routes.get("/reviews/{review_id:int}/seminar", needs=Do.see_checklist)
 def seminar_page(ctx: Ctx, review_id: int, item_id: int | None = None) -> Response:
     """The page; shown again (``item_id``: the item whose form was sent) on a refusal."""
@@ -86,7 +109,6 @@ def seminar_page(ctx: Ctx, review_id: int, item_id: int | None = None) -> Respon
     items = followup.items(ctx.store, review_id)
     for item in items:
         item["colour_class"] = item["colour"] or "none"
-    may_edit = Do.edit_checklist in ctx.granted and state in BEFORE_SEMINAR
     live = [i for i in items if i["merged_into"] is None]
     return ctx.page(
         "seminar.html",
@@ -96,19 +118,8 @@ def seminar_page(ctx: Ctx, review_id: int, item_id: int | None = None) -> Respon
         state=state,
         items=items,
         live=live,
-        merge_options={
-            i["id"]: [(o["id"], _short(o)) for o in live if o["id"] != i["id"]] for i in live
-        },
         schedule=_schedule(ctx, review_id, info),
-        may_record=Do.checklist in ctx.granted and state == ReviewState.follow_up_scheduled,
-        # a status recorded at a seminar already held is corrected with a reason, by those
-        # who keep the checklist (the host records before and at the seminar only)
-        may_correct=Do.edit_checklist in ctx.granted and state in SEMINAR_HELD,
-        may_edit=may_edit,
-        block_options=[("", _("General (no block)")), *_blocks(ctx, review_id)] if may_edit else [],
-        status_options=[
-            (s.value, f"{status_label(s.value)} ({colour(s.value)})") for s in FollowUpStatus
-        ],
+        **_forms(ctx, review_id, state, live),
     )
 
 

@@ -67,5 +67,5 @@ def template_page(ctx: Ctx, template_id: str) -> Response:
             for g in t.groups
         ],
         asked_of=lambda q: ", ".join(t.group(gid).name() for gid in q.groups),
-        kind_label=lambda kind: _(KIND_LABELS.get(kind, kind)),
+        kind_label=lambda kind: _(KIND_LABELS[kind]),
     )
