@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, create_engine, func, inspect, select, text, update
+from sqlalchemy import Integer, Table, create_engine, func, inspect, select, text, update
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError, StatementError
 
@@ -405,8 +405,11 @@ def _hold_back(
 
 
 def _reset_sequences(conn: Connection) -> None:
+    """Move each table's id sequence past the ids copied in (a text id, such as a web
+    session's, has no sequence)."""
     for table in metadata().sorted_tables:
-        if "id" in table.c and table.c["id"].primary_key and table.c["id"].autoincrement:
+        key = table.c.get("id")
+        if key is not None and key.primary_key and isinstance(key.type, Integer):
             conn.execute(
                 text(
                     f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "

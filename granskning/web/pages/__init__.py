@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from granskning.web.pages import account, home, review
+from granskning.web.pages import account, home, review, rounds, seminar, templates_page
 
 PAGES: tuple[ModuleType, ...] = (
     account,
     home,
     review,
+    seminar,
+    rounds,
+    templates_page,
 )
 
 __all__ = ["PAGES"]
