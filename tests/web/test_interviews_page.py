@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
 
-from granskning.services import interviews
+from granskning.services import interviews, reviews
 from granskning.storage import audit
 from tests.web.conftest import Client, Web
 
@@ -51,6 +52,48 @@ def _added(w: Web, **fields: Any) -> int:
     row = interviews.add_interview(w.store, w.world.review, **values)
     assert row.id is not None
     return row.id
+
+
+class _FormReader(HTMLParser):
+    """The fields of one form of a page, as a browser would send them unchanged."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__()
+        self.action, self.inside, self.values = action, False, {}
+        self.select: str | None = None
+        self.area: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.inside = a.get("action") == self.action
+        elif self.inside and tag == "input" and a.get("name") != "csrf_token":
+            self.values[a["name"]] = a.get("value", "")
+        elif self.inside and tag == "select":
+            self.select = a["name"]
+            self.values.setdefault(self.select, None)
+        elif self.inside and tag == "option" and self.select:
+            if "selected" in a or self.values[self.select] is None:
+                self.values[self.select] = a["value"]
+        elif self.inside and tag == "textarea":
+            self.area = a["name"]
+            self.values[self.area] = ""
+
+    def handle_data(self, data: str) -> None:
+        if self.area:
+            self.values[self.area] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        self.inside = self.inside and tag != "form"
+        self.select = None if tag == "select" else self.select
+        self.area = None if tag == "textarea" else self.area
+
+
+def _fields(html: str, action: str) -> dict[str, str]:
+    reader = _FormReader(action)
+    reader.feed(html)
+    assert reader.values, f"no form {action}"
+    return reader.values
 
 
 def _count(w: Web) -> int:
@@ -157,12 +200,14 @@ def test_a_clash_is_shown_inline_with_the_values_kept(web: Callable[[str], Web])
     assert _count(w) == 2
 
 
+@pytest.mark.slow
 def test_bad_input_is_shown_at_its_field(web: Callable[[str], Web]) -> None:
     w, lead = _lead(web)
-    r = lead.submit(_url(w), _form(w, start="10 mars", minutes="0", interviewees=", Rektor"))
+    bad = _form(w, start="10 mars", minutes="0", interviewees=", Rektor", moderator="999")
+    r = lead.submit(_url(w), bad | {"group": "<nope>"})
     assert r.status_code == 422
     html = r.text
-    for name in ("start", "minutes", "interviewees"):
+    for name in ("start", "minutes", "interviewees", "moderator", "group"):
         assert f'aria-describedby="f-{name}-error' in html, name
         assert f'id="f-{name}-error"' in html, name
     assert "YYYY-MM-DD HH:MM" in html.split('id="f-start-error"')[1].split("</p>")[0]
@@ -173,6 +218,7 @@ def test_bad_input_is_shown_at_its_field(web: Callable[[str], Web]) -> None:
     assert _count(w) == 2
 
 
+@pytest.mark.slow
 def test_the_lead_changes_an_interview(web: Callable[[str], Web]) -> None:
     w, lead = _lead(web)
     planned = _added(w, interviewees=["Ada Ek, Rektor"], timekeeper=None)
@@ -185,6 +231,12 @@ def test_the_lead_changes_an_interview(web: Callable[[str], Web]) -> None:
     page = lead.get(f"/interviews/{planned}/edit").text
     assert 'value="2026-03-11T13:00"' in page
     assert "Elevrådet, 6, Skolan</textarea>" in page
+    # the form sent back as shown changes nothing
+    shown = _fields(page, f"/interviews/{planned}/edit")
+    assert shown["moderator"] == str(w.world.lead) and shown["timekeeper"] == ""
+    r = lead.submit(f"/interviews/{planned}/edit", shown)
+    assert r.status_code == 303 and "Nothing%20was%20changed" in r.headers["location"]
+    assert interviews.show_interview(w.store, planned) == before
     form = {
         "group": "medarbetare",
         "start": "2026-03-11T14:00",
@@ -237,6 +289,7 @@ def test_the_lead_cancels_an_interview_with_a_reason(web: Callable[[str], Web]) 
     assert again.status_code == 409
 
 
+@pytest.mark.slow
 def test_html_in_a_place_or_an_interviewee_is_shown_as_text(web: Callable[[str], Web]) -> None:
     w, lead = _lead(web)
     planned = _added(
@@ -248,3 +301,36 @@ def test_html_in_a_place_or_an_interviewee_is_shown_as_text(web: Callable[[str],
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, url
         assert "&lt;b&gt;Ada&lt;/b&gt;" in html, url
     assert "&#34;Rektor&#34; &amp; co" in lead.get(_url(w)).text
+
+
+@pytest.mark.slow
+def test_who_was_heard_is_corrected_after_the_interview(web: Callable[[str], Web]) -> None:
+    w, lead = _lead(web)
+    held = w.world.interviews[1]
+    before = interviews.show_interview(w.store, held)
+    page = lead.get(f"/interviews/{held}/edit").text
+    shown = _fields(page, f"/interviews/{held}/edit")
+    assert set(shown) == {"interviewees", "groups"}  # nothing else can change now
+    assert f'action="/interviews/{held}/cancel"' not in page  # a held interview stays held
+    shown["interviewees"] += "\nOlle Ström, Oppositionsråd"
+    r = lead.submit(f"/interviews/{held}/edit", shown)
+    assert r.status_code == 303, r.text
+    after = interviews.show_interview(w.store, held)
+    assert [p["name"] for p in after["interviewees"]] == ["cia dahl", "Olle Ström"]
+    assert (after["start"], after["state"]) == (before["start"], "completed")
+
+
+@pytest.mark.slow
+def test_after_the_visit_nothing_new_is_scheduled(web: Callable[[str], Web]) -> None:
+    w, lead = _lead(web)
+    reviews.advance(w.store, w.world.review, "finish_visit")
+    html = lead.get(_url(w)).text
+    assert not ADD_FORM.search(html)
+    assert "Interviews are scheduled before or during the visit" in html
+    # who was heard can still be corrected until the handover
+    assert f'href="/interviews/{w.world.interviews[0]}/edit"' in html
+    r = lead.submit(_url(w), _form(w))
+    assert r.status_code == 409
+    alert = r.text.split('role="alert"')[1].split("</div>")[0]
+    assert "interviews are scheduled before or during the visit" in alert
+    assert _count(w) == 2

@@ -81,9 +81,9 @@ def _choices(ctx: Ctx, review: dict[str, Any], interview: dict[str, Any] | None 
         (str(pid), "{name} ({roles})".format(name=name, roles=", ".join(roles[pid])))
         for pid, name in names.items()
     ]
-    for job, _label in JOBS if interview else ():
-        ref = interview[job] if interview else None
-        if ref and ref["id"] not in names:
+    booked = [interview[job] for job, _label in JOBS if interview and interview[job]]
+    for ref in booked:
+        if ref["id"] not in names:
             names[ref["id"]] = ref["name"]
             staff.append((str(ref["id"]), _("{name} (not on the team)").format(name=ref["name"])))
     return _Choices([(g.id, g.name(ctx.lang)) for g in template.groups], staff)
