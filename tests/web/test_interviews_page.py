@@ -284,9 +284,14 @@ def test_the_lead_cancels_an_interview_with_a_reason(web: Callable[[str], Web]) 
     assert f"/interviews/{planned}/edit" not in row
     edit = lead.get(f"/interviews/{planned}/edit").text
     assert "can no longer be changed" in edit and 'action="/interviews/' not in edit
-    # cancelled twice: the service's sentence, 409
+    # cancelled twice, or changed once cancelled: the service's sentence, 409
     again = lead.submit(f"/interviews/{planned}/cancel", {"reason": "igen"})
     assert again.status_code == 409
+    sent_back = _form(w, start="2026-03-11T13:00", minutes="45", place="Stadshuset")
+    changed = lead.submit(f"/interviews/{planned}/edit", sent_back)
+    assert changed.status_code == 409
+    assert "only a scheduled interview can be changed" in changed.text
+    assert interviews.show_interview(w.store, planned) == shown
 
 
 @pytest.mark.slow

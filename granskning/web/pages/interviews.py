@@ -261,13 +261,15 @@ def edit(ctx: Ctx, interview_id: int) -> Response:
         changes = _slot_changes(_read_slot(ctx, choices), data)
     people = _read_people(ctx)
     ctx.checked()
+    if not _people_as_shown(ctx, data):
+        changes["interviewees"] = people
     back = f"/reviews/{data['review']}/interviews"
-    if _people_as_shown(ctx, data):
-        if not changes:
-            return ctx.done(back, _("Nothing was changed"))
-        interviews.edit_interview(ctx.store, interview_id, **changes)
-    else:
-        interviews.edit_interview(ctx.store, interview_id, interviewees=people, **changes)
+    if not changes and data["state"] in CORRECTING_ONLY:
+        return ctx.done(back, _("Nothing was changed"))
+    # even with nothing changed, the service says whether the interview may change at all
+    interviews.edit_interview(ctx.store, interview_id, **changes)
+    if not changes:
+        return ctx.done(back, _("Nothing was changed"))
     return ctx.done(back, _("Interview {id} updated").format(id=interview_id))
 
 
