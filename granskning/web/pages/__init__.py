@@ -7,11 +7,20 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from granskning.web.pages import account, home, review, rounds, seminar, templates_page
+from granskning.web.pages import (
+    account,
+    home,
+    interviews,
+    review,
+    rounds,
+    seminar,
+    templates_page,
+)
 
 PAGES: tuple[ModuleType, ...] = (
     account,
     home,
+    interviews,
     review,
     seminar,
     rounds,
