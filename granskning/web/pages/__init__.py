@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from granskning.web.pages import account, home, review
+from granskning.web.pages import account, home, report, review
 
 PAGES: tuple[ModuleType, ...] = (
     account,
     home,
+    report,
     review,
 )
 
