@@ -48,7 +48,7 @@ def test_the_team_sees_findings_texts_and_forms_and_the_timekeeper_only_reads(
     block = first_block(w)
     findings.add_finding(w.store, w.world.review, block, "strength", "Tydliga mål i budgeten")
     findings.set_text(w.store, w.world.review, "summary", "Gävle har kommit långt.")
-    for role in ("lead", "secretary", "reviewer", "coordinator"):
+    for role in ("lead", "reviewer", "coordinator"):
         page = as_(w, role).get(url(w))
         assert page.status_code == 200, role
         assert "Tydliga mål i budgeten" in page.text
@@ -260,6 +260,7 @@ def test_a_frozen_review_refuses_edits_with_the_clis_sentence(web: Callable[[str
     assert findings.get_text(w.store, w.world.review, "summary") == "Gävle har kommit långt."
 
 
+@pytest.mark.slow  # renders the report
 def test_handing_over_from_the_page(web: Callable[[str], Web]) -> None:
     w = web("handed_over")
     reviews.advance(w.store, w.world.review, "reopen", reason="Ett fel i sammanfattningen")
@@ -297,6 +298,7 @@ def test_a_blocked_handover_shows_the_reasons_with_409(web: Callable[[str], Web]
 # -- the draft --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # renders the report
 def test_the_draft_is_a_word_document_with_the_teams_text(web: Callable[[str], Web]) -> None:
     w = web("visiting")
     findings.set_text(w.store, w.world.review, "summary", "Ett utkast till sammanfattning.")
