@@ -110,7 +110,9 @@ def test_after_the_handover_the_host_contact_sees_the_versions_and_their_downloa
         assert secret not in page.text, secret
     got = host.get(url(w, "/versions/1.docx"))
     assert got.status_code == 200
-    assert got.headers["content-disposition"].startswith("attachment;")
+    assert got.headers["content-disposition"] == (
+        f'attachment; filename="granskningsrapport-{w.world.review}-v1.docx"'
+    )
     assert got.content == reports.build(w.store, w.world.review, version=1).content
     assert "Gävle har kommit långt." in docx_text(got.content)
     assert host.get(url(w, "/versions/2.docx")).status_code == 404
@@ -305,7 +307,7 @@ def test_the_draft_is_a_word_document_with_the_teams_text(web: Callable[[str], W
     r = as_(w, "timekeeper").get(url(w, "/draft.docx"))
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("application/vnd.openxmlformats")
-    assert 'filename="granskningsrapport-' in r.headers["content-disposition"]
+    assert r.headers["content-disposition"].endswith(f'-{w.world.review}-utkast.docx"')
     assert "Ett utkast till sammanfattning." in docx_text(r.content)
 
 

@@ -201,15 +201,15 @@ def add_recommendation(ctx: Ctx, review_id: int) -> Response:
 
 
 @routes.post(
-    "/reviews/{review_id:int}/report/recommendations/{rec_id:int}",
+    "/reviews/{review_id:int}/report/recommendations/{recommendation_id:int}",
     needs=Do.findings,
     again=report_page,
 )
-def edit_recommendation(ctx: Ctx, review_id: int, rec_id: int) -> Response:
+def edit_recommendation(ctx: Ctx, review_id: int, recommendation_id: int) -> Response:
     return _edit_entry(
         ctx,
         review_id,
-        rec_id,
+        recommendation_id,
         "rec",
         lambda: findings.list_recommendations(ctx.store, review_id),
         findings.edit_recommendation,
@@ -218,14 +218,14 @@ def edit_recommendation(ctx: Ctx, review_id: int, rec_id: int) -> Response:
 
 
 @routes.post(
-    "/reviews/{review_id:int}/report/recommendations/{rec_id:int}/remove",
+    "/reviews/{review_id:int}/report/recommendations/{recommendation_id:int}/remove",
     needs=Do.findings,
     again=report_page,
 )
-def remove_recommendation(ctx: Ctx, review_id: int, rec_id: int) -> Response:
-    _one_of(findings.list_recommendations(ctx.store, review_id), rec_id)
-    findings.remove_recommendation(ctx.store, rec_id)
-    return ctx.done(_url(review_id), _("recommendation {id} removed").format(id=rec_id))
+def remove_recommendation(ctx: Ctx, review_id: int, recommendation_id: int) -> Response:
+    _one_of(findings.list_recommendations(ctx.store, review_id), recommendation_id)
+    findings.remove_recommendation(ctx.store, recommendation_id)
+    return ctx.done(_url(review_id), _("recommendation {id} removed").format(id=recommendation_id))
 
 
 # -- the report's texts -----------------------------------------------------------------------
@@ -264,6 +264,12 @@ def hand_over(ctx: Ctx, review_id: int) -> Response:
 # -- downloads --------------------------------------------------------------------------------
 
 
+def _name(review_id: int, built: reports.Built, suffix: str) -> str:
+    """The download's file name: a draft, or the handed-over version it is."""
+    which = "utkast" if built.version is None else f"v{built.version}"
+    return f"granskningsrapport-{review_id}-{which}{suffix}"
+
+
 def _download(content: bytes, media_type: str, filename: str) -> Response:
     return Response(
         content,
@@ -276,7 +282,7 @@ def _download(content: bytes, media_type: str, filename: str) -> Response:
 def draft_docx(ctx: Ctx, review_id: int) -> Response:
     """The report as ``granskning report build`` makes it now (a draft before the handover)."""
     built = reports.build(ctx.store, review_id)
-    return _download(built.content, DOCX, f"granskningsrapport-{review_id}-utkast.docx")
+    return _download(built.content, DOCX, _name(review_id, built, ".docx"))
 
 
 @routes.get("/reviews/{review_id:int}/report/draft.pdf", needs=Do.see_notes)
@@ -294,11 +300,11 @@ def draft_pdf(ctx: Ctx, review_id: int) -> Response:
         docx = Path(folder) / f"granskningsrapport-{review_id}.docx"
         docx.write_bytes(built.content)
         pdf = reports.to_pdf(docx).read_bytes()
-    return _download(pdf, "application/pdf", f"granskningsrapport-{review_id}-utkast.pdf")
+    return _download(pdf, "application/pdf", _name(review_id, built, ".pdf"))
 
 
 @routes.get("/reviews/{review_id:int}/report/versions/{number:int}.docx", needs=Do.see_report)
 def version_docx(ctx: Ctx, review_id: int, number: int) -> Response:
     """A handed-over version, byte for byte as it was stored."""
     built = reports.build(ctx.store, review_id, version=number)
-    return _download(built.content, DOCX, f"granskningsrapport-{review_id}-v{number}.docx")
+    return _download(built.content, DOCX, _name(review_id, built, ".docx"))
