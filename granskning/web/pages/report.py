@@ -68,22 +68,12 @@ def _team_view(ctx: Ctx, review_id: int) -> dict[str, Any]:
     """What only the team sees: findings per block, recommendations and the texts."""
     with ctx.store.read() as s:
         template = reviews.pinned_template(reviews.get_review(s, review_id))
-    found = findings.list_findings(ctx.store, review_id)
     titles = {b.id: b.title for b in template.blocks}
-    blocks = [
-        {
-            "id": b.id,
-            "title": b.title,
-            "findings": [f for f in found if f["block"] == b.id],
-            "marked_none": any(f["block"] == b.id and f["kind"] == "none" for f in found),
-        }
-        for b in template.blocks
-    ]
     recommendations = findings.list_recommendations(ctx.store, review_id)
     for r in recommendations:
         r["block_title"] = titles.get(r["block"], r["block"]) if r["block"] else None
     return {
-        "blocks": blocks,
+        "blocks": _blocks(titles, findings.list_findings(ctx.store, review_id)),
         "recommendations": recommendations,
         "texts": [
             (s.value, _(findings.SECTION_LABELS[s]), findings.get_text(ctx.store, review_id, s))
@@ -91,9 +81,19 @@ def _team_view(ctx: Ctx, review_id: int) -> dict[str, Any]:
         ],
         "kind_labels": {k.value: _(label) for k, label in findings.KIND_LABELS.items()},
         "kind_options": [(k.value, _(findings.KIND_LABELS[k]).capitalize()) for k in KINDS],
-        "block_options": [("", _("(no particular block)"))]
-        + [(b.id, b.title) for b in template.blocks],
+        "block_options": [("", _("(no particular block)")), *titles.items()],
     }
+
+
+def _blocks(titles: dict[str, str], found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The template's blocks in order, each with its findings and whether it is marked
+    as having none."""
+    out = []
+    for block, title in titles.items():
+        rows = [f for f in found if f["block"] == block]
+        marked = any(f["kind"] == FindingKind.none for f in rows)
+        out.append({"id": block, "title": title, "findings": rows, "marked_none": marked})
+    return out
 
 
 def _one_of(rows: list[dict[str, Any]], ident: int) -> dict[str, Any]:
