@@ -25,7 +25,7 @@ from granskning.domain.i18n import _
 from granskning.domain.labels import action_done, state as state_label
 from granskning.domain.workflow import FROZEN_STATES
 from granskning.services import findings, reviews
-from granskning.web.http import Ctx, Routes
+from granskning.web.http import Ctx, Handler, Routes
 
 routes = Routes()
 
@@ -96,6 +96,11 @@ def _blocks(titles: dict[str, str], found: list[dict[str, Any]]) -> list[dict[st
     return out
 
 
+def _team_form(path: str) -> Callable[[Handler], Handler]:
+    """A form of the team's writers (``Do.findings``), shown again on this page when refused."""
+    return routes.post(path, needs=Do.findings, again=report_page)
+
+
 def _one_of(rows: list[dict[str, Any]], ident: int) -> dict[str, Any]:
     """The row ``ident`` of the review's rows; a row of another review does not exist here."""
     for row in rows:
@@ -107,11 +112,7 @@ def _one_of(rows: list[dict[str, Any]], ident: int) -> dict[str, Any]:
 # -- findings ---------------------------------------------------------------------------------
 
 
-@routes.post(
-    "/reviews/{review_id:int}/report/blocks/{block}/findings",
-    needs=Do.findings,
-    again=report_page,
-)
+@_team_form("/reviews/{review_id:int}/report/blocks/{block}/findings")
 def add_finding(ctx: Ctx, review_id: int, block: str) -> Response:
     kind = ctx.text(f"kind-{block}", label=_("Kind")) or ""
     body = ctx.text(f"new-{block}", label=_("Finding"))
@@ -124,11 +125,7 @@ def add_finding(ctx: Ctx, review_id: int, block: str) -> Response:
     )
 
 
-@routes.post(
-    "/reviews/{review_id:int}/report/blocks/{block}/none",
-    needs=Do.findings,
-    again=report_page,
-)
+@_team_form("/reviews/{review_id:int}/report/blocks/{block}/none")
 def mark_none(ctx: Ctx, review_id: int, block: str) -> Response:
     row = findings.mark_no_findings(ctx.store, review_id, block)
     return ctx.done(
@@ -157,11 +154,7 @@ def _edit_entry(
     return ctx.done(_url(review_id), changed.format(id=ident))
 
 
-@routes.post(
-    "/reviews/{review_id:int}/report/findings/{finding_id:int}",
-    needs=Do.findings,
-    again=report_page,
-)
+@_team_form("/reviews/{review_id:int}/report/findings/{finding_id:int}")
 def edit_finding(ctx: Ctx, review_id: int, finding_id: int) -> Response:
     return _edit_entry(
         ctx,
@@ -174,11 +167,7 @@ def edit_finding(ctx: Ctx, review_id: int, finding_id: int) -> Response:
     )
 
 
-@routes.post(
-    "/reviews/{review_id:int}/report/findings/{finding_id:int}/remove",
-    needs=Do.findings,
-    again=report_page,
-)
+@_team_form("/reviews/{review_id:int}/report/findings/{finding_id:int}/remove")
 def remove_finding(ctx: Ctx, review_id: int, finding_id: int) -> Response:
     _one_of(findings.list_findings(ctx.store, review_id), finding_id)
     findings.remove_finding(ctx.store, finding_id)
@@ -188,9 +177,7 @@ def remove_finding(ctx: Ctx, review_id: int, finding_id: int) -> Response:
 # -- recommendations --------------------------------------------------------------------------
 
 
-@routes.post(
-    "/reviews/{review_id:int}/report/recommendations", needs=Do.findings, again=report_page
-)
+@_team_form("/reviews/{review_id:int}/report/recommendations")
 def add_recommendation(ctx: Ctx, review_id: int) -> Response:
     body = ctx.text("rec-new", label=_("Recommendation"))
     block = ctx.text("rec-block", required=False, label=_("Block"))
@@ -200,11 +187,7 @@ def add_recommendation(ctx: Ctx, review_id: int) -> Response:
     return ctx.done(_url(review_id), _("recommendation {id} added").format(id=row.id))
 
 
-@routes.post(
-    "/reviews/{review_id:int}/report/recommendations/{recommendation_id:int}",
-    needs=Do.findings,
-    again=report_page,
-)
+@_team_form("/reviews/{review_id:int}/report/recommendations/{recommendation_id:int}")
 def edit_recommendation(ctx: Ctx, review_id: int, recommendation_id: int) -> Response:
     return _edit_entry(
         ctx,
@@ -217,11 +200,7 @@ def edit_recommendation(ctx: Ctx, review_id: int, recommendation_id: int) -> Res
     )
 
 
-@routes.post(
-    "/reviews/{review_id:int}/report/recommendations/{recommendation_id:int}/remove",
-    needs=Do.findings,
-    again=report_page,
-)
+@_team_form("/reviews/{review_id:int}/report/recommendations/{recommendation_id:int}/remove")
 def remove_recommendation(ctx: Ctx, review_id: int, recommendation_id: int) -> Response:
     _one_of(findings.list_recommendations(ctx.store, review_id), recommendation_id)
     findings.remove_recommendation(ctx.store, recommendation_id)
@@ -231,11 +210,7 @@ def remove_recommendation(ctx: Ctx, review_id: int, recommendation_id: int) -> R
 # -- the report's texts -----------------------------------------------------------------------
 
 
-@routes.post(
-    "/reviews/{review_id:int}/report/texts/{section}",
-    needs=Do.findings,
-    again=report_page,
-)
+@_team_form("/reviews/{review_id:int}/report/texts/{section}")
 def set_text(ctx: Ctx, review_id: int, section: str) -> Response:
     body = ctx.text(f"text-{section}", label=_("Text"))
     ctx.checked()
