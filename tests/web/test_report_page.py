@@ -120,6 +120,31 @@ def test_after_the_handover_the_host_contact_sees_the_versions_and_their_downloa
     assert as_(w, "stranger").get(url(w, "/versions/1.docx")).status_code == 404
 
 
+def test_who_may_only_read_is_refused_every_form_on_the_server(
+    web: Callable[[str], Web],
+) -> None:
+    w = web("visiting")
+    block = first_block(w)
+    row = findings.add_finding(w.store, w.world.review, block, "strength", "Orörd")
+    rec = findings.add_recommendation(w.store, w.world.review, "Orörd rekommendation")
+    timekeeper = as_(w, "timekeeper")  # sees the team's work, may not write it
+    for tail in (
+        f"/blocks/{block}/findings",
+        f"/blocks/{block}/none",
+        f"/findings/{row.id}",
+        f"/findings/{row.id}/remove",
+        "/recommendations",
+        f"/recommendations/{rec.id}",
+        f"/recommendations/{rec.id}/remove",
+        "/texts/summary",
+        "/hand-over",
+    ):
+        assert timekeeper.submit(url(w, tail), {"text-summary": "x"}).status_code == 403, tail
+    assert [f["text"] for f in findings.list_findings(w.store, w.world.review)] == ["Orörd"]
+    assert len(findings.list_recommendations(w.store, w.world.review)) == 1
+    assert findings.get_text(w.store, w.world.review, "summary") == ""
+
+
 # -- the team's forms -------------------------------------------------------------------------
 
 
