@@ -19,9 +19,11 @@ from __future__ import annotations
 import hmac
 import json
 import secrets
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -402,6 +404,27 @@ def _failure(ctx: Ctx, spec: _Spec, code: int, message: str) -> Response:
     return ctx.page("error.html", code=code, message=message)
 
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def download(content: bytes, media_type: str, filename: str) -> Response:
+    """``content`` sent as a file to save (``filename``: ASCII, made by the page)."""
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def written_docx(make: Callable[[Path], object], filename: str) -> Response:
+    """The Word document ``make`` writes into the path it is given, sent as a download."""
+    with tempfile.TemporaryDirectory(prefix="granskning-") as folder:
+        out = Path(folder) / filename
+        make(out)
+        content = out.read_bytes()
+    return download(content, DOCX, filename)
+
+
 def api_json(data: Any, status: int = 200) -> JSONResponse:
     """The ``--json`` shape of an object, as the API serves it."""
     return JSONResponse(data, status_code=status)
@@ -419,8 +442,11 @@ __all__ = [
     "Ctx",
     "Forbidden",
     "FormErrors",
+    "DOCX",
     "Routes",
     "api_json",
+    "download",
+    "written_docx",
     "choose_language",
     "query_int",
     "session_token",

@@ -25,7 +25,7 @@ from granskning.domain.i18n import _
 from granskning.domain.labels import action_done, state as state_label
 from granskning.domain.workflow import FROZEN_STATES
 from granskning.services import findings, reviews
-from granskning.web.http import Ctx, Handler, Routes
+from granskning.web.http import DOCX, Ctx, Handler, Routes, download
 
 routes = Routes()
 
@@ -34,7 +34,6 @@ SECTIONS = (ReportSection.summary, ReportSection.introduction, ReportSection.ref
 KINDS = (FindingKind.strength, FindingKind.development)
 # states in which nothing the team wrote can change any more
 LOCKED = FROZEN_STATES | {ReviewState.closed, ReviewState.cancelled}
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SHA_SHOWN = 12
 
 
@@ -245,19 +244,11 @@ def _name(review_id: int, built: reports.Built, suffix: str) -> str:
     return f"granskningsrapport-{review_id}-{which}{suffix}"
 
 
-def _download(content: bytes, media_type: str, filename: str) -> Response:
-    return Response(
-        content,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
 @routes.get("/reviews/{review_id:int}/report/draft.docx", needs=Do.see_notes)
 def draft_docx(ctx: Ctx, review_id: int) -> Response:
     """The report as ``granskning report build`` makes it now (a draft before the handover)."""
     built = reports.build(ctx.store, review_id)
-    return _download(built.content, DOCX, _name(review_id, built, ".docx"))
+    return download(built.content, DOCX, _name(review_id, built, ".docx"))
 
 
 @routes.get("/reviews/{review_id:int}/report/draft.pdf", needs=Do.see_notes)
@@ -275,11 +266,11 @@ def draft_pdf(ctx: Ctx, review_id: int) -> Response:
         docx = Path(folder) / f"granskningsrapport-{review_id}.docx"
         docx.write_bytes(built.content)
         pdf = reports.to_pdf(docx).read_bytes()
-    return _download(pdf, "application/pdf", _name(review_id, built, ".pdf"))
+    return download(pdf, "application/pdf", _name(review_id, built, ".pdf"))
 
 
 @routes.get("/reviews/{review_id:int}/report/versions/{number:int}.docx", needs=Do.see_report)
 def version_docx(ctx: Ctx, review_id: int, number: int) -> Response:
     """A handed-over version, byte for byte as it was stored."""
     built = reports.build(ctx.store, review_id, version=number)
-    return _download(built.content, DOCX, _name(review_id, built, ".docx"))
+    return download(built.content, DOCX, _name(review_id, built, ".docx"))
