@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from granskning.web.pages import account, home, review
+from granskning.web.pages import account, api, home, review
 
 PAGES: tuple[ModuleType, ...] = (
     account,
+    api,
     home,
     review,
 )
