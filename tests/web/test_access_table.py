@@ -17,36 +17,20 @@ lead and the coordinator get through, a team member is let through or refused wi
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from sqlmodel import col, select
 
 from granskning.domain.access import Do, Viewer, may
 from granskning.domain.enums import Role
-from granskning.storage.model import (
-    Finding,
-    FollowUpItem,
-    Interviewee,
-    Note,
-    Recommendation,
-    ReportVersion,
-    Review,
-)
-from granskning.web.pages import PAGES
-from tests.web.conftest import ROLES, Client, Web, csrf_of
+from tests.web._walk import SKIPPED, Route, all_routes, call, finders, url_of
+from tests.web.conftest import ROLES, Web, csrf_of
 
 pytestmark = pytest.mark.slow  # a few hundred requests
 
-_PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 # path parameters that name nothing of a review (every logged-in user may see templates)
 NOT_OF_A_REVIEW = {"template_id", "template"}
-
-# path parameters no value of the world can fill, and why (the route is left out)
-SKIPPED: dict[str, str] = {}
 
 # routes that check their right in the handler: (method, path) -> the right
 HANDLER_CHECKS: dict[tuple[str, str], Do] = {}
@@ -61,86 +45,6 @@ TEAM: dict[str, tuple[str, ...]] = {
     "host_contact": (Role.host_contact,),
     "stranger": (),
 }
-
-
-@dataclass(frozen=True)
-class Route:
-    path: str
-    method: str
-    spec: Any
-
-    @property
-    def params(self) -> list[str]:
-        return _PARAM.findall(self.path)
-
-
-def all_routes() -> list[Route]:
-    """Every declared route of the application; logging out last (it ends the session)."""
-    found = [
-        Route(path, method, spec) for page in PAGES for path, method, spec in page.routes.specs
-    ]
-    return sorted(found, key=lambda r: r.path == "/logout")
-
-
-def _first(w: Web, query: Any) -> Any:
-    with w.store.read() as s:
-        return s.exec(query.limit(1)).first()
-
-
-def _finders(w: Web) -> dict[str, Callable[[], Any]]:
-    """How to fill each path parameter from the world (its review and first interview)."""
-    rid, iv = w.world.review, w.world.interviews[0]
-
-    def review() -> Review:
-        with w.store.read() as s:
-            row = s.get(Review, rid)
-        assert row is not None
-        return row
-
-    return {
-        "review_id": lambda: rid,
-        "interview_id": lambda: iv,
-        "round_id": lambda: review().round_id,
-        "template_id": lambda: review().template_id,
-        "template": lambda: review().template_id,
-        "number": lambda: 1,
-        "version": lambda: 1,
-        "note_id": lambda: _first(w, select(Note.id).where(Note.interview_id == iv)),
-        "item_id": lambda: _first(
-            w,
-            select(FollowUpItem.id)
-            .where(FollowUpItem.review_id == rid)
-            .order_by(col(FollowUpItem.id)),
-        ),
-        "finding_id": lambda: _first(w, select(Finding.id).where(Finding.review_id == rid)),
-        "recommendation_id": lambda: _first(
-            w, select(Recommendation.id).where(Recommendation.review_id == rid)
-        ),
-        "version_id": lambda: _first(
-            w, select(ReportVersion.id).where(ReportVersion.review_id == rid)
-        ),
-        "interviewee_id": lambda: _first(
-            w, select(Interviewee.id).where(Interviewee.interview_id == iv)
-        ),
-        "person_id": lambda: w.world.lead,
-        "section": lambda: "summary",
-    }
-
-
-def url_of(route: Route, finders: dict[str, Callable[[], Any]]) -> str | None:
-    """The route's path with its parameters filled (None: a parameter in SKIPPED)."""
-    url = route.path
-    for name in route.params:
-        if name in SKIPPED:
-            return None
-        assert name in finders, (
-            f"{route.method} {route.path}: no value for {{{name}}}; teach _finders to find "
-            "one in the world, or name it in SKIPPED with the reason"
-        )
-        value = finders[name]()
-        assert value is not None, f"{route.method} {route.path}: the world has no {name}"
-        url = _PARAM.sub(str(value), url, count=1)
-    return url
 
 
 # -- what the table says -----------------------------------------------------------------------
@@ -170,6 +74,9 @@ def _is_login(r: Any) -> bool:
     return r.status_code in (302, 303, 307) and r.headers["location"].startswith("/login?next=")
 
 
+_OK = {200, 201, 204, 303, 409, 422}
+
+
 def judged(route: Route, who: str, want: str, r: Any) -> str | None:
     """What is wrong with the answer ``r`` (None: it is what the table says)."""
     code = r.status_code
@@ -181,22 +88,6 @@ def judged(route: Route, who: str, want: str, r: Any) -> str | None:
     return None if str(code) == want else f"{code}, expected {want} for {who}"
 
 
-_OK = {200, 201, 204, 303, 409, 422}
-
-
-def call(client: Client, route: Route, url: str, token: str) -> Any:
-    """Call the route (a POST with a valid CSRF token and an empty form); the body is not
-    read, so an endless stream (server-sent events) ends at its first line."""
-    kw: dict[str, Any] = {"follow_redirects": False}
-    if route.method == "POST":
-        if route.spec.api:
-            kw |= {"json": {}, "headers": {"X-CSRF-Token": token}}
-        else:
-            kw["data"] = {"csrf_token": token}
-    with client.stream(route.method, url, **kw) as r:
-        return r
-
-
 @pytest.fixture
 def world(web: Callable[[str], Web]) -> Iterator[Web]:
     yield web("follow_up_scheduled")
@@ -204,17 +95,23 @@ def world(web: Callable[[str], Web]) -> Iterator[Web]:
 
 def test_every_route_as_every_role_follows_the_access_table(world: Web) -> None:
     w = world
-    finders = _finders(w)
+    found = finders(w)
     routes = all_routes()
     assert {("GET", "/"), ("POST", "/login"), ("GET", "/api/reviews")} <= {
         (r.method, r.path) for r in routes
     }
+    left_out = [
+        f"{r.method} {r.path}"
+        for r in routes
+        if url_of(r, found) is None and not set(r.params) & set(SKIPPED)
+    ]
+    assert not left_out, f"the world has nothing for these routes' parameters: {left_out}"
     wrong: list[str] = []
     walked = 0
     for who in ROLES:
         client = w.client(who)
         for route in routes:
-            url = url_of(route, finders)
+            url = url_of(route, found)
             if url is None:
                 continue
             want = expected(route, who, w)
@@ -228,12 +125,12 @@ def test_every_route_as_every_role_follows_the_access_table(world: Web) -> None:
 
 def test_every_route_without_a_login_goes_to_the_login_form_or_401(world: Web) -> None:
     w = world
-    finders = _finders(w)
+    found = finders(w)
     anon = w.client()
     token = csrf_of(anon.get("/login").text)
     wrong = []
     for route in all_routes():
-        url = url_of(route, finders)
+        url = url_of(route, found)
         if url is None:
             continue
         r = call(anon, route, url, token)
