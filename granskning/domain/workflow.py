@@ -52,6 +52,7 @@ def next_step(state: str) -> str | None:
             return str(t["trigger"])
     return None
 
+
 IS = InterviewState
 INTERVIEW_TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "start", "source": IS.scheduled, "dest": IS.running},

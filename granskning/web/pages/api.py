@@ -21,9 +21,14 @@ from granskning.web.http import Ctx, Routes, query_int
 routes = Routes()
 
 
+# markup in user text never leaves as markup, even where a JSON body ends up in a page
+_MARKUP = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
 def as_json(data: Any, status: int = 200) -> Response:
-    """``data`` serialised as the CLI's ``--json`` prints it (dates as their text)."""
-    body = json.dumps(data, ensure_ascii=False, default=str)
+    """``data`` serialised as the CLI's ``--json`` prints it (dates as their text), with
+    ``<``, ``>`` and ``&`` written as JSON escapes (the same data once parsed)."""
+    body = json.dumps(data, ensure_ascii=False, default=str).translate(_MARKUP)
     return Response(body, status_code=status, media_type="application/json")
 
 
