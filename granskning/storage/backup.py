@@ -406,7 +406,8 @@ def _hold_back(
 
 def _reset_sequences(conn: Connection) -> None:
     for table in metadata().sorted_tables:
-        if "id" in table.c and table.c["id"].primary_key and table.c["id"].autoincrement:
+        # an integer id from a sequence (not a text key such as web_session's)
+        if table.autoincrement_column is not None and table.autoincrement_column.name == "id":
             conn.execute(
                 text(
                     f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
