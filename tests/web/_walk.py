@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from granskning.services.reviews import pinned_template
 from granskning.storage.model import (
     Finding,
     FollowUpItem,
@@ -65,6 +66,12 @@ def finders(w: Web) -> dict[str, Callable[[], Any]]:
         assert row is not None
         return row
 
+    def template() -> Any:
+        return pinned_template(review())
+
+    def recommendation() -> Any:
+        return _first(w, select(Recommendation.id).where(Recommendation.review_id == rid))
+
     return {
         "review_id": lambda: rid,
         "interview_id": lambda: iv,
@@ -88,9 +95,14 @@ def finders(w: Web) -> dict[str, Callable[[], Any]]:
             .order_by(col(FollowUpItem.id)),
         ),
         "finding_id": lambda: _first(w, select(Finding.id).where(Finding.review_id == rid)),
-        "recommendation_id": lambda: _first(
-            w, select(Recommendation.id).where(Recommendation.review_id == rid)
-        ),
+        "recommendation_id": recommendation,
+        "rec_id": recommendation,
+        "block": lambda: template().blocks[0].id,
+        "block_id": lambda: template().blocks[0].id,
+        "group": lambda: template().groups[0].id,
+        "group_id": lambda: template().groups[0].id,
+        "question": lambda: template().blocks[0].questions[0].id,
+        "question_id": lambda: template().blocks[0].questions[0].id,
         "interviewee_id": lambda: _first(
             w, select(Interviewee.id).where(Interviewee.interview_id == iv)
         ),
