@@ -7,7 +7,8 @@ route is covered the day it is declared.
 - logged in, not on the review's team (and not a coordinator): 404, as if it did not exist;
 - on the team, but the role lacks the right: 403;
 - coordinator-only routes: 404 for everyone else;
-- not logged in: the login form (pages) or 401 (the API).
+- not logged in: the login form (pages) or 401 (the API);
+- the API with a personal token instead of the cookie: the same table.
 
 A route whose path names something of a review other than the review or an interview
 (a note, an item, a version...) checks the right in its handler; :data:`HANDLER_CHECKS`
@@ -24,8 +25,10 @@ import pytest
 
 from granskning.domain.access import Do, Viewer, may
 from granskning.domain.enums import Role
+from granskning.services import accounts
+from granskning.web.http import COOKIE
 from tests.web._walk import SKIPPED, Route, all_routes, call, finders, url_of
-from tests.web.conftest import ROLES, Web, csrf_of
+from tests.web.conftest import ROLES, Client, Web, csrf_of
 
 pytestmark = pytest.mark.slow  # a few hundred requests
 
@@ -110,17 +113,38 @@ def test_every_route_as_every_role_follows_the_access_table(world: Web) -> None:
     walked = 0
     for who in ROLES:
         client = w.client(who)
-        for route in routes:
-            url = url_of(route, found)
-            if url is None:
-                continue
-            want = expected(route, who, w)
-            problem = judged(route, who, want, call(client, route, url, client.csrf))
-            walked += 1
-            if problem:
-                wrong.append(f"{route.method} {url} as {who}: {problem}")
+        walked += _walk_as(w, who, client, routes, wrong)
     assert not wrong, "\n".join(wrong)
     assert walked >= len(ROLES) * (len(routes) - 1)
+
+
+def _walk_as(w: Web, who: str, client: Client, routes: list[Route], wrong: list[str]) -> int:
+    """Call ``routes`` as ``who`` through ``client``; what is wrong goes to ``wrong``."""
+    found = finders(w)
+    walked = 0
+    for route in routes:
+        url = url_of(route, found)
+        if url is None:
+            continue
+        want = expected(route, who, w)
+        problem = judged(route, who, want, call(client, route, url, client.csrf))
+        walked += 1
+        if problem:
+            wrong.append(f"{route.method} {url} as {who}: {problem}")
+    return walked
+
+
+def test_every_api_route_with_a_personal_token_follows_the_same_table(world: Web) -> None:
+    w = world
+    api = [r for r in all_routes() if r.spec.api]
+    assert len(api) >= 7
+    wrong: list[str] = []
+    for who in ROLES:
+        made = accounts.add_token(w.store, w.email(who), "walk")
+        client = Client(w.app, headers={"Authorization": f"Bearer {made.token}"})
+        assert _walk_as(w, who, client, api, wrong) == len(api)
+        assert not client.cookies.get(COOKIE)
+    assert not wrong, "\n".join(wrong)
 
 
 def test_every_route_without_a_login_goes_to_the_login_form_or_401(world: Web) -> None:
