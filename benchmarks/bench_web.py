@@ -106,7 +106,9 @@ def _world(db: Path) -> dict[str, Any]:
                 for i in range(PEOPLE)
             ],
         )  # fmt: skip
-        people = [r for (r,) in conn.execute(select(t(Person).c.id))]
+        # the teams of the bulk reviews: people of their own (the lead account's person is
+        # on the large review and LEAD_ON more, no others)
+        people = [r for (r,) in conn.execute(select(t(Person).c.id).where(t(Person).c.id != lead))]
         rounds = REVIEWS // MUNICIPALITIES + 1
         conn.execute(
             insert(t(Round)),

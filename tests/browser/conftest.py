@@ -55,17 +55,20 @@ def _why_not() -> str | None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Every test in this folder is ``slow`` and ``browser``; skipped when it cannot run."""
+    """Every test in this folder is ``slow`` and ``browser``, skipped when it cannot run,
+    and run after all the others: Playwright's synchronous API keeps an event loop running
+    in the main thread until the session ends, where a later ``asyncio.run()`` would fail."""
     reason = _why_not()
     if reason is None and not config.pluginmanager.hasplugin("playwright"):
         reason = "the pytest-playwright plugin is switched off (-p no:playwright)"
-    for item in items:
-        if HERE not in Path(str(item.path)).parents:
-            continue
+    ours = [item for item in items if HERE in Path(str(item.path)).parents]
+    for item in ours:
         item.add_marker(pytest.mark.slow)
         item.add_marker(pytest.mark.browser)
         if reason:
             item.add_marker(pytest.mark.skip(reason=reason))
+    others = [item for item in items if HERE not in Path(str(item.path)).parents]
+    items[:] = others + ours
 
 
 # -- the browser ------------------------------------------------------------------------------------
