@@ -225,7 +225,8 @@ def login(page: Any, site: Site, role: str, password: str = PASSWORD) -> None:
 
 def submit_form(page: Any, form: str, fields: dict[str, str] | None = None) -> None:
     """Fill the form matched by the CSS selector ``form`` (fields by name) and submit it with
-    its submit button; waits until the answer has been shown."""
+    its submit button; waits until the answer has been shown, whether htmx swapped it into
+    the page or the browser loaded it as a new page."""
     found = page.locator(form)
     for name, value in (fields or {}).items():
         field_ = found.locator(f"[name='{name}']")
@@ -233,8 +234,12 @@ def submit_form(page: Any, form: str, fields: dict[str, str] | None = None) -> N
             field_.select_option(value)
         else:
             field_.fill(value)
-    with page.expect_response(lambda r: r.request.method == "POST"):
-        found.locator("button[type=submit], input[type=submit]").first.click()
+    # the page's main element now; the answer's is another one (a new page has none marked)
+    page.evaluate("() => { window.__shown = document.getElementById('main'); }")
+    found.locator("button[type=submit], input[type=submit]").first.click()
+    page.wait_for_function(
+        "() => document.getElementById('main') && document.getElementById('main') !== window.__shown"
+    )
     page.wait_for_load_state()
 
 
