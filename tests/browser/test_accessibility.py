@@ -1,6 +1,8 @@
 """axe-core finds no WCAG 2.1 A/AA violation on any page, as any role: each role's pages
-are found by following the links from the home page (every kind of page once), and the
-login page, a failed login and the 404 page are checked without a login.
+are found by following the links from the home page (every kind of page once, none may
+fail with a server error), and the login page, a failed login and the 404 page are checked
+without a login. Each page also has the structure the site promises: the browser's
+language (Swedish here), one h1, one main landmark and a skip link to it.
 
 axe is injected as a script, which the site's CSP (``script-src 'self'``) would block: these
 pages are opened with ``bypass_csp``.
@@ -47,6 +49,22 @@ def _is_page(page: Any, url: str) -> bool:
     return kind.startswith("text/html") and "attachment" not in disposition
 
 
+_STRUCTURE = """() => ({
+  lang: document.documentElement.lang,
+  h1: document.querySelectorAll("h1").length,
+  main: document.querySelectorAll("main").length,
+  skip: !!document.querySelector("a.skip[href='#main']"),
+})"""
+
+
+def structure_problems(page: Any) -> list[str]:
+    """What the site's own rules ask of every page and axe's WCAG rules do not check: the
+    language of a Swedish browser, one h1, one main landmark, the skip link to it."""
+    found = page.evaluate(_STRUCTURE)
+    wanted = {"lang": "sv", "h1": 1, "main": 1, "skip": True}
+    return [f"{k}: {found[k]!r}, not {v!r}" for k, v in wanted.items() if found[k] != v]
+
+
 class Audit:
     """axe on each page shown, with a screenshot; the violations collected per page."""
 
@@ -58,6 +76,10 @@ class Audit:
     def check(self, page: Any, label: str) -> None:
         self.shots.take(page, f"{self.who}-{label}")
         violations = axe_violations(page)
+        violations += [
+            {"id": "page-structure", "impact": "-", "help": problem, "nodes": []}
+            for problem in structure_problems(page)
+        ]
         if violations:
             self.found[label] = violations
 
@@ -76,7 +98,8 @@ def _walk_and_check(page: Any, site: Site, audit: Audit, start: str = "/") -> li
         seen.add(_shape(path))
         if not _is_page(page, site.at(path)):
             continue
-        page.goto(site.at(path))
+        answer = page.goto(site.at(path))
+        assert answer is not None and answer.status < 500, (path, answer and answer.status)
         visited.append(path)
         audit.check(page, _shape(path))
         queue.extend(p for p in _links(page, site) if _shape(p) not in seen)
