@@ -1,5 +1,6 @@
 """Forms in a real browser, through htmx (the CSRF token travels as a header): a form that
-works changes the data and says so; one a rule refuses says why, and changes nothing."""
+works changes the data and says so; one a rule refuses says why, and changes nothing; and
+with JavaScript switched off the same forms work as plain HTML."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from typing import Any
 
 from sqlmodel import select
 
-from granskning.storage.model import Assignment
-from tests.browser.conftest import Shots, Site, axe_violations, describe, submit_form
+from granskning.storage.model import Assignment, Review
+from tests.browser.conftest import Shots, Site, axe_violations, describe, login, submit_form
 
 TEAM_FORM = "form[action$='/team']"
 
@@ -54,3 +55,17 @@ def test_a_refused_assignment_says_why_and_changes_nothing(
     assert _roles(site, contact) == before
     violations = axe_violations(page)
     assert not violations, describe(violations)
+
+
+def test_without_javascript_the_forms_still_work(site: Site, as_role: Any, shots: Shots) -> None:
+    page = as_role(None, java_script_enabled=False)
+    login(page, site, "lead")
+    page.goto(site.at(f"/reviews/{site.world.review}"))
+    action = "form.action-form:has(input[name=action][value=finish_visit]) button"
+    with page.expect_navigation():
+        page.click(action)
+    shots.take(page, "after-action")
+    assert page.locator("dl.facts .state-drafting").count() == 1
+    assert page.locator("[role=status]").count() == 1
+    with site.store.read() as s:
+        assert s.get(Review, site.world.review).state == "drafting"  # type: ignore[union-attr]
