@@ -176,10 +176,10 @@ def _serving(command: list[str]) -> Iterator[str]:
 
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "GRANSKNING_LANG": "sv"}
+    log = tempfile.TemporaryFile()  # what the server says (a file: a pipe could fill up)
     proc = subprocess.Popen(
-        [*command, str(port)], cwd=ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        [*command, str(port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -189,12 +189,15 @@ def _serving(command: list[str]) -> Iterator[str]:
                 break
             except httpx.TransportError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the server did not start: {command}") from None
+                    log.seek(0)
+                    said = log.read().decode(errors="replace")[-2000:]
+                    raise RuntimeError(f"the server did not start: {command}\n{said}") from None
                 time.sleep(0.05)
         yield url
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        log.close()
 
 
 def _logged_in(url: str, email: str) -> Any:
