@@ -257,6 +257,18 @@ def list_people(store: Store) -> list[dict[str, Any]]:
         return [person_dict(p, m) for p, m in rows]
 
 
+def person_choices(store: Store) -> list[tuple[int, str, str]]:
+    """Every person's id, name and municipality, by id: a form's list of people. Columns, not
+    rows: a partnership's registry holds thousands of people, and a page lists them all."""
+    with store.read() as s:
+        rows = s.exec(
+            select(Person.id, Person.name, Municipality.name)
+            .join(Municipality, Municipality.id == Person.municipality_id)  # type: ignore[arg-type]
+            .order_by(col(Person.id))
+        ).all()
+        return [(pid, name, town) for pid, name, town in rows if pid is not None]
+
+
 def person_dict(person: Person, municipality: str) -> dict[str, Any]:
     """A person as shown by ``person list --json``."""
     return {
@@ -275,6 +287,7 @@ __all__ = [
     "get_person",
     "list_municipalities",
     "list_people",
+    "person_choices",
     "municipality_by_name",
     "name_key",
     "person_dict",

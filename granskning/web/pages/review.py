@@ -30,7 +30,7 @@ def review_page(ctx: Ctx, review_id: int) -> Response:
         if Do.see_history in rights
         else []
     )
-    people = registry.list_people(ctx.store) if Do.team in rights else []
+    people = registry.person_choices(ctx.store) if Do.team in rights else []
     return ctx.page(
         "review.html",
         review=shown,
@@ -39,7 +39,7 @@ def review_page(ctx: Ctx, review_id: int) -> Response:
         actions=action_rows,
         history=history,
         history_shown=HISTORY_SHOWN,
-        person_options=[(p["id"], f"{p['name']} ({p['municipality']})") for p in people],
+        person_options=[(pid, f"{name} ({town})") for pid, name, town in people],
         role_options=[(r.value, role(r.value)) for r in Role],
         needs_reason=NEEDS_REASON,
         needs_day=NEEDS_DAY,
