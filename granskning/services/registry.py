@@ -257,15 +257,22 @@ def list_people(store: Store) -> list[dict[str, Any]]:
         return [person_dict(p, m) for p, m in rows]
 
 
-def person_choices(store: Store) -> list[tuple[int, str, str]]:
-    """Every person's id, name and municipality, by id: a form's list of people. Columns, not
-    rows: a partnership's registry holds thousands of people, and a page lists them all."""
+def person_choices(
+    store: Store, municipalities: list[str] | None = None
+) -> list[tuple[int, str, str]]:
+    """The id, name and municipality of every person (of ``municipalities`` only, when
+    given), not forgotten, by municipality and name: a form's list of people. Columns, not
+    rows: a partnership's registry holds thousands of people."""
+    query = (
+        select(Person.id, Person.name, Municipality.name)
+        .join(Municipality, Municipality.id == Person.municipality_id)  # type: ignore[arg-type]
+        .where(col(Person.forgotten_at).is_(None))
+        .order_by(col(Municipality.name), col(Person.name), col(Person.id))
+    )
+    if municipalities is not None:
+        query = query.where(col(Municipality.name).in_(municipalities))
     with store.read() as s:
-        rows = s.exec(
-            select(Person.id, Person.name, Municipality.name)
-            .join(Municipality, Municipality.id == Person.municipality_id)  # type: ignore[arg-type]
-            .order_by(col(Person.id))
-        ).all()
+        rows = s.exec(query).all()
         return [(pid, name, town) for pid, name, town in rows if pid is not None]
 
 

@@ -30,7 +30,9 @@ def review_page(ctx: Ctx, review_id: int) -> Response:
         if Do.see_history in rights
         else []
     )
-    people = registry.person_choices(ctx.store) if Do.team in rights else []
+    # the team comes from the reviewing municipalities, the host's contact from the host
+    towns = [shown["host"], *shown["reviewing"]]
+    people = registry.person_choices(ctx.store, towns) if Do.team in rights else []
     return ctx.page(
         "review.html",
         review=shown,
