@@ -204,6 +204,9 @@ def _coordinator_plans(walk: Walk, you: Visitor) -> None:
     with walk.store.read() as s:
         assert s.exec(select(Review)).all() == []
     assert you.page.locator("form[action$='/plan']").count() == 1
+    planned = you.page.locator("section[aria-labelledby=plan-h] tbody tr")
+    assert planned.count() == len(MEMBERS)
+    assert planned.locator("a").count() == 0  # none of them exists yet
     you.submit(f"form[action='/rounds/{walk.round}/plan']", name="round-planned")
     you.said()
     hosted = you.page.locator(
@@ -328,6 +331,7 @@ def _secretary_writes(walk: Walk, you: Visitor) -> None:
         you.submit(f"{base}/blocks/{block}/none']", name=f"none-{block}")
         you.said()
     you.submit(f"{base}/recommendations']", {"rec-new": RECOMMENDATION}, "recommendation")
+    you.said()
     for section, text in (("summary", SUMMARY), ("reflections", REFLECTIONS)):
         you.submit(f"{base}/texts/{section}']", {f"text-{section}": text}, section)
         you.said()
@@ -368,6 +372,9 @@ def _host_reads_the_report(walk: Walk, you: Visitor) -> None:
         assert NOTE not in answer.text()
     draft = you.page.request.get(walk.at(f"/reviews/{walk.review}/report/draft.docx"))
     assert draft.status == 403
+    you.visit(f"/reviews/{walk.review}/interviews", "interviews-as-host")
+    assert you.page.locator("a[href$='/session']").count() == 0
+    assert NOTE not in you.page.content()
 
 
 def _lead_schedules_the_seminar(walk: Walk, you: Visitor) -> None:
@@ -412,7 +419,7 @@ def _lead_closes(walk: Walk, you: Visitor, clock: Any) -> None:
     you.submit(ACTION.format(action="close"), name="closed")
     you.said()
     assert you.state() == "closed" == _db_state(walk)
-    # nothing is left to do but reopen-free history: no action may be taken any more
+    # a closed review has no action left to take
     assert you.page.locator("form.action-form").count() == 0
 
 
