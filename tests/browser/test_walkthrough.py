@@ -353,6 +353,9 @@ def _lead_hands_over(walk: Walk, you: Visitor) -> None:
     assert you.state() == "handed_over" == _db_state(walk)
     versions = you.page.locator("section[aria-labelledby=versions-h] tbody tr")
     assert versions.count() == 1
+    # the team still reads its notes through the API (the host contact, below, may not)
+    notes = you.page.request.get(walk.at(f"/api/interviews/{walk.interviews[0]}/notes"))
+    assert notes.status == 200 and NOTE in notes.text()
 
 
 def _host_reads_the_report(walk: Walk, you: Visitor) -> None:
