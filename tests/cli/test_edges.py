@@ -18,12 +18,12 @@ from typing import Any
 import pytest
 from _world import World, populated
 from click.testing import CliRunner, Result
-from conftest import Cli
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from granskning.storage.model import EMAIL_MAX, NAME_MAX, PLACE_MAX
 from granskning.storage.store import Store
+from tests.conftest import Cli
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
