@@ -106,8 +106,9 @@ def _recommendations(doc: Document) -> None:
             "{%tr for r in h.recommendations %}",
             [
                 "{{ r.number }}",
-                "{{ r.text }}\n{{ r.block_title }}",
-                "{% cellbg r.fill %}{{ r.status }}\n{{ r.comment }}",
+                "{{ r.text }}\n{%p if r.block_title %}\n{{ r.block_title }}\n{%p endif %}",
+                "{% cellbg r.fill %}{{ r.status }}\n{%p if r.comment %}\n{{ r.comment }}\n"
+                "{%p endif %}",
                 "{{ r.next }}\n{%p for x in r.next_lines %}\n• {{ x }}\n{%p endfor %}",
             ],
             "{%tr endfor %}",

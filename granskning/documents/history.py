@@ -20,6 +20,7 @@ from granskning.documents.style import (
     STATUS_FILLS,
     WHITE,
     ZEBRA,
+    capitalised,
     figure,
     join,
     translated,
@@ -61,6 +62,8 @@ def _overview(data: dict[str, Any], and_: str) -> list[dict[str, Any]]:
 
 
 def _rating_rows(q: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    # a group nobody answered in any round is left out of the document
+    answered = [g for g in q["groups"] if any(c["n"] for c in g["rounds"])]
     return [
         {
             "group": g["name"],
@@ -70,7 +73,7 @@ def _rating_rows(q: dict[str, Any], lang: str) -> list[dict[str, Any]]:
             "first": i == 0,
             "zebra": ZEBRA[gi % 2],
         }
-        for gi, g in enumerate(q["groups"])
+        for gi, g in enumerate(answered)
         for i, c in enumerate(g["rounds"])
     ]
 
@@ -93,10 +96,13 @@ def _next_words(nxt: dict[str, Any] | None, block_title: str | None) -> tuple[st
 def _recommendation(rec: dict[str, Any]) -> dict[str, Any]:
     follow = rec["follow_up"]
     if follow is None:
-        status, comment, fill = _("no checklist item"), "", WHITE
+        status, comment, fill = _("No checklist item"), "", WHITE
     else:
-        status = follow["status_label"] or _("no status recorded")
+        status = capitalised(follow["status_label"] or _("no status recorded"))
         comment = follow["comment"] or ""
+        if follow["merged_into"] is not None:
+            merged = _("Merged into checklist item {id}.").format(id=follow["merged_into"])
+            comment = f"{merged} {comment}".strip()
         fill = STATUS_FILLS.get(follow["status"] or "", WHITE)
     nxt, lines = _next_words(rec["next"], rec["block_title"])
     return {

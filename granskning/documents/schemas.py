@@ -271,7 +271,14 @@ HISTORY_SCHEMA: dict[str, Any] = {
             "text": TEXT,
             "block_title": TEXT,
             "rows": [
-                {"group": TEXT, "year": NUMBER, "n": TEXT, "mean": TEXT, "first": BOOL, "zebra": TEXT}
+                {
+                    "group": TEXT,
+                    "year": NUMBER,
+                    "n": TEXT,
+                    "mean": TEXT,
+                    "first": BOOL,
+                    "zebra": TEXT,
+                }
             ],
         }
     ],

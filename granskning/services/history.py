@@ -126,9 +126,16 @@ def _reviews(s: Session, where: Any, mid: int) -> list[dict[str, Any]]:
     rv, mu, ro, rm = _t(Review), _t(Municipality), _t(Round), _t(ReviewingMunicipality)
     rows = s.execute(
         sa_select(
-            rv.c.id, rv.c.round_id, rv.c.state, rv.c.handed_over_on, rv.c.seminar_start,
-            rv.c.created_at, ro.c.year, ro.c.theme, mu.c.name,
-        )  # fmt: skip
+            rv.c.id,
+            rv.c.round_id,
+            rv.c.state,
+            rv.c.handed_over_on,
+            rv.c.seminar_start,
+            rv.c.created_at,
+            ro.c.year,
+            ro.c.theme,
+            mu.c.name,
+        )
         .join(mu, mu.c.id == rv.c.host_id)
         .outerjoin(ro, ro.c.id == rv.c.round_id)
         .where(where)
@@ -201,9 +208,15 @@ def _items(s: Session, ids: list[int]) -> list[dict[str, Any]]:
         dict(row._mapping)
         for row in s.execute(
             sa_select(
-                fu.c.id, fu.c.review_id, fu.c.source, fu.c.source_uid, fu.c.status,
-                fu.c.comment, fu.c.responsible, fu.c.merged_into_id,
-            )  # fmt: skip
+                fu.c.id,
+                fu.c.review_id,
+                fu.c.source,
+                fu.c.source_uid,
+                fu.c.status,
+                fu.c.comment,
+                fu.c.responsible,
+                fu.c.merged_into_id,
+            )
             .where(fu.c.review_id.in_(ids))
             .order_by(fu.c.id)
         ).all()
@@ -385,9 +398,10 @@ def _stats(answers: list[int]) -> dict[str, Any]:
     return {"n": n, "mean": round(sum(answers) / n, 2) if n >= MIN_ANSWERS else None}
 
 
-def _rating_questions(index: _Index) -> list[dict[str, Any]]:
-    """Each rating question of the hosted reviews' templates, per group, per round."""
-    facts = index.facts
+def _rating_catalog(
+    facts: HistoryFacts,
+) -> tuple[dict[str, tuple[Block, Question]], dict[str, Group]]:
+    """The rating questions and the groups of the hosted reviews' templates, in order."""
     questions: dict[str, tuple[Block, Question]] = {}
     groups: dict[str, Group] = {}
     for r in facts.hosted:
@@ -398,6 +412,13 @@ def _rating_questions(index: _Index) -> list[dict[str, Any]]:
             for q in b.questions:
                 if q.kind == "rating":
                     questions.setdefault(q.id, (b, q))
+    return questions, groups
+
+
+def _rating_questions(index: _Index) -> list[dict[str, Any]]:
+    """Each rating question of the hosted reviews' templates, per group, per round."""
+    facts = index.facts
+    questions, groups = _rating_catalog(facts)
     answers: dict[tuple[str, str, tuple[int, int]], list[int]] = defaultdict(list)
     key_of = {r["id"]: _round_key(r) for r in facts.hosted}
     for rid, group, qid, rating in facts.ratings:
@@ -405,6 +426,13 @@ def _rating_questions(index: _Index) -> list[dict[str, Any]]:
             answers[qid, group, key_of[rid]].append(rating)
     columns = sorted({(_round_key(r), r["round"]) for r in facts.hosted})
     answered = {(q, g) for q, g, _k in answers}
+
+    def cells(qid: str, gid: str) -> list[dict[str, Any]]:
+        return [
+            {"round": rnd, "year": key[0], **_stats(answers.get((qid, gid, key), []))}
+            for key, rnd in columns
+        ]
+
     return [
         {
             "question": qid,
@@ -412,14 +440,7 @@ def _rating_questions(index: _Index) -> list[dict[str, Any]]:
             "block": b.id,
             "block_title": b.title,
             "groups": [
-                {
-                    "group": g.id,
-                    "name": g.name(),
-                    "rounds": [
-                        {"round": rnd, "year": key[0], **_stats(answers.get((qid, g.id, key), []))}
-                        for key, rnd in columns
-                    ],
-                }
+                {"group": g.id, "name": g.name(), "rounds": cells(qid, g.id)}
                 for g in groups.values()
                 if g.id in q.groups or (qid, g.id) in answered
             ],
