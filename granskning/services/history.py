@@ -23,12 +23,16 @@ from granskning.documents import history as history_document
 from granskning.documents.docxrender import check_output_path
 from granskning.documents.style import document_language
 from granskning.domain import labels
-from granskning.domain.enums import FindingKind, FollowUpSource, InterviewState, ReviewState
-from granskning.domain.i18n import speaking
+from granskning.domain.access import Viewer
+from granskning.domain.enums import FindingKind, FollowUpSource, InterviewState, ReviewState, Role
+from granskning.domain.errors import NotFoundError
+from granskning.domain.i18n import _, speaking
 from granskning.domain.templates import Block, Group, Question, Template, from_pinned
 from granskning.domain.timefmt import format_local, to_local
+from granskning.domain.workflow import FROZEN_STATES
 from granskning.services.registry import municipality_by_name
 from granskning.storage.model import (
+    Assignment,
     Finding,
     FollowUpItem,
     Interview,
@@ -50,21 +54,27 @@ def _t(model: Any) -> Any:
     return model.__table__
 
 
-def history(store: Store, name: str) -> dict[str, Any]:
+def history(store: Store, name: str, viewer: Viewer | None = None) -> dict[str, Any]:
     """The history of the municipality called ``name``, as ``municipality history --json``
-    prints it (names and labels in the current language)."""
+    prints it (names and labels in the current language).
+
+    :param viewer: a web user (None: the command line, which sees everything); see
+        :func:`facts_for`.
+    """
     with store.read() as s:
-        facts = read_facts(s, name)
+        facts = facts_for(s, name, viewer)
     return figures(facts)
 
 
-def build_docx(store: Store, name: str, out: Path, lang: str | None = None) -> dict[str, Any]:
+def build_docx(
+    store: Store, name: str, out: Path, lang: str | None = None, viewer: Viewer | None = None
+) -> dict[str, Any]:
     """Write the history as a Word document in ``lang`` (default: the messages' language);
     returns the figures it shows."""
     check_output_path(out)
     language = document_language(lang)
     with store.read() as s:
-        facts = read_facts(s, name)
+        facts = facts_for(s, name, viewer)
     with speaking(language):
         data = figures(facts)
     history_document.write_history(data, out, language, store.now())
@@ -88,19 +98,56 @@ class HistoryFacts:
     ratings: list[tuple[int, str, str, int]]  # review, group, question, rating
 
 
-def read_facts(s: Session, name: str) -> HistoryFacts:
+def facts_for(s: Session, name: str, viewer: Viewer | None) -> HistoryFacts:
+    """The facts ``viewer`` may see: a coordinator (or the command line) everything; one of
+    the municipality's own host contacts its handed-over reviews only (no drafts, and not
+    the reviews it did of others); anyone else nothing, as if there were no such
+    municipality (NotFoundError)."""
+    if viewer is None or viewer.coordinator:
+        return read_facts(s, name)
+    mu = municipality_by_name(s, name)
+    if not _host_contact_of(s, viewer.person_id, int(mu.id or 0)):
+        raise NotFoundError(_("municipality {name} does not exist").format(name=name))
+    return read_facts(s, name, handed_over_only=True)
+
+
+def _host_contact_of(s: Session, person_id: int, municipality_id: int) -> bool:
+    """Whether the person is the host contact of a review of the municipality."""
+    rv, asg = _t(Review), _t(Assignment)
+    found = s.execute(
+        sa_select(asg.c.review_id)
+        .join(rv, rv.c.id == asg.c.review_id)
+        .where(
+            asg.c.person_id == person_id,
+            asg.c.role == Role.host_contact.value,
+            rv.c.host_id == municipality_id,
+            rv.c.state != ReviewState.cancelled.value,
+        )
+        .limit(1)
+    ).first()
+    return found is not None
+
+
+def read_facts(s: Session, name: str, handed_over_only: bool = False) -> HistoryFacts:
     """Everything the history shows about the municipality called ``name`` (NotFoundError
-    if there is none)."""
+    if there is none).
+
+    :param handed_over_only: only the reviews of it that are handed over, and none of the
+        reviews it did.
+    """
     mu = municipality_by_name(s, name)
     mid = int(mu.id or 0)
     rv = _t(Review)
     live = rv.c.state != ReviewState.cancelled.value
-    hosted = _reviews(s, live & (rv.c.host_id == mid), mid)
+    if handed_over_only:
+        live = rv.c.state.in_([st.value for st in FROZEN_STATES])
+    hosted = _reviews(s, live & (rv.c.host_id == mid))
     ids = [r["id"] for r in hosted]
+    reviewed = [] if handed_over_only else _reviews(s, live & (rv.c.id.in_(_reviewed_ids(mid))))
     return HistoryFacts(
         municipality=(mid, mu.name),
         hosted=hosted,
-        reviewed=_reviews(s, live & (rv.c.id.in_(_reviewed_ids(mid))), mid),
+        reviewed=reviewed,
         templates=_templates(s, ids),
         findings=_findings(s, ids),
         recommendations=_recommendations(s, ids),
@@ -122,7 +169,7 @@ def _year(row: Any) -> int:
     return when.year
 
 
-def _reviews(s: Session, where: Any, mid: int) -> list[dict[str, Any]]:
+def _reviews(s: Session, where: Any) -> list[dict[str, Any]]:
     rv, mu, ro, rm = _t(Review), _t(Municipality), _t(Round), _t(ReviewingMunicipality)
     rows = s.execute(
         sa_select(
@@ -462,4 +509,12 @@ def figures(facts: HistoryFacts) -> dict[str, Any]:
     }
 
 
-__all__ = ["MIN_ANSWERS", "HistoryFacts", "build_docx", "figures", "history", "read_facts"]
+__all__ = [
+    "MIN_ANSWERS",
+    "HistoryFacts",
+    "build_docx",
+    "facts_for",
+    "figures",
+    "history",
+    "read_facts",
+]

@@ -9,6 +9,7 @@ from types import ModuleType
 
 from granskning.web.pages import (
     account,
+    history,
     home,
     interviews,
     report,
@@ -20,6 +21,7 @@ from granskning.web.pages import (
 
 PAGES: tuple[ModuleType, ...] = (
     account,
+    history,
     home,
     interviews,
     report,
