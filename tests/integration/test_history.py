@@ -228,3 +228,31 @@ def test_text_for_people(cli: Any, two_rounds: dict[str, int]) -> None:
     out = cli.ok("municipality", "history", "Gävle").stdout
     assert "2009 – Genomförande" in out and "R1 [done] Ta fram en röd tråd" in out
     assert f"reviewed Umeå (review {two_rounds['umea']}, handed over)" in out
+
+
+@pytest.mark.slow
+def test_statements_do_not_grow_with_the_reviews(store: Any, two_rounds: dict[str, int]) -> None:
+    def statements() -> int:
+        with store.counting_statements() as count:
+            history.history(store, "Gävle")
+        return int(count[0])
+
+    before = statements()
+    r20 = rounds.create_round(
+        store, year=2020, theme="Barnrättslagen", template=TEMPLATE, members=MEMBERS
+    )
+    third = reviews.create_review(
+        store, host="Gävle", reviewing=["Örebro", "Umeå"], template=TEMPLATE, round_id=r20.id
+    ).id
+    add_interview(store, third, "medarbetare", ratings=[1, 2, 3, 4])
+    write_report(
+        store,
+        third,
+        strengths=[("inflytande", "Barnråd")],
+        recommendations=[("styrprocesser", "Budget"), (None, "Utbildning")],
+    )
+    _items(store, third, [("done", None), ("not_started", "Väntar")])
+    after = statements()
+    assert before == after and after < 15
+    years = [r["year"] for r in history.history(store, "Gävle")["rounds"]]
+    assert years == [2009, 2013, 2020]
