@@ -94,7 +94,7 @@ class HistoryFacts:
     templates: dict[int, Template]  # review id -> its pinned template
     findings: list[tuple[int, str, str, str]]  # review, block, kind, text
     recommendations: list[tuple[int, str, str | None, str]]  # review, uid, block, text
-    items: list[dict[str, Any]]  # the hosted reviews' recommendation items
+    items: list[dict[str, Any]]  # the hosted reviews' checklist items
     ratings: list[tuple[int, str, str, int]]  # review, group, question, rating
 
 
