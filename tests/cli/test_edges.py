@@ -343,6 +343,7 @@ READ_ARGS: dict[str, list[str]] = {
     "info": ["info"],
     "interview list": ["interview", "list", "1"],
     "interview show": ["interview", "show", "1"],
+    "municipality history": ["municipality", "history", "Gävle"],
     "municipality list": ["municipality", "list"],
     "note list": ["note", "list", "1"],
     "person export": ["person", "export", "1", "-o", "p.json"],
