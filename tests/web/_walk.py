@@ -16,6 +16,7 @@ from granskning.storage.model import (
     Finding,
     FollowUpItem,
     Interviewee,
+    Municipality,
     Note,
     Recommendation,
     ReportVersion,
@@ -69,6 +70,12 @@ def finders(w: Web) -> dict[str, Callable[[], Any]]:
     def template() -> Any:
         return pinned_template(review())
 
+    def host_name() -> str:
+        with w.store.read() as s:
+            host = s.get(Municipality, review().host_id)
+        assert host is not None
+        return host.name
+
     def recommendation() -> Any:
         return _first(w, select(Recommendation.id).where(Recommendation.review_id == rid))
 
@@ -108,6 +115,7 @@ def finders(w: Web) -> dict[str, Callable[[], Any]]:
         ),
         "person_id": lambda: w.world.lead,
         "section": lambda: "summary",
+        "name": lambda: host_name(),
     }
 
 

@@ -33,7 +33,12 @@ from tests.web.conftest import ROLES, Client, Web, csrf_of
 pytestmark = pytest.mark.slow  # a few hundred requests
 
 # path parameters that name nothing of a review (every logged-in user may see templates)
-NOT_OF_A_REVIEW = {"template_id", "template"}
+NOT_OF_A_REVIEW = {"template_id", "template", "name"}
+
+# routes about a municipality ({name}): its history, for coordinators and the host contacts
+# of its reviews (the world's host contact is Gävle's); everyone else 404
+OF_A_MUNICIPALITY = "name"
+MUNICIPALITY_READERS = frozenset({"coordinator", "host_contact"})
 
 # routes that check their right in the handler: (method, path) -> the right
 HANDLER_CHECKS: dict[tuple[str, str], Do] = {}
@@ -61,6 +66,8 @@ def expected(route: Route, who: str, w: Web) -> str:
         return "allowed"
     if spec.coordinator:
         return "allowed" if who == "coordinator" else "404"
+    if OF_A_MUNICIPALITY in route.params:
+        return "allowed" if who in MUNICIPALITY_READERS else "404"
     right: Do | None = spec.needs or HANDLER_CHECKS.get((route.method, route.path))
     about_a_review = bool(set(route.params) - NOT_OF_A_REVIEW) or right is not None
     if not about_a_review:
