@@ -9,6 +9,7 @@ the same clock. Every note is committed the moment it is entered.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -635,6 +636,34 @@ def _step_or_error(plan: Plan, question_id: str) -> Step:
 # -- notes ------------------------------------------------------------------------------------
 
 
+# A note's uid as a client makes it: 32 hex digits, or a UUID's dashed form.
+_UUID = re.compile(r"[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def check_note_uid(uid: str) -> str:
+    """A note uid sent by a client, in the stored form (32 lowercase hex digits)."""
+    value = uid.strip().lower()
+    if not _UUID.fullmatch(value):
+        raise InputError(
+            _("not a UUID: {value} (32 hex digits, or the dashed form)").format(value=uid)
+        )
+    return value.replace("-", "")
+
+
+def _note_of_uid(session: Session, uid: str, interview_id: int) -> Note | None:
+    """The note stored with ``uid``; an InputError if it belongs to another interview."""
+    note = session.exec(select(Note).where(Note.uid == uid)).first()
+    if note is not None and note.interview_id != interview_id:
+        raise InputError(_("the UUID {uid} belongs to a note of another interview").format(uid=uid))
+    return note
+
+
+def note_with_uid(store: Store, interview_id: int, uid: str) -> Note | None:
+    """The note of ``interview_id`` stored with ``uid`` (any accepted form), if any."""
+    with store.read() as s:
+        return _note_of_uid(s, check_note_uid(uid), interview_id)
+
+
 @writes
 def add_note(
     work: Work,
@@ -642,13 +671,22 @@ def add_note(
     question_id: str | None,
     text: str | None,
     rating: int | None = None,
+    uid: str | None = None,
 ) -> Note:
     """Write one note, committed at once (its own transaction).
 
     :param question_id: a question of the interview's group; None for a free observation.
     :param text: the note; may be empty only when a rating is given.
     :param rating: 1-4, only on a rating question.
+    :param uid: a UUID the client made (a browser offline, a retried command): a note
+        already stored with it is returned as it is and nothing is written, so the same
+        note sent twice is stored once. Another interview's uid is an InputError.
     """
+    key = check_note_uid(uid) if uid is not None else None
+    if key is not None:
+        stored = _note_of_uid(work.session, key, interview_id)
+        if stored is not None:
+            return stored
     body = check_note_text(text, rating)
     interview, review, plan = _load(work.session, interview_id)
     check_note_question(plan, question_id, rating)
@@ -662,6 +700,8 @@ def add_note(
         author=work.actor,
         created_at=work.now(),
     )
+    if key is not None:
+        note.uid = key
     return work.add(note)
 
 
@@ -788,6 +828,7 @@ __all__ = [
     "add_note",
     "check_note_question",
     "check_note_text",
+    "check_note_uid",
     "clock_text",
     "compute_status",
     "edit_note",
@@ -799,6 +840,7 @@ __all__ = [
     "load_plan",
     "next_question",
     "note_dict",
+    "note_with_uid",
     "pause",
     "plan_for",
     "previous_question",
