@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from functools import cached_property, lru_cache
 from typing import Any, Protocol
 
+from sqlalchemy import event as sa_event, text as sql_text
 from sqlmodel import Session, col, select
 
 from granskning.domain import events, templates
@@ -182,12 +183,18 @@ def timeline(events: Iterable[EventLike], plan: Plan, now: datetime) -> Timeline
     return t
 
 
+def near_s(budget_s: float) -> int:
+    """Seconds left of ``budget_s`` when a clock turns ``near``: the last tenth, at least
+    two minutes."""
+    return int(max(NEAR_FRACTION * budget_s, NEAR_MIN_S))
+
+
 def level(budget_s: float, elapsed_s: float) -> str:
     """``ok``, ``near`` (the last tenth of the budget, at least two minutes) or ``over``."""
     remaining = budget_s - elapsed_s
     if remaining < 0:
         return "over"
-    if remaining <= max(NEAR_FRACTION * budget_s, NEAR_MIN_S):
+    if remaining <= near_s(budget_s):
         return "near"
     return "ok"
 
@@ -421,6 +428,39 @@ def status(store: Store, interview_id: int) -> dict[str, Any]:
     return compute_status(interview, plan, events, store.now())
 
 
+# -- who follows a session: told after every committed change of it -------------------------
+
+# The PostgreSQL channel every change of a session is announced on (payload: the interview
+# id), so that each process's web pages hear of changes made by any process, the CLI's too.
+CHANNEL = "granskning_live"
+# Told the interview id after a change of its session commits in this process.
+_FOLLOWERS: list[Callable[[int], None]] = []
+
+
+def follow(listener: Callable[[int], None]) -> None:
+    """Tell ``listener`` the interview id after every change of a session (its start,
+    pause, move, note...) commits in this process."""
+    if listener not in _FOLLOWERS:
+        _FOLLOWERS.append(listener)
+
+
+def announce(work: Work, interview_id: int) -> None:
+    """Say that the session of ``interview_id`` changed, once this transaction commits:
+    to this process's followers, and on PostgreSQL by NOTIFY (sent at commit, never on a
+    rollback) to every process listening."""
+    if not work.store.is_sqlite:
+        work.session.execute(
+            sql_text("SELECT pg_notify(:channel, :payload)"),
+            {"channel": CHANNEL, "payload": str(interview_id)},
+        )
+
+    def committed(_session: Session) -> None:
+        for listener in list(_FOLLOWERS):
+            listener(interview_id)
+
+    sa_event.listen(work.session, "after_commit", committed, once=True)
+
+
 # -- actions: each one transaction with its event and audit record ---------------------------
 
 
@@ -468,6 +508,7 @@ def _transition(
             extra=summary,
         )
     )
+    announce(work, interview_id)
     data = compute_status(interview, plan, [*steps, step], when)
     if action == "start":
         data["scheduled"] = format_local(interview.start)
@@ -560,6 +601,7 @@ def _move(work: Work, interview_id: int, pick: Pick) -> dict[str, Any]:
         interview_id=interview_id, kind=K.goto.value, at=now, question_id=target.question.id
     )
     s.add(step)
+    announce(work, interview_id)
     return compute_status(interview, plan, [*steps, step], now)
 
 
@@ -702,6 +744,7 @@ def add_note(
     )
     if key is not None:
         note.uid = key
+    announce(work, interview_id)
     return work.add(note)
 
 
@@ -729,6 +772,7 @@ def _changed(
     """Store the changed ``note`` and say what happened to it (``comment``: the text the
     audit log keeps beside the chain)."""
     work.add(note)
+    announce(work, note.interview_id)
     work.emit(
         change(
             review_id=interview.review_id, interview_id=interview.id, note=note.uid, comment=comment
@@ -820,12 +864,14 @@ def list_notes(
 
 
 __all__ = [
+    "CHANNEL",
     "Plan",
     "Step",
     "STATUS_PARTS",
     "TEXT_LIMIT",
     "Timeline",
     "add_note",
+    "announce",
     "check_note_question",
     "check_note_text",
     "check_note_uid",
@@ -833,6 +879,7 @@ __all__ = [
     "compute_status",
     "edit_note",
     "end",
+    "follow",
     "goto",
     "goto_block",
     "level",
@@ -841,6 +888,7 @@ __all__ = [
     "next_question",
     "note_dict",
     "note_with_uid",
+    "near_s",
     "pause",
     "plan_for",
     "previous_question",

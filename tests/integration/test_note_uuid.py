@@ -38,6 +38,7 @@ def _interviews(store: Store, sample: Any) -> list[int]:
     ]
     reviews.advance(store, sample.review, "confirm_schedule")
     for i in ids:
+        assert i is not None
         sessions.start(store, i)
     return ids  # type: ignore[return-value]
 

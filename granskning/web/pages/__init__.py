@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from granskning.web.pages import account, home, review, rounds, seminar, templates_page
+from granskning.web.pages import account, home, review, rounds, seminar, session, templates_page
 
 PAGES: tuple[ModuleType, ...] = (
     account,
@@ -16,6 +16,7 @@ PAGES: tuple[ModuleType, ...] = (
     seminar,
     rounds,
     templates_page,
+    session,
 )
 
 __all__ = ["PAGES"]

@@ -1,0 +1,169 @@
+"""Live sessions: the server-sent event stream of an interview, and what wakes it.
+
+A stream never trusts a message for what changed: when woken it reads the changes after
+its cursor from the database (:func:`granskning.services.session_live.changes_since`), so
+nothing is lost or sent twice whoever made the change. What wakes it, within a second:
+
+- a change committed in this process (:func:`granskning.services.sessions.follow`);
+- on PostgreSQL, ``NOTIFY granskning_live`` from any process (another worker, the CLI, the
+  full-screen session), heard by one ``LISTEN`` connection per process;
+- failing both (the CLI writing to an SQLite file), a poll every second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+
+from granskning.domain.i18n import speaking
+from granskning.services import session_live, sessions
+from granskning.services.session_live import Cursor
+from granskning.storage.store import Store
+
+log = logging.getLogger(__name__)
+
+POLL_S = 1.0  # a stream looks at the database at least this often
+KEEP_ALIVE_POLLS = 15  # a comment after this many polls with nothing to send (~15 s)
+
+# Waits up to a number of seconds for a wake-up: whether one came.
+Wait = Callable[[float], Awaitable[bool]]
+
+
+@dataclass(eq=False)
+class _Waiter:
+    """One stream's wake-up: its event and the loop it waits on."""
+
+    interview_id: int
+    loop: asyncio.AbstractEventLoop
+    event: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def wait(self, timeout: float) -> bool:
+        try:
+            await asyncio.wait_for(self.event.wait(), timeout)
+        except TimeoutError:
+            return False
+        self.event.clear()
+        return True
+
+
+class Broker:
+    """Wakes the streams of an interview when it changes (from any thread)."""
+
+    def __init__(self) -> None:
+        self._waiters: set[_Waiter] = set()
+        self._listening: dict[asyncio.AbstractEventLoop, asyncio.Task[None]] = {}
+        sessions.follow(self.wake)
+
+    def subscribe(self, interview_id: int) -> _Waiter:
+        waiter = _Waiter(interview_id, asyncio.get_running_loop())
+        self._waiters.add(waiter)
+        return waiter
+
+    def unsubscribe(self, waiter: _Waiter) -> None:
+        self._waiters.discard(waiter)
+
+    def wake(self, interview_id: int) -> None:
+        """Wake every stream of ``interview_id`` (safe from any thread)."""
+        for waiter in list(self._waiters):
+            if waiter.interview_id != interview_id:
+                continue
+            try:
+                waiter.loop.call_soon_threadsafe(waiter.event.set)
+            except RuntimeError:  # its loop is closed: the stream is gone
+                self._waiters.discard(waiter)
+
+    def listen(self, store: Store) -> None:
+        """On PostgreSQL, make sure this loop has its ``LISTEN`` connection."""
+        if store.is_sqlite:
+            return
+        loop = asyncio.get_running_loop()
+        task = self._listening.get(loop)
+        if task is None or task.done():
+            self._listening[loop] = loop.create_task(self._listen(store))
+
+    async def _listen(self, store: Store) -> None:
+        # psycopg is imported here only: SQLite installations never load it
+        import psycopg
+
+        url = store.engine.url.set(drivername="postgresql")
+        try:
+            async with await psycopg.AsyncConnection.connect(
+                url.render_as_string(hide_password=False), autocommit=True
+            ) as conn:
+                await conn.execute(f"LISTEN {sessions.CHANNEL}")
+                async for note in conn.notifies():
+                    if note.payload.isdigit():
+                        self.wake(int(note.payload))
+        except (OSError, psycopg.Error) as exc:  # the poll still runs: pages lag a second
+            log.warning("LISTEN %s stopped: %s", sessions.CHANNEL, exc)
+
+
+BROKER = Broker()
+
+
+def _message(event: str, ident: Cursor | None, data: dict[str, Any]) -> str:
+    """One server-sent event."""
+    head = f"id: {ident}\n" if ident is not None else ""
+    return f"{head}event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def _read(
+    store: Store, interview_id: int, cursor: Cursor | None, lang: str
+) -> tuple[Cursor, list[session_live.Change], dict[str, Any] | None]:
+    """The cursor reached, the changes after ``cursor`` and (if any, or at the start) the
+    session's state, in the page's language."""
+    with speaking(lang):
+        if cursor is None:
+            at = session_live.latest(store, interview_id)
+            return at, [], session_live.snapshot(store, interview_id)
+        changes = session_live.changes_since(store, interview_id, cursor)
+        if not changes:
+            return cursor, [], None
+        return changes[-1].cursor, changes, session_live.snapshot(store, interview_id)
+
+
+async def stream(
+    store: Store, interview_id: int, last_event_id: str | None, lang: str, wait: Wait
+) -> AsyncIterator[str]:
+    """The event stream of a session: ``state`` at once (with a fresh start), then a
+    ``change`` per stored change after the last one the page saw (``Last-Event-ID``),
+    each with its cursor as ``id`` and the session's state; a comment now and then."""
+    cursor = Cursor.parse(last_event_id)
+    idle = 0
+    while True:
+        reached, changes, state = await run_in_threadpool(_read, store, interview_id, cursor, lang)
+        if cursor is None and state is not None:
+            yield _message("state", reached, state)
+        for change in changes:
+            data: dict[str, Any] = {"kind": change.kind, "what": change.what}
+            if change is changes[-1]:
+                data["state"] = state
+            yield _message("change", change.cursor, data)
+        idle = 0 if state is not None else idle + 1
+        if idle >= KEEP_ALIVE_POLLS:
+            idle = 0
+            yield ": keep-alive\n\n"
+        cursor = reached
+        await wait(POLL_S)
+
+
+async def follow(
+    store: Store, interview_id: int, last_event_id: str | None, lang: str
+) -> AsyncIterator[str]:
+    """:func:`stream`, woken by the broker (and PostgreSQL's NOTIFY), polling each second."""
+    BROKER.listen(store)
+    waiter = BROKER.subscribe(interview_id)
+    try:
+        async for message in stream(store, interview_id, last_event_id, lang, waiter.wait):
+            yield message
+    finally:
+        BROKER.unsubscribe(waiter)
+
+
+__all__ = ["BROKER", "Broker", "POLL_S", "follow", "stream"]
