@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -130,7 +130,7 @@ def _read(
 
 async def stream(
     store: Store, interview_id: int, last_event_id: str | None, lang: str, wait: Wait
-) -> AsyncIterator[str]:
+) -> AsyncGenerator[str, None]:
     """The event stream of a session: ``state`` at once (with a fresh start), then a
     ``change`` per stored change after the last one the page saw (``Last-Event-ID``),
     each with its cursor as ``id`` and the session's state; a comment now and then."""
@@ -155,7 +155,7 @@ async def stream(
 
 async def follow(
     store: Store, interview_id: int, last_event_id: str | None, lang: str
-) -> AsyncIterator[str]:
+) -> AsyncGenerator[str, None]:
     """:func:`stream`, woken by the broker (and PostgreSQL's NOTIFY), polling each second."""
     BROKER.listen(store)
     waiter = BROKER.subscribe(interview_id)

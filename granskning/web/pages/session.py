@@ -120,6 +120,12 @@ def session_page(ctx: Ctx, interview_id: int) -> Response:
     )
 
 
+def _again(ctx: Ctx, interview_id: int, action: str) -> Response:
+    """The page again after a clock form that was refused."""
+    del action
+    return session_page(ctx, interview_id)
+
+
 def _json_refusal(exc: GranskningError, ctx: Ctx) -> JSONResponse:
     payload: dict[str, Any] = {"error": str(exc)}
     if ctx.errors:
@@ -140,9 +146,7 @@ def _done(ctx: Ctx, interview_id: int, act: Callable[[], Any], message: str) -> 
     return JSONResponse(session_live.snapshot(ctx.store, interview_id) | {"done": message})
 
 
-@routes.post(
-    "/interviews/{interview_id:int}/session/{action}", needs=Do.see_notes, again=session_page
-)
+@routes.post("/interviews/{interview_id:int}/session/{action}", needs=Do.see_notes, again=_again)
 def clock(ctx: Ctx, interview_id: int, action: str) -> Response:
     if action not in _CLOCK and action != "jump":
         raise NotFoundError(_("the page does not exist"))
