@@ -129,11 +129,17 @@ def _read(
 
 
 async def stream(
-    store: Store, interview_id: int, last_event_id: str | None, lang: str, wait: Wait
+    store: Store,
+    interview_id: int,
+    last_event_id: str | None,
+    lang: str,
+    wait: Wait,
+    allowed: Callable[[], bool] = lambda: True,
 ) -> AsyncGenerator[str, None]:
     """The event stream of a session: ``state`` at once (with a fresh start), then a
     ``change`` per stored change after the last one the page saw (``Last-Event-ID``),
-    each with its cursor as ``id`` and the session's state; a comment now and then."""
+    each with its cursor as ``id`` and the session's state; a comment now and then,
+    before which ``allowed()`` is asked again (a logout or a lost role ends the stream)."""
     cursor = Cursor.parse(last_event_id)
     idle = 0
     while True:
@@ -148,19 +154,26 @@ async def stream(
         idle = 0 if state is not None else idle + 1
         if idle >= KEEP_ALIVE_POLLS:
             idle = 0
+            if not await run_in_threadpool(allowed):
+                return
             yield ": keep-alive\n\n"
         cursor = reached
         await wait(POLL_S)
 
 
 async def follow(
-    store: Store, interview_id: int, last_event_id: str | None, lang: str
+    store: Store,
+    interview_id: int,
+    last_event_id: str | None,
+    lang: str,
+    allowed: Callable[[], bool],
 ) -> AsyncGenerator[str, None]:
     """:func:`stream`, woken by the broker (and PostgreSQL's NOTIFY), polling each second."""
     BROKER.listen(store)
     waiter = BROKER.subscribe(interview_id)
     try:
-        async for message in stream(store, interview_id, last_event_id, lang, waiter.wait):
+        messages = stream(store, interview_id, last_event_id, lang, waiter.wait, allowed)
+        async for message in messages:
             yield message
     finally:
         BROKER.unsubscribe(waiter)

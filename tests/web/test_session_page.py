@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from granskning.services import interviews, session_live, sessions
+from granskning.services import accounts, interviews, session_live, sessions
 from granskning.services.session_live import Cursor
 from granskning.storage.store import Store
 from granskning.web import live
@@ -283,6 +283,12 @@ def test_an_idle_stream_sends_a_keep_alive_comment(web: Callable[[str], Web]) ->
 
     assert asyncio.run(idle()) == ": keep-alive\n\n"
 
+    async def ended() -> list[str]:
+        messages = live.stream(w.store, iv, at, "en", _no_wait, allowed=lambda: False)
+        return [m async for m in messages]
+
+    assert asyncio.run(ended()) == []  # logged out or no longer on the team: the stream ends
+
 
 def test_a_committed_change_wakes_the_streams_of_its_interview(
     web: Callable[[str], Web],
@@ -312,13 +318,20 @@ def test_the_events_route_streams_with_the_last_event_id(
     w = web("visiting")
     iv = _interview(w)
     asked: list[Any] = []
+    checks: list[Callable[[], bool]] = []
 
-    async def once(store: Store, interview_id: int, last: str | None, lang: str) -> Any:
-        asked.append((interview_id, last, lang))
+    async def once(
+        store: Store, interview_id: int, last: str | None, lang: str, allowed: Any
+    ) -> Any:
+        asked.append((interview_id, last, lang, await asyncio.to_thread(allowed)))
+        checks.append(allowed)
         yield "event: state\ndata: {}\n\n"
 
     monkeypatch.setattr(live, "follow", once)
     r = _as(w, "reviewer").get(f"/interviews/{iv}/events", headers={"last-event-id": "1.2.3"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
     assert r.text == "event: state\ndata: {}\n\n"
-    assert asked == [(iv, "1.2.3", "en")]
+    assert asked == [(iv, "1.2.3", "en", True)]
+    # once the account is disabled, the open stream's next check ends it
+    accounts.disable_user(w.store, w.email("reviewer"))
+    assert checks[0]() is False

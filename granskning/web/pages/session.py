@@ -16,14 +16,14 @@ from typing import Any
 
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from granskning.domain.access import Do
+from granskning.domain.access import Do, Viewer
 from granskning.domain.enums import InterviewState
 from granskning.domain.errors import GranskningError, NotFoundError
 from granskning.domain.i18n import _
 from granskning.domain.labels import interview_state, session_done
-from granskning.services import session_live, sessions
+from granskning.services import access, accounts, session_live, sessions
 from granskning.web import live
-from granskning.web.http import Ctx, Forbidden, Routes, status_of
+from granskning.web.http import Ctx, Forbidden, Routes, session_token, status_of
 
 routes = Routes()
 
@@ -191,11 +191,30 @@ def add_note(ctx: Ctx, interview_id: int) -> Response:
     return JSONResponse(sessions.note_dict(note, plan), status_code=200 if known else 201)
 
 
+def _still_allowed(ctx: Ctx, review_id: int) -> Callable[[], bool]:
+    """Whether the stream's reader is still logged in and may still see the notes."""
+    store, token = ctx.store, session_token(ctx.request)
+
+    def check() -> bool:
+        user = accounts.session_user(store, token)
+        if user is None:
+            return False
+        viewer = Viewer(person_id=user.person_id, coordinator=user.coordinator)
+        try:
+            return Do.see_notes in access.review_rights(store, viewer, review_id)
+        except GranskningError:
+            return False
+
+    return check
+
+
 @routes.get("/interviews/{interview_id:int}/events", needs=Do.see_notes)
 def events(ctx: Ctx, interview_id: int) -> Response:
+    """The session's server-sent events (:func:`granskning.web.live.follow`)."""
     last = ctx.request.headers.get("last-event-id") or ctx.request.query_params.get("after")
+    allowed = _still_allowed(ctx, access.interview_review(ctx.store, interview_id))
     return StreamingResponse(
-        live.follow(ctx.store, interview_id, last, ctx.lang),
+        live.follow(ctx.store, interview_id, last, ctx.lang, allowed),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
