@@ -444,6 +444,12 @@ def follow(listener: Callable[[int], None]) -> None:
         _FOLLOWERS.append(listener)
 
 
+def unfollow(listener: Callable[[int], None]) -> None:
+    """Stop telling ``listener`` (see :func:`follow`)."""
+    if listener in _FOLLOWERS:
+        _FOLLOWERS.remove(listener)
+
+
 def announce(work: Work, interview_id: int) -> None:
     """Say that the session of ``interview_id`` changed, once this transaction commits:
     to this process's followers, and on PostgreSQL by NOTIFY (sent at commit, never on a
@@ -897,4 +903,5 @@ __all__ = [
     "start",
     "status",
     "timeline",
+    "unfollow",
 ]

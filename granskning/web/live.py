@@ -58,7 +58,15 @@ class Broker:
     def __init__(self) -> None:
         self._waiters: set[_Waiter] = set()
         self._listening: dict[asyncio.AbstractEventLoop, asyncio.Task[None]] = {}
+        self._ready: dict[asyncio.AbstractEventLoop, asyncio.Event] = {}
         sessions.follow(self.wake)
+
+    def close(self) -> None:
+        """Stop following changes: this process's and (on this loop) PostgreSQL's."""
+        sessions.unfollow(self.wake)
+        task = self._listening.pop(asyncio.get_running_loop(), None)
+        if task is not None:
+            task.cancel()
 
     def subscribe(self, interview_id: int) -> _Waiter:
         waiter = _Waiter(interview_id, asyncio.get_running_loop())
@@ -85,9 +93,21 @@ class Broker:
         loop = asyncio.get_running_loop()
         task = self._listening.get(loop)
         if task is None or task.done():
-            self._listening[loop] = loop.create_task(self._listen(store))
+            ready = self._ready[loop] = asyncio.Event()
+            self._listening[loop] = loop.create_task(self._listen(store, ready))
 
-    async def _listen(self, store: Store) -> None:
+    async def listening(self, timeout: float) -> bool:
+        """Whether this loop's ``LISTEN`` is in place (waiting up to ``timeout`` seconds)."""
+        ready = self._ready.get(asyncio.get_running_loop())
+        if ready is None:
+            return False
+        try:
+            await asyncio.wait_for(ready.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+    async def _listen(self, store: Store, ready: asyncio.Event) -> None:
         # psycopg is imported here only: SQLite installations never load it
         import psycopg
 
@@ -97,6 +117,7 @@ class Broker:
                 url.render_as_string(hide_password=False), autocommit=True
             ) as conn:
                 await conn.execute(f"LISTEN {sessions.CHANNEL}")
+                ready.set()
                 async for note in conn.notifies():
                     if note.payload.isdigit():
                         self.wake(int(note.payload))

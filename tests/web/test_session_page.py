@@ -11,6 +11,7 @@ from collections.abc import AsyncGenerator, Callable
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from granskning.services import accounts, interviews, session_live, sessions
 from granskning.services.session_live import Cursor
@@ -305,8 +306,7 @@ def test_a_committed_change_wakes_the_streams_of_its_interview(
         writer.start()
         await asyncio.to_thread(writer.join)
         got = await mine.wait(5), await theirs.wait(0)
-        broker.unsubscribe(mine)
-        broker.unsubscribe(theirs)
+        broker.close()
         return got
 
     assert asyncio.run(woken()) == (True, False)
@@ -335,3 +335,32 @@ def test_the_events_route_streams_with_the_last_event_id(
     # once the account is disabled, the open stream's next check ends it
     accounts.disable_user(w.store, w.email("reviewer"))
     assert checks[0]() is False
+
+
+def test_on_postgresql_a_notify_from_another_process_wakes_the_stream(
+    web: Callable[[str], Web],
+) -> None:
+    w = web("visiting")
+    if w.store.is_sqlite:
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's")
+    iv = _interview(w)
+
+    def notify_as_another_process() -> None:
+        # straight to the database: no follower of this process hears of it
+        with w.store.engine.begin() as conn:
+            conn.execute(
+                text("SELECT pg_notify(:channel, :payload)"),
+                {"channel": sessions.CHANNEL, "payload": str(iv)},
+            )
+
+    async def heard() -> bool:
+        broker = live.Broker()
+        waiter = broker.subscribe(iv)
+        broker.listen(w.store)
+        assert await broker.listening(10)
+        await asyncio.to_thread(notify_as_another_process)
+        woken = await waiter.wait(10)
+        broker.close()
+        return woken
+
+    assert asyncio.run(heard()) is True
