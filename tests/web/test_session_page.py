@@ -12,10 +12,12 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
+from textual.widgets import Static
 
 from granskning.services import accounts, interviews, session_live, sessions
 from granskning.services.session_live import Cursor
 from granskning.storage.store import Store
+from granskning.tui.session_screen import SessionApp
 from granskning.web import live
 from tests.conftest import FakeClock
 from tests.web.conftest import Client, Web
@@ -364,3 +366,36 @@ def test_on_postgresql_a_notify_from_another_process_wakes_the_stream(
         return woken
 
     assert asyncio.run(heard()) is True
+
+
+def test_the_full_screen_session_and_the_page_follow_the_same_interview(
+    web: Callable[[str], Web], clock: FakeClock
+) -> None:
+    w = web("visiting")
+    iv = _interview(w)
+    sessions.start(w.store, iv)
+    secretary = _as(w, "secretary")
+    seen = str(session_live.latest(w.store, iv))
+
+    async def scenario() -> list[str]:
+        app = SessionApp(w.store, iv, tick=3600)  # redrawn by hand below, not by a timer
+        async with app.run_test(size=(110, 36)) as pilot:
+            clock.advance(seconds=1)
+            sent = {"question": "styr-1", "text": "Från webben", "uuid": str(uuid.uuid4())}
+            answer = await asyncio.to_thread(_json, secretary, f"/interviews/{iv}/notes", sent)
+            assert answer.status_code == 201
+            app.refresh_status()  # what its timer does every second
+            assert "Från webben" in str(app.query_one("#notes-body", Static).content)
+            clock.advance(seconds=1)
+            await pilot.press("a", *"Från terminalen", "ctrl+s")
+            await pilot.pause()
+        messages = live.stream(w.store, iv, seen, "en", _no_wait)
+        got = await _take(messages, 2)
+        await messages.aclose()
+        return got
+
+    (_i1, _e1, web_note), (_i2, _e2, tui_note) = [_parse(m) for m in asyncio.run(scenario())]
+    assert (web_note["kind"], tui_note["kind"]) == ("note", "note")
+    texts = [n["text"] for n in tui_note["state"]["notes"]]
+    assert texts == ["Från webben", "Från terminalen"]
+    assert "Från terminalen" in secretary.get(_url(iv)).text
