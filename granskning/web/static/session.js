@@ -249,6 +249,8 @@
   window.addEventListener("online", flush);
   setInterval(tick, 1000);
   setInterval(flush, 5000);
+  // notes refused before (an expired form, a lost connection mid-answer) are tried again
+  keep(queue().map(function (n) { delete n.error; return n; }));
   showPending();
   flush();
 })();
