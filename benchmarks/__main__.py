@@ -1,4 +1,4 @@
-"""Run every benchmark: ``python -m benchmarks [NAME ...]`` (NAME: core, sessions, reports, rounds ...)."""
+"""Run every benchmark: ``python -m benchmarks [NAME ...]`` (NAME: core, sessions, reports, rounds, web ...)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ import os
 import click
 
 from granskning.cli._base import command, group, option, store
-from granskning.cli._output import ok, print_rows
+from granskning.cli._output import ok, print_json, print_rows
 from granskning.cli.options import json_option
 from granskning.domain.errors import InputError
 from granskning.domain.i18n import N_, _
@@ -193,3 +193,60 @@ def password(email: str, password_file: str | None) -> None:
 
     row = accounts.set_password(store(), email, _password(password_file))
     ok(_("new password set for {email}").format(email=row.email))
+
+
+@user.command(
+    "token",
+    help=N_(
+        "Make a personal token for the JSON API (/api/...), sent as 'Authorization: Bearer "
+        "TOKEN' instead of a login; it acts as the account. The token is printed this once "
+        "and only its SHA-256 is kept.\n\n"
+        "\b\nExample:\n  granskning user token anna@example.se --name 'Uppföljningsskript'"
+    ),
+)
+@click.argument("email")
+@option("--name", required=True, metavar="TEXT", help=N_("What the token is for."))
+@json_option()
+def token(email: str, name: str, as_json: bool) -> None:
+    from granskning.services import accounts
+
+    made = accounts.add_token(store(), email, name)
+    if as_json:
+        print_json({"id": made.id, "token": made.token})
+        return
+    click.echo(made.token)
+    ok(_("token {id} made for {email}; it is shown only now").format(id=made.id, email=email))
+
+
+@user.command(
+    "tokens",
+    help=N_(
+        "List the personal API tokens (never the tokens themselves).\n\n"
+        "\b\nExample:\n  granskning user tokens --json"
+    ),
+)
+@json_option()
+def tokens(as_json: bool) -> None:
+    from granskning.services import accounts
+
+    print_rows(
+        as_json,
+        accounts.list_tokens(store()),
+        [N_("id"), N_("e-mail"), N_("name"), N_("created"), N_("last used")],
+        lambda r: (r["id"], r["email"], r["name"], r["created"], r["used"] or "–"),
+    )
+
+
+@user.command(
+    "revoke-token",
+    help=N_(
+        "Revoke a personal API token: requests with it are refused from now on.\n\n"
+        "\b\nExample:\n  granskning user revoke-token 3"
+    ),
+)
+@click.argument("token_id", type=int, metavar="ID")
+def revoke_token(token_id: int) -> None:
+    from granskning.services import accounts
+
+    accounts.revoke_token(store(), token_id)
+    ok(_("token {id} revoked").format(id=token_id))

@@ -453,6 +453,22 @@ class PasswordChanged(Event):
     person: str
 
 
+class TokenCreated(Event):
+    """A personal API token made (its name, free text, is the comment)."""
+
+    entity = "account"
+    action = "token_add"
+    person: str
+    token: int
+
+
+class TokenRevoked(Event):
+    entity = "account"
+    action = "token_revoke"
+    person: str
+    token: int
+
+
 class LoggedIn(Event):
     entity = "account"
     action = "login"

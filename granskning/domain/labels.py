@@ -144,6 +144,8 @@ EVENT_LABELS = {
     "account.login_failed": N_("login failed"),
     "account.login_throttled": N_("login refused: too many failures"),
     "account.logout": N_("logged out"),
+    "account.token_add": N_("API token made"),
+    "account.token_revoke": N_("API token revoked"),
 }
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from granskning.domain import events
@@ -31,6 +31,7 @@ from granskning.domain.errors import InputError, LoginError, NotFoundError, Thro
 from granskning.domain.i18n import _
 from granskning.domain.text import ACTOR_LIMIT, check_email
 from granskning.storage.model import (
+    ApiToken,
     LoginAttempt,
     Person,
     UserAccount,
@@ -40,6 +41,8 @@ from granskning.storage.model import (
 from granskning.storage.store import Store
 from granskning.storage.uow import Work, unit_of_work, writes
 
+TOKEN_PREFIX = "gr_"  # a personal API token's start: recognisable where it leaks
+TOKEN_NAME_MAX = 100
 PASSWORD_MIN = 10
 PASSWORD_MAX = 1000
 FAILURES_ALLOWED = 5
@@ -352,6 +355,101 @@ def log_out(store: Store, user: SessionUser) -> None:
         work.emit(events.LoggedOut(person=_person_uid(work.session, user.person_id)))
 
 
+# -- personal API tokens ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewToken:
+    """A token just made: its id, and the token itself (shown this once, never kept)."""
+
+    id: int
+    token: str
+
+
+@writes
+def add_token(work: Work, email: str, name: str) -> NewToken:
+    """A new personal API token for the account, named ``name`` (what it is for)."""
+    user = _account(work.session, normal_email(email))
+    if user.disabled_at is not None:
+        raise InputError(_("account {email} is disabled").format(email=user.email))
+    label = " ".join(name.split())
+    if not label or len(label) > TOKEN_NAME_MAX:
+        raise InputError(_("the token's name: 1 to {n} characters").format(n=TOKEN_NAME_MAX))
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    assert user.id is not None
+    row = work.add(
+        ApiToken(user_id=user.id, name=label, token_sha256=_token_id(token), created_at=work.now())
+    )
+    assert row.id is not None
+    person = _person_uid(work.session, user.person_id)
+    work.emit(events.TokenCreated(person=person, token=row.id, comment=label))
+    return NewToken(id=row.id, token=token)
+
+
+def list_tokens(store: Store) -> list[dict[str, Any]]:
+    """Every personal API token: id, account, name, made and last used (never the token)."""
+    with store.read() as s:
+        rows = s.exec(
+            select(ApiToken, UserAccount.email)
+            .join(UserAccount, col(UserAccount.id) == ApiToken.user_id)
+            .order_by(col(ApiToken.id))
+        ).all()
+    return [
+        {
+            "id": token.id,
+            "email": email,
+            "name": token.name,
+            "created": _aware(token.created_at).isoformat(),
+            "used": _aware(token.used_at).isoformat() if token.used_at else None,
+        }
+        for token, email in rows
+    ]
+
+
+@writes
+def revoke_token(work: Work, token_id: int) -> None:
+    """Revoke a personal API token: requests with it are refused from now on."""
+    row = work.session.get(ApiToken, token_id)
+    if row is None:
+        raise NotFoundError(_("token {id} does not exist").format(id=token_id))
+    user = work.get(UserAccount, row.user_id)
+    work.session.delete(row)
+    work.emit(events.TokenRevoked(person=_person_uid(work.session, user.person_id), token=token_id))
+
+
+def token_user(store: Store, token: str | None) -> SessionUser | None:
+    """The user a personal API token acts as, or None (unknown, revoked, or the account
+    disabled). It has no CSRF token: a token is sent on purpose, never by a browser."""
+    if not token or not token.startswith(TOKEN_PREFIX):
+        return None
+    with store.read() as s:
+        found = s.exec(
+            select(ApiToken, UserAccount, Person)
+            .join(UserAccount, col(UserAccount.id) == ApiToken.user_id)
+            .join(Person, col(Person.id) == UserAccount.person_id)
+            .where(
+                ApiToken.token_sha256 == _token_id(token), col(UserAccount.disabled_at).is_(None)
+            )
+        ).first()
+    if found is None:
+        return None
+    row, user, person = found
+    now = store.now()
+    if row.used_at is None or now - _aware(row.used_at) > _SEEN_EVERY:
+        with store.atomic() as s:
+            s.execute(update(ApiToken).where(col(ApiToken.id) == row.id).values(used_at=now))
+    assert user.id is not None and person.id is not None
+    return SessionUser(
+        user_id=user.id,
+        email=user.email,
+        person_id=person.id,
+        name=person.name,
+        coordinator=user.coordinator,
+        csrf_token="",
+        session_id="",
+    )
+
+
 def secret_key(store: Store) -> str:
     """The key that signs the web's cookies: made once per database, shared by every worker
     (``GRANSKNING_SECRET_KEY`` overrides it)."""
@@ -374,17 +472,23 @@ __all__ = [
     "FAILURES_ALLOWED",
     "FAILURE_WINDOW",
     "Login",
+    "NewToken",
     "PASSWORD_MIN",
     "SessionUser",
+    "TOKEN_PREFIX",
+    "add_token",
     "add_user",
     "check_password",
     "disable_user",
     "hash_password",
+    "list_tokens",
     "list_users",
     "log_in",
     "log_out",
     "normal_email",
+    "revoke_token",
     "secret_key",
     "session_user",
     "set_password",
+    "token_user",
 ]

@@ -257,6 +257,25 @@ def list_people(store: Store) -> list[dict[str, Any]]:
         return [person_dict(p, m) for p, m in rows]
 
 
+def person_choices(
+    store: Store, municipalities: list[str] | None = None
+) -> list[tuple[int, str, str]]:
+    """The id, name and municipality of every person (of ``municipalities`` only, when
+    given), not forgotten, by municipality and name: a form's list of people. Columns, not
+    rows: a partnership's registry holds thousands of people."""
+    query = (
+        select(Person.id, Person.name, Municipality.name)
+        .join(Municipality, Municipality.id == Person.municipality_id)  # type: ignore[arg-type]
+        .where(col(Person.forgotten_at).is_(None))
+        .order_by(col(Municipality.name), col(Person.name), col(Person.id))
+    )
+    if municipalities is not None:
+        query = query.where(col(Municipality.name).in_(municipalities))
+    with store.read() as s:
+        rows = s.exec(query).all()
+        return [(pid, name, town) for pid, name, town in rows if pid is not None]
+
+
 def person_dict(person: Person, municipality: str) -> dict[str, Any]:
     """A person as shown by ``person list --json``."""
     return {
@@ -275,6 +294,7 @@ __all__ = [
     "get_person",
     "list_municipalities",
     "list_people",
+    "person_choices",
     "municipality_by_name",
     "name_key",
     "person_dict",

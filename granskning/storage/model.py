@@ -335,6 +335,19 @@ class WebSession(SQLModel, table=True):
     seen_at: datetime
 
 
+class ApiToken(SQLModel, table=True):
+    """A personal token for the JSON API (``Authorization: Bearer ...``), acting as its
+    account. Only the token's SHA-256 is kept; it is shown once, when made."""
+
+    __tablename__ = "api_token"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    name: str = Field(max_length=100)
+    token_sha256: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
+    created_at: datetime
+    used_at: datetime | None = None
+
+
 class LoginAttempt(SQLModel, table=True):
     """A login attempt for an address, kept to refuse guessing (5 failures in 15 minutes)."""
 

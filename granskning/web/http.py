@@ -7,7 +7,9 @@ log's "who"). The wrapper does what every route needs, so that no handler can fo
 
 - the session cookie is read and checked against the database on every request (a disabled
   account's session stops at once); pages need a login unless declared ``public``;
-- every POST carries a valid CSRF token (form field ``csrf_token`` or header
+- an API route also takes a personal token (``Authorization: Bearer ...``) instead of the
+  cookie; such a request needs no CSRF token (a browser never sends one by itself);
+- every other POST carries a valid CSRF token (form field ``csrf_token`` or header
   ``X-CSRF-Token``), or it is refused with 403 before the handler runs;
 - errors become status codes: a review that is not the user's, or does not exist, 404;
   a rule that blocks, 409 with the CLI's sentence; bad input, 422 with the message at its
@@ -19,9 +21,11 @@ from __future__ import annotations
 import hmac
 import json
 import secrets
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -87,6 +91,8 @@ class Ctx:
     anon_token: str = ""
     # what the user may do to the review the route is about (routes declared with ``needs``)
     granted: frozenset[Do] = frozenset()
+    # the API request came with a personal token, not a browser's cookie (no CSRF to fear)
+    by_token: bool = False
 
     @property
     def viewer(self) -> Viewer:
@@ -209,6 +215,12 @@ def session_token(request: Request) -> str | None:
         return None
 
 
+def bearer_token(request: Request) -> str | None:
+    """The personal API token of an ``Authorization: Bearer ...`` header, if any."""
+    scheme, _sep, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
 def set_session_cookie(request: Request, response: Response, token: str | None) -> None:
     """Give the browser its session (or take it away: ``None``)."""
     if token is None:
@@ -311,7 +323,11 @@ def _answer(request: Request, form: FormData | None, body: bytes, spec: _Spec) -
     lang = choose_language(request)
     with speaking(lang):
         user = accounts.session_user(store, session_token(request))
-        ctx = Ctx(request=request, store=store, user=user, lang=lang, form=form)
+        by_token = False
+        if user is None and spec.api:
+            user = accounts.token_user(store, bearer_token(request))
+            by_token = user is not None
+        ctx = Ctx(request=request, store=store, user=user, lang=lang, form=form, by_token=by_token)
         sent = request.cookies.get(ANON_COOKIE, "")
         ctx.anon_token = sent or secrets.token_urlsafe(24)
         response = _guarded(ctx, body, spec)
@@ -335,7 +351,7 @@ def _guarded(ctx: Ctx, body: bytes, spec: _Spec) -> Response:
         if spec.api:
             return JSONResponse({"error": _("log in first")}, status_code=401)
         return RedirectResponse("/login?next=" + quote(request.url.path), status_code=303)
-    if request.method == "POST" and not _csrf_ok(ctx):
+    if request.method == "POST" and not ctx.by_token and not _csrf_ok(ctx):
         return _failure(ctx, spec, 403, _("the form has expired; reload the page and try again"))
     if spec.api and body:
         try:
@@ -402,6 +418,27 @@ def _failure(ctx: Ctx, spec: _Spec, code: int, message: str) -> Response:
     return ctx.page("error.html", code=code, message=message)
 
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def download(content: bytes, media_type: str, filename: str) -> Response:
+    """``content`` sent as a file to save (``filename``: ASCII, made by the page)."""
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def written_docx(make: Callable[[Path], object], filename: str) -> Response:
+    """The Word document ``make`` writes into the path it is given, sent as a download."""
+    with tempfile.TemporaryDirectory(prefix="granskning-") as folder:
+        out = Path(folder) / filename
+        make(out)
+        content = out.read_bytes()
+    return download(content, DOCX, filename)
+
+
 def api_json(data: Any, status: int = 200) -> JSONResponse:
     """The ``--json`` shape of an object, as the API serves it."""
     return JSONResponse(data, status_code=status)
@@ -419,8 +456,12 @@ __all__ = [
     "Ctx",
     "Forbidden",
     "FormErrors",
+    "DOCX",
     "Routes",
     "api_json",
+    "bearer_token",
+    "download",
+    "written_docx",
     "choose_language",
     "query_int",
     "session_token",

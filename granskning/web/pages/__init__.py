@@ -7,11 +7,25 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from granskning.web.pages import account, home, review, rounds, seminar, session, templates_page
+from granskning.web.pages import (
+    account,
+    api,
+    home,
+    interviews,
+    report,
+    review,
+    rounds,
+    seminar,
+    session,
+    templates_page,
+)
 
 PAGES: tuple[ModuleType, ...] = (
     account,
+    api,
     home,
+    interviews,
+    report,
     review,
     seminar,
     rounds,

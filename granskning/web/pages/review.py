@@ -30,7 +30,9 @@ def review_page(ctx: Ctx, review_id: int) -> Response:
         if Do.see_history in rights
         else []
     )
-    people = registry.list_people(ctx.store) if Do.team in rights else []
+    # the team comes from the reviewing municipalities, the host's contact from the host
+    towns = [shown["host"], *shown["reviewing"]]
+    people = registry.person_choices(ctx.store, towns) if Do.team in rights else []
     return ctx.page(
         "review.html",
         review=shown,
@@ -39,7 +41,7 @@ def review_page(ctx: Ctx, review_id: int) -> Response:
         actions=action_rows,
         history=history,
         history_shown=HISTORY_SHOWN,
-        person_options=[(p["id"], f"{p['name']} ({p['municipality']})") for p in people],
+        person_options=[(pid, f"{name} ({town})") for pid, name, town in people],
         role_options=[(r.value, role(r.value)) for r in Role],
         needs_reason=NEEDS_REASON,
         needs_day=NEEDS_DAY,

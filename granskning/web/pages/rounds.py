@@ -10,8 +10,7 @@ from granskning.documents import compilation
 from granskning.domain.errors import GranskningError
 from granskning.domain.i18n import _
 from granskning.services import rounds
-from granskning.web.http import Ctx, Routes
-from granskning.web.pages.seminar import docx_attachment
+from granskning.web.http import Ctx, Routes, written_docx
 
 routes = Routes()
 
@@ -67,7 +66,7 @@ def plan(ctx: Ctx, round_id: int) -> Response:
 @routes.get("/rounds/{round_id:int}/compilation.docx", coordinator=True)
 def compilation_docx(ctx: Ctx, round_id: int) -> Response:
     rounds.show(ctx.store, round_id)  # an unknown round: 404 before any file is made
-    return docx_attachment(
+    return written_docx(
         lambda out: compilation.build_report(ctx.store, round_id, out),
         f"sammanstallning-{round_id}.docx",
     )

@@ -4,9 +4,6 @@ checklist as a Word document (the same as ``granskning seminar ...``)."""
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from starlette.responses import Response
@@ -19,25 +16,11 @@ from granskning.domain.labels import colour, status as status_label
 from granskning.domain.seminar import BEFORE_SEMINAR, SEMINAR_HELD
 from granskning.services import followup
 from granskning.storage.queries import get_review, pinned_template
-from granskning.web.http import Ctx, Forbidden, Routes
+from granskning.web.http import Ctx, Forbidden, Routes, written_docx
 
 routes = Routes()
 
 SHORT = 60  # characters of an item's text where a list names it
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def docx_attachment(make: Callable[[Path], object], filename: str) -> Response:
-    """A Word document ``make`` writes into the path it is given, sent as a download."""
-    with tempfile.TemporaryDirectory(prefix="granskning-") as folder:
-        out = Path(folder) / filename
-        make(out)
-        content = out.read_bytes()
-    return Response(
-        content,
-        media_type=DOCX,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
 
 
 def _blocks(ctx: Ctx, review_id: int) -> list[tuple[str, str]]:
@@ -213,7 +196,7 @@ def merge(ctx: Ctx, review_id: int, item_id: int) -> Response:
 
 @routes.get("/reviews/{review_id:int}/seminar/checklist.docx", needs=Do.see_checklist)
 def checklist(ctx: Ctx, review_id: int) -> Response:
-    return docx_attachment(
+    return written_docx(
         lambda out: followup.build_checklist(ctx.store, review_id, out),
         f"uppfoljning-{review_id}.docx",
     )
