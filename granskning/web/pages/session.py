@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from granskning.domain.access import Do, Viewer
 from granskning.domain.enums import InterviewState
-from granskning.domain.errors import GranskningError, NotFoundError
+from granskning.domain.errors import GranskningError
 from granskning.domain.i18n import _
 from granskning.domain.labels import interview_state, session_done
 from granskning.services import access, accounts, session_live, sessions
@@ -120,12 +120,6 @@ def session_page(ctx: Ctx, interview_id: int) -> Response:
     )
 
 
-def _again(ctx: Ctx, interview_id: int, action: str) -> Response:
-    """The page again after a clock form that was refused."""
-    del action
-    return session_page(ctx, interview_id)
-
-
 def _json_refusal(exc: GranskningError, ctx: Ctx) -> JSONResponse:
     payload: dict[str, Any] = {"error": str(exc)}
     if ctx.errors:
@@ -146,10 +140,11 @@ def _done(ctx: Ctx, interview_id: int, act: Callable[[], Any], message: str) -> 
     return JSONResponse(session_live.snapshot(ctx.store, interview_id) | {"done": message})
 
 
-@routes.post("/interviews/{interview_id:int}/session/{action}", needs=Do.see_notes, again=_again)
-def clock(ctx: Ctx, interview_id: int, action: str) -> Response:
-    if action not in _CLOCK and action != "jump":
-        raise NotFoundError(_("the page does not exist"))
+def _run_clock(ctx: Ctx, interview_id: int, action: str) -> Response:
+    """One of the clock's buttons, for those who may run the clock: the right to (the
+    timekeeper, the lead) or being the interview's moderator. Checked here, not declared
+    on the route: the moderator's right is the interview's, not a role's."""
+    ctx.granted = ctx.require(access.interview_review(ctx.store, interview_id), Do.see_notes)
     if not _may_run_clock(ctx, interview_id):
         raise Forbidden(_("your role in this review may not do this"))
     if action == "jump":
@@ -163,6 +158,20 @@ def clock(ctx: Ctx, interview_id: int, action: str) -> Response:
         )
     message = _moved().get(action) or session_done(action)
     return _done(ctx, interview_id, lambda: _CLOCK[action](ctx.store, interview_id), message)
+
+
+def _clock_route(action: str) -> None:
+    """Declare ``POST /interviews/{id}/session/{action}``."""
+
+    def clock(ctx: Ctx, interview_id: int) -> Response:
+        return _run_clock(ctx, interview_id, action)
+
+    clock.__name__ = f"session_{action}"
+    routes.post(f"/interviews/{{interview_id:int}}/session/{action}", again=session_page)(clock)
+
+
+for _action in (*_CLOCK, "jump"):
+    _clock_route(_action)
 
 
 def _rating(ctx: Ctx) -> int | None:
