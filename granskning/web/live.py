@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 POLL_S = 1.0  # a stream looks at the database at least this often
 KEEP_ALIVE_POLLS = 15  # a comment after this many polls with nothing to send (~15 s)
+RETRY_MS = 1000  # how soon a browser reconnects after losing the stream
 
 # Waits up to a number of seconds for a wake-up: whether one came.
 Wait = Callable[[float], Awaitable[bool]]
@@ -166,7 +167,7 @@ async def stream(
     while True:
         reached, changes, state = await run_in_threadpool(_read, store, interview_id, cursor, lang)
         if cursor is None and state is not None:
-            yield _message("state", reached, state)
+            yield f"retry: {RETRY_MS}\n" + _message("state", reached, state)
         for change in changes:
             data: dict[str, Any] = {"kind": change.kind, "what": change.what}
             if change is changes[-1]:

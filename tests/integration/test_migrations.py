@@ -80,9 +80,7 @@ def _rows_engine(url: str) -> dict[str, list[tuple[Any, ...]]]:
 # links the rows (audit_chain holds the heads): compared apart from the other tables
 AUDIT_TABLES = ("audit_event", "audit_detail", "audit_chain")
 # tables 0007 and 0008 add, empty after an upgrade (the web application's accounts)
-WEB_TABLES = frozenset(
-    {"user_account", "web_session", "login_attempt", "web_setting", "api_token"}
-)
+WEB_TABLES = frozenset({"user_account", "web_session", "login_attempt", "web_setting", "api_token"})
 _AUDIT_BEFORE = (
     "SELECT uid, review_id, interview_id, entity, action, from_state, to_state, actor, "
     "comment, at FROM audit_event"
