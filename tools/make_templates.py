@@ -23,6 +23,7 @@ from pathlib import Path
 
 import checklist_template
 import compilation_template
+import history_template
 import report_template
 from _docxkit import save
 from docx import Document
@@ -32,6 +33,7 @@ TEMPLATES: dict[str, Callable[[], Document]] = {
     "granskningsrapport.docx": report_template.build,
     "uppfoljningsseminarium.docx": checklist_template.build,
     "sammanstallning.docx": compilation_template.build,
+    "kommunhistorik.docx": history_template.build,
 }
 
 

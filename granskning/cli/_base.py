@@ -139,6 +139,7 @@ READING = frozenset(
         "info",
         "interview list",
         "interview show",
+        "municipality history",
         "municipality list",
         "note list",
         "person export",

@@ -9,6 +9,7 @@ import click
 
 from granskning.cli._base import F, group, option, store
 from granskning.cli._output import ok, print_json, print_result, print_rows
+from granskning.cli.history import municipality_history
 from granskning.cli.options import id_argument, json_option, output_option, stacked
 from granskning.domain import labels
 from granskning.domain.i18n import N_, _, ngettext
@@ -22,6 +23,9 @@ from granskning.domain.i18n import N_, _, ngettext
 )
 def municipality() -> None:
     pass
+
+
+municipality.add_command(municipality_history)
 
 
 person_argument = id_argument("person_id")

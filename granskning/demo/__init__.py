@@ -28,6 +28,7 @@ from granskning.services import (
     exchange,
     findings,
     followup,
+    history,
     interviews,
     privacy,
     registry,
@@ -557,6 +558,13 @@ def _compile_round(w: _Walk) -> None:
     w.say(_("Round compilation: {path}").format(path=compiled))
 
 
+def _write_history(w: _Walk) -> None:
+    """Gävle's history across rounds (one round here)."""
+    path = w.write("kommunhistorik-gavle.docx")
+    history.build_docx(w.store, "Gävle", path)
+    w.say(_("The municipality's history: {path}").format(path=path))
+
+
 # -- backup, the offline copy, the data subject's access request -----------------------------------
 
 
@@ -672,6 +680,7 @@ STEPS: tuple[Callable[[_Walk], None], ...] = (
     _close,
     _write_calendar,
     _compile_round,
+    _write_history,
     _back_up,
     _carry_offline,
     _verify,

@@ -215,9 +215,46 @@ COMPILATION_LABELS = {
 }
 
 
+# A municipality's history's fixed texts (``t`` in its Word template), in its language.
+HISTORY_LABELS = {
+    "document": N_("A municipality's history – peer review"),
+    "history": N_("History of the peer reviews"),
+    "overview": N_("Reviews per round"),
+    "year": N_("Year"),
+    "theme": N_("Theme"),
+    "hosted": N_("Reviewed by others"),
+    "reviewed": N_("Reviewed others"),
+    "no_reviews": N_("The municipality has no reviews yet."),
+    "ratings": N_("Rating questions across the rounds"),
+    "ratings_intro": N_(
+        "The mean answer to each rating question per interviewee group and round, and the "
+        "number of answers. A mean over fewer than three answers is not shown (–)."
+    ),
+    "no_ratings": N_("No rating questions were asked in the reviews of the municipality."),
+    "group": N_("Interviewee group"),
+    "answers": N_("Answers"),
+    "mean": N_("Mean"),
+    "findings": N_("Findings"),
+    "strengths": N_("Strengths"),
+    "development": N_("Development areas"),
+    "no_findings": N_("The reviewers had no particular findings in this block."),
+    "not_recorded": N_("No findings were recorded in this block."),
+    "recommendations": N_("Recommendations and follow-up"),
+    "no_recommendations": N_("The reviewers made no recommendations."),
+    "number": N_("No."),
+    "recommendation": N_("Recommendation"),
+    "status": N_("Status at the seminar"),
+    "next": N_("At the next review"),
+    "not_hosted": N_("The municipality was not reviewed in this round."),
+    "as_reviewer": N_("As a reviewing municipality"),
+    "made": N_("Made"),
+}
+
+
 __all__ = [
     "CHECKLIST_LABELS",
     "COMPILATION_LABELS",
+    "HISTORY_LABELS",
     "LABELS",
     "METHOD_TEXT",
     "REPORT_SENTENCES",

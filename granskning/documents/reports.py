@@ -70,7 +70,7 @@ class Built:
 
 def shipped_template(kind: str = REPORT) -> Path:
     """A Word template shipped with granskning: ``granskningsrapport``,
-    ``uppfoljningsseminarium`` or ``sammanstallning``."""
+    ``uppfoljningsseminarium``, ``sammanstallning`` or ``kommunhistorik``."""
     if kind not in KINDS:
         raise InputError(
             _("unknown kind of template {kind} (one of: {kinds})").format(

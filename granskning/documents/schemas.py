@@ -10,7 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from granskning.documents.docxrender import BOOL, IMAGE, NUMBER, TEXT
-from granskning.documents.labels import CHECKLIST_LABELS, COMPILATION_LABELS, LABELS
+from granskning.documents.labels import (
+    CHECKLIST_LABELS,
+    COMPILATION_LABELS,
+    HISTORY_LABELS,
+    LABELS,
+)
 
 REPORT = "granskningsrapport"
 CHECKLIST = "uppfoljningsseminarium"
@@ -253,10 +258,68 @@ COMPILATION_SCHEMA: dict[str, Any] = {
     "t": dict.fromkeys(COMPILATION_LABELS, TEXT),
 }
 
+# -- a municipality's history --------------------------------------------------------------
+
+HISTORY = "kommunhistorik"
+HISTORY_SCHEMA: dict[str, Any] = {
+    "municipality": TEXT,
+    "intro": TEXT,
+    "generated": TEXT,
+    "overview": [{"year": NUMBER, "theme": TEXT, "hosted": TEXT, "reviewed": TEXT}],
+    "ratings": [
+        {
+            "text": TEXT,
+            "block_title": TEXT,
+            "rows": [
+                {
+                    "group": TEXT,
+                    "year": NUMBER,
+                    "n": TEXT,
+                    "mean": TEXT,
+                    "first": BOOL,
+                    "zebra": TEXT,
+                }
+            ],
+        }
+    ],
+    "rounds": [
+        {
+            "heading": TEXT,
+            "year": NUMBER,
+            "theme": TEXT,
+            "hosted": [
+                {
+                    "review": NUMBER,
+                    "heading": TEXT,
+                    "line": TEXT,
+                    "blocks": [
+                        {"title": TEXT, "strengths": [TEXT], "development": [TEXT], "none": BOOL}
+                    ],
+                    "recommendations": [
+                        {
+                            "number": TEXT,
+                            "text": TEXT,
+                            "block_title": TEXT,
+                            "status": TEXT,
+                            "comment": TEXT,
+                            "fill": TEXT,
+                            "next": TEXT,
+                            "next_lines": [TEXT],
+                        }
+                    ],
+                }
+            ],
+            "reviewed": [TEXT],
+        }
+    ],
+    "t": dict.fromkeys(HISTORY_LABELS, TEXT),
+}
+
 SCHEMAS: dict[str, dict[str, Any]] = {
     REPORT: REPORT_SCHEMA,
     CHECKLIST: CHECKLIST_SCHEMA,
     COMPILATION: COMPILATION_SCHEMA,
+    HISTORY: HISTORY_SCHEMA,
 }
 KINDS = tuple(SCHEMAS)
 
@@ -265,6 +328,8 @@ __all__ = [
     "CHECKLIST_SCHEMA",
     "COMPILATION",
     "COMPILATION_SCHEMA",
+    "HISTORY",
+    "HISTORY_SCHEMA",
     "KINDS",
     "REPORT",
     "REPORT_SCHEMA",

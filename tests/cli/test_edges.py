@@ -18,12 +18,12 @@ from typing import Any
 import pytest
 from _world import World, populated
 from click.testing import CliRunner, Result
-from conftest import Cli
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from granskning.storage.model import EMAIL_MAX, NAME_MAX, PLACE_MAX
 from granskning.storage.store import Store
+from tests.conftest import Cli
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -343,6 +343,7 @@ READ_ARGS: dict[str, list[str]] = {
     "info": ["info"],
     "interview list": ["interview", "list", "1"],
     "interview show": ["interview", "show", "1"],
+    "municipality history": ["municipality", "history", "Gävle"],
     "municipality list": ["municipality", "list"],
     "note list": ["note", "list", "1"],
     "person export": ["person", "export", "1", "-o", "p.json"],

@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 from _forge import rechain
 from _world import populate
-from conftest import Cli
 from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import select
 
 from granskning.domain.text import clean_text
 from granskning.services import exchange as transfer
 from granskning.storage.store import Store, metadata
+from tests.conftest import Cli
 
 FUZZ = settings(
     max_examples=40,

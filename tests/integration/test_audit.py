@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Cli
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from granskning.storage.store import Store
+from tests.conftest import Cli
 
 # any statement that changes existing audit rows, in any spelling
 TOUCHES_AUDIT = re.compile(

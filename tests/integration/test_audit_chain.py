@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from _world import populated
-from conftest import Cli
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import col, select
@@ -21,6 +20,7 @@ from granskning.domain.i18n import set_language
 from granskning.services import exchange as transfer
 from granskning.storage.model import AuditDetail, AuditEvent, Person, Review
 from granskning.storage.store import Store, metadata
+from tests.conftest import Cli
 
 
 def as_superuser(store: Store, *statements: str) -> None:

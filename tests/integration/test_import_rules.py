@@ -16,12 +16,12 @@ from typing import Any
 import pytest
 from _forge import rechain
 from _world import World, populated
-from conftest import Cli, FakeClock
 from sqlalchemy import func, select
 
 from granskning.services import exchange, reviews
 from granskning.storage.model import Person
 from granskning.storage.store import Store, metadata
+from tests.conftest import Cli, FakeClock
 
 Doc = dict[str, Any]
 

@@ -554,7 +554,7 @@ LAYOUT_TABLES = {"uppfoljningsseminarium": ["document, table 1", "document, tabl
 
 
 @pytest.mark.parametrize(
-    "kind", ["granskningsrapport", "uppfoljningsseminarium", "sammanstallning"]
+    "kind", ["granskningsrapport", "uppfoljningsseminarium", "sammanstallning", "kommunhistorik"]
 )
 def test_the_shipped_templates_check_clean(kind: str) -> None:
     problems = reports.check_template(reports.shipped_template(kind), kind)
@@ -645,6 +645,7 @@ def test_the_report_templates_ship_in_the_wheel() -> None:
         "granskningsrapport.docx",
         "uppfoljningsseminarium.docx",
         "sammanstallning.docx",
+        "kommunhistorik.docx",
     }
 
 
@@ -949,6 +950,7 @@ GUIDE_SECTIONS = {
     "granskningsrapport": ["What the report template can use", "The report's labels: `t`"],
     "uppfoljningsseminarium": ["What the seminar checklist template can use"],
     "sammanstallning": ["What the compilation template can use"],
+    "kommunhistorik": ["What the history template can use"],
 }
 _PATH = re.compile(r"[A-Za-z_][A-Za-z_0-9]*(\[\])?(\.[A-Za-z_][A-Za-z_0-9]*(\[\])?)*")
 

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 from _world import comparable_show, notes_of, populated
-from conftest import Cli, FakeClock
 from sqlalchemy import select
 
 from granskning.services import exchange, reviews
 from granskning.storage.model import Note
 from granskning.storage.store import Store, metadata
+from tests.conftest import Cli, FakeClock
 
 
 def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:

@@ -387,20 +387,6 @@ def test_no_password_or_hash_anywhere(
     _no_secret(caplog.text, "the logs")
 
 
-# -- serving -----------------------------------------------------------------------------------
-
-
-def test_serve_with_two_workers_on_sqlite_is_refused(cli: Cli, store: Any) -> None:
-    if not store.is_sqlite:
-        pytest.skip("on PostgreSQL two workers are allowed (and would start a server)")
-    result = cli("serve", "--workers", "2")
-    assert result.exit_code == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1
-    assert "--workers 2" in lines[0] and "PostgreSQL" in lines[0]
-    assert result.stdout == ""
-
-
 def _cookie_headers(response: Any) -> dict[str, str]:
     """Set-Cookie headers by cookie name."""
     return {h.split("=", 1)[0]: h.lower() for h in response.headers.get_list("set-cookie")}

@@ -95,4 +95,6 @@ def test_several_workers_on_sqlite_are_refused_in_one_line(tmp_path: Path) -> No
     result = CliRunner().invoke(cli, ["--db", str(db), "serve", "--workers", "2"])
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "PostgreSQL" in lines[0]
+    assert len(lines) == 1
+    assert "--workers 2" in lines[0] and "PostgreSQL" in lines[0]
+    assert result.stdout == ""

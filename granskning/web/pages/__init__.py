@@ -10,6 +10,7 @@ from types import ModuleType
 from granskning.web.pages import (
     account,
     api,
+    history,
     home,
     interviews,
     report,
@@ -23,6 +24,7 @@ from granskning.web.pages import (
 PAGES: tuple[ModuleType, ...] = (
     account,
     api,
+    history,
     home,
     interviews,
     report,
