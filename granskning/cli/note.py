@@ -47,6 +47,15 @@ def _note_dict(row: Any) -> Any:
 @question_option(N_("The question's id (see session status)."))
 @text_options(N_("The note."), N_("Read the note from a file (- for stdin)."))
 @option("--rating", type=int, metavar="1-4", help=N_("The answer to a rating question."))
+@option(
+    "--uuid",
+    "uid",
+    metavar="UUID",
+    help=N_(
+        "The note's own id (32 hex digits or the dashed form): given again, the note "
+        "already saved with it is shown and nothing is written twice."
+    ),
+)
 @json_option()
 def add(
     interview_id: int,
@@ -54,13 +63,14 @@ def add(
     text: str | None,
     path: str | None,
     rating: int | None,
+    uid: str | None,
     as_json: bool,
 ) -> None:
     from granskning.services import sessions
 
     only_rating = rating is not None and text is None and path is None
     body = "" if only_rating else read_text_input(text, path)
-    row = sessions.add_note(store(), interview_id, question, body, rating)
+    row = sessions.add_note(store(), interview_id, question, body, rating, uid=uid)
     print_result(as_json, lambda: _note_dict(row), _("note {id} saved").format(id=row.id))
 
 

@@ -13,6 +13,9 @@ from granskning.domain.errors import InputError
 from granskning.domain.i18n import N_, _
 from granskning.storage.files import read_input
 
+# Seconds a stopping server gives open requests (live sessions' event streams) to end.
+SHUTDOWN_WAIT_S = 3
+
 
 @command(
     "serve",
@@ -77,6 +80,8 @@ def serve(
         proxy_headers=proxy_headers,
         forwarded_allow_ips=forwarded_allow_ips,
         log_level="warning",
+        # a live session page's event stream never ends by itself: stopping waits this long
+        timeout_graceful_shutdown=SHUTDOWN_WAIT_S,
     )
 
 

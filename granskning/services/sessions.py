@@ -9,12 +9,14 @@ the same clock. Every note is committed the moment it is entered.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property, lru_cache
 from typing import Any, Protocol
 
+from sqlalchemy import event as sa_event, text as sql_text
 from sqlmodel import Session, col, select
 
 from granskning.domain import events, templates
@@ -181,12 +183,18 @@ def timeline(events: Iterable[EventLike], plan: Plan, now: datetime) -> Timeline
     return t
 
 
+def near_s(budget_s: float) -> int:
+    """Seconds left of ``budget_s`` when a clock turns ``near``: the last tenth, at least
+    two minutes."""
+    return int(max(NEAR_FRACTION * budget_s, NEAR_MIN_S))
+
+
 def level(budget_s: float, elapsed_s: float) -> str:
     """``ok``, ``near`` (the last tenth of the budget, at least two minutes) or ``over``."""
     remaining = budget_s - elapsed_s
     if remaining < 0:
         return "over"
-    if remaining <= max(NEAR_FRACTION * budget_s, NEAR_MIN_S):
+    if remaining <= near_s(budget_s):
         return "near"
     return "ok"
 
@@ -420,6 +428,45 @@ def status(store: Store, interview_id: int) -> dict[str, Any]:
     return compute_status(interview, plan, events, store.now())
 
 
+# -- who follows a session: told after every committed change of it -------------------------
+
+# The PostgreSQL channel every change of a session is announced on (payload: the interview
+# id), so that each process's web pages hear of changes made by any process, the CLI's too.
+CHANNEL = "granskning_live"
+# Told the interview id after a change of its session commits in this process.
+_FOLLOWERS: list[Callable[[int], None]] = []
+
+
+def follow(listener: Callable[[int], None]) -> None:
+    """Tell ``listener`` the interview id after every change of a session (its start,
+    pause, move, note...) commits in this process."""
+    if listener not in _FOLLOWERS:
+        _FOLLOWERS.append(listener)
+
+
+def unfollow(listener: Callable[[int], None]) -> None:
+    """Stop telling ``listener`` (see :func:`follow`)."""
+    if listener in _FOLLOWERS:
+        _FOLLOWERS.remove(listener)
+
+
+def announce(work: Work, interview_id: int) -> None:
+    """Say that the session of ``interview_id`` changed, once this transaction commits:
+    to this process's followers, and on PostgreSQL by NOTIFY (sent at commit, never on a
+    rollback) to every process listening."""
+    if not work.store.is_sqlite:
+        work.session.execute(
+            sql_text("SELECT pg_notify(:channel, :payload)"),
+            {"channel": CHANNEL, "payload": str(interview_id)},
+        )
+
+    def committed(_session: Session) -> None:
+        for listener in list(_FOLLOWERS):
+            listener(interview_id)
+
+    sa_event.listen(work.session, "after_commit", committed, once=True)
+
+
 # -- actions: each one transaction with its event and audit record ---------------------------
 
 
@@ -467,6 +514,7 @@ def _transition(
             extra=summary,
         )
     )
+    announce(work, interview_id)
     data = compute_status(interview, plan, [*steps, step], when)
     if action == "start":
         data["scheduled"] = format_local(interview.start)
@@ -559,6 +607,7 @@ def _move(work: Work, interview_id: int, pick: Pick) -> dict[str, Any]:
         interview_id=interview_id, kind=K.goto.value, at=now, question_id=target.question.id
     )
     s.add(step)
+    announce(work, interview_id)
     return compute_status(interview, plan, [*steps, step], now)
 
 
@@ -635,6 +684,34 @@ def _step_or_error(plan: Plan, question_id: str) -> Step:
 # -- notes ------------------------------------------------------------------------------------
 
 
+# A note's uid as a client makes it: 32 hex digits, or a UUID's dashed form.
+_UUID = re.compile(r"[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def check_note_uid(uid: str) -> str:
+    """A note uid sent by a client, in the stored form (32 lowercase hex digits)."""
+    value = uid.strip().lower()
+    if not _UUID.fullmatch(value):
+        raise InputError(
+            _("not a UUID: {value} (32 hex digits, or the dashed form)").format(value=uid)
+        )
+    return value.replace("-", "")
+
+
+def _note_of_uid(session: Session, uid: str, interview_id: int) -> Note | None:
+    """The note stored with ``uid``; an InputError if it belongs to another interview."""
+    note = session.exec(select(Note).where(Note.uid == uid)).first()
+    if note is not None and note.interview_id != interview_id:
+        raise InputError(_("the UUID {uid} belongs to a note of another interview").format(uid=uid))
+    return note
+
+
+def note_with_uid(store: Store, interview_id: int, uid: str) -> Note | None:
+    """The note of ``interview_id`` stored with ``uid`` (any accepted form), if any."""
+    with store.read() as s:
+        return _note_of_uid(s, check_note_uid(uid), interview_id)
+
+
 @writes
 def add_note(
     work: Work,
@@ -642,13 +719,22 @@ def add_note(
     question_id: str | None,
     text: str | None,
     rating: int | None = None,
+    uid: str | None = None,
 ) -> Note:
     """Write one note, committed at once (its own transaction).
 
     :param question_id: a question of the interview's group; None for a free observation.
     :param text: the note; may be empty only when a rating is given.
     :param rating: 1-4, only on a rating question.
+    :param uid: a UUID the client made (a browser offline, a retried command): a note
+        already stored with it is returned as it is and nothing is written, so the same
+        note sent twice is stored once. Another interview's uid is an InputError.
     """
+    key = check_note_uid(uid) if uid is not None else None
+    if key is not None:
+        stored = _note_of_uid(work.session, key, interview_id)
+        if stored is not None:
+            return stored
     body = check_note_text(text, rating)
     interview, review, plan = _load(work.session, interview_id)
     check_note_question(plan, question_id, rating)
@@ -662,6 +748,9 @@ def add_note(
         author=work.actor,
         created_at=work.now(),
     )
+    if key is not None:
+        note.uid = key
+    announce(work, interview_id)
     return work.add(note)
 
 
@@ -689,6 +778,7 @@ def _changed(
     """Store the changed ``note`` and say what happened to it (``comment``: the text the
     audit log keeps beside the chain)."""
     work.add(note)
+    announce(work, note.interview_id)
     work.emit(
         change(
             review_id=interview.review_id, interview_id=interview.id, note=note.uid, comment=comment
@@ -780,18 +870,22 @@ def list_notes(
 
 
 __all__ = [
+    "CHANNEL",
     "Plan",
     "Step",
     "STATUS_PARTS",
     "TEXT_LIMIT",
     "Timeline",
     "add_note",
+    "announce",
     "check_note_question",
     "check_note_text",
+    "check_note_uid",
     "clock_text",
     "compute_status",
     "edit_note",
     "end",
+    "follow",
     "goto",
     "goto_block",
     "level",
@@ -799,6 +893,8 @@ __all__ = [
     "load_plan",
     "next_question",
     "note_dict",
+    "note_with_uid",
+    "near_s",
     "pause",
     "plan_for",
     "previous_question",
@@ -807,4 +903,5 @@ __all__ = [
     "start",
     "status",
     "timeline",
+    "unfollow",
 ]

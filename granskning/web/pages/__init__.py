@@ -17,6 +17,7 @@ from granskning.web.pages import (
     review,
     rounds,
     seminar,
+    session,
     templates_page,
 )
 
@@ -31,6 +32,7 @@ PAGES: tuple[ModuleType, ...] = (
     seminar,
     rounds,
     templates_page,
+    session,
 )
 
 __all__ = ["PAGES"]

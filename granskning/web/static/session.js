@@ -1,0 +1,256 @@
+// granskning: the live session page. The page works without this file (forms, reloads);
+// with it, the page follows the session through server-sent events, counts the clock down
+// between them from the server's state, and keeps notes written offline until they are sent.
+(function () {
+  "use strict";
+  var root = document.getElementById("live-session");
+  if (!root || !window.EventSource) { return; }
+  var interview = root.dataset.interview;
+  var csrf = root.dataset.csrf;
+  var words = JSON.parse(root.dataset.words || "{}");
+  var queueKey = "granskning-notes-" + interview;
+  var draftKey = "granskning-draft-" + interview;
+  var state = null;        // the last state the server sent
+  var receivedAt = 0;      // when it came (performance.now())
+  var sending = false;
+
+  function $(id) { return document.getElementById(id); }
+  function fill(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (all, key) { return key in values ? values[key] : all; });
+  }
+  function clockText(seconds) {
+    var s = Math.floor(Math.abs(seconds));
+    var m = Math.floor(s / 60), r = s % 60;
+    return (seconds < 0 ? "-" : "") + m + ":" + (r < 10 ? "0" : "") + r;
+  }
+  function level(budget, elapsed, near) {
+    var remaining = budget - elapsed;
+    if (remaining < 0) { return "over"; }
+    return remaining <= near ? "near" : "ok";
+  }
+  function listOf(element, items, make) {
+    while (element.firstChild) { element.removeChild(element.firstChild); }
+    items.forEach(function (item) { element.appendChild(make(item)); });
+  }
+  function item(text, className) {
+    var li = document.createElement("li");
+    li.textContent = text;
+    if (className) { li.className = className; }
+    return li;
+  }
+
+  // -- the clock: the server's elapsed time, counted on while it runs --------------------------
+  function showClock(name, budget, elapsed, near) {
+    var box = root.querySelector('[data-clock="' + name + '"]');
+    if (!box) { return; }
+    var lvl = level(budget, elapsed, near);
+    box.className = "countdown level-" + lvl;
+    box.querySelector('[data-part="remaining"]').textContent = clockText(budget - elapsed);
+    var word = box.querySelector('[data-part="level"]');
+    if (word.textContent !== words[lvl]) { word.textContent = words[lvl]; }
+  }
+  function tick() {
+    if (!state) { return; }
+    var s = state.status;
+    var extra = state.running ? (performance.now() - receivedAt) / 1000 : 0;
+    showClock("session", s.budget_s, s.elapsed_s + extra, state.near_s.session);
+    showClock("block", s.block_budget_s, s.block_elapsed_s + extra, state.near_s.block);
+  }
+
+  // -- the rest of the page from the state -------------------------------------------------------
+  function showQuestion(s) {
+    var where = $("where"), text = $("question-text");
+    if (where && s.question) {
+      where.textContent = fill(words.block, { number: s.block_number, count: s.block_count, title: s.block_title }) +
+        " · " + fill(words.question, { number: s.question_number, count: s.question_count });
+    }
+    if (text) { text.textContent = s.question_text || ""; }
+    var prompts = $("followups");
+    if (prompts) { listOf(prompts, s.followups.length ? s.followups : [words.none], function (p) { return item(p); }); }
+    root.querySelectorAll('input[name="question"]').forEach(function (input) { input.value = s.question || ""; });
+    var jump = $("f-block");
+    if (jump && s.block && document.activeElement !== jump) { jump.value = s.block; }
+    showRatings(s);
+  }
+  function showRatings(s) {
+    var form = $("rating-form"), buttons = $("rating-buttons");
+    if (!form || !buttons) { return; }
+    form.hidden = s.question_kind !== "rating";
+    var scale = s.scale.length ? s.scale : [1, 2, 3, 4].map(function (v) { return { value: v, label: "" }; });
+    listOf(buttons, scale, function (option) {
+      var b = document.createElement("button");
+      b.type = "submit"; b.name = "rating"; b.value = String(option.value);
+      b.textContent = option.value + (option.label ? " – " + option.label : "");
+      return b;
+    });
+  }
+  function showNotes(notes) {
+    var list = $("notes");
+    if (!list) { return; }
+    if (!notes.length) { listOf(list, [words.no_notes], function (t) { return item(t, "empty"); }); return; }
+    listOf(list, notes, function (n) {
+      var li = document.createElement("li");
+      if (n.rating) {
+        var strong = document.createElement("strong");
+        strong.textContent = fill(words.rating, { value: n.rating }) + " ";
+        li.appendChild(strong);
+      }
+      li.appendChild(document.createTextNode(n.text + " "));
+      var who = document.createElement("span");
+      who.className = "who";
+      who.textContent = "(" + (n.author || "–") + ", " + n.created + ")";
+      li.appendChild(who);
+      return li;
+    });
+  }
+  function render(next) {
+    state = next;
+    receivedAt = performance.now();
+    var s = next.status;
+    var word = $("session-state");
+    if (word) { word.textContent = (words.states || {})[s.state] || s.state; word.className = "state state-" + s.state; }
+    listOf($("warnings"), s.warnings, function (w) { return item(w.message); });
+    root.querySelectorAll("form[data-when]").forEach(function (form) {
+      form.hidden = form.dataset.when.split(" ").indexOf(s.state) < 0;
+    });
+    showQuestion(s);
+    showNotes(next.notes);
+    tick();
+  }
+
+  // -- notes: queued in the browser's storage until the server has them ------------------------
+  function queue() {
+    try { return JSON.parse(localStorage.getItem(queueKey) || "[]"); } catch (e) { return []; }
+  }
+  function keep(notes) { localStorage.setItem(queueKey, JSON.stringify(notes)); }
+  function showPending() {
+    listOf($("pending"), queue(), function (n) {
+      var li = item((n.rating ? fill(words.rating, { value: n.rating }) + " " : "") + n.text + " ");
+      var mark = document.createElement("span");
+      mark.className = "waiting";
+      mark.textContent = n.error ? "⚠ " + n.error : "(" + words.waiting + ")";
+      li.appendChild(mark);
+      return li;
+    });
+  }
+  function post(url, fields) {
+    var body = new URLSearchParams(fields);
+    body.set("csrf_token", csrf);
+    return fetch(url, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRF-Token": csrf }
+    });
+  }
+  function sendOne(note) {
+    var fields = { uuid: note.uuid, question: note.question, text: note.text };
+    if (note.rating) { fields.rating = note.rating; }
+    return post("/interviews/" + interview + "/notes", fields).then(function (response) {
+      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+    });
+  }
+  function settle(note, answer) {
+    var rest = queue().filter(function (n) { return n.uuid !== note.uuid; });
+    if (!answer.ok) {  // refused (not a network failure): kept in view with the reason
+      note.error = answer.body.error || "?";
+      rest.push(note);
+    } else if (state && answer.body.question === state.status.question &&
+               !state.notes.some(function (n) { return n.uid === answer.body.uid; })) {
+      state.notes.push(answer.body);
+      showNotes(state.notes);
+    }
+    keep(rest);
+  }
+  function flush() {
+    var waiting = queue().filter(function (n) { return !n.error; });
+    if (sending || !waiting.length) { showPending(); return; }
+    sending = true;
+    var note = waiting[0];
+    sendOne(note).then(function (answer) {
+      settle(note, answer);
+      sending = false;
+      flush();
+    }, function () {  // no connection: it stays queued, and is sent when the connection returns
+      sending = false;
+      showPending();
+    });
+  }
+  function write(fields) {
+    var notes = queue();
+    notes.push({
+      uuid: crypto.randomUUID(), question: fields.question || "", text: fields.text || "",
+      rating: fields.rating || ""
+    });
+    keep(notes);
+    flush();
+  }
+  var noteForm = $("note-form");
+  if (noteForm) {
+    var area = noteForm.querySelector("textarea");
+    area.value = area.value || localStorage.getItem(draftKey) || "";
+    area.addEventListener("input", function () { localStorage.setItem(draftKey, area.value); });
+    noteForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (!area.value.trim()) { area.focus(); return; }
+      write({ question: noteForm.elements.question.value, text: area.value.trim() });
+      area.value = "";
+      localStorage.removeItem(draftKey);
+      area.focus();
+    });
+  }
+  var ratingForm = $("rating-form");
+  if (ratingForm) {
+    ratingForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var button = event.submitter;
+      if (!button || !button.value) { return; }
+      write({ question: ratingForm.elements.question.value, rating: button.value, text: "" });
+    });
+  }
+
+  // -- the clock's buttons: sent at once, the answer is the new state ---------------------------
+  root.querySelectorAll("form.clock-action").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var fields = {};
+      new FormData(form).forEach(function (value, key) { fields[key] = value; });
+      post(form.action, fields).then(function (response) {
+        return response.json().then(function (body) {
+          if (response.ok) { render(body); say(body.done || ""); keepFocus(form); } else { say(body.error || "?"); }
+        });
+      }, function () { say(words.offline); });
+    });
+  });
+  function keepFocus(form) {  // a button that went away hands the focus to the next one there
+    if (!form.hidden) { return; }
+    var next = root.querySelector(".run form:not([hidden]) button");
+    if (next) { next.focus(); }
+  }
+  function say(text) {
+    var line = $("connection");
+    if (line) { line.textContent = text; }
+  }
+
+  // -- the live connection ----------------------------------------------------------------------
+  function connected(online) {
+    var line = $("connection");
+    line.className = "connection " + (online ? "online" : "offline");
+    line.textContent = online ? words.online : words.offline;
+  }
+  function receive(event) {
+    var data = JSON.parse(event.data);
+    var next = data.status ? data : data.state;
+    if (next) { render(next); }
+  }
+  var source = new EventSource("/interviews/" + interview + "/events");
+  source.addEventListener("state", receive);
+  source.addEventListener("change", receive);
+  source.addEventListener("open", function () { connected(true); flush(); });
+  source.addEventListener("error", function () { connected(false); });
+  window.addEventListener("online", flush);
+  setInterval(tick, 1000);
+  setInterval(flush, 5000);
+  // notes refused before (an expired form, a lost connection mid-answer) are tried again
+  keep(queue().map(function (n) { delete n.error; return n; }));
+  showPending();
+  flush();
+})();
