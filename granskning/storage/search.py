@@ -1,0 +1,313 @@
+"""The full-text index (migration 0008) queried, and rebuilt: SQL only, no rules.
+
+SQLite keeps one FTS5 table per kind of text (``search_note`` ...), PostgreSQL a generated
+``search`` column (a ``tsvector``) on each table. A query runs in two steps: the best
+``limit`` hits of every kind together, ranked (bm25 on SQLite, ts_rank on PostgreSQL; higher
+is better here on both), then the snippets of just those hits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.orm import Session
+
+KINDS = ("note", "finding", "recommendation", "text", "item")
+
+# the marks around a matched word in a snippet: control characters no text holds (the
+# front ends turn them into brackets or <mark>)
+START, STOP = "\x02", "\x03"
+SNIPPET_WORDS = 16
+
+
+# typed NULLs: PostgreSQL matches the branches of a UNION by type
+_NO_ID, _NO_TEXT = "CAST(NULL AS INTEGER)", "CAST(NULL AS VARCHAR)"
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """Where a kind of text lives and how its hits name their place."""
+
+    table: str
+    fts: str  # the SQLite FTS5 table
+    body: str  # the searched text (PostgreSQL headlines)
+    review: str = "x.review_id"
+    join: str = ""
+    interview: str = _NO_ID
+    group: str = _NO_TEXT
+    question: str = _NO_TEXT
+    block: str = "x.block_id"
+    section: str = _NO_TEXT
+
+
+_NOTE = _Kind(
+    "note",
+    "search_note",
+    "x.text",
+    review="iv.review_id",
+    join="JOIN interview iv ON iv.id = x.interview_id JOIN review r ON r.id = iv.review_id",
+    interview="iv.id",
+    group="iv.group_id",
+    question="x.question_id",
+    block=_NO_TEXT,
+)
+SPECS: dict[str, _Kind] = {
+    "note": _NOTE,
+    "finding": _Kind("finding", "search_finding", "x.text"),
+    "recommendation": _Kind("recommendation", "search_recommendation", "x.text"),
+    "item": _Kind("follow_up_item", "search_item", "x.text || ' ' || coalesce(x.comment, '')"),
+    "text": _Kind("report_text", "search_text", "x.text", block=_NO_TEXT, section="x.section"),
+}
+
+
+@dataclass
+class Filters:
+    """What narrows a search. A list of review ids restricts; None does not."""
+
+    kinds: Sequence[str] = KINDS
+    round_id: int | None = None
+    host_id: int | None = None
+    group: str | None = None
+    block: str | None = None
+    # for notes under a block filter: template SHA-256 -> the block's question ids
+    block_questions: dict[str, list[str]] = field(default_factory=dict)
+    # reviews whose notes (and everything else) may be seen; None: all
+    full: list[int] | None = None
+    # reviews whose handed-over material (no notes) may be seen besides ``full``
+    handed: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked hit: its kind, its row (``ref``), where it belongs, and a snippet."""
+
+    kind: str
+    ref: int | None
+    review_id: int
+    interview_id: int | None
+    group: str | None
+    question: str | None
+    block: str | None
+    section: str | None
+    score: float
+    snippet: str = ""
+
+
+def _where(kind: str, f: Filters, params: dict[str, Any]) -> list[str] | None:
+    """The conditions of one kind's branch (None: the kind cannot match)."""
+    spec = SPECS[kind]
+    out = []
+    if f.group is not None:
+        if kind != "note":
+            return None
+        out.append("iv.group_id = :group")
+        params["group"] = f.group
+    if f.block is not None:
+        if kind == "text":
+            return None
+        if kind == "note":
+            pairs = []
+            for n, (sha, questions) in enumerate(sorted(f.block_questions.items())):
+                pairs.append(f"(r.template_sha256 = :sha{n} AND x.question_id IN :qs{n})")
+                params[f"sha{n}"], params[f"qs{n}"] = sha, questions
+            if not pairs:
+                return None
+            out.append("(" + " OR ".join(pairs) + ")")
+        else:
+            out.append("x.block_id = :block")
+            params["block"] = f.block
+    if f.round_id is not None:
+        out.append(f"{spec.review} IN (SELECT id FROM review WHERE round_id = :round)")
+        params["round"] = f.round_id
+    if f.host_id is not None:
+        out.append(f"{spec.review} IN (SELECT id FROM review WHERE host_id = :host)")
+        params["host"] = f.host_id
+    if f.full is not None:
+        seen = f.full if kind == "note" else [*f.full, *f.handed]
+        if not seen:
+            return None
+        out.append(f"{spec.review} IN :seen_{kind}")
+        params[f"seen_{kind}"] = seen
+    return out
+
+
+def _columns(kind: str, ref: str) -> str:
+    spec = SPECS[kind]
+    return (
+        f"'{kind}' AS kind, {ref} AS ref, {spec.review} AS review_id, "
+        f"{spec.interview} AS interview_id, {spec.group} AS grp, {spec.question} AS question, "
+        f"{spec.block} AS block, {spec.section} AS section"
+    )
+
+
+def _sqlite_branch(kind: str, conditions: list[str]) -> str:
+    spec = SPECS[kind]
+    where = "".join(f" AND {c}" for c in conditions)
+    if kind == "text":  # report texts are kept in their FTS5 table itself
+        return (
+            f"SELECT {_columns(kind, 'x.ref')}, x.score FROM (SELECT rowid AS ref, review_id, "
+            "section, -bm25(search_text) AS score FROM search_text WHERE search_text MATCH :q) x"
+            f" WHERE 1 = 1{where}"
+        )
+    return (
+        f"SELECT {_columns(kind, 'x.id')}, -bm25({spec.fts}) AS score FROM {spec.fts} "
+        f"JOIN {spec.table} x ON x.id = {spec.fts}.rowid {spec.join} "
+        f"WHERE {spec.fts} MATCH :q{where}"
+    )
+
+
+def _pg_branch(kind: str, conditions: list[str]) -> str:
+    spec = SPECS[kind]
+    ref = _NO_ID if kind == "text" else "x.id"
+    where = "".join(f" AND {c}" for c in conditions)
+    return (
+        f"SELECT {_columns(kind, ref)}, ts_rank(x.search, to_tsquery('swedish', :q)) AS score, "
+        f"{spec.body} AS body FROM {spec.table} x {spec.join} "
+        f"WHERE x.search @@ to_tsquery('swedish', :q){where}"
+    )
+
+
+def _statement(branches: list[str], params: dict[str, Any], headline: bool) -> Any:
+    inner = " UNION ALL ".join(f"SELECT * FROM ({b}) b{n}" for n, b in enumerate(branches))
+    sql = f"SELECT * FROM ({inner}) hits ORDER BY score DESC, kind, ref LIMIT :limit"
+    if headline:
+        sql = (
+            "SELECT h.*, ts_headline('swedish', h.body, to_tsquery('swedish', :q), :options) "
+            f"AS snippet FROM ({sql}) h ORDER BY h.score DESC, h.kind, h.ref"
+        )
+    statement = text(sql)
+    for name, value in params.items():
+        if isinstance(value, list):
+            statement = statement.bindparams(bindparam(name, expanding=True))
+    return statement
+
+
+def search(session: Session, match: str, filters: Filters, limit: int) -> list[Hit]:
+    """The best ``limit`` hits of ``match`` (FTS5 MATCH text on SQLite, ``to_tsquery``
+    text on PostgreSQL), best first."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    params: dict[str, Any] = {"q": match, "limit": limit}
+    branches = []
+    for kind in KINDS:
+        if kind not in filters.kinds:
+            continue
+        conditions = _where(kind, filters, params)
+        if conditions is not None:
+            branch = _sqlite_branch if sqlite else _pg_branch
+            branches.append(branch(kind, conditions))
+    if not branches:
+        return []
+    if not sqlite:
+        params["options"] = (
+            f'StartSel="{START}", StopSel="{STOP}", MaxWords={SNIPPET_WORDS + 4}, '
+            'MinWords=6, MaxFragments=2, FragmentDelimiter=" … "'
+        )
+    rows = session.execute(_statement(branches, params, not sqlite), params).mappings().all()
+    hits = [_hit(r) for r in rows]
+    return _with_snippets(session, match, hits) if sqlite else hits
+
+
+def _hit(r: Any) -> Hit:
+    return Hit(
+        kind=r["kind"],
+        ref=r["ref"],
+        review_id=int(r["review_id"]),
+        interview_id=r["interview_id"],
+        group=r["grp"],
+        question=r["question"],
+        block=r["block"],
+        section=r["section"],
+        score=float(r["score"]),
+        snippet=r.get("snippet") or "",
+    )
+
+
+def _with_snippets(session: Session, match: str, hits: list[Hit]) -> list[Hit]:
+    """The SQLite hits with their snippets, made for these rows only."""
+    found: dict[tuple[str, int], str] = {}
+    for kind in KINDS:
+        refs = [h.ref for h in hits if h.kind == kind and h.ref is not None]
+        if not refs:
+            continue
+        fts = SPECS[kind].fts
+        statement = text(
+            f"SELECT rowid, snippet({fts}, -1, :a, :b, '…', {SNIPPET_WORDS}) FROM {fts} "
+            f"WHERE {fts} MATCH :q AND rowid IN :refs"
+        ).bindparams(bindparam("refs", expanding=True))
+        params = {"a": START, "b": STOP, "q": match, "refs": refs}
+        for rowid, snippet in session.execute(statement, params).all():
+            found[(kind, int(rowid))] = snippet or ""
+    return [
+        Hit(**{**h.__dict__, "snippet": found.get((h.kind, h.ref or 0), "")}) for h in hits
+    ]
+
+
+@dataclass(frozen=True)
+class IndexSize:
+    """How much room the index takes, in bytes, and how many rows it holds."""
+
+    bytes: int
+    rows: dict[str, int]
+
+
+def index_size(session: Session) -> IndexSize:
+    """The size of the search index (SQLite: its FTS5 tables; PostgreSQL: the ``search``
+    columns' values and their GIN indexes)."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    rows = {}
+    for kind, spec in SPECS.items():
+        where = "" if sqlite else " WHERE search IS NOT NULL"
+        source = spec.fts if sqlite else spec.table
+        rows[kind] = int(session.execute(text(f"SELECT count(*) FROM {source}{where}")).scalar_one())
+    if sqlite:
+        size = session.execute(
+            text("SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name LIKE 'search\\_%' ESCAPE '\\'")
+        ).scalar_one()
+    else:
+        size = 0
+        for spec in SPECS.values():
+            size += session.execute(
+                text(
+                    f"SELECT coalesce(sum(pg_column_size(search)), 0) FROM {spec.table}"
+                )
+            ).scalar_one()
+            size += session.execute(
+                text(f"SELECT pg_relation_size('ix_{spec.table}_search')")
+            ).scalar_one()
+    return IndexSize(bytes=int(size), rows=rows)
+
+
+def rebuild(session: Session) -> dict[str, int]:
+    """Build the index again from the tables, in the session's transaction; returns the rows
+    indexed per kind."""
+    if session.get_bind().dialect.name == "sqlite":
+        for kind, spec in SPECS.items():
+            if kind == "text":
+                session.execute(text("DELETE FROM search_text"))
+                session.execute(
+                    text(
+                        "INSERT INTO search_text(text, review_id, section) "
+                        "SELECT text, review_id, section FROM report_text"
+                    )
+                )
+                continue
+            cols = "text, comment" if kind == "item" else "text"
+            live = " WHERE removed_at IS NULL" if kind == "note" else ""
+            session.execute(text(f"INSERT INTO {spec.fts}({spec.fts}) VALUES ('delete-all')"))
+            session.execute(
+                text(
+                    f"INSERT INTO {spec.fts}(rowid, {cols}) "
+                    f"SELECT id, {cols} FROM {spec.table}{live}"
+                )
+            )
+    else:
+        for spec in SPECS.values():
+            # the column is computed by the database at every write; its index is rebuilt
+            session.execute(text(f"REINDEX INDEX ix_{spec.table}_search"))
+    return index_size(session).rows
+
+
+__all__ = ["KINDS", "START", "STOP", "Filters", "Hit", "IndexSize", "index_size", "rebuild", "search"]
