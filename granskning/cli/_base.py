@@ -155,6 +155,7 @@ READING = frozenset(
         "round list",
         "round report",
         "round show",
+        "search",
         "seminar checklist",
         "seminar items",
         "session status",

@@ -140,9 +140,7 @@ class _Parser:
         if token is None or token == ")":
             raise bad_query(_("an operator or parenthesis without a search term after it"))
         if token in _OPERATORS:
-            raise bad_query(
-                _("{operator} needs a search term before it").format(operator=token)
-            )
+            raise bad_query(_("{operator} needs a search term before it").format(operator=token))
         self.take()
         if token == "(":
             node = self.either()
@@ -165,7 +163,9 @@ def parse(query: str) -> Node:
         raise bad_query(_("longer than {n} characters").format(n=QUERY_MAX))
     tokens = _TOKEN.findall(query)
     # tokens of punctuation only ("-", "&") are dropped, as the index drops them
-    tokens = [t for t in tokens if t in "()" or t in _OPERATORS or t.startswith('"') or _WORD.search(t)]
+    tokens = [
+        t for t in tokens if t in "()" or t in _OPERATORS or t.startswith('"') or _WORD.search(t)
+    ]
     if not tokens:
         raise bad_query(_("no words to search for"))
     return _Parser(tokens).query()

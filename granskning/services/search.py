@@ -94,7 +94,8 @@ def _visible(s: Session, viewer: Viewer | None) -> tuple[list[int] | None, list[
     hosted = [
         r
         for r, held in roles.items()
-        if r not in full and (may(viewer, held, Do.see_report) or may(viewer, held, Do.see_checklist))
+        if r not in full
+        and (may(viewer, held, Do.see_report) or may(viewer, held, Do.see_checklist))
     ]
     handed = s.exec(
         select(Review.id).where(
@@ -151,7 +152,7 @@ def _described(s: Session, hits: list[index.Hit]) -> list[dict[str, Any]]:
     """The hits as JSON, with their review's municipality and round, and each note's block."""
     ids = sorted({h.review_id for h in hits})
     reviews = {
-        int(rid): (name, round_id, year, sha)  # type: ignore[arg-type]
+        int(rid): (name, round_id, year, sha)
         for rid, name, round_id, year, sha in s.exec(
             select(  # type: ignore[call-overload]
                 Review.id, Municipality.name, Review.round_id, Round.year, Review.template_sha256

@@ -240,9 +240,7 @@ def _with_snippets(session: Session, match: str, hits: list[Hit]) -> list[Hit]:
         params = {"a": START, "b": STOP, "q": match, "refs": refs}
         for rowid, snippet in session.execute(statement, params).all():
             found[(kind, int(rowid))] = snippet or ""
-    return [
-        Hit(**{**h.__dict__, "snippet": found.get((h.kind, h.ref or 0), "")}) for h in hits
-    ]
+    return [Hit(**{**h.__dict__, "snippet": found.get((h.kind, h.ref or 0), "")}) for h in hits]
 
 
 @dataclass(frozen=True)
@@ -259,20 +257,20 @@ def index_size(session: Session) -> IndexSize:
     sqlite = session.get_bind().dialect.name == "sqlite"
     rows = {}
     for kind, spec in SPECS.items():
-        where = "" if sqlite else " WHERE search IS NOT NULL"
-        source = spec.fts if sqlite else spec.table
-        rows[kind] = int(session.execute(text(f"SELECT count(*) FROM {source}{where}")).scalar_one())
+        # an FTS5 table counts its content's rows; its _docsize table, the rows indexed
+        source = f"{spec.fts}_docsize" if sqlite else f"{spec.table} WHERE search IS NOT NULL"
+        rows[kind] = int(session.execute(text(f"SELECT count(*) FROM {source}")).scalar_one())
     if sqlite:
         size = session.execute(
-            text("SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name LIKE 'search\\_%' ESCAPE '\\'")
+            text(
+                "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name LIKE 'search\\_%' ESCAPE '\\'"
+            )
         ).scalar_one()
     else:
         size = 0
         for spec in SPECS.values():
             size += session.execute(
-                text(
-                    f"SELECT coalesce(sum(pg_column_size(search)), 0) FROM {spec.table}"
-                )
+                text(f"SELECT coalesce(sum(pg_column_size(search)), 0) FROM {spec.table}")
             ).scalar_one()
             size += session.execute(
                 text(f"SELECT pg_relation_size('ix_{spec.table}_search')")
@@ -310,4 +308,14 @@ def rebuild(session: Session) -> dict[str, int]:
     return index_size(session).rows
 
 
-__all__ = ["KINDS", "START", "STOP", "Filters", "Hit", "IndexSize", "index_size", "rebuild", "search"]
+__all__ = [
+    "KINDS",
+    "START",
+    "STOP",
+    "Filters",
+    "Hit",
+    "IndexSize",
+    "index_size",
+    "rebuild",
+    "search",
+]
