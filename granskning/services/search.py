@@ -55,15 +55,18 @@ def _kinds(kind: str | None) -> tuple[str, ...]:
     return (kind,)
 
 
+# pinned templates by SHA-256: a pinned text never changes, and there are few of them
+_PINNED: dict[str, Template] = {}
+
+
 def _templates(s: Session, shas: Iterable[str]) -> dict[str, Template]:
-    """The pinned templates stored under ``shas``, parsed once each."""
-    out = {}
-    for sha in sorted(set(shas)):
+    """The pinned templates stored under ``shas``, read and parsed once each."""
+    for sha in set(shas) - set(_PINNED):
         content = s.exec(
             select(Review.template_content).where(Review.template_sha256 == sha).limit(1)
         ).one()
-        out[sha] = from_pinned(content)
-    return out
+        _PINNED[sha] = from_pinned(content)
+    return {sha: _PINNED[sha] for sha in shas}
 
 
 def _block_questions(s: Session, block: str) -> dict[str, list[str]]:

@@ -8,6 +8,7 @@ is better here on both), then the snippets of just those hits.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,8 @@ KINDS = ("note", "finding", "recommendation", "text", "item")
 # front ends turn them into brackets or <mark>)
 START, STOP = "\x02", "\x03"
 SNIPPET_WORDS = 16
+# SQLite: a word found in more texts of a kind than this is ranked among the newest of them
+RANKED = 10_000
 
 
 # typed NULLs: PostgreSQL matches the branches of a UNION by type
@@ -144,19 +147,58 @@ def _columns(kind: str, ref: str) -> str:
 
 
 def _sqlite_branch(kind: str, conditions: list[str]) -> str:
+    """One kind's best hits: the best ``window`` by bm25 in its FTS5 table alone (cheap),
+    among the matches from row ``floor`` on, then joined and filtered (see
+    :func:`_sqlite_kind`)."""
     spec = SPECS[kind]
     where = "".join(f" AND {c}" for c in conditions)
-    if kind == "text":  # report texts are kept in their FTS5 table itself
-        return (
-            f"SELECT {_columns(kind, 'x.ref')}, x.score FROM (SELECT rowid AS ref, review_id, "
-            "section, -bm25(search_text) AS score FROM search_text WHERE search_text MATCH :q) x"
-            f" WHERE 1 = 1{where}"
-        )
-    return (
-        f"SELECT {_columns(kind, 'x.id')}, -bm25({spec.fts}) AS score FROM {spec.fts} "
-        f"JOIN {spec.table} x ON x.id = {spec.fts}.rowid {spec.join} "
-        f"WHERE {spec.fts} MATCH :q{where}"
+    best = (
+        f"SELECT rowid AS ref, -bm25({spec.fts}) AS score FROM {spec.fts} "
+        f"WHERE {spec.fts} MATCH :q AND rowid >= :floor ORDER BY score DESC LIMIT :window"
     )
+    # report texts are kept in their FTS5 table itself
+    source = "search_text x ON x.rowid" if kind == "text" else f"{spec.table} x ON x.id"
+    return (
+        f"SELECT {_columns(kind, 'h.ref')}, h.score FROM ({best}) h JOIN {source} = h.ref "
+        f"{spec.join if kind != 'text' else ''} WHERE 1 = 1{where} "
+        "ORDER BY h.score DESC, h.ref LIMIT :limit"
+    )
+
+
+def _sqlite_kind(
+    session: Session, kind: str, conditions: list[str], params: dict[str, Any], limit: int
+) -> list[Any]:
+    """One kind's best ``limit`` hits that pass the filters.
+
+    bm25 costs a few microseconds a match, and joining a match to its review as much
+    again: so the best few hundred are ranked first and joined, and the window is widened
+    only while the filters leave too few (rows outside a window rank below all inside it,
+    so the best that pass are exact). A word in more than :data:`RANKED` texts of a kind is
+    ranked among its newest :data:`RANKED` (and among all of them when the filters leave
+    too few of those)."""
+    fts = SPECS[kind].fts
+    q = {"q": params["q"]}
+    total = session.execute(text(f"SELECT count(*) FROM {fts} WHERE {fts} MATCH :q"), q).scalar()
+    floor = 0
+    if total > RANKED:
+        floor = session.execute(
+            text(
+                f"SELECT rowid FROM {fts} WHERE {fts} MATCH :q "
+                "ORDER BY rowid DESC LIMIT 1 OFFSET :n"
+            ),
+            {**q, "n": RANKED - 1},
+        ).scalar()
+    window = max(8 * limit, 200)
+    statement = _text(_sqlite_branch(kind, conditions), params)
+    while True:
+        found = session.execute(statement, {**params, "window": window, "floor": floor})
+        rows = list(found.mappings().all())
+        if len(rows) >= limit or window >= total:
+            return rows
+        if floor and window >= RANKED:
+            floor, window = 0, max(8 * limit, 200)  # too few among the newest: rank all
+        else:
+            window *= 8
 
 
 def _pg_branch(kind: str, conditions: list[str]) -> str:
@@ -170,19 +212,24 @@ def _pg_branch(kind: str, conditions: list[str]) -> str:
     )
 
 
-def _statement(branches: list[str], params: dict[str, Any], headline: bool) -> Any:
-    inner = " UNION ALL ".join(f"SELECT * FROM ({b}) b{n}" for n, b in enumerate(branches))
-    sql = f"SELECT * FROM ({inner}) hits ORDER BY score DESC, kind, ref LIMIT :limit"
-    if headline:
-        sql = (
-            "SELECT h.*, ts_headline('swedish', h.body, to_tsquery('swedish', :q), :options) "
-            f"AS snippet FROM ({sql}) h ORDER BY h.score DESC, h.kind, h.ref"
-        )
+def _text(sql: str, params: dict[str, Any]) -> Any:
+    """``sql`` with its list parameters expanded (``x IN :ids``)."""
     statement = text(sql)
     for name, value in params.items():
-        if isinstance(value, list):
+        if isinstance(value, list) and re.search(rf":{name}\b", sql):
             statement = statement.bindparams(bindparam(name, expanding=True))
     return statement
+
+
+def _pg_statement(branches: list[str], params: dict[str, Any]) -> Any:
+    """Every kind's hits ranked together, the best ``limit`` with their headlines."""
+    inner = " UNION ALL ".join(f"SELECT * FROM ({b}) b{n}" for n, b in enumerate(branches))
+    best = f"SELECT * FROM ({inner}) hits ORDER BY score DESC, kind, ref LIMIT :limit"
+    return _text(
+        "SELECT h.*, ts_headline('swedish', h.body, to_tsquery('swedish', :q), :options) "
+        f"AS snippet FROM ({best}) h ORDER BY h.score DESC, h.kind, h.ref",
+        params,
+    )
 
 
 def search(session: Session, match: str, filters: Filters, limit: int) -> list[Hit]:
@@ -190,24 +237,25 @@ def search(session: Session, match: str, filters: Filters, limit: int) -> list[H
     text on PostgreSQL), best first."""
     sqlite = session.get_bind().dialect.name == "sqlite"
     params: dict[str, Any] = {"q": match, "limit": limit}
-    branches = []
+    wanted = {}
     for kind in KINDS:
-        if kind not in filters.kinds:
-            continue
-        conditions = _where(kind, filters, params)
-        if conditions is not None:
-            branch = _sqlite_branch if sqlite else _pg_branch
-            branches.append(branch(kind, conditions))
-    if not branches:
+        if kind in filters.kinds:
+            conditions = _where(kind, filters, params)
+            if conditions is not None:
+                wanted[kind] = conditions
+    if not wanted:
         return []
-    if not sqlite:
-        params["options"] = (
-            f'StartSel="{START}", StopSel="{STOP}", MaxWords={SNIPPET_WORDS + 4}, '
-            'MinWords=6, MaxFragments=2, FragmentDelimiter=" … "'
-        )
-    rows = session.execute(_statement(branches, params, not sqlite), params).mappings().all()
-    hits = [_hit(r) for r in rows]
-    return _with_snippets(session, match, hits) if sqlite else hits
+    if sqlite:
+        rows = [r for k, c in wanted.items() for r in _sqlite_kind(session, k, c, params, limit)]
+        rows.sort(key=lambda r: (-r["score"], r["kind"], r["ref"]))
+        return _with_snippets(session, match, [_hit(r) for r in rows[:limit]])
+    params["options"] = (
+        f'StartSel="{START}", StopSel="{STOP}", MaxWords={SNIPPET_WORDS + 4}, '
+        'MinWords=6, MaxFragments=2, FragmentDelimiter=" … "'
+    )
+    branches = [_pg_branch(k, c) for k, c in wanted.items()]
+    rows = session.execute(_pg_statement(branches, params), params).mappings().all()
+    return [_hit(r) for r in rows]
 
 
 def _hit(r: Any) -> Hit:
