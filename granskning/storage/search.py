@@ -178,16 +178,20 @@ def _sqlite_kind(
     too few of those)."""
     fts = SPECS[kind].fts
     q = {"q": params["q"]}
-    total = session.execute(text(f"SELECT count(*) FROM {fts} WHERE {fts} MATCH :q"), q).scalar()
+    total = int(
+        session.execute(text(f"SELECT count(*) FROM {fts} WHERE {fts} MATCH :q"), q).scalar_one()
+    )
     floor = 0
     if total > RANKED:
-        floor = session.execute(
-            text(
-                f"SELECT rowid FROM {fts} WHERE {fts} MATCH :q "
-                "ORDER BY rowid DESC LIMIT 1 OFFSET :n"
-            ),
-            {**q, "n": RANKED - 1},
-        ).scalar()
+        floor = int(
+            session.execute(
+                text(
+                    f"SELECT rowid FROM {fts} WHERE {fts} MATCH :q "
+                    "ORDER BY rowid DESC LIMIT 1 OFFSET :n"
+                ),
+                {**q, "n": RANKED - 1},
+            ).scalar_one()
+        )
     window = max(8 * limit, 200)
     statement = _text(_sqlite_branch(kind, conditions), params)
     while True:
@@ -254,8 +258,8 @@ def search(session: Session, match: str, filters: Filters, limit: int) -> list[H
         'MinWords=6, MaxFragments=2, FragmentDelimiter=" … "'
     )
     branches = [_pg_branch(k, c) for k, c in wanted.items()]
-    rows = session.execute(_pg_statement(branches, params), params).mappings().all()
-    return [_hit(r) for r in rows]
+    found = session.execute(_pg_statement(branches, params), params).mappings().all()
+    return [_hit(r) for r in found]
 
 
 def _hit(r: Any) -> Hit:
