@@ -197,10 +197,12 @@ def _sqlite_kind(
     while True:
         found = session.execute(statement, {**params, "window": window, "floor": floor})
         rows = list(found.mappings().all())
-        if len(rows) >= limit or window >= total:
+        if len(rows) >= limit:
             return rows
         if floor and window >= RANKED:
             floor, window = 0, max(8 * limit, 200)  # too few among the newest: rank all
+        elif window >= total:
+            return rows
         else:
             window *= 8
 

@@ -13,6 +13,7 @@ from sqlmodel import select
 from granskning.domain.access import Viewer
 from granskning.domain.errors import InputError, NotFoundError
 from granskning.services import privacy, search as lib, sessions
+from granskning.storage import search as index
 from granskning.storage.model import Interview, Note
 from granskning.storage.store import Store
 
@@ -265,3 +266,23 @@ def test_a_database_from_before_the_index_gets_one_on_upgrade(empty_db: Any) -> 
     assert _note_texts(store, "återkoppling") == [NOTES[2][1]]
     assert {k for k, _id in _found(store, "dahl")} == {"note", "finding", "item", "text"}
     store.dispose()
+
+
+def test_a_common_word_is_ranked_among_its_newest_and_filters_reach_older(
+    store: Store, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index, "RANKED", 2)  # SQLite: words in more notes are capped
+    with store.atomic() as s:
+        for n in range(3):
+            s.add(
+                Note(
+                    interview_id=world.interviews[1],
+                    question_id="styr-1",
+                    text=f"Barnets bästa, gång {n}.",
+                    created_at=store.now(),
+                )
+            )
+    assert len(_note_texts(store, "bästa")) == 4
+    # the older note is found though the newest matches are all filtered out
+    only = lib.search(store, "bästa", lib.Scope(group="fortroendevalda"))
+    assert [h["question"] for h in only] == ["styr-2"]
