@@ -14,6 +14,7 @@ from granskning.web.pages import (
     report,
     review,
     rounds,
+    search,
     seminar,
     templates_page,
 )
@@ -26,6 +27,7 @@ PAGES: tuple[ModuleType, ...] = (
     review,
     seminar,
     rounds,
+    search,
     templates_page,
 )
 
