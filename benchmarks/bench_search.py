@@ -354,10 +354,10 @@ def rows(figures: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for f in figures[1::2]:
         b, n = f["backend"], f"{f['notes']:,} notes"
         scale = small[b]["notes"]
-        for kind in ("single", "phrase"):
+        for kind, what in (("single", "single-word queries"), ("phrase", "phrase queries")):
             out.append(
                 {
-                    "name": f"search p95, {kind}-word queries ({b}, {n}; "
+                    "name": f"search p95, {what} ({b}, {n}; "
                     f"{small[b][kind + '_p95_ms']} ms at {scale:,})",
                     "value": f[f"{kind}_p95_ms"],
                     "unit": "ms",
