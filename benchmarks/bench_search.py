@@ -121,7 +121,7 @@ def _bulk(store: Any, notes: int) -> None:
     """290 municipalities x 3 rounds of closed reviews, 4 interviews each, ``notes`` notes."""
     from sqlalchemy import insert, select
 
-    from granskning.storage.model import Interview, Municipality, Note, Review, Round
+    from granskning.storage.model import Interview, Municipality, Review, Round
 
     now = datetime(2026, 3, 2, tzinfo=UTC)
     with store.atomic() as s:
@@ -182,6 +182,16 @@ def _bulk(store: Any, notes: int) -> None:
         interviews = [
             i for (i,) in s.execute(select(Interview.id).where(Interview.review_id.in_(reviews)))
         ]
+    _notes(store, interviews, notes, now)
+
+
+def _notes(store: Any, interviews: list[int], notes: int, now: datetime) -> None:
+    """``notes`` notes spread over ``interviews``, 20,000 a transaction; then the statistics
+    and (PostgreSQL) visibility map of a database in use."""
+    from sqlalchemy import insert
+
+    from granskning.storage.model import Note
+
     questions = ("styr-1", "styr-2", "infl-1", "infl-2", "framtid-1")
     texts = _texts(notes)
     for start in range(0, notes, 20_000):
@@ -199,7 +209,6 @@ def _bulk(store: Any, notes: int) -> None:
                     for n in range(start, min(notes, start + 20_000))
                 ],
             )
-    # the statistics and (PostgreSQL) visibility map of a database in use
     with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("ANALYZE" if store.is_sqlite else "VACUUM ANALYZE")
 
