@@ -19,7 +19,7 @@ def test_a_team_member_finds_notes_with_the_match_marked(web: Callable[[str], We
     w = web("follow_up_scheduled")
     r = w.client("lead").get("/search", params={"q": "barnbokslut"})
     assert r.status_code == 200
-    assert "<mark>Barnbokslut</mark> varje år." in r.text
+    assert "<mark>Barnbokslut</mark> varje" in r.text
     hits = _hits(r.text)
     assert {k for k, _t in hits} == {"note", "recommendation", "item"}
     assert any("fortroendevalda" in t and "Gävle" in t for k, t in hits if k == "note")
@@ -57,13 +57,13 @@ def test_a_note_is_shown_as_text_never_as_markup(web: Callable[[str], Web]) -> N
             Note(
                 interview_id=w.world.interviews[0],
                 question_id="styr-1",
-                text="<script>alert(1)</script> barnbokslut",
+                text='<img src=x onerror="alert(1)"> Hjälp & stöd',
                 created_at=w.store.now(),
             )
         )
-    r = w.client("lead").get("/search", params={"q": "alert"})
-    assert "<script>alert" not in r.text
-    assert "&lt;script&gt;<mark>alert</mark>(1)&lt;/script&gt;" in r.text
+    r = w.client("lead").get("/search", params={"q": "hjälp"})
+    assert "<mark>Hjälp</mark>" in r.text
+    assert "<img" not in r.text  # escaped (SQLite) or left out of the headline (PostgreSQL)
 
 
 def test_the_search_page_needs_a_login(web: Callable[[str], Web]) -> None:
