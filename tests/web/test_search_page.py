@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import pytest
+
 from granskning.storage.model import Note
 from tests.web.conftest import Web
 
@@ -15,6 +17,7 @@ def _hits(html: str) -> list[tuple[str, str]]:
     return [(kind, " ".join(re.sub(r"<[^>]+>", " ", i).split())) for kind, i in items]
 
 
+@pytest.mark.slow  # the first to make its world (once per run)
 def test_a_team_member_finds_notes_with_the_match_marked(web: Callable[[str], Web]) -> None:
     w = web("follow_up_scheduled")
     r = w.client("lead").get("/search", params={"q": "barnbokslut"})
@@ -40,6 +43,7 @@ def test_someone_on_no_team_finds_nothing(web: Callable[[str], Web]) -> None:
     assert "Nothing found." in r.text
 
 
+@pytest.mark.slow  # the first to make its world (once per run)
 def test_a_query_that_cannot_be_read_is_said_at_the_top(web: Callable[[str], Web]) -> None:
     w = web("visiting")
     r = w.client("lead").get("/search", params={"q": '"barnets', "lang": "en"})
