@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "report": "granskning.cli.report:report",
     "review": "granskning.cli.review:review",
     "round": "granskning.cli.round:round_",
+    "search": "granskning.cli.search:search",
     "seminar": "granskning.cli.seminar:seminar",
     "serve": "granskning.cli.web:serve",
     "session": "granskning.cli.session:session",

@@ -156,6 +156,7 @@ READING = frozenset(
         "round list",
         "round report",
         "round show",
+        "search",
         "seminar checklist",
         "seminar items",
         "session status",

@@ -360,6 +360,7 @@ READ_ARGS: dict[str, list[str]] = {
     "round list": ["round", "list"],
     "round report": ["round", "report", "1", "-o", "r.docx"],
     "round show": ["round", "show", "1"],
+    "search": ["search", "barn"],
     "seminar checklist": ["seminar", "checklist", "1", "-o", "s.docx"],
     "seminar items": ["seminar", "items", "1"],
     "session status": ["session", "status", "1"],

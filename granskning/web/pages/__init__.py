@@ -16,6 +16,7 @@ from granskning.web.pages import (
     report,
     review,
     rounds,
+    search,
     seminar,
     session,
     templates_page,
@@ -31,6 +32,7 @@ PAGES: tuple[ModuleType, ...] = (
     review,
     seminar,
     rounds,
+    search,
     templates_page,
     session,
 )

@@ -1,0 +1,375 @@
+"""The full-text index (migration 0009) queried, and rebuilt: SQL only, no rules.
+
+SQLite keeps one FTS5 table per kind of text (``search_note`` ...), PostgreSQL a generated
+``search`` column (a ``tsvector``) on each table. A query runs in two steps: the best
+``limit`` hits of every kind together, ranked (bm25 on SQLite, ts_rank on PostgreSQL; higher
+is better here on both), then the snippets of just those hits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.orm import Session
+
+KINDS = ("note", "finding", "recommendation", "text", "item")
+
+# the marks around a matched word in a snippet: control characters no text holds (the
+# front ends turn them into brackets or <mark>)
+START, STOP = "\x02", "\x03"
+SNIPPET_WORDS = 16
+# SQLite: a word found in more texts of a kind than this is ranked among the newest of them
+RANKED = 10_000
+
+
+# typed NULLs: PostgreSQL matches the branches of a UNION by type
+_NO_ID, _NO_TEXT = "CAST(NULL AS INTEGER)", "CAST(NULL AS VARCHAR)"
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """Where a kind of text lives and how its hits name their place."""
+
+    table: str
+    fts: str  # the SQLite FTS5 table
+    body: str  # the searched text (PostgreSQL headlines)
+    review: str = "x.review_id"
+    join: str = ""
+    interview: str = _NO_ID
+    group: str = _NO_TEXT
+    question: str = _NO_TEXT
+    block: str = "x.block_id"
+    section: str = _NO_TEXT
+
+
+_NOTE = _Kind(
+    "note",
+    "search_note",
+    "x.text",
+    review="iv.review_id",
+    join="JOIN interview iv ON iv.id = x.interview_id JOIN review r ON r.id = iv.review_id",
+    interview="iv.id",
+    group="iv.group_id",
+    question="x.question_id",
+    block=_NO_TEXT,
+)
+SPECS: dict[str, _Kind] = {
+    "note": _NOTE,
+    "finding": _Kind("finding", "search_finding", "x.text"),
+    "recommendation": _Kind("recommendation", "search_recommendation", "x.text"),
+    "item": _Kind("follow_up_item", "search_item", "x.text || ' ' || coalesce(x.comment, '')"),
+    "text": _Kind("report_text", "search_text", "x.text", block=_NO_TEXT, section="x.section"),
+}
+
+
+@dataclass
+class Filters:
+    """What narrows a search. A list of review ids restricts; None does not."""
+
+    kinds: Sequence[str] = KINDS
+    round_id: int | None = None
+    host_id: int | None = None
+    group: str | None = None
+    block: str | None = None
+    # for notes under a block filter: template SHA-256 -> the block's question ids
+    block_questions: dict[str, list[str]] = field(default_factory=dict)
+    # reviews whose notes (and everything else) may be seen; None: all
+    full: list[int] | None = None
+    # reviews whose handed-over material (no notes) may be seen besides ``full``
+    handed: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked hit: its kind, its row (``ref``), where it belongs, and a snippet."""
+
+    kind: str
+    ref: int | None
+    review_id: int
+    interview_id: int | None
+    group: str | None
+    question: str | None
+    block: str | None
+    section: str | None
+    score: float
+    snippet: str = ""
+
+
+def _where(kind: str, f: Filters, params: dict[str, Any]) -> list[str] | None:
+    """The conditions of one kind's branch (None: the kind cannot match)."""
+    spec = SPECS[kind]
+    out = []
+    if f.group is not None:
+        if kind != "note":
+            return None
+        out.append("iv.group_id = :group")
+        params["group"] = f.group
+    if f.block is not None:
+        if kind == "text":
+            return None
+        if kind == "note":
+            pairs = []
+            for n, (sha, questions) in enumerate(sorted(f.block_questions.items())):
+                pairs.append(f"(r.template_sha256 = :sha{n} AND x.question_id IN :qs{n})")
+                params[f"sha{n}"], params[f"qs{n}"] = sha, questions
+            if not pairs:
+                return None
+            out.append("(" + " OR ".join(pairs) + ")")
+        else:
+            out.append("x.block_id = :block")
+            params["block"] = f.block
+    if f.round_id is not None:
+        out.append(f"{spec.review} IN (SELECT id FROM review WHERE round_id = :round)")
+        params["round"] = f.round_id
+    if f.host_id is not None:
+        out.append(f"{spec.review} IN (SELECT id FROM review WHERE host_id = :host)")
+        params["host"] = f.host_id
+    if f.full is not None:
+        seen = f.full if kind == "note" else [*f.full, *f.handed]
+        if not seen:
+            return None
+        out.append(f"{spec.review} IN :seen_{kind}")
+        params[f"seen_{kind}"] = seen
+    return out
+
+
+def _columns(kind: str, ref: str) -> str:
+    spec = SPECS[kind]
+    return (
+        f"'{kind}' AS kind, {ref} AS ref, {spec.review} AS review_id, "
+        f"{spec.interview} AS interview_id, {spec.group} AS grp, {spec.question} AS question, "
+        f"{spec.block} AS block, {spec.section} AS section"
+    )
+
+
+def _sqlite_branch(kind: str, conditions: list[str]) -> str:
+    """One kind's best hits: the best ``window`` by bm25 in its FTS5 table alone (cheap),
+    among the matches from row ``floor`` on, then joined and filtered (see
+    :func:`_sqlite_kind`)."""
+    spec = SPECS[kind]
+    where = "".join(f" AND {c}" for c in conditions)
+    best = (
+        f"SELECT rowid AS ref, -bm25({spec.fts}) AS score FROM {spec.fts} "
+        f"WHERE {spec.fts} MATCH :q AND rowid >= :floor ORDER BY score DESC LIMIT :window"
+    )
+    # report texts are kept in their FTS5 table itself
+    source = "search_text x ON x.rowid" if kind == "text" else f"{spec.table} x ON x.id"
+    return (
+        f"SELECT {_columns(kind, 'h.ref')}, h.score FROM ({best}) h JOIN {source} = h.ref "
+        f"{spec.join if kind != 'text' else ''} WHERE 1 = 1{where} "
+        "ORDER BY h.score DESC, h.ref LIMIT :limit"
+    )
+
+
+def _sqlite_kind(
+    session: Session, kind: str, conditions: list[str], params: dict[str, Any], limit: int
+) -> list[Any]:
+    """One kind's best ``limit`` hits that pass the filters.
+
+    bm25 costs a few microseconds a match, and joining a match to its review as much
+    again: so the best few hundred are ranked first and joined, and the window is widened
+    only while the filters leave too few (rows outside a window rank below all inside it,
+    so the best that pass are exact). A word in more than :data:`RANKED` texts of a kind is
+    ranked among its newest :data:`RANKED` (and among all of them when the filters leave
+    too few of those)."""
+    fts = SPECS[kind].fts
+    q = {"q": params["q"]}
+    total = int(
+        session.execute(text(f"SELECT count(*) FROM {fts} WHERE {fts} MATCH :q"), q).scalar_one()
+    )
+    floor = 0
+    if total > RANKED:
+        floor = int(
+            session.execute(
+                text(
+                    f"SELECT rowid FROM {fts} WHERE {fts} MATCH :q "
+                    "ORDER BY rowid DESC LIMIT 1 OFFSET :n"
+                ),
+                {**q, "n": RANKED - 1},
+            ).scalar_one()
+        )
+    window = max(8 * limit, 200)
+    statement = _text(_sqlite_branch(kind, conditions), params)
+    while True:
+        found = session.execute(statement, {**params, "window": window, "floor": floor})
+        rows = list(found.mappings().all())
+        if len(rows) >= limit:
+            return rows
+        if floor and window >= RANKED:
+            floor, window = 0, max(8 * limit, 200)  # too few among the newest: rank all
+        elif window >= total:
+            return rows
+        else:
+            window *= 8
+
+
+def _pg_branch(kind: str, conditions: list[str]) -> str:
+    spec = SPECS[kind]
+    ref = _NO_ID if kind == "text" else "x.id"
+    where = "".join(f" AND {c}" for c in conditions)
+    return (
+        f"SELECT {_columns(kind, ref)}, ts_rank(x.search, to_tsquery('swedish', :q)) AS score, "
+        f"{spec.body} AS body FROM {spec.table} x {spec.join} "
+        f"WHERE x.search @@ to_tsquery('swedish', :q){where}"
+    )
+
+
+def _text(sql: str, params: dict[str, Any]) -> Any:
+    """``sql`` with its list parameters expanded (``x IN :ids``)."""
+    statement = text(sql)
+    for name, value in params.items():
+        if isinstance(value, list) and re.search(rf":{name}\b", sql):
+            statement = statement.bindparams(bindparam(name, expanding=True))
+    return statement
+
+
+def _pg_statement(branches: list[str], params: dict[str, Any]) -> Any:
+    """Every kind's hits ranked together, the best ``limit`` with their headlines."""
+    inner = " UNION ALL ".join(f"SELECT * FROM ({b}) b{n}" for n, b in enumerate(branches))
+    best = f"SELECT * FROM ({inner}) hits ORDER BY score DESC, kind, ref LIMIT :limit"
+    return _text(
+        "SELECT h.*, ts_headline('swedish', h.body, to_tsquery('swedish', :q), :options) "
+        f"AS snippet FROM ({best}) h ORDER BY h.score DESC, h.kind, h.ref",
+        params,
+    )
+
+
+def search(session: Session, match: str, filters: Filters, limit: int) -> list[Hit]:
+    """The best ``limit`` hits of ``match`` (FTS5 MATCH text on SQLite, ``to_tsquery``
+    text on PostgreSQL), best first."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    params: dict[str, Any] = {"q": match, "limit": limit}
+    wanted = {}
+    for kind in KINDS:
+        if kind in filters.kinds:
+            conditions = _where(kind, filters, params)
+            if conditions is not None:
+                wanted[kind] = conditions
+    if not wanted:
+        return []
+    if sqlite:
+        rows = [r for k, c in wanted.items() for r in _sqlite_kind(session, k, c, params, limit)]
+        rows.sort(key=lambda r: (-r["score"], r["kind"], r["ref"]))
+        return _with_snippets(session, match, [_hit(r) for r in rows[:limit]])
+    params["options"] = (
+        f'StartSel="{START}", StopSel="{STOP}", MaxWords={SNIPPET_WORDS + 4}, '
+        'MinWords=6, MaxFragments=2, FragmentDelimiter=" … "'
+    )
+    branches = [_pg_branch(k, c) for k, c in wanted.items()]
+    found = session.execute(_pg_statement(branches, params), params).mappings().all()
+    return [_hit(r) for r in found]
+
+
+def _hit(r: Any) -> Hit:
+    return Hit(
+        kind=r["kind"],
+        ref=r["ref"],
+        review_id=int(r["review_id"]),
+        interview_id=r["interview_id"],
+        group=r["grp"],
+        question=r["question"],
+        block=r["block"],
+        section=r["section"],
+        score=float(r["score"]),
+        snippet=r.get("snippet") or "",
+    )
+
+
+def _with_snippets(session: Session, match: str, hits: list[Hit]) -> list[Hit]:
+    """The SQLite hits with their snippets, made for these rows only."""
+    found: dict[tuple[str, int], str] = {}
+    for kind in KINDS:
+        refs = [h.ref for h in hits if h.kind == kind and h.ref is not None]
+        if not refs:
+            continue
+        fts = SPECS[kind].fts
+        statement = text(
+            f"SELECT rowid, snippet({fts}, -1, :a, :b, '…', {SNIPPET_WORDS}) FROM {fts} "
+            f"WHERE {fts} MATCH :q AND rowid IN :refs"
+        ).bindparams(bindparam("refs", expanding=True))
+        params = {"a": START, "b": STOP, "q": match, "refs": refs}
+        for rowid, snippet in session.execute(statement, params).all():
+            found[(kind, int(rowid))] = snippet or ""
+    return [Hit(**{**h.__dict__, "snippet": found.get((h.kind, h.ref or 0), "")}) for h in hits]
+
+
+@dataclass(frozen=True)
+class IndexSize:
+    """How much room the index takes, in bytes, and how many rows it holds."""
+
+    bytes: int
+    rows: dict[str, int]
+
+
+def index_size(session: Session) -> IndexSize:
+    """The size of the search index (SQLite: its FTS5 tables; PostgreSQL: the ``search``
+    columns' values and their GIN indexes)."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    rows = {}
+    for kind, spec in SPECS.items():
+        # an FTS5 table counts its content's rows; its _docsize table, the rows indexed
+        source = f"{spec.fts}_docsize" if sqlite else f"{spec.table} WHERE search IS NOT NULL"
+        rows[kind] = int(session.execute(text(f"SELECT count(*) FROM {source}")).scalar_one())
+    if sqlite:
+        size = session.execute(
+            text(
+                "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name LIKE 'search\\_%' ESCAPE '\\'"
+            )
+        ).scalar_one()
+    else:
+        size = 0
+        for spec in SPECS.values():
+            size += session.execute(
+                text(f"SELECT coalesce(sum(pg_column_size(search)), 0) FROM {spec.table}")
+            ).scalar_one()
+            size += session.execute(
+                text(f"SELECT pg_relation_size('ix_{spec.table}_search')")
+            ).scalar_one()
+    return IndexSize(bytes=int(size), rows=rows)
+
+
+def rebuild(session: Session) -> dict[str, int]:
+    """Build the index again from the tables, in the session's transaction; returns the rows
+    indexed per kind."""
+    if session.get_bind().dialect.name == "sqlite":
+        for kind, spec in SPECS.items():
+            if kind == "text":
+                session.execute(text("DELETE FROM search_text"))
+                session.execute(
+                    text(
+                        "INSERT INTO search_text(text, review_id, section) "
+                        "SELECT text, review_id, section FROM report_text"
+                    )
+                )
+                continue
+            cols = "text, comment" if kind == "item" else "text"
+            live = " WHERE removed_at IS NULL" if kind == "note" else ""
+            session.execute(text(f"INSERT INTO {spec.fts}({spec.fts}) VALUES ('delete-all')"))
+            session.execute(
+                text(
+                    f"INSERT INTO {spec.fts}(rowid, {cols}) "
+                    f"SELECT id, {cols} FROM {spec.table}{live}"
+                )
+            )
+    else:
+        for spec in SPECS.values():
+            # the column is computed by the database at every write; its index is rebuilt
+            session.execute(text(f"REINDEX INDEX ix_{spec.table}_search"))
+    return index_size(session).rows
+
+
+__all__ = [
+    "KINDS",
+    "START",
+    "STOP",
+    "Filters",
+    "Hit",
+    "IndexSize",
+    "index_size",
+    "rebuild",
+    "search",
+]
