@@ -45,6 +45,15 @@ def roles_in(session: Session, person_id: int, review_id: int) -> frozenset[str]
     )
 
 
+def reads_host_history(store: Store, viewer: Viewer, review_id: int) -> bool:
+    """Whether ``viewer`` may read the history of the review's host: a coordinator, or the
+    host's contact person (the rule of :mod:`granskning.services.history`)."""
+    if viewer.coordinator:
+        return True
+    with store.read() as s:
+        return "host_contact" in roles_in(s, viewer.person_id, review_id)
+
+
 def review_rights(store: Store, viewer: Viewer, review_id: int) -> frozenset[Do]:
     """What ``viewer`` may do to the review, or NotFoundError if nothing (or no review)."""
     with store.read() as s:
@@ -154,6 +163,7 @@ __all__ = [
     "ReviewList",
     "interview_review",
     "my_reviews",
+    "reads_host_history",
     "review_rights",
     "roles_in",
 ]

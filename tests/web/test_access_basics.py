@@ -27,3 +27,16 @@ def test_each_team_role_sees_the_review_and_a_stranger_gets_404(web: Callable[[s
     a = stranger.get(f"/reviews/{w.world.review}").text
     b = stranger.get("/reviews/9999").text
     assert a == b
+
+
+def test_the_host_history_link_is_shown_to_those_who_may_follow_it(
+    web: Callable[[str], Web],
+) -> None:
+    w = web("visiting")
+    link = "/history"
+    for role, shown in (("coordinator", True), ("host_contact", True), ("lead", False)):
+        page = w.client(role).get(f"/reviews/{w.world.review}").text
+        assert (link in page) is shown, role
+        if shown:
+            href = page.split('href="/municipalities/')[1].split('"')[0]
+            assert w.client(role).get(f"/municipalities/{href}").status_code == 200

@@ -9,7 +9,7 @@ from granskning.domain.access import Do
 from granskning.domain.enums import Role
 from granskning.domain.i18n import _
 from granskning.domain.labels import action_done, role, state as state_label
-from granskning.services import registry, reviews
+from granskning.services import access, registry, reviews
 from granskning.storage import audit
 from granskning.web.http import Ctx, Routes
 
@@ -35,6 +35,7 @@ def review_page(ctx: Ctx, review_id: int) -> Response:
     people = registry.person_choices(ctx.store, towns) if Do.team in rights else []
     return ctx.page(
         "review.html",
+        host_history=access.reads_host_history(ctx.store, ctx.viewer, review_id),
         review=shown,
         rights=rights,
         Do=Do,
