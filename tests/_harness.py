@@ -293,6 +293,22 @@ def _killed_writer(url: str, interview_id: int, fd: int) -> None:
         i += 1
 
 
+def _first_line(fd: int, timeout: float = 60) -> bytes:
+    """What the writer printed up to its first whole line (waiting at most ``timeout``)."""
+    import select
+
+    data = b""
+    deadline = time.monotonic() + timeout
+    while b"\n" not in data and time.monotonic() < deadline:
+        ready, _w, _x = select.select([fd], [], [], 1.0)
+        if ready:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            data += chunk
+    return data
+
+
 def kill_test(
     store: Store, interview_id: int, kills: int = 50, seed: int = 20260302, max_delay: float = 0.15
 ) -> dict[str, Any]:
@@ -308,10 +324,12 @@ def kill_test(
         proc = ctx.Process(target=_killed_writer, args=(store.url, interview_id, w))
         proc.start()
         os.close(w)
+        # the random moment counts from the writer's first confirmed note, so that on a busy
+        # machine (a slow start) the kill still falls while notes are being written
+        data = _first_line(r)
         time.sleep(rng.uniform(0.0, max_delay))
         os.kill(proc.pid, signal.SIGKILL)  # type: ignore[arg-type]
         proc.join(30)
-        data = b""
         while chunk := os.read(r, 65536):
             data += chunk
         os.close(r)

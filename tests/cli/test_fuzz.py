@@ -234,7 +234,7 @@ def test_template_validate_mutated_shipped_template(tmp_path_factory: Any, data:
 
 @pytest.fixture(scope="module")
 def export_doc() -> dict[str, Any]:
-    from conftest import FakeClock
+    from tests.conftest import FakeClock
 
     st_ = Store.memory(clock=FakeClock())
     world = populate(st_, until="handed_over")

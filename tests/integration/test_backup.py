@@ -59,7 +59,7 @@ def _same_reviews(a: Store, b: Store, *, ids_kept: bool = True) -> None:
 def test_backup_and_restore_round_trip(
     store: Store, cli: Any, empty_db: Any, tmp_path: Path
 ) -> None:
-    from conftest import Cli
+    from tests.conftest import Cli
 
     world = populated(store)
     out = tmp_path / "backup.bin"
@@ -88,7 +88,7 @@ def test_backup_and_restore_round_trip(
 def test_an_sqlite_backup_restores_into_either_backend(
     tmp_path: Path, empty_db: Any, clock: Any
 ) -> None:
-    from conftest import Cli
+    from tests.conftest import Cli
 
     source = Store(f"sqlite:///{tmp_path / 'source.db'}", clock=clock, actor="tester")
     target = Store(empty_db("target"), clock=clock, actor="tester")

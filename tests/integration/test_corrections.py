@@ -560,7 +560,7 @@ def test_corrections_made_offline_come_home(
     cli: Any, store: Any, tmp_path: Path, clock: Any
 ) -> None:
     from _world import populated
-    from conftest import Cli
+    from tests.conftest import Cli
 
     from granskning.storage.store import Store
 
