@@ -16,9 +16,10 @@ R, C = "right", "center"
 
 def build() -> Document:
     """The compilation's template."""
-    doc = new_document(title="Sammanställning – kollegial granskning")
+    doc = new_document(title="Sammanställning", subject="Kollegial granskning")
     footer(doc, "{{ t.compilation }} · {{ t.peer_review }} {{ round.year }}")
 
+    para(doc, "{{ partnership }}", "Liten text")
     para(doc, "{{ t.compilation }}", "Title")
     para(doc, "{{ t.Peer_review }} {{ round.year }} – {{ round.theme }}", "Subtitle")
     para(doc, "{{ intro }}")
@@ -218,7 +219,10 @@ def build() -> Document:
         ],
     )
     para(doc, "{{ t.columns }}", "Caption")
-    para(doc, "{%p if q.answered %}")
+    para(doc, "{%p if q.few %}")
+    para(doc, "{{ t.too_few }}", "Caption")
+    para(doc, "{%p endif %}")
+    para(doc, "{%p if q.charted %}")
     para(doc, "{{ q.chart }}", align="center", keep_with_next=True)
     para(
         doc,
@@ -226,7 +230,7 @@ def build() -> Document:
         "Caption",
         align="center",
     )
-    para(doc, "{%p else %}")
+    para(doc, "{%p elif not q.answered %}")
     para(doc, "{{ t.no_answers }}")
     para(doc, "{%p endif %}")
     para(doc, "{%p endfor %}")

@@ -21,7 +21,9 @@ from sqlmodel import Session, col, select
 
 from granskning.documents.labels import LABELS, METHOD_TEXT, ROLE_LABELS, ROLE_ORDER
 from granskning.documents.style import (
+    DEFAULT_PARTNERSHIP,
     LANGUAGE_TAGS,
+    MIN_ANSWERS,
     clock,
     decimal,
     format_day,
@@ -53,6 +55,7 @@ from granskning.storage.model import (
     SessionEventKind,
 )
 from granskning.storage.queries import ordered_rows, pinned_template
+from granskning.storage.settings import PARTNERSHIP_NAME, read_setting
 
 # -- the query step --------------------------------------------------------------------------
 
@@ -83,6 +86,7 @@ class ReportFacts:
     findings: list[Finding]
     recommendations: list[Recommendation]
     texts: dict[str, str]
+    partnership: str = DEFAULT_PARTNERSHIP
 
 
 def read_facts(session: Session, review: Review) -> ReportFacts:
@@ -111,6 +115,7 @@ def read_facts(session: Session, review: Review) -> ReportFacts:
             r.section: r.text
             for r in session.exec(select(ReportText).where(ReportText.review_id == review.id))
         },
+        partnership=read_setting(session, PARTNERSHIP_NAME) or DEFAULT_PARTNERSHIP,
     )
 
 
@@ -330,15 +335,18 @@ def _review(s: Shape) -> dict[str, Any]:
 
 
 def _doc(s: Shape) -> dict[str, Any]:
+    generated = s.day(to_local(s.at).date())
     return {
         "title": f"{s.t['report_title']} – {s.facts.host}",
         "subject": s.facts.template.title,
-        "author": join(s.facts.reviewing, s.t["and"]),
+        "author": s.facts.partnership,
+        "partnership": s.facts.partnership,
         "lang": LANGUAGE_TAGS[s.lang],
         "language": s.lang,
         "draft": not s.final,
+        "draft_marker": f"{s.t['draft_marker']} {generated}" if not s.final else "",
         "anonymous": s.anonymous,
-        "generated": s.day(to_local(s.at).date()),
+        "generated": generated,
         "report_version": s.report_version,
     }
 
@@ -443,8 +451,10 @@ def _group_notes(s: Shape, gid: str, rows: list[Any]) -> dict[str, Any] | None:
 
 def _rating(s: Shape, q: Question, per_group: dict[str, list[Any]]) -> dict[str, Any] | None:
     rows = []
+    few = False
     for gid in s.ordered(per_group):
         values = [n.rating for n in per_group[gid] if n.rating is not None]
+        few = few or 0 < len(values) < MIN_ANSWERS
         if values:
             counts = Counter(values)
             rows.append(
@@ -452,7 +462,12 @@ def _rating(s: Shape, q: Question, per_group: dict[str, list[Any]]) -> dict[str,
                     "group": s.group_name(gid),
                     "counts": [counts.get(v, 0) for v in (1, 2, 3, 4)],
                     "n": len(values),
-                    "mean": decimal(sum(values) / len(values), s.lang),
+                    # too few answers to mean anything, and they could tell who answered
+                    "mean": (
+                        decimal(sum(values) / len(values), s.lang)
+                        if len(values) >= MIN_ANSWERS
+                        else "–"
+                    ),
                 }
             )
     if not rows:
@@ -460,7 +475,7 @@ def _rating(s: Shape, q: Question, per_group: dict[str, list[Any]]) -> dict[str,
     scale = {step.value: step.label for step in (q.scale or [])}
     steps = [scale.get(v, str(v)) for v in (1, 2, 3, 4)]
     legend = ", ".join(f"{v} = {label}" for v, label in zip((1, 2, 3, 4), steps, strict=True))
-    return {"scale": steps, "legend": legend, "rows": rows}
+    return {"scale": steps, "legend": legend, "rows": rows, "few": few}
 
 
 def _question(s: Shape, q: Question) -> dict[str, Any]:

@@ -23,9 +23,11 @@ DOC_SCHEMA = {
     "title": TEXT,
     "subject": TEXT,
     "author": TEXT,
+    "partnership": TEXT,
     "lang": TEXT,
     "language": TEXT,
     "draft": BOOL,
+    "draft_marker": TEXT,
     "anonymous": BOOL,
     "generated": TEXT,
     "report_version": NUMBER,
@@ -51,6 +53,7 @@ QUESTION_SCHEMA = {
         "scale": [TEXT],
         "legend": TEXT,
         "rows": [{"group": TEXT, "counts": [NUMBER], "n": NUMBER, "mean": TEXT}],
+        "few": BOOL,
     },
 }
 RECOMMENDATION_SCHEMA = {"number": NUMBER, "text": TEXT, "block": TEXT, "block_title": TEXT}
@@ -149,10 +152,14 @@ CHECKLIST_SCHEMA: dict[str, Any] = {
     "reviewing_list": [TEXT],
     "round": {"year": NUMBER, "theme": TEXT},
     "template_title": TEXT,
+    "partnership": TEXT,
+    "document_title": TEXT,
+    "subtitle": TEXT,
     "handed_over": TEXT,
     "seminar": TEXT,
     "seminar_date": TEXT,
     "seminar_time": TEXT,
+    "seminar_when": TEXT,
     "seminar_place": TEXT,
     "held": BOOL,
     "held_text": TEXT,
@@ -186,9 +193,16 @@ FOLLOW_UP_SCHEMA = {
     "done_share": TEXT,
 }
 GROUP_ROW_SCHEMA = {"name": TEXT, "interviews": TEXT, "participants": TEXT, "hours": TEXT}
-TALLY_SCHEMA = {"n": TEXT, "mean": TEXT, "counts": [TEXT]}
+TALLY_SCHEMA = {"n": TEXT, "mean": TEXT, "few": BOOL, "counts": [TEXT]}
 COMPILATION_SCHEMA: dict[str, Any] = {
-    "round": {"id": NUMBER, "year": NUMBER, "theme": TEXT, "template": TEXT},
+    "round": {
+        "id": NUMBER,
+        "year": NUMBER,
+        "theme": TEXT,
+        "template": TEXT,
+        "template_title": TEXT,
+    },
+    "partnership": TEXT,
     "members": TEXT,
     "reviews": TEXT,
     "intro": TEXT,
@@ -245,6 +259,8 @@ COMPILATION_SCHEMA: dict[str, Any] = {
             "groups": [{"name": TEXT, **TALLY_SCHEMA}],
             "total": TALLY_SCHEMA,
             "answered": BOOL,
+            "charted": BOOL,
+            "few": BOOL,
             "chart": IMAGE,
             "alt": TEXT,
             "caption": TEXT,

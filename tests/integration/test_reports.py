@@ -375,7 +375,7 @@ def test_accessibility(store: Any, sample: Any, drafting: Visit) -> None:
     props = doc.core_properties
     assert props.title == "Granskningsrapport – Gävle"
     assert props.subject.startswith("Kollegial granskning 2013")
-    assert props.author == "Uppsala och Örebro"
+    assert props.author == "Partnerskapet för barnets rättigheter i praktiken"
     assert props.language == "sv-SE"
     lang = doc.styles.element.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
     assert lang.get(f"{W}val") == "sv-SE"
@@ -787,7 +787,7 @@ def test_reopen_and_hand_over_again_keeps_every_version(
     assert reports.build(store, r, version=1).content == first.content
     listed = cli.json("report", "versions", r)
     assert [(v["number"], v["sha256"]) for v in listed] == [(1, first.sha256), (2, second.sha256)]
-    assert "Report version: 2" in {p.text for p in outline(second.content)}
+    assert any("Report version: 2." in p.text for p in outline(second.content))
     # the old version no longer rebuilds from today's content; the latest does
     assert reports.verify(store, r, 1)["matches"] is False
     assert reports.verify(store, r)["matches"] is True
