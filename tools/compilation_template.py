@@ -26,17 +26,19 @@ def build() -> Document:
     key = table(
         doc,
         [
-            ("{{ t.reviews }}", 3.3, C),
-            ("{{ t.interviews }}", 3.3, C),
-            ("{{ t.participants }}", 3.3, C),
-            ("{{ t.hours }}", 3.3, C),
-            ("{{ t.done_in_follow_up }}", 3.4, C),
+            ("{{ t.reviews }}", 2.7, C),
+            ("{{ t.interviews }}", 2.7, C),
+            ("{{ t.participants }}", 2.8, C),
+            ("{{ t.children }}", 3.0, C),
+            ("{{ t.hours }}", 2.6, C),
+            ("{{ t.done_in_follow_up }}", 2.8, C),
         ],
         [
             [
                 "{{ reviews }}",
                 "{{ totals.interviews }}",
                 "{{ totals.participants }}",
+                "{{ totals.children }}",
                 "{{ totals.hours }}",
                 "{{ totals.done_share }}",
             ]

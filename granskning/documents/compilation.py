@@ -34,6 +34,7 @@ from granskning.documents.style import (
     ZEBRA,
     figure,
     format_moment,
+    is_children_group,
     translated,
 )
 from granskning.domain import templates as template_catalog
@@ -459,6 +460,7 @@ def _sums(cells: Cells) -> dict[str, Any]:
     return {
         "interviews": sum(c[0] for c in cells.values()),
         "participants": sum(c[1] for c in cells.values()),
+        "children": sum(c[1] for gid, c in cells.items() if is_children_group(gid)),
         "hours": round(sum(c[2] for c in cells.values()) / 60, 2),
     }
 
@@ -553,6 +555,7 @@ def _municipality_words(w: _Words, index: int, m: dict[str, Any]) -> dict[str, A
         "seminar": format_moment(parse_local(m["seminar"]), w.lang) if m["seminar"] else "–",
         "interviews": w.num(m["interviews"]),
         "participants": w.num(m["participants"]),
+        "children": w.num(m["children"]),
         "hours": w.num(m["hours"]),
         "groups": groups,
         # the per-group table needs a row even where nothing was held
@@ -615,6 +618,7 @@ def _totals_words(w: _Words, t: dict[str, Any]) -> dict[str, Any]:
     return {
         "interviews": w.num(t["interviews"]),
         "participants": w.num(t["participants"]),
+        "children": w.num(t["children"]),
         "hours": w.num(t["hours"]),
         "groups": w.group_rows(t["groups"]),
         "strengths": w.num(t["findings"]["strengths"]),

@@ -180,6 +180,7 @@ COMPILATION_LABELS = {
     "reviews": N_("Reviews"),
     "interviews": N_("Interviews"),
     "participants": N_("Participants"),
+    "children": N_("Children and young people heard"),
     "hours": N_("Hours"),
     "done_in_follow_up": N_("Done in the follow-up"),
     "overview": N_("Overview per municipality"),

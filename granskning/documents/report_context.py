@@ -24,10 +24,11 @@ from granskning.documents.style import (
     DEFAULT_PARTNERSHIP,
     LANGUAGE_TAGS,
     MIN_ANSWERS,
-    clock,
     decimal,
     format_day,
     format_days,
+    format_span,
+    is_children_group,
     join,
     translated,
     translator,
@@ -386,17 +387,28 @@ def _visit_text(s: Shape) -> str:
         if people == 1
         else s.tr("with {n} participants in all.").format(n=people)
     )
+    young = _participants(s, children=True)
+    of_them = s.tr("Of them, {n} were children and young people.").format(n=young) if young else ""
     return " ".join(
-        (s.tr("The visit took place on {dates}.").format(dates=dates), held, with_people)
+        x
+        for x in (
+            s.tr("The visit took place on {dates}.").format(dates=dates),
+            held,
+            with_people,
+            of_them,
+        )
+        if x
     )
 
 
-def _participants(s: Shape) -> int:
-    held = {iv.row.id for iv in s.facts.interviews}
+def _participants(s: Shape, *, children: bool = False) -> int:
+    """The people heard (a group counts its head count); ``children``: only those in
+    groups of children and young people."""
+    group_of = {iv.row.id: iv.row.group_id for iv in s.facts.interviews}
     return sum(
         p.head_count or 1
         for iid, people in s.facts.interviewees.items()
-        if iid in held
+        if iid in group_of and (not children or is_children_group(group_of[iid]))
         for p in people
     )
 
@@ -406,6 +418,7 @@ def _stats(s: Shape) -> dict[str, Any]:
     return {
         "interviews": len(s.facts.interviews),
         "participants": _participants(s),
+        "children": _participants(s, children=True),
         "notes": sum(1 for n in s.facts.notes if n.text.strip()),
         "hours": decimal(hours, s.lang),
     }
@@ -562,7 +575,7 @@ def _interview(s: Shape, iv: HeldInterview) -> dict[str, Any]:
         "group": row.group_id,
         "group_name": s.group_name(row.group_id),
         "date": s.day(to_local(iv.start).date()),
-        "time": f"{clock(iv.start)}–{clock(iv.end)}",
+        "time": format_span(iv.start, iv.end, s.lang),
         "start": format_local(iv.start) or "",
         "minutes": max(0, round((iv.end - iv.start).total_seconds() / 60)),
         "place": row.place or "",

@@ -64,7 +64,13 @@ REPORT_SCHEMA: dict[str, Any] = {
     "method": PARAGRAPHS,
     "team": [{"name": TEXT, "title": TEXT, "municipality": TEXT, "role": TEXT, "role_label": TEXT}],
     "visit_text": TEXT,
-    "stats": {"interviews": NUMBER, "participants": NUMBER, "notes": NUMBER, "hours": TEXT},
+    "stats": {
+        "interviews": NUMBER,
+        "participants": NUMBER,
+        "children": NUMBER,
+        "notes": NUMBER,
+        "hours": TEXT,
+    },
     "groups": [
         {
             "id": TEXT,
@@ -211,6 +217,7 @@ COMPILATION_SCHEMA: dict[str, Any] = {
     "totals": {
         "interviews": TEXT,
         "participants": TEXT,
+        "children": TEXT,
         "hours": TEXT,
         "groups": [GROUP_ROW_SCHEMA],
         "strengths": TEXT,
@@ -226,6 +233,7 @@ COMPILATION_SCHEMA: dict[str, Any] = {
             "seminar": TEXT,
             "interviews": TEXT,
             "participants": TEXT,
+            "children": TEXT,
             "hours": TEXT,
             "groups": [GROUP_ROW_SCHEMA],
             "group_rows": [GROUP_ROW_SCHEMA],

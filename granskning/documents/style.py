@@ -49,6 +49,16 @@ WHITE = "FFFFFF"
 ZEBRA = ("FFFFFF", "F3F6FA")  # alternate table rows
 
 
+# Interviewee groups of children and young people, by the group ids templates use for them:
+# the people they count are also shown as a figure of their own.
+_CHILDREN_PREFIXES = ("barn", "unga", "ungdom", "children", "child", "youth", "young")
+
+
+def is_children_group(group_id: str) -> bool:
+    """Whether an interviewee group is one of children and young people ("barn-och-unga")."""
+    return group_id.lower().startswith(_CHILDREN_PREFIXES)
+
+
 def document_language(lang: str | None) -> str:
     """``lang`` (default: the language messages are shown in), or an InputError if unknown."""
     chosen = (lang or get_language()).lower()
@@ -187,6 +197,7 @@ __all__ = [
     "format_moment",
     "format_span",
     "format_time",
+    "is_children_group",
     "iso_day",
     "join",
     "translated",

@@ -276,7 +276,7 @@ def test_every_section_note_finding_and_participant_is_in_the_document(
     assert "Förtroendevalda" in [p.text for p in rating]
     # the appendix: each interview with its people and the team's roles
     appendix = [p for p in paras if p.h1 == "Bilaga: Deltagare"]
-    assert "Förtroendevalda, 2 mars 2026, 09:01–10:29" in {p.h2 for p in appendix}
+    assert "Förtroendevalda, 2 mars 2026, 09.01–10.29" in {p.h2 for p in appendix}
     assert any(
         p.text == "Granskningsgrupp: Frågeledare Anna Berg, dokumentatör Bo Ek, tidhållare Eva Lind"
         for p in appendix
