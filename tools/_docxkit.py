@@ -147,6 +147,11 @@ def house_style(doc: Document, *, title: str, subject: str) -> None:
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attr), FONT)
     rpr.insert(0, fonts)
+    # python-docx's unused styles name other families (Courier): one family everywhere
+    for other in styles.iter(qn("w:rFonts")):
+        for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            if other.get(qn(attr)) is not None:
+                other.set(qn(attr), FONT)
     normal = doc.styles["Normal"].element.get_or_add_rPr()
     if normal.find(qn("w:lang")) is None:
         lang = OxmlElement("w:lang")

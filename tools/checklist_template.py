@@ -66,7 +66,7 @@ def build() -> Document:
     para(doc, "{{ t.no_items }}")
     para(doc, "{%p endif %}")
     para(doc, "{%p for b in blocks %}")
-    para(doc, "{{ b.title }}", "Heading 2")
+    para(doc, "{{ b.title }}", "Heading 1")
     items = table(
         doc,
         [

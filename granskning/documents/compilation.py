@@ -509,8 +509,8 @@ class _Words:
         return figure(value, self.lang, decimals)
 
     def share(self, part: int, whole: int) -> str:
-        # no share of fewer than three: it says little and may tell who it is about
-        return self.num(100 * part / whole, 0) + " %" if whole >= MIN_ANSWERS else "–"
+        # a share of checklist items (not of people's answers: MIN_ANSWERS is not for these)
+        return self.num(100 * part / whole, 0) + " %" if whole else "–"
 
     def group_rows(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [
