@@ -98,5 +98,5 @@ def build() -> Document:
     source.style = doc.styles["Liten text"]
     para(doc, "{%p endfor %}")
     para(doc, "")
-    para(doc, "{{ t.printed }} {{ generated }} · granskning {{ review_id }}", "Liten text")
+    para(doc, "{{ t.printed }} {{ generated }}", "Liten text")
     return doc
