@@ -318,3 +318,17 @@ def store_events(store: Any) -> list[Any]:
 
     with store.read() as s:
         return list(s.exec(select(AuditEvent)).all())
+
+
+@pytest.mark.slow
+def test_an_english_review_is_british_english_throughout(
+    store: Any, sample: Any, clock: Any
+) -> None:
+    clock.now = NOW
+    reviews.set_language(store, sample.review, "en")
+    data = reports.build(store, sample.review).content
+    assert Document(io.BytesIO(data)).core_properties.language == "en-GB"
+    styles = _part(data, "word/styles.xml")
+    assert 'w:lang w:val="en-GB"' in styles and "sv-SE" not in styles
+    headers = _headers(data)
+    assert all("DRAFT 4 May 2026" in text for text in headers.values()), headers
