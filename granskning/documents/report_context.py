@@ -56,7 +56,7 @@ from granskning.storage.model import (
     SessionEventKind,
 )
 from granskning.storage.queries import ordered_rows, pinned_template
-from granskning.storage.settings import PARTNERSHIP_NAME, read_setting
+from granskning.storage.settings import PARTNERSHIP_NAME, read_setting, setting_at
 
 # -- the query step --------------------------------------------------------------------------
 
@@ -90,8 +90,17 @@ class ReportFacts:
     partnership: str = DEFAULT_PARTNERSHIP
 
 
-def read_facts(session: Session, review: Review) -> ReportFacts:
-    """The review's facts for its report, read in a fixed number of queries."""
+def read_facts(session: Session, review: Review, as_of: datetime | None = None) -> ReportFacts:
+    """The review's facts for its report, read in a fixed number of queries.
+
+    :param as_of: read the settings (the partnership's name) as they were then: a
+        handed-over report is rebuilt as it was made.
+    """
+    partnership = (
+        read_setting(session, PARTNERSHIP_NAME)
+        if as_of is None
+        else setting_at(session, PARTNERSHIP_NAME, as_of)
+    )
     interviews = _held_interviews(session, review.id)
     live = {iv.row.id for iv in interviews}
     return ReportFacts(
@@ -116,7 +125,7 @@ def read_facts(session: Session, review: Review) -> ReportFacts:
             r.section: r.text
             for r in session.exec(select(ReportText).where(ReportText.review_id == review.id))
         },
-        partnership=read_setting(session, PARTNERSHIP_NAME) or DEFAULT_PARTNERSHIP,
+        partnership=partnership or DEFAULT_PARTNERSHIP,
     )
 
 
@@ -642,7 +651,8 @@ def build_context(
     :param at: when the document is made (its date and properties).
     :param report_version: the number the report will be stored under, if final.
     """
-    shape = Shape(read_facts(session, review), lang, at, anonymous, final, report_version)
+    facts = read_facts(session, review, as_of=at if final else None)
+    shape = Shape(facts, lang, at, anonymous, final, report_version)
     return {name: build(shape) for name, build in SECTIONS.items()}
 
 

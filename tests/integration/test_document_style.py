@@ -332,3 +332,14 @@ def test_an_english_review_is_british_english_throughout(
     assert 'w:lang w:val="en-GB"' in styles and "sv-SE" not in styles
     headers = _headers(data)
     assert all("DRAFT 4 May 2026" in text for text in headers.values()), headers
+
+
+@pytest.mark.slow
+def test_a_handed_over_report_keeps_the_name_it_was_made_with(
+    store: Any, sample: Any, documents: dict[str, bytes], clock: Any
+) -> None:
+    clock.advance(minutes=30)
+    settings.set_partnership_name(store, "Ett nytt namn")
+    checked = reports.verify(store, sample.review)
+    assert checked["matches"], checked  # rebuilt with the name it was handed over with
+    assert reports.build(store, sample.review).content == documents["final"]
