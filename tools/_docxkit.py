@@ -28,6 +28,13 @@ FIXED = datetime(2024, 1, 1, 0, 0, 0)
 # partnership's name as set; granskning.documents.style.DEFAULT_PARTNERSHIP).
 AUTHOR = "Partnerskapet för barnets rättigheter i praktiken"
 
+# The application properties (docProps/app.xml): who made it, no counts Word would compute.
+_EXTENDED = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+APP_PROPERTIES = (
+    f"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n<Properties xmlns=\"{_EXTENDED}\">"
+    "<Application>granskning</Application><DocSecurity>0</DocSecurity></Properties>"
+).encode()
+
 # The one font family of every document (granskning.documents.style.HOUSE_FONT says why).
 FONT = "Calibri"
 INK = RGBColor(0x1F, 0x29, 0x37)
@@ -164,6 +171,8 @@ def house_style(doc: Document, *, title: str, subject: str) -> None:
     for rid, rel in list(doc.part.package.rels.items()):
         if rel.reltype == RT.THUMBNAIL:
             doc.part.package.rels.pop(rid)
+        elif rel.reltype == RT.EXTENDED_PROPERTIES:  # python-docx's: "Microsoft Macintosh Word"
+            rel.target_part._blob = APP_PROPERTIES
     props = doc.core_properties
     props.language = "sv-SE"
     props.title = title

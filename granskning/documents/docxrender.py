@@ -1288,13 +1288,26 @@ def _normal_language(doc: Any, tag: str) -> None:
 
 
 def drop_thumbnail(doc: Any) -> None:
-    """Leave out the package's thumbnail (python-docx's stock picture, or an old page)."""
+    """Leave out the package's thumbnail (python-docx's stock picture, or an old page), and
+    replace the application properties a template carries (python-docx's say "Microsoft
+    Macintosh Word", one page, no words) with ones that claim nothing they cannot know."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
     rels = doc.part.package.rels
     for rid, rel in list(rels.items()):
         if rel.reltype == RT.THUMBNAIL:
             rels.pop(rid)
+        elif rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel.target_part._blob = APP_PROPERTIES
+
+
+# What a document says about the program that made it: no counts (Word computes those).
+APP_PROPERTIES = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'extended-properties"><Application>granskning</Application><DocSecurity>0</DocSecurity>'
+    b"</Properties>"
+)
 
 
 def restart_numbered_lists(doc: Any) -> None:

@@ -167,6 +167,8 @@ def test_core_properties_say_what_who_and_when(
         assert props.language == "sv-SE", name
         assert props.comments == "", name
         assert "python-docx" not in _part(data, "docProps/core.xml"), name
+        app = _part(data, "docProps/app.xml")
+        assert "Macintosh" not in app and "<Pages>" not in app, name
     # named for what it is: the results once the seminar is held, a checklist before
     title = Document(io.BytesIO(documents["checklist"])).core_properties.title
     assert title == f"{SV(CHECKLIST_LABELS['document'])} – Gävle"
