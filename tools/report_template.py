@@ -360,7 +360,8 @@ def _field(paragraph: object, instr: str, placeholder: str) -> None:
 
 
 def footer_and_header(doc: Document, left: str) -> None:
-    """Page numbers ("Sida 2 av 9") in the footer; a draft marker in the header; none on the cover."""
+    """Page numbers ("Sida 2 av 9") in the footer, none on the cover; a draft's marking with
+    its date in the header and as a watermark on every page, the cover too."""
     section = doc.sections[0]
     section.different_first_page_header_footer = True
     fp = section.footer.paragraphs[0]
@@ -385,6 +386,37 @@ def footer_and_header(doc: Document, left: str) -> None:
     run.bold = True
     run.font.color.rgb = DRAFT_RED
     section.first_page_footer.paragraphs[0].text = ""
+    for n, header in enumerate((section.header, section.first_page_header), start=1):
+        watermark(header, n)
+
+
+# Word's own watermark (Design > Watermark): a light text shape behind the page, drawn from
+# each page's header; LibreOffice shows it too. Its text is the draft marking with its date.
+WATERMARK = (
+    '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office">'
+    '<w:pict><v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
+    'path="m@7,l@8,m@5,21600l@6,21600e"><v:path textpathok="t" o:connecttype="custom"/>'
+    '<v:textpath on="t" fitshape="t"/></v:shapetype>'
+    '<v:shape id="PowerPlusWaterMarkObject{n}" o:spid="_x0000_s102{n}" type="#_x0000_t136" '
+    'style="position:absolute;margin-left:0;margin-top:0;width:440pt;height:110pt;'
+    "rotation:315;z-index:-251657216;mso-position-horizontal:center;"
+    "mso-position-horizontal-relative:margin;mso-position-vertical:center;"
+    'mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="#d9d9d9" '
+    'stroked="f"><v:fill opacity=".5"/><v:textpath style="font-family:&quot;Calibri&quot;;'
+    'font-size:1pt" string="{{{{ doc.draft_marker }}}}"/></v:shape></w:pict></w:r>'
+)
+
+
+def watermark(header: object, n: int) -> None:
+    """The draft's watermark in ``header`` (shape number ``n``), in paragraphs that only a
+    draft keeps."""
+    from docx.oxml import parse_xml
+
+    header.add_paragraph("{%p if doc.draft %}")  # type: ignore[attr-defined]
+    holder = header.add_paragraph(style="Header")  # type: ignore[attr-defined]
+    holder._p.append(parse_xml(WATERMARK.format(n=n)))
+    header.add_paragraph("{%p endif %}")  # type: ignore[attr-defined]
 
 
 def page_break(doc: Document) -> None:

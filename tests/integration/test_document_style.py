@@ -192,8 +192,8 @@ def test_language_on_the_styles_one_font_and_no_thumbnail(
             assert "thumbnail" not in z.read("_rels/.rels").decode(), name
 
 
-def _headers(data: bytes) -> dict[str, str]:
-    """Each header the sections use (default, first page) and its text."""
+def _header_parts(data: bytes) -> dict[str, str]:
+    """The XML of each header the sections use (default, first page)."""
     body = _part(data, "word/document.xml")
     rels = _part(data, "word/_rels/document.xml.rels")
     out = {}
@@ -202,8 +202,20 @@ def _headers(data: bytes) -> dict[str, str]:
             rf'Target="([^"]+)"[^>]*Id="{rid}"', rels
         )
         assert target is not None
-        out[kind] = re.sub(r"<[^>]+>", "", _part(data, "word/" + target.group(1)))
+        out[kind] = _part(data, "word/" + target.group(1))
     return out
+
+
+def _headers(data: bytes) -> dict[str, str]:
+    """Each header's text (shapes' attributes left out)."""
+    return {kind: re.sub(r"<[^>]+>", "", xml) for kind, xml in _header_parts(data).items()}
+
+
+def _watermarks(data: bytes) -> dict[str, str]:
+    """The watermark text in each header the sections use (none if it has no watermark)."""
+    shape = re.compile(r'<v:shape [^>]*PowerPlusWaterMarkObject.*?string="([^"]*)"', re.S)
+    found = {kind: shape.search(xml) for kind, xml in _header_parts(data).items()}
+    return {kind: m.group(1) for kind, m in found.items() if m}
 
 
 @pytest.mark.slow
@@ -217,6 +229,11 @@ def test_a_draft_is_marked_on_every_page_and_a_final_on_none(
     for text in headers.values():
         assert re.search(rf"(UTKAST|DRAFT) {day}", text), headers
     assert all(not t.strip() for t in _headers(documents["final"]).values())
+    # and a watermark behind every page: Word's text shape, drawn from both headers
+    marks = _watermarks(documents["draft"])
+    assert set(marks) == {"default", "first"}
+    assert all(re.fullmatch(rf"(UTKAST|DRAFT) {day}", m) for m in marks.values()), marks
+    assert _watermarks(documents["final"]) == {}
 
 
 def _pdf_pages(data: bytes, tmp_path: Path) -> list[str]:
