@@ -14,11 +14,14 @@ from docx import Document
 
 def build() -> Document:
     """The checklist's template."""
-    doc = new_document(title="Uppföljningsseminarium – checklista", landscape=True)
-    footer(doc, "{{ t.title }} · {{ host }}")
+    doc = new_document(
+        title="Uppföljningsseminarium", subject="Kollegial granskning", landscape=True
+    )
+    footer(doc, "{{ document_title }} · {{ host }}")
 
+    para(doc, "{{ partnership }}", "Liten text")
     para(doc, "{{ t.title }}", "Title")
-    para(doc, "{{ t.checklist_for }} {{ host }}", "Subtitle")
+    para(doc, "{{ subtitle }}", "Subtitle")
     facts = table(
         doc,
         [("", 6.0, None), ("", 19.7, None)],
@@ -29,8 +32,7 @@ def build() -> Document:
             ["{{ t.handed_over }}", "{{ handed_over or '–' }}"],
             [
                 "{{ t.seminar }}",
-                "{{ seminar_date ~ ' ' ~ t.at ~ ' ' ~ seminar_time if seminar_date "
-                "else t.not_booked }}",
+                "{{ seminar_when or t.not_booked }}",
             ],
             ["{{ t.place }}", "{{ seminar_place or '–' }}"],
         ],
@@ -64,7 +66,7 @@ def build() -> Document:
     para(doc, "{{ t.no_items }}")
     para(doc, "{%p endif %}")
     para(doc, "{%p for b in blocks %}")
-    para(doc, "{{ b.title }}", "Heading 2")
+    para(doc, "{{ b.title }}", "Heading 1")
     items = table(
         doc,
         [
@@ -96,5 +98,5 @@ def build() -> Document:
     source.style = doc.styles["Liten text"]
     para(doc, "{%p endfor %}")
     para(doc, "")
-    para(doc, "{{ t.printed }} {{ generated }} · granskning {{ review_id }}", "Liten text")
+    para(doc, "{{ t.printed }} {{ generated }}", "Liten text")
     return doc

@@ -16,26 +16,29 @@ R, C = "right", "center"
 
 def build() -> Document:
     """The compilation's template."""
-    doc = new_document(title="Sammanställning – kollegial granskning")
+    doc = new_document(title="Sammanställning", subject="Kollegial granskning")
     footer(doc, "{{ t.compilation }} · {{ t.peer_review }} {{ round.year }}")
 
+    para(doc, "{{ partnership }}", "Liten text")
     para(doc, "{{ t.compilation }}", "Title")
     para(doc, "{{ t.Peer_review }} {{ round.year }} – {{ round.theme }}", "Subtitle")
     para(doc, "{{ intro }}")
     key = table(
         doc,
         [
-            ("{{ t.reviews }}", 3.3, C),
-            ("{{ t.interviews }}", 3.3, C),
-            ("{{ t.participants }}", 3.3, C),
-            ("{{ t.hours }}", 3.3, C),
-            ("{{ t.done_in_follow_up }}", 3.4, C),
+            ("{{ t.reviews }}", 2.7, C),
+            ("{{ t.interviews }}", 2.7, C),
+            ("{{ t.participants }}", 2.8, C),
+            ("{{ t.children }}", 3.0, C),
+            ("{{ t.hours }}", 2.6, C),
+            ("{{ t.done_in_follow_up }}", 2.8, C),
         ],
         [
             [
                 "{{ reviews }}",
                 "{{ totals.interviews }}",
                 "{{ totals.participants }}",
+                "{{ totals.children }}",
                 "{{ totals.hours }}",
                 "{{ totals.done_share }}",
             ]
@@ -218,7 +221,10 @@ def build() -> Document:
         ],
     )
     para(doc, "{{ t.columns }}", "Caption")
-    para(doc, "{%p if q.answered %}")
+    para(doc, "{%p if q.few %}")
+    para(doc, "{{ t.too_few }}", "Caption")
+    para(doc, "{%p endif %}")
+    para(doc, "{%p if q.charted %}")
     para(doc, "{{ q.chart }}", align="center", keep_with_next=True)
     para(
         doc,
@@ -226,7 +232,7 @@ def build() -> Document:
         "Caption",
         align="center",
     )
-    para(doc, "{%p else %}")
+    para(doc, "{%p elif not q.answered %}")
     para(doc, "{{ t.no_answers }}")
     para(doc, "{%p endif %}")
     para(doc, "{%p endfor %}")

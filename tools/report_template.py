@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from _docxkit import FIXED
+from _docxkit import FONT, house_style
 from docx import Document
 from docx.enum.section import WD_SECTION_START
 from docx.enum.style import WD_STYLE_TYPE
@@ -19,10 +19,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-FONT = "Arial"
 DARK = RGBColor(0x1F, 0x38, 0x64)  # headings, table headers
 ACCENT = RGBColor(0x2E, 0x5C, 0x8A)
 GREY = RGBColor(0x59, 0x59, 0x59)
+DRAFT_RED = RGBColor(0xA0, 0x1C, 0x1C)
 HEADER_FILL = "1F3864"
 STRIPE_FILL = "EEF2F7"
 TEXT_WIDTH_CM = 16.0  # A4 (21 cm) minus 2.5 cm margins
@@ -125,6 +125,20 @@ def setup_styles(doc: Document) -> None:
     nbdr.append(left)
     nppr.append(nbdr)
 
+    contents_heading = styles.add_style("Contents Heading", WD_STYLE_TYPE.PARAGRAPH)
+    contents_heading.base_style = normal
+    contents_heading.quick_style = True
+    contents_heading.font.size = Pt(20)
+    contents_heading.font.bold = True
+    contents_heading.font.color.rgb = DARK
+    contents_heading.paragraph_format.space_after = Pt(12)
+    for level, indent in ((1, 0.0), (2, 0.6)):
+        toc = styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)
+        toc.base_style = normal
+        toc.paragraph_format.left_indent = Cm(indent)
+        toc.paragraph_format.space_after = Pt(3 if level == 1 else 1)
+        toc.font.bold = level == 1
+
     cover = styles.add_style("Cover Fact", WD_STYLE_TYPE.PARAGRAPH)
     cover.base_style = normal
     cover.quick_style = True
@@ -180,16 +194,7 @@ def new_document() -> Document:
     section.footer_distance = Cm(1.25)
     section.start_type = WD_SECTION_START.NEW_PAGE
     setup_styles(doc)
-    props = doc.core_properties
-    props.author = ""
-    props.title = ""
-    props.subject = ""
-    props.comments = ""
-    props.keywords = ""
-    props.last_modified_by = ""
-    props.created = FIXED
-    props.modified = FIXED
-    props.revision = 1
+    house_style(doc, title="Granskningsrapport", subject="Kollegial granskning")
     return doc
 
 
@@ -355,7 +360,8 @@ def _field(paragraph: object, instr: str, placeholder: str) -> None:
 
 
 def footer_and_header(doc: Document, left: str) -> None:
-    """Page numbers ("Sida 2 av 9") in the footer; a draft marker in the header; none on the cover."""
+    """Page numbers ("Sida 2 av 9") in the footer, none on the cover; a draft's marking with
+    its date in the header and as a watermark on every page, the cover too."""
     section = doc.sections[0]
     section.different_first_page_header_footer = True
     fp = section.footer.paragraphs[0]
@@ -369,11 +375,48 @@ def footer_and_header(doc: Document, left: str) -> None:
     hp = section.header.paragraphs[0]
     hp.style = "Header"
     hp.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    run = hp.add_run("{% if doc.draft %}{{ t.draft_marker }}{% endif %}")
+    run = hp.add_run("{% if doc.draft %}{{ doc.draft_marker }}{% endif %}")
     run.bold = True
-    # the cover's own header and footer stay empty
-    section.first_page_header.paragraphs[0].text = ""
+    run.font.color.rgb = DRAFT_RED
+    # the cover has no page number, but a draft says so on every page, the cover too
+    cover = section.first_page_header.paragraphs[0]
+    cover.style = "Header"
+    cover.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    run = cover.add_run("{% if doc.draft %}{{ doc.draft_marker }}{% endif %}")
+    run.bold = True
+    run.font.color.rgb = DRAFT_RED
     section.first_page_footer.paragraphs[0].text = ""
+    for n, header in enumerate((section.header, section.first_page_header), start=1):
+        watermark(header, n)
+
+
+# Word's own watermark (Design > Watermark): a light text shape behind the page, drawn from
+# each page's header; LibreOffice shows it too. Its text is the draft marking with its date.
+WATERMARK = (
+    '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office">'
+    '<w:pict><v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
+    'path="m@7,l@8,m@5,21600l@6,21600e"><v:path textpathok="t" o:connecttype="custom"/>'
+    '<v:textpath on="t" fitshape="t"/></v:shapetype>'
+    '<v:shape id="PowerPlusWaterMarkObject{n}" o:spid="_x0000_s102{n}" type="#_x0000_t136" '
+    'style="position:absolute;margin-left:0;margin-top:0;width:440pt;height:110pt;'
+    "rotation:315;z-index:-251657216;mso-position-horizontal:center;"
+    "mso-position-horizontal-relative:margin;mso-position-vertical:center;"
+    'mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="#d9d9d9" '
+    'stroked="f"><v:fill opacity=".5"/><v:textpath style="font-family:&quot;Calibri&quot;;'
+    'font-size:1pt" string="{{{{ doc.draft_marker }}}}"/></v:shape></w:pict></w:r>'
+)
+
+
+def watermark(header: object, n: int) -> None:
+    """The draft's watermark in ``header`` (shape number ``n``), in paragraphs that only a
+    draft keeps."""
+    from docx.oxml import parse_xml
+
+    header.add_paragraph("{%p if doc.draft %}")  # type: ignore[attr-defined]
+    holder = header.add_paragraph(style="Header")  # type: ignore[attr-defined]
+    holder._p.append(parse_xml(WATERMARK.format(n=n)))
+    header.add_paragraph("{%p endif %}")  # type: ignore[attr-defined]
 
 
 def page_break(doc: Document) -> None:
@@ -388,8 +431,9 @@ def build() -> Document:
     doc = new_document()
     footer_and_header(doc, "{{ t.report_title }} – {{ review.host }}")
 
-    # cover
-    para(doc, "{{ t.cover_kicker }}", "Cover Fact", space_before=Pt(140))
+    # cover: who it is from, what and whom it is about; nothing technical
+    para(doc, "{{ doc.partnership }}", "Cover Fact", space_before=Pt(120))
+    para(doc, "{{ t.cover_kicker }}", "Cover Fact")
     para(doc, "{{ t.report_title }}", "Title")
     para(doc, "{{ review.host }}", "Subtitle")
     labelled(doc, "{{ t.host }}: ", "{{ review.host }}")
@@ -400,23 +444,18 @@ def build() -> Document:
     tag(doc, "{%p if review.handed_over %}")
     labelled(doc, "{{ t.handed_over }}: ", "{{ review.handed_over }}")
     tag(doc, "{%p endif %}")
-    tag(doc, "{%p if doc.report_version %}")
-    labelled(doc, "{{ t.report_version }}: ", "{{ doc.report_version }}")
-    tag(doc, "{%p endif %}")
     tag(doc, "{%p if review.round %}")
     labelled(doc, "{{ t.round }}: ", "{{ review.round.year }}, {{ review.round.theme }}")
     tag(doc, "{%p endif %}")
-    labelled(
-        doc,
-        "{{ t.question_template }}: ",
-        "{{ review.template.title }}, {{ t.version }} {{ review.template.version }}",
-    )
+    labelled(doc, "{{ t.question_template }}: ", "{{ review.template.title }}")
     tag(doc, "{%p if doc.draft %}")
     p = para(doc, "", "Cover Fact", space_before=Pt(24))
     r = p.add_run("{{ t.draft_notice }}")  # type: ignore[attr-defined]
     r.bold = True
     r.font.color.rgb = RGBColor(0xA0, 0x1C, 0x1C)
     tag(doc, "{%p endif %}")
+
+    contents(doc)
 
     # Sammanfattning
     heading(doc, "{{ t.summary }}", 1, page_break=True)
@@ -498,6 +537,9 @@ def build() -> Document:
         centred=(1, 2, 3, 4, 5, 6),
     )
     para(doc, "{{ t.rating_note }} {{ q.rating.legend }}.", "Small Print", space_before=Pt(3))
+    tag(doc, "{%p if q.rating.few %}")
+    para(doc, "{{ t.too_few }}", "Small Print")
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p for g in q.groups %}")
     heading(doc, "{{ g.name }}", 4)
@@ -588,8 +630,58 @@ def build() -> Document:
     tag(doc, "{%p if not interviews %}")
     para(doc, "{{ t.no_interviews }}")
     tag(doc, "{%p endif %}")
-    para(doc, "{{ t.colophon }} {{ doc.generated }}.", "Small Print", space_before=Pt(24))
+    # the version a handed-over report was stored as: here, not on the cover
+    para(
+        doc,
+        "{{ t.colophon }} {{ doc.generated }}.{% if doc.report_version %} "
+        "{{ t.report_version }}: {{ doc.report_version }}.{% endif %}",
+        "Small Print",
+        space_before=Pt(24),
+    )
     return doc
+
+
+def _toc_field_part(paragraph: object, kind: str, instr: str | None = None) -> None:
+    r = OxmlElement("w:r")
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), kind)
+    r.append(char)
+    paragraph._p.append(r)  # type: ignore[attr-defined]
+    if instr is not None:
+        r = OxmlElement("w:r")
+        code = OxmlElement("w:instrText")
+        code.set(qn("xml:space"), "preserve")
+        code.text = f" {instr} "
+        r.append(code)
+        paragraph._p.append(r)  # type: ignore[attr-defined]
+
+
+def contents(doc: Document) -> None:
+    """The table of contents after the cover: a TOC field over headings 1-2.
+
+    The field's shown result lists the chapters and blocks (without page numbers) so that a
+    document that is never opened in Word, or converted by LibreOffice, still has one; Word
+    updates the field, page numbers included, when the document is opened (updateFields).
+    """
+    page_break(doc)
+    para(doc, "{{ t.contents }}", "Contents Heading")
+    first = doc.add_paragraph(style="toc 1")
+    _toc_field_part(first, "begin", 'TOC \\o "1-2" \\h \\z \\u')
+    _toc_field_part(first, "separate")
+    first.add_run("{{ t.summary }}")
+    for text in ("{{ t.reflections }}", "{{ t.introduction }}", "{{ t.examination }}"):
+        para(doc, text, "toc 1")
+    tag(doc, "{%p for block in blocks if block.questions %}")
+    para(doc, "{{ block.title }}", "toc 2")
+    tag(doc, "{%p endfor %}")
+    for text in ("{{ t.recommendations }}", "{{ t.future }}"):
+        para(doc, text, "toc 1")
+    last = para(doc, "{{ t.appendix }}", "toc 1")
+    _toc_field_part(last, "end")
+    settings = doc.settings.element
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    settings.append(update)
 
 
 def _findings(doc: Document, level: int) -> None:

@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "seminar": "granskning.cli.seminar:seminar",
     "serve": "granskning.cli.web:serve",
     "session": "granskning.cli.session:session",
+    "settings": "granskning.cli.settings:settings",
     "template": "granskning.cli.template:template",
     "user": "granskning.cli.web:user",
 }

@@ -160,6 +160,7 @@ READING = frozenset(
         "seminar checklist",
         "seminar items",
         "session status",
+        "settings show",
     }
 )
 # ... of which these also work on an older schema, as it is

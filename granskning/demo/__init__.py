@@ -113,7 +113,8 @@ VISIT = (
         "2026-03-11 13:00",
         60,
         "Ungdomens hus",
-        ["Ungdomsrådet, 6 ledamöter 14–18 år"],
+        # a youth council of six heard together: six voices, not one
+        [interviews.parse_group_interviewee("Ungdomsrådet, 6")],
         "reviewer",
         "secretary",
     ),

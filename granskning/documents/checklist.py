@@ -16,19 +16,22 @@ from granskning.documents import docxrender
 from granskning.documents.labels import CHECKLIST_LABELS
 from granskning.documents.schemas import CHECKLIST, CHECKLIST_SCHEMA
 from granskning.documents.style import (
+    DEFAULT_PARTNERSHIP,
     LANGUAGE_TAGS,
     STATUS_COLOURS,
     STATUS_FILLS,
     capitalised,
-    clock,
-    iso_day,
+    format_day,
+    format_iso_day,
+    format_moment,
+    format_time,
     translated,
 )
 from granskning.domain.enums import FollowUpStatus, ReviewState
 from granskning.domain.i18n import _, speaking
 from granskning.domain.labels import COLOUR_LABELS, STATE_LABELS, STATUS_LABELS
 from granskning.domain.templates import Template
-from granskning.domain.timefmt import format_local
+from granskning.domain.timefmt import to_local
 from granskning.resources import reports_dir
 
 # After these states the checklist is a record of the seminar.
@@ -51,6 +54,7 @@ class ChecklistFacts:
     seminar_start: datetime | None
     seminar_place: str
     at: datetime  # when the checklist is printed
+    partnership: str = DEFAULT_PARTNERSHIP
 
 
 def checklist_template() -> Path:
@@ -110,10 +114,11 @@ def _status(s: FollowUpStatus, count: int) -> dict[str, Any]:
     }
 
 
-def _seminar_times(start: datetime | None) -> dict[str, str]:
+def _seminar_times(start: datetime | None, lang: str) -> dict[str, str]:
     return {
-        "seminar_date": iso_day(start) if start else "",
-        "seminar_time": clock(start) if start else "",
+        "seminar_date": format_day(to_local(start).date(), lang) if start else "",
+        "seminar_time": format_time(start, lang) if start else "",
+        "seminar_when": format_moment(start, lang) if start else "",
     }
 
 
@@ -141,8 +146,9 @@ def _context(facts: ChecklistFacts, lang: str) -> dict[str, Any]:
     live = _numbered(blocks, every)
     counts = {s.value: sum(1 for i in live if i["status"] == s.value) for s in FollowUpStatus}
     counts["none"] = sum(1 for i in live if i["status"] is None)
-    times = _seminar_times(facts.seminar_start)
+    times = _seminar_times(facts.seminar_start, lang)
     held = facts.state in _HELD
+    t = translated(CHECKLIST_LABELS, lang)
     return {
         "review_id": facts.review_id,
         "host": facts.host,
@@ -150,8 +156,12 @@ def _context(facts: ChecklistFacts, lang: str) -> dict[str, Any]:
         "reviewing_list": facts.reviewing,
         "round": facts.round,
         "template_title": facts.template.title,
-        "handed_over": facts.handed_over,
-        "seminar": facts.seminar,
+        "partnership": facts.partnership,
+        # before the seminar a checklist to work with; after it the record of its results
+        "document_title": t["document_held"] if held else t["document"],
+        "subtitle": f"{t['results_for' if held else 'checklist_for']} {facts.host}",
+        "handed_over": format_iso_day(facts.handed_over, lang),
+        "seminar": times["seminar_when"],
         **times,
         "seminar_place": facts.seminar_place,
         "held": held,
@@ -162,8 +172,8 @@ def _context(facts: ChecklistFacts, lang: str) -> dict[str, Any]:
         "blocks": blocks,
         "counts": counts,
         "statuses": [_status(s, counts[s.value]) for s in FollowUpStatus],
-        "generated": format_local(facts.at),
-        "t": translated(CHECKLIST_LABELS, lang),
+        "generated": format_moment(facts.at, lang),
+        "t": t,
     }
 
 
@@ -181,12 +191,18 @@ def write_checklist(
     :param template: a restyled copy of ``reports/uppfoljningsseminarium.docx``.
     """
     context = checklist_context(facts, lang)
+    properties = docxrender.Properties(
+        title=f"{context['document_title']} – {facts.host}",
+        subject=facts.template.title,
+        author=facts.partnership,
+        language=LANGUAGE_TAGS[lang],
+    )
     return docxrender.write(
         template or checklist_template(),
         context,
         out,
         schema=CHECKLIST_SCHEMA,
-        properties=docxrender.Properties.titled(context["t"]["document"], LANGUAGE_TAGS[lang]),
+        properties=properties,
         at=facts.at,
     )
 

@@ -25,12 +25,16 @@ from granskning.documents.docxrender import Image, Properties, check_output_path
 from granskning.documents.labels import COMPILATION_LABELS
 from granskning.documents.schemas import COMPILATION, COMPILATION_SCHEMA
 from granskning.documents.style import (
+    DEFAULT_PARTNERSHIP,
     LANGUAGE_TAGS,
+    MIN_ANSWERS,
     NO_STATUS_FILL,
     STATUS_FILLS,
     WHITE,
     ZEBRA,
     figure,
+    format_moment,
+    is_children_group,
     translated,
 )
 from granskning.domain import templates as template_catalog
@@ -38,7 +42,7 @@ from granskning.domain.errors import NotFoundError
 from granskning.domain.i18n import _, get_language, speaking
 from granskning.domain.labels import STATE_LABELS
 from granskning.domain.templates import Block, Group, Question, Template, from_pinned
-from granskning.domain.timefmt import format_local
+from granskning.domain.timefmt import format_local, parse_local
 from granskning.resources import reports_dir
 from granskning.storage.model import (
     Finding,
@@ -56,6 +60,7 @@ from granskning.storage.model import (
     Round,
     RoundMember,
 )
+from granskning.storage.settings import PARTNERSHIP_NAME, read_setting
 from granskning.storage.store import Store
 
 DEFAULT_SCALE = [1, 2, 3, 4]
@@ -423,6 +428,7 @@ def figures(facts: RoundFacts) -> dict[str, Any]:
         "year": facts.round.year,
         "theme": facts.round.theme,
         "template": facts.round.template_name,
+        "template_title": _template_title(facts),
         "members": len(facts.members),
         "reviews": len(facts.reviews),
         "totals": _totals(tally, municipalities, findings),
@@ -430,6 +436,14 @@ def figures(facts: RoundFacts) -> dict[str, Any]:
         "findings": findings,
         "ratings": _rating_questions(tally),
     }
+
+
+def _template_title(facts: RoundFacts) -> str:
+    """The round's question template by its title (its name when it cannot be read)."""
+    for template in facts.templates:
+        if template.id == facts.round.template_name:
+            return template.title
+    return facts.templates[0].title if facts.templates else facts.round.template_name
 
 
 def _group_row(gid: str, name: str, c: list[int]) -> dict[str, Any]:
@@ -446,6 +460,7 @@ def _sums(cells: Cells) -> dict[str, Any]:
     return {
         "interviews": sum(c[0] for c in cells.values()),
         "participants": sum(c[1] for c in cells.values()),
+        "children": sum(c[1] for gid, c in cells.items() if is_children_group(gid)),
         "hours": round(sum(c[2] for c in cells.values()) / 60, 2),
     }
 
@@ -494,6 +509,7 @@ class _Words:
         return figure(value, self.lang, decimals)
 
     def share(self, part: int, whole: int) -> str:
+        # a share of checklist items (not of people's answers: MIN_ANSWERS is not for these)
         return self.num(100 * part / whole, 0) + " %" if whole else "–"
 
     def group_rows(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -516,9 +532,11 @@ class _Words:
         }
 
     def tally(self, stats: dict[str, Any]) -> dict[str, Any]:
+        few = stats["n"] < MIN_ANSWERS
         return {
             "n": self.num(stats["n"]),
-            "mean": self.num(stats["mean"]),
+            "mean": "–" if few else self.num(stats["mean"]),
+            "few": few and stats["n"] > 0,
             "counts": _pad([self.num(c) for c in stats["counts"]]),
         }
 
@@ -534,9 +552,10 @@ def _municipality_words(w: _Words, index: int, m: dict[str, Any]) -> dict[str, A
         "review": m["review"] or "–",
         "state": _state_label(m["state"]),
         "reviewing": ", ".join(m["reviewing"]) or "–",
-        "seminar": m["seminar"] or "–",
+        "seminar": format_moment(parse_local(m["seminar"]), w.lang) if m["seminar"] else "–",
         "interviews": w.num(m["interviews"]),
         "participants": w.num(m["participants"]),
+        "children": w.num(m["children"]),
         "hours": w.num(m["hours"]),
         "groups": groups,
         # the per-group table needs a row even where nothing was held
@@ -568,6 +587,8 @@ def _findings_words(w: _Words, b: dict[str, Any]) -> dict[str, Any]:
 
 def _rating_words(w: _Words, number: int, q: dict[str, Any]) -> dict[str, Any]:
     png, alt = rating_chart(q)
+    groups = [{"name": g["name"], **w.tally(g)} for g in q["groups"]]
+    total = w.tally(q["total"])
     scale_text = "; ".join(f"{s['value']} = {s['label']}" for s in q["scale"])
     return {
         "number": number,
@@ -580,9 +601,11 @@ def _rating_words(w: _Words, number: int, q: dict[str, Any]) -> dict[str, Any]:
         ),
         # the template has four count columns: a shorter scale leaves some empty
         "heads": _pad([str(s["value"]) for s in q["scale"]]),
-        "groups": [{"name": g["name"], **w.tally(g)} for g in q["groups"]],
-        "total": w.tally(q["total"]),
+        "groups": groups,
+        "total": total,
+        "few": total["few"] or any(g["few"] for g in groups),
         "answered": q["total"]["n"] > 0,
+        "charted": png is not None,
         "chart": Image(png, width_mm=160, alt=alt) if png else "",
         "alt": alt,
         "caption": _("Figure {n}. The answers' spread per interviewee group: {text}").format(
@@ -595,6 +618,7 @@ def _totals_words(w: _Words, t: dict[str, Any]) -> dict[str, Any]:
     return {
         "interviews": w.num(t["interviews"]),
         "participants": w.num(t["participants"]),
+        "children": w.num(t["children"]),
         "hours": w.num(t["hours"]),
         "groups": w.group_rows(t["groups"]),
         "strengths": w.num(t["findings"]["strengths"]),
@@ -603,16 +627,20 @@ def _totals_words(w: _Words, t: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def docx_context(data: dict[str, Any], lang: str, at: datetime) -> dict[str, Any]:
+def docx_context(
+    data: dict[str, Any], lang: str, at: datetime, partnership: str = DEFAULT_PARTNERSHIP
+) -> dict[str, Any]:
     """The compilation figures as the Word template reads them, wholly in ``lang``: numbers
     written out, sentences made, charts drawn.
 
     :param at: when the compilation is made.
+    :param partnership: the partnership's name, on the cover and as the author.
     """
     w = _Words(lang)
     with speaking(lang):
         context = {
-            "round": {k: data[k] for k in ("id", "year", "theme", "template")},
+            "round": {k: data[k] for k in ("id", "year", "theme", "template", "template_title")},
+            "partnership": partnership,
             "members": w.num(data["members"]),
             "reviews": w.num(data["reviews"]),
             "totals": _totals_words(w, data["totals"]),
@@ -621,14 +649,16 @@ def docx_context(data: dict[str, Any], lang: str, at: datetime) -> dict[str, Any
             ],
             "findings": [_findings_words(w, b) for b in data["findings"]],
             "ratings": [_rating_words(w, n, q) for n, q in enumerate(data["ratings"], start=1)],
-            "generated": format_local(at),
+            "generated": format_moment(at, lang),
         }
         context["intro"] = _(
             "The compilation covers the round's {reviews} reviews of {members} member "
             "municipalities, with the question template {template}. It shows interviews, "
             "participants and hours per interviewee group, the reviewers' findings per block, "
             "the rating questions and how far the follow-up has come in each municipality."
-        ).format(reviews=context["reviews"], members=context["members"], template=data["template"])
+        ).format(
+            reviews=context["reviews"], members=context["members"], template=data["template_title"]
+        )
         context["counted"] = _(
             "Cancelled reviews and interviews are not counted. Hours are the interviews' booked "
             "time; participants are the people interviewed. Compiled {generated}."
@@ -648,10 +678,16 @@ _TEXT_ON = ["#000000", "#000000", "#ffffff", "#ffffff"]
 
 def rating_chart(q: dict[str, Any]) -> tuple[bytes | None, str]:
     """A horizontal 100 % bar per group showing the answers' spread, and its alt text."""
-    rows = [g for g in q["groups"] if g["n"]]
+    rows = [g for g in q["groups"] if g["n"] >= MIN_ANSWERS]
     description = _('Chart: how the groups answered "{question}".').format(question=q["text"])
     if not rows:
-        return None, description + " " + _("No answers were recorded.")
+        answered = any(g["n"] for g in q["groups"])
+        why = (
+            _("No group gave three answers or more.")
+            if answered
+            else _("No answers were recorded.")
+        )
+        return None, description + " " + why
     parts = [
         _("{group}: {n} answers, mean {mean}").format(
             group=g["name"], n=g["n"], mean=_num(g["mean"])
@@ -745,14 +781,21 @@ def build_report(
     data = report_data(store, round_id)
     with store.read() as s:
         lang = find_round(s, round_id).language
+        partnership = read_setting(s, PARTNERSHIP_NAME) or DEFAULT_PARTNERSHIP
     at = store.now()
-    context = docx_context(data, lang, at)
+    context = docx_context(data, lang, at, partnership)
+    properties = Properties(
+        title=f"{context['t']['document']} {data['year']}",
+        subject=data["template_title"],
+        author=partnership,
+        language=LANGUAGE_TAGS[lang],
+    )
     docxrender.write(
         template or compilation_template(),
         context,
         out,
         schema=COMPILATION_SCHEMA,
-        properties=Properties.titled(context["t"]["document"], LANGUAGE_TAGS[lang]),
+        properties=properties,
         at=at,
     )
     return data

@@ -24,6 +24,7 @@ LABELS: dict[str, str] = {
     "version": N_("version"),
     "draft_notice": N_("Draft: this report has not been handed over."),
     "draft_marker": N_("DRAFT"),
+    "contents": N_("Contents"),
     "summary": N_("Summary"),
     "reflections": N_("The reviewers' reflections"),
     "introduction": N_("Introduction"),
@@ -49,6 +50,10 @@ LABELS: dict[str, str] = {
     "answers": N_("Answers"),
     "mean": N_("Mean"),
     "rating_note": N_("Number of answers per step of the scale and the mean per group. Scale:"),
+    "too_few": N_(
+        "– : no mean is shown over fewer than three answers; so few say little and could "
+        "tell who answered."
+    ),
     "no_notes": N_("No notes were taken for this question."),
     "observations": N_("Other observations"),
     "strengths": N_("Strengths"),
@@ -139,7 +144,9 @@ REPORT_SENTENCES = (
 CHECKLIST_LABELS = {
     "title": N_("Follow-up seminar"),
     "document": N_("Follow-up seminar – checklist"),
+    "document_held": N_("Follow-up seminar – results"),
     "checklist_for": N_("Checklist for"),
+    "results_for": N_("The follow-up seminar's results for"),
     "host": N_("Municipality under review"),
     "reviewing": N_("Reviewing municipalities"),
     "round": N_("Round"),
@@ -173,6 +180,7 @@ COMPILATION_LABELS = {
     "reviews": N_("Reviews"),
     "interviews": N_("Interviews"),
     "participants": N_("Participants"),
+    "children": N_("Children and young people heard"),
     "hours": N_("Hours"),
     "done_in_follow_up": N_("Done in the follow-up"),
     "overview": N_("Overview per municipality"),
@@ -199,6 +207,10 @@ COMPILATION_LABELS = {
     "mean": N_("Mean"),
     "all_groups": N_("All groups"),
     "columns": N_("Columns 1–4 give the number of answers with each value of the scale."),
+    "too_few": N_(
+        "– : no mean is shown over fewer than three answers, and such groups have no bar in "
+        "the chart; so few say little and could tell who answered."
+    ),
     "no_answers": N_("No ratings were recorded for the question."),
     "follow_up": N_("Follow-up per municipality"),
     "follow_up_intro": N_(

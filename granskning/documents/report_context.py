@@ -21,11 +21,14 @@ from sqlmodel import Session, col, select
 
 from granskning.documents.labels import LABELS, METHOD_TEXT, ROLE_LABELS, ROLE_ORDER
 from granskning.documents.style import (
+    DEFAULT_PARTNERSHIP,
     LANGUAGE_TAGS,
-    clock,
+    MIN_ANSWERS,
     decimal,
     format_day,
     format_days,
+    format_span,
+    is_children_group,
     join,
     translated,
     translator,
@@ -53,6 +56,7 @@ from granskning.storage.model import (
     SessionEventKind,
 )
 from granskning.storage.queries import ordered_rows, pinned_template
+from granskning.storage.settings import PARTNERSHIP_NAME, read_setting, setting_at
 
 # -- the query step --------------------------------------------------------------------------
 
@@ -83,10 +87,20 @@ class ReportFacts:
     findings: list[Finding]
     recommendations: list[Recommendation]
     texts: dict[str, str]
+    partnership: str = DEFAULT_PARTNERSHIP
 
 
-def read_facts(session: Session, review: Review) -> ReportFacts:
-    """The review's facts for its report, read in a fixed number of queries."""
+def read_facts(session: Session, review: Review, as_of: datetime | None = None) -> ReportFacts:
+    """The review's facts for its report, read in a fixed number of queries.
+
+    :param as_of: read the settings (the partnership's name) as they were then: a
+        handed-over report is rebuilt as it was made.
+    """
+    partnership = (
+        read_setting(session, PARTNERSHIP_NAME)
+        if as_of is None
+        else setting_at(session, PARTNERSHIP_NAME, as_of)
+    )
     interviews = _held_interviews(session, review.id)
     live = {iv.row.id for iv in interviews}
     return ReportFacts(
@@ -111,6 +125,7 @@ def read_facts(session: Session, review: Review) -> ReportFacts:
             r.section: r.text
             for r in session.exec(select(ReportText).where(ReportText.review_id == review.id))
         },
+        partnership=partnership or DEFAULT_PARTNERSHIP,
     )
 
 
@@ -330,15 +345,18 @@ def _review(s: Shape) -> dict[str, Any]:
 
 
 def _doc(s: Shape) -> dict[str, Any]:
+    generated = s.day(to_local(s.at).date())
     return {
         "title": f"{s.t['report_title']} – {s.facts.host}",
         "subject": s.facts.template.title,
-        "author": join(s.facts.reviewing, s.t["and"]),
+        "author": s.facts.partnership,
+        "partnership": s.facts.partnership,
         "lang": LANGUAGE_TAGS[s.lang],
         "language": s.lang,
         "draft": not s.final,
+        "draft_marker": f"{s.t['draft_marker']} {generated}" if not s.final else "",
         "anonymous": s.anonymous,
-        "generated": s.day(to_local(s.at).date()),
+        "generated": generated,
         "report_version": s.report_version,
     }
 
@@ -378,17 +396,28 @@ def _visit_text(s: Shape) -> str:
         if people == 1
         else s.tr("with {n} participants in all.").format(n=people)
     )
+    young = _participants(s, children=True)
+    of_them = s.tr("Of them, {n} were children and young people.").format(n=young) if young else ""
     return " ".join(
-        (s.tr("The visit took place on {dates}.").format(dates=dates), held, with_people)
+        x
+        for x in (
+            s.tr("The visit took place on {dates}.").format(dates=dates),
+            held,
+            with_people,
+            of_them,
+        )
+        if x
     )
 
 
-def _participants(s: Shape) -> int:
-    held = {iv.row.id for iv in s.facts.interviews}
+def _participants(s: Shape, *, children: bool = False) -> int:
+    """The people heard (a group counts its head count); ``children``: only those in
+    groups of children and young people."""
+    group_of = {iv.row.id: iv.row.group_id for iv in s.facts.interviews}
     return sum(
         p.head_count or 1
         for iid, people in s.facts.interviewees.items()
-        if iid in held
+        if iid in group_of and (not children or is_children_group(group_of[iid]))
         for p in people
     )
 
@@ -398,6 +427,7 @@ def _stats(s: Shape) -> dict[str, Any]:
     return {
         "interviews": len(s.facts.interviews),
         "participants": _participants(s),
+        "children": _participants(s, children=True),
         "notes": sum(1 for n in s.facts.notes if n.text.strip()),
         "hours": decimal(hours, s.lang),
     }
@@ -443,8 +473,10 @@ def _group_notes(s: Shape, gid: str, rows: list[Any]) -> dict[str, Any] | None:
 
 def _rating(s: Shape, q: Question, per_group: dict[str, list[Any]]) -> dict[str, Any] | None:
     rows = []
+    few = False
     for gid in s.ordered(per_group):
         values = [n.rating for n in per_group[gid] if n.rating is not None]
+        few = few or 0 < len(values) < MIN_ANSWERS
         if values:
             counts = Counter(values)
             rows.append(
@@ -452,7 +484,12 @@ def _rating(s: Shape, q: Question, per_group: dict[str, list[Any]]) -> dict[str,
                     "group": s.group_name(gid),
                     "counts": [counts.get(v, 0) for v in (1, 2, 3, 4)],
                     "n": len(values),
-                    "mean": decimal(sum(values) / len(values), s.lang),
+                    # too few answers to mean anything, and they could tell who answered
+                    "mean": (
+                        decimal(sum(values) / len(values), s.lang)
+                        if len(values) >= MIN_ANSWERS
+                        else "–"
+                    ),
                 }
             )
     if not rows:
@@ -460,7 +497,7 @@ def _rating(s: Shape, q: Question, per_group: dict[str, list[Any]]) -> dict[str,
     scale = {step.value: step.label for step in (q.scale or [])}
     steps = [scale.get(v, str(v)) for v in (1, 2, 3, 4)]
     legend = ", ".join(f"{v} = {label}" for v, label in zip((1, 2, 3, 4), steps, strict=True))
-    return {"scale": steps, "legend": legend, "rows": rows}
+    return {"scale": steps, "legend": legend, "rows": rows, "few": few}
 
 
 def _question(s: Shape, q: Question) -> dict[str, Any]:
@@ -547,7 +584,7 @@ def _interview(s: Shape, iv: HeldInterview) -> dict[str, Any]:
         "group": row.group_id,
         "group_name": s.group_name(row.group_id),
         "date": s.day(to_local(iv.start).date()),
-        "time": f"{clock(iv.start)}–{clock(iv.end)}",
+        "time": format_span(iv.start, iv.end, s.lang),
         "start": format_local(iv.start) or "",
         "minutes": max(0, round((iv.end - iv.start).total_seconds() / 60)),
         "place": row.place or "",
@@ -614,7 +651,8 @@ def build_context(
     :param at: when the document is made (its date and properties).
     :param report_version: the number the report will be stored under, if final.
     """
-    shape = Shape(read_facts(session, review), lang, at, anonymous, final, report_version)
+    facts = read_facts(session, review, as_of=at if final else None)
+    shape = Shape(facts, lang, at, anonymous, final, report_version)
     return {name: build(shape) for name, build in SECTIONS.items()}
 
 

@@ -28,9 +28,11 @@ DOC_SCHEMA = {
     "title": TEXT,
     "subject": TEXT,
     "author": TEXT,
+    "partnership": TEXT,
     "lang": TEXT,
     "language": TEXT,
     "draft": BOOL,
+    "draft_marker": TEXT,
     "anonymous": BOOL,
     "generated": TEXT,
     "report_version": NUMBER,
@@ -56,6 +58,7 @@ QUESTION_SCHEMA = {
         "scale": [TEXT],
         "legend": TEXT,
         "rows": [{"group": TEXT, "counts": [NUMBER], "n": NUMBER, "mean": TEXT}],
+        "few": BOOL,
     },
 }
 RECOMMENDATION_SCHEMA = {"number": NUMBER, "text": TEXT, "block": TEXT, "block_title": TEXT}
@@ -66,7 +69,13 @@ REPORT_SCHEMA: dict[str, Any] = {
     "method": PARAGRAPHS,
     "team": [{"name": TEXT, "title": TEXT, "municipality": TEXT, "role": TEXT, "role_label": TEXT}],
     "visit_text": TEXT,
-    "stats": {"interviews": NUMBER, "participants": NUMBER, "notes": NUMBER, "hours": TEXT},
+    "stats": {
+        "interviews": NUMBER,
+        "participants": NUMBER,
+        "children": NUMBER,
+        "notes": NUMBER,
+        "hours": TEXT,
+    },
     "groups": [
         {
             "id": TEXT,
@@ -154,10 +163,14 @@ CHECKLIST_SCHEMA: dict[str, Any] = {
     "reviewing_list": [TEXT],
     "round": {"year": NUMBER, "theme": TEXT},
     "template_title": TEXT,
+    "partnership": TEXT,
+    "document_title": TEXT,
+    "subtitle": TEXT,
     "handed_over": TEXT,
     "seminar": TEXT,
     "seminar_date": TEXT,
     "seminar_time": TEXT,
+    "seminar_when": TEXT,
     "seminar_place": TEXT,
     "held": BOOL,
     "held_text": TEXT,
@@ -191,9 +204,16 @@ FOLLOW_UP_SCHEMA = {
     "done_share": TEXT,
 }
 GROUP_ROW_SCHEMA = {"name": TEXT, "interviews": TEXT, "participants": TEXT, "hours": TEXT}
-TALLY_SCHEMA = {"n": TEXT, "mean": TEXT, "counts": [TEXT]}
+TALLY_SCHEMA = {"n": TEXT, "mean": TEXT, "few": BOOL, "counts": [TEXT]}
 COMPILATION_SCHEMA: dict[str, Any] = {
-    "round": {"id": NUMBER, "year": NUMBER, "theme": TEXT, "template": TEXT},
+    "round": {
+        "id": NUMBER,
+        "year": NUMBER,
+        "theme": TEXT,
+        "template": TEXT,
+        "template_title": TEXT,
+    },
+    "partnership": TEXT,
     "members": TEXT,
     "reviews": TEXT,
     "intro": TEXT,
@@ -202,6 +222,7 @@ COMPILATION_SCHEMA: dict[str, Any] = {
     "totals": {
         "interviews": TEXT,
         "participants": TEXT,
+        "children": TEXT,
         "hours": TEXT,
         "groups": [GROUP_ROW_SCHEMA],
         "strengths": TEXT,
@@ -217,6 +238,7 @@ COMPILATION_SCHEMA: dict[str, Any] = {
             "seminar": TEXT,
             "interviews": TEXT,
             "participants": TEXT,
+            "children": TEXT,
             "hours": TEXT,
             "groups": [GROUP_ROW_SCHEMA],
             "group_rows": [GROUP_ROW_SCHEMA],
@@ -250,6 +272,8 @@ COMPILATION_SCHEMA: dict[str, Any] = {
             "groups": [{"name": TEXT, **TALLY_SCHEMA}],
             "total": TALLY_SCHEMA,
             "answered": BOOL,
+            "charted": BOOL,
+            "few": BOOL,
             "chart": IMAGE,
             "alt": TEXT,
             "caption": TEXT,

@@ -16,6 +16,19 @@ from granskning.domain.i18n import DOMAIN, LOCALE_DIR, _, get_language
 from granskning.domain.timefmt import to_local
 
 LANGUAGE_TAGS = {"sv": "sv-SE", "en": "en-GB"}
+
+# One font family for every document. Calibri is Word's own default; LibreOffice replaces it
+# with Carlito (metric-compatible: the same widths, so the same line and page breaks), which
+# it ships on Windows and macOS and which Linux distributions package beside it
+# (fonts-crosextra-carlito). A pair such as Arial / Liberation Sans would do as well, but
+# then the templates would name a family Word does not set by default; Calibri is set both
+# as the theme font and on every style, so nothing falls back to anything else.
+HOUSE_FONT = "Calibri"
+# Who a document is from when no name is set (``granskning settings set partnership-name``).
+DEFAULT_PARTNERSHIP = "Partnerskapet för barnets rättigheter i praktiken"
+# Means and percentages over fewer answers than this are not shown: too few to mean
+# anything, and they could tell who answered.
+MIN_ANSWERS = 3
 _BABEL_LOCALES = {"sv": "sv_SE", "en": "en_GB"}
 
 # The follow-up statuses' cell fills (red, amber, green): light, readable under black text;
@@ -34,6 +47,16 @@ STATUS_COLOURS = {
 NO_STATUS_FILL = "E7E6E6"  # a count of items without a status
 WHITE = "FFFFFF"
 ZEBRA = ("FFFFFF", "F3F6FA")  # alternate table rows
+
+
+# Interviewee groups of children and young people, by the group ids templates use for them:
+# the people they count are also shown as a figure of their own.
+_CHILDREN_PREFIXES = ("barn", "unga", "ungdom", "children", "child", "youth", "young")
+
+
+def is_children_group(group_id: str) -> bool:
+    """Whether an interviewee group is one of children and young people ("barn-och-unga")."""
+    return group_id.lower().startswith(_CHILDREN_PREFIXES)
 
 
 def document_language(lang: str | None) -> str:
@@ -67,6 +90,31 @@ def format_day(day: date, lang: str) -> str:
     from babel.dates import format_date
 
     return str(format_date(day, "d MMMM y", locale=_BABEL_LOCALES[lang]))
+
+
+def format_time(moment: datetime, lang: str) -> str:
+    """A moment's time of day in Stockholm as the language writes it: "13.00", "13:00"."""
+    local = to_local(moment)
+    sep = "." if lang == "sv" else ":"
+    return f"{local.hour:02d}{sep}{local.minute:02d}"
+
+
+def format_moment(moment: datetime, lang: str) -> str:
+    """A date and time in Stockholm: "8 september 2026 kl. 13.00", "8 September 2026, 13:00"."""
+    day = format_day(to_local(moment).date(), lang)
+    if lang == "sv":
+        return f"{day} kl. {format_time(moment, lang)}"
+    return f"{day}, {format_time(moment, lang)}"
+
+
+def format_span(start: datetime, end: datetime, lang: str) -> str:
+    """A time span within a day: "13.00–14.30"."""
+    return f"{format_time(start, lang)}–{format_time(end, lang)}"
+
+
+def format_iso_day(text: str | None, lang: str) -> str:
+    """A stored "YYYY-MM-DD" as a document writes it ("" for none)."""
+    return format_day(date.fromisoformat(text), lang) if text else ""
 
 
 def iso_day(moment: datetime) -> str:
@@ -129,7 +177,10 @@ def capitalised(text: str) -> str:
 
 
 __all__ = [
+    "DEFAULT_PARTNERSHIP",
+    "HOUSE_FONT",
     "LANGUAGE_TAGS",
+    "MIN_ANSWERS",
     "NO_STATUS_FILL",
     "STATUS_COLOURS",
     "STATUS_FILLS",
@@ -142,6 +193,11 @@ __all__ = [
     "figure",
     "format_day",
     "format_days",
+    "format_iso_day",
+    "format_moment",
+    "format_span",
+    "format_time",
+    "is_children_group",
     "iso_day",
     "join",
     "translated",

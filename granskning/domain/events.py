@@ -401,6 +401,14 @@ class MunicipalityRenamed(Event):
     after: str
 
 
+class SettingChanged(Event):
+    entity = "setting"
+    action = "set"
+    key: str
+    before: str | None
+    after: str
+
+
 class PersonAdded(Event):
     entity = "person"
     action = "add"

@@ -133,6 +133,7 @@ EVENT_LABELS = {
     "round.set_language": N_("document language changed"),
     "municipality.add": N_("municipality added"),
     "municipality.rename": N_("municipality renamed"),
+    "setting.set": N_("setting changed"),
     "person.add": N_("person added"),
     "person.edit": N_("person corrected"),
     "person.forget": N_("person forgotten"),

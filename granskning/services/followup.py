@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 
 from granskning.documents.checklist import ChecklistFacts, write_checklist
 from granskning.documents.docxrender import check_output_path
-from granskning.documents.style import STATUS_COLOURS, STATUS_FILLS
+from granskning.documents.style import DEFAULT_PARTNERSHIP, STATUS_COLOURS, STATUS_FILLS
 from granskning.domain import events, seminar
 from granskning.domain.errors import InputError, NotFoundError, refuse
 from granskning.domain.events import HandedOver, SeminarScheduled
@@ -60,6 +60,7 @@ from granskning.storage.model import (
     Round,
 )
 from granskning.storage.queries import get_review, pinned_template
+from granskning.storage.settings import PARTNERSHIP_NAME, read_setting
 from granskning.storage.store import Store
 from granskning.storage.uow import Work, writes
 
@@ -587,6 +588,7 @@ def checklist_facts(store: Store, review_id: int) -> ChecklistFacts:
         rows = _item_rows(s, review)
         groups = _commitment_groups(s, rows)
         info = seminar_info_of(s, review)
+        partnership = read_setting(s, PARTNERSHIP_NAME)
     template = pinned_template(review)
     titles = {b.id: b.title for b in template.blocks}
     names = {g.id: g.name() for g in template.groups}
@@ -606,6 +608,7 @@ def checklist_facts(store: Store, review_id: int) -> ChecklistFacts:
         seminar_start=review.seminar_start,
         seminar_place=review.seminar_place or "",
         at=store.now(),
+        partnership=partnership or DEFAULT_PARTNERSHIP,
     )
 
 

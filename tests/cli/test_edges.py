@@ -364,6 +364,7 @@ READ_ARGS: dict[str, list[str]] = {
     "seminar checklist": ["seminar", "checklist", "1", "-o", "s.docx"],
     "seminar items": ["seminar", "items", "1"],
     "session status": ["session", "status", "1"],
+    "settings show": ["settings", "show"],
 }
 
 

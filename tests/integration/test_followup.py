@@ -344,7 +344,7 @@ def test_checklist_before_and_after_the_seminar(
     text = _docx_text(before)
     assert "Gävle" in text and "Uppsala och Örebro" in text  # the review's language: Swedish
     assert "Ta fram <barnbokslut> & följ upp" in text  # escaped, not markup
-    assert "2026-09-15 kl. 13:00" in text and "Stadshuset" in text
+    assert "15 september 2026 kl. 13.00" in text and "Stadshuset" in text
     assert text.count("☐ Ej påbörjad") == 3  # room to write each status
     rows = followup.items(store, rid)
     followup.record_status(
@@ -358,7 +358,8 @@ def test_checklist_before_and_after_the_seminar(
     text = _docx_text(after)
     assert "☐" not in text
     assert "Klar (grön)" in text and "Klart i maj" in text and "Kommundirektör" in text
-    assert "Seminariet hölls 2026-09-15" in text
+    assert "Seminariet hölls 15 september 2026" in text
+    assert "Uppföljningsseminariets resultat för Gävle" in text or "results for Gävle" in text
     assert sorted(_status_fills(after)) == sorted(["C9E4B8", "FFE599", "F4CCCC"])
 
 

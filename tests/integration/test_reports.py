@@ -276,7 +276,7 @@ def test_every_section_note_finding_and_participant_is_in_the_document(
     assert "Förtroendevalda" in [p.text for p in rating]
     # the appendix: each interview with its people and the team's roles
     appendix = [p for p in paras if p.h1 == "Bilaga: Deltagare"]
-    assert "Förtroendevalda, 2 mars 2026, 09:01–10:29" in {p.h2 for p in appendix}
+    assert "Förtroendevalda, 2 mars 2026, 09.01–10.29" in {p.h2 for p in appendix}
     assert any(
         p.text == "Granskningsgrupp: Frågeledare Anna Berg, dokumentatör Bo Ek, tidhållare Eva Lind"
         for p in appendix
@@ -375,7 +375,7 @@ def test_accessibility(store: Any, sample: Any, drafting: Visit) -> None:
     props = doc.core_properties
     assert props.title == "Granskningsrapport – Gävle"
     assert props.subject.startswith("Kollegial granskning 2013")
-    assert props.author == "Uppsala och Örebro"
+    assert props.author == "Partnerskapet för barnets rättigheter i praktiken"
     assert props.language == "sv-SE"
     lang = doc.styles.element.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
     assert lang.get(f"{W}val") == "sv-SE"
@@ -788,7 +788,7 @@ def test_reopen_and_hand_over_again_keeps_every_version(
     assert reports.build(store, r, version=1).content == first.content
     listed = cli.json("report", "versions", r)
     assert [(v["number"], v["sha256"]) for v in listed] == [(1, first.sha256), (2, second.sha256)]
-    assert "Report version: 2" in {p.text for p in outline(second.content)}
+    assert any("Report version: 2." in p.text for p in outline(second.content))
     # the old version no longer rebuilds from today's content; the latest does
     assert reports.verify(store, r, 1)["matches"] is False
     assert reports.verify(store, r)["matches"] is True

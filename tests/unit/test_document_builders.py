@@ -69,10 +69,12 @@ def test_the_checklist_is_built_from_its_facts_alone() -> None:
     assert context["items"][1]["merged"] == [
         {"id": 3, "text": "Punkt 3", "source_label": "rekommendation"}
     ]
-    assert context["seminar_date"] == "2026-09-15" and context["seminar_time"] == "13:00"
+    assert context["seminar_date"] == "15 september 2026" and context["seminar_time"] == "13.00"
+    assert context["seminar"] == context["seminar_when"] == "15 september 2026 kl. 13.00"
+    assert context["handed_over"] == "1 maj 2026"
     assert context["reviewing"] == "Uppsala och Örebro"
     assert context["counts"] == {"not_started": 0, "in_progress": 0, "done": 1, "none": 1}
-    assert "2026-09-15" in context["held_text"] and context["t"]["number"] == "Nr"
+    assert "15 september 2026" in context["held_text"] and context["t"]["number"] == "Nr"
     assert [s["fill"] for s in context["statuses"]] == ["F4CCCC", "FFE599", "C9E4B8"]
 
 
