@@ -560,9 +560,9 @@ def test_corrections_made_offline_come_home(
     cli: Any, store: Any, tmp_path: Path, clock: Any
 ) -> None:
     from _world import populated
-    from tests.conftest import Cli
 
     from granskning.storage.store import Store
+    from tests.conftest import Cli
 
     world = populated(store, until="visiting")
     laptop = Store(f"sqlite:///{tmp_path / 'laptop.db'}", clock=clock, actor="laptop")
