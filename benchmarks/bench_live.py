@@ -183,7 +183,9 @@ async def _log_in(url: str, email: str) -> tuple[dict[str, str], str]:
         return dict(client.cookies.items()), csrf.group(1)
 
 
-async def _listen(url: str, cookies: dict[str, str], iv: int, key: int, run: _Run, ready: asyncio.Event) -> None:
+async def _listen(
+    url: str, cookies: dict[str, str], iv: int, key: int, run: _Run, ready: asyncio.Event
+) -> None:
     """One page following ``/interviews/{iv}/events`` (until it is cancelled)."""
     import httpx
 
@@ -273,7 +275,9 @@ async def _load(url: str, world: dict[int, list[str]]) -> _Run:
 # -- the figures ----------------------------------------------------------------------------------
 
 
-def _value_row(name: str, value: float, unit: str, base_name: str, base: float, target: float | None) -> dict[str, Any]:
+def _value_row(
+    name: str, value: float, unit: str, base_name: str, base: float, target: float | None
+) -> dict[str, Any]:
     row: dict[str, Any] = {
         "name": name,
         "value": round(value, 2),
@@ -288,7 +292,17 @@ def _value_row(name: str, value: float, unit: str, base_name: str, base: float, 
     return row
 
 
-def _figures(label: str, url: str, run: _Run, bare: list[float], wall: float) -> list[dict[str, Any]]:
+_BARE = "bare INSERT of a row through SQLAlchemy, {}"
+
+
+def _p(values: list[float], q: float) -> float:
+    """The ``q`` percentile of ``values`` (seconds) in milliseconds; NaN for none."""
+    return _percentile(values, q) if values else float("nan")
+
+
+def _figures(
+    label: str, url: str, run: _Run, bare: list[float], wall: float
+) -> list[dict[str, Any]]:
     """The rows of one run: integrity first, then the latencies beside the bare insert."""
     sent = set().union(*run.of_interview.values())
     stored = _stored(url, list(run.of_interview))
@@ -301,28 +315,26 @@ def _figures(label: str, url: str, run: _Run, bare: list[float], wall: float) ->
     )
     pages_twice = sum(n - 1 for got in run.received.values() for n in got.values())
     delivery = [max(0.0, at - run.answered[uid]) for uid, at in run.arrival if uid in run.answered]
-    p = lambda values, q: _percentile(values, q) if values else float("nan")  # noqa: E731
-    bare_name = lambda q: f"bare INSERT of a row through SQLAlchemy, {q}"  # noqa: E731
     posts = sum(run.statuses.values())
     what = (
         f"{label}: {len(sent)} notes, {posts} POSTs ({dict(sorted(run.statuses.items()))}), "
         f"{len(run.received)} pages, {wall:.1f} s"
     )
     return [
-        _value_row(f"{what}; notes lost (answered, not stored)", lost + held_lost, "notes",
+        _value_row(f"{what}; notes lost (written or answered, not stored)", lost + held_lost, "notes",
                    "notes answered", len(run.answered), 0),
         _value_row(f"{label}: notes stored twice", duplicates, "notes", "notes stored",
                    sum(stored.values()), 0),
         _value_row(f"{label}: note events the pages missed or got twice", pages_missed + pages_twice,
                    "events", "events due", expected, 0),
-        _value_row(f"{label}: note POST p50", p(run.post_s, 0.50), "ms", bare_name("p50"),
-                   p(bare, 0.50), None),
-        _value_row(f"{label}: note POST p99", p(run.post_s, 0.99), "ms", bare_name("p99"),
-                   p(bare, 0.99), None),
+        _value_row(f"{label}: note POST p50", _p(run.post_s, 0.50), "ms", _BARE.format("p50"),
+                   _p(bare, 0.50), None),
+        _value_row(f"{label}: note POST p99", _p(run.post_s, 0.99), "ms", _BARE.format("p99"),
+                   _p(bare, 0.99), None),
         _value_row(f"{label}: delivery to the pages p95 ({len(delivery)} receipts)",
-                   p(delivery, 0.95), "ms", bare_name("p95"), p(bare, 0.95), 500),
-        _value_row(f"{label}: delivery to the pages p99", p(delivery, 0.99), "ms",
-                   bare_name("p99"), p(bare, 0.99), None),
+                   _p(delivery, 0.95), "ms", _BARE.format("p95"), _p(bare, 0.95), 500),
+        _value_row(f"{label}: delivery to the pages p99", _p(delivery, 0.99), "ms",
+                   _BARE.format("p99"), _p(bare, 0.99), None),
     ]  # fmt: skip
 
 
