@@ -46,6 +46,7 @@ NOTES = 20  # notes per note-taker
 LISTENERS = 10  # pages following each interview
 RETRIED = 5  # every RETRIED-th note is POSTed a second time
 PACE_S = (0.1, 0.5)  # a note-taker's pause between notes: uniform in this range (seeded)
+RECONNECT_S = 1.0  # a broken stream is opened again after this pause
 BARE_INSERTS = 300
 DEADLINE_S = 120  # no phase of a run waits longer than this
 PASSWORD = "bänkens-lösenord-2026"
@@ -158,6 +159,7 @@ class _Run:
     of_interview: dict[int, set[str]] = field(default_factory=dict)  # interview -> uids sent
     post_s: list[float] = field(default_factory=list)  # every POST's answer time
     statuses: Counter[int] = field(default_factory=Counter)
+    broken: Counter[str] = field(default_factory=Counter)  # streams that broke, and how
     # (interview, listener) -> uid -> times it came, and when it first came
     received: dict[tuple[int, int], Counter[str]] = field(default_factory=dict)
     arrival: list[tuple[str, float]] = field(default_factory=list)
@@ -183,32 +185,51 @@ async def _log_in(url: str, email: str) -> tuple[dict[str, str], str]:
         return dict(client.cookies.items()), csrf.group(1)
 
 
+async def _follow(
+    client: Any, iv: int, last_id: str | None, got: Counter[str], run: _Run, ready: asyncio.Event
+) -> str | None:
+    """Read ``/interviews/{iv}/events`` from ``last_id`` until the stream ends; the last
+    event id read."""
+    headers = {"last-event-id": last_id} if last_id else {}
+    async with client.stream("GET", f"/interviews/{iv}/events", headers=headers) as stream:
+        assert stream.status_code == 200, stream.status_code
+        fields: dict[str, str] = {}
+        async for line in stream.aiter_lines():
+            if line:
+                name, _sep, value = line.partition(":")
+                fields[name] = value.strip()
+                continue
+            if fields.get("event") == "state":
+                ready.set()
+            elif fields.get("event") == "change":
+                change = json.loads(fields["data"])
+                if change["kind"] == "note":
+                    got[change["what"]] += 1
+                    run.arrival.append((change["what"], time.perf_counter()))
+                    run.progress.set()
+            last_id = fields.get("id", last_id)
+            fields = {}
+    return last_id
+
+
 async def _listen(
     url: str, cookies: dict[str, str], iv: int, key: int, run: _Run, ready: asyncio.Event
 ) -> None:
-    """One page following ``/interviews/{iv}/events`` (until it is cancelled)."""
+    """One page following ``/interviews/{iv}/events`` as a browser does: when the stream
+    breaks it connects again with ``Last-Event-ID`` (until it is cancelled)."""
     import httpx
 
     got = run.received.setdefault((iv, key), Counter())
+    last_id: str | None = None
     async with httpx.AsyncClient(base_url=url, cookies=cookies, timeout=None) as client:
-        async with client.stream("GET", f"/interviews/{iv}/events") as stream:
-            assert stream.status_code == 200, stream.status_code
-            event, data = "", ""
-            async for line in stream.aiter_lines():
-                if line.startswith("event:"):
-                    event = line[6:].strip()
-                elif line.startswith("data:"):
-                    data = line[5:].strip()
-                elif line == "":
-                    if event == "state":
-                        ready.set()
-                    elif event == "change":
-                        change = json.loads(data)
-                        if change["kind"] == "note":
-                            got[change["what"]] += 1
-                            run.arrival.append((change["what"], time.perf_counter()))
-                            run.progress.set()
-                    event, data = "", ""
+        while True:
+            try:
+                last_id = await _follow(client, iv, last_id, got, run, ready)
+            except httpx.HTTPError as exc:
+                run.broken[type(exc).__name__] += 1
+            else:
+                run.broken["ended"] += 1
+            await asyncio.sleep(RECONNECT_S)  # as a browser does (the stream's retry:)
 
 
 async def _write(
@@ -318,7 +339,7 @@ def _figures(
     posts = sum(run.statuses.values())
     what = (
         f"{label}: {len(sent)} notes, {posts} POSTs ({dict(sorted(run.statuses.items()))}), "
-        f"{len(run.received)} pages, {wall:.1f} s"
+        f"{len(run.received)} pages ({sum(run.broken.values())} reconnections), {wall:.1f} s"
     )
     return [
         _value_row(f"{what}; notes lost (written or answered, not stored)", lost + held_lost, "notes",
