@@ -226,9 +226,9 @@ async def _listen(
             try:
                 last_id = await _follow(client, iv, last_id, got, run, ready)
             except httpx.HTTPError as exc:
-                run.broken[type(exc).__name__] += 1
+                run.broken[f"stream: {type(exc).__name__}"] += 1
             else:
-                run.broken["ended"] += 1
+                run.broken["stream: ended"] += 1
             await asyncio.sleep(RECONNECT_S)  # as a browser does (the stream's retry:)
 
 
@@ -248,7 +248,7 @@ async def _write(
             form = {"question": "styr-1", "text": f"Anteckning {n} i samtal {iv}", "uuid": uid}
             for attempt in range(2 if n % RETRIED == 0 else 1):
                 began = time.perf_counter()
-                answer = await c.post(f"/interviews/{iv}/notes", data=form)
+                answer = await _post(c, f"/interviews/{iv}/notes", form, run)
                 answered = time.perf_counter()
                 run.post_s.append(answered - began)
                 run.statuses[answer.status_code] += 1
@@ -256,12 +256,24 @@ async def _write(
                     run.answered[answer.json()["uid"]] = answered
 
 
+async def _post(client: Any, path: str, form: dict[str, str], run: _Run) -> Any:
+    """POST ``form``, again (the same note, the same UUID) while the connection breaks:
+    uvicorn's supervisor restarts a worker that misses its health check on a busy machine."""
+    import httpx
+
+    for _attempt in range(5):
+        try:
+            return await client.post(path, data=form)
+        except httpx.TransportError as exc:
+            run.broken[f"POST: {type(exc).__name__}"] += 1
+    return await client.post(path, data=form)
+
+
 async def _load(url: str, world: dict[int, list[str]]) -> _Run:
     """Log the note-takers in, open the pages, write the notes, wait for the pages."""
     run = _Run()
     emails = [email for takers in world.values() for email in takers]
-    logged = await asyncio.gather(*(_log_in(url, e) for e in emails))
-    session_of = dict(zip(emails, logged, strict=True))
+    session_of = {e: await _log_in(url, e) for e in emails}  # one at a time: Argon2 is slow
     readies: list[asyncio.Event] = []
     listeners = []
     for iv, takers in world.items():
@@ -339,7 +351,7 @@ def _figures(
     posts = sum(run.statuses.values())
     what = (
         f"{label}: {len(sent)} notes, {posts} POSTs ({dict(sorted(run.statuses.items()))}), "
-        f"{len(run.received)} pages ({sum(run.broken.values())} reconnections), {wall:.1f} s"
+        f"{len(run.received)} pages, {wall:.1f} s, broken connections: {dict(run.broken)}"
     )
     return [
         _value_row(f"{what}; notes lost (written or answered, not stored)", lost + held_lost, "notes",
