@@ -163,6 +163,7 @@ class _Run:
     # (interview, listener) -> uid -> times it came, and when it first came
     received: dict[tuple[int, int], Counter[str]] = field(default_factory=dict)
     arrival: list[tuple[str, float]] = field(default_factory=list)
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds: clients, server
     progress: asyncio.Event = field(default_factory=asyncio.Event)  # a page got a note
 
     def complete(self) -> bool:
@@ -351,7 +352,9 @@ def _figures(
     posts = sum(run.statuses.values())
     what = (
         f"{label}: {len(sent)} notes, {posts} POSTs ({dict(sorted(run.statuses.items()))}), "
-        f"{len(run.received)} pages, {wall:.1f} s, broken connections: {dict(run.broken)}"
+        f"{len(run.received)} pages, {wall:.1f} s, CPU s: "
+        f"{', '.join(f'{k} {v:.1f}' for k, v in run.cpu.items())}, "
+        f"broken connections: {dict(run.broken)}"
     )
     return [
         _value_row(f"{what}; notes lost (written or answered, not stored)", lost + held_lost, "notes",
@@ -375,12 +378,30 @@ def _one(label: str, url: str, workers: int) -> list[dict[str, Any]]:
     world = _world(url)
     command = [sys.executable, "-m", "granskning", "--db", url, "serve"]
     command += ["--workers", str(workers), "--port"]
+    server_cpu = _children_cpu()
     with _serving(command) as site:
         bare = _bare_inserts(url)
-        began = time.perf_counter()
+        began, client_cpu = time.perf_counter(), _own_cpu()
         run = asyncio.run(_load(site, world))
+        run.cpu = {"clients": _own_cpu() - client_cpu}
         wall = time.perf_counter() - began
+    run.cpu["server"] = _children_cpu() - server_cpu  # its start and the logins included
     return _figures(label, url, run, bare, wall)
+
+
+def _own_cpu() -> float:
+    import resource
+
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    return me.ru_utime + me.ru_stime
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the finished child processes (a server, once stopped; its workers)."""
+    import resource
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return children.ru_utime + children.ru_stime
 
 
 def _fresh_pg() -> str | None:
