@@ -1,4 +1,4 @@
-"""Run every benchmark: ``python -m benchmarks [NAME ...]`` (NAME: core, sessions, reports, rounds, web ...)."""
+"""Run every benchmark: ``python -m benchmarks [NAME ...]`` (NAME: core, sessions, reports, rounds, web, live ...)."""
 
 from __future__ import annotations
 

@@ -731,6 +731,11 @@ def add_note(
         note sent twice is stored once. Another interview's uid is an InputError.
     """
     key = check_note_uid(uid) if uid is not None else None
+    if not work.store.is_sqlite:
+        # the notes of an interview commit in the order of their ids (a live page's cursor
+        # relies on it, see session_live): its writers take turns (SQLite has one writer)
+        lock = select(Interview.id).where(Interview.id == interview_id).with_for_update()
+        work.session.exec(lock)
     if key is not None:
         stored = _note_of_uid(work.session, key, interview_id)
         if stored is not None:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import threading
+import time
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +33,7 @@ log = logging.getLogger(__name__)
 POLL_S = 1.0  # a stream looks at the database at least this often
 KEEP_ALIVE_POLLS = 15  # a comment after this many polls with nothing to send (~15 s)
 RETRY_MS = 1000  # how soon a browser reconnects after losing the stream
+SHARE_S = 0.25  # a read of an interview's changes serves other streams this long at most
 
 # Waits up to a number of seconds for a wake-up: whether one came.
 Wait = Callable[[float], Awaitable[bool]]
@@ -79,6 +82,7 @@ class Broker:
 
     def wake(self, interview_id: int) -> None:
         """Wake every stream of ``interview_id`` (safe from any thread)."""
+        SHARED.forget(interview_id)
         for waiter in list(self._waiters):
             if waiter.interview_id != interview_id:
                 continue
@@ -126,6 +130,50 @@ class Broker:
             log.warning("LISTEN %s stopped: %s", sessions.CHANNEL, exc)
 
 
+@dataclass(eq=False)
+class _Shared:
+    """One read, and the lock its readers queue on."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    at: float = 0.0
+    result: Any = None
+
+
+class SharedReads:
+    """The streams of an interview in this process, woken together, read its changes once
+    (ten pages on one session: one read, not ten): a read is shared by the streams asking
+    with the same cursor until the interview's next wake-up (its change may be newer than
+    the read; each stream it wakes reads again), for SHARE_S at most."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._reads: dict[tuple[int, int, Cursor, str], _Shared] = {}
+
+    def forget(self, interview_id: int) -> None:
+        """Share no read of ``interview_id`` made so far."""
+        with self._lock:
+            for key in [k for k in self._reads if k[1] == interview_id]:
+                del self._reads[key]
+
+    def read(
+        self, store: Store, interview_id: int, cursor: Cursor | None, lang: str
+    ) -> tuple[Cursor, list[session_live.Change], dict[str, Any] | None]:
+        """:func:`_read`, shared (a stream's first read is its own)."""
+        if cursor is None:
+            return _read(store, interview_id, cursor, lang)
+        now = time.monotonic()
+        with self._lock:
+            for key in [k for k, v in self._reads.items() if v.at and now - v.at > SHARE_S]:
+                del self._reads[key]
+            shared = self._reads.setdefault((id(store), interview_id, cursor, lang), _Shared())
+        with shared.lock:
+            if shared.result is None or time.monotonic() - shared.at > SHARE_S:
+                shared.result = _read(store, interview_id, cursor, lang)
+                shared.at = time.monotonic()
+            return shared.result  # type: ignore[no-any-return]
+
+
+SHARED = SharedReads()
 BROKER = Broker()
 
 
@@ -165,7 +213,9 @@ async def stream(
     cursor = Cursor.parse(last_event_id)
     idle = 0
     while True:
-        reached, changes, state = await run_in_threadpool(_read, store, interview_id, cursor, lang)
+        reached, changes, state = await run_in_threadpool(
+            SHARED.read, store, interview_id, cursor, lang
+        )
         if cursor is None and state is not None:
             yield f"retry: {RETRY_MS}\n" + _message("state", reached, state)
         for change in changes:
