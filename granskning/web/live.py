@@ -7,7 +7,11 @@ nothing is lost or sent twice whoever made the change. What wakes it, within a s
 - a change committed in this process (:func:`granskning.services.sessions.follow`);
 - on PostgreSQL, ``NOTIFY granskning_live`` from any process (another worker, the CLI, the
   full-screen session), heard by one ``LISTEN`` connection per process;
-- failing both (the CLI writing to an SQLite file), a poll every second.
+- on SQLite, a commit by another program (the CLI, the full-screen session): one look a
+  second per process at the file's ``PRAGMA data_version``, which wakes every stream;
+- failing all of these, each stream reads again at every keep-alive (~15 s).
+
+A hundred open pages thus cost one cheap look a second, not a hundred reads.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sqlite3
 import threading
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable
@@ -30,8 +35,9 @@ from granskning.storage.store import Store
 
 log = logging.getLogger(__name__)
 
-POLL_S = 1.0  # a stream looks at the database at least this often
-KEEP_ALIVE_POLLS = 15  # a comment after this many polls with nothing to send (~15 s)
+POLL_S = 15.0  # a stream reads the database at least this often, woken or not
+KEEP_ALIVE_POLLS = 1  # a comment after this many polls with nothing to send (~15 s)
+WATCH_S = 1.0  # how often a process looks for other programs' commits to an SQLite file
 RETRY_MS = 1000  # how soon a browser reconnects after losing the stream
 SHARE_S = 0.25  # a read of an interview's changes serves other streams this long at most
 
@@ -92,14 +98,41 @@ class Broker:
                 self._waiters.discard(waiter)
 
     def listen(self, store: Store) -> None:
-        """On PostgreSQL, make sure this loop has its ``LISTEN`` connection."""
-        if store.is_sqlite:
-            return
+        """Make sure this loop hears other programs' changes: PostgreSQL's ``LISTEN``
+        connection, or the watch on the SQLite file."""
         loop = asyncio.get_running_loop()
         task = self._listening.get(loop)
         if task is None or task.done():
             ready = self._ready[loop] = asyncio.Event()
-            self._listening[loop] = loop.create_task(self._listen(store, ready))
+            hear = self._watch if store.is_sqlite else self._listen
+            self._listening[loop] = loop.create_task(hear(store, ready))
+
+    def wake_all(self) -> None:
+        """Wake every stream (something changed, not known where)."""
+        for interview_id in {w.interview_id for w in list(self._waiters)}:
+            self.wake(interview_id)
+
+    async def _watch(self, store: Store, ready: asyncio.Event) -> None:
+        """On SQLite: ``PRAGMA data_version`` changes when another connection commits, so
+        one look a second, for the whole process, tells when to wake the streams."""
+        path = store.sqlite_path
+        if path is None:  # an in-memory database: only this process writes it
+            ready.set()
+            return
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        try:
+            last = conn.execute("PRAGMA data_version").fetchone()[0]
+            ready.set()
+            while True:
+                await asyncio.sleep(WATCH_S)
+                now = conn.execute("PRAGMA data_version").fetchone()[0]
+                if now != last:
+                    last = now
+                    self.wake_all()
+        except sqlite3.Error as exc:  # the streams still read at every keep-alive
+            log.warning("watching %s stopped: %s", path, exc)
+        finally:
+            conn.close()
 
     async def listening(self, timeout: float) -> bool:
         """Whether this loop's ``LISTEN`` is in place (waiting up to ``timeout`` seconds)."""
@@ -240,7 +273,8 @@ async def follow(
     lang: str,
     allowed: Callable[[], bool],
 ) -> AsyncGenerator[str, None]:
-    """:func:`stream`, woken by the broker (and PostgreSQL's NOTIFY), polling each second."""
+    """:func:`stream`, woken by the broker (this process's commits, PostgreSQL's NOTIFY, the
+    SQLite file's watch)."""
     BROKER.listen(store)
     waiter = BROKER.subscribe(interview_id)
     try:

@@ -3,12 +3,16 @@ interview's next wake-up or SHARE_S."""
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from granskning.services.session_live import Cursor
+from granskning.storage.store import Store
 from granskning.web import live
 
 AT = Cursor(1, 2, 3)
@@ -75,3 +79,31 @@ def test_the_broker_wake_up_forgets_the_interview_s_shared_reads(
     live.SHARED.read(store, 7, AT, "en")
     assert len(reads) == 2
     live.SHARED.forget(7)  # leaves nothing for another test
+
+
+def test_a_commit_to_the_sqlite_file_by_another_program_wakes_the_streams(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "watched.db"
+    store = Store(f"sqlite:///{path}")
+    monkeypatch.setattr(live, "WATCH_S", 0.01)
+
+    def another_program() -> None:
+        with sqlite3.connect(path) as conn:
+            conn.execute("INSERT INTO web_setting (key, value) VALUES ('x', 'y')")
+
+    async def heard() -> tuple[bool, bool]:
+        broker = live.Broker()
+        waiter = broker.subscribe(7)
+        broker.listen(store)
+        assert await broker.listening(10)
+        quiet = await waiter.wait(0.05)  # nothing committed yet: not woken
+        await asyncio.to_thread(another_program)
+        woken = await waiter.wait(10)
+        broker.close()
+        return quiet, woken
+
+    try:
+        assert asyncio.run(heard()) == (False, True)
+    finally:
+        store.dispose()
