@@ -1,0 +1,309 @@
+"""The live session in real browsers: three people on one interview, each with a browser of
+their own (the note-taker, the timekeeper and the interview's moderator). The timekeeper's
+clock and the note-taker's notes reach the others' pages through server-sent events; notes
+written offline wait in the browser's storage, survive a reload and are stored exactly once
+when the connection returns; the same against ``granskning serve`` with two workers on
+PostgreSQL; and no axe violation in any state of the session.
+
+Run by hand with ``GRANSKNING_SCREENSHOT=1`` to save the README's picture of a running
+session (``docs/images/live-session.png``)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlmodel import col, select
+
+from granskning.services import interviews
+from granskning.storage.model import Note
+from granskning.storage.store import Store
+from tests._world import World, populated
+from tests.browser.conftest import Shots, Site, axe_violations, describe, login, track
+from tests.conftest import FakeClock
+from tests.web.conftest import _accounts
+from tests.web.test_serve import _free_port, _wait_until_listening
+
+# the note-taker, the timekeeper and the interview's moderator (a reviewer: the moderator
+# runs the clock by being the interview's, not by a role)
+ROOM = ("secretary", "timekeeper", "reviewer")
+WAIT_MS = 15_000  # generous: the server may be another process, the CPUs shared
+NOTE = "Barnbokslutet tas fram varje år."
+OFFLINE = ("Skrivet utan nät, först.", "Skrivet utan nät, sedan.")
+WAITING = "väntar på anslutning"
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "images" / "live-session.png"
+
+
+def _new_interview(store: Store, world: World, people: dict[str, int]) -> int:
+    """An interview of the visiting review, not started, moderated by the reviewer."""
+    row = interviews.add_interview(
+        store,
+        world.review,
+        group="fortroendevalda",
+        start="2026-03-20 09:00",
+        minutes=90,
+        moderator=people["reviewer"],
+        note_taker=world.secretary,
+    )
+    assert row.id is not None
+    return row.id
+
+
+@dataclass
+class Room:
+    """The site and the interview; ``open(role)`` gives a page on its session, logged in."""
+
+    site: Site
+    interview: int
+    open: Callable[..., Page]
+
+    @property
+    def path(self) -> str:
+        return f"/interviews/{self.interview}/session"
+
+
+def _opener(site: Site, interview: int, new_context: Any, request: Any) -> Callable[..., Page]:
+    def open_page(role: str, context: Any = None, **options: Any) -> Page:
+        """A page on the session as ``role``: in a new context, or another in ``context``."""
+        if context is None:
+            page = track(request, new_context(**options).new_page())
+            login(page, site, role)
+        else:
+            page = track(request, context.new_page())
+        page.set_default_timeout(WAIT_MS)
+        page.goto(site.at(f"/interviews/{interview}/session"))
+        _followed(page)
+        return page
+
+    return open_page
+
+
+def _followed(page: Page) -> None:
+    """Wait until the page's event stream is open (the script says so on the page)."""
+    expect(page.locator("#connection")).to_have_class(re.compile(r"\bonline\b"), timeout=WAIT_MS)
+
+
+@pytest.fixture
+def room(site: Site, new_context: Any, request: pytest.FixtureRequest) -> Room:
+    """The in-process server (SQLite, the FakeClock) with a new interview."""
+    interview = _new_interview(site.store, site.world, site.people)
+    return Room(site, interview, _opener(site, interview, new_context, request))
+
+
+# -- what a test does and sees ---------------------------------------------------------------------
+
+
+def _press(page: Page, action: str) -> None:
+    page.locator(f"form[action$='/session/{action}'] button").click()
+
+
+def _state(page: Page, state: str) -> None:
+    expect(page.locator("#session-state")).to_have_class(
+        re.compile(rf"\bstate-{state}\b"), timeout=WAIT_MS
+    )
+
+
+def _at_question(page: Page, number: int) -> None:
+    expect(page.locator("#where")).to_contain_text(
+        re.compile(rf"(question|fråga) {number} (of|av) "), timeout=WAIT_MS
+    )
+
+
+def _write(page: Page, text: str) -> None:
+    """Type a note and save it with Ctrl+Enter (the box is emptied at once)."""
+    box = page.locator("#f-text")
+    box.fill(text)
+    box.press("Control+Enter")
+    expect(box).to_have_value("", timeout=WAIT_MS)
+
+
+def _stored(store: Store, interview: int) -> list[tuple[str, str | None]]:
+    """The interview's notes in the order stored: text and UUID."""
+    with store.read() as s:
+        rows = s.exec(
+            select(Note.text, Note.uid).where(Note.interview_id == interview).order_by(col(Note.id))
+        ).all()
+    return [(text, uid) for text, uid in rows]
+
+
+def _clock_and_a_note(pages: dict[str, list[Page]], store: Store, interview: int) -> None:
+    """The timekeeper starts and moves on, the note-taker writes: every page follows."""
+    everyone = [p for role in ROOM for p in pages[role]]
+    keeper, writer = pages["timekeeper"][0], pages["secretary"][0]
+    for page in everyone:
+        _state(page, "scheduled")
+    _press(keeper, "start")
+    for page in everyone:
+        _state(page, "running")
+        _at_question(page, 1)
+    _press(keeper, "next")
+    for page in everyone:
+        _at_question(page, 2)
+    _write(writer, NOTE)
+    for page in everyone:
+        expect(page.locator("#notes")).to_contain_text(NOTE, timeout=WAIT_MS)
+    assert [text for text, _ in _stored(store, interview)] == [NOTE]
+    # the moderator runs the clock too: back to the first question, everywhere
+    _press(pages["reviewer"][0], "previous")
+    for page in everyone:
+        _at_question(page, 1)
+        expect(page.locator("#notes")).not_to_contain_text(NOTE)
+    _press(pages["reviewer"][0], "next")
+    for page in everyone:
+        _at_question(page, 2)
+        expect(page.locator("#notes")).to_contain_text(NOTE)
+
+
+def _offline_notes(writer: Page, others: list[Page], store: Store, interview: int) -> None:
+    """Two notes written offline wait in the browser, survive a reload, and are stored once
+    each, in order, when the connection returns."""
+    context = writer.context
+    context.set_offline(True)
+    for text in OFFLINE:
+        _write(writer, text)
+    pending = writer.locator("#pending li")
+    expect(pending).to_have_count(2)
+    for item, text in zip(pending.all(), OFFLINE, strict=True):
+        expect(item).to_contain_text(text)
+        expect(item).to_contain_text(WAITING)
+    assert [text for text, _ in _stored(store, interview)] == [NOTE]  # nothing sent yet
+    # Chromium cannot load a page without the network (there is no service worker: a
+    # reload offline ends on its error page, another origin without the storage). So the
+    # page is reloaded as the network returns but before its notes can get through: the
+    # new page shows both from the browser's storage, waiting, and nothing is stored yet.
+    blocked = re.compile(r"/interviews/\d+/notes$")
+    context.route(blocked, lambda route: route.abort("internetdisconnected"))
+    context.set_offline(False)
+    writer.reload()
+    _followed(writer)
+    expect(pending).to_have_count(2)
+    for item, text in zip(pending.all(), OFFLINE, strict=True):
+        expect(item).to_contain_text(text)
+        expect(item).to_contain_text(WAITING)
+    assert [text for text, _ in _stored(store, interview)] == [NOTE]
+    # the connection returns: both sent (the page tries every few seconds), once, in order
+    context.unroute(blocked)
+    expect(pending).to_have_count(0, timeout=WAIT_MS)
+    for page in [writer, *others]:
+        for text in OFFLINE:
+            expect(page.locator("#notes")).to_contain_text(text, timeout=WAIT_MS)
+    stored = _stored(store, interview)
+    assert [text for text, _ in stored] == [NOTE, *OFFLINE]
+    uids = [uid for _, uid in stored]
+    assert all(uids) and len(set(uids)) == len(uids)
+    assert writer.evaluate(f"() => localStorage.getItem('granskning-notes-{interview}')") == "[]"
+
+
+def test_three_devices_follow_the_clock_and_notes_kept_offline_are_stored_once(
+    room: Room,
+) -> None:
+    pages = {role: [room.open(role)] for role in ROOM}
+    _clock_and_a_note(pages, room.site.store, room.interview)
+    others = pages["timekeeper"] + pages["reviewer"]
+    _offline_notes(pages["secretary"][0], others, room.site.store, room.interview)
+
+
+# -- the same against granskning serve: two workers on PostgreSQL ----------------------------------
+
+
+@pytest.fixture
+def served(
+    empty_db: Callable[[str], str], backend: str, clock: FakeClock
+) -> Iterator[tuple[Site, int]]:
+    """``granskning serve --workers 2`` on a PostgreSQL database holding the review world, a
+    new interview and the accounts (made through the services); the server keeps real time."""
+    if backend != "postgresql":
+        pytest.skip("several workers need PostgreSQL")
+    url = empty_db("live")
+    store = Store(url, clock=clock, actor="tester")
+    world = populated(store, until="visiting")
+    people = _accounts(store, world)
+    interview = _new_interview(store, world, people)
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    command = [sys.executable, "-m", "granskning", "--db", url, "serve", "--port", str(port)]
+    proc = subprocess.Popen(
+        [*command, "--workers", "2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        _wait_until_listening(port, proc)
+        yield Site(f"http://127.0.0.1:{port}", store, world, people), interview
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+        if proc.stdout is not None:
+            proc.stdout.close()
+        store.dispose()
+
+
+def test_two_workers_on_postgresql_every_page_follows(
+    served: tuple[Site, int], new_context: Any, request: pytest.FixtureRequest
+) -> None:
+    """Three pages a person (nine streams): uvicorn hands the connections to either worker,
+    so some pages follow through the other worker's LISTEN; every one must follow."""
+    site, interview = served
+    open_page = _opener(site, interview, new_context, request)
+    pages: dict[str, list[Page]] = {}
+    for role in ROOM:
+        first = open_page(role)
+        pages[role] = [first, *(open_page(role, first.context) for _ in range(2))]
+    _clock_and_a_note(pages, site.store, interview)
+    others = pages["timekeeper"] + pages["reviewer"] + pages["secretary"][1:]
+    _offline_notes(pages["secretary"][0], others, site.store, interview)
+
+
+# -- accessibility in every state -------------------------------------------------------------------
+
+
+def _no_violations(page: Page, shots: Shots, state: str) -> None:
+    shots.take(page, state)
+    violations = axe_violations(page)
+    assert not violations, f"the session page, {state}:\n{describe(violations)}"
+
+
+def _save_screenshot(page: Page) -> None:
+    """The README's picture of a running session (only when asked: GRANSKNING_SCREENSHOT)."""
+    if not os.environ.get("GRANSKNING_SCREENSHOT"):
+        return
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1100, "height": 900})
+    page.screenshot(path=str(SCREENSHOT), full_page=True, caret="initial")
+
+
+def test_no_axe_violations_in_any_state_of_the_session(
+    room: Room, clock: FakeClock, shots: Shots
+) -> None:
+    keeper = room.open("timekeeper", bypass_csp=True)  # axe is injected
+    _no_violations(keeper, shots, "not-started")
+    _press(keeper, "start")
+    _state(keeper, "running")
+    writer = room.open("secretary")
+    _write(writer, NOTE)
+    expect(keeper.locator("#notes")).to_contain_text(NOTE)
+    clock.advance(minutes=12)
+    keeper.reload()
+    _followed(keeper)
+    expect(keeper.locator("[data-clock=block]")).to_have_class(re.compile(r"level-ok"))
+    _no_violations(keeper, shots, "running")
+    _save_screenshot(keeper)
+    clock.advance(minutes=85)  # past the session's 90 minutes
+    keeper.reload()
+    _followed(keeper)
+    for name in ("session", "block"):
+        expect(keeper.locator(f"[data-clock={name}]")).to_have_class(re.compile(r"level-over"))
+    expect(keeper.locator("#warnings li").first).to_be_visible()
+    _no_violations(keeper, shots, "overrun")
+    _press(keeper, "pause")
+    _state(keeper, "paused")
+    _no_violations(keeper, shots, "paused")
+    _press(keeper, "end")
+    _state(keeper, "completed")
+    _no_violations(keeper, shots, "completed")
