@@ -65,19 +65,13 @@ class Room:
     interview: int
     open: Callable[..., Page]
 
-    @property
-    def path(self) -> str:
-        return f"/interviews/{self.interview}/session"
-
 
 def _opener(site: Site, interview: int, new_context: Any, request: Any) -> Callable[..., Page]:
     def open_page(role: str, context: Any = None, **options: Any) -> Page:
         """A page on the session as ``role``: in a new context, or another in ``context``."""
+        page: Page = track(request, (context or new_context(**options)).new_page())
         if context is None:
-            page = track(request, new_context(**options).new_page())
             login(page, site, role)
-        else:
-            page = track(request, context.new_page())
         page.set_default_timeout(WAIT_MS)
         page.goto(site.at(f"/interviews/{interview}/session"))
         _followed(page)
@@ -214,10 +208,51 @@ def test_three_devices_follow_the_clock_and_notes_kept_offline_are_stored_once(
 # -- the same against granskning serve: two workers on PostgreSQL ----------------------------------
 
 
+@dataclass
+class Served:
+    """``granskning serve`` running: the site, the interview, the process and its port."""
+
+    site: Site
+    interview: int
+    pid: int
+    port: int
+
+    def workers_holding_connections(self) -> dict[int, int]:
+        """The server's worker processes by id, each with how many established connections
+        to the port it holds (read from /proc: Linux)."""
+        inodes = _established_inodes(self.port)
+        held: dict[int, int] = {}
+        for worker in _children(self.pid):
+            try:
+                links = [os.readlink(fd) for fd in Path(f"/proc/{worker}/fd").iterdir()]
+            except OSError:  # it ended, or is not ours to read
+                continue
+            count = sum(1 for link in links if link in inodes)
+            if count:
+                held[worker] = count
+        return held
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(p) for p in (task / "children").read_text().split()]
+    return found
+
+
+def _established_inodes(port: int) -> set[str]:
+    """``socket:[INODE]`` of every established TCP connection whose local port is ``port``."""
+    out: set[str] = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, state, inode = fields[1], fields[3], fields[9]
+        if state == "01" and int(local.split(":")[1], 16) == port:
+            out.add(f"socket:[{inode}]")
+    return out
+
+
 @pytest.fixture
-def served(
-    empty_db: Callable[[str], str], backend: str, clock: FakeClock
-) -> Iterator[tuple[Site, int]]:
+def served(empty_db: Callable[[str], str], backend: str, clock: FakeClock) -> Iterator[Served]:
     """``granskning serve --workers 2`` on a PostgreSQL database holding the review world, a
     new interview and the accounts (made through the services); the server keeps real time."""
     if backend != "postgresql":
@@ -235,7 +270,8 @@ def served(
     )
     try:
         _wait_until_listening(port, proc)
-        yield Site(f"http://127.0.0.1:{port}", store, world, people), interview
+        site = Site(f"http://127.0.0.1:{port}", store, world, people)
+        yield Served(site, interview, proc.pid, port)
     finally:
         proc.terminate()
         proc.wait(timeout=60)
@@ -245,16 +281,24 @@ def served(
 
 
 def test_two_workers_on_postgresql_every_page_follows(
-    served: tuple[Site, int], new_context: Any, request: pytest.FixtureRequest
+    served: Served, new_context: Any, request: pytest.FixtureRequest
 ) -> None:
-    """Three pages a person (nine streams): uvicorn hands the connections to either worker,
-    so some pages follow through the other worker's LISTEN; every one must follow."""
-    site, interview = served
+    """Several pages a person: uvicorn hands each connection to either worker (it cannot be
+    pinned), so pages are opened until both workers hold some of them; then every page
+    must follow, those on the other worker through PostgreSQL's LISTEN/NOTIFY."""
+    site, interview = served.site, served.interview
     open_page = _opener(site, interview, new_context, request)
     pages: dict[str, list[Page]] = {}
     for role in ROOM:
         first = open_page(role)
-        pages[role] = [first, *(open_page(role, first.context) for _ in range(2))]
+        pages[role] = [first, open_page(role, first.context)]
+    for more in range(4):  # more pages while one worker holds every stream
+        if len(served.workers_holding_connections()) >= 2:
+            break
+        role = ROOM[more % len(ROOM)]
+        pages[role].append(open_page(role, pages[role][0].context))
+    held = served.workers_holding_connections()
+    assert len(held) == 2, f"the connections per worker: {held}"
     _clock_and_a_note(pages, site.store, interview)
     others = pages["timekeeper"] + pages["reviewer"] + pages["secretary"][1:]
     _offline_notes(pages["secretary"][0], others, site.store, interview)
@@ -288,13 +332,14 @@ def test_no_axe_violations_in_any_state_of_the_session(
     writer = room.open("secretary")
     _write(writer, NOTE)
     expect(keeper.locator("#notes")).to_contain_text(NOTE)
-    clock.advance(minutes=12)
+    clock.advance(minutes=28)  # the first block's 30 minutes nearly used: amber, with words
     keeper.reload()
     _followed(keeper)
-    expect(keeper.locator("[data-clock=block]")).to_have_class(re.compile(r"level-ok"))
+    expect(keeper.locator("[data-clock=session]")).to_have_class(re.compile(r"level-ok"))
+    expect(keeper.locator("[data-clock=block]")).to_have_class(re.compile(r"level-near"))
     _no_violations(keeper, shots, "running")
     _save_screenshot(keeper)
-    clock.advance(minutes=85)  # past the session's 90 minutes
+    clock.advance(minutes=70)  # past the session's 90 minutes
     keeper.reload()
     _followed(keeper)
     for name in ("session", "block"):
