@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 from sqlmodel import col, select
 
-from granskning.services import interviews
+from granskning.services import interviews, sessions
 from granskning.storage.model import Note
 from granskning.storage.store import Store
 from tests._world import World, populated
@@ -156,9 +156,23 @@ def _clock_and_a_note(pages: dict[str, list[Page]], store: Store, interview: int
         expect(page.locator("#notes")).to_contain_text(NOTE)
 
 
+def _answer_lost_once() -> Callable[[Route], None]:
+    """A route handler: the first request reaches the server but its answer is dropped;
+    every later one fails before it leaves the browser."""
+    sent: list[str] = []
+
+    def handle(route: Route) -> None:
+        if not sent:
+            sent.append(route.request.url)
+            route.fetch()
+        route.abort("connectionreset")
+
+    return handle
+
+
 def _offline_notes(writer: Page, others: list[Page], store: Store, interview: int) -> None:
     """Two notes written offline wait in the browser, survive a reload, and are stored once
-    each, in order, when the connection returns."""
+    each, in order, when the connection returns (the first one sent twice)."""
     context = writer.context
     context.set_offline(True)
     for text in OFFLINE:
@@ -171,18 +185,20 @@ def _offline_notes(writer: Page, others: list[Page], store: Store, interview: in
     assert [text for text, _ in _stored(store, interview)] == [NOTE]  # nothing sent yet
     # Chromium cannot load a page without the network (there is no service worker: a
     # reload offline ends on its error page, another origin without the storage). So the
-    # page is reloaded as the network returns but before its notes can get through: the
-    # new page shows both from the browser's storage, waiting, and nothing is stored yet.
+    # network returns first, but not yet for the notes: the first one sent reaches the
+    # server and its answer is lost on the way back (the page must send it again), the
+    # rest fail. The page is reloaded meanwhile: it shows both from the browser's storage.
     blocked = re.compile(r"/interviews/\d+/notes$")
-    context.route(blocked, lambda route: route.abort("internetdisconnected"))
-    context.set_offline(False)
+    context.route(blocked, _answer_lost_once())
+    with context.expect_event("requestfailed", lambda r: bool(blocked.search(r.url))):
+        context.set_offline(False)
     writer.reload()
     _followed(writer)
     expect(pending).to_have_count(2)
     for item, text in zip(pending.all(), OFFLINE, strict=True):
         expect(item).to_contain_text(text)
         expect(item).to_contain_text(WAITING)
-    assert [text for text, _ in _stored(store, interview)] == [NOTE]
+    assert [text for text, _ in _stored(store, interview)] == [NOTE, OFFLINE[0]]
     # the connection returns: both sent (the page tries every few seconds), once, in order
     context.unroute(blocked)
     expect(pending).to_have_count(0, timeout=WAIT_MS)
@@ -203,6 +219,27 @@ def test_three_devices_follow_the_clock_and_notes_kept_offline_are_stored_once(
     _clock_and_a_note(pages, room.site.store, room.interview)
     others = pages["timekeeper"] + pages["reviewer"]
     _offline_notes(pages["secretary"][0], others, room.site.store, room.interview)
+
+
+def test_a_note_is_saved_over_plain_http_where_the_browser_has_no_random_uuid(
+    room: Room,
+) -> None:
+    """Served over HTTP on the local network (not HTTPS, not localhost) a browser has no
+    ``crypto.randomUUID``: the page makes the note's UUID another way, and saves it."""
+    sessions.start(room.site.store, room.interview)
+    writer = room.open("secretary")
+    writer.context.add_init_script("delete Crypto.prototype.randomUUID;")
+    writer.reload()
+    _followed(writer)
+    assert writer.evaluate("() => typeof crypto.randomUUID") == "undefined"
+    _write(writer, NOTE)
+    expect(writer.locator("#notes")).to_contain_text(NOTE)
+    [(text, uid)] = _stored(room.site.store, room.interview)
+    assert (
+        text == NOTE
+        and uid is not None
+        and re.fullmatch(r"[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}", uid)
+    )
 
 
 # -- the same against granskning serve: two workers on PostgreSQL ----------------------------------

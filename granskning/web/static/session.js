@@ -174,10 +174,20 @@
       showPending();
     });
   }
+  // crypto.randomUUID exists only on HTTPS and localhost; over plain HTTP (a server on the
+  // local network) a version 4 UUID is made from crypto.getRandomValues, which always does.
+  function newUuid() {
+    if (crypto.randomUUID) { return crypto.randomUUID(); }
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
+  }
   function write(fields) {
     var notes = queue();
     notes.push({
-      uuid: crypto.randomUUID(), question: fields.question || "", text: fields.text || "",
+      uuid: newUuid(), question: fields.question || "", text: fields.text || "",
       rating: fields.rating || ""
     });
     keep(notes);
