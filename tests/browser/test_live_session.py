@@ -39,6 +39,7 @@ WAIT_MS = 15_000  # generous: the server may be another process, the CPUs shared
 NOTE = "Barnbokslutet tas fram varje år."
 OFFLINE = ("Skrivet utan nät, först.", "Skrivet utan nät, sedan.")
 WAITING = "väntar på anslutning"
+NOTES = re.compile(r"/interviews/\d+/notes$")  # where the page posts its notes
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "images" / "live-session.png"
 
 
@@ -188,9 +189,8 @@ def _offline_notes(writer: Page, others: list[Page], store: Store, interview: in
     # network returns first, but not yet for the notes: the first one sent reaches the
     # server and its answer is lost on the way back (the page must send it again), the
     # rest fail. The page is reloaded meanwhile: it shows both from the browser's storage.
-    blocked = re.compile(r"/interviews/\d+/notes$")
-    context.route(blocked, _answer_lost_once())
-    with context.expect_event("requestfailed", lambda r: bool(blocked.search(r.url))):
+    context.route(NOTES, _answer_lost_once())
+    with context.expect_event("requestfailed", lambda r: bool(NOTES.search(r.url))):
         context.set_offline(False)
     writer.reload()
     _followed(writer)
@@ -200,7 +200,7 @@ def _offline_notes(writer: Page, others: list[Page], store: Store, interview: in
         expect(item).to_contain_text(WAITING)
     assert [text for text, _ in _stored(store, interview)] == [NOTE, OFFLINE[0]]
     # the connection returns: both sent (the page tries every few seconds), once, in order
-    context.unroute(blocked)
+    context.unroute(NOTES)
     expect(pending).to_have_count(0, timeout=WAIT_MS)
     for page in [writer, *others]:
         for text in OFFLINE:
@@ -240,6 +240,29 @@ def test_a_note_is_saved_over_plain_http_where_the_browser_has_no_random_uuid(
         and uid is not None
         and re.fullmatch(r"[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}", uid)
     )
+
+
+def test_a_note_whose_request_hangs_is_shown_waiting_and_sent_again(room: Room) -> None:
+    """A guest network that drops may leave a request hanging, neither answered nor failed:
+    the note is in view as waiting, and the page gives the request up and sends it again."""
+    sessions.start(room.site.store, room.interview)
+    writer = room.open("secretary")
+    hanging: list[Route] = []
+
+    def hang_the_first(route: Route) -> None:
+        if hanging:
+            route.continue_()
+        else:
+            hanging.append(route)  # never answered
+
+    writer.context.route(NOTES, hang_the_first)
+    _write(writer, NOTE)
+    expect(writer.locator("#pending li")).to_contain_text(WAITING)
+    expect(writer.locator("#pending li")).to_contain_text(NOTE)
+    assert len(hanging) == 1 and _stored(room.site.store, room.interview) == []
+    expect(writer.locator("#notes")).to_contain_text(NOTE, timeout=30_000)
+    expect(writer.locator("#pending li")).to_have_count(0)
+    assert [text for text, _ in _stored(room.site.store, room.interview)] == [NOTE]
 
 
 # -- the same against granskning serve: two workers on PostgreSQL ----------------------------------

@@ -133,13 +133,22 @@
       return li;
     });
   }
+  // A request on a network that drops may hang rather than fail: it is given up after
+  // SEND_TIMEOUT_MS (the note stays queued) so that it never holds back the notes after it.
+  var SEND_TIMEOUT_MS = 8000;
   function post(url, fields) {
     var body = new URLSearchParams(fields);
     body.set("csrf_token", csrf);
-    return fetch(url, {
+    var options = {
       method: "POST", body: body, credentials: "same-origin",
       headers: { "Accept": "application/json", "X-CSRF-Token": csrf }
-    });
+    };
+    if (window.AbortController) {
+      var controller = new AbortController();
+      options.signal = controller.signal;
+      setTimeout(function () { controller.abort(); }, SEND_TIMEOUT_MS);
+    }
+    return fetch(url, options);
   }
   function sendOne(note) {
     var fields = { uuid: note.uuid, question: note.question, text: note.text };
@@ -162,7 +171,8 @@
   }
   function flush() {
     var waiting = queue().filter(function (n) { return !n.error; });
-    if (sending || !waiting.length) { showPending(); return; }
+    showPending();  // a note being sent is in view until the server has it
+    if (sending || !waiting.length) { return; }
     sending = true;
     var note = waiting[0];
     sendOne(note).then(function (answer) {
