@@ -40,6 +40,7 @@ NOTE = "Barnbokslutet tas fram varje år."
 OFFLINE = ("Skrivet utan nät, först.", "Skrivet utan nät, sedan.")
 WAITING = "väntar på anslutning"
 NOTES = re.compile(r"/interviews/\d+/notes$")  # where the page posts its notes
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "images" / "live-session.png"
 
 
@@ -219,6 +220,29 @@ def test_three_devices_follow_the_clock_and_notes_kept_offline_are_stored_once(
     _clock_and_a_note(pages, room.site.store, room.interview)
     others = pages["timekeeper"] + pages["reviewer"]
     _offline_notes(pages["secretary"][0], others, room.site.store, room.interview)
+
+
+def test_a_rating_from_the_buttons_reaches_every_page(room: Room) -> None:
+    """The timekeeper goes to the rating question (the block's first, then on): its 1-4
+    buttons appear on the note-taker's page, whose rating the timekeeper's page shows."""
+    keeper, writer = room.open("timekeeper"), room.open("secretary")
+    _press(keeper, "start")
+    ratings = writer.locator("#rating-form")
+    expect(ratings).to_be_hidden()
+    keeper.select_option("#f-block", "inflytande")
+    keeper.locator("form[action$='/session/jump'] button").click()
+    for number in range(6, 10):  # the elected's questions of the block are 6-10
+        _at_question(writer, number)
+        _press(keeper, "next")
+    _at_question(writer, 10)  # infl-6, the rating question
+    expect(ratings).to_be_visible()
+    expect(ratings.locator("button")).to_have_count(4)
+    ratings.locator("button[value='3']").click()
+    for page in (writer, keeper):
+        expect(page.locator("#notes")).to_contain_text("skattning 3")
+    with room.site.store.read() as s:
+        [note] = s.exec(select(Note).where(Note.interview_id == room.interview)).all()
+    assert (note.question_id, note.rating) == ("infl-6", 3)
 
 
 def test_a_note_is_saved_over_plain_http_where_the_browser_has_no_random_uuid(
