@@ -245,6 +245,41 @@ def test_a_rating_from_the_buttons_reaches_every_page(room: Room) -> None:
     assert (note.question_id, note.rating) == ("infl-6", 3)
 
 
+def _tab_to(page: Page, selector: str) -> None:
+    """Press Tab until the focus is on ``selector`` (as someone without a mouse does)."""
+    for _ in range(60):
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_the_session_is_run_and_noted_by_keyboard_alone(room: Room) -> None:
+    """Tab and Enter start, pause and resume the clock (a button that goes away hands the
+    focus to the one now there), move on, and a note is typed and saved with Ctrl+Enter."""
+    keeper = room.open("timekeeper")
+    _tab_to(keeper, "button[data-action=start]")
+    keeper.keyboard.press("Enter")
+    _state(keeper, "running")
+    expect(keeper.locator("button[data-action=pause]")).to_be_focused()
+    keeper.keyboard.press("Enter")
+    _state(keeper, "paused")
+    expect(keeper.locator("button[data-action=resume]")).to_be_focused()
+    keeper.keyboard.press("Enter")
+    _state(keeper, "running")
+    _tab_to(keeper, "button[data-action=next]")
+    keeper.keyboard.press("Enter")
+    _at_question(keeper, 2)
+    _tab_to(keeper, "#f-text")
+    keeper.keyboard.type(NOTE)
+    keeper.keyboard.press("Control+Enter")
+    expect(keeper.locator("#notes")).to_contain_text(NOTE)
+    expect(keeper.locator("#f-text")).to_be_focused()  # ready for the next note
+    stored = _stored(room.site.store, room.interview)
+    assert [text for text, _ in stored] == [NOTE]
+    assert sessions.status(room.site.store, room.interview)["question"] == "styr-2"
+
+
 def test_a_note_is_saved_over_plain_http_where_the_browser_has_no_random_uuid(
     room: Room,
 ) -> None:
