@@ -2,8 +2,10 @@
 their own (the note-taker, the timekeeper and the interview's moderator). The timekeeper's
 clock and the note-taker's notes reach the others' pages through server-sent events; notes
 written offline wait in the browser's storage, survive a reload and are stored exactly once
-when the connection returns; the same against ``granskning serve`` with two workers on
-PostgreSQL; and no axe violation in any state of the session.
+when the connection returns; a note written with the CLI in another process appears on
+every page; the same against ``granskning serve`` with two workers on PostgreSQL. Also:
+the rating buttons, the session run by keyboard alone, a note request that hangs, a
+browser without ``crypto.randomUUID``, and no axe violation in any state of the session.
 
 Run by hand with ``GRANSKNING_SCREENSHOT=1`` to save the README's picture of a running
 session (``docs/images/live-session.png``)."""
@@ -37,6 +39,7 @@ from tests.web.test_serve import _free_port, _wait_until_listening
 ROOM = ("secretary", "timekeeper", "reviewer")
 WAIT_MS = 15_000  # generous: the server may be another process, the CPUs shared
 NOTE = "Barnbokslutet tas fram varje år."
+TERMINAL = "Antecknat i terminalen under tiden."
 OFFLINE = ("Skrivet utan nät, först.", "Skrivet utan nät, sedan.")
 WAITING = "väntar på anslutning"
 NOTES = re.compile(r"/interviews/\d+/notes$")  # where the page posts its notes
@@ -213,6 +216,25 @@ def _offline_notes(writer: Page, others: list[Page], store: Store, interview: in
     assert writer.evaluate(f"() => localStorage.getItem('granskning-notes-{interview}')") == "[]"
 
 
+def _a_note_from_the_terminal(store: Store, interview: int, pages: list[Page]) -> None:
+    """``granskning note add`` in a process of its own (as the full-screen session and the
+    CLI write): every open page shows the note, and it is stored once."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    command = ["note", "add", str(interview), "--question", "styr-2", "--text", TERMINAL]
+    done = subprocess.run(
+        [sys.executable, "-m", "granskning", "--db", store.url, *command],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    for page in pages:
+        expect(page.locator("#notes")).to_contain_text(TERMINAL, timeout=WAIT_MS)
+    assert [text for text, _ in _stored(store, interview)][-1:] == [TERMINAL]
+
+
 def test_three_devices_follow_the_clock_and_notes_kept_offline_are_stored_once(
     room: Room,
 ) -> None:
@@ -220,6 +242,7 @@ def test_three_devices_follow_the_clock_and_notes_kept_offline_are_stored_once(
     _clock_and_a_note(pages, room.site.store, room.interview)
     others = pages["timekeeper"] + pages["reviewer"]
     _offline_notes(pages["secretary"][0], others, room.site.store, room.interview)
+    _a_note_from_the_terminal(room.site.store, room.interview, [*pages["secretary"], *others])
 
 
 def test_a_rating_from_the_buttons_reaches_every_page(room: Room) -> None:
@@ -421,6 +444,7 @@ def test_two_workers_on_postgresql_every_page_follows(
     _clock_and_a_note(pages, site.store, interview)
     others = pages["timekeeper"] + pages["reviewer"] + pages["secretary"][1:]
     _offline_notes(pages["secretary"][0], others, site.store, interview)
+    _a_note_from_the_terminal(site.store, interview, [pages["secretary"][0], *others])
 
 
 # -- accessibility in every state -------------------------------------------------------------------
