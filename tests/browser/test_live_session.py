@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -44,6 +45,18 @@ OFFLINE = ("Skrivet utan nät, först.", "Skrivet utan nät, sedan.")
 WAITING = "väntar på anslutning"
 NOTES = re.compile(r"/interviews/\d+/notes$")  # where the page posts its notes
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
+# counts the page's event streams opened (a reconnect opens another)
+COUNT_STREAMS = """(() => {
+  const Real = window.EventSource;
+  if (!Real) { return; }
+  window.__streamsOpened = 0;
+  window.EventSource = function (url, options) {
+    const stream = new Real(url, options);
+    stream.addEventListener("open", () => { window.__streamsOpened += 1; });
+    return stream;
+  };
+  window.EventSource.prototype = Real.prototype;
+})();"""
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "images" / "live-session.png"
 
 
@@ -74,8 +87,12 @@ class Room:
 def _opener(site: Site, interview: int, new_context: Any, request: Any) -> Callable[..., Page]:
     def open_page(role: str, context: Any = None, **options: Any) -> Page:
         """A page on the session as ``role``: in a new context, or another in ``context``."""
-        page: Page = track(request, (context or new_context(**options)).new_page())
-        if context is None:
+        fresh = context is None
+        if fresh:
+            context = new_context(**options)
+            context.add_init_script(COUNT_STREAMS)
+        page: Page = track(request, context.new_page())
+        if fresh:
             login(page, site, role)
         page.set_default_timeout(WAIT_MS)
         page.goto(site.at(f"/interviews/{interview}/session"))
@@ -216,13 +233,11 @@ def _offline_notes(writer: Page, others: list[Page], store: Store, interview: in
     assert writer.evaluate(f"() => localStorage.getItem('granskning-notes-{interview}')") == "[]"
 
 
-def _a_note_from_the_terminal(store: Store, interview: int, pages: list[Page]) -> None:
-    """``granskning note add`` in a process of its own (as the full-screen session and the
-    CLI write): every open page shows the note, and it is stored once."""
+def _cli(store: Store, *args: str) -> None:
+    """Run ``granskning --db URL ARGS`` in a process of its own (real time); it must succeed."""
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    command = ["note", "add", str(interview), "--question", "styr-2", "--text", TERMINAL]
     done = subprocess.run(
-        [sys.executable, "-m", "granskning", "--db", store.url, *command],
+        [sys.executable, "-m", "granskning", "--db", store.url, *args],
         env=env,
         capture_output=True,
         text=True,
@@ -230,6 +245,12 @@ def _a_note_from_the_terminal(store: Store, interview: int, pages: list[Page]) -
         check=False,
     )
     assert done.returncode == 0, done.stderr
+
+
+def _a_note_from_the_terminal(store: Store, interview: int, pages: list[Page]) -> None:
+    """``granskning note add`` in a process of its own (as the full-screen session and the
+    CLI write): every open page shows the note, and it is stored once."""
+    _cli(store, "note", "add", str(interview), "--question", "styr-2", "--text", TERMINAL)
     for page in pages:
         expect(page.locator("#notes")).to_contain_text(TERMINAL, timeout=WAIT_MS)
     assert [text for text, _ in _stored(store, interview)][-1:] == [TERMINAL]
@@ -427,7 +448,8 @@ def test_two_workers_on_postgresql_every_page_follows(
 ) -> None:
     """Several pages a person: uvicorn hands each connection to either worker (it cannot be
     pinned), so pages are opened until both workers hold some of them; then every page
-    must follow, those on the other worker through PostgreSQL's LISTEN/NOTIFY."""
+    must follow, those on the other worker through PostgreSQL's LISTEN/NOTIFY. At the end
+    one worker is killed (SIGKILL): its pages reconnect and catch up."""
     site, interview = served.site, served.interview
     open_page = _opener(site, interview, new_context, request)
     pages: dict[str, list[Page]] = {}
@@ -444,7 +466,18 @@ def test_two_workers_on_postgresql_every_page_follows(
     _clock_and_a_note(pages, site.store, interview)
     others = pages["timekeeper"] + pages["reviewer"] + pages["secretary"][1:]
     _offline_notes(pages["secretary"][0], others, site.store, interview)
-    _a_note_from_the_terminal(site.store, interview, [pages["secretary"][0], *others])
+    everyone = [pages["secretary"][0], *others]
+    _a_note_from_the_terminal(site.store, interview, everyone)
+    # a worker dies: its pages lose their stream, reconnect (to the worker left, or the one
+    # started in its place) and catch up with the move made meanwhile
+    victim = max(held, key=lambda worker: held[worker])
+    os.kill(victim, signal.SIGKILL)
+    _cli(site.store, "session", "goto", str(interview), "--next")
+    for page in everyone:
+        _at_question(page, 3)
+    opened = [page.evaluate("() => window.__streamsOpened") for page in everyone]
+    # the pages of the worker killed opened their stream again, the others' kept theirs
+    assert 1 in opened and any(n > 1 for n in opened), f"streams opened a page: {opened}"
 
 
 # -- accessibility in every state -------------------------------------------------------------------
