@@ -33,7 +33,7 @@ from tests._world import World, populated
 from tests.browser.conftest import Shots, Site, axe_violations, describe, login, track
 from tests.conftest import FakeClock
 from tests.web.conftest import _accounts
-from tests.web.test_serve import _free_port, _wait_until_listening
+from tests.web.test_serve import serving
 
 # the note-taker, the timekeeper and the interview's moderator (a reviewer: the moderator
 # runs the clock by being the interview's, not by a role)
@@ -425,21 +425,11 @@ def served(empty_db: Callable[[str], str], backend: str, clock: FakeClock) -> It
     world = populated(store, until="visiting")
     people = _accounts(store, world)
     interview = _new_interview(store, world, people)
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    command = [sys.executable, "-m", "granskning", "--db", url, "serve", "--port", str(port)]
-    proc = subprocess.Popen(
-        [*command, "--workers", "2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
     try:
-        _wait_until_listening(port, proc)
-        site = Site(f"http://127.0.0.1:{port}", store, world, people)
-        yield Served(site, interview, proc.pid, port)
+        with serving(url, workers=2) as (port, proc):
+            site = Site(f"http://127.0.0.1:{port}", store, world, people)
+            yield Served(site, interview, proc.pid, port)
     finally:
-        proc.terminate()
-        proc.wait(timeout=60)
-        if proc.stdout is not None:
-            proc.stdout.close()
         store.dispose()
 
 
