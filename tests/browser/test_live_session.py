@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Locator, Page, Route, expect
 from sqlmodel import col, select
 
 from granskning.services import interviews, sessions
@@ -104,7 +104,15 @@ def _opener(site: Site, interview: int, new_context: Any, request: Any) -> Calla
 
 def _followed(page: Page) -> None:
     """Wait until the page's event stream is open (the script says so on the page)."""
-    expect(page.locator("#connection")).to_have_class(re.compile(r"\bonline\b"), timeout=WAIT_MS)
+    expect(page.locator("#connection")).to_have_class(re.compile(r"\bonline\b"))
+
+
+@pytest.fixture(autouse=True)
+def _patient_expect() -> Iterator[None]:
+    """Assertions wait up to WAIT_MS here (Playwright's default is 5 s)."""
+    expect.set_options(timeout=WAIT_MS)
+    yield
+    expect.set_options(timeout=5_000)
 
 
 @pytest.fixture
@@ -122,14 +130,12 @@ def _press(page: Page, action: str) -> None:
 
 
 def _state(page: Page, state: str) -> None:
-    expect(page.locator("#session-state")).to_have_class(
-        re.compile(rf"\bstate-{state}\b"), timeout=WAIT_MS
-    )
+    expect(page.locator("#session-state")).to_have_class(re.compile(rf"\bstate-{state}\b"))
 
 
 def _at_question(page: Page, number: int) -> None:
     expect(page.locator("#where")).to_contain_text(
-        re.compile(rf"(question|fråga) {number} (of|av) "), timeout=WAIT_MS
+        re.compile(rf"(question|fråga) {number} (of|av) ")
     )
 
 
@@ -138,7 +144,7 @@ def _write(page: Page, text: str) -> None:
     box = page.locator("#f-text")
     box.fill(text)
     box.press("Control+Enter")
-    expect(box).to_have_value("", timeout=WAIT_MS)
+    expect(box).to_have_value("")
 
 
 def _stored(store: Store, interview: int) -> list[tuple[str, str | None]]:
@@ -165,7 +171,7 @@ def _clock_and_a_note(pages: dict[str, list[Page]], store: Store, interview: int
         _at_question(page, 2)
     _write(writer, NOTE)
     for page in everyone:
-        expect(page.locator("#notes")).to_contain_text(NOTE, timeout=WAIT_MS)
+        expect(page.locator("#notes")).to_contain_text(NOTE)
     assert [text for text, _ in _stored(store, interview)] == [NOTE]
     # the moderator runs the clock too: back to the first question, everywhere
     _press(pages["reviewer"][0], "previous")
@@ -176,6 +182,14 @@ def _clock_and_a_note(pages: dict[str, list[Page]], store: Store, interview: int
     for page in everyone:
         _at_question(page, 2)
         expect(page.locator("#notes")).to_contain_text(NOTE)
+
+
+def _waiting(pending: Locator, texts: tuple[str, ...]) -> None:
+    """The page's waiting notes are ``texts``, in order, each marked as waiting."""
+    expect(pending).to_have_count(len(texts))
+    for item, text in zip(pending.all(), texts, strict=True):
+        expect(item).to_contain_text(text)
+        expect(item).to_contain_text(WAITING)
 
 
 def _answer_lost_once() -> Callable[[Route], None]:
@@ -200,10 +214,7 @@ def _offline_notes(writer: Page, others: list[Page], store: Store, interview: in
     for text in OFFLINE:
         _write(writer, text)
     pending = writer.locator("#pending li")
-    expect(pending).to_have_count(2)
-    for item, text in zip(pending.all(), OFFLINE, strict=True):
-        expect(item).to_contain_text(text)
-        expect(item).to_contain_text(WAITING)
+    _waiting(pending, OFFLINE)
     assert [text for text, _ in _stored(store, interview)] == [NOTE]  # nothing sent yet
     # Chromium cannot load a page without the network (there is no service worker: a
     # reload offline ends on its error page, another origin without the storage). So the
@@ -215,17 +226,14 @@ def _offline_notes(writer: Page, others: list[Page], store: Store, interview: in
         context.set_offline(False)
     writer.reload()
     _followed(writer)
-    expect(pending).to_have_count(2)
-    for item, text in zip(pending.all(), OFFLINE, strict=True):
-        expect(item).to_contain_text(text)
-        expect(item).to_contain_text(WAITING)
+    _waiting(pending, OFFLINE)
     assert [text for text, _ in _stored(store, interview)] == [NOTE, OFFLINE[0]]
     # the connection returns: both sent (the page tries every few seconds), once, in order
     context.unroute(NOTES)
-    expect(pending).to_have_count(0, timeout=WAIT_MS)
+    expect(pending).to_have_count(0)
     for page in [writer, *others]:
         for text in OFFLINE:
-            expect(page.locator("#notes")).to_contain_text(text, timeout=WAIT_MS)
+            expect(page.locator("#notes")).to_contain_text(text)
     stored = _stored(store, interview)
     assert [text for text, _ in stored] == [NOTE, *OFFLINE]
     uids = [uid for _, uid in stored]
@@ -252,7 +260,7 @@ def _a_note_from_the_terminal(store: Store, interview: int, pages: list[Page]) -
     CLI write): every open page shows the note, and it is stored once."""
     _cli(store, "note", "add", str(interview), "--question", "styr-2", "--text", TERMINAL)
     for page in pages:
-        expect(page.locator("#notes")).to_contain_text(TERMINAL, timeout=WAIT_MS)
+        expect(page.locator("#notes")).to_contain_text(TERMINAL)
     assert [text for text, _ in _stored(store, interview)][-1:] == [TERMINAL]
 
 
@@ -268,13 +276,20 @@ def test_three_devices_follow_the_clock_and_notes_kept_offline_are_stored_once(
 
 def test_a_rating_from_the_buttons_reaches_every_page(room: Room) -> None:
     """The timekeeper goes to the rating question (the block's first, then on): its 1-4
-    buttons appear on the note-taker's page, whose rating the timekeeper's page shows."""
+    buttons appear on the note-taker's page, whose rating the timekeeper's page shows. A
+    block chosen in the list is not reset by an update that arrives before it is sent."""
     keeper, writer = room.open("timekeeper"), room.open("secretary")
     _press(keeper, "start")
     ratings = writer.locator("#rating-form")
     expect(ratings).to_be_hidden()
+    # the block chosen, the focus on its button: a note arriving meanwhile keeps the choice
     keeper.select_option("#f-block", "inflytande")
-    keeper.locator("form[action$='/session/jump'] button").click()
+    go = keeper.locator("form[action$='/session/jump'] button")
+    go.focus()
+    _write(writer, NOTE)
+    expect(keeper.locator("#notes")).to_contain_text(NOTE)
+    expect(keeper.locator("#f-block")).to_have_value("inflytande")
+    keeper.keyboard.press("Enter")
     for number in range(6, 10):  # the elected's questions of the block are 6-10
         _at_question(writer, number)
         _press(keeper, "next")
@@ -285,8 +300,11 @@ def test_a_rating_from_the_buttons_reaches_every_page(room: Room) -> None:
     for page in (writer, keeper):
         expect(page.locator("#notes")).to_contain_text("skattning 3")
     with room.site.store.read() as s:
-        [note] = s.exec(select(Note).where(Note.interview_id == room.interview)).all()
-    assert (note.question_id, note.rating) == ("infl-6", 3)
+        notes = s.exec(select(Note).where(Note.interview_id == room.interview)).all()
+    assert [(n.question_id, n.text, n.rating) for n in notes] == [
+        ("styr-1", NOTE, None),
+        ("infl-6", "", 3),
+    ]
 
 
 def _tab_to(page: Page, selector: str) -> None:

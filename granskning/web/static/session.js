@@ -13,6 +13,7 @@
   var state = null;        // the last state the server sent
   var receivedAt = 0;      // when it came (performance.now())
   var sending = false;
+  var shownBlock = $("f-block") ? $("f-block").value : null;  // the block the page shows
 
   function $(id) { return document.getElementById(id); }
   function fill(text, values) {
@@ -68,8 +69,11 @@
     var prompts = $("followups");
     if (prompts) { listOf(prompts, s.followups.length ? s.followups : [words.none], function (p) { return item(p); }); }
     root.querySelectorAll('input[name="question"]').forEach(function (input) { input.value = s.question || ""; });
+    // the block list follows a change of block only: a choice made there and not yet sent
+    // is kept through other updates (a note, a tick of the clock)
     var jump = $("f-block");
-    if (jump && s.block && document.activeElement !== jump) { jump.value = s.block; }
+    if (jump && s.block && s.block !== shownBlock && document.activeElement !== jump) { jump.value = s.block; }
+    shownBlock = s.block;
     showRatings(s);
   }
   function showRatings(s) {
