@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -41,6 +42,29 @@ def _wait_until_listening(port: int, proc: subprocess.Popen[bytes]) -> None:
     raise AssertionError("the server did not start within a minute")
 
 
+@contextmanager
+def serving(url: str, workers: int) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    """``granskning --db URL serve --workers N`` on a free port, listening: its port and
+    process; stopped (SIGTERM) at the end."""
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    command = [sys.executable, "-m", "granskning", "--db", url, "serve", "--port", str(port)]
+    proc = subprocess.Popen(
+        [*command, "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait_until_listening(port, proc)
+        yield port, proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
 @pytest.fixture
 def served(empty_db: Callable[[str], str], backend: str) -> Iterator[str]:
     """A server over a fresh database holding one account; yields its base URL."""
@@ -51,21 +75,8 @@ def served(empty_db: Callable[[str], str], backend: str) -> Iterator[str]:
     assert person.id is not None
     accounts.add_user(store, "dan@gavle.example", person.id, PASSWORD, coordinator=True)
     store.dispose()
-    port = _free_port()
-    workers = "2" if backend == "postgresql" else "1"
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    command = [sys.executable, "-m", "granskning", "--db", url, "serve", "--port", str(port)]
-    proc = subprocess.Popen(
-        [*command, "--workers", workers], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    try:
-        _wait_until_listening(port, proc)
+    with serving(url, workers=2 if backend == "postgresql" else 1) as (port, _proc):
         yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        if proc.stdout is not None:
-            proc.stdout.close()
 
 
 @pytest.mark.slow

@@ -13,6 +13,7 @@
   var state = null;        // the last state the server sent
   var receivedAt = 0;      // when it came (performance.now())
   var sending = false;
+  var shownBlock = $("f-block") ? $("f-block").value : null;  // the block the page shows
 
   function $(id) { return document.getElementById(id); }
   function fill(text, values) {
@@ -68,8 +69,11 @@
     var prompts = $("followups");
     if (prompts) { listOf(prompts, s.followups.length ? s.followups : [words.none], function (p) { return item(p); }); }
     root.querySelectorAll('input[name="question"]').forEach(function (input) { input.value = s.question || ""; });
+    // the block list follows a change of block only: a choice made there and not yet sent
+    // is kept through other updates (a note, a tick of the clock)
     var jump = $("f-block");
-    if (jump && s.block && document.activeElement !== jump) { jump.value = s.block; }
+    if (jump && s.block && s.block !== shownBlock && document.activeElement !== jump) { jump.value = s.block; }
+    shownBlock = s.block;
     showRatings(s);
   }
   function showRatings(s) {
@@ -133,13 +137,22 @@
       return li;
     });
   }
+  // A request on a network that drops may hang rather than fail: it is given up after
+  // SEND_TIMEOUT_MS (the note stays queued) so that it never holds back the notes after it.
+  var SEND_TIMEOUT_MS = 8000;
   function post(url, fields) {
     var body = new URLSearchParams(fields);
     body.set("csrf_token", csrf);
-    return fetch(url, {
+    var options = {
       method: "POST", body: body, credentials: "same-origin",
       headers: { "Accept": "application/json", "X-CSRF-Token": csrf }
-    });
+    };
+    if (window.AbortController) {
+      var controller = new AbortController();
+      options.signal = controller.signal;
+      setTimeout(function () { controller.abort(); }, SEND_TIMEOUT_MS);
+    }
+    return fetch(url, options);
   }
   function sendOne(note) {
     var fields = { uuid: note.uuid, question: note.question, text: note.text };
@@ -162,7 +175,8 @@
   }
   function flush() {
     var waiting = queue().filter(function (n) { return !n.error; });
-    if (sending || !waiting.length) { showPending(); return; }
+    showPending();  // a note being sent is in view until the server has it
+    if (sending || !waiting.length) { return; }
     sending = true;
     var note = waiting[0];
     sendOne(note).then(function (answer) {
@@ -174,10 +188,20 @@
       showPending();
     });
   }
+  // crypto.randomUUID exists only on HTTPS and localhost; over plain HTTP (a server on the
+  // local network) a version 4 UUID is made from crypto.getRandomValues, which always does.
+  function newUuid() {
+    if (crypto.randomUUID) { return crypto.randomUUID(); }
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
+  }
   function write(fields) {
     var notes = queue();
     notes.push({
-      uuid: crypto.randomUUID(), question: fields.question || "", text: fields.text || "",
+      uuid: newUuid(), question: fields.question || "", text: fields.text || "",
       rating: fields.rating || ""
     });
     keep(notes);
