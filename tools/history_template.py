@@ -140,7 +140,7 @@ def _rounds(doc: Document) -> None:
 
 def build() -> Document:
     """The history's template."""
-    doc = new_document(title="Kommunens historik – kollegial granskning")
+    doc = new_document(title="Kommunens historik", subject="Kollegial granskning")
     footer(doc, "{{ t.history }} · {{ municipality }}")
 
     para(doc, "{{ t.history }}", "Title")

@@ -54,6 +54,7 @@ def _why_not() -> str | None:
     return None
 
 
+@pytest.hookimpl(trylast=True)  # after pytest groups the tests by their backend
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test in this folder is ``slow`` and ``browser``, skipped when it cannot run,
     and run after all the others: Playwright's synchronous API keeps an event loop running
