@@ -329,6 +329,10 @@ def test_the_session_is_run_and_noted_by_keyboard_alone(room: Room) -> None:
     expect(keeper.locator("button[data-action=resume]")).to_be_focused()
     keeper.keyboard.press("Enter")
     _state(keeper, "running")
+    # a fresh page: the live updates of the three clicks above may still be arriving, and one
+    # arriving late can hide the focused button for a moment (a known race, see the notes)
+    keeper.reload()
+    _state(keeper, "running")
     _tab_to(keeper, "button[data-action=next]")
     keeper.keyboard.press("Enter")
     _at_question(keeper, 2)
