@@ -12,18 +12,14 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from granskning.domain.i18n import _, speaking
 from granskning.services import accounts
 from granskning.storage.store import Store
-from granskning.web.http import choose_language
+from granskning.web.http import unknown_address
 from granskning.web.pages import PAGES
-from granskning.web.render import render
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -59,27 +55,6 @@ class SecurityHeaders:
         await self.app(scope, receive, sending)
 
 
-def _not_found(request: Request, _exc: Exception) -> Response:
-    """An unknown address: the same page as a review that is not the reader's."""
-    with speaking(choose_language(request)):
-        lang = choose_language(request)
-        body = render(
-            "error.html",
-            {
-                "user": None,
-                "lang": lang,
-                "other_lang": "en" if lang == "sv" else "sv",
-                "csrf_token": "",
-                "path": request.url.path,
-                "code": 404,
-                "message": _("The page does not exist, or it is not yours to see."),
-                "errors": {},
-                "form": {},
-            },
-        )
-    return HTMLResponse(body, status_code=404)
-
-
 def routes() -> list[BaseRoute]:
     """Every route: the pages' (in :data:`granskning.web.pages.PAGES`) and the static files."""
     out: list[BaseRoute] = []
@@ -94,7 +69,7 @@ def create_app(store: Store, **settings: Any) -> Starlette:
     app = Starlette(
         routes=routes(),
         middleware=[Middleware(SecurityHeaders)],
-        exception_handlers={404: _not_found},
+        exception_handlers={404: unknown_address},
     )
     app.state.store = store
     app.state.secret = accounts.secret_key(store)

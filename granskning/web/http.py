@@ -345,6 +345,16 @@ def _answer(request: Request, form: FormData | None, body: bytes, spec: _Spec) -
         return response
 
 
+def unknown_address(request: Request, _exc: Exception | None = None) -> Response:
+    """An address no route knows: the 404 page a review that is not the reader's gets,
+    with the reader's own menu and language."""
+    return _answer(request, None, b"", _Spec(public=True, fn=_no_such_page))
+
+
+def _no_such_page(ctx: Ctx, **_params: Any) -> Response:
+    raise NotFoundError(_("the page does not exist"))
+
+
 def _guarded(ctx: Ctx, body: bytes, spec: _Spec) -> Response:
     request = ctx.request
     if ctx.user is None and not spec.public:

@@ -27,6 +27,10 @@ def test_each_team_role_sees_the_review_and_a_stranger_gets_404(web: Callable[[s
     a = stranger.get(f"/reviews/{w.world.review}").text
     b = stranger.get("/reviews/9999").text
     assert a == b
+    # an address no route knows: the same page again, with the reader's menu and language
+    unknown = stranger.get("/no-such-page")
+    assert unknown.status_code == 404
+    assert unknown.text == a.replace(f"/reviews/{w.world.review}", "/no-such-page")
 
 
 def test_the_host_history_link_is_shown_to_those_who_may_follow_it(
