@@ -116,11 +116,14 @@ def parse_date(value: str, what: str = "--date") -> date:
     return day
 
 
+def as_utc(value: datetime) -> datetime:
+    """A stored time, aware and in UTC (SQLite hands stored times back naive, in UTC)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def to_local(value: datetime) -> datetime:
     """An aware (or naive UTC) time in Europe/Stockholm."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(TZ)
+    return as_utc(value).astimezone(TZ)
 
 
 def format_local(value: datetime | None) -> str | None:

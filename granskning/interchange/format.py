@@ -27,7 +27,7 @@ from pydantic import (
 
 from granskning.domain.errors import InputError
 from granskning.domain.i18n import _
-from granskning.domain.timefmt import check_range
+from granskning.domain.timefmt import as_utc, check_range
 from granskning.storage.files import read_input
 from granskning.storage.model import (
     FindingKind,
@@ -313,9 +313,7 @@ def utc_text(value: datetime | None) -> str | None:
     """A stored time as the file writes it: ISO 8601 in UTC (naive times are UTC)."""
     if value is None:
         return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat()
+    return as_utc(value).isoformat()
 
 
 def parse_time(value: str | None) -> Any:

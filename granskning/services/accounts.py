@@ -18,7 +18,7 @@ import hashlib
 import os
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -30,6 +30,7 @@ from granskning.domain import events
 from granskning.domain.errors import InputError, LoginError, NotFoundError, ThrottledError
 from granskning.domain.i18n import _
 from granskning.domain.text import ACTOR_LIMIT, check_email
+from granskning.domain.timefmt import as_utc
 from granskning.storage.model import (
     ApiToken,
     LoginAttempt,
@@ -221,8 +222,8 @@ def _failures(session: Session, email: str, now: datetime) -> int:
             LoginAttempt.email == email, col(LoginAttempt.succeeded).is_(True)
         )
     ).one()
-    if last_ok is not None and _aware(last_ok) > since:
-        since = _aware(last_ok)
+    if last_ok is not None and as_utc(last_ok) > since:
+        since = as_utc(last_ok)
     return session.exec(
         select(func.count())
         .select_from(LoginAttempt)
@@ -232,10 +233,6 @@ def _failures(session: Session, email: str, now: datetime) -> int:
             col(LoginAttempt.at) > since,
         )
     ).one()
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def log_in(store: Store, email: str, password: str, *, address: str | None = None) -> Login:
@@ -324,9 +321,9 @@ def session_user(store: Store, token: str | None) -> SessionUser | None:
     if found is None:
         return None
     web, user, person = found
-    if now - _aware(web.seen_at) > SESSION_IDLE:
+    if now - as_utc(web.seen_at) > SESSION_IDLE:
         return None
-    if now - _aware(web.seen_at) > _SEEN_EVERY:
+    if now - as_utc(web.seen_at) > _SEEN_EVERY:
         _touch(store, ident, now)
     assert user.id is not None and person.id is not None
     return SessionUser(
@@ -399,8 +396,8 @@ def list_tokens(store: Store) -> list[dict[str, Any]]:
             "id": token.id,
             "email": email,
             "name": token.name,
-            "created": _aware(token.created_at).isoformat(),
-            "used": _aware(token.used_at).isoformat() if token.used_at else None,
+            "created": as_utc(token.created_at).isoformat(),
+            "used": as_utc(token.used_at).isoformat() if token.used_at else None,
         }
         for token, email in rows
     ]
@@ -435,7 +432,7 @@ def token_user(store: Store, token: str | None) -> SessionUser | None:
         return None
     row, user, person = found
     now = store.now()
-    if row.used_at is None or now - _aware(row.used_at) > _SEEN_EVERY:
+    if row.used_at is None or now - as_utc(row.used_at) > _SEEN_EVERY:
         with store.atomic() as s:
             s.execute(update(ApiToken).where(col(ApiToken.id) == row.id).values(used_at=now))
     assert user.id is not None and person.id is not None

@@ -24,7 +24,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -33,7 +33,7 @@ from granskning.domain import labels
 from granskning.domain.errors import ConflictError, InputError
 from granskning.domain.i18n import N_, _
 from granskning.domain.text import check_actor
-from granskning.domain.timefmt import clock_text, format_local
+from granskning.domain.timefmt import as_utc, clock_text, format_local
 from granskning.storage.model import (
     AuditChain,
     AuditDetail,
@@ -69,9 +69,7 @@ def canonical_json(value: Any) -> str:
 
 def utc_text(at: datetime) -> str:
     """A time in the hashed form: UTC, microseconds, ``Z`` (a naive time is UTC)."""
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return as_utc(at).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _sha(text: str) -> str:
@@ -1016,9 +1014,7 @@ def export_records(session: Session, review: Review) -> list[dict[str, Any]]:
 
 def utc_iso(at: datetime) -> str:
     """A time as the export file writes it (ISO 8601 in UTC)."""
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
-    return at.astimezone(UTC).isoformat()
+    return as_utc(at).isoformat()
 
 
 # -- redacting -----------------------------------------------------------------------------------
