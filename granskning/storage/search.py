@@ -8,6 +8,7 @@ is better here on both), then the snippets of just those hits.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,10 +23,14 @@ KINDS = ("note", "finding", "recommendation", "text", "item")
 # front ends turn them into brackets or <mark>)
 START, STOP = "\x02", "\x03"
 SNIPPET_WORDS = 16
-# a word found in more texts of a kind than this is ranked among the newest of them that
-# pass the filters: ranking costs a few microseconds a text (bm25, ts_rank), finding the
-# newest far less
-RANKED = 2_000
+# how many of the newest matches of each kind that pass the filters are ranked: ranking
+# costs a few microseconds a text on SQLite (bm25), a page read from the table each on
+# PostgreSQL (ts_rank), where the newest are also costlier to find (see _pg_newest)
+RANKED = {"sqlite": 2_000, "postgresql": 100}
+# PostgreSQL: a walk back over the newest SAMPLE x RANKED notes measures a match's density
+SAMPLE = 40
+# PostgreSQL: reading a page for one match costs about as much as walking this many notes
+PAGE_COST = 12
 
 
 # typed NULLs: PostgreSQL matches the branches of a UNION by type
@@ -148,18 +153,21 @@ def _columns(kind: str, ref: str) -> str:
     )
 
 
-def _candidates(kind: str, conditions: list[str], sqlite: bool) -> str:
-    """The newest ``:ranked`` matches of one kind that pass the filters (their ids).
+def _candidates(kind: str, conditions: list[str], sqlite: bool, newest: bool = False) -> str:
+    """The newest ``:ranked`` matches of one kind that pass the filters (SQLite: their
+    rowids; PostgreSQL: their rows).
 
-    Both databases find them newest first and stop at ``:ranked``: by the index alone for
-    a rare word, walking the rows back from the newest for a common one, so that a word in
-    a tenth of a million texts costs no more than a rare one."""
+    FTS5 reads a word's matches newest first and stops at ``:ranked``. On PostgreSQL the
+    notes found by :func:`_pg_newest` are taken as they are (``newest``); otherwise the
+    planner chooses between the GIN index and walking the rows back by id."""
     spec = SPECS[kind]
     where = "".join(f" AND {c}" for c in conditions)
     if not sqlite:
         order = "x.review_id DESC, x.section" if kind == "text" else "x.id DESC"
+        if kind == "note" and newest:  # found already
+            return "SELECT x.* FROM note x WHERE x.id IN :newest"
         return (
-            f"SELECT x.* FROM {spec.table} x {spec.join} "
+            f"SELECT x.* FROM {spec.table} x {spec.join if conditions else ''} "
             f"WHERE x.search @@ to_tsquery('swedish', :q){where} ORDER BY {order} LIMIT :ranked"
         )
     if kind == "text":  # report texts are kept in their FTS5 table itself
@@ -199,15 +207,61 @@ def _sqlite_kind(kind: str, conditions: list[str]) -> str:
     )
 
 
-def _pg_branch(kind: str, conditions: list[str]) -> str:
+def _pg_branch(kind: str, conditions: list[str], newest: bool) -> str:
     """One kind's candidates, each with its ts_rank (the rows were read anyway)."""
     spec = SPECS[kind]
     ref = _NO_ID if kind == "text" else "x.id"
     # the filters' tables are joined again for the columns, for the candidates only
     return (
         f"SELECT {_columns(kind, ref)}, ts_rank(x.search, to_tsquery('swedish', :q)) AS score, "
-        f"{spec.body} AS body FROM ({_candidates(kind, conditions, False)}) x {spec.join}"
+        f"{spec.body} AS body FROM ({_candidates(kind, conditions, False, newest)}) x {spec.join}"
     )
+
+
+_WALK = (
+    "SELECT x.id FROM (SELECT id, search FROM note WHERE id >= :low AND id < :high "
+    "ORDER BY id DESC OFFSET 0) x WHERE x.search @@ to_tsquery('swedish', :q) LIMIT :need"
+)
+
+
+def _pg_newest(session: Session, params: dict[str, Any]) -> list[int] | None:
+    """The newest ``:ranked`` notes that match, found by walking the notes back from the
+    newest when that is cheaper than the GIN index; else None.
+
+    The GIN index finds every match but in no order, and each match read from the table
+    costs a page: for a word in one note of ten, walking back reads a few hundred pages,
+    the index ten thousand. PostgreSQL's planner chooses between the two by statistics
+    that take a phrase's words as independent (so its matches as far fewer than they
+    are): here a walk over the newest ``SAMPLE`` x ``:ranked`` notes measures how common
+    the match is, and a second walk goes on where it costs less than the index would."""
+    ranked = int(params["ranked"])
+    top = int(session.execute(text("SELECT coalesce(max(id), 0) FROM note")).scalar_one()) + 1
+    low = max(0, top - SAMPLE * ranked)
+    newest = _walk(session, params, low, top, ranked)
+    if len(newest) >= ranked:
+        return newest
+    if not newest or low == 0:
+        return None
+    density = len(newest) / (top - low)
+    rows = math.ceil((ranked - len(newest)) / density)  # the notes expected to hold the rest
+    if rows > PAGE_COST * density * top:  # the index would read fewer pages
+        return None
+    newest += _walk(session, params, max(0, low - 2 * rows), low, ranked - len(newest))
+    return newest if len(newest) >= ranked else None
+
+
+def _walk(session: Session, params: dict[str, Any], low: int, high: int, need: int) -> list[int]:
+    """The newest ``need`` matching notes with ids from ``low`` to below ``high``, read
+    newest first from the table (the fence keeps the planner off the GIN index)."""
+    found = session.execute(
+        text(
+            "SELECT x.id FROM (SELECT id, search FROM note WHERE id >= :low AND id < :high "
+            "ORDER BY id DESC OFFSET 0) x WHERE x.search @@ to_tsquery('swedish', :q) "
+            "LIMIT :need"
+        ),
+        {"q": params["q"], "low": low, "high": high, "need": need},
+    )
+    return [int(i) for i in found.scalars()]
 
 
 def _text(sql: str, params: dict[str, Any]) -> Any:
@@ -229,8 +283,9 @@ def search(session: Session, match: str, filters: Filters, limit: int) -> list[H
     """The best ``limit`` hits of ``match`` (FTS5 MATCH text on SQLite, ``to_tsquery``
     text on PostgreSQL), best first, among the newest :data:`RANKED` matches of each kind
     that pass the filters (the newest ``limit`` when that is more)."""
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    params: dict[str, Any] = {"q": match, "limit": limit, "ranked": max(RANKED, limit)}
+    backend = session.get_bind().dialect.name
+    sqlite = backend == "sqlite"
+    params: dict[str, Any] = {"q": match, "limit": limit, "ranked": max(RANKED[backend], limit)}
     wanted = {}
     for kind in KINDS:
         if kind in filters.kinds:
@@ -247,7 +302,10 @@ def search(session: Session, match: str, filters: Filters, limit: int) -> list[H
         f'StartSel="{START}", StopSel="{STOP}", MaxWords={SNIPPET_WORDS + 4}, '
         'MinWords=6, MaxFragments=2, FragmentDelimiter=" … "'
     )
-    best = _best([_pg_branch(k, c) for k, c in wanted.items()])
+    newest = _pg_newest(session, params) if wanted.get("note") == [] else None
+    if newest:
+        params["newest"] = newest
+    best = _best([_pg_branch(k, c, bool(newest)) for k, c in wanted.items()])
     # the headlines of the best only: ts_headline reads and parses the whole text
     statement = _text(
         "SELECT h.*, ts_headline('swedish', h.body, to_tsquery('swedish', :q), :options) "
