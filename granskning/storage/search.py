@@ -172,8 +172,15 @@ def _candidates(kind: str, conditions: list[str], sqlite: bool, newest: bool = F
         )
     if kind == "text":  # report texts are kept in their FTS5 table itself
         source = f"{spec.fts} x"
+    elif kind == "note" and conditions and not any("x." in c for c in conditions):
+        # the interviews that pass, found once; each match is then one look-up of its note
+        # (CROSS JOIN keeps the FTS5 table the outer loop: SQLite's planner may reorder)
+        source = f"{spec.fts} f CROSS JOIN note x ON x.id = f.rowid"
+        where = (
+            " AND x.interview_id IN (SELECT iv.id FROM interview iv JOIN review r "
+            f"ON r.id = iv.review_id WHERE 1 = 1{where})"
+        )
     elif conditions:
-        # CROSS JOIN keeps the FTS5 table the outer loop (SQLite's planner may not reorder)
         joins = spec.join.replace("JOIN", "CROSS JOIN")
         source = f"{spec.fts} f CROSS JOIN {spec.table} x ON x.id = f.rowid {joins}"
     else:
@@ -191,11 +198,11 @@ def _sqlite_kind(kind: str, conditions: list[str]) -> str:
     matches from the oldest candidate on; ``+rowid``: the candidates are looked up as those
     go by, not each by a query of the FTS5 table of its own."""
     spec = SPECS[kind]
-    candidates = _candidates(kind, conditions, True)
-    # the matches from the oldest candidate on (all candidates when nothing filters)
-    among = f"rowid >= (SELECT coalesce(min(rowid), 0) FROM ({candidates}))"
-    if conditions:
-        among += f" AND +rowid IN ({candidates})"
+    if conditions:  # the candidates found beforehand (see :func:`_sqlite_candidates`)
+        among = f"rowid >= :low_{kind} AND +rowid IN :ids_{kind}"
+    else:  # the matches from the oldest candidate on are the candidates
+        candidates = _candidates(kind, conditions, True)
+        among = f"rowid >= (SELECT coalesce(min(rowid), 0) FROM ({candidates}))"
     best = (
         f"SELECT rowid AS ref, -bm25({spec.fts}) AS score FROM {spec.fts} "
         f"WHERE {spec.fts} MATCH :q AND {among} ORDER BY score DESC, rowid LIMIT :limit"
@@ -205,6 +212,23 @@ def _sqlite_kind(kind: str, conditions: list[str]) -> str:
         f"SELECT {_columns(kind, 'h.ref')}, h.score FROM ({best}) h JOIN {source} = h.ref "
         f"{spec.join if kind != 'text' else ''}"
     )
+
+
+def _sqlite_candidates(
+    session: Session, wanted: dict[str, list[str]], params: dict[str, Any]
+) -> dict[str, list[str]]:
+    """The kinds still wanted once the candidates of those with filters are found, each
+    list once (in ``params``: ``ids_<kind>``, and ``low_<kind>`` the oldest of them)."""
+    out = {}
+    for kind, conditions in wanted.items():
+        if conditions:
+            found = session.execute(_text(_candidates(kind, conditions, True), params), params)
+            ids = [int(i) for i in found.scalars()]
+            if not ids:
+                continue
+            params[f"ids_{kind}"], params[f"low_{kind}"] = ids, min(ids)
+        out[kind] = conditions
+    return out
 
 
 def _pg_branch(kind: str, conditions: list[str], newest: bool) -> str:
@@ -295,6 +319,9 @@ def search(session: Session, match: str, filters: Filters, limit: int) -> list[H
     if not wanted:
         return []
     if sqlite:
+        wanted = _sqlite_candidates(session, wanted, params)
+        if not wanted:
+            return []
         best = _best([_sqlite_kind(k, c) for k, c in wanted.items()])
         found = session.execute(_text(best, params), params).mappings().all()
         return _with_snippets(session, match, [_hit(r) for r in found])
