@@ -28,7 +28,7 @@ SNIPPET_WORDS = 16
 # PostgreSQL (ts_rank), where the newest are also costlier to find (see _pg_newest)
 RANKED = {"sqlite": 2_000, "postgresql": 100}
 # PostgreSQL: a walk back over the newest SAMPLE x RANKED notes measures a match's density
-SAMPLE = 40
+SAMPLE = 20
 # PostgreSQL: reading a page for one match costs about as much as walking this many notes
 PAGE_COST = 12
 
