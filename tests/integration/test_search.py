@@ -27,14 +27,16 @@ NOTES = (
 
 def _add_notes(store: Store, world: World) -> list[int]:
     """The notes above in the world's first interview (written as a session would)."""
+    return _written(store, world.interviews[0], NOTES)
+
+
+def _written(store: Store, interview: int, notes: Any) -> list[int]:
+    """Notes of ``(question, text)`` in ``interview``, oldest first; their ids."""
     ids = []
     with store.atomic() as s:
-        for question, text in NOTES:
+        for question, text in notes:
             note = Note(
-                interview_id=world.interviews[0],
-                question_id=question,
-                text=text,
-                created_at=store.now(),
+                interview_id=interview, question_id=question, text=text, created_at=store.now()
             )
             s.add(note)
             s.flush()
@@ -270,16 +272,7 @@ def test_a_database_from_before_the_index_gets_one_on_upgrade(empty_db: Any) -> 
 
 def _add(store: Store, interview: int, *texts: str) -> list[int]:
     """Notes with ``texts`` in ``interview``, oldest first; their ids."""
-    ids = []
-    with store.atomic() as s:
-        for text in texts:
-            note = Note(
-                interview_id=interview, question_id="styr-1", text=text, created_at=store.now()
-            )
-            s.add(note)
-            s.flush()
-            ids.append(note.id)
-    return ids  # type: ignore[return-value]
+    return _written(store, interview, [("styr-1", text) for text in texts])
 
 
 def _ranked(monkeypatch: pytest.MonkeyPatch, n: int) -> None:
