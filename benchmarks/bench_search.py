@@ -261,8 +261,9 @@ def _count(store: Any) -> list[float]:
     return _timed(count, RUNS * 3)
 
 
-def _note_add(store: Any, iv: int, n: int = 1_000) -> tuple[float, float]:
-    """p99 of ``note add`` through the engine and of a bare insert + commit, in ms."""
+def _note_add(store: Any, iv: int, n: int = 1_000) -> tuple[float, float, float, float]:
+    """p99 and p50 of ``note add`` through the service in process and of a bare insert +
+    commit (the index's trigger or generated column included), in ms."""
     from granskning.services import sessions
     from granskning.storage.model import Note
 
@@ -275,7 +276,8 @@ def _note_add(store: Any, iv: int, n: int = 1_000) -> tuple[float, float]:
                 Note(interview_id=iv, question_id="styr-1", text=texts[i], created_at=store.now())
             )
 
-    return _p(engine, 0.99), _p(_timed_each(bare, n), 0.99)
+    plain = _timed_each(bare, n)
+    return _p(engine, 0.99), _p(plain, 0.99), _p(engine, 0.5), _p(plain, 0.5)
 
 
 def _timed_each(fn: Callable[[int], Any], n: int) -> list[float]:
@@ -294,6 +296,7 @@ def _one(url: str, notes: int, label: str) -> dict[str, Any]:
     from granskning.storage.store import Store
 
     store = Store(url, actor="bench")
+    before = os.getloadavg()[0]
     try:
         iv = _world(store)
         t0 = time.perf_counter()
@@ -305,7 +308,7 @@ def _one(url: str, notes: int, label: str) -> dict[str, Any]:
         size = lib.index_size(store)
         with store.engine.connect() as conn:
             text_bytes = conn.exec_driver_sql("SELECT sum(length(text)) FROM note").scalar()
-        add, bare = _note_add(store, iv)
+        add, bare, add50, bare50 = _note_add(store, iv)
     finally:
         store.dispose()
     return {
@@ -320,6 +323,10 @@ def _one(url: str, notes: int, label: str) -> dict[str, Any]:
         "text_bytes": int(text_bytes or 0),
         "note_add_p99_ms": round(add, 3),
         "bare_insert_p99_ms": round(bare, 3),
+        "note_add_p50_ms": round(add50, 3),
+        "bare_insert_p50_ms": round(bare50, 3),
+        # the machine's 1-minute load average when the run began and ended
+        "load": [round(before, 2), round(os.getloadavg()[0], 2)],
     }
 
 
@@ -391,7 +398,8 @@ def rows(figures: list[dict[str, Any]]) -> list[dict[str, Any]]:
         )
         out.append(
             {
-                "name": f"note add p99 with the index ({b}, {n})",
+                "name": f"note add p99 with the index ({b}, {n}; p50 {f['note_add_p50_ms']} "
+                f"ms beside {f['bare_insert_p50_ms']} ms; load {f['load']})",
                 "value": f["note_add_p99_ms"],
                 "unit": "ms",
                 "baseline_name": "bare insert + commit, p99",

@@ -8,6 +8,7 @@ is better here on both), then the snippets of just those hits.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,8 +23,14 @@ KINDS = ("note", "finding", "recommendation", "text", "item")
 # front ends turn them into brackets or <mark>)
 START, STOP = "\x02", "\x03"
 SNIPPET_WORDS = 16
-# SQLite: a word found in more texts of a kind than this is ranked among the newest of them
-RANKED = 10_000
+# how many of the newest matches of each kind that pass the filters are ranked: ranking
+# costs a few microseconds a text on SQLite (bm25), a page read from the table each on
+# PostgreSQL (ts_rank), where the newest are also costlier to find (see _pg_newest)
+RANKED = {"sqlite": 2_000, "postgresql": 100}
+# PostgreSQL: a walk back over the newest SAMPLE x RANKED notes measures a match's density
+SAMPLE = 20
+# PostgreSQL: reading a page for one match costs about as much as walking this many notes
+PAGE_COST = 12
 
 
 # typed NULLs: PostgreSQL matches the branches of a UNION by type
@@ -146,76 +153,139 @@ def _columns(kind: str, ref: str) -> str:
     )
 
 
-def _sqlite_branch(kind: str, conditions: list[str]) -> str:
-    """One kind's best hits: the best ``window`` by bm25 in its FTS5 table alone (cheap),
-    among the matches from row ``floor`` on, then joined and filtered (see
-    :func:`_sqlite_kind`)."""
+def _candidates(kind: str, conditions: list[str], sqlite: bool, newest: bool = False) -> str:
+    """The newest ``:ranked`` matches of one kind that pass the filters (SQLite: their
+    rowids; PostgreSQL: their rows).
+
+    FTS5 reads a word's matches newest first and stops at ``:ranked``. On PostgreSQL the
+    notes found by :func:`_pg_newest` are taken as they are (``newest``); otherwise the
+    planner chooses between the GIN index and walking the rows back by id."""
     spec = SPECS[kind]
     where = "".join(f" AND {c}" for c in conditions)
+    if not sqlite:
+        order = "x.review_id DESC, x.section" if kind == "text" else "x.id DESC"
+        if kind == "note" and newest:  # found already
+            return "SELECT x.* FROM note x WHERE x.id IN :newest"
+        return (
+            f"SELECT x.* FROM {spec.table} x {spec.join if conditions else ''} "
+            f"WHERE x.search @@ to_tsquery('swedish', :q){where} ORDER BY {order} LIMIT :ranked"
+        )
+    if kind == "text":  # report texts are kept in their FTS5 table itself
+        source = f"{spec.fts} x"
+    elif kind == "note" and conditions and not any("x." in c for c in conditions):
+        # the interviews that pass, found once; each match is then one look-up of its note
+        # (CROSS JOIN keeps the FTS5 table the outer loop: SQLite's planner may reorder)
+        source = f"{spec.fts} f CROSS JOIN note x ON x.id = f.rowid"
+        where = (
+            " AND x.interview_id IN (SELECT iv.id FROM interview iv JOIN review r "
+            f"ON r.id = iv.review_id WHERE 1 = 1{where})"
+        )
+    elif conditions:
+        joins = spec.join.replace("JOIN", "CROSS JOIN")
+        source = f"{spec.fts} f CROSS JOIN {spec.table} x ON x.id = f.rowid {joins}"
+    else:
+        source = f"{spec.fts} f"
+    alias = "x" if kind == "text" else "f"
+    return (
+        f"SELECT {alias}.rowid FROM {source} WHERE {alias}.{spec.fts} MATCH :q{where} "
+        f"ORDER BY {alias}.rowid DESC LIMIT :ranked"
+    )
+
+
+def _sqlite_kind(kind: str, conditions: list[str]) -> str:
+    """One kind's best ``:limit`` hits: bm25 over its candidates only (a few microseconds
+    each), then the winners joined to where they belong. The FTS5 table reads only the
+    matches from the oldest candidate on; ``+rowid``: the candidates are looked up as those
+    go by, not each by a query of the FTS5 table of its own."""
+    spec = SPECS[kind]
+    if conditions:  # the candidates found beforehand (see :func:`_sqlite_candidates`)
+        among = f"rowid >= :low_{kind} AND +rowid IN :ids_{kind}"
+    else:  # the matches from the oldest candidate on are the candidates
+        candidates = _candidates(kind, conditions, True)
+        among = f"rowid >= (SELECT coalesce(min(rowid), 0) FROM ({candidates}))"
     best = (
         f"SELECT rowid AS ref, -bm25({spec.fts}) AS score FROM {spec.fts} "
-        f"WHERE {spec.fts} MATCH :q AND rowid >= :floor ORDER BY score DESC LIMIT :window"
+        f"WHERE {spec.fts} MATCH :q AND {among} ORDER BY score DESC, rowid LIMIT :limit"
     )
-    # report texts are kept in their FTS5 table itself
     source = "search_text x ON x.rowid" if kind == "text" else f"{spec.table} x ON x.id"
     return (
         f"SELECT {_columns(kind, 'h.ref')}, h.score FROM ({best}) h JOIN {source} = h.ref "
-        f"{spec.join if kind != 'text' else ''} WHERE 1 = 1{where} "
-        "ORDER BY h.score DESC, h.ref LIMIT :limit"
+        f"{spec.join if kind != 'text' else ''}"
     )
 
 
-def _sqlite_kind(
-    session: Session, kind: str, conditions: list[str], params: dict[str, Any], limit: int
-) -> list[Any]:
-    """One kind's best ``limit`` hits that pass the filters.
-
-    bm25 costs a few microseconds a match, and joining a match to its review as much
-    again: so the best few hundred are ranked first and joined, and the window is widened
-    only while the filters leave too few (rows outside a window rank below all inside it,
-    so the best that pass are exact). A word in more than :data:`RANKED` texts of a kind is
-    ranked among its newest :data:`RANKED` (and among all of them when the filters leave
-    too few of those)."""
-    fts = SPECS[kind].fts
-    q = {"q": params["q"]}
-    total = int(
-        session.execute(text(f"SELECT count(*) FROM {fts} WHERE {fts} MATCH :q"), q).scalar_one()
-    )
-    floor = 0
-    if total > RANKED:
-        floor = int(
-            session.execute(
-                text(
-                    f"SELECT rowid FROM {fts} WHERE {fts} MATCH :q "
-                    "ORDER BY rowid DESC LIMIT 1 OFFSET :n"
-                ),
-                {**q, "n": RANKED - 1},
-            ).scalar_one()
-        )
-    window = max(8 * limit, 200)
-    statement = _text(_sqlite_branch(kind, conditions), params)
-    while True:
-        found = session.execute(statement, {**params, "window": window, "floor": floor})
-        rows = list(found.mappings().all())
-        if len(rows) >= limit:
-            return rows
-        if floor and window >= RANKED:
-            floor, window = 0, max(8 * limit, 200)  # too few among the newest: rank all
-        elif window >= total:
-            return rows
-        else:
-            window *= 8
+def _sqlite_candidates(
+    session: Session, wanted: dict[str, list[str]], params: dict[str, Any]
+) -> dict[str, list[str]]:
+    """The kinds still wanted once the candidates of those with filters are found, each
+    list once (in ``params``: ``ids_<kind>``, and ``low_<kind>`` the oldest of them)."""
+    out = {}
+    for kind, conditions in wanted.items():
+        if conditions:
+            found = session.execute(_text(_candidates(kind, conditions, True), params), params)
+            ids = [int(i) for i in found.scalars()]
+            if not ids:
+                continue
+            params[f"ids_{kind}"], params[f"low_{kind}"] = ids, min(ids)
+        out[kind] = conditions
+    return out
 
 
-def _pg_branch(kind: str, conditions: list[str]) -> str:
+def _pg_branch(kind: str, conditions: list[str], newest: bool) -> str:
+    """One kind's candidates, each with its ts_rank (the rows were read anyway)."""
     spec = SPECS[kind]
     ref = _NO_ID if kind == "text" else "x.id"
-    where = "".join(f" AND {c}" for c in conditions)
+    # the filters' tables are joined again for the columns, for the candidates only
     return (
         f"SELECT {_columns(kind, ref)}, ts_rank(x.search, to_tsquery('swedish', :q)) AS score, "
-        f"{spec.body} AS body FROM {spec.table} x {spec.join} "
-        f"WHERE x.search @@ to_tsquery('swedish', :q){where}"
+        f"{spec.body} AS body FROM ({_candidates(kind, conditions, False, newest)}) x {spec.join}"
     )
+
+
+_WALK = (
+    "SELECT x.id FROM (SELECT id, search FROM note WHERE id >= :low AND id < :high "
+    "ORDER BY id DESC OFFSET 0) x WHERE x.search @@ to_tsquery('swedish', :q) LIMIT :need"
+)
+
+
+def _pg_newest(session: Session, params: dict[str, Any]) -> list[int] | None:
+    """The newest ``:ranked`` notes that match, found by walking the notes back from the
+    newest when that is cheaper than the GIN index; else None.
+
+    The GIN index finds every match but in no order, and each match read from the table
+    costs a page: for a word in one note of ten, walking back reads a few hundred pages,
+    the index ten thousand. PostgreSQL's planner chooses between the two by statistics
+    that take a phrase's words as independent (so its matches as far fewer than they
+    are): here a walk over the newest ``SAMPLE`` x ``:ranked`` notes measures how common
+    the match is, and a second walk goes on where it costs less than the index would."""
+    ranked = int(params["ranked"])
+    top = int(session.execute(text("SELECT coalesce(max(id), 0) FROM note")).scalar_one()) + 1
+    low = max(0, top - SAMPLE * ranked)
+    newest = _walk(session, params, low, top, ranked)
+    if len(newest) >= ranked:
+        return newest
+    if not newest or low == 0:
+        return None
+    density = len(newest) / (top - low)
+    rows = math.ceil((ranked - len(newest)) / density)  # the notes expected to hold the rest
+    if rows > PAGE_COST * density * top:  # the index would read fewer pages
+        return None
+    newest += _walk(session, params, max(0, low - 2 * rows), low, ranked - len(newest))
+    return newest if len(newest) >= ranked else None
+
+
+def _walk(session: Session, params: dict[str, Any], low: int, high: int, need: int) -> list[int]:
+    """The newest ``need`` matching notes with ids from ``low`` to below ``high``, read
+    newest first from the table (the fence keeps the planner off the GIN index)."""
+    found = session.execute(
+        text(
+            "SELECT x.id FROM (SELECT id, search FROM note WHERE id >= :low AND id < :high "
+            "ORDER BY id DESC OFFSET 0) x WHERE x.search @@ to_tsquery('swedish', :q) "
+            "LIMIT :need"
+        ),
+        {"q": params["q"], "low": low, "high": high, "need": need},
+    )
+    return [int(i) for i in found.scalars()]
 
 
 def _text(sql: str, params: dict[str, Any]) -> Any:
@@ -227,22 +297,19 @@ def _text(sql: str, params: dict[str, Any]) -> Any:
     return statement
 
 
-def _pg_statement(branches: list[str], params: dict[str, Any]) -> Any:
-    """Every kind's hits ranked together, the best ``limit`` with their headlines."""
+def _best(branches: list[str]) -> str:
+    """Every kind's hits ranked together, the best ``:limit``."""
     inner = " UNION ALL ".join(f"SELECT * FROM ({b}) b{n}" for n, b in enumerate(branches))
-    best = f"SELECT * FROM ({inner}) hits ORDER BY score DESC, kind, ref LIMIT :limit"
-    return _text(
-        "SELECT h.*, ts_headline('swedish', h.body, to_tsquery('swedish', :q), :options) "
-        f"AS snippet FROM ({best}) h ORDER BY h.score DESC, h.kind, h.ref",
-        params,
-    )
+    return f"SELECT * FROM ({inner}) hits ORDER BY score DESC, kind, ref LIMIT :limit"
 
 
 def search(session: Session, match: str, filters: Filters, limit: int) -> list[Hit]:
     """The best ``limit`` hits of ``match`` (FTS5 MATCH text on SQLite, ``to_tsquery``
-    text on PostgreSQL), best first."""
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    params: dict[str, Any] = {"q": match, "limit": limit}
+    text on PostgreSQL), best first, among the newest :data:`RANKED` matches of each kind
+    that pass the filters (the newest ``limit`` when that is more)."""
+    backend = session.get_bind().dialect.name
+    sqlite = backend == "sqlite"
+    params: dict[str, Any] = {"q": match, "limit": limit, "ranked": max(RANKED[backend], limit)}
     wanted = {}
     for kind in KINDS:
         if kind in filters.kinds:
@@ -252,16 +319,27 @@ def search(session: Session, match: str, filters: Filters, limit: int) -> list[H
     if not wanted:
         return []
     if sqlite:
-        rows = [r for k, c in wanted.items() for r in _sqlite_kind(session, k, c, params, limit)]
-        rows.sort(key=lambda r: (-r["score"], r["kind"], r["ref"]))
-        return _with_snippets(session, match, [_hit(r) for r in rows[:limit]])
+        wanted = _sqlite_candidates(session, wanted, params)
+        if not wanted:
+            return []
+        best = _best([_sqlite_kind(k, c) for k, c in wanted.items()])
+        found = session.execute(_text(best, params), params).mappings().all()
+        return _with_snippets(session, match, [_hit(r) for r in found])
     params["options"] = (
         f'StartSel="{START}", StopSel="{STOP}", MaxWords={SNIPPET_WORDS + 4}, '
         'MinWords=6, MaxFragments=2, FragmentDelimiter=" … "'
     )
-    branches = [_pg_branch(k, c) for k, c in wanted.items()]
-    found = session.execute(_pg_statement(branches, params), params).mappings().all()
-    return [_hit(r) for r in found]
+    newest = _pg_newest(session, params) if wanted.get("note") == [] else None
+    if newest:
+        params["newest"] = newest
+    best = _best([_pg_branch(k, c, bool(newest)) for k, c in wanted.items()])
+    # the headlines of the best only: ts_headline reads and parses the whole text
+    statement = _text(
+        "SELECT h.*, ts_headline('swedish', h.body, to_tsquery('swedish', :q), :options) "
+        f"AS snippet FROM ({best}) h ORDER BY h.score DESC, h.kind, h.ref",
+        params,
+    )
+    return [_hit(r) for r in session.execute(statement, params).mappings().all()]
 
 
 def _hit(r: Any) -> Hit:
@@ -289,9 +367,11 @@ def _with_snippets(session: Session, match: str, hits: list[Hit]) -> list[Hit]:
         fts = SPECS[kind].fts
         statement = text(
             f"SELECT rowid, snippet({fts}, -1, :a, :b, '…', {SNIPPET_WORDS}) FROM {fts} "
-            f"WHERE {fts} MATCH :q AND rowid IN :refs"
+            # the matches from the oldest hit on, each looked up as they go by (a plain
+            # ``rowid IN`` runs the match once for every hit)
+            f"WHERE {fts} MATCH :q AND rowid >= :low AND +rowid IN :refs"
         ).bindparams(bindparam("refs", expanding=True))
-        params = {"a": START, "b": STOP, "q": match, "refs": refs}
+        params = {"a": START, "b": STOP, "q": match, "low": min(refs), "refs": refs}
         for rowid, snippet in session.execute(statement, params).all():
             found[(kind, int(rowid))] = snippet or ""
     return [Hit(**{**h.__dict__, "snippet": found.get((h.kind, h.ref or 0), "")}) for h in hits]

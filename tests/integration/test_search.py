@@ -27,14 +27,16 @@ NOTES = (
 
 def _add_notes(store: Store, world: World) -> list[int]:
     """The notes above in the world's first interview (written as a session would)."""
+    return _written(store, world.interviews[0], NOTES)
+
+
+def _written(store: Store, interview: int, notes: Any) -> list[int]:
+    """Notes of ``(question, text)`` in ``interview``, oldest first; their ids."""
     ids = []
     with store.atomic() as s:
-        for question, text in NOTES:
+        for question, text in notes:
             note = Note(
-                interview_id=world.interviews[0],
-                question_id=question,
-                text=text,
-                created_at=store.now(),
+                interview_id=interview, question_id=question, text=text, created_at=store.now()
             )
             s.add(note)
             s.flush()
@@ -268,21 +270,57 @@ def test_a_database_from_before_the_index_gets_one_on_upgrade(empty_db: Any) -> 
     store.dispose()
 
 
-def test_a_common_word_is_ranked_among_its_newest_and_filters_reach_older(
+def _add(store: Store, interview: int, *texts: str) -> list[int]:
+    """Notes with ``texts`` in ``interview``, oldest first; their ids."""
+    return _written(store, interview, [("styr-1", text) for text in texts])
+
+
+def _ranked(monkeypatch: pytest.MonkeyPatch, n: int) -> None:
+    for backend in index.RANKED:
+        monkeypatch.setitem(index.RANKED, backend, n)
+
+
+def test_only_the_newest_matches_are_ranked(
     store: Store, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index, "RANKED", 2)  # SQLite: words in more notes are capped
-    with store.atomic() as s:
-        for n in range(3):
-            s.add(
-                Note(
-                    interview_id=world.interviews[1],
-                    question_id="styr-1",
-                    text=f"Barnets bästa, gång {n}.",
-                    created_at=store.now(),
-                )
-            )
-    assert len(_note_texts(store, "bästa")) == 4
+    best, *newer = _add(
+        store,
+        world.interviews[1],
+        "Bästa, bästa, det bästa av det bästa.",
+        "Barnets bästa, gång 1.",
+        "Barnets bästa, gång 2.",
+    )
+    # every match ranked: the note with the word four times first
+    assert _found(store, "bästa", kind="note")[0] == ("note", best)
+    _ranked(monkeypatch, 2)
+    # the newest two ranked, the older best one left out; ``limit`` above the cap ranks as
+    # many as it shows
+    capped = lib.search(store, "bästa", lib.Scope(kind="note"), limit=2)
+    assert sorted(h["id"] for h in capped) == newer
+    assert _found(store, "bästa", kind="note")[0] == ("note", best)
+
+
+def test_the_newest_matches_are_found_past_notes_that_do_not_match(
+    store: Store, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    older, newer = _add(store, world.interviews[1], "Elevrådet 1.", "Elevrådet 2.")
+    _add(store, world.interviews[1], *(f"Inget här, {n}." for n in range(3)))
+    _add(store, world.interviews[1], "Elevrådet 3.")
+    # PostgreSQL walks back from the newest note: two notes first, then further back
+    monkeypatch.setattr(index, "SAMPLE", 1)
+    _ranked(monkeypatch, 3)
+    hits = lib.search(store, "elevrådet", lib.Scope(kind="note"), limit=3)
+    assert len(hits) == 3 and {older, newer} < {h["id"] for h in hits}
+    # a match too rare for the walk is found by the index
+    monkeypatch.setattr(index, "PAGE_COST", 0)
+    assert len(lib.search(store, "elevrådet", lib.Scope(kind="note"), limit=3)) == 3
+
+
+def test_the_filters_choose_the_newest_matches_that_pass_them(
+    store: Store, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _add(store, world.interviews[1], *(f"Barnets bästa, gång {n}." for n in range(3)))
+    _ranked(monkeypatch, 2)
     # the older note is found though the newest matches are all filtered out
-    only = lib.search(store, "bästa", lib.Scope(group="fortroendevalda"))
+    only = lib.search(store, "bästa", lib.Scope(group="fortroendevalda"), limit=2)
     assert [h["question"] for h in only] == ["styr-2"]
