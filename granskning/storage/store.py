@@ -42,10 +42,6 @@ SCHEMA_HEAD = "0009"
 SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
 
 BUSY_TIMEOUT_MS = 30_000
-# SQLite copies its write-ahead log into the database (a checkpoint, with an fsync) once the
-# log holds this many pages; each note adds a few with its search index, and SQLite's
-# default (1,000) made every hundredth note wait for a checkpoint
-WAL_CHECKPOINT_PAGES = 10_000
 # How often a whole transaction is tried when the database stays busy (see Store.run).
 RETRY_ATTEMPTS = 8
 # How often a transaction that lost a race on a unique key is tried again: the next attempt
@@ -180,7 +176,6 @@ def _sqlite_pragmas(
     cursor.execute("PRAGMA journal_mode = WAL")
     # NORMAL is durable in WAL mode against process crashes; FULL also against power loss.
     cursor.execute("PRAGMA synchronous = NORMAL")
-    cursor.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
     cursor.close()
 
 

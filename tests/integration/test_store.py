@@ -41,7 +41,6 @@ def test_sqlite_pragmas(tmp_path: Path) -> None:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
-        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 10_000
 
 
 def test_newer_database_is_refused(tmp_path: Path) -> None:
