@@ -46,16 +46,31 @@ class Cursor:
             return None
         return cls(*(int(part) for part in found.groups()))
 
+    def covers(self, other: Cursor) -> bool:
+        """Whether a page at this cursor has seen everything one at ``other`` has."""
+        return (
+            self.session >= other.session and self.note >= other.note and self.audit >= other.audit
+        )
+
+    def past(self, table: int, ident: int) -> Cursor:
+        """This cursor once the change ``ident`` of ``table`` (see :class:`Change`) is seen."""
+        parts = [self.session, self.note, self.audit]
+        parts[table] = max(parts[table], ident)
+        return Cursor(*parts)
+
 
 @dataclass(frozen=True)
 class Change:
     """One stored change of a session: ``kind`` is ``session`` (a step of the clock or a
     move: ``what`` is its kind), ``note`` (a new note: ``what`` its uid) or ``note_edit``
-    / ``note_remove`` (``what`` the note's uid); ``cursor`` is where it leaves a page."""
+    / ``note_remove`` (``what`` the note's uid); ``cursor`` is where it leaves a page;
+    ``table`` (0 session event, 1 note, 2 audit event) and ``ident`` name its row."""
 
     cursor: Cursor
     kind: str
     what: str
+    table: int = 0
+    ident: int = 0
 
 
 # A change as read: when it was stored, which table's cursor it moves, its id, kind, what.
@@ -106,7 +121,7 @@ def changes_since(store: Store, interview_id: int, cursor: Cursor) -> list[Chang
     out = []
     for _at, table, ident, kind, what in heapq.merge(*_rows(store, interview_id, cursor)):
         reached[table] = max(reached[table], ident)
-        out.append(Change(Cursor(*reached), kind, what))
+        out.append(Change(Cursor(*reached), kind, what, table, ident))
     return out
 
 
@@ -145,6 +160,39 @@ def snapshot(store: Store, interview_id: int) -> dict[str, Any]:
     }
 
 
+def state(store: Store, interview_id: int) -> dict[str, Any]:
+    """:func:`snapshot` with ``cursor``: where it stands among the session's changes (read
+    first: the state is at least as new), so that a page can tell an older state."""
+    at = latest(store, interview_id)
+    return snapshot(store, interview_id) | {"cursor": str(at)}
+
+
+def details(store: Store, interview_id: int, changes: list[Change]) -> list[dict[str, Any]]:
+    """What a page is sent of each change: a note's change carries the note (as
+    ``note list --json`` shows it, with ``removed``); the last move or step of the clock
+    carries the session's state (:func:`snapshot`), read after the changes."""
+    uids = {c.what for c in changes if c.kind != "session"}
+    notes: dict[str, dict[str, Any]] = {}
+    if uids:
+        plan = sessions.load_plan(store, interview_id)
+        with store.read() as s:
+            rows = s.exec(
+                select(Note).where(Note.interview_id == interview_id, col(Note.uid).in_(uids))
+            ).all()
+        notes = {n.uid: sessions.note_dict(n, plan) | {"removed": bool(n.removed_at)} for n in rows}
+    steps = [i for i, c in enumerate(changes) if c.kind == "session"]
+    now = snapshot(store, interview_id) if steps else None
+    out = []
+    for i, change in enumerate(changes):
+        data: dict[str, Any] = {"kind": change.kind, "what": change.what}
+        if change.kind != "session":
+            data["note"] = notes.get(change.what)
+        elif i == steps[-1]:
+            data["state"] = now
+        out.append(data)
+    return out
+
+
 def may_run_clock(store: Store, person_id: int, rights: frozenset[Do], interview_id: int) -> bool:
     """Whether someone with ``rights`` in the review may run the session's clock: the
     right to (the timekeeper, the lead), or being the interview's moderator."""
@@ -157,4 +205,13 @@ def may_run_clock(store: Store, person_id: int, rights: frozenset[Do], interview
     return moderator == person_id
 
 
-__all__ = ["Change", "Cursor", "changes_since", "latest", "may_run_clock", "snapshot"]
+__all__ = [
+    "Change",
+    "Cursor",
+    "changes_since",
+    "details",
+    "latest",
+    "may_run_clock",
+    "snapshot",
+    "state",
+]
