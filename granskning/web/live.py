@@ -182,11 +182,10 @@ def _entries(
     store: Store, interview_id: int, cursor: Cursor, lang: str
 ) -> tuple[Cursor, list[_Entry]]:
     """The changes after ``cursor``, each made into its message once; the cursor reached."""
-    changes = session_live.changes_since(store, interview_id, cursor)
+    with speaking(lang):
+        changes, data = session_live.news(store, interview_id, cursor)
     if not changes:
         return cursor, []
-    with speaking(lang):
-        data = session_live.details(store, interview_id, changes)
     entries = [
         _Entry(c.table, c.ident, _message("change", None, d))
         for c, d in zip(changes, data, strict=True)
@@ -220,10 +219,16 @@ class Feed:
 
     async def run(self, wait: Wait) -> None:
         """Read the changes when woken (``wait``) or every POLL_S, until cancelled."""
-        self.base = self.cursor = await run_in_threadpool(
-            session_live.latest, self.store, self.interview_id
-        )
-        self.started.set()
+        while not self.started.is_set():
+            try:
+                self.base = self.cursor = await run_in_threadpool(
+                    session_live.latest, self.store, self.interview_id
+                )
+            except Exception as exc:  # noqa: BLE001  (a database gone away: again later)
+                log.warning("reading interview %s: %s", self.interview_id, exc)
+                await wait(POLL_S)
+            else:
+                self.started.set()
         while True:
             await wait(POLL_S)
             await self.read()
