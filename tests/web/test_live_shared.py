@@ -11,29 +11,21 @@ from typing import Any
 
 import pytest
 
-from granskning.services import interviews, session_live, sessions
+from granskning.services import session_live, sessions
 from granskning.services.session_live import Cursor
 from granskning.storage.store import Store
 from granskning.web import live
 from tests.conftest import FakeClock
 from tests.web.conftest import Web
+from tests.web.test_session_page import _interview
 
 PAGES = 10
 
 
 def _running(w: Web) -> int:
-    row = interviews.add_interview(
-        w.store,
-        w.world.review,
-        group="fortroendevalda",
-        start="2026-03-20 09:00",
-        minutes=90,
-        moderator=w.people["lead"],
-        note_taker=w.world.secretary,
-    )
-    assert row.id is not None
-    sessions.start(w.store, row.id)
-    return row.id
+    iv = _interview(w)
+    sessions.start(w.store, iv)
+    return iv
 
 
 @pytest.mark.slow
