@@ -24,6 +24,7 @@ import asyncio
 import json
 import logging
 import sqlite3
+import time
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -326,8 +327,8 @@ async def stream(
     """The event stream of a session: ``state`` at once (with a fresh start), then a
     ``change`` per stored change after the last one the page saw (``Last-Event-ID``), each
     with its cursor as ``id`` (a note's change carries the note, a move or a step of the
-    clock the session's state); a comment when idle, before which ``allowed()`` is asked
-    again (a logout or a lost role ends the stream). Woken by this process's commits;
+    clock the session's state); a comment when idle. ``allowed()`` is asked again every
+    POLL_S, not at every change (a logout or a lost role ends the stream). Woken by this process's commits;
     :func:`follow` also hears other processes'."""
     seen = Cursor.parse(last_event_id)
     feed = FEEDS.join(store, interview_id, lang)
@@ -338,7 +339,7 @@ async def stream(
         else:
             cursor = seen
         await feed.started.wait()
-        number = feed.first
+        number, checked = feed.first, time.monotonic()
         while True:
             grown = feed.grown  # taken before looking: a read that ends later sets it
             served = feed.since(cursor, number)
@@ -351,9 +352,14 @@ async def stream(
                 yield text
             try:
                 await asyncio.wait_for(grown.wait(), POLL_S)
+                idle = False
             except TimeoutError:
+                idle = True
+            if time.monotonic() - checked >= POLL_S:  # asked again at most every POLL_S
                 if not await run_in_threadpool(allowed):
                     return
+                checked = time.monotonic()
+            if idle:
                 yield ": keep-alive\n\n"
     finally:
         FEEDS.leave(feed)
