@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import col, func, select
+from sqlmodel import Session, col, func, select
 
 from granskning.domain.access import Do
 from granskning.services import sessions
-from granskning.storage.model import AuditEvent, Interview, Note, SessionEvent
+from granskning.storage.model import AuditEvent, Interview, Note, Review, SessionEvent
 from granskning.storage.store import Store
 
 _CURSOR = re.compile(r"(\d+)\.(\d+)\.(\d+)")
@@ -46,44 +46,58 @@ class Cursor:
             return None
         return cls(*(int(part) for part in found.groups()))
 
+    def covers(self, other: Cursor) -> bool:
+        """Whether a page at this cursor has seen everything one at ``other`` has."""
+        return (
+            self.session >= other.session and self.note >= other.note and self.audit >= other.audit
+        )
+
+    def past(self, table: int, ident: int) -> Cursor:
+        """This cursor once the change ``ident`` of ``table`` (see :class:`Change`) is seen."""
+        parts = [self.session, self.note, self.audit]
+        parts[table] = max(parts[table], ident)
+        return Cursor(*parts)
+
 
 @dataclass(frozen=True)
 class Change:
     """One stored change of a session: ``kind`` is ``session`` (a step of the clock or a
     move: ``what`` is its kind), ``note`` (a new note: ``what`` its uid) or ``note_edit``
-    / ``note_remove`` (``what`` the note's uid); ``cursor`` is where it leaves a page."""
+    / ``note_remove`` (``what`` the note's uid); ``cursor`` is where it leaves a page;
+    ``table`` (0 session event, 1 note, 2 audit event) and ``ident`` name its row."""
 
     cursor: Cursor
     kind: str
     what: str
+    table: int = 0
+    ident: int = 0
 
 
 # A change as read: when it was stored, which table's cursor it moves, its id, kind, what.
 _Row = tuple[datetime, int, int, str, str]
 
 
-def _rows(store: Store, interview_id: int, cursor: Cursor) -> list[list[_Row]]:
+def _rows(s: Session, interview_id: int, cursor: Cursor) -> list[list[_Row]]:
     """The session events, notes and note corrections after ``cursor``, each in id order."""
-    with store.read() as s:
-        steps = s.exec(
-            select(SessionEvent.id, SessionEvent.kind, SessionEvent.at)
-            .where(SessionEvent.interview_id == interview_id, col(SessionEvent.id) > cursor.session)
-            .order_by(col(SessionEvent.id))
-        ).all()
-        notes = s.exec(
-            select(Note.id, Note.uid, Note.created_at)
-            .where(Note.interview_id == interview_id, col(Note.id) > cursor.note)
-            .order_by(col(Note.id))
-        ).all()
-        edits = s.exec(
-            select(AuditEvent.id, AuditEvent.action, AuditEvent.data, AuditEvent.at)
-            .where(
-                AuditEvent.interview_id == interview_id,
-                AuditEvent.entity == "note",
-                col(AuditEvent.id) > cursor.audit,
-            )
-            .order_by(col(AuditEvent.id))
-        ).all()
+    steps = s.exec(
+        select(SessionEvent.id, SessionEvent.kind, SessionEvent.at)
+        .where(SessionEvent.interview_id == interview_id, col(SessionEvent.id) > cursor.session)
+        .order_by(col(SessionEvent.id))
+    ).all()
+    notes = s.exec(
+        select(Note.id, Note.uid, Note.created_at)
+        .where(Note.interview_id == interview_id, col(Note.id) > cursor.note)
+        .order_by(col(Note.id))
+    ).all()
+    edits = s.exec(
+        select(AuditEvent.id, AuditEvent.action, AuditEvent.data, AuditEvent.at)
+        .where(
+            AuditEvent.interview_id == interview_id,
+            AuditEvent.entity == "note",
+            col(AuditEvent.id) > cursor.audit,
+        )
+        .order_by(col(AuditEvent.id))
+    ).all()
     return [
         [(_utc(at), 0, i or 0, "session", kind) for i, kind, at in steps],
         [(_utc(at), 1, i or 0, "note", uid) for i, uid, at in notes],
@@ -102,11 +116,16 @@ def _utc(at: datetime) -> datetime:
 def changes_since(store: Store, interview_id: int, cursor: Cursor) -> list[Change]:
     """The changes of the session of ``interview_id`` after ``cursor``, in the order they
     were stored, each with the cursor a page has reached once it has it."""
+    with store.read() as s:
+        return _merged(_rows(s, interview_id, cursor), cursor)
+
+
+def _merged(rows: list[list[_Row]], cursor: Cursor) -> list[Change]:
     reached = [cursor.session, cursor.note, cursor.audit]
     out = []
-    for _at, table, ident, kind, what in heapq.merge(*_rows(store, interview_id, cursor)):
+    for _at, table, ident, kind, what in heapq.merge(*rows):
         reached[table] = max(reached[table], ident)
-        out.append(Change(Cursor(*reached), kind, what))
+        out.append(Change(Cursor(*reached), kind, what, table, ident))
     return out
 
 
@@ -145,6 +164,51 @@ def snapshot(store: Store, interview_id: int) -> dict[str, Any]:
     }
 
 
+def state(store: Store, interview_id: int) -> dict[str, Any]:
+    """:func:`snapshot` with ``cursor``: where it stands among the session's changes (read
+    first: the state is at least as new), so that a page can tell an older state."""
+    at = latest(store, interview_id)
+    return snapshot(store, interview_id) | {"cursor": str(at)}
+
+
+def news(
+    store: Store, interview_id: int, cursor: Cursor
+) -> tuple[list[Change], list[dict[str, Any]]]:
+    """The changes after ``cursor`` (:func:`changes_since`) and what a page is sent of each,
+    read together: a note's change carries the note (as ``note list --json`` shows it, with
+    ``removed``); the last move or step of the clock carries the session's state
+    (:func:`snapshot`, read after the changes)."""
+    with store.read() as s:
+        changes = _merged(_rows(s, interview_id, cursor), cursor)
+        uids = {c.what for c in changes if c.kind != "session"}
+        notes = _notes(s, interview_id, uids) if uids else {}
+    steps = [i for i, c in enumerate(changes) if c.kind == "session"]
+    now = snapshot(store, interview_id) if steps else None
+    out = []
+    for i, change in enumerate(changes):
+        data: dict[str, Any] = {"kind": change.kind, "what": change.what}
+        if change.kind != "session":
+            data["note"] = notes.get(change.what)
+        elif i == steps[-1]:
+            data["state"] = now
+        out.append(data)
+    return changes, out
+
+
+def _notes(s: Session, interview_id: int, uids: set[str]) -> dict[str, dict[str, Any]]:
+    """The notes of ``uids`` by uid, as a page is sent them."""
+    row = s.exec(
+        select(Interview, Review)
+        .join(Review, col(Review.id) == Interview.review_id)
+        .where(Interview.id == interview_id)
+    ).first()
+    plan = sessions.plan_for(row[1], row[0]) if row is not None else None
+    found = s.exec(
+        select(Note).where(Note.interview_id == interview_id, col(Note.uid).in_(uids))
+    ).all()
+    return {n.uid: sessions.note_dict(n, plan) | {"removed": bool(n.removed_at)} for n in found}
+
+
 def may_run_clock(store: Store, person_id: int, rights: frozenset[Do], interview_id: int) -> bool:
     """Whether someone with ``rights`` in the review may run the session's clock: the
     right to (the timekeeper, the lead), or being the interview's moderator."""
@@ -157,4 +221,13 @@ def may_run_clock(store: Store, person_id: int, rights: frozenset[Do], interview
     return moderator == person_id
 
 
-__all__ = ["Change", "Cursor", "changes_since", "latest", "may_run_clock", "snapshot"]
+__all__ = [
+    "Change",
+    "Cursor",
+    "changes_since",
+    "latest",
+    "may_run_clock",
+    "news",
+    "snapshot",
+    "state",
+]

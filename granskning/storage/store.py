@@ -179,10 +179,16 @@ def _sqlite_pragmas(
     cursor.close()
 
 
+# The execution option that marks a session for reading only (Store.read).
+_READ_ONLY = "granskning_read_only"
+
+
 def _sqlite_begin(conn: Any) -> None:
     # Take the write lock at the start: a deferred transaction that upgrades to a writer
     # later can fail with "database is locked" without waiting for the busy timeout.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # A read takes no lock (WAL: readers never wait for the writer nor for each other).
+    read_only = conn.get_execution_options().get(_READ_ONLY)
+    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 class Store:
@@ -214,6 +220,7 @@ class Store:
         self.sleep: Sleep = sleep or time.sleep
         self.stats = RetryStats()
         self.engine = self._make_engine(url, busy_timeout_ms)
+        self._reader: tuple[Engine, Engine] | None = None  # the engine, and it for reading
         if self.sqlite_path is not None:
             from granskning.storage.output import protect
 
@@ -424,10 +431,12 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for reading only."""
+        """A session for reading only (on SQLite it takes no lock)."""
         from sqlmodel import Session
 
-        session = Session(self.engine, expire_on_commit=False)
+        if self._reader is None or self._reader[0] is not self.engine:
+            self._reader = (self.engine, self.engine.execution_options(**{_READ_ONLY: True}))
+        session = Session(self._reader[1], expire_on_commit=False)
         try:
             yield session
         finally:

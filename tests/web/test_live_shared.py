@@ -1,84 +1,113 @@
-"""The streams of an interview woken together share one read of its changes, until the
-interview's next wake-up or SHARE_S."""
+"""The pages of an interview in one process share a feed: one read per change, each change
+made into its message once; a page further behind than the feed reads on its own."""
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
+from granskning.services import session_live, sessions
 from granskning.services.session_live import Cursor
 from granskning.storage.store import Store
 from granskning.web import live
+from tests.conftest import FakeClock
+from tests.web.conftest import Web
+from tests.web.test_session_page import _interview
 
-AT = Cursor(1, 2, 3)
-
-
-def _store() -> Any:
-    """A stand-in for the store: the reads are counted, not made."""
-    return object()
+PAGES = 10
 
 
-@pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, Cursor | None, str]]:
-    """The reads made of the database (``live._read`` counted, no database)."""
-    made: list[tuple[int, Cursor | None, str]] = []
-
-    def read(_store: Any, interview_id: int, cursor: Cursor | None, lang: str) -> Any:
-        made.append((interview_id, cursor, lang))
-        return cursor, [], {"read": len(made)}
-
-    monkeypatch.setattr(live, "_read", read)
-    return made
+def _running(w: Web) -> int:
+    iv = _interview(w)
+    sessions.start(w.store, iv)
+    return iv
 
 
-def test_streams_with_the_same_cursor_share_a_read_until_a_wake_up(
-    reads: list[tuple[int, Cursor | None, str]],
+@pytest.mark.slow
+def test_ten_pages_one_read_per_change_and_the_same_text(
+    web: Callable[[str], Web], clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    shared, store = live.SharedReads(), _store()
-    first = shared.read(store, 7, AT, "en")
-    assert all(shared.read(store, 7, AT, "en") is first for _ in range(9))
-    assert len(reads) == 1
-    shared.read(store, 7, AT, "sv")  # another language
-    shared.read(store, 8, AT, "en")  # another interview
-    shared.read(store, 7, Cursor(1, 3, 3), "en")  # another cursor
-    shared.read(store, 7, None, "en")  # a first read is a stream's own
-    shared.read(store, 7, None, "en")
-    assert len(reads) == 6
-    shared.forget(7)  # a change: the reads made before it may not have seen it
-    assert shared.read(store, 7, AT, "en") is not first
-    shared.read(store, 8, AT, "en")  # still shared
-    assert len(reads) == 7
+    w = web("visiting")
+    iv = _running(w)
+    at = str(session_live.latest(w.store, iv))
+    reads: list[Cursor] = []
+    real = live._entries
+
+    def counted(store: Store, interview_id: int, cursor: Cursor, lang: str) -> Any:
+        reads.append(cursor)
+        return real(store, interview_id, cursor, lang)
+
+    monkeypatch.setattr(live, "_entries", counted)
+
+    async def pages() -> list[str]:
+        streams = [live.stream(w.store, iv, at, "en") for _ in range(PAGES)]
+        firsts = [asyncio.ensure_future(anext(s)) for s in streams]
+        feed = live.FEEDS.join(w.store, iv, "en")  # the pages' feed, started
+        await feed.started.wait()
+        while feed.readers < PAGES + 1:  # every page has joined it
+            await asyncio.sleep(0)
+        live.FEEDS.leave(feed)
+        clock.advance(seconds=1)
+        await asyncio.to_thread(sessions.add_note, w.store, iv, "styr-1", "En gång")
+        got = list(await asyncio.gather(*firsts))
+        for s in streams:
+            await s.aclose()
+        return got
+
+    got = asyncio.run(pages())
+    assert len(set(got)) == 1 and '"text": "En gång"' in got[0]
+    assert reads == [Cursor.parse(at)]  # one read, the feed's
 
 
-def test_a_shared_read_lasts_share_s_at_most(
-    reads: list[tuple[int, Cursor | None, str]], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    now = [100.0]
-    monkeypatch.setattr(live, "time", SimpleNamespace(monotonic=lambda: now[0]))
-    shared, store = live.SharedReads(), _store()
-    shared.read(store, 7, AT, "en")
-    now[0] += live.SHARE_S
-    shared.read(store, 7, AT, "en")
-    assert len(reads) == 1
-    now[0] += 0.01
-    shared.read(store, 7, AT, "en")
-    assert len(reads) == 2
+def _entry(ident: int, table: int = 1) -> Any:
+    return live._Entry(table, ident, f"event: change\ndata: {ident}\n\n")
 
 
-def test_the_broker_wake_up_forgets_the_interview_s_shared_reads(
-    reads: list[tuple[int, Cursor | None, str]],
-) -> None:
-    store = _store()
-    live.SHARED.read(store, 7, AT, "en")
-    live.BROKER.wake(7)
-    live.SHARED.read(store, 7, AT, "en")
-    assert len(reads) == 2
-    live.SHARED.forget(7)  # leaves nothing for another test
+def test_a_page_takes_from_the_feed_what_it_has_not_seen() -> None:
+    feed = live.Feed(Store.__new__(Store), 7, "en")
+    feed.base = Cursor(1, 4, 0)
+    feed.log = [_entry(5), _entry(2, table=0), _entry(6)]
+    served = feed.since(Cursor(1, 5, 0), 0)
+    assert served is not None
+    cursor, text, number = served
+    assert (cursor, number) == (Cursor(2, 6, 0), 3)
+    assert text == (
+        "id: 2.5.0\nevent: change\ndata: 2\n\n" + "id: 2.6.0\nevent: change\ndata: 6\n\n"
+    )
+    assert feed.since(cursor, number) == (cursor, "", 3)  # nothing new
+    # a page that has not seen what the feed dropped reads on its own
+    assert feed.since(Cursor(0, 5, 0), 0) is None
+
+
+def test_the_feed_keeps_the_last_changes_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(live, "KEPT", 2)
+    made = [_entry(n) for n in (1, 2, 3)]
+
+    def entries(_store: Any, _iv: int, cursor: Cursor, _lang: str) -> Any:
+        return Cursor(0, 3, 0), made
+
+    monkeypatch.setattr(live, "_entries", entries)
+
+    async def read() -> live.Feed:
+        feed = live.Feed(Store.__new__(Store), 7, "en")
+        await feed.read()
+        return feed
+
+    feed = asyncio.run(read())
+    assert (feed.log, feed.first, feed.base, feed.cursor) == (
+        made[1:],
+        1,
+        Cursor(0, 1, 0),
+        Cursor(0, 3, 0),
+    )
+    assert feed.since(Cursor(), 0) is None
+    texts = "".join(f"id: 0.{e.ident}.0\n{e.text}" for e in made[1:])
+    assert feed.since(Cursor(0, 1, 0), 0) == (Cursor(0, 3, 0), texts, 3)
 
 
 def test_a_commit_to_the_sqlite_file_by_another_program_wakes_the_streams(

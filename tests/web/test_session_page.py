@@ -94,9 +94,16 @@ def test_the_page_shows_question_prompts_countdowns_in_words_and_the_forms(
     assert f'action="/interviews/{iv}/session/pause"' in page
     assert page.count("<h1>") == 1
     assert '<script src="/static/session.js" defer></script>' in page
+    assert f'data-cursor="{session_live.latest(w.store, iv)}"' in page
+    # the shortcuts of session run: listed, and on the buttons
+    assert "<summary>Keyboard shortcuts</summary>" in page
+    assert 'data-action="pause" aria-keyshortcuts="Space"' in page
+    assert 'data-action="next" aria-keyshortcuts="N"' in page
+    assert "<dt><kbd>E</kbd></dt><dd>end the session (asks first)</dd>" in page
     # the secretary writes notes but does not run the clock
     secretary = _as(w, "secretary").get(_url(iv)).text
     assert 'id="note-form"' in secretary and "/session/pause" not in secretary
+    assert "<dt><kbd>A</kbd></dt>" in secretary and "<kbd>N</kbd>" not in secretary
     clock.advance(minutes=5)
     over = _as(w, "lead").get(_url(iv)).text
     assert '<span data-part="level">past the budget</span>' in over
@@ -123,6 +130,8 @@ def test_the_clock_forms_store_the_events_the_status_engine_reads(
     answer = _json(tk, _url(iv, "/previous"))
     assert answer.status_code == 200
     assert answer.json()["status"] == sessions.status(w.store, iv)
+    # with its place among the changes, as the event stream's ids give it
+    assert Cursor.parse(answer.json()["cursor"]) == session_live.latest(w.store, iv)
     assert answer.json()["status"]["block"] == "styrprocesser"
     assert tk.submit(_url(iv, "/end")).status_code == 303
     assert sessions.status(w.store, iv)["state"] == "completed"
@@ -197,12 +206,13 @@ def test_a_note_before_the_start_is_refused_with_the_cli_sentence(
 # -- the event stream --------------------------------------------------------------------------
 
 
-async def _no_wait(_seconds: float) -> bool:
-    return True
-
-
 async def _take(messages: AsyncGenerator[str, None], count: int) -> list[str]:
-    return [await anext(messages) for _ in range(count)]
+    """The next ``count`` events of a stream (one text written may hold several)."""
+    got: list[str] = []
+    while len(got) < count:
+        got += [f"{m}\n\n" for m in (await anext(messages)).split("\n\n") if m]
+    assert len(got) == count, got
+    return got
 
 
 def _parse(message: str) -> tuple[str | None, str, dict[str, Any]]:
@@ -219,7 +229,7 @@ def test_the_stream_sends_the_state_then_each_change_with_an_ordered_id(
     sessions.start(w.store, iv)
 
     async def scenario() -> list[str]:
-        messages = live.stream(w.store, iv, None, "en", _no_wait)
+        messages = live.stream(w.store, iv, None, "en")
         first = await _take(messages, 1)
         clock.advance(seconds=1)
         await asyncio.to_thread(sessions.add_note, w.store, iv, "styr-1", "Live")
@@ -243,7 +253,14 @@ def test_the_stream_sends_the_state_then_each_change_with_an_ordered_id(
     cursors = [Cursor.parse(i) for i in (id0, id1, id2)]
     assert None not in cursors and cursors == sorted(cursors)  # type: ignore[type-var]
     assert len(set(cursors)) == 3
-    # the last change carries the state: at the second question, the note on the first
+    # a note's change carries the note; a move, the state: at the second question, the note
+    # on the first not among its notes
+    assert (note["note"]["text"], note["note"]["question"], note["note"]["removed"]) == (
+        "Live",
+        "styr-1",
+        False,
+    )
+    assert "state" not in note
     assert move["state"]["status"]["question"] == "styr-2" and move["state"]["notes"] == []
 
 
@@ -260,7 +277,7 @@ def test_last_event_id_replays_what_was_missed(web: Callable[[str], Web], clock:
     sessions.edit_note(w.store, note.id, "Rättad")  # type: ignore[arg-type]
 
     async def replay() -> list[str]:
-        messages = live.stream(w.store, iv, str(seen), "en", _no_wait)
+        messages = live.stream(w.store, iv, str(seen), "en")
         got = await _take(messages, 3)
         await messages.aclose()
         return got
@@ -273,18 +290,22 @@ def test_last_event_id_replays_what_was_missed(web: Callable[[str], Web], clock:
     ]
     assert parsed[0][2]["what"] == parsed[2][2]["what"] == note.uid
     assert Cursor.parse(parsed[-1][0]) == session_live.latest(w.store, iv)
-    assert parsed[-1][2]["state"]["notes"][0]["text"] == "Rättad"
+    assert parsed[1][2]["state"]["status"]["state"] == "paused"
+    assert parsed[-1][2]["note"]["text"] == "Rättad" and "state" not in parsed[-1][2]
     # nothing after the latest: a page that saw everything gets nothing again
     assert session_live.changes_since(w.store, iv, session_live.latest(w.store, iv)) == []
 
 
-def test_an_idle_stream_sends_a_keep_alive_comment(web: Callable[[str], Web]) -> None:
+def test_an_idle_stream_sends_a_keep_alive_comment(
+    web: Callable[[str], Web], monkeypatch: pytest.MonkeyPatch
+) -> None:
     w = web("visiting")
     iv = _interview(w)
     at = str(session_live.latest(w.store, iv))
+    monkeypatch.setattr(live, "POLL_S", 0.01)
 
     async def idle() -> str:
-        messages = live.stream(w.store, iv, at, "en", _no_wait)
+        messages = live.stream(w.store, iv, at, "en")
         comment = await anext(messages)
         await messages.aclose()
         return comment
@@ -292,7 +313,7 @@ def test_an_idle_stream_sends_a_keep_alive_comment(web: Callable[[str], Web]) ->
     assert asyncio.run(idle()) == ": keep-alive\n\n"
 
     async def ended() -> list[str]:
-        messages = live.stream(w.store, iv, at, "en", _no_wait, allowed=lambda: False)
+        messages = live.stream(w.store, iv, at, "en", allowed=lambda: False)
         return [m async for m in messages]
 
     assert asyncio.run(ended()) == []  # logged out or no longer on the team: the stream ends
@@ -394,13 +415,15 @@ def test_the_full_screen_session_and_the_page_follow_the_same_interview(
             clock.advance(seconds=1)
             await pilot.press("a", *"Från terminalen", "ctrl+s")
             await pilot.pause()
-        messages = live.stream(w.store, iv, seen, "en", _no_wait)
+        messages = live.stream(w.store, iv, seen, "en")
         got = await _take(messages, 2)
         await messages.aclose()
         return got
 
     (_i1, _e1, web_note), (_i2, _e2, tui_note) = [_parse(m) for m in asyncio.run(scenario())]
     assert (web_note["kind"], tui_note["kind"]) == ("note", "note")
-    texts = [n["text"] for n in tui_note["state"]["notes"]]
-    assert texts == ["Från webben", "Från terminalen"]
+    assert (web_note["note"]["text"], tui_note["note"]["text"]) == (
+        "Från webben",
+        "Från terminalen",
+    )
     assert "Från terminalen" in secretary.get(_url(iv)).text

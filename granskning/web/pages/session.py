@@ -41,16 +41,38 @@ _CLOCK: dict[str, Callable[[Any, int], dict[str, Any]]] = {
 _LIVE = ("running", "paused")
 
 
-def _buttons() -> list[tuple[str, str, tuple[str, ...]]]:
-    """The clock's buttons: action, label, the interview states it is shown in."""
+def _buttons() -> list[tuple[str, str, tuple[str, ...], str]]:
+    """The clock's buttons: action, label, the interview states it is shown in, and its
+    key (``aria-keyshortcuts``: the keys of ``session run``)."""
     return [
-        ("start", _("Start"), ("scheduled",)),
-        ("pause", _("Pause"), ("running",)),
-        ("resume", _("Resume"), ("paused",)),
-        ("previous", _("Previous question"), _LIVE),
-        ("next", _("Next question"), _LIVE),
-        ("end", _("End the session"), _LIVE),
+        ("start", _("Start"), ("scheduled",), "Space"),
+        ("pause", _("Pause"), ("running",), "Space"),
+        ("resume", _("Resume"), ("paused",), "Space"),
+        ("previous", _("Previous question"), _LIVE, "P"),
+        ("next", _("Next question"), _LIVE, "N"),
+        ("end", _("End the session"), _LIVE, "E"),
     ]
+
+
+def _shortcuts(may_clock: bool, may_note: bool) -> list[tuple[tuple[str, ...], str]]:
+    """The page's keyboard shortcuts for someone who may or may not run the clock and write
+    notes: the keys, and what they do."""
+    keys: list[tuple[tuple[str, ...], str]] = []
+    if may_clock:
+        keys += [
+            (("Space",), _("start, pause or resume the clock")),
+            (("N",), _("next question")),
+            (("P",), _("previous question")),
+            (("B",), _("choose a block to go to")),
+            (("E",), _("end the session (asks first)")),
+        ]
+    if may_note:
+        keys += [
+            (("A",), _("write a note")),
+            (("1", "4"), _("rate, on a rating question")),
+            (("Ctrl", "Enter"), _("save the note (in the note box)")),
+        ]
+    return keys
 
 
 def _moved() -> dict[str, str]:
@@ -77,6 +99,7 @@ def _words() -> dict[str, Any]:
         "block": _("Block {number} of {count}: {title}"),
         "question": _("question {number} of {count}"),
         "saved": _("note saved"),
+        "end_confirm": _("End the interview now?"),
         "none": _("none"),
         "states": {state.value: interview_state(state.value) for state in InterviewState},
     }
@@ -96,9 +119,10 @@ def _may_run_clock(ctx: Ctx, interview_id: int) -> bool:
 
 @routes.get("/interviews/{interview_id:int}/session", needs=Do.see_notes)
 def session_page(ctx: Ctx, interview_id: int) -> Response:
-    state = session_live.snapshot(ctx.store, interview_id)
+    state = session_live.state(ctx.store, interview_id)
     status = state["status"]
     plan = sessions.load_plan(ctx.store, interview_id)
+    may_clock, may_note = _may_run_clock(ctx, interview_id), Do.notes in ctx.granted
     return ctx.page(
         "session.html",
         interview_id=interview_id,
@@ -108,8 +132,9 @@ def session_page(ctx: Ctx, interview_id: int) -> Response:
         s=status,
         state=state,
         notes=state["notes"],
-        may_clock=_may_run_clock(ctx, interview_id),
-        may_note=Do.notes in ctx.granted,
+        may_clock=may_clock,
+        may_note=may_note,
+        shortcuts=_shortcuts(may_clock, may_note),
         blocks=[(b.id, b.title) for b in plan.blocks],
         note_uuid=str(uuid.uuid4()),
         scale=status["scale"] or [{"value": v, "label": ""} for v in range(1, 5)],
@@ -137,7 +162,7 @@ def _done(ctx: Ctx, interview_id: int, act: Callable[[], Any], message: str) -> 
         act()
     except GranskningError as exc:
         return _json_refusal(exc, ctx)
-    return JSONResponse(session_live.snapshot(ctx.store, interview_id) | {"done": message})
+    return JSONResponse(session_live.state(ctx.store, interview_id) | {"done": message})
 
 
 def _run_clock(ctx: Ctx, interview_id: int, action: str) -> Response:

@@ -11,11 +11,24 @@
   var queueKey = "granskning-notes-" + interview;
   var draftKey = "granskning-draft-" + interview;
   var state = null;        // the last state the server sent
+  var shownAt = cursorOf(root.dataset.cursor);  // its place among the session's changes
   var receivedAt = 0;      // when it came (performance.now())
   var sending = false;
   var shownBlock = $("f-block") ? $("f-block").value : null;  // the block the page shows
 
   function $(id) { return document.getElementById(id); }
+  // A state's place among the session's changes: the cursor "S.N.A" (the event id) as
+  // [session event, note, note correction]. A state is older than the one shown when it has
+  // seen fewer steps of the clock, or the same steps and no note the shown one has not seen.
+  function cursorOf(text) {
+    var m = /^(\d+)\.(\d+)\.(\d+)$/.exec(text || "");
+    return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : null;
+  }
+  function older(a, b) {
+    if (!a || !b) { return false; }
+    if (a[0] !== b[0]) { return a[0] < b[0]; }
+    return a[1] <= b[1] && a[2] <= b[2] && (a[1] < b[1] || a[2] < b[2]);
+  }
   function fill(text, values) {
     return text.replace(/\{(\w+)\}/g, function (all, key) { return key in values ? values[key] : all; });
   }
@@ -76,14 +89,19 @@
     shownBlock = s.block;
     showRatings(s);
   }
+  var shownScale = null;  // the rating buttons' scale, made again only when it changes
   function showRatings(s) {
     var form = $("rating-form"), buttons = $("rating-buttons");
     if (!form || !buttons) { return; }
     form.hidden = s.question_kind !== "rating";
     var scale = s.scale.length ? s.scale : [1, 2, 3, 4].map(function (v) { return { value: v, label: "" }; });
+    var key = JSON.stringify(scale);
+    if (key === shownScale) { return; }
+    shownScale = key;
     listOf(buttons, scale, function (option) {
       var b = document.createElement("button");
       b.type = "submit"; b.name = "rating"; b.value = String(option.value);
+      b.setAttribute("aria-keyshortcuts", String(option.value));
       b.textContent = option.value + (option.label ? " – " + option.label : "");
       return b;
     });
@@ -107,7 +125,43 @@
       return li;
     });
   }
+  // Show a state unless it is older than the one shown (a live update read before a button's
+  // answer may arrive after it): whether it was shown.
+  function show(next, at) {
+    if (state && older(at, shownAt)) { return false; }
+    if (at) { shownAt = at; }
+    render(next);
+    return true;
+  }
+  // A note as the server has it: added to the question's notes, corrected, or taken away.
+  function showNote(n) {
+    if (!state || !n) { return; }
+    var notes = state.notes.filter(function (m) { return m.uid !== n.uid; });
+    if (!n.removed && n.question === state.status.question) { notes.push(n); }
+    notes.sort(function (a, b) { return a.id - b.id; });
+    state.notes = notes;
+    showNotes(notes);
+  }
+  function gone(element) { return !document.contains(element) || !!element.closest("[hidden]"); }
+  // The first thing to do next: the first clock button shown, else the note box.
+  function nextAction() {
+    return root.querySelector(".run form:not([hidden]) button") || $("f-text");
+  }
+  // After an update the focus stays where it was; on a control that went away, it moves to
+  // the same control made again (a rating button), else to the next action.
+  function refocus(before) {
+    if (!before || before === document.body || !gone(before)) { return; }
+    var same = null;
+    if (before.dataset && before.dataset.action) {
+      same = root.querySelector('form:not([hidden]) > button[data-action="' + before.dataset.action + '"]');
+    } else if (before.name === "rating") {
+      same = root.querySelector('#rating-form:not([hidden]) button[value="' + before.value + '"]');
+    }
+    var target = same || nextAction();
+    if (target) { target.focus(); }
+  }
   function render(next) {
+    var before = document.activeElement;
     state = next;
     receivedAt = performance.now();
     var s = next.status;
@@ -120,6 +174,7 @@
     showQuestion(s);
     showNotes(next.notes);
     tick();
+    refocus(before);
   }
 
   // -- notes: queued in the browser's storage until the server has them ------------------------
@@ -166,10 +221,8 @@
     if (!answer.ok) {  // refused (not a network failure): kept in view with the reason
       note.error = answer.body.error || "?";
       rest.push(note);
-    } else if (state && answer.body.question === state.status.question &&
-               !state.notes.some(function (n) { return n.uid === answer.body.uid; })) {
-      state.notes.push(answer.body);
-      showNotes(state.notes);
+    } else {
+      showNote(answer.body);
     }
     keep(rest);
   }
@@ -239,14 +292,14 @@
       new FormData(form).forEach(function (value, key) { fields[key] = value; });
       post(form.action, fields).then(function (response) {
         return response.json().then(function (body) {
-          if (response.ok) { render(body); say(body.done || ""); keepFocus(form); } else { say(body.error || "?"); }
+          if (response.ok) { show(body, cursorOf(body.cursor)); say(body.done || ""); keepFocus(form); } else { say(body.error || "?"); }
         });
       }, function () { say(words.offline); });
     });
   });
   function keepFocus(form) {  // a button that went away hands the focus to the next one there
-    if (!form.hidden) { return; }
-    var next = root.querySelector(".run form:not([hidden]) button");
+    if (!form.hidden || !form.contains(document.activeElement)) { return; }
+    var next = nextAction();
     if (next) { next.focus(); }
   }
   function say(text) {
@@ -254,16 +307,76 @@
     if (line) { line.textContent = text; }
   }
 
+  // -- single-key shortcuts, as in the terminal's session: never while typing in a field ---------
+  var shortcutsKey = "granskning-shortcuts";
+  var shortcutsOn = $("shortcuts-on");
+  if ($("shortcuts")) { $("shortcuts").hidden = false; }
+  [["f-block", "B"], ["f-text", "A"]].forEach(function (pair) {
+    if ($(pair[0])) { $(pair[0]).setAttribute("aria-keyshortcuts", pair[1]); }
+  });
+  if (shortcutsOn) {
+    shortcutsOn.checked = localStorage.getItem(shortcutsKey) !== "off";
+    shortcutsOn.addEventListener("change", function () {
+      localStorage.setItem(shortcutsKey, shortcutsOn.checked ? "on" : "off");
+    });
+  }
+  function press(actions) {  // the shown clock button among ``actions``: whether there was one
+    for (var i = 0; i < actions.length; i++) {
+      var button = root.querySelector('.run form:not([hidden]) > button[data-action="' + actions[i] + '"]');
+      if (button) { button.click(); return true; }
+    }
+    return false;
+  }
+  function focusOn(element) {
+    if (!element || gone(element)) { return false; }
+    element.focus();
+    return true;
+  }
+  function rate(value) {
+    var form = $("rating-form");
+    var button = form && !form.hidden ? form.querySelector('button[value="' + value + '"]') : null;
+    if (button) { button.click(); }
+    return !!button;
+  }
+  var shortcuts = {
+    " ": function () { return press(["start", "pause", "resume"]); },
+    "n": function () { return press(["next"]); },
+    "p": function () { return press(["previous"]); },
+    "e": function () {
+      return !!root.querySelector('.run form:not([hidden]) > button[data-action="end"]') &&
+        (!window.confirm(words.end_confirm) || press(["end"]));
+    },
+    "b": function () { return focusOn($("f-block")); },
+    "a": function () { return focusOn($("f-text")); }
+  };
+  ["1", "2", "3", "4"].forEach(function (digit) { shortcuts[digit] = function () { return rate(digit); }; });
+  function typing(target) {
+    return !!target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+  }
+  document.addEventListener("keydown", function (event) {
+    if ((shortcutsOn && !shortcutsOn.checked) || event.defaultPrevented || event.repeat ||
+        event.ctrlKey || event.metaKey || event.altKey || event.isComposing) { return; }
+    var target = event.target, key = event.key.length === 1 ? event.key.toLowerCase() : "";
+    if (typing(target) || !shortcuts[key]) { return; }
+    // Space presses the button, link or summary that has the focus, as it always does
+    if (key === " " && target.closest && target.closest("button, a, summary, [role=button]")) { return; }
+    if (shortcuts[key]()) { event.preventDefault(); }
+  });
+
   // -- the live connection ----------------------------------------------------------------------
   function connected(online) {
     var line = $("connection");
     line.className = "connection " + (online ? "online" : "offline");
     line.textContent = online ? words.online : words.offline;
   }
+  // "state": the whole state; "change": a note's change carries the note, a step of the
+  // clock or a move the new state; each with its place (the event's id).
   function receive(event) {
     var data = JSON.parse(event.data);
-    var next = data.status ? data : data.state;
-    if (next) { render(next); }
+    var at = cursorOf(event.lastEventId);
+    if (data.status) { show(data, at); return; }
+    if (data.state) { show(data.state, at); }
+    if (data.note) { showNote(data.note); }
   }
   var source = new EventSource("/interviews/" + interview + "/events");
   source.addEventListener("state", receive);
