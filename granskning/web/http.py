@@ -307,6 +307,8 @@ class _Spec:
     api: bool = False
     again: Handler | None = None
     fn: Handler | None = None
+    # a POST must carry the form's token (not for a route that changes nothing whatever comes)
+    csrf: bool = True
 
 
 def review_of(ctx: Ctx, params: Mapping[str, Any]) -> int:
@@ -348,7 +350,7 @@ def _answer(request: Request, form: FormData | None, body: bytes, spec: _Spec) -
 def unknown_address(request: Request, _exc: Exception | None = None) -> Response:
     """An address no route knows: the 404 page a review that is not the reader's gets,
     with the reader's own menu and language."""
-    return _answer(request, None, b"", _Spec(public=True, fn=_no_such_page))
+    return _answer(request, None, b"", _Spec(public=True, fn=_no_such_page, csrf=False))
 
 
 def _no_such_page(ctx: Ctx, **_params: Any) -> Response:
@@ -361,7 +363,7 @@ def _guarded(ctx: Ctx, body: bytes, spec: _Spec) -> Response:
         if spec.api:
             return JSONResponse({"error": _("log in first")}, status_code=401)
         return RedirectResponse("/login?next=" + quote(request.url.path), status_code=303)
-    if request.method == "POST" and not ctx.by_token and not _csrf_ok(ctx):
+    if request.method == "POST" and spec.csrf and not ctx.by_token and not _csrf_ok(ctx):
         return _failure(ctx, spec, 403, _("the form has expired; reload the page and try again"))
     if spec.api and body:
         try:
