@@ -13,12 +13,13 @@ import heapq
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, func, select
 
 from granskning.domain.access import Do
+from granskning.domain.timefmt import as_utc
 from granskning.services import sessions
 from granskning.storage.model import AuditEvent, Interview, Note, Review, SessionEvent
 from granskning.storage.store import Store
@@ -99,18 +100,13 @@ def _rows(s: Session, interview_id: int, cursor: Cursor) -> list[list[_Row]]:
         .order_by(col(AuditEvent.id))
     ).all()
     return [
-        [(_utc(at), 0, i or 0, "session", kind) for i, kind, at in steps],
-        [(_utc(at), 1, i or 0, "note", uid) for i, uid, at in notes],
+        [(as_utc(at), 0, i or 0, "session", kind) for i, kind, at in steps],
+        [(as_utc(at), 1, i or 0, "note", uid) for i, uid, at in notes],
         [
-            (_utc(at), 2, i or 0, f"note_{action}", str(json.loads(data).get("note", "")))
+            (as_utc(at), 2, i or 0, f"note_{action}", str(json.loads(data).get("note", "")))
             for i, action, data, at in edits
         ],
     ]
-
-
-def _utc(at: datetime) -> datetime:
-    """A stored time, aware (SQLite gives them back naive, in UTC)."""
-    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def changes_since(store: Store, interview_id: int, cursor: Cursor) -> list[Change]:
