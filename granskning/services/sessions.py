@@ -825,6 +825,30 @@ def remove_note(work: Work, note_id: int, reason: str) -> Note:
     return _changed(work, events.NoteRemoved, note, interview, f"{why}\n\n{note.text}")
 
 
+@writes
+def quote_note(work: Work, note_id: int, quoted: bool = True) -> Note:
+    """Choose a note as a quote for the report's body (``quoted``), or no longer.
+
+    The report shows a quote with its group, never with a name. Choosing it again changes
+    nothing; a removed note cannot be quoted, and a handed-over review cannot change.
+    """
+    note = _live_note(work, note_id)
+    interview = _editable_interview(work, note)
+    if note.quoted == quoted:
+        return note
+    note.quoted = quoted
+    work.add(note)
+    work.emit(
+        events.NoteQuoted(
+            act="quote" if quoted else "unquote",
+            review_id=interview.review_id,
+            interview_id=interview.id,
+            note=note.uid,
+        )
+    )
+    return note
+
+
 def check_note_question(plan: Plan, question_id: str | None, rating: int | None) -> None:
     """Refuse a question the interview's plan does not ask, and a rating on a question that
     is not a rating question (InputError)."""
@@ -855,6 +879,7 @@ def note_dict(note: Note, plan: Plan | None = None) -> dict[str, Any]:
         "author": note.author,
         "created": format_local(note.created_at),
         "edited": format_local(note.edited_at),
+        "quoted": note.quoted,
     }
 
 
@@ -903,6 +928,7 @@ __all__ = [
     "pause",
     "plan_for",
     "previous_question",
+    "quote_note",
     "remove_note",
     "resume",
     "start",
