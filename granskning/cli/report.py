@@ -108,8 +108,13 @@ def text(
 
 def _text_json(review_id: int, key: str, body: str) -> dict[str, Any]:
     section, _sep, block = key.partition(":")
-    return {"id": review_id, "review": review_id, "section": section, "block": block or None,
-            "text": body}
+    return {
+        "id": review_id,
+        "review": review_id,
+        "section": section,
+        "block": block or None,
+        "text": body,
+    }
 
 
 @report.command(

@@ -34,9 +34,7 @@ def settings() -> None:
         '  granskning settings set logo-alt "Partnerskapet i Norr"'
     ),
 )
-@click.argument(
-    "name", type=click.Choice(["partnership-name", "logo", "logo-alt"]), metavar="NAME"
-)
+@click.argument("name", type=click.Choice(["partnership-name", "logo", "logo-alt"]), metavar="NAME")
 @click.argument("value", metavar="VALUE")
 @json_option()
 def settings_set(name: str, value: str, as_json: bool) -> None:

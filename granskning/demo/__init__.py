@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from importlib import resources
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from importlib import resources
 from pathlib import Path
 
 from granskning.documents import calendar, compilation, reports
@@ -75,7 +75,10 @@ SAID = {
 # other groups said what SAID has. Elected representatives and senior managers answered
 # infl-5 in the same words, which the report shows once with both groups named.
 SAID_BY_GROUP = {
-    ("styr-1", "medarbetare"): "I vardagen märks barnkonventionen mest i skolans likabehandlingsplan.",
+    (
+        "styr-1",
+        "medarbetare",
+    ): "I vardagen märks barnkonventionen mest i skolans likabehandlingsplan.",
     ("styr-2", "fortroendevalda"): "Nämnderna får målen, men vi vet för lite om hur de når skolan.",
     ("styr-2", "medarbetare"): "Vi hör om målen på APT en gång om året; sedan styr schemat.",
     ("styr-3", "ledande"): (
@@ -529,8 +532,9 @@ def _quote_notes(w: _Walk) -> None:
         notes = sessions.list_notes(w.store, by_group[group], question)  # type: ignore[arg-type]
         sessions.quote_note(w.store, notes[0]["id"])
     w.say(
-        ngettext("{n} note quoted in the report", "{n} notes quoted in the report", len(QUOTED))
-        .format(n=len(QUOTED))
+        ngettext(
+            "{n} note quoted in the report", "{n} notes quoted in the report", len(QUOTED)
+        ).format(n=len(QUOTED))
     )
 
 

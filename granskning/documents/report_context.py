@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy import select as sa_select, union
 from sqlmodel import Session, col, select
 
-from granskning.documents.logo import cover_logo
 from granskning.documents.labels import LABELS, METHOD_TEXT, ROLE_LABELS, ROLE_ORDER
+from granskning.documents.logo import cover_logo
 from granskning.documents.style import (
     DEFAULT_PARTNERSHIP,
     LANGUAGE_TAGS,
@@ -224,9 +224,11 @@ def _team_rows(session: Session, rid: int | None) -> Iterable[Any]:
 
 def _note_rows(session: Session, rid: int | None) -> Iterable[Any]:
     # plain rows, not ORM objects: a large review has thousands of notes
-    return session.exec(
-        select(Note.interview_id, Note.question_id, Note.text, Note.rating, Note.quoted)
-        .join(Interview, Interview.id == Note.interview_id)  # type: ignore[arg-type]
+    return session.execute(
+        sa_select(  # type: ignore[call-overload]
+            Note.interview_id, Note.question_id, Note.text, Note.rating, Note.quoted
+        )
+        .join(Interview, Interview.id == Note.interview_id)
         .where(Interview.review_id == rid, col(Note.removed_at).is_(None))
         .order_by(col(Interview.start), col(Interview.id), col(Note.created_at), col(Note.id))
     ).all()
@@ -518,8 +520,7 @@ def _question(s: Shape, q: Question) -> dict[str, Any]:
         "followups": list(q.followups),
         "groups": [g for g in notes if g is not None],
         "answers": [
-            {"text": e["text"], "groups": e["groups_text"]}
-            for e in merged_notes(s, per_group)
+            {"text": e["text"], "groups": e["groups_text"]} for e in merged_notes(s, per_group)
         ],
         "rating": _rating(s, q, per_group) if q.kind == "rating" else None,
     }

@@ -10,13 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from granskning.documents.docxrender import BOOL, IMAGE, NUMBER, TEXT
-from granskning.documents.logo import LOGO_ALT_SCHEMA, LOGO_SCHEMA
 from granskning.documents.labels import (
     CHECKLIST_LABELS,
     COMPILATION_LABELS,
     HISTORY_LABELS,
     LABELS,
 )
+from granskning.documents.logo import LOGO_ALT_SCHEMA, LOGO_SCHEMA
 
 REPORT = "granskningsrapport"
 CHECKLIST = "uppfoljningsseminarium"

@@ -45,7 +45,7 @@ from granskning.storage.model import (
     SessionEvent,
     SessionEventKind,
 )
-from granskning.storage.queries import get, in_time_order
+from granskning.storage.queries import get, in_time_order, pinned_template
 from granskning.storage.store import Store
 from granskning.storage.uow import Work, writes
 
@@ -849,6 +849,41 @@ def quote_note(work: Work, note_id: int, quoted: bool = True) -> Note:
     return note
 
 
+def review_notes(store: Store, review_id: int) -> list[dict[str, Any]]:
+    """The written notes of a review's held interviews on the template's questions, by block
+    for the team choosing quotes: each with its group's name, never an interviewee's."""
+    with store.read() as s:
+        review = get(s, Review, review_id)
+        template = pinned_template(review)
+        rows = s.exec(
+            select(Note, Interview.group_id)
+            .join(Interview, col(Interview.id) == Note.interview_id)
+            .where(
+                Interview.review_id == review_id,
+                Interview.state != IS.cancelled.value,
+                col(Note.removed_at).is_(None),
+                col(Note.question_id).is_not(None),
+            )
+            .order_by(col(Interview.start), col(Note.created_at), col(Note.id))
+        ).all()
+    known = {q.id: (b.id, q.text) for b in template.blocks for q in b.questions}
+    names = {g.id: g.name(review.language) for g in template.groups}
+    return [
+        {
+            "id": note.id,
+            "block": known[note.question_id][0],
+            "question": note.question_id,
+            "question_text": known[note.question_id][1],
+            "group": group,
+            "group_name": names.get(group, group),
+            "text": note.text,
+            "quoted": note.quoted,
+        }
+        for note, group in rows
+        if note.text.strip() and note.question_id in known
+    ]
+
+
 def check_note_question(plan: Plan, question_id: str | None, rating: int | None) -> None:
     """Refuse a question the interview's plan does not ask, and a rating on a question that
     is not a rating question (InputError)."""
@@ -929,6 +964,7 @@ __all__ = [
     "plan_for",
     "previous_question",
     "quote_note",
+    "review_notes",
     "remove_note",
     "resume",
     "start",

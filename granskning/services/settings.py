@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import base64
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from granskning.documents.logo import MAX_BYTES, check_logo, image_size
 from granskning.documents.style import DEFAULT_PARTNERSHIP

@@ -12,7 +12,15 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, LargeBinary, String, Text, UniqueConstraint, false as sa_false
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    false as sa_false,
+)
 from sqlmodel import Field, SQLModel
 
 # the enums belong to the model's vocabulary: re-exported for ``from granskning.storage.model import ...``

@@ -360,9 +360,9 @@ def test_free_observations_and_cancelled_interviews(
         s.add(iv)
     paras = outline(reports.build(store, sample.review, lang="sv").content)
     notes = reports.labels("sv")["notes_appendix"]
-    assert [(p.h1, p.h2) for p in paras if p.text == "Ledande tjänstepersoner: Stämningen var öppen."] == [
-        (notes, "Övriga iakttagelser")
-    ]
+    assert [
+        (p.h1, p.h2) for p in paras if p.text == "Ledande tjänstepersoner: Stämningen var öppen."
+    ] == [(notes, "Övriga iakttagelser")]
     assert "Alva Ek" not in {p.text for p in paras}
     assert not any("barn-och-unga om" in p.text for p in paras)
 
