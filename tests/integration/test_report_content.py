@@ -11,8 +11,8 @@ import re
 import shutil
 import sqlite3
 import zipfile
-from importlib import resources
 from datetime import timedelta
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
