@@ -357,3 +357,38 @@ def test_migration_0010_from_0009_keeps_rows_and_adds_the_defaults(tmp_path: Pat
     finally:
         conn.close()
     store.dispose()
+
+
+# -- carried by the review export ------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_quotes_analyses_and_options_travel_with_the_review_export(
+    store: Any, world: Drafted, tmp_path: Path, clock: Any
+) -> None:
+    from granskning.services import exchange
+
+    laptop = Store(f"sqlite:///{tmp_path / 'laptop.db'}", clock=clock, actor="laptop")
+    try:
+        path = tmp_path / "out.json"
+        exchange.export_review(store, world.review, path)
+        there = exchange.import_review(laptop, path)["review"]
+        # written offline: an analysis, a quote, the appendix left out
+        findings.set_text(laptop, there, "block", "Skrivet på tåget.", "inflytande")
+        quoted = next(
+            n for n in sessions.review_notes(laptop, there) if "Ungdomsrådet" in n["text"]
+        )
+        sessions.quote_note(laptop, quoted["id"])
+        findings.set_report_options(laptop, there, notes_appendix=False)
+        back = tmp_path / "back.json"
+        exchange.export_review(laptop, there, back)
+        exchange.import_review(store, back)
+    finally:
+        laptop.dispose()
+    assert findings.block_texts(store, world.review) == {"inflytande": "Skrivet på tåget."}
+    assert [n["id"] for n in sessions.review_notes(store, world.review) if n["quoted"]] == [
+        world.notes["youth"]
+    ]
+    assert findings.report_options(store, world.review)["notes_appendix"] is False
+    # the same file again changes nothing
+    assert exchange.import_review(store, back)["changed"] is False
