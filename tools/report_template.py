@@ -622,14 +622,6 @@ def build() -> Document:
     tag(doc, "{%p if not interviews %}")
     para(doc, "{{ t.no_interviews }}")
     tag(doc, "{%p endif %}")
-    # the version a handed-over report was stored as: here, not on the cover
-    para(
-        doc,
-        "{{ t.colophon }} {{ doc.generated }}.{% if doc.report_version %} "
-        "{{ t.report_version }}: {{ doc.report_version }}.{% endif %}",
-        "Small Print",
-        space_before=Pt(24),
-    )
     return doc
 
 
@@ -672,6 +664,16 @@ def contents(doc: Document) -> None:
     tag(doc, "{%p endif %}")
     last = para(doc, "{{ t.appendix }}", "toc 1")
     _toc_field_part(last, "end")
+    # the colophon under the contents, as on the back of a title page: the version a
+    # handed-over report was stored as here, not on the cover, and no line of its own at
+    # the end of the document
+    para(
+        doc,
+        "{{ t.colophon }} {{ doc.generated }}.{% if doc.report_version %} "
+        "{{ t.report_version }}: {{ doc.report_version }}.{% endif %}",
+        "Small Print",
+        space_before=Pt(36),
+    )
     settings = doc.settings.element
     update = OxmlElement("w:updateFields")
     update.set(qn("w:val"), "true")
