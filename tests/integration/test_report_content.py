@@ -392,3 +392,37 @@ def test_quotes_analyses_and_options_travel_with_the_review_export(
     assert findings.report_options(store, world.review)["notes_appendix"] is False
     # the same file again changes nothing
     assert exchange.import_review(store, back)["changed"] is False
+
+
+# -- on the page ------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_short_tables_are_kept_on_one_page(store: Any, world: Drafted) -> None:
+    doc = Document(io.BytesIO(_draft(store, world.review)))
+    tables = list(doc.element.body.iterchildren(f"{W}tbl"))
+    assert tables
+    for table in tables:
+        rows = list(table.iterchildren(f"{W}tr"))
+        kept = [
+            all(p.find(f"{W}pPr/{W}keepNext") is not None for p in r.iter(f"{W}p")) for r in rows
+        ]
+        assert kept == [True] * (len(rows) - 1) + [False]
+
+
+@pytest.mark.slow
+def test_the_rendered_report_has_no_page_of_a_line_or_two(
+    store: Any, world: Drafted, tmp_path: Path
+) -> None:
+    """Rendered by LibreOffice: every page holds more than its header, footer and a line or
+    two (a block without findings does not take a page of its own, nor does the colophon)."""
+    from tests.integration.test_document_style import _pdf_pages
+
+    _content(store, world)
+    settings.set_logo(store, LOGO, "Partnerskapets logotyp")
+    pages = _pdf_pages(_draft(store, world.review), tmp_path / "draft")
+    shown = [
+        [x for x in page.splitlines() if x.strip() and not re.search(r"UTKAST|Sida \d+ av", x)]
+        for page in pages
+    ]
+    assert all(len(lines) >= 3 for lines in shown[1:]), [len(x) for x in shown]
