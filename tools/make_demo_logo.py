@@ -20,24 +20,23 @@ WHITE = (0xFF, 0xFF, 0xFF)
 CLEAR = (0xFF, 0xFF, 0xFF)
 
 
+def _in_square(x: float, y: float) -> bool:
+    """Inside the rounded square that fills the picture (corner radius 26 px)."""
+    c, r = SIZE / 2, 26
+    dx, dy = abs(x - c) - (c - r), abs(y - c) - (c - r)
+    return dx <= 0 or dy <= 0 or dx * dx + dy * dy <= r * r
+
+
 def _pixel(x: float, y: float) -> tuple[int, int, int]:
-    c = SIZE / 2
-    r = 26  # the rounded square's corner radius
-    inside = all(
-        not (abs(v - c) > c - r and abs(w - c) > c - r)
-        or (abs(v - c) - (c - r)) ** 2 + (abs(w - c) - (c - r)) ** 2 <= r * r
-        for v, w in ((x, y),)
-    )
-    if not inside:
+    if not _in_square(x, y):
         return CLEAR
+    c = SIZE / 2
     head = (x - c) ** 2 + (y - 62) ** 2 <= 17**2
     body = 86 <= y <= 128 and abs(x - c) <= 10 + (y - 86) * 0.55
     arc = 44**2 <= (x - c) ** 2 + (y - 92) ** 2 <= 54**2 and y < 80
     if head or body:
         return WHITE
-    if arc:
-        return GREEN
-    return NAVY
+    return GREEN if arc else NAVY
 
 
 def png() -> bytes:
