@@ -93,7 +93,10 @@ def text(
         current = findings.get_text(st, review_id, section, block)
         edited = click.edit(current, extension=".txt", require_save=True)
         if edited is None or edited.strip() == current.strip():
-            ok(_("nothing changed"))
+            if as_json:
+                print_json(_text_json(review_id, key, current))
+            else:
+                ok(_("nothing changed"))
             return
         body = edited
     else:
