@@ -252,6 +252,8 @@ class Shape:
     tr: Callable[[str], str] = field(init=False)
     by_question: dict[str, dict[str, list[Any]]] = field(init=False)
     loose: dict[str, list[Any]] = field(init=False)
+    # each question's notes merged (merged_notes), made once for the sections that show them
+    _merged: dict[str, list[dict[str, Any]]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.t = translated(LABELS, self.lang)
@@ -266,6 +268,14 @@ class Shape:
                 self.by_question[n.question_id][gid].append(n)
             elif n.text.strip():
                 self.loose[gid].append(n)
+
+    def merged(self, question_id: str) -> list[dict[str, Any]]:
+        """The question's notes, each text once with the groups that said it."""
+        found = self._merged.get(question_id)
+        if found is None:
+            found = merged_notes(self, self.by_question.get(question_id, {}))
+            self._merged[question_id] = found
+        return found
 
     def group_name(self, group_id: str) -> str:
         """An interviewee group's name in the report's language (its id if the template lacks it)."""
@@ -519,9 +529,13 @@ def _question(s: Shape, q: Question) -> dict[str, Any]:
         "kind": q.kind,
         "followups": list(q.followups),
         "groups": [g for g in notes if g is not None],
-        "answers": [
-            {"text": e["text"], "groups": e["groups_text"]} for e in merged_notes(s, per_group)
-        ],
+        # the sentence completions' answers (Framtid); the other questions' notes are in the
+        # appendix, and a copy here would only make every report's context larger
+        "answers": (
+            [{"text": e["text"], "groups": e["groups_text"]} for e in s.merged(q.id)]
+            if q.kind == "completion"
+            else []
+        ),
         "rating": _rating(s, q, per_group) if q.kind == "rating" else None,
     }
 
@@ -588,15 +602,15 @@ def merged_notes(s: Shape, per_group: dict[str, list[Any]]) -> list[dict[str, An
         for n in per_group[gid]:
             if not n.text.strip():
                 continue
-            entry = merged.setdefault(
-                _same(n.text),
-                {
+            key = _same(n.text)
+            entry = merged.get(key)
+            if entry is None:
+                entry = merged[key] = {
                     "text": " ".join(n.text.split()),
                     "paragraphs": text_paragraphs(n.text),
                     "ids": [],
                     "quoted": False,
-                },
-            )
+                }
             if gid not in entry["ids"]:
                 entry["ids"].append(gid)
             entry["quoted"] = entry["quoted"] or bool(n.quoted)
@@ -612,25 +626,27 @@ def _quotes(s: Shape, questions: Iterable[Question]) -> list[dict[str, Any]]:
     return [
         {"text": e["text"], "groups": e["groups_text"], "question": q.text}
         for q in questions
-        for e in merged_notes(s, s.by_question.get(q.id, {}))
+        for e in s.merged(q.id)
         if e["quoted"]
     ]
 
 
 def _appendix(s: Shape) -> dict[str, Any]:
     """All notes by block, question and group (identical ones once), if the review's report
-    carries them (not chosen: it does)."""
+    carries them (not chosen: it does); left out, its lists are empty."""
+    if s.facts.review.notes_appendix is False:
+        return {"notes": False, "blocks": [], "observations": []}
     blocks = []
     for b in s.facts.template.blocks:
         questions = [
             {"id": q.id, "text": q.text, "answers": answers}
             for q in b.questions
-            if (answers := _answers(merged_notes(s, s.by_question.get(q.id, {}))))
+            if (answers := _answers(s.merged(q.id)))
         ]
         if questions:
             blocks.append({"id": b.id, "title": b.title, "questions": questions})
     return {
-        "notes": s.facts.review.notes_appendix is not False,
+        "notes": True,
         "blocks": blocks,
         "observations": _answers(merged_notes(s, s.loose)),
     }
