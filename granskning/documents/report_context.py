@@ -13,6 +13,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -309,6 +310,13 @@ def text_paragraphs(text: str) -> list[dict[str, str]]:
     Lines starting with "- ", "* ", "• " or "– " become bulleted items, lines starting with
     "1. " or "1) " numbered ones; other lines continue the paragraph or item before them.
     """
+    return [{"kind": kind, "text": body} for kind, body in _split(text)]
+
+
+@lru_cache(maxsize=4096)
+def _split(text: str) -> tuple[tuple[str, str], ...]:
+    # a report shows a note in more than one place (the appendix, a quote, the old per-group
+    # lists): it is split once
     out: list[dict[str, str]] = []
     current: dict[str, str] | None = None
     for raw in text.replace("\r\n", "\n").split("\n"):
@@ -325,7 +333,7 @@ def text_paragraphs(text: str) -> list[dict[str, str]]:
         else:
             current = {"kind": "text", "text": line}
             out.append(current)
-    return out
+    return tuple((p["kind"], p["text"]) for p in out)
 
 
 def _list_item(line: str) -> dict[str, str] | None:
