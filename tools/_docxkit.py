@@ -297,6 +297,17 @@ def para(
     return p
 
 
+def logo_paragraph(doc: Document, expr: str = "logo", style: str | None = None) -> None:
+    """The partnership's logo at the top of a cover, when one is set: ``{{ expr }}`` (a
+    picture from granskning.documents.logo.cover_logo, its alt text with it) in a paragraph
+    of its own between paragraph tags, 12 pt above what follows."""
+    doc.add_paragraph("{%p if " + expr + " %}")
+    p = doc.add_paragraph(style=style)
+    p.add_run("{{ " + expr + " }}")
+    p.paragraph_format.space_after = Pt(12)
+    doc.add_paragraph("{%p endif %}")
+
+
 def shade(cell: object, fill: str) -> None:
     tcpr = cell._tc.get_or_add_tcPr()  # type: ignore[attr-defined]
     shd = tcpr.find(qn("w:shd"))

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from _docxkit import FONT, house_style
+from _docxkit import FONT, house_style, logo_paragraph
 from docx import Document
 from docx.enum.section import WD_SECTION_START
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -125,6 +125,22 @@ def setup_styles(doc: Document) -> None:
     nbdr.append(left)
     nppr.append(nbdr)
 
+    quote = styles.add_style("Interview Quote", WD_STYLE_TYPE.PARAGRAPH)
+    quote.base_style = normal
+    quote.quick_style = True
+    quote.font.italic = True
+    quote.paragraph_format.left_indent = Cm(0.6)
+    quote.paragraph_format.right_indent = Cm(0.6)
+    quote.paragraph_format.space_before = Pt(2)
+    quote.paragraph_format.space_after = Pt(8)
+    qppr = quote.element.get_or_add_pPr()
+    qbdr = OxmlElement("w:pBdr")
+    qleft = OxmlElement("w:left")
+    for k, v in (("w:val", "single"), ("w:sz", "18"), ("w:space", "8"), ("w:color", "2E5C8A")):
+        qleft.set(qn(k), v)
+    qbdr.append(qleft)
+    qppr.append(qbdr)
+
     contents_heading = styles.add_style("Contents Heading", WD_STYLE_TYPE.PARAGRAPH)
     contents_heading.base_style = normal
     contents_heading.quick_style = True
@@ -132,6 +148,8 @@ def setup_styles(doc: Document) -> None:
     contents_heading.font.bold = True
     contents_heading.font.color.rgb = DARK
     contents_heading.paragraph_format.space_after = Pt(12)
+    # the contents start a page of their own: by the style, not by an empty paragraph
+    contents_heading.paragraph_format.page_break_before = True
     for level, indent in ((1, 0.0), (2, 0.6)):
         toc = styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)
         toc.base_style = normal
@@ -419,10 +437,6 @@ def watermark(header: object, n: int) -> None:
     header.add_paragraph("{%p endif %}")  # type: ignore[attr-defined]
 
 
-def page_break(doc: Document) -> None:
-    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-
-
 # -- granskningsrapport.docx ----------------------------------------------------------------
 
 
@@ -432,7 +446,8 @@ def build() -> Document:
     footer_and_header(doc, "{{ t.report_title }} – {{ review.host }}")
 
     # cover: who it is from, what and whom it is about; nothing technical
-    para(doc, "{{ doc.partnership }}", "Cover Fact", space_before=Pt(120))
+    logo_paragraph(doc, "doc.logo", "Cover Fact")
+    para(doc, "{{ doc.partnership }}", "Cover Fact", space_before=Pt(96))
     para(doc, "{{ t.cover_kicker }}", "Cover Fact")
     para(doc, "{{ t.report_title }}", "Title")
     para(doc, "{{ review.host }}", "Subtitle")
@@ -509,55 +524,23 @@ def build() -> Document:
     tag(doc, "{%p if block.articles_text %}")
     para(doc, "{{ t.articles }}: {{ block.articles_text }}", "Small Print")
     tag(doc, "{%p endif %}")
-    tag(doc, "{%p for q in block.questions %}")
-    heading(doc, "{{ q.text }}", 3)
-    tag(doc, "{%p if q.rating %}")
-    table(
-        doc,
-        [
-            "{{ t.group }}",
-            "1",
-            "2",
-            "3",
-            "4",
-            "{{ t.answers }}",
-            "{{ t.mean }}",
-        ],
-        [
-            "{{ row.group }}",
-            "{{ row.counts[0] }}",
-            "{{ row.counts[1] }}",
-            "{{ row.counts[2] }}",
-            "{{ row.counts[3] }}",
-            "{{ row.n }}",
-            "{{ row.mean }}",
-        ],
-        "row in q.rating.rows",
-        [4.4, 1.6, 1.6, 1.6, 1.6, 2.2, 3.0],
-        centred=(1, 2, 3, 4, 5, 6),
-    )
-    para(doc, "{{ t.rating_note }} {{ q.rating.legend }}.", "Small Print", space_before=Pt(3))
-    tag(doc, "{%p if q.rating.few %}")
-    para(doc, "{{ t.too_few }}", "Small Print")
+    # the team's analysis leads the chapter, then what they found, then the chosen quotes
+    paragraphs(doc, "block.analysis")
+    tag(doc, "{%p if not block.analysis %}")
+    para(doc, "{{ t.no_analysis }}")
     tag(doc, "{%p endif %}")
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p for g in q.groups %}")
-    heading(doc, "{{ g.name }}", 4)
-    paragraphs(doc, "g.paragraphs", "Interview Note")
-    tag(doc, "{%p endfor %}")
-    tag(doc, "{%p if not q.groups and not q.rating %}")
-    para(doc, "{{ t.no_notes }}")
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p endfor %}")
     _findings(doc, 3)
-    tag(doc, "{%p endfor %}")
-    tag(doc, "{%p if observations %}")
-    heading(doc, "{{ t.observations }}", 2)
-    tag(doc, "{%p for g in observations %}")
-    heading(doc, "{{ g.name }}", 3)
-    paragraphs(doc, "g.paragraphs", "Interview Note")
+    tag(doc, "{%p if block.quotes %}")
+    heading(doc, "{{ t.quotes }}", 3)
+    tag(doc, "{%p for quote in block.quotes %}")
+    p = para(doc, "”{{ quote.text }}”", "Interview Quote")
+    run = p.add_run(" – {{ quote.groups }}")  # type: ignore[attr-defined]
+    run.italic = False
+    run.font.color.rgb = GREY
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endif %}")
+    _ratings(doc)
+    tag(doc, "{%p endfor %}")
 
     # Rekommendationer
     heading(doc, "{{ t.recommendations }}", 1, page_break=True)
@@ -572,33 +555,42 @@ def build() -> Document:
     para(doc, "{{ t.no_recommendations }}")
     tag(doc, "{%p endif %}")
 
-    # Framtid
+    # Framtid: the team's analysis and findings of the blocks of sentence completions, then
+    # the completions, each answer once with the groups that gave it
     heading(doc, "{{ t.future }}", 1)
+    tag(doc, "{%p for block in blocks if not block.questions %}")
+    paragraphs(doc, "block.analysis")
+    tag(doc, "{%p endfor %}")
     tag(doc, "{%p if completions %}")
     para(doc, "{{ t.future_intro }}")
-    tag(doc, "{%p for q in completions %}")
-    heading(doc, "{{ q.text }}", 2)
-    tag(doc, "{%p for g in q.groups %}")
-    heading(doc, "{{ g.name }}", 3)
-    tag(doc, "{%p for answer in g.notes %}")
-    para(doc, "{{ answer }}", "List Bullet")
-    tag(doc, "{%p endfor %}")
-    tag(doc, "{%p endfor %}")
-    tag(doc, "{%p if not q.groups %}")
-    para(doc, "{{ t.no_notes }}")
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p endfor %}")
     tag(doc, "{%p else %}")
     para(doc, "{{ t.no_completions }}")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p for block in blocks if not block.questions %}")
+    tag(doc, "{%p if block.strengths or block.developments %}")
     heading(doc, "{{ block.title }}: {{ t.findings_heading }}", 2)
     _findings(doc, 3)
+    tag(doc, "{%p elif block.no_findings %}")
+    para(doc, "{{ t.no_findings }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p for q in completions %}")
+    heading(doc, "{{ q.text }}", 2)
+    tag(doc, "{%p for answer in q.answers %}")
+    p = para(doc, "{{ answer.text }}", "List Bullet")
+    run = p.add_run(" – {{ answer.groups }}")  # type: ignore[attr-defined]
+    run.font.color.rgb = GREY
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if not q.answers %}")
+    para(doc, "{{ t.no_notes }}")
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
 
+    notes_appendix(doc)
+
     # Bilaga: Deltagare
-    heading(doc, "{{ t.appendix }}", 1, page_break=True)
-    para(doc, "{{ t.appendix_intro }}")
+    heading(doc, "{{ t.appendix }}", 1)
+    para(doc, "{{ t.appendix_intro }}", keep_with_next=True)
     tag(doc, "{%p for iv in interviews %}")
     heading(doc, "{{ iv.group_name }}, {{ iv.date }}, {{ iv.time }}", 2)
     tag(doc, "{%p if iv.place %}")
@@ -630,14 +622,6 @@ def build() -> Document:
     tag(doc, "{%p if not interviews %}")
     para(doc, "{{ t.no_interviews }}")
     tag(doc, "{%p endif %}")
-    # the version a handed-over report was stored as: here, not on the cover
-    para(
-        doc,
-        "{{ t.colophon }} {{ doc.generated }}.{% if doc.report_version %} "
-        "{{ t.report_version }}: {{ doc.report_version }}.{% endif %}",
-        "Small Print",
-        space_before=Pt(24),
-    )
     return doc
 
 
@@ -663,7 +647,6 @@ def contents(doc: Document) -> None:
     document that is never opened in Word, or converted by LibreOffice, still has one; Word
     updates the field, page numbers included, when the document is opened (updateFields).
     """
-    page_break(doc)
     para(doc, "{{ t.contents }}", "Contents Heading")
     first = doc.add_paragraph(style="toc 1")
     _toc_field_part(first, "begin", 'TOC \\o "1-2" \\h \\z \\u')
@@ -676,12 +659,88 @@ def contents(doc: Document) -> None:
     tag(doc, "{%p endfor %}")
     for text in ("{{ t.recommendations }}", "{{ t.future }}"):
         para(doc, text, "toc 1")
+    tag(doc, "{%p if appendix.notes %}")
+    para(doc, "{{ t.notes_appendix }}", "toc 1")
+    tag(doc, "{%p endif %}")
     last = para(doc, "{{ t.appendix }}", "toc 1")
     _toc_field_part(last, "end")
+    # the colophon under the contents, as on the back of a title page: the version a
+    # handed-over report was stored as here, not on the cover, and no line of its own at
+    # the end of the document
+    para(
+        doc,
+        "{{ t.colophon }} {{ doc.generated }}.{% if doc.report_version %} "
+        "{{ t.report_version }}: {{ doc.report_version }}.{% endif %}",
+        "Small Print",
+        space_before=Pt(36),
+    )
     settings = doc.settings.element
     update = OxmlElement("w:updateFields")
     update.set(qn("w:val"), "true")
     settings.append(update)
+
+
+def _ratings(doc: Document) -> None:
+    """The block's rating questions: answers per step and group, a mean only over three
+    answers or more."""
+    tag(doc, '{%p if block.questions|selectattr("rating")|list %}')
+    heading(doc, "{{ t.ratings }}", 3)
+    tag(doc, "{%p for q in block.questions if q.rating %}")
+    heading(doc, "{{ q.text }}", 4)
+    table(
+        doc,
+        ["{{ t.group }}", "1", "2", "3", "4", "{{ t.answers }}", "{{ t.mean }}"],
+        [
+            "{{ row.group }}",
+            "{{ row.counts[0] }}",
+            "{{ row.counts[1] }}",
+            "{{ row.counts[2] }}",
+            "{{ row.counts[3] }}",
+            "{{ row.n }}",
+            "{{ row.mean }}",
+        ],
+        "row in q.rating.rows",
+        [4.4, 1.6, 1.6, 1.6, 1.6, 2.2, 3.0],
+        centred=(1, 2, 3, 4, 5, 6),
+    )
+    para(doc, "{{ t.rating_note }} {{ q.rating.legend }}.", "Small Print", space_before=Pt(3))
+    tag(doc, "{%p if q.rating.few %}")
+    para(doc, "{{ t.too_few }}", "Small Print")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+
+
+def _answers(doc: Document, expr: str) -> None:
+    """Notes of the appendix: each text once, led by the groups that said it."""
+    tag(doc, f"{{%p for a in {expr} %}}")
+    tag(doc, "{%p for para in a.paragraphs %}")
+    p = para(doc, "", "Interview Note")
+    run = p.add_run("{% if loop.first %}{{ a.groups }}: {% endif %}")  # type: ignore[attr-defined]
+    run.bold = True
+    p.add_run('{% if para.kind == "bullet" %}• {% endif %}{{ para.text }}')  # type: ignore[attr-defined]
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endfor %}")
+
+
+def notes_appendix(doc: Document) -> None:
+    """All notes by block, question and group, if the review's report carries them."""
+    tag(doc, "{%p if appendix.notes %}")
+    # an appendix follows on the page where the last chapter ends: no near-empty page
+    heading(doc, "{{ t.notes_appendix }}", 1)
+    para(doc, "{{ t.notes_appendix_intro }}", keep_with_next=True)
+    tag(doc, "{%p for b in appendix.blocks %}")
+    heading(doc, "{{ b.title }}", 2)
+    tag(doc, "{%p for q in b.questions %}")
+    heading(doc, "{{ q.text }}", 3)
+    _answers(doc, "q.answers")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if appendix.observations %}")
+    heading(doc, "{{ t.observations }}", 2)
+    _answers(doc, "appendix.observations")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endif %}")
 
 
 def _findings(doc: Document, level: int) -> None:

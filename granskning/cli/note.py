@@ -95,6 +95,8 @@ def list_(interview_id: int, question: str | None, as_json: bool) -> None:
         head = f"[{r['id']}] {r['created']} {r['question'] or _('free observation')}"
         if r["rating"] is not None:
             head += " " + _("rating {value}").format(value=r["rating"])
+        if r["quoted"]:
+            head += " " + _("(quoted in the report)")
         click.secho(head, bold=True)
         if r["text"]:
             click.echo(r["text"])
@@ -129,3 +131,27 @@ remove = remove_command(
     metavar="NOTE",
     reason_help=N_("Why the note is removed."),
 )
+
+
+@note.command(
+    "quote",
+    help=N_(
+        "Choose a note as a quote for the report's body, shown in its block's chapter with "
+        "the group's name, never a person's. --off takes the choice back. Refused for a "
+        "removed note and once the review is handed over.\n\n"
+        "\b\nExample:\n  granskning note quote 12\n  granskning note quote 12 --off"
+    ),
+)
+@click.argument("note_id", type=int, metavar="NOTE")
+@option("--off", is_flag=True, help=N_("No longer a quote."))
+@json_option()
+def quote(note_id: int, off: bool, as_json: bool) -> None:
+    from granskning.services import sessions
+
+    row = sessions.quote_note(store(), note_id, not off)
+    message = (
+        _("note {id} is no longer quoted in the report")
+        if off
+        else _("note {id} is quoted in the report")
+    )
+    print_result(as_json, lambda: _note_dict(row), message.format(id=note_id))

@@ -21,7 +21,7 @@ LANGUAGES = ["sv", "en"]
 LANGUAGE_NAMES = {"sv": N_("Swedish"), "en": N_("English")}
 ROLES = [r.value for r in Role]
 STATUSES = [s.value for s in FollowUpStatus]
-SECTIONS = [s.value for s in ReportSection]
+SECTIONS = [*(s.value for s in ReportSection), "block"]
 
 AT_HELP = N_("When it happened, for a session held on paper (Europe/Stockholm; not in the future).")
 

@@ -42,18 +42,34 @@ def report() -> None:
 @report.command(
     "text",
     help=N_(
-        "Write one of the report's texts: the summary, the reviewers' reflections or the "
-        "introduction. Without --text, --file or --edit, print the current text.\n\n"
+        "Write one of the report's texts: the summary, the reviewers' reflections, the "
+        "introduction, or the team's analysis of a block (--section block --block BLOCK), "
+        "which leads that block's chapter. Without --text, --file or --edit, print the "
+        "current text.\n\n"
         "Blank lines separate paragraphs; lines starting with '- ' or '1. ' are list items.\n\n"
         "\b\nExample:\n  granskning report text 1 --section summary --file sammanfattning.txt\n"
-        "  granskning report text 1 --section reflections --edit"
+        "  granskning report text 1 --section block --block styrning --edit"
     ),
 )
 @review_argument
 @option("--section", type=click.Choice(SECTIONS), required=True, help=N_("Which text."))
+@option(
+    "--block",
+    metavar="BLOCK",
+    help=N_("The block whose analysis this is (with --section block)."),
+)
 @text_options(N_("The text."))
 @option("--edit", is_flag=True, help=N_("Open the current text in your editor ($EDITOR)."))
-def text(review_id: int, section: str, text: str | None, path: str | None, edit: bool) -> None:
+@json_option()
+def text(
+    review_id: int,
+    section: str,
+    block: str | None,
+    text: str | None,
+    path: str | None,
+    edit: bool,
+    as_json: bool,
+) -> None:
     from granskning.domain.errors import InputError
     from granskning.services import findings
 
@@ -61,27 +77,84 @@ def text(review_id: int, section: str, text: str | None, path: str | None, edit:
     given = sum(x is not None for x in (text, path)) + int(edit)
     if given > 1:
         raise InputError(_("give only one of --text, --file and --edit"))
+    key = findings.text_key(section, block)
     if given == 0:
-        click.echo(findings.get_text(st, review_id, section))
+        current = findings.get_text(st, review_id, section, block)
+        if as_json:
+            print_json(_text_json(review_id, key, current))
+        else:
+            click.echo(current)
         return
     if edit:
         with st.read() as s:  # fail before opening an editor on a frozen review
             from granskning.services.reviews import ensure_editable, get_review
 
             ensure_editable(get_review(s, review_id))
-        current = findings.get_text(st, review_id, section)
+        current = findings.get_text(st, review_id, section, block)
         edited = click.edit(current, extension=".txt", require_save=True)
         if edited is None or edited.strip() == current.strip():
-            ok(_("nothing changed"))
+            if as_json:
+                print_json(_text_json(review_id, key, current))
+            else:
+                ok(_("nothing changed"))
             return
         body = edited
     else:
         body = read_text_input(text, path)
-    findings.set_text(st, review_id, section, body)
-    from granskning.storage.model import ReportSection
-
-    label = _(findings.SECTION_LABELS[ReportSection(section)])
+    row = findings.set_text(st, review_id, section, body, block)
+    if as_json:
+        print_json(_text_json(review_id, key, row.text))
+        return
+    label = findings.text_label(key)
     ok(_("{section} of review {id} saved").format(section=label, id=review_id))
+
+
+def _text_json(review_id: int, key: str, body: str) -> dict[str, Any]:
+    section, _sep, block = key.partition(":")
+    return {
+        "id": review_id,
+        "review": review_id,
+        "section": section,
+        "block": block or None,
+        "text": body,
+    }
+
+
+@report.command(
+    "options",
+    help=N_(
+        "Choose what the report carries; without an option, print the current choices. "
+        "--notes-appendix: the appendix of all notes, by question and group (included "
+        "unless set to no; the block chapters show the team's analysis and chosen quotes "
+        "either way).\n\n"
+        "\b\nExample:\n  granskning report options 1\n"
+        "  granskning report options 1 --notes-appendix no"
+    ),
+)
+@review_argument
+@option(
+    "--notes-appendix",
+    type=click.Choice(["yes", "no"]),
+    help=N_("Include the appendix of all notes."),
+)
+@json_option()
+def options(review_id: int, notes_appendix: str | None, as_json: bool) -> None:
+    from granskning.services import findings
+
+    st = store()
+    if notes_appendix is None:
+        data = findings.report_options(st, review_id)
+    else:
+        data = findings.set_report_options(st, review_id, notes_appendix=notes_appendix == "yes")
+        if not as_json:
+            ok(_("report options of review {id} saved").format(id=review_id))
+    if as_json:
+        print_json(data)
+    elif notes_appendix is None:
+        shown = _("yes") if data["notes_appendix"] else _("no")
+        if not data["notes_appendix_chosen"]:
+            shown += " " + _("(default)")
+        click.echo(_("notes-appendix: {value}").format(value=shown))
 
 
 @report.command(

@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from importlib import resources
 from pathlib import Path
 
 from granskning.documents import calendar, compilation, reports
@@ -35,6 +36,7 @@ from granskning.services import (
     reviews,
     rounds,
     sessions,
+    settings,
 )
 from granskning.storage import backup
 from granskning.storage.audit import verify_review
@@ -69,6 +71,70 @@ SAID = {
     "framtid-1": "… att barnkonsekvensanalyser görs före varje beslut som rör barn.",
     "framtid-2": "… att jag tar upp barnets bästa i varje ärende som går till nämnden.",
 }
+# What a group said in its own words where the groups differ (question, group): text; the
+# other groups said what SAID has. Elected representatives and senior managers answered
+# infl-5 in the same words, which the report shows once with both groups named.
+SAID_BY_GROUP = {
+    (
+        "styr-1",
+        "medarbetare",
+    ): "I vardagen märks barnkonventionen mest i skolans likabehandlingsplan.",
+    ("styr-2", "fortroendevalda"): "Nämnderna får målen, men vi vet för lite om hur de når skolan.",
+    ("styr-2", "medarbetare"): "Vi hör om målen på APT en gång om året; sedan styr schemat.",
+    ("styr-3", "ledande"): (
+        "Vi har tre barnrättsombud, men inget av dem har tid avsatt i sin tjänst. Slutar "
+        "någon av dem står arbetet still."
+    ),
+    ("styr-4", "fortroendevalda"): (
+        "Vi säger att barnen går först, men i budgetarbetet vinner det som syns på kort sikt."
+    ),
+    ("styr-5", "medarbetare"): "Vi rapporterar antal aktiviteter, aldrig vad barnen själva tyckte.",
+    ("infl-2", "barn-och-unga"): (
+        "Vi får tycka till om skateparken, men när skolan skulle läggas ner frågade ingen oss."
+    ),
+    ("infl-2", "medarbetare"): "Elevråden finns, men de får sällan frågor som spelar roll.",
+    ("infl-3", "barn-och-unga"): "Vi vet inte om det vi säger gör någon skillnad.",
+    ("infl-4", "medarbetare"): "Vi når dem som redan kommer till fritidsgården, inte de andra.",
+    ("infl-5", "medarbetare"): "Vi har ingen rutin för att återkoppla till barnen.",
+    ("infl-5", "barn-och-unga"): (
+        "Vi sa vad vi tyckte om busstiderna för ett år sedan och har inte hört något sedan dess."
+    ),
+}
+# The notes the team chose as quotes for the report's body: (question, group).
+QUOTED = (
+    ("styr-3", "ledande"),
+    ("styr-4", "fortroendevalda"),
+    ("infl-2", "barn-och-unga"),
+    ("infl-5", "fortroendevalda"),  # said in the same words by the senior managers too
+    ("infl-5", "barn-och-unga"),
+)
+# The team's analysis of each block, which leads the block's chapter.
+ANALYSES = {
+    "styrprocesser": (
+        "Barnkonventionen har en tydlig plats i Gävles styrdokument: den finns i visionen och "
+        "har sedan 2024 en egen rad i budgetdirektiven. Den politiska viljan är stark, och "
+        "de förtroendevalda beskriver barnets rättigheter som en fråga för hela kommunen.\n\n"
+        "Granskarna ser däremot att den röda tråden tunnas ut på vägen från nämnd till "
+        "verksamhet. Medarbetarna känner till målen men möter dem sällan i sitt arbete, och "
+        "uppföljningen räknar aktiviteter snarare än vad barnen märker. Arbetet bärs i dag av "
+        "några engagerade personer utan avsatt tid, vilket gör det sårbart."
+    ),
+    "inflytande": (
+        "Ungdomsrådet är en förebild: det tillfrågas regelbundet och har fått igenom "
+        "förändringar i fritidsutbudet. Barn och unga vi mötte beskrev ett råd som tas på "
+        "allvar i de frågor det får.\n\n"
+        "Inflytandet är dock begränsat till fritid och trafik. I frågor om skola och "
+        "socialtjänst hörs barnen sällan, och de barn som inte redan är engagerade nås inte. "
+        "Alla grupper pekade på samma brist: barnen får inte veta vad deras synpunkter ledde "
+        "till, och utan återkoppling riskerar engagemanget att ta slut."
+    ),
+    "framtid": (
+        "Deltagarnas egna åtaganden visar en vilja att ta upp barnets bästa i det dagliga "
+        "arbetet. Åtagandena följs upp vid uppföljningsseminariet."
+    ),
+}
+# The demo partnership's logo (tools/make_demo_logo.py makes it) and its alt text.
+LOGO_ALT = "Partnerskapet för barnets rättigheter i praktiken, logotyp"
 RATINGS = {"fortroendevalda": 3, "ledande": 2, "medarbetare": 2, "barn-och-unga": 1}
 
 # The review team, in the order it is assigned and shown.
@@ -429,7 +495,8 @@ def _note_answer(w: _Walk, iv: Interview, question: Question) -> None:
     if question.kind == "rating":
         sessions.add_note(w.store, iv.id, question.id, None, rating=RATINGS.get(iv.group_id, 2))
     else:
-        sessions.add_note(w.store, iv.id, question.id, SAID.get(question.id, UNSAID))
+        said = SAID_BY_GROUP.get((question.id, iv.group_id), SAID.get(question.id, UNSAID))
+        sessions.add_note(w.store, iv.id, question.id, said)
 
 
 def _finish_visit(w: _Walk) -> None:
@@ -452,7 +519,30 @@ def _write_report(w: _Walk) -> None:
         findings.mark_no_findings(w.store, w.rid, block)
     for block, text in RECOMMENDATIONS:
         findings.add_recommendation(w.store, w.rid, text, block=block)
-    w.say(_("Findings, recommendations and texts written"))
+    for block, text in ANALYSES.items():
+        findings.set_text(w.store, w.rid, findings.BLOCK_SECTION, text, block)
+    _quote_notes(w)
+    w.say(_("Findings, recommendations, texts and the analysis of each block written"))
+
+
+def _quote_notes(w: _Walk) -> None:
+    """The notes the team chose as quotes for the report's body."""
+    by_group = {iv.group_id: iv.id for iv in w.booked}
+    for question, group in QUOTED:
+        notes = sessions.list_notes(w.store, by_group[group], question)  # type: ignore[arg-type]
+        sessions.quote_note(w.store, notes[0]["id"])
+    w.say(
+        ngettext(
+            "{n} note quoted in the report", "{n} notes quoted in the report", len(QUOTED)
+        ).format(n=len(QUOTED))
+    )
+
+
+def _set_logo(w: _Walk) -> None:
+    """The partnership's logo, shown with its alt text on the covers."""
+    data = (resources.files("granskning.demo") / "logo.png").read_bytes()
+    settings.set_logo(w.store, data, LOGO_ALT)
+    w.say(_("Logo set, with its alt text: {alt}").format(alt=LOGO_ALT))
 
 
 def _draft_report(w: _Walk) -> None:
@@ -463,8 +553,11 @@ def _draft_report(w: _Walk) -> None:
 
 
 def _hand_over(w: _Walk) -> None:
-    """The handover freezes the report (and makes a PDF when LibreOffice is there)."""
+    """The handover freezes the report (and makes a PDF when LibreOffice is there); the team
+    hands it over without the appendix of all notes, which the draft had."""
     w.clock.set_local("2026-05-05 14:00")
+    findings.set_report_options(w.store, w.rid, notes_appendix=False)
+    w.say(_("The handed-over report leaves out the appendix of all notes"))
     reviews.advance(w.store, w.rid, "hand_over")
     final = reports.build(w.store, w.rid)
     report_path = w.write("granskningsrapport.docx")
@@ -664,6 +757,7 @@ def _pinned(store: Store, review_id: int) -> Template:
 # The walk, in order.
 STEPS: tuple[Callable[[_Walk], None], ...] = (
     _open_database,
+    _set_logo,
     _register_members,
     _plan_round,
     _assign_team,

@@ -828,6 +828,9 @@ class Properties:
     language: str  # a BCP 47 tag: sv-SE, en-GB
     keywords: str | None = ""
     dated: bool = True
+    # short tables kept on one page (see keep_short_tables): a report's, not a checklist's
+    # whose rows are room to write in
+    short_tables: bool = False
 
     @classmethod
     def titled(cls, title: str, language: str) -> Properties:
@@ -986,6 +989,8 @@ def _render(
     _order_cell_properties(doc)
     set_language(doc, props.language)
     restart_numbered_lists(doc)
+    if props.short_tables:
+        keep_short_tables(doc)
     drop_thumbnail(doc)
     _set_properties(doc, props, at)
     return save_docx(doc, at)
@@ -998,6 +1003,31 @@ _TC_PR_ORDER = [
     "textDirection", "tcFitText", "vAlign", "hideMark", "headers", "cellIns", "cellDel",
     "cellMerge", "tcPrChange",
 ]  # fmt: skip
+
+
+# A table of at most this many rows is kept on one page.
+SHORT_TABLE_ROWS = 12
+
+
+def keep_short_tables(doc: Any) -> None:
+    """Keep each short table of the body on one page: every paragraph of its rows but the
+    last holds on to the next, so no page ends with a header and one row. A table longer
+    than a page still breaks (Word and LibreOffice give up a keep that cannot fit)."""
+    for table in doc.element.body.iterchildren(_w("tbl")):
+        rows = list(table.iterchildren(_w("tr")))
+        if len(rows) > SHORT_TABLE_ROWS:
+            continue
+        for row in rows[:-1]:
+            for p in row.iter(_w("p")):
+                ppr = p.find(_w("pPr"))
+                if ppr is None:
+                    ppr = p.makeelement(_w("pPr"), {})
+                    p.insert(0, ppr)
+                if ppr.find(_w("keepNext")) is None:
+                    keep = ppr.makeelement(_w("keepNext"), {})
+                    # pStyle comes first in pPr, keepNext right after it
+                    at = 1 if len(ppr) and ppr[0].tag == _w("pStyle") else 0
+                    ppr.insert(at, keep)
 
 
 def _order_cell_properties(doc: Any) -> None:

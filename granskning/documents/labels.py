@@ -42,9 +42,17 @@ LABELS: dict[str, str] = {
     "titles": N_("Titles"),
     "examination": N_("The review"),
     "examination_intro": N_(
-        "Each section follows a block of the question template: what each group of "
-        "interviewees said about each question, then the strengths and development areas "
-        "the reviewers see."
+        "Each section follows a block of the question template: the reviewers' analysis, "
+        "the strengths and development areas they see, and quotes from the interviews, "
+        "each with the group that said it."
+    ),
+    "no_analysis": N_("The reviewers' analysis of this area is not written yet."),
+    "quotes": N_("In the interviewees' words"),
+    "ratings": N_("Ratings"),
+    "notes_appendix": N_("Appendix: Notes from the interviews"),
+    "notes_appendix_intro": N_(
+        "Everything noted in the interviews, by question and group. What several groups "
+        "said in the same words is given once, with the groups named."
     ),
     "articles": N_("Articles of the Convention"),
     "answers": N_("Answers"),

@@ -14,12 +14,14 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select as sa_select, union
 from sqlmodel import Session, col, select
 
 from granskning.documents.labels import LABELS, METHOD_TEXT, ROLE_LABELS, ROLE_ORDER
+from granskning.documents.logo import cover_logo
 from granskning.documents.style import (
     DEFAULT_PARTNERSHIP,
     LANGUAGE_TAGS,
@@ -58,6 +60,9 @@ from granskning.storage.model import (
 from granskning.storage.queries import ordered_rows, pinned_template
 from granskning.storage.settings import PARTNERSHIP_NAME, read_setting, setting_at
 
+# The stored key of the team's analysis of a block (granskning.services.findings says so too).
+BLOCK_PREFIX = "block:"
+
 # -- the query step --------------------------------------------------------------------------
 
 
@@ -88,6 +93,7 @@ class ReportFacts:
     recommendations: list[Recommendation]
     texts: dict[str, str]
     partnership: str = DEFAULT_PARTNERSHIP
+    logo: Any = ""  # an Image with its alt text, or "" (see documents.logo)
 
 
 def read_facts(session: Session, review: Review, as_of: datetime | None = None) -> ReportFacts:
@@ -126,6 +132,7 @@ def read_facts(session: Session, review: Review, as_of: datetime | None = None) 
             for r in session.exec(select(ReportText).where(ReportText.review_id == review.id))
         },
         partnership=partnership or DEFAULT_PARTNERSHIP,
+        logo=cover_logo(session, as_of),
     )
 
 
@@ -218,9 +225,11 @@ def _team_rows(session: Session, rid: int | None) -> Iterable[Any]:
 
 def _note_rows(session: Session, rid: int | None) -> Iterable[Any]:
     # plain rows, not ORM objects: a large review has thousands of notes
-    return session.exec(
-        select(Note.interview_id, Note.question_id, Note.text, Note.rating)
-        .join(Interview, Interview.id == Note.interview_id)  # type: ignore[arg-type]
+    return session.execute(
+        sa_select(  # type: ignore[call-overload]
+            Note.interview_id, Note.question_id, Note.text, Note.rating, Note.quoted
+        )
+        .join(Interview, Interview.id == Note.interview_id)
         .where(Interview.review_id == rid, col(Note.removed_at).is_(None))
         .order_by(col(Interview.start), col(Interview.id), col(Note.created_at), col(Note.id))
     ).all()
@@ -244,6 +253,8 @@ class Shape:
     tr: Callable[[str], str] = field(init=False)
     by_question: dict[str, dict[str, list[Any]]] = field(init=False)
     loose: dict[str, list[Any]] = field(init=False)
+    # each question's notes merged (merged_notes), made once for the sections that show them
+    _merged: dict[str, list[dict[str, Any]]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.t = translated(LABELS, self.lang)
@@ -258,6 +269,14 @@ class Shape:
                 self.by_question[n.question_id][gid].append(n)
             elif n.text.strip():
                 self.loose[gid].append(n)
+
+    def merged(self, question_id: str) -> list[dict[str, Any]]:
+        """The question's notes, each text once with the groups that said it."""
+        found = self._merged.get(question_id)
+        if found is None:
+            found = merged_notes(self, self.by_question.get(question_id, {}))
+            self._merged[question_id] = found
+        return found
 
     def group_name(self, group_id: str) -> str:
         """An interviewee group's name in the report's language (its id if the template lacks it)."""
@@ -291,6 +310,13 @@ def text_paragraphs(text: str) -> list[dict[str, str]]:
     Lines starting with "- ", "* ", "• " or "– " become bulleted items, lines starting with
     "1. " or "1) " numbered ones; other lines continue the paragraph or item before them.
     """
+    return [{"kind": kind, "text": body} for kind, body in _split(text)]
+
+
+@lru_cache(maxsize=4096)
+def _split(text: str) -> tuple[tuple[str, str], ...]:
+    # a report shows a note in more than one place (the appendix, a quote, the old per-group
+    # lists): it is split once
     out: list[dict[str, str]] = []
     current: dict[str, str] | None = None
     for raw in text.replace("\r\n", "\n").split("\n"):
@@ -307,7 +333,7 @@ def text_paragraphs(text: str) -> list[dict[str, str]]:
         else:
             current = {"kind": "text", "text": line}
             out.append(current)
-    return out
+    return tuple((p["kind"], p["text"]) for p in out)
 
 
 def _list_item(line: str) -> dict[str, str] | None:
@@ -358,6 +384,8 @@ def _doc(s: Shape) -> dict[str, Any]:
         "anonymous": s.anonymous,
         "generated": generated,
         "report_version": s.report_version,
+        "logo": s.facts.logo,
+        "logo_alt": s.facts.logo.alt if s.facts.logo else "",
     }
 
 
@@ -509,6 +537,13 @@ def _question(s: Shape, q: Question) -> dict[str, Any]:
         "kind": q.kind,
         "followups": list(q.followups),
         "groups": [g for g in notes if g is not None],
+        # the sentence completions' answers (Framtid); the other questions' notes are in the
+        # appendix, and a copy here would only make every report's context larger
+        "answers": (
+            [{"text": e["text"], "groups": e["groups_text"]} for e in s.merged(q.id)]
+            if q.kind == "completion"
+            else []
+        ),
         "rating": _rating(s, q, per_group) if q.kind == "rating" else None,
     }
 
@@ -549,11 +584,84 @@ def _blocks(s: Shape) -> list[dict[str, Any]]:
             "articles_text": join([str(a) for a in b.articles], s.t["and"]),
             "questions": [_question(s, q) for q in b.questions if q.kind != "completion"],
             "completions": [_question(s, q) for q in b.questions if q.kind == "completion"],
+            "analysis": text_paragraphs(s.facts.texts.get(BLOCK_PREFIX + b.id, "")),
             **_findings(s, b.id),
+            "quotes": _quotes(s, b.questions),
             "recommendations": [r for r in recommendations if r["block"] == b.id],
         }
         for b in s.facts.template.blocks
     ]
+
+
+# -- the same note from several groups, quotes and the notes appendix -------------------------
+
+
+def _same(text: str) -> str:
+    """What makes two notes the same: their words, case, spacing and a closing stop aside."""
+    return " ".join(text.split()).rstrip(".!").casefold()
+
+
+def merged_notes(s: Shape, per_group: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """The written notes of one question, each text once with every group that said it
+    ("Förtroendevalda, Ledande tjänstepersoner"), in the order the groups come; ``quoted``
+    when the team chose any of them as a quote."""
+    merged: dict[str, dict[str, Any]] = {}
+    for gid in s.ordered(per_group):
+        for n in per_group[gid]:
+            if not n.text.strip():
+                continue
+            key = _same(n.text)
+            entry = merged.get(key)
+            if entry is None:
+                entry = merged[key] = {
+                    "text": " ".join(n.text.split()),
+                    "paragraphs": text_paragraphs(n.text),
+                    "ids": [],
+                    "quoted": False,
+                }
+            if gid not in entry["ids"]:
+                entry["ids"].append(gid)
+            entry["quoted"] = entry["quoted"] or bool(n.quoted)
+    out = []
+    for entry in merged.values():
+        names = [s.group_name(g) for g in entry.pop("ids")]
+        out.append({**entry, "groups": names, "groups_text": ", ".join(names)})
+    return out
+
+
+def _quotes(s: Shape, questions: Iterable[Question]) -> list[dict[str, Any]]:
+    """The notes the team chose as quotes, by group and never by name."""
+    return [
+        {"text": e["text"], "groups": e["groups_text"], "question": q.text}
+        for q in questions
+        for e in s.merged(q.id)
+        if e["quoted"]
+    ]
+
+
+def _appendix(s: Shape) -> dict[str, Any]:
+    """All notes by block, question and group (identical ones once), if the review's report
+    carries them (not chosen: it does); left out, its lists are empty."""
+    if s.facts.review.notes_appendix is False:
+        return {"notes": False, "blocks": [], "observations": []}
+    blocks = []
+    for b in s.facts.template.blocks:
+        questions = [
+            {"id": q.id, "text": q.text, "answers": answers}
+            for q in b.questions
+            if (answers := _answers(s.merged(q.id)))
+        ]
+        if questions:
+            blocks.append({"id": b.id, "title": b.title, "questions": questions})
+    return {
+        "notes": True,
+        "blocks": blocks,
+        "observations": _answers(merged_notes(s, s.loose)),
+    }
+
+
+def _answers(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"groups": e["groups_text"], "paragraphs": e["paragraphs"]} for e in entries]
 
 
 def _completions(s: Shape) -> list[dict[str, Any]]:
@@ -630,6 +738,7 @@ SECTIONS: dict[str, Callable[[Shape], Any]] = {
     "observations": _observations,
     "recommendations": _recommendations,
     "interviews": _interviews,
+    "appendix": _appendix,
     "t": lambda s: s.t,
 }
 
@@ -656,4 +765,11 @@ def build_context(
     return {name: build(shape) for name, build in SECTIONS.items()}
 
 
-__all__ = ["SECTIONS", "ReportFacts", "read_facts", "build_context", "text_paragraphs"]
+__all__ = [
+    "SECTIONS",
+    "ReportFacts",
+    "build_context",
+    "merged_notes",
+    "read_facts",
+    "text_paragraphs",
+]

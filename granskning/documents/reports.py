@@ -104,6 +104,7 @@ def _properties(context: dict[str, Any]) -> docxrender.Properties:
         keywords=", ".join(
             x for x in ("kollegial granskning", "barnkonventionen", context["review"]["host"]) if x
         ),
+        short_tables=True,
     )
 
 

@@ -16,6 +16,7 @@ from granskning.documents.labels import (
     HISTORY_LABELS,
     LABELS,
 )
+from granskning.documents.logo import LOGO_ALT_SCHEMA, LOGO_SCHEMA
 
 REPORT = "granskningsrapport"
 CHECKLIST = "uppfoljningsseminarium"
@@ -36,6 +37,8 @@ DOC_SCHEMA = {
     "anonymous": BOOL,
     "generated": TEXT,
     "report_version": NUMBER,
+    "logo": LOGO_SCHEMA,
+    "logo_alt": LOGO_ALT_SCHEMA,
 }
 REVIEW_SCHEMA = {
     "id": NUMBER,
@@ -54,6 +57,7 @@ QUESTION_SCHEMA = {
     "kind": TEXT,
     "followups": [TEXT],
     "groups": [GROUP_NOTES_SCHEMA],
+    "answers": [{"text": TEXT, "groups": TEXT}],
     "rating": {
         "scale": [TEXT],
         "legend": TEXT,
@@ -61,6 +65,8 @@ QUESTION_SCHEMA = {
         "few": BOOL,
     },
 }
+# a note in the appendix: what was said, once, with every group that said it
+ANSWER_SCHEMA = {"groups": TEXT, "paragraphs": PARAGRAPHS}
 RECOMMENDATION_SCHEMA = {"number": NUMBER, "text": TEXT, "block": TEXT, "block_title": TEXT}
 REPORT_SCHEMA: dict[str, Any] = {
     "doc": DOC_SCHEMA,
@@ -95,9 +101,11 @@ REPORT_SCHEMA: dict[str, Any] = {
             "articles_text": TEXT,
             "questions": [QUESTION_SCHEMA],
             "completions": [QUESTION_SCHEMA],
+            "analysis": PARAGRAPHS,
             "strengths": [TEXT],
             "developments": [TEXT],
             "no_findings": BOOL,
+            "quotes": [{"text": TEXT, "groups": TEXT, "question": TEXT}],
             "recommendations": [RECOMMENDATION_SCHEMA],
         }
     ],
@@ -129,6 +137,17 @@ REPORT_SCHEMA: dict[str, Any] = {
             ],
         }
     ],
+    "appendix": {
+        "notes": BOOL,
+        "blocks": [
+            {
+                "id": TEXT,
+                "title": TEXT,
+                "questions": [{"id": TEXT, "text": TEXT, "answers": [ANSWER_SCHEMA]}],
+            }
+        ],
+        "observations": [ANSWER_SCHEMA],
+    },
     "t": dict.fromkeys(LABELS, TEXT),
 }
 

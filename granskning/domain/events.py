@@ -293,6 +293,15 @@ class NoteRemoved(Event):
     note: str
 
 
+class NoteQuoted(Event):
+    """A note was chosen as a quote for the report's body (``act`` quote) or no longer is
+    (unquote)."""
+
+    entity = "note"
+    act: str
+    note: str
+
+
 # -- findings, recommendations, report texts, report versions --------------------------------
 
 
@@ -328,6 +337,15 @@ class ReportTextSet(Event):
     act: str
     section: str
     characters: int
+
+
+class ReportOptionsSet(Event):
+    """What the review's report carries was chosen (the notes appendix)."""
+
+    entity = "report"
+    action = "set_options"
+    notes_appendix: bool | None
+    before: bool | None
 
 
 class ReportVersionStored(Event):

@@ -113,6 +113,7 @@ def _review(rows: _Rows) -> dict[str, Any]:
         "seminar_start": _t(review.seminar_start),
         "seminar_place": review.seminar_place,
         "language": review.language,
+        "notes_appendix": review.notes_appendix,
         "created_at": _t(review.created_at),
         "updated_at": _t(review.updated_at),
     }

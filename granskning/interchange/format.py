@@ -110,6 +110,7 @@ class ReviewRec(_Rec):
     seminar_start: Time | None = None
     seminar_place: Place | None = None
     language: Literal["sv", "en"] = "sv"  # of its documents; files without it are Swedish
+    notes_appendix: bool | None = None  # whether its report has the notes appendix
     created_at: Time
     updated_at: Time
 
@@ -174,6 +175,7 @@ class NoteRec(_Rec):
     created_at: Time
     edited_at: Time | None = None
     removed_at: Time | None = None
+    quoted: bool = False  # chosen as a quote for the report; files without it: not
 
 
 class FindingRec(_Rec):
@@ -191,8 +193,21 @@ class RecommendationRec(_Rec):
     created_at: Time
 
 
+def _text_section(value: str) -> str:
+    """A report text's section: summary, reflections, introduction, or "block:<block id>"."""
+    block = value.removeprefix("block:")
+    if value in ReportSection.__members__ or (block != value and 0 < len(block) <= 100):
+        return value
+    raise ValueError(
+        _("a report text's section is summary, reflections, introduction or block:<block id>")
+    )
+
+
+Section = Annotated[str, AfterValidator(_text_section)]
+
+
 class ReportTextRec(_Rec):
-    section: ReportSection
+    section: Section
     text: str
     updated_at: Time
 
@@ -271,7 +286,7 @@ COLUMNS: dict[str, str] = {
     "interviewees": "person= name title organisation head_count position",
     "events": "kind at question=question_id",
     "notes": "uid interview= question=question_id text rating author created_at edited_at "
-    "removed_at",
+    "removed_at quoted",
     "findings": "uid block=block_id kind text created_at",
     "recommendations": "uid block=block_id text created_at",
     "report_texts": "section text updated_at",

@@ -32,7 +32,15 @@ MAX_LISTED = 25
 
 # the review's fields its life cycle changes; a file that is ahead of the database (see
 # relation) brings them forward, one that is behind leaves them alone
-_LIFE_CYCLE = ("state", "version", "handed_over_on", "seminar_start", "seminar_place", "language")
+_LIFE_CYCLE = (
+    "state",
+    "version",
+    "handed_over_on",
+    "seminar_start",
+    "seminar_place",
+    "language",
+    "notes_appendix",
+)
 
 
 def merge(st: ImportState) -> dict[str, Any]:
@@ -105,6 +113,7 @@ def _new_review(st: ImportState) -> Review:
         seminar_start=parse_time(r["seminar_start"]),
         seminar_place=r["seminar_place"],
         language=r.get("language") or "sv",
+        notes_appendix=r.get("notes_appendix"),
         created_at=parse_time(r["created_at"]),
         updated_at=parse_time(r["updated_at"]),
     )
@@ -134,6 +143,7 @@ def _compare_review(st: ImportState, review: Review, current: dict[str, Any]) ->
     cycle are brought forward when the file is ahead."""
     there = dict(st.f["review"])
     there.setdefault("language", "sv")
+    there.setdefault("notes_appendix", None)
     here, there = _comparable(current["review"]), _comparable(there)
     key = here["uid"]
     st.plan.compare(_("review"), key, here, there, skip=(*_LIFE_CYCLE, "updated_at"))
@@ -150,6 +160,7 @@ def _compare_review(st: ImportState, review: Review, current: dict[str, Any]) ->
     review.seminar_start = parse_time(there["seminar_start"])
     review.seminar_place = there["seminar_place"]
     review.language = there["language"]
+    review.notes_appendix = there["notes_appendix"]
     review.updated_at = parse_time(there["updated_at"])
     st.s.add(review)
     st.plan.add("reviews_updated")

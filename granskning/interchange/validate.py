@@ -65,7 +65,7 @@ _UNIQUE: tuple[tuple[str, Callable[[ExportFile], list[Any]]], ...] = (
     ("recommendation", lambda d: [r.uid for r in d.recommendations]),
     ("follow-up item", lambda d: [i.uid for i in d.follow_up_items]),
     ("audit event", lambda d: [a.uid for a in d.audit]),
-    ("report text", lambda d: [t.section.value for t in d.report_texts]),
+    ("report text", lambda d: [t.section for t in d.report_texts]),
     ("report version", lambda d: [v.number for v in d.report_versions]),
     ("assignment", lambda d: [(a.person, a.role.value) for a in d.assignments]),
     ("reviewing municipality", lambda d: [name_key(n) for n in d.review.reviewing]),
@@ -310,6 +310,8 @@ def _recommendations(c: _Checker) -> None:
 
 def _report_texts(c: _Checker) -> None:
     for i, t in enumerate(c.doc.report_texts):
+        if t.section.startswith("block:"):  # the team's analysis of a block of the template
+            c.in_template(f"report_texts.{i}.section", "block", t.section.removeprefix("block:"))
         c.text(f"report_texts.{i}.text", t.text, _("the report text"), c.rules.report_text_limit)
 
 

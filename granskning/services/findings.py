@@ -50,6 +50,9 @@ SECTION_LABELS = {
 }
 # The report's texts by name.
 _SECTIONS = {s.value: s for s in ReportSection}
+# The team's analysis of a block: section "block" with a block id, stored as "block:<id>".
+BLOCK_SECTION = "block"
+BLOCK_PREFIX = "block:"
 
 
 def clean_text(text: str, what: str, limit: int) -> str:
@@ -293,55 +296,141 @@ def _section(section: str) -> ReportSection:
     if which is None:
         raise InputError(
             _("unknown section {section} (one of: {sections})").format(
-                section=section, sections=", ".join(_SECTIONS)
+                section=section, sections=", ".join([*_SECTIONS, BLOCK_SECTION])
             )
         )
     return which
 
 
+def text_key(section: str, block: str | None = None) -> str:
+    """The stored key of a report text: the section's name, or "block:<id>" for the team's
+    analysis of a block (the block's id is checked against the template by the caller)."""
+    if section == BLOCK_SECTION:
+        if not block:
+            raise InputError(_("--section block needs --block BLOCK"))
+        return BLOCK_PREFIX + block
+    if block is not None:
+        raise InputError(_("--block goes only with --section block"))
+    return _section(section).value
+
+
+def text_label(key: str) -> str:
+    """What a report text is called in messages ("summary", "the analysis of block styr")."""
+    if key.startswith(BLOCK_PREFIX):
+        return _("the analysis of block {block}").format(block=key[len(BLOCK_PREFIX) :])
+    return _(SECTION_LABELS[ReportSection(key)])
+
+
+def _checked_key(review: Review, section: str, block: str | None) -> str:
+    key = text_key(section, block)
+    if block is not None:
+        _check_block(review, block)
+    return key
+
+
 @writes
-def set_text(work: Work, review_id: int, section: str, text: str) -> ReportText:
+def set_text(
+    work: Work, review_id: int, section: str, text: str, block: str | None = None
+) -> ReportText:
     """Write (or replace) one of the report's texts.
 
-    :param section: ``summary``, ``reflections`` or ``introduction``.
+    :param section: ``summary``, ``reflections``, ``introduction`` or ``block`` (the
+        team's analysis of ``block``, which leads that block's chapter).
     """
-    which = _section(section)
-    body = clean_text(text, _(SECTION_LABELS[which]), TEXT_LIMIT)
-    _editable_review(work, review_id)
-    row = work.session.get(ReportText, (review_id, which.value))
+    key = text_key(section, block)
+    body = clean_text(text, text_label(key), TEXT_LIMIT)
+    review = _editable_review(work, review_id)
+    _checked_key(review, section, block)
+    row = work.session.get(ReportText, (review_id, key))
     act = "text_replace" if row is not None else "text_add"
     if row is None:
-        row = ReportText(review_id=review_id, section=which.value, text=body, updated_at=work.now())
+        row = ReportText(review_id=review_id, section=key, text=body, updated_at=work.now())
     else:
         row.text = body
         row.updated_at = work.now()
     work.session.add(row)
-    work.emit(
-        events.ReportTextSet(
-            act=act, review_id=review_id, section=which.value, characters=len(body)
-        )
-    )
+    work.emit(events.ReportTextSet(act=act, review_id=review_id, section=key, characters=len(body)))
     return row
 
 
-def get_text(store: Store, review_id: int, section: str) -> str:
+def get_text(store: Store, review_id: int, section: str, block: str | None = None) -> str:
     """The current text of a report section ("" when not written yet)."""
-    which = _section(section)
     with store.read() as s:
-        get_review(s, review_id)
-        row = s.get(ReportText, (review_id, which.value))
+        key = _checked_key(get_review(s, review_id), section, block)
+        row = s.get(ReportText, (review_id, key))
         return row.text if row is not None else ""
 
 
+def block_texts(store: Store, review_id: int) -> dict[str, str]:
+    """The team's analysis of each block that has one, by block id."""
+    with store.read() as s:
+        get_review(s, review_id)
+        rows = s.exec(
+            select(ReportText).where(
+                ReportText.review_id == review_id,
+                col(ReportText.section).startswith(BLOCK_PREFIX),
+            )
+        ).all()
+        return {r.section[len(BLOCK_PREFIX) :]: r.text for r in rows}
+
+
+# -- what the report carries -----------------------------------------------------------------
+
+
+def options_dict(review: Review) -> dict[str, Any]:
+    """The review's report options as ``report options --json`` shows them."""
+    return {
+        "id": review.id,
+        "review": review.id,
+        # not chosen: included (a draft shows everything; the team leaves it out for the handover)
+        "notes_appendix": review.notes_appendix is not False,
+        "notes_appendix_chosen": review.notes_appendix is not None,
+    }
+
+
+def report_options(store: Store, review_id: int) -> dict[str, Any]:
+    """What the review's report carries (see :func:`set_report_options`)."""
+    with store.read() as s:
+        return options_dict(get_review(s, review_id))
+
+
+@writes
+def set_report_options(work: Work, review_id: int, *, notes_appendix: bool) -> dict[str, Any]:
+    """Choose whether the report carries the appendix of all notes, by question and group.
+
+    Not chosen, it does. Setting what is set already changes nothing; a handed-over review
+    cannot change.
+    """
+    review = _editable_review(work, review_id)
+    before = review.notes_appendix
+    if before is not notes_appendix:
+        review.notes_appendix = notes_appendix
+        work.session.add(review)
+        work.emit(
+            events.ReportOptionsSet(
+                review_id=review_id, notes_appendix=notes_appendix, before=before
+            )
+        )
+    return options_dict(review)
+
+
 __all__ = [
+    "BLOCK_PREFIX",
+    "BLOCK_SECTION",
     "add_finding",
+    "block_texts",
     "add_recommendation",
     "clean_text",
     "edit_finding",
     "edit_recommendation",
     "get_text",
+    "text_key",
+    "text_label",
     "list_findings",
     "list_recommendations",
+    "options_dict",
+    "report_options",
+    "set_report_options",
     "mark_no_findings",
     "remove_finding",
     "remove_recommendation",

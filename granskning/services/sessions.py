@@ -45,7 +45,7 @@ from granskning.storage.model import (
     SessionEvent,
     SessionEventKind,
 )
-from granskning.storage.queries import get, in_time_order
+from granskning.storage.queries import get, in_time_order, pinned_template
 from granskning.storage.store import Store
 from granskning.storage.uow import Work, writes
 
@@ -825,6 +825,65 @@ def remove_note(work: Work, note_id: int, reason: str) -> Note:
     return _changed(work, events.NoteRemoved, note, interview, f"{why}\n\n{note.text}")
 
 
+@writes
+def quote_note(work: Work, note_id: int, quoted: bool = True) -> Note:
+    """Choose a note as a quote for the report's body (``quoted``), or no longer.
+
+    The report shows a quote with its group, never with a name. Choosing it again changes
+    nothing; a removed note cannot be quoted, and a handed-over review cannot change.
+    """
+    note = _live_note(work, note_id)
+    interview = _editable_interview(work, note)
+    if note.quoted == quoted:
+        return note
+    note.quoted = quoted
+    work.add(note)
+    work.emit(
+        events.NoteQuoted(
+            act="quote" if quoted else "unquote",
+            review_id=interview.review_id,
+            interview_id=interview.id,
+            note=note.uid,
+        )
+    )
+    return note
+
+
+def review_notes(store: Store, review_id: int) -> list[dict[str, Any]]:
+    """The written notes of a review's held interviews on the template's questions, by block
+    for the team choosing quotes: each with its group's name, never an interviewee's."""
+    with store.read() as s:
+        review = get(s, Review, review_id)
+        template = pinned_template(review)
+        rows = s.exec(
+            select(Note, Interview.group_id)
+            .join(Interview, col(Interview.id) == Note.interview_id)
+            .where(
+                Interview.review_id == review_id,
+                Interview.state != IS.cancelled.value,
+                col(Note.removed_at).is_(None),
+                col(Note.question_id).is_not(None),
+            )
+            .order_by(col(Interview.start), col(Note.created_at), col(Note.id))
+        ).all()
+    known = {q.id: (b.id, q.text) for b in template.blocks for q in b.questions}
+    names = {g.id: g.name(review.language) for g in template.groups}
+    return [
+        {
+            "id": note.id,
+            "block": known[note.question_id][0],
+            "question": note.question_id,
+            "question_text": known[note.question_id][1],
+            "group": group,
+            "group_name": names.get(group, group),
+            "text": note.text,
+            "quoted": note.quoted,
+        }
+        for note, group in rows
+        if note.text.strip() and note.question_id in known
+    ]
+
+
 def check_note_question(plan: Plan, question_id: str | None, rating: int | None) -> None:
     """Refuse a question the interview's plan does not ask, and a rating on a question that
     is not a rating question (InputError)."""
@@ -855,6 +914,7 @@ def note_dict(note: Note, plan: Plan | None = None) -> dict[str, Any]:
         "author": note.author,
         "created": format_local(note.created_at),
         "edited": format_local(note.edited_at),
+        "quoted": note.quoted,
     }
 
 
@@ -903,6 +963,8 @@ __all__ = [
     "pause",
     "plan_for",
     "previous_question",
+    "quote_note",
+    "review_notes",
     "remove_note",
     "resume",
     "start",

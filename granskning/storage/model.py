@@ -12,7 +12,15 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    false as sa_false,
+)
 from sqlmodel import Field, SQLModel
 
 # the enums belong to the model's vocabulary: re-exported for ``from granskning.storage.model import ...``
@@ -108,6 +116,8 @@ class Review(SQLModel, table=True):
     seminar_place: str | None = Field(default=None, max_length=PLACE_MAX)
     # the language of the review's documents (report, checklist), whoever runs the command
     language: str = _language_field()
+    # whether the report carries the notes appendix; None: not chosen (it does)
+    notes_appendix: bool | None = None
     created_at: datetime
     updated_at: datetime
 
@@ -186,6 +196,8 @@ class Note(SQLModel, table=True):
     edited_at: datetime | None = None
     # removed with a reason: kept as a row (exports, the audit), gone from lists and reports
     removed_at: datetime | None = None
+    # chosen by the team as a quote for the report's body (shown with its group, never a name)
+    quoted: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
 
 
 class Finding(SQLModel, table=True):
@@ -210,7 +222,8 @@ class Recommendation(SQLModel, table=True):
 class ReportText(SQLModel, table=True):
     __tablename__ = "report_text"
     review_id: int = Field(foreign_key="review.id", primary_key=True)
-    section: str = Field(max_length=30, primary_key=True)
+    # summary, reflections, introduction, or "block:<block id>" (the team's analysis of a block)
+    section: str = Field(max_length=110, primary_key=True)
     text: str = Field(sa_column=Column(Text, nullable=False))
     updated_at: datetime
 

@@ -35,9 +35,27 @@ def test_demo_walks_a_review_to_closed(tmp_path: Path) -> None:
     ics = (tmp_path / "demo" / "gavle.ics").read_text(encoding="utf-8")
     assert ics.count("BEGIN:VEVENT") >= 4 and "TZID:Europe/Stockholm" in ics
     assert any("frozen" in line for line in said)
+    # the report's content: the team's analysis, quotes by group, the logo with alt text;
+    # the draft carries the notes appendix, the handed-over report (the team's choice) not
+    draft = (tmp_path / "demo" / "granskningsrapport-utkast.docx").read_bytes()
+    final = (tmp_path / "demo" / "granskningsrapport.docx").read_bytes()
+    for data in (draft, final):
+        text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+        assert "Ungdomsrådet är en förebild" in text
+        assert "– Förtroendevalda, Ledande tjänstepersoner" in text  # one quote, two groups
+        assert 'descr="Partnerskapet för barnets rättigheter i praktiken, logotyp"' in _xml(data)
+    assert "Vi har ingen rutin för att återkoppla till barnen." in _xml(draft)
+    assert "Vi har ingen rutin för att återkoppla till barnen." not in _xml(final)
     # running it again starts afresh
     again = run_demo(tmp_path / "demo", say=lambda _m: None)
     assert again.review_id == result.review_id and again.state == "closed"
+
+
+def _xml(data: bytes) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return z.read("word/document.xml").decode("utf-8")
 
 
 def test_demo_command(tmp_path: Path) -> None:

@@ -319,6 +319,8 @@ def test_the_partnership_name_is_a_setting(cli: Any, store: Any) -> None:
     assert shown == {
         "partnership_name": "Partnerskapet för barnets rättigheter i praktiken",
         "partnership_name_is_default": True,
+        "logo": None,
+        "logo_alt": None,
     }
     cli.ok("settings", "set", "partnership-name", f"  {PARTNERSHIP} ")
     assert cli.json("settings", "show")["partnership_name"] == PARTNERSHIP

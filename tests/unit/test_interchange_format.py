@@ -64,6 +64,7 @@ def _note() -> dict[str, Any]:
         "author": None,
         "created_at": "2026-03-02T08:00:00+00:00",
         "edited_at": None,
+        "quoted": False,
         "removed_at": None,
     }
 

@@ -20,11 +20,11 @@ from starlette.responses import Response
 from granskning.documents import reports
 from granskning.domain.access import Do
 from granskning.domain.enums import FindingKind, ReportSection, ReviewState
-from granskning.domain.errors import NotFoundError, RuleError
+from granskning.domain.errors import InputError, NotFoundError, RuleError
 from granskning.domain.i18n import _
 from granskning.domain.labels import action_done, state as state_label
 from granskning.domain.workflow import FROZEN_STATES
-from granskning.services import findings, reviews
+from granskning.services import findings, reviews, sessions
 from granskning.web.http import DOCX, Ctx, Handler, Routes, download
 
 routes = Routes()
@@ -71,8 +71,15 @@ def _team_view(ctx: Ctx, review_id: int) -> dict[str, Any]:
     recommendations = findings.list_recommendations(ctx.store, review_id)
     for r in recommendations:
         r["block_title"] = titles.get(r["block"], r["block"]) if r["block"] else None
+    analyses = findings.block_texts(ctx.store, review_id)
+    notes = sessions.review_notes(ctx.store, review_id)
+    blocks = _blocks(titles, findings.list_findings(ctx.store, review_id))
+    for b in blocks:
+        b["analysis"] = analyses.get(b["id"], "")
+        b["notes"] = [n for n in notes if n["block"] == b["id"]]
     return {
-        "blocks": _blocks(titles, findings.list_findings(ctx.store, review_id)),
+        "blocks": blocks,
+        "options": findings.report_options(ctx.store, review_id),
         "recommendations": recommendations,
         "texts": [
             (s.value, _(findings.SECTION_LABELS[s]), findings.get_text(ctx.store, review_id, s))
@@ -219,6 +226,44 @@ def set_text(ctx: Ctx, review_id: int, section: str) -> Response:
     return ctx.done(
         _url(review_id), _("{section} of review {id} saved").format(section=label, id=review_id)
     )
+
+
+@_team_form("/reviews/{review_id:int}/report/blocks/{block}/analysis")
+def set_analysis(ctx: Ctx, review_id: int, block: str) -> Response:
+    """The team's analysis of a block, which leads the block's chapter."""
+    body = ctx.text(f"analysis-{block}", label=_("Text"))
+    ctx.checked()
+    assert body is not None
+    findings.set_text(ctx.store, review_id, findings.BLOCK_SECTION, body, block)
+    label = findings.text_label(findings.text_key(findings.BLOCK_SECTION, block))
+    return ctx.done(
+        _url(review_id), _("{section} of review {id} saved").format(section=label, id=review_id)
+    )
+
+
+@_team_form("/reviews/{review_id:int}/report/notes/{note_id:int}/quote")
+def quote_note(ctx: Ctx, review_id: int, note_id: int) -> Response:
+    """Choose a note of this review as a quote for the report's body, or no longer."""
+    row = _one_of(sessions.review_notes(ctx.store, review_id), note_id)
+    quoted = not row["quoted"]
+    sessions.quote_note(ctx.store, note_id, quoted)
+    done = (
+        _("note {id} is quoted in the report")
+        if quoted
+        else _("note {id} is no longer quoted in the report")
+    )
+    return ctx.done(_url(review_id), done.format(id=note_id))
+
+
+@_team_form("/reviews/{review_id:int}/report/options")
+def set_options(ctx: Ctx, review_id: int) -> Response:
+    """Whether the report carries the appendix of all notes."""
+    choice = ctx.text("notes-appendix", label=_("Appendix of all notes"))
+    ctx.checked()
+    if choice not in ("yes", "no"):
+        raise InputError(_("--notes-appendix is yes or no"))
+    findings.set_report_options(ctx.store, review_id, notes_appendix=choice == "yes")
+    return ctx.done(_url(review_id), _("report options of review {id} saved").format(id=review_id))
 
 
 # -- the handover -----------------------------------------------------------------------------
