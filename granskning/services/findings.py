@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from granskning.domain import events, finding_rules, text as text_
 from granskning.domain.errors import InputError, refuse
@@ -261,16 +261,38 @@ def add_recommendation(
     body = clean_text(text, _("the recommendation"), FINDING_LIMIT)
     review = _editable_review(work, review_id)
     block_id = _check_block(review, block) if block is not None else None
+    # the next number of the review's thread; one removed is never given again
+    review.recommendations_issued = next_number(work.session, review)
+    work.session.add(review)
     row = work.add(
-        Recommendation(review_id=review_id, block_id=block_id, text=body, created_at=work.now())
+        Recommendation(
+            review_id=review_id,
+            block_id=block_id,
+            number=review.recommendations_issued,
+            text=body,
+            created_at=work.now(),
+        )
     )
     work.emit(_recommendation_event(row, "add", _excerpt(body)))
     return row
 
 
+def next_number(session: Session, review: Review) -> int:
+    """The number the review's next recommendation gets (R1, R2, ...)."""
+    highest = session.exec(
+        select(func.max(Recommendation.number)).where(Recommendation.review_id == review.id)
+    ).one()
+    return max(review.recommendations_issued, highest or 0) + 1
+
+
+def code(number: int | None) -> str:
+    """A recommendation's number as it is shown: "R3"."""
+    return f"R{number}" if number else ""
+
+
 def recommendation_dict(row: Recommendation) -> dict[str, Any]:
-    """A recommendation as JSON."""
-    return _entry_dict(row)
+    """A recommendation as JSON, with its number ("R3" is ``code``)."""
+    return _entry_dict(row, number=row.number, code=code(row.number))
 
 
 def list_recommendations(store: Store, review_id: int) -> list[dict[str, Any]]:
@@ -280,7 +302,7 @@ def list_recommendations(store: Store, review_id: int) -> list[dict[str, Any]]:
         rows = s.exec(
             select(Recommendation)
             .where(Recommendation.review_id == review_id)
-            .order_by(col(Recommendation.id))
+            .order_by(col(Recommendation.number), col(Recommendation.id))
         ).all()
         return [recommendation_dict(r) for r in rows]
 
@@ -337,12 +359,14 @@ __all__ = [
     "add_finding",
     "add_recommendation",
     "clean_text",
+    "code",
     "edit_finding",
     "edit_recommendation",
     "get_text",
     "list_findings",
     "list_recommendations",
     "mark_no_findings",
+    "next_number",
     "remove_finding",
     "remove_recommendation",
     "set_text",
