@@ -15,11 +15,13 @@ from granskning.documents.labels import (
     COMPILATION_LABELS,
     HISTORY_LABELS,
     LABELS,
+    MINUTES_LABELS,
 )
 
 REPORT = "granskningsrapport"
 CHECKLIST = "uppfoljningsseminarium"
 COMPILATION = "sammanstallning"
+MINUTES = "minnesanteckningar"
 
 # -- the review report -----------------------------------------------------------------------
 
@@ -61,7 +63,13 @@ QUESTION_SCHEMA = {
         "few": BOOL,
     },
 }
-RECOMMENDATION_SCHEMA = {"number": NUMBER, "text": TEXT, "block": TEXT, "block_title": TEXT}
+RECOMMENDATION_SCHEMA = {
+    "number": NUMBER,
+    "code": TEXT,
+    "text": TEXT,
+    "block": TEXT,
+    "block_title": TEXT,
+}
 REPORT_SCHEMA: dict[str, Any] = {
     "doc": DOC_SCHEMA,
     "review": REVIEW_SCHEMA,
@@ -153,6 +161,13 @@ CHECKLIST_ITEM_SCHEMA = {
     "fill": TEXT,
     "comment": TEXT,
     "responsible": TEXT,
+    "deadline": TEXT,
+    "deadline_text": TEXT,
+    "group": TEXT,
+    "recommendation": NUMBER,
+    "code": TEXT,
+    "ref": TEXT,
+    "shown_text": TEXT,
     "merged_into": NUMBER,
     "merged": [{"id": NUMBER, "text": TEXT, "source_label": TEXT}],
 }
@@ -192,7 +207,41 @@ CHECKLIST_SCHEMA: dict[str, Any] = {
         }
     ],
     "generated": TEXT,
+    "signatures": [{"name": TEXT, "municipality": TEXT}],
     "t": dict.fromkeys(CHECKLIST_LABELS, TEXT),
+}
+
+# -- the seminar record ----------------------------------------------------------------------
+
+MINUTES_SCHEMA: dict[str, Any] = {
+    "partnership": TEXT,
+    "host": TEXT,
+    "reviewing": TEXT,
+    "round": {"year": NUMBER, "theme": TEXT},
+    "template_title": TEXT,
+    "document_title": TEXT,
+    "handed_over": TEXT,
+    "seminar_date": TEXT,
+    "seminar_time": TEXT,
+    "seminar_place": TEXT,
+    "participants": [{"name": TEXT, "municipality": TEXT}],
+    "items": [
+        {
+            "ref": TEXT,
+            "source_heading": TEXT,
+            "text": TEXT,
+            "before": TEXT,
+            "after": TEXT,
+            "fill": TEXT,
+            "comment": TEXT,
+            "responsible": TEXT,
+            "deadline": TEXT,
+        }
+    ],
+    "next_steps": PARAGRAPHS,
+    "next_follow_up": TEXT,
+    "generated": TEXT,
+    "t": dict.fromkeys(MINUTES_LABELS, TEXT),
 }
 
 # -- the round's compilation ----------------------------------------------------------------
@@ -342,6 +391,7 @@ HISTORY_SCHEMA: dict[str, Any] = {
 SCHEMAS: dict[str, dict[str, Any]] = {
     REPORT: REPORT_SCHEMA,
     CHECKLIST: CHECKLIST_SCHEMA,
+    MINUTES: MINUTES_SCHEMA,
     COMPILATION: COMPILATION_SCHEMA,
     HISTORY: HISTORY_SCHEMA,
 }
@@ -355,6 +405,8 @@ __all__ = [
     "HISTORY",
     "HISTORY_SCHEMA",
     "KINDS",
+    "MINUTES",
+    "MINUTES_SCHEMA",
     "REPORT",
     "REPORT_SCHEMA",
     "SCHEMAS",
