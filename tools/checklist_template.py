@@ -112,7 +112,7 @@ def build() -> Document:
 
     # the participants sign
     para(doc, "{{ t.participants }}", "Heading 1")
-    para(doc, "{{ t.sign_intro }}")
+    para(doc, "{{ t.sign_intro }}", keep_with_next=True)
     table(
         doc,
         [

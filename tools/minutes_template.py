@@ -20,7 +20,7 @@ def _facts(doc: Document) -> None:
             ["{{ t.host }}", "{{ host }}"],
             ["{{ t.reviewing }}", "{{ reviewing }}"],
             ["{{ t.handed_over }}", "{{ handed_over or '–' }}"],
-            ["{{ t.date }}", "{{ seminar_date or '–' }} {{ seminar_time }}"],
+            ["{{ t.date }}", "{{ seminar_when or '–' }}"],
             ["{{ t.place }}", "{{ seminar_place or '–' }}"],
         ],
         header=False,
@@ -50,7 +50,7 @@ def _participants(doc: Document) -> None:
 
 
 def _items(doc: Document) -> None:
-    para(doc, "{{ t.items }}", "Heading 1")
+    para(doc, "{{ t.items_heading }}", "Heading 1")
     para(doc, "{{ t.items_intro }}")
     para(doc, "{%p if items %}")
     rows = table(

@@ -189,7 +189,7 @@ MINUTES_LABELS = {
     "no_participants": N_("No participants were noted."),
     "name": N_("Name"),
     "municipality": N_("Municipality"),
-    "items": N_("The items: status before and after the seminar"),
+    "items_heading": N_("The items: status before and after the seminar"),
     "items_intro": N_(
         "Each item of the checklist with its status before the seminar and the status, "
         "comment, responsible person and deadline agreed at it."
@@ -264,6 +264,20 @@ COMPILATION_LABELS = {
     "done": N_("Done"),
     "without_status": N_("Without status"),
     "share_done": N_("Share done"),
+    "not_reviewed": N_("Not reviewed yet:"),
+    "timeline": N_("Timeline per municipality"),
+    "visit": N_("Visit"),
+    "handover": N_("Handover"),
+    "recommendations": N_("Recommendations and their status"),
+    "recommendations_intro": N_(
+        "Each municipality's recommendations with their number from the report, the status "
+        "the follow-up seminar gave them, who is responsible and when they are to be done by."
+    ),
+    "recommendation": N_("Recommendation"),
+    "number": N_("No."),
+    "responsible": N_("Responsible"),
+    "deadline": N_("Done by"),
+    "no_recommendations": N_("No recommendations."),
 }
 
 

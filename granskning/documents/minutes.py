@@ -83,7 +83,7 @@ def minutes_context(facts: MinutesFacts, lang: str) -> dict[str, Any]:
             "document_title": t["document"],
             "handed_over": base["handed_over"],
             "seminar_date": base["seminar_date"],
-            "seminar_time": base["seminar_time"],
+            "seminar_when": base["seminar_when"],
             "seminar_place": base["seminar_place"],
             "participants": [
                 {"name": p["name"], "municipality": p["municipality"] or ""}

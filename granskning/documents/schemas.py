@@ -222,7 +222,7 @@ MINUTES_SCHEMA: dict[str, Any] = {
     "document_title": TEXT,
     "handed_over": TEXT,
     "seminar_date": TEXT,
-    "seminar_time": TEXT,
+    "seminar_when": TEXT,
     "seminar_place": TEXT,
     "participants": [{"name": TEXT, "municipality": TEXT}],
     "items": [
@@ -295,8 +295,20 @@ COMPILATION_SCHEMA: dict[str, Any] = {
             "strengths": TEXT,
             "development": TEXT,
             **FOLLOW_UP_SCHEMA,
+            "recommendations": [
+                {
+                    "code": TEXT,
+                    "text": TEXT,
+                    "status": TEXT,
+                    "fill": TEXT,
+                    "responsible": TEXT,
+                    "deadline": TEXT,
+                }
+            ],
+            "timeline": {"visit": TEXT, "handed_over": TEXT, "seminar": TEXT},
         }
     ],
+    "not_reviewed": TEXT,
     "findings": [
         {
             "title": TEXT,
