@@ -95,7 +95,7 @@ def _shown_text(item: dict[str, Any]) -> str:
 
 def _source_heading(item: dict[str, Any], same: list[dict[str, Any]]) -> str:
     """ "Recommendation R2", "Commitment (Elected politicians, Staff)", ..."""
-    if item["source"] == "recommendation" and item["code"]:
+    if item["source"] == "recommendation" and item.get("code"):
         return f"{capitalised(_('recommendation'))} {item['code']}"
     if item["source"] == "development":
         return _("Development area – action")
@@ -116,6 +116,10 @@ def _numbered(
         children = [m for m in every if m["merged_into"] == item["id"]]
         same = [m for m in children if _normal(m["text"]) == _normal(item["text"])]
         item["number"] = number
+        # items read before numbering (or made by hand) lack some keys
+        item.setdefault("code", "")
+        item.setdefault("deadline", None)
+        item.setdefault("group", None)
         item["ref"] = item["code"] or str(number)
         item["source_heading"] = _source_heading(item, same)
         item["shown_text"] = _shown_text(item)
