@@ -121,6 +121,16 @@ def set_next_follow_up(work: Work, review_id: int, day: str) -> date | None:
     return when
 
 
+@writes
+def save_record(
+    work: Work, review_id: int, people: list[str], next_steps: str, next_follow_up: str
+) -> None:
+    """Participants, next steps and next follow-up at once (the web's form): all or nothing."""
+    set_participants(work, review_id, people)
+    set_next_steps(work, review_id, next_steps)
+    set_next_follow_up(work, review_id, next_follow_up)
+
+
 def statuses_before(session: Session, review: Review) -> dict[str, str]:
     """item uid -> the last status recorded for it before the seminar's start."""
     if review.seminar_start is None:
@@ -227,6 +237,7 @@ __all__ = [
     "parse_participant",
     "participants",
     "record",
+    "save_record",
     "set_next_follow_up",
     "set_next_steps",
     "set_participants",
