@@ -13,77 +13,22 @@ from typing import Any
 
 import pytest
 from docx import Document
-from helpers_followup import add_interview, drive_to_drafting, write_report
+from helpers_thread import (
+    drafting as _drafting,
+    hold as _hold,
+    live as _live,
+    recommend as _recommend,
+    seminar as _seminar,
+)
 from sqlmodel import select
 
 from granskning.documents import compilation, reports
 from granskning.documents.checklist import checklist_context
 from granskning.domain.errors import InputError, RuleError
-from granskning.domain.timefmt import parse_local
 from granskning.services import findings, followup, reviews, rounds, seminar_record
 from granskning.storage.model import AuditEvent
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-SEMINAR = "2026-09-15 13:00"
-
-
-def _drafting(store: Any, sample: Any) -> int:
-    """The sample review being drafted; four groups made the same commitment."""
-    rid = sample.review
-    same = "… att barnkonsekvensanalyser görs före varje beslut."
-    drive_to_drafting(store, rid, sample.lead, sample.secretary, commitments=[same])
-    for group in ("ledande", "medarbetare"):
-        add_interview(store, rid, group, commitments=[same.upper() + "  "], state="completed")
-    write_report(
-        store,
-        rid,
-        developments=[("inflytande", "Barn hörs sällan")],
-        strengths=[("styrprocesser", "Tydlig vision")],
-        none_blocks=["framtid"],
-    )
-    return rid
-
-
-def _recommend(store: Any, rid: int) -> list[int]:
-    """Three recommendations added and the second removed: R1 and R3 remain."""
-    ids = [
-        findings.add_recommendation(store, rid, text, block=block).id
-        for block, text in [
-            (None, "Inför barnbokslut"),
-            ("inflytande", "Tas bort"),
-            ("inflytande", "Återkoppla till barnen"),
-        ]
-    ]
-    findings.remove_recommendation(store, ids[1])
-    return [ids[0], ids[2]]
-
-
-def _seminar(store: Any, sample: Any, clock: Any) -> int:
-    """Handed over, the seminar scheduled; one status recorded before the seminar."""
-    rid = _drafting(store, sample)
-    _recommend(store, rid)
-    reviews.advance(store, rid, "hand_over")
-    followup.schedule(store, rid, parse_local(SEMINAR), "Stadshuset")
-    first = _live(store, rid)[0]
-    followup.record_status(store, rid, first["id"], "not_started")
-    return rid
-
-
-def _live(store: Any, rid: int) -> list[dict[str, Any]]:
-    return [i for i in followup.items(store, rid) if i["merged_into"] is None]
-
-
-def _hold(store: Any, rid: int, clock: Any) -> None:
-    """At the seminar: every item a status, owner and deadline; the record's inputs."""
-    clock.now = parse_local(SEMINAR)
-    for n, item in enumerate(_live(store, rid)):
-        followup.record_status(
-            store, rid, item["id"], "in_progress", responsible=f"Chef {n}", deadline="2026-12-31"
-        )
-    seminar_record.set_participants(store, rid, ["Maria Lind, Gävle", "Anna Berg"])
-    seminar_record.set_next_steps(store, rid, "- Redovisa i nämnden\n- Nytt seminarium")
-    seminar_record.set_next_follow_up(store, rid, "2027-03-15")
-    reviews.advance(store, rid, "hold_seminar")
 
 
 @pytest.mark.slow
@@ -273,7 +218,9 @@ def test_the_documents_xml_headings_header_rows_no_spacing_paragraphs_properties
     record = seminar_record.build_minutes(store, rid, tmp_path / "m.docx").read_bytes()
     for name, data in {"checklist": before, "record": record}.items():
         levels = _levels(data)
-        assert levels[0] == 0 and all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), name
+        assert levels[0] == 0 and all(
+            b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)
+        ), name
         doc = Document(io.BytesIO(data))
         # every table of items has a header row repeated on each page
         headed = [t for t in doc.tables if t.rows[0]._tr.find(f"{W}trPr/{W}tblHeader") is not None]
