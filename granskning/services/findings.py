@@ -285,6 +285,27 @@ def next_number(session: Session, review: Review) -> int:
     return max(review.recommendations_issued, highest or 0) + 1
 
 
+def number_unnumbered(session: Session, review_id: int) -> int:
+    """Number the review's recommendations that have no number yet (rows from a file made
+    before numbering), after the highest, in the order they were made; how many."""
+    review = session.get(Review, review_id)
+    if review is None:
+        return 0
+    rows = session.exec(
+        select(Recommendation)
+        .where(Recommendation.review_id == review_id, col(Recommendation.number).is_(None))
+        .order_by(col(Recommendation.created_at), col(Recommendation.id))
+    ).all()
+    for row in rows:
+        review.recommendations_issued = next_number(session, review)
+        row.number = review.recommendations_issued
+        session.add(row)
+        session.flush()
+    if rows:
+        session.add(review)
+    return len(rows)
+
+
 def code(number: int | None) -> str:
     """A recommendation's number as it is shown: "R3"."""
     return f"R{number}" if number else ""
@@ -367,6 +388,7 @@ __all__ = [
     "list_recommendations",
     "mark_no_findings",
     "next_number",
+    "number_unnumbered",
     "remove_finding",
     "remove_recommendation",
     "set_text",

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from docx import Document
+from helpers_followup import drive_to_drafting
 from helpers_thread import (
     drafting as _drafting,
     hold as _hold,
@@ -276,3 +277,36 @@ def test_deadlines_travel_in_the_export_format() -> None:
         }
     ).model_dump(mode="json")  # fmt: skip
     assert columns(rec, "follow_up_items")["deadline"] == date(2026, 12, 31)
+
+
+@pytest.mark.slow
+def test_a_file_made_before_numbering_is_numbered_on_import(
+    store: Any, sample: Any, clock: Any, tmp_path: Path
+) -> None:
+    from granskning.services import exchange
+    from granskning.storage.store import Store
+
+    rid = sample.review
+    drive_to_drafting(store, rid, sample.lead, sample.secretary)
+    _recommend(store, rid)
+    path = tmp_path / "review.json"
+    exchange.export_review(store, rid, path)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    for rec in doc["recommendations"]:
+        del rec["number"]  # as a file of an earlier version has them
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    other = Store.memory(clock=clock)
+    try:
+        first = exchange.import_review(other, path)
+        listed = findings.list_recommendations(other, first["review"])
+        assert [(r["code"], r["text"]) for r in listed] == [
+            ("R1", "Inför barnbokslut"),
+            ("R2", "Återkoppla till barnen"),
+        ]
+        assert exchange.import_review(other, path)["changed"] is False
+        assert [r["code"] for r in findings.list_recommendations(other, first["review"])] == [
+            "R1",
+            "R2",
+        ]
+    finally:
+        other.dispose()
