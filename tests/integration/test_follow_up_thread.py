@@ -310,3 +310,21 @@ def test_a_file_made_before_numbering_is_numbered_on_import(
         ]
     finally:
         other.dispose()
+
+
+@pytest.mark.slow
+def test_a_seminar_participant_is_in_an_access_request_and_forgotten(
+    store: Any, sample: Any, clock: Any
+) -> None:
+    from granskning.services import privacy, registry
+
+    rid = _seminar(store, sample, clock)
+    person = registry.add_person(store, "Maria Lind", "Gävle").id
+    seminar_record.set_participants(store, rid, ["Maria Lind, Gävle", "Anna Berg, Uppsala"])
+    found = privacy.person_export(store, person)
+    assert found["seminar_participation"] == [
+        {"review": rid, "name": "Maria Lind", "municipality": "Gävle"}
+    ]
+    privacy.forget(store, person)
+    names = [p["name"] for p in seminar_record.participants(store, rid)]
+    assert "Maria Lind" not in names and "Anna Berg" in names
