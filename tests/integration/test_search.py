@@ -15,7 +15,7 @@ from granskning.domain.errors import InputError, NotFoundError
 from granskning.services import privacy, search as lib, sessions
 from granskning.storage import search as index
 from granskning.storage.model import Interview, Note
-from granskning.storage.store import Store
+from granskning.storage.store import SCHEMA_HEAD, Store
 
 NOTES = (
     ("styr-1", "Barnkonsekvensanalyser görs inför varje beslut i nämnden."),
@@ -252,17 +252,46 @@ def test_the_command_line(store: Store, world: World, cli: Any) -> None:
 
 
 @pytest.mark.slow
+def _copy_into_older(source: Store, target: Store) -> None:
+    """Every row of ``source`` (at head) into ``target`` (an older schema), in the columns
+    the older tables have: later migrations add columns the models already write."""
+    from sqlalchemy import MetaData
+
+    older = MetaData()
+    older.reflect(target.engine)
+    with source.engine.connect() as src, target.engine.begin() as dst:
+        for table in older.sorted_tables:
+            if table.name == "alembic_version" or table.name.startswith("search_"):
+                continue
+            names = [c.name for c in table.columns]
+            rows = [
+                {k: r._mapping[k] for k in names}
+                for r in src.execute(select(*[source_column(source, table.name, n) for n in names]))
+            ]
+            if rows:
+                dst.execute(table.insert(), rows)
+
+
+def source_column(store: Store, table: str, name: str) -> Any:
+    from granskning.storage.store import metadata
+
+    return metadata().tables[table].c[name]
+
+
 def test_a_database_from_before_the_index_gets_one_on_upgrade(empty_db: Any) -> None:
+    head = Store(empty_db("search_world"))
+    world = populate(head)
+    _add_notes(head, world)
     url = empty_db("before_search")
     old = Store(url, migrate=False)
     old.upgrade("0008")
-    world = populate(old)
-    _add_notes(old, world)
+    _copy_into_older(head, old)
+    head.dispose()
     with old.read() as s:
         assert s.exec(select(Interview)).first() is not None
     old.dispose()
     store = Store(url)
-    assert store.schema_revision() == "0009"
+    assert store.schema_revision() == SCHEMA_HEAD
     assert _note_texts(store, "återkoppling") == [NOTES[2][1]]
     assert {k for k, _id in _found(store, "dahl")} == {"note", "finding", "item", "text"}
     store.dispose()
