@@ -266,6 +266,7 @@ def _items(s: Session, ids: list[int]) -> list[dict[str, Any]]:
                 fu.c.status,
                 fu.c.comment,
                 fu.c.responsible,
+                fu.c.deadline,
                 fu.c.merged_into_id,
             )
             .where(fu.c.review_id.in_(ids))
@@ -360,6 +361,7 @@ def _follow_up(index: _Index, uid: str) -> dict[str, Any] | None:
         "status_label": labels.status(decided["status"]) if decided["status"] else None,
         "comment": decided["comment"],
         "responsible": decided["responsible"],
+        "deadline": decided["deadline"].isoformat() if decided["deadline"] else None,
     }
 
 
