@@ -76,6 +76,14 @@ def test_r_numbers_are_the_same_in_report_checklist_record_and_compilation(
     for doc in (checklist, record, compiled):
         cells = _first_cells(doc)
         assert "R1" in cells and "R3" in cells and "R2" not in cells
+    from granskning.services import history
+
+    history.build_docx(store, "Gävle", tmp_path / "h.docx", "sv")
+    told = "\n".join(_paragraphs((tmp_path / "h.docx").read_bytes()))
+    told += "\n".join(
+        c.text for t in Document(tmp_path / "h.docx").tables for r in t.rows for c in r.cells
+    )
+    assert "R1" in told and "R3" in told and "Chef 0" in told and "2026-12-31" in told
     gavle = next(m for m in data["municipalities"] if m["host"] == "Gävle")
     assert [(x["code"], x["status"], x["responsible"], x["deadline"]) for x in gavle["recommendations"]] == [
         ("R1", "in_progress", "Chef 0", "2026-12-31"),
