@@ -76,15 +76,48 @@ def build() -> Document:
     para(doc, "{%p endif %}")
     para(doc, "{%p for b in blocks %}")
     para(doc, "{{ b.title }}", "Heading 1")
+    # before the seminar room for five handwritten lines per item; after it, what was said
+    para(doc, "{%p if held %}")
+    _items(doc, 1.6)
+    para(doc, "{%p else %}")
+    _items(doc, HANDWRITING_CM)
+    para(doc, "{%p endif %}")
+    para(doc, "{%p endfor %}")
+
+    # the participants sign (before the seminar: the record lists them afterwards)
+    para(doc, "{%p if not held %}")
+    para(doc, "{{ t.participants }}", "Heading 1")
+    para(doc, "{{ t.sign_intro }}", keep_with_next=True)
+    table(
+        doc,
+        [
+            ("{{ t.name }}", 8.0, None),
+            ("{{ t.municipality }}", 6.7, None),
+            ("{{ t.signature }}", 11.0, None),
+        ],
+        [
+            "{%tr for p in signatures %}",
+            ["{{ p.name }}", "{{ p.municipality }}", ""],
+            "{%tr endfor %}",
+        ],
+        min_height_cm=1.1,
+    )
+    para(doc, "{%p endif %}")
+    spaced(para(doc, "{{ t.printed }} {{ generated }}", "Liten text"))
+    return doc
+
+
+def _items(doc: Document, height_cm: float) -> None:
+    """A block's items: number, item, status, comment, responsible, done by."""
     items = table(
         doc,
         [
             ("{{ t.number }}", 1.3, "center"),
             ("{{ t.item }}", 9.0, None),
             ("{{ t.status }}", 3.4, None),
-            ("{{ t.comment }}", 6.4, None),
+            ("{{ t.comment }}", 6.0, None),
             ("{{ t.responsible }}", 3.2, None),
-            ("{{ t.deadline }}", 2.4, None),
+            ("{{ t.deadline }}", 2.8, None),
         ],
         [
             "{%tr for i in b.entries %}",
@@ -102,30 +135,8 @@ def build() -> Document:
             "{%tr endfor %}",
         ],
         fill=zebra(),
-        # room for five handwritten lines and more
-        min_height_cm=HANDWRITING_CM,
+        min_height_cm=height_cm,
     )
     # the item's source above its text, small
     source = items.rows[2].cells[1].paragraphs[0]  # type: ignore[attr-defined]
     source.style = doc.styles["Liten text"]
-    para(doc, "{%p endfor %}")
-
-    # the participants sign
-    para(doc, "{{ t.participants }}", "Heading 1")
-    para(doc, "{{ t.sign_intro }}", keep_with_next=True)
-    table(
-        doc,
-        [
-            ("{{ t.name }}", 8.0, None),
-            ("{{ t.municipality }}", 6.7, None),
-            ("{{ t.signature }}", 11.0, None),
-        ],
-        [
-            "{%tr for p in signatures %}",
-            ["{{ p.name }}", "{{ p.municipality }}", ""],
-            "{%tr endfor %}",
-        ],
-        min_height_cm=1.1,
-    )
-    spaced(para(doc, "{{ t.printed }} {{ generated }}", "Liten text"))
-    return doc
