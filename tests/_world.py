@@ -206,7 +206,9 @@ def populate(store: Store, *, prefix: str = "", until: str = "follow_up_schedule
                 created_at=now,
             )
         )
-        rec = Recommendation(review_id=rid, block_id=None, text="Gör barnbokslut.", created_at=now)
+        rec = Recommendation(
+            review_id=rid, block_id=None, number=1, text="Gör barnbokslut.", created_at=now
+        )
         s.add(rec)
         for section, text in (
             ("summary", "Gävle har kommit långt."),
@@ -451,7 +453,10 @@ def populate_content(
         with store.atomic() as s:
             s.add(
                 Recommendation(
-                    review_id=rid, text="Gör barnbokslut varje år.", created_at=store.now()
+                    review_id=rid,
+                    number=1,
+                    text="Gör barnbokslut varje år.",
+                    created_at=store.now(),
                 )
             )
     for section, text in (

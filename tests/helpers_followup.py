@@ -17,6 +17,7 @@ from granskning.storage.model import (
     Note,
     Recommendation,
     ReportText,
+    Review,
 )
 
 BLOCKS = ("styrprocesser", "inflytande", "framtid")
@@ -116,8 +117,19 @@ def write_report(
             s.add(
                 Finding(review_id=review_id, block_id=block, kind="none", text="", created_at=now)
             )
+        review = s.get(Review, review_id)
         for block, text in recommendations:
-            s.add(Recommendation(review_id=review_id, block_id=block, text=text, created_at=now))
+            review.recommendations_issued += 1  # numbered R1, R2, ... as the service does
+            s.add(
+                Recommendation(
+                    review_id=review_id,
+                    block_id=block,
+                    number=review.recommendations_issued,
+                    text=text,
+                    created_at=now,
+                )
+            )
+        s.add(review)
 
 
 def drive_to_drafting(

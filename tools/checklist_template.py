@@ -2,7 +2,7 @@
 
 Its fixed texts are ``t.*`` in the review's language (``CHECKLIST_LABELS`` in
 granskning/documents/labels.py). Before the seminar the checklist leaves room to write each item's status, comment and
-responsible person; after it, the same template shows what was recorded. The context is
+responsible person and deadline; after it, the same template shows what was recorded. The context is
 built by ``granskning.documents.checklist.checklist_context``.
 """
 
@@ -10,6 +10,16 @@ from __future__ import annotations
 
 from _docxkit import footer, new_document, para, shade, table, zebra
 from docx import Document
+from docx.shared import Pt
+
+# a data row's least height: five handwritten lines of about 8 mm
+HANDWRITING_CM = 4.2
+
+
+def spaced(paragraph: object, points: int = 12) -> object:
+    """Space above a paragraph (never an empty paragraph for spacing)."""
+    paragraph.paragraph_format.space_before = Pt(points)  # type: ignore[attr-defined]
+    return paragraph
 
 
 def build() -> Document:
@@ -42,11 +52,10 @@ def build() -> Document:
         shade(row.cells[0], "DCE3F0")
         for run in row.cells[0].paragraphs[0].runs:
             run.bold = True
-    para(doc, "")
     para(doc, "{%p if held %}")
-    para(doc, "{{ held_text }}")
+    spaced(para(doc, "{{ held_text }}"))
     para(doc, "{%p else %}")
-    para(doc, "{{ t.intro }}")
+    spaced(para(doc, "{{ t.intro }}"))
     para(doc, "{%p endif %}")
     legend = table(
         doc,
@@ -67,36 +76,67 @@ def build() -> Document:
     para(doc, "{%p endif %}")
     para(doc, "{%p for b in blocks %}")
     para(doc, "{{ b.title }}", "Heading 1")
+    # before the seminar room for five handwritten lines per item; after it, what was said
+    para(doc, "{%p if held %}")
+    _items(doc, 1.6)
+    para(doc, "{%p else %}")
+    _items(doc, HANDWRITING_CM)
+    para(doc, "{%p endif %}")
+    para(doc, "{%p endfor %}")
+
+    # the participants sign (before the seminar: the record lists them afterwards)
+    para(doc, "{%p if not held %}")
+    para(doc, "{{ t.participants }}", "Heading 1")
+    para(doc, "{{ t.sign_intro }}", keep_with_next=True)
+    table(
+        doc,
+        [
+            ("{{ t.name }}", 8.0, None),
+            ("{{ t.municipality }}", 6.7, None),
+            ("{{ t.signature }}", 11.0, None),
+        ],
+        [
+            "{%tr for p in signatures %}",
+            ["{{ p.name }}", "{{ p.municipality }}", ""],
+            "{%tr endfor %}",
+        ],
+        min_height_cm=1.1,
+    )
+    para(doc, "{%p endif %}")
+    spaced(para(doc, "{{ t.printed }} {{ generated }}", "Liten text"))
+    return doc
+
+
+def _items(doc: Document, height_cm: float) -> None:
+    """A block's items: number, item, status, comment, responsible, done by."""
     items = table(
         doc,
         [
-            ("{{ t.number }}", 1.1, "center"),
-            ("{{ t.item }}", 10.4, None),
-            ("{{ t.status }}", 3.6, None),
-            ("{{ t.comment }}", 6.6, None),
-            ("{{ t.responsible }}", 4.0, None),
+            ("{{ t.number }}", 1.3, "center"),
+            ("{{ t.item }}", 9.0, None),
+            ("{{ t.status }}", 3.4, None),
+            ("{{ t.comment }}", 6.0, None),
+            ("{{ t.responsible }}", 3.2, None),
+            ("{{ t.deadline }}", 2.8, None),
         ],
         [
             "{%tr for i in b.entries %}",
             [
-                "{{ i.number }}",
-                "{{ i.source_heading }}\n{{ i.text }}\n{%p for m in i.merged %}\n"
+                "{{ i.ref }}",
+                "{{ i.source_heading }}\n{{ i.shown_text }}\n{%p for m in i.merged %}\n"
                 "{{ t.also_covers }} {{ m.text }}\n{%p endfor %}",
                 "{% cellbg i.fill or 'FFFFFF' %}{%p if i.status %}\n{{ i.status_heading }}\n"
                 "{%p else %}\n{{ statuses[0].box }}\n{{ statuses[1].box }}\n"
                 "{{ statuses[2].box }}\n{%p endif %}",
                 "{{ i.comment or '' }}",
                 "{{ i.responsible or '' }}",
+                "{{ i.deadline_text }}",
             ],
             "{%tr endfor %}",
         ],
         fill=zebra(),
-        min_height_cm=1.6,
+        min_height_cm=height_cm,
     )
     # the item's source above its text, small
     source = items.rows[2].cells[1].paragraphs[0]  # type: ignore[attr-defined]
     source.style = doc.styles["Liten text"]
-    para(doc, "{%p endfor %}")
-    para(doc, "")
-    para(doc, "{{ t.printed }} {{ generated }}", "Liten text")
-    return doc

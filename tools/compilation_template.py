@@ -9,6 +9,7 @@ language (``COMPILATION_LABELS`` in granskning/documents/labels.py).
 from __future__ import annotations
 
 from _docxkit import footer, new_document, para, table, zebra
+from checklist_template import spaced
 from docx import Document
 
 R, C = "right", "center"
@@ -88,6 +89,10 @@ def build() -> Document:
             "{{ totals.development }}",
         ],
     )
+    para(doc, "{%p if not_reviewed %}")
+    spaced(para(doc, "{{ t.not_reviewed }} {{ not_reviewed }}."))
+    para(doc, "{%p endif %}")
+    _timeline(doc)
 
     # 2. interviews per group
     para(doc, "{{ t.per_group }}", "Heading 1")
@@ -184,7 +189,6 @@ def build() -> Document:
     para(doc, "{%p for q in ratings %}")
     para(doc, "{{ q.text }}", "Heading 2")
     para(doc, "{{ q.scale_line }}", "Liten text")
-    para(doc, "")
     table(
         doc,
         [
@@ -280,4 +284,65 @@ def build() -> Document:
             "{{ totals.done_share }}",
         ],
     )
+    _recommendations(doc)
     return doc
+
+
+def _timeline(doc: Document) -> None:
+    """Each municipality's visit, handover and seminar."""
+    para(doc, "{{ t.timeline }}", "Heading 2")
+    table(
+        doc,
+        [
+            ("{{ t.host }}", 3.6, None),
+            ("{{ t.visit }}", 5.0, None),
+            ("{{ t.handover }}", 3.8, None),
+            ("{{ t.seminar }}", 3.6, None),
+        ],
+        [
+            "{%tr for m in municipalities %}",
+            [
+                "{{ m.host }}",
+                "{{ m.timeline.visit }}",
+                "{{ m.timeline.handed_over }}",
+                "{{ m.timeline.seminar }}",
+            ],
+            "{%tr endfor %}",
+        ],
+        fill=zebra(),
+    )
+
+
+def _recommendations(doc: Document) -> None:
+    """Every municipality's recommendations with their number and status."""
+    para(doc, "{{ t.recommendations }}", "Heading 2")
+    para(doc, "{{ t.recommendations_intro }}")
+    para(doc, "{%p for m in municipalities %}")
+    para(doc, "{{ m.host }}", "Heading 3")
+    para(doc, "{%p if m.recommendations %}")
+    table(
+        doc,
+        [
+            ("{{ t.number }}", 1.2, C),
+            ("{{ t.recommendation }}", 6.6, None),
+            ("{{ t.status }}", 2.6, None),
+            ("{{ t.responsible }}", 3.6, None),
+            ("{{ t.deadline }}", 2.6, None),
+        ],
+        [
+            "{%tr for r in m.recommendations %}",
+            [
+                "{{ r.code }}",
+                "{{ r.text }}",
+                "{% cellbg r.fill %}{{ r.status }}",
+                "{{ r.responsible }}",
+                "{{ r.deadline }}",
+            ],
+            "{%tr endfor %}",
+        ],
+        fill=zebra(),
+    )
+    para(doc, "{%p else %}")
+    para(doc, "{{ t.no_recommendations }}")
+    para(doc, "{%p endif %}")
+    para(doc, "{%p endfor %}")

@@ -24,6 +24,7 @@ from pathlib import Path
 import checklist_template
 import compilation_template
 import history_template
+import minutes_template
 import report_template
 from _docxkit import save
 from docx import Document
@@ -32,6 +33,7 @@ from docx import Document
 TEMPLATES: dict[str, Callable[[], Document]] = {
     "granskningsrapport.docx": report_template.build,
     "uppfoljningsseminarium.docx": checklist_template.build,
+    "minnesanteckningar.docx": minutes_template.build,
     "sammanstallning.docx": compilation_template.build,
     "kommunhistorik.docx": history_template.build,
 }

@@ -547,7 +547,10 @@ def build() -> Document:
     tag(doc, "{%p if recommendations %}")
     para(doc, "{{ t.recommendations_intro }}")
     tag(doc, "{%p for rec in recommendations %}")
-    p = para(doc, "{{ rec.text }}", "List Number")
+    # "R1. text": the number follows the recommendation to the checklist and the record
+    p = para(doc)
+    p.add_run("{{ rec.code }}.").bold = True  # type: ignore[attr-defined]
+    p.add_run(" {{ rec.text }}")  # type: ignore[attr-defined]
     run = p.add_run("{% if rec.block_title %} ({{ rec.block_title }}){% endif %}")  # type: ignore[attr-defined]
     run.font.color.rgb = GREY
     tag(doc, "{%p endfor %}")

@@ -8,6 +8,7 @@ import click
 
 from granskning.cli._base import TCommand, option, store
 from granskning.cli._output import ok, print_json, shorten
+from granskning.cli._pdf import check_pdf, pdf_option, write_pdf
 from granskning.cli.options import json_option, language_option, output_option
 from granskning.domain.i18n import N_, _
 
@@ -22,27 +23,32 @@ from granskning.domain.i18n import N_, _
         "follow-up status and what the next review found in its block. --docx -o FILE "
         "writes it as a Word document.\n\n"
         "\b\nExample:\n  granskning municipality history Gävle --json\n"
-        "  granskning municipality history Gävle --docx -o gavle-historik.docx"
+        "  granskning municipality history Gävle --docx -o gavle-historik.docx --pdf"
     ),
 )
 @click.argument("name")
 @option("--docx", "as_docx", is_flag=True, help=N_("Write a Word document (with -o FILE)."))
 @output_option(N_("The Word document to write."), dest="out", metavar="FILE", required=False)
 @language_option(N_("The Word document's language (default: the messages' language)."))
+@pdf_option()
 @json_option()
 def municipality_history(
-    name: str, as_docx: bool, out: str | None, language: str | None, as_json: bool
+    name: str, as_docx: bool, out: str | None, language: str | None, pdf: bool, as_json: bool
 ) -> None:
     from pathlib import Path
 
     from granskning.domain.errors import InputError
     from granskning.services import history
 
-    if as_docx and out is None:
+    if (as_docx or pdf) and out is None:
         raise InputError(_("--docx needs -o FILE.docx"))
     if out is not None:
+        if pdf:
+            check_pdf(Path(out))
         data = history.build_docx(store(), name, Path(out), language)
         ok(_("history written: {path}").format(path=out))
+        if pdf:
+            write_pdf(Path(out))
     else:
         data = history.history(store(), name)
     if as_json:

@@ -45,7 +45,7 @@ def rec_add(
 
     body = read_text_input(text, path)
     row = findings.add_recommendation(store(), review_id, body, block)
-    done = _("recommendation {id} added").format(id=row.id)
+    done = _("recommendation {id} added ({code})").format(id=row.id, code=f"R{row.number}")
     print_result(as_json, lambda: recommendation_dict(row), done)
 
 
@@ -56,8 +56,8 @@ rec_list = rows_command(
         "List a review's recommendations.\n\n\b\nExample:\n  granskning recommendation list 1 --json"
     ),
     rows=lazy("granskning.services.findings:list_recommendations"),
-    headers=[N_("id"), N_("block"), N_("text")],
-    cells=lambda r: (r["id"], r["block"] or "", shorten(r["text"])),
+    headers=[N_("id"), N_("number"), N_("block"), N_("text")],
+    cells=lambda r: (r["id"], r["code"], r["block"] or "", shorten(r["text"])),
 )
 rec_edit = edit_command(
     recommendation,

@@ -23,7 +23,13 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 # the kinds of granskning.documents.schemas.KINDS, kept here so that --help stays fast
-KINDS = ["granskningsrapport", "uppfoljningsseminarium", "sammanstallning", "kommunhistorik"]
+KINDS = [
+    "granskningsrapport",
+    "uppfoljningsseminarium",
+    "minnesanteckningar",
+    "sammanstallning",
+    "kommunhistorik",
+]
 
 
 @group(

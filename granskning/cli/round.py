@@ -9,6 +9,7 @@ import click
 from granskning.cli._base import group, lazy, option, store
 from granskning.cli._commands import set_language_command, show_command
 from granskning.cli._output import ok, print_json, print_result, print_rows, print_table
+from granskning.cli._pdf import check_pdf, pdf_option, write_pdf
 from granskning.cli.options import (
     json_option,
     language_option,
@@ -219,15 +220,16 @@ def _say_planned(round_id: int, result: Any, dry_run: bool) -> None:
         "Write the round's compilation (sammanställning) as a Word document: interviews, "
         "participants and hours per group, findings per block, rating questions with a chart, "
         "follow-up status per municipality. --json prints the same figures.\n\n"
-        "\b\nExample:\n  granskning round report 1 -o sammanstallning.docx\n"
+        "\b\nExample:\n  granskning round report 1 -o sammanstallning.docx --pdf\n"
         "  granskning round report 1 --json"
     ),
 )
 @round_argument
 @output_option(dest="out", metavar="FILE.docx", required=False)
 @word_template_option(N_("A restyled copy of the compilation's Word template."))
+@pdf_option()
 @json_option(N_("Print the figures as JSON."))
-def report(round_id: int, out: str | None, template: str | None, as_json: bool) -> None:
+def report(round_id: int, out: str | None, template: str | None, pdf: bool, as_json: bool) -> None:
     from pathlib import Path
 
     from granskning.documents import compilation
@@ -236,11 +238,17 @@ def report(round_id: int, out: str | None, template: str | None, as_json: bool) 
     st = store()
     if out is None and not as_json:
         raise InputError(_("give -o FILE.docx (or --json for the figures)"))
+    if out is None and pdf:
+        raise InputError(_("--pdf needs -o FILE.docx"))
     if out is not None:
+        if pdf:
+            check_pdf(Path(out))
         data = compilation.build_report(
             st, round_id, Path(out), Path(template) if template else None
         )
         ok(_("compilation written: {path}").format(path=out))
+        if pdf:
+            write_pdf(Path(out))
     else:
         data = compilation.report_data(st, round_id)
     if as_json:

@@ -9,6 +9,7 @@ import click
 from granskning.cli._base import group, lazy, option, store
 from granskning.cli._commands import rows_command
 from granskning.cli._output import ok, print_json, print_result
+from granskning.cli._pdf import check_pdf, pdf_option, write_pdf
 from granskning.cli.options import (
     STATUSES,
     block_option,
@@ -18,6 +19,7 @@ from granskning.cli.options import (
     place_option,
     reason_option,
     review_argument,
+    text_options,
     word_template_option,
 )
 from granskning.domain import labels
@@ -117,12 +119,14 @@ def _row(r: dict[str, Any]) -> tuple[Any, ...]:
         status = "–"
     return (
         r["id"],
+        r["code"],
         r["block_title"] or r["block"] or "",
         r["source_label"],
         r["text"],
         status,
         r["comment"],
         r["responsible"],
+        r["deadline"],
     )
 
 
@@ -136,12 +140,14 @@ items = rows_command(
     rows=lazy("granskning.services.followup:items"),
     headers=[
         N_("id"),
+        N_("number"),
         N_("block"),
         N_("source"),
         N_("text"),
         N_("status"),
         N_("comment"),
         N_("responsible"),
+        N_("done by"),
     ],
     cells=_row,
 )
@@ -221,10 +227,12 @@ def merge(review_id: int, item_id: int, into_id: int) -> None:
     "record",
     help=N_(
         "Record an item's status at the seminar: not_started (red), in_progress (amber) or "
-        "done (green), with a comment and who is responsible. After the seminar, a status "
+        "done (green), with a comment, who is responsible and when it is to be done by "
+        "(--deadline). After the seminar, a status "
         "recorded wrongly is corrected with --reason (audited, with the status it had).\n\n"
         "\b\nExample:\n  granskning seminar record 1 --item 2 --status in_progress "
-        "--comment 'Plan antagen, genomförs hösten' --responsible 'Barn- och utbildningschef'\n"
+        "--comment 'Plan antagen, genomförs hösten' --responsible 'Barn- och utbildningschef' "
+        "--deadline 2026-12-31\n"
         "  granskning seminar record 1 --item 2 --status done "
         "--reason 'Fel status antecknades på seminariet'"
     ),
@@ -234,6 +242,11 @@ def merge(review_id: int, item_id: int, into_id: int) -> None:
 @option("--status", type=click.Choice(STATUSES), required=True, help=N_("The item's status."))
 @option("--comment", metavar="TEXT", help=N_("What was said about the item."))
 @option("--responsible", metavar="TEXT", help=N_("Who is responsible for it."))
+@option(
+    "--deadline",
+    metavar="YYYY-MM-DD",
+    help=N_("When it is to be done by (klart senast); an empty value clears it."),
+)
 @json_option(N_("Print the item as JSON."))
 @reason_option(N_("Why a status recorded at a seminar already held is corrected."))
 def record(
@@ -242,6 +255,7 @@ def record(
     status: str,
     comment: str | None,
     responsible: str | None,
+    deadline: str | None,
     as_json: bool,
     reason: str | None,
 ) -> None:
@@ -255,6 +269,7 @@ def record(
         comment=comment,
         responsible=responsible,
         reason=reason,
+        deadline=deadline,
     )
     print_result(
         as_json,
@@ -270,18 +285,149 @@ def record(
     help=N_(
         "Write the follow-up checklist as a Word document: room for status, comment and "
         "responsible before the seminar, what was recorded after it.\n\n"
-        "\b\nExample:\n  granskning seminar checklist 1 -o uppfoljning.docx"
+        "\b\nExample:\n  granskning seminar checklist 1 -o uppfoljning.docx --pdf"
     ),
 )
 @review_argument
 @output_option(dest="out", metavar="FILE.docx")
 @word_template_option(N_("A restyled copy of the checklist's Word template."))
-def checklist(review_id: int, out: str, template: str | None) -> None:
+@pdf_option()
+def checklist(review_id: int, out: str, template: str | None, pdf: bool) -> None:
     from pathlib import Path
 
     from granskning.services import followup
 
+    target = Path(out)
+    if pdf:
+        check_pdf(target)
     path = followup.build_checklist(
-        store(), review_id, Path(out), Path(template) if template else None
+        store(), review_id, target, Path(template) if template else None
     )
     ok(_("checklist written: {path}").format(path=path))
+    if pdf:
+        write_pdf(path)
+
+
+# -- the seminar record (minnesanteckningar) --------------------------------------------------
+
+
+@seminar.command(
+    "participants",
+    help=N_(
+        "The seminar's participants, for its record and the checklist's list to sign. "
+        "--participant (repeated) replaces the list; --clear empties it; without either the "
+        "list is shown.\n\n"
+        "\b\nExample:\n  granskning seminar participants 1 --participant 'Anna Berg, Gävle' "
+        "--participant 'Bo Ek, Uppsala'\n  granskning seminar participants 1 --json"
+    ),
+)
+@review_argument
+@option(
+    "--participant",
+    "people",
+    multiple=True,
+    metavar='"NAME, MUNICIPALITY"',
+    help=N_("Someone who took part (repeat it; the list replaces the one stored)."),
+)
+@option("--clear", is_flag=True, help=N_("Empty the list."))
+@json_option(N_("Print the list as JSON."))
+def participants(review_id: int, people: tuple[str, ...], clear: bool, as_json: bool) -> None:
+    from granskning.domain.errors import InputError
+    from granskning.services import seminar_record
+
+    st = store()
+    if people and clear:
+        raise InputError(_("give --participant or --clear, not both"))
+    if people or clear:
+        rows = seminar_record.set_participants(st, review_id, list(people))
+        if not as_json:
+            ok(_("{n} participants noted for review {id}").format(n=len(rows), id=review_id))
+            return
+    else:
+        rows = seminar_record.participants(st, review_id)
+    if as_json:
+        print_json(rows)
+        return
+    for p in rows:
+        click.echo(f"{p['name']}, {p['municipality']}" if p["municipality"] else p["name"])
+
+
+@seminar.command(
+    "next-steps",
+    help=N_(
+        "The next steps agreed at the seminar, for its record (an empty text clears them).\n\n"
+        "\b\nExample:\n  granskning seminar next-steps 1 --text '- Barnbokslut i bokslutet 2027'"
+    ),
+)
+@review_argument
+@text_options(N_("The next steps."), N_("Read them from a UTF-8 file (- for stdin)."))
+def next_steps(review_id: int, text: str | None, path: str | None) -> None:
+    from granskning.cli._base import read_text_input
+    from granskning.services import seminar_record
+
+    body = read_text_input(text, path)
+    seminar_record.set_next_steps(store(), review_id, body)
+    ok(_("next steps of review {id} saved").format(id=review_id))
+
+
+@seminar.command(
+    "next-follow-up",
+    help=N_(
+        "The date of the next follow-up, after the seminar (an empty --date clears it).\n\n"
+        "\b\nExample:\n  granskning seminar next-follow-up 1 --date 2027-03-15"
+    ),
+)
+@review_argument
+@option("--date", "day", required=True, metavar="YYYY-MM-DD", help=N_("The day."))
+def next_follow_up(review_id: int, day: str) -> None:
+    from granskning.services import seminar_record
+
+    when = seminar_record.set_next_follow_up(store(), review_id, day)
+    ok(
+        _("next follow-up of review {id}: {day}").format(
+            id=review_id, day=when.isoformat() if when else "–"
+        )
+    )
+
+
+@seminar.command(
+    "minutes",
+    help=N_(
+        "The seminar record (minnesanteckningar): date, place, participants, each item's "
+        "status before and after the seminar with comment, responsible and deadline, next "
+        "steps and the next follow-up. -o writes it as a Word document; --json prints it.\n\n"
+        "\b\nExample:\n  granskning seminar minutes 1 -o minnesanteckningar.docx --pdf\n"
+        "  granskning seminar minutes 1 --json"
+    ),
+)
+@review_argument
+@output_option(dest="out", metavar="FILE.docx", required=False)
+@word_template_option(N_("A restyled copy of the record's Word template."))
+@pdf_option()
+@json_option(N_("Print the record as JSON."))
+def minutes(
+    review_id: int, out: str | None, template: str | None, pdf: bool, as_json: bool
+) -> None:
+    from pathlib import Path
+
+    from granskning.domain.errors import InputError
+    from granskning.services import seminar_record
+
+    if out is None and not as_json:
+        raise InputError(_("give -o FILE.docx, --json or both"))
+    if out is None and pdf:
+        raise InputError(_("--pdf needs -o FILE.docx"))
+    st = store()
+    if out is not None:
+        target = Path(out)
+        if pdf:
+            check_pdf(target)
+        path = seminar_record.build_minutes(
+            st, review_id, target, Path(template) if template else None
+        )
+        if not as_json:
+            ok(_("seminar record written: {path}").format(path=path))
+        if pdf:
+            write_pdf(path)
+    if as_json:
+        print_json(seminar_record.record(st, review_id))

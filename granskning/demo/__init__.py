@@ -22,8 +22,9 @@ from granskning.documents import calendar, compilation, reports
 from granskning.domain import labels
 from granskning.domain.errors import GranskningError
 from granskning.domain.i18n import _, get_language, ngettext
+from granskning.domain.seminar import add_months
 from granskning.domain.templates import Question, Template
-from granskning.domain.timefmt import parse_local
+from granskning.domain.timefmt import parse_local, to_local
 from granskning.services import (
     accounts,
     exchange,
@@ -35,6 +36,7 @@ from granskning.services import (
     registry,
     reviews,
     rounds,
+    seminar_record,
     sessions,
     settings,
 )
@@ -233,6 +235,18 @@ RECOMMENDATIONS = (
 DEMO_PASSWORD = "granska-2026"
 # The statuses the seminar records, in turn over the checklist's items.
 STATUSES = ("done", "in_progress", "not_started")
+RESPONSIBLE = ("Kommundirektören", "Barn- och utbildningschefen", "Socialchefen")
+SEMINAR_PARTICIPANTS = (
+    "Maria Lind, Gävle",
+    "Per Holm, Gävle",
+    "Anna Berg, Uppsala",
+    "Karin Nyström, Örebro",
+)
+NEXT_STEPS = (
+    "- Barnbokslutet redovisas för kommunstyrelsen i bokslutet.\n"
+    "- Förvaltningarna rapporterar återkopplingen till barn och unga varje kvartal.\n"
+    "- Partnerskapets nätverk bjuds in till nästa uppföljning."
+)
 
 
 @dataclass
@@ -597,26 +611,40 @@ def _schedule_seminar(w: _Walk) -> None:
     followup.add_item(
         w.store, w.rid, "Ett barnrättsnätverk för alla förvaltningar startas.", "framtid"
     )
+    seminar_record.set_participants(w.store, w.rid, list(SEMINAR_PARTICIPANTS))
+    # the host's own view of two items, a month after the handover (the "before" column)
+    w.clock.set_local("2026-06-02 09:00")
+    for item in followup.items(w.store, w.rid)[:2]:
+        followup.record_status(w.store, w.rid, item["id"], "not_started")
     followup.build_checklist(w.store, w.rid, w.write("uppfoljningsseminarium-checklista.docx"))
 
 
 def _hold_seminar(w: _Walk) -> None:
-    """The seminar records a status for every item; its checklist after it."""
+    """The seminar records a status, a responsible and a deadline for every item; its
+    checklist and its record after it."""
     info = followup.seminar_info(w.store, w.rid)
     if info.get("start"):
         w.clock.set_local(str(info["start"]))
-    items = followup.items(w.store, w.rid)
+    day = to_local(w.clock.now).date()
+    items = [i for i in followup.items(w.store, w.rid) if i["merged_into"] is None]
     for index, item in enumerate(items):
+        status = STATUSES[index % 3]
         followup.record_status(
             w.store,
             w.rid,
             item["id"],
-            STATUSES[index % 3],
+            status,
             comment="Redovisat vid seminariet.",
-            responsible="Kommundirektören",
+            responsible=RESPONSIBLE[index % len(RESPONSIBLE)],
+            deadline="" if status == "done" else add_months(day, 3 + index % 4).isoformat(),
         )
+    seminar_record.set_next_steps(w.store, w.rid, NEXT_STEPS)
+    seminar_record.set_next_follow_up(w.store, w.rid, add_months(day, 6).isoformat())
     reviews.advance(w.store, w.rid, "hold_seminar")
     followup.build_checklist(w.store, w.rid, w.write("uppfoljningsseminarium.docx"))
+    record_path = w.write("minnesanteckningar.docx")
+    seminar_record.build_minutes(w.store, w.rid, record_path)
+    w.say(_("Seminar record: {path}").format(path=record_path))
     w.say(
         ngettext(
             "Seminar held: {n} checklist item with a status",

@@ -7,7 +7,7 @@ the template's context (:data:`granskning.documents.schemas.CHECKLIST_SCHEMA`) a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,7 @@ class ChecklistFacts:
     seminar_place: str
     at: datetime  # when the checklist is printed
     partnership: str = DEFAULT_PARTNERSHIP
+    participants: list[dict[str, Any]] = field(default_factory=list)  # name, municipality
 
 
 def checklist_template() -> Path:
@@ -81,12 +82,48 @@ def _blocks(facts: ChecklistFacts, live: list[dict[str, Any]]) -> list[dict[str,
     return blocks
 
 
-def _numbered(blocks: list[dict[str, Any]], every: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The items in the checklist's order, numbered, each with the items merged into it."""
+def _normal(text: str) -> str:
+    return " ".join(text.casefold().split()).strip(" .…")
+
+
+def _shown_text(item: dict[str, Any]) -> str:
+    """An item's text as the checklist words it: a development area as an action."""
+    if item["source"] == "development":
+        return _("Act on: {text}").format(text=item["text"])
+    return str(item["text"])
+
+
+def _source_heading(item: dict[str, Any], same: list[dict[str, Any]]) -> str:
+    """ "Recommendation R2", "Commitment (Elected politicians, Staff)", ..."""
+    if item["source"] == "recommendation" and item.get("code"):
+        return f"{capitalised(_('recommendation'))} {item['code']}"
+    if item["source"] == "development":
+        return _("Development area – action")
+    label = capitalised(item["source_label"])
+    groups = [g for g in (item.get("group"), *(m.get("group") for m in same)) if g]
+    if groups and item["source"] == "commitment":
+        label = f"{capitalised(_('commitment'))} ({', '.join(dict.fromkeys(groups))})"
+    return label
+
+
+def _numbered(
+    blocks: list[dict[str, Any]], every: list[dict[str, Any]], lang: str
+) -> list[dict[str, Any]]:
+    """The items in the checklist's order, numbered, each with the items merged into it
+    (those with the same text only add their group to the label)."""
     live = [i for b in blocks for i in b["entries"]]
     for number, item in enumerate(live, start=1):
+        children = [m for m in every if m["merged_into"] == item["id"]]
+        same = [m for m in children if _normal(m["text"]) == _normal(item["text"])]
         item["number"] = number
-        item["source_heading"] = capitalised(item["source_label"])
+        # items read before numbering (or made by hand) lack some keys
+        item.setdefault("code", "")
+        item.setdefault("deadline", None)
+        item.setdefault("group", None)
+        item["ref"] = item["code"] or str(number)
+        item["source_heading"] = _source_heading(item, same)
+        item["shown_text"] = _shown_text(item)
+        item["deadline_text"] = format_iso_day(item["deadline"], lang) if item["deadline"] else ""
         item["status_heading"] = (
             f"{capitalised(item['status_label'])} ({item['colour_label']})"
             if item["status"]
@@ -94,10 +131,20 @@ def _numbered(blocks: list[dict[str, Any]], every: list[dict[str, Any]]) -> list
         )
         item["merged"] = [
             {"id": m["id"], "text": m["text"], "source_label": m["source_label"]}
-            for m in every
-            if m["merged_into"] == item["id"]
+            for m in children
+            if m not in same
         ]
     return live
+
+
+SIGNATURE_ROWS = 8  # at least this many lines to sign, blank ones after those known
+
+
+def signatures(participants: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The participants' list to sign: those known, then blank lines."""
+    rows = [{"name": p["name"], "municipality": p["municipality"] or ""} for p in participants]
+    blank = max(SIGNATURE_ROWS - len(rows), 3)
+    return rows + [{"name": "", "municipality": ""} for _ in range(blank)]
 
 
 def _status(s: FollowUpStatus, count: int) -> dict[str, Any]:
@@ -143,7 +190,7 @@ def checklist_context(facts: ChecklistFacts, lang: str) -> dict[str, Any]:
 def _context(facts: ChecklistFacts, lang: str) -> dict[str, Any]:
     every = [dict(i) for i in facts.items]
     blocks = _blocks(facts, [i for i in every if i["merged_into"] is None])
-    live = _numbered(blocks, every)
+    live = _numbered(blocks, every, lang)
     counts = {s.value: sum(1 for i in live if i["status"] == s.value) for s in FollowUpStatus}
     counts["none"] = sum(1 for i in live if i["status"] is None)
     times = _seminar_times(facts.seminar_start, lang)
@@ -173,6 +220,7 @@ def _context(facts: ChecklistFacts, lang: str) -> dict[str, Any]:
         "counts": counts,
         "statuses": [_status(s, counts[s.value]) for s in FollowUpStatus],
         "generated": format_moment(facts.at, lang),
+        "signatures": signatures(facts.participants),
         "t": t,
     }
 
@@ -207,4 +255,10 @@ def write_checklist(
     )
 
 
-__all__ = ["ChecklistFacts", "checklist_context", "checklist_template", "write_checklist"]
+__all__ = [
+    "ChecklistFacts",
+    "checklist_context",
+    "checklist_template",
+    "signatures",
+    "write_checklist",
+]

@@ -21,6 +21,15 @@ from sqlalchemy import func, select as sa_select
 from sqlmodel import Session
 
 from granskning.documents import docxrender
+from granskning.documents.compilation_thread import (
+    Thread,
+    has_something,
+    read_thread,
+    recommendation_words,
+    recommendations_of,
+    timeline_of,
+    timeline_words,
+)
 from granskning.documents.docxrender import Image, Properties, check_output_path
 from granskning.documents.labels import COMPILATION_LABELS
 from granskning.documents.schemas import COMPILATION, COMPILATION_SCHEMA
@@ -35,6 +44,7 @@ from granskning.documents.style import (
     figure,
     format_moment,
     is_children_group,
+    join,
     translated,
 )
 from granskning.domain import templates as template_catalog
@@ -113,6 +123,7 @@ class RoundFacts:
     findings: list[tuple[int, str, str, str]]  # review, block, kind, text
     ratings: list[tuple[int, str, str, int]]  # review, group, question, rating
     items: list[tuple[int, str | None]]  # review, follow-up status
+    thread: Thread = field(default_factory=Thread)  # recommendations and dates
 
 
 def find_round(session: Session, round_id: int) -> Round:
@@ -136,6 +147,7 @@ def read_facts(s: Session, round_id: int) -> RoundFacts:
         findings=_findings(s, live),
         ratings=_ratings(s, live),
         items=_items(s, live),
+        thread=read_thread(s, live),
     )
 
 
@@ -329,6 +341,10 @@ def _municipality(tally: _Tally, host: str, r: dict[str, Any] | None) -> dict[st
             "development": kinds[FindingKind.development.value],
         },
         "follow_up": _follow_dict(tally.follow.get(r["id"], Counter()) if r else Counter()),
+        "recommendations": recommendations_of(tally.facts.thread, r["id"]) if r else [],
+        "timeline": timeline_of(tally.facts.thread, r["id"], r["seminar"])
+        if r
+        else timeline_of(tally.facts.thread, -1, None),
     }
 
 
@@ -433,6 +449,8 @@ def figures(facts: RoundFacts) -> dict[str, Any]:
         "reviews": len(facts.reviews),
         "totals": _totals(tally, municipalities, findings),
         "municipalities": municipalities,
+        # members with nothing to show yet: left out of the document's tables, named once
+        "not_reviewed": [m["host"] for m in municipalities if not has_something(m)],
         "findings": findings,
         "ratings": _rating_questions(tally),
     }
@@ -565,6 +583,8 @@ def _municipality_words(w: _Words, index: int, m: dict[str, Any]) -> dict[str, A
         "strengths": w.num(m["findings"]["strengths"]),
         "development": w.num(m["findings"]["development"]),
         **w.follow_up(m["follow_up"]),
+        "recommendations": recommendation_words(m["recommendations"], w.lang),
+        "timeline": timeline_words(m["timeline"], w.lang),
     }
 
 
@@ -645,8 +665,10 @@ def docx_context(
             "reviews": w.num(data["reviews"]),
             "totals": _totals_words(w, data["totals"]),
             "municipalities": [
-                _municipality_words(w, i, m) for i, m in enumerate(data["municipalities"])
+                _municipality_words(w, i, m)
+                for i, m in enumerate(m for m in data["municipalities"] if has_something(m))
             ],
+            "not_reviewed": join(data["not_reviewed"], _("and")),
             "findings": [_findings_words(w, b) for b in data["findings"]],
             "ratings": [_rating_words(w, n, q) for n, q in enumerate(data["ratings"], start=1)],
             "generated": format_moment(at, lang),

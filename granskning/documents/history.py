@@ -104,6 +104,7 @@ def _recommendation(rec: dict[str, Any]) -> dict[str, Any]:
             merged = _("Merged into checklist item {id}.").format(id=follow["merged_into"])
             comment = f"{merged} {comment}".strip()
         fill = STATUS_FILLS.get(follow["status"] or "", WHITE)
+        comment = " ".join([comment, *_owner(follow)]).strip()
     nxt, lines = _next_words(rec["next"], rec["block_title"])
     return {
         "number": f"R{rec['number']}",
@@ -115,6 +116,16 @@ def _recommendation(rec: dict[str, Any]) -> dict[str, Any]:
         "next": nxt,
         "next_lines": lines,
     }
+
+
+def _owner(follow: dict[str, Any]) -> list[str]:
+    """Who is responsible for a recommendation's item and by when, as sentences."""
+    out = []
+    if follow.get("responsible"):
+        out.append(_("Responsible: {who}.").format(who=follow["responsible"]))
+    if follow.get("deadline"):
+        out.append(_("Done by {day}.").format(day=follow["deadline"]))
+    return out
 
 
 def _hosted(h: dict[str, Any], and_: str) -> dict[str, Any]:

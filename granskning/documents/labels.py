@@ -165,8 +165,8 @@ CHECKLIST_LABELS = {
     "place": N_("Place"),
     "intro": N_(
         "The items come from the review report's recommendations, development areas and "
-        "commitments (Framtid). At the seminar each item gets a status, a comment and a "
-        "responsible person."
+        "commitments (Framtid). At the seminar each item gets a status, a comment, a "
+        "responsible person and a date it is to be done by."
     ),
     "no_items": N_("The checklist has no items."),
     "number": N_("No."),
@@ -175,6 +175,46 @@ CHECKLIST_LABELS = {
     "comment": N_("Comment"),
     "responsible": N_("Responsible"),
     "also_covers": N_("Also covers:"),
+    "deadline": N_("Done by"),
+    "participants": N_("Participants"),
+    "sign_intro": N_("Those taking part in the seminar sign below."),
+    "name": N_("Name"),
+    "municipality": N_("Municipality"),
+    "signature": N_("Signature"),
+    "printed": N_("Printed"),
+}
+
+
+# The seminar record's fixed texts (``t`` in its Word template), in the review's language.
+MINUTES_LABELS = {
+    "document": N_("Minutes of the follow-up seminar"),
+    "host": N_("Municipality under review"),
+    "reviewing": N_("Reviewing municipalities"),
+    "handed_over": N_("Report handed over"),
+    "date": N_("Date"),
+    "place": N_("Place"),
+    "participants": N_("Participants"),
+    "no_participants": N_("No participants were noted."),
+    "name": N_("Name"),
+    "municipality": N_("Municipality"),
+    "items_heading": N_("The items: status before and after the seminar"),
+    "items_intro": N_(
+        "Each item of the checklist with its status before the seminar and the status, "
+        "comment, responsible person and deadline agreed at it."
+    ),
+    "no_items": N_("The checklist has no items."),
+    "number": N_("No."),
+    "item": N_("Item"),
+    "before": N_("Before"),
+    "after": N_("After"),
+    "comment": N_("Comment"),
+    "responsible": N_("Responsible"),
+    "deadline": N_("Done by"),
+    "next_steps": N_("Next steps"),
+    "no_next_steps": N_("No next steps were noted."),
+    "next_follow_up": N_("Next follow-up"),
+    "next_follow_up_on": N_("The next follow-up is on"),
+    "not_dated": N_("The date of the next follow-up is not set yet."),
     "printed": N_("Printed"),
 }
 
@@ -232,6 +272,20 @@ COMPILATION_LABELS = {
     "done": N_("Done"),
     "without_status": N_("Without status"),
     "share_done": N_("Share done"),
+    "not_reviewed": N_("Not reviewed yet:"),
+    "timeline": N_("Timeline per municipality"),
+    "visit": N_("Visit"),
+    "handover": N_("Handover"),
+    "recommendations": N_("Recommendations and their status"),
+    "recommendations_intro": N_(
+        "Each municipality's recommendations with their number from the report, the status "
+        "the follow-up seminar gave them, who is responsible and when they are to be done by."
+    ),
+    "recommendation": N_("Recommendation"),
+    "number": N_("No."),
+    "responsible": N_("Responsible"),
+    "deadline": N_("Done by"),
+    "no_recommendations": N_("No recommendations."),
 }
 
 
@@ -276,6 +330,7 @@ __all__ = [
     "COMPILATION_LABELS",
     "HISTORY_LABELS",
     "LABELS",
+    "MINUTES_LABELS",
     "METHOD_TEXT",
     "REPORT_SENTENCES",
     "ROLE_LABELS",

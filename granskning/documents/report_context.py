@@ -552,7 +552,9 @@ def _recommendations(s: Shape) -> list[dict[str, Any]]:
     titles = {b.id: b.title for b in s.facts.template.blocks}
     return [
         {
-            "number": i,
+            # the review's own number (R1, R2, ...), the same on the checklist and the record
+            "number": r.number or i,
+            "code": f"R{r.number or i}",
             "text": r.text,
             "block": r.block_id or "",
             "block_title": titles.get(r.block_id or "", ""),

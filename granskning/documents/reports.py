@@ -403,7 +403,8 @@ def require_libreoffice() -> str:
 
 
 def to_pdf(docx: Path, timeout: int = 300) -> Path:
-    """Convert a .docx into a tagged (accessible) PDF next to it with LibreOffice."""
+    """Convert a .docx into a tagged, PDF/UA-flagged (accessible) PDF next to it with
+    LibreOffice."""
     exe = require_libreoffice()
     target = docx.with_suffix(".pdf")
     with tempfile.TemporaryDirectory() as profile, tempfile.TemporaryDirectory() as outdir:
@@ -412,7 +413,9 @@ def to_pdf(docx: Path, timeout: int = 300) -> Path:
             f"-env:UserInstallation={Path(profile).as_uri()}",
             "--headless",
             "--convert-to",
-            'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}',
+            # tagged and flagged PDF/UA: every document's PDF is made here
+            'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
+            '"PDFUACompliance":{"type":"boolean","value":"true"}}',
             "--outdir",
             outdir,
             str(docx),

@@ -15,12 +15,14 @@ from granskning.documents.labels import (
     COMPILATION_LABELS,
     HISTORY_LABELS,
     LABELS,
+    MINUTES_LABELS,
 )
 from granskning.documents.logo import LOGO_ALT_SCHEMA, LOGO_SCHEMA
 
 REPORT = "granskningsrapport"
 CHECKLIST = "uppfoljningsseminarium"
 COMPILATION = "sammanstallning"
+MINUTES = "minnesanteckningar"
 
 # -- the review report -----------------------------------------------------------------------
 
@@ -67,7 +69,13 @@ QUESTION_SCHEMA = {
 }
 # a note in the appendix: what was said, once, with every group that said it
 ANSWER_SCHEMA = {"groups": TEXT, "paragraphs": PARAGRAPHS}
-RECOMMENDATION_SCHEMA = {"number": NUMBER, "text": TEXT, "block": TEXT, "block_title": TEXT}
+RECOMMENDATION_SCHEMA = {
+    "number": NUMBER,
+    "code": TEXT,
+    "text": TEXT,
+    "block": TEXT,
+    "block_title": TEXT,
+}
 REPORT_SCHEMA: dict[str, Any] = {
     "doc": DOC_SCHEMA,
     "review": REVIEW_SCHEMA,
@@ -172,6 +180,13 @@ CHECKLIST_ITEM_SCHEMA = {
     "fill": TEXT,
     "comment": TEXT,
     "responsible": TEXT,
+    "deadline": TEXT,
+    "deadline_text": TEXT,
+    "group": TEXT,
+    "recommendation": NUMBER,
+    "code": TEXT,
+    "ref": TEXT,
+    "shown_text": TEXT,
     "merged_into": NUMBER,
     "merged": [{"id": NUMBER, "text": TEXT, "source_label": TEXT}],
 }
@@ -211,7 +226,41 @@ CHECKLIST_SCHEMA: dict[str, Any] = {
         }
     ],
     "generated": TEXT,
+    "signatures": [{"name": TEXT, "municipality": TEXT}],
     "t": dict.fromkeys(CHECKLIST_LABELS, TEXT),
+}
+
+# -- the seminar record ----------------------------------------------------------------------
+
+MINUTES_SCHEMA: dict[str, Any] = {
+    "partnership": TEXT,
+    "host": TEXT,
+    "reviewing": TEXT,
+    "round": {"year": NUMBER, "theme": TEXT},
+    "template_title": TEXT,
+    "document_title": TEXT,
+    "handed_over": TEXT,
+    "seminar_date": TEXT,
+    "seminar_when": TEXT,
+    "seminar_place": TEXT,
+    "participants": [{"name": TEXT, "municipality": TEXT}],
+    "items": [
+        {
+            "ref": TEXT,
+            "source_heading": TEXT,
+            "text": TEXT,
+            "before": TEXT,
+            "after": TEXT,
+            "fill": TEXT,
+            "comment": TEXT,
+            "responsible": TEXT,
+            "deadline": TEXT,
+        }
+    ],
+    "next_steps": PARAGRAPHS,
+    "next_follow_up": TEXT,
+    "generated": TEXT,
+    "t": dict.fromkeys(MINUTES_LABELS, TEXT),
 }
 
 # -- the round's compilation ----------------------------------------------------------------
@@ -265,8 +314,20 @@ COMPILATION_SCHEMA: dict[str, Any] = {
             "strengths": TEXT,
             "development": TEXT,
             **FOLLOW_UP_SCHEMA,
+            "recommendations": [
+                {
+                    "code": TEXT,
+                    "text": TEXT,
+                    "status": TEXT,
+                    "fill": TEXT,
+                    "responsible": TEXT,
+                    "deadline": TEXT,
+                }
+            ],
+            "timeline": {"visit": TEXT, "handed_over": TEXT, "seminar": TEXT},
         }
     ],
+    "not_reviewed": TEXT,
     "findings": [
         {
             "title": TEXT,
@@ -361,6 +422,7 @@ HISTORY_SCHEMA: dict[str, Any] = {
 SCHEMAS: dict[str, dict[str, Any]] = {
     REPORT: REPORT_SCHEMA,
     CHECKLIST: CHECKLIST_SCHEMA,
+    MINUTES: MINUTES_SCHEMA,
     COMPILATION: COMPILATION_SCHEMA,
     HISTORY: HISTORY_SCHEMA,
 }
@@ -374,6 +436,8 @@ __all__ = [
     "HISTORY",
     "HISTORY_SCHEMA",
     "KINDS",
+    "MINUTES",
+    "MINUTES_SCHEMA",
     "REPORT",
     "REPORT_SCHEMA",
     "SCHEMAS",

@@ -403,6 +403,16 @@ class StatusRecorded(Event):
     status: str
 
 
+class SeminarRecordSet(Event):
+    """Part of the seminar record was written (``act``: set_participants, set_next_steps,
+    set_next_follow_up); names and texts are not kept in the chain."""
+
+    entity = "review"
+    act: str
+    count: int | None = None
+    day: str | None = None
+
+
 # -- registry and privacy --------------------------------------------------------------------
 
 

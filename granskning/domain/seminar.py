@@ -167,6 +167,42 @@ def status_state_reasons(review: Any, state: ReviewState, correcting: bool) -> l
     return [_("not possible while the review is {state}").format(state=labels.state(state))]
 
 
+def record_state_reasons(review: Any, state: ReviewState) -> list[str]:
+    """Why the seminar record (participants, next steps, next follow-up) cannot be written
+    now: from the seminar's scheduling until the review is closed."""
+    if state in (ReviewState.follow_up_scheduled, ReviewState.followed_up):
+        return []
+    if state == ReviewState.handed_over:
+        return [
+            _("the seminar of review {id} is not scheduled yet (seminar schedule {id})").format(
+                id=review
+            )
+        ]
+    return [_("not possible while the review is {state}").format(state=labels.state(state))]
+
+
+def deadline_reasons(deadline: date | None, seminar_day: date | None) -> list[str]:
+    """Why ``deadline`` ("klart senast") cannot be an item's: it is before the seminar."""
+    if deadline is None or seminar_day is None or deadline >= seminar_day:
+        return []
+    return [
+        _("the deadline {day} is before the seminar ({seminar})").format(
+            day=deadline.isoformat(), seminar=seminar_day.isoformat()
+        )
+    ]
+
+
+def next_follow_up_reasons(day: date, seminar_day: date | None) -> list[str]:
+    """Why ``day`` cannot be the next follow-up: it is not after the seminar."""
+    if seminar_day is None or day > seminar_day:
+        return []
+    return [
+        _("the next follow-up ({day}) must be after the seminar ({seminar})").format(
+            day=day.isoformat(), seminar=seminar_day.isoformat()
+        )
+    ]
+
+
 def merged_status_reasons(item: object, merged_into: object) -> list[str]:
     """Why ``item`` gets no status of its own: it is merged into another item."""
     if merged_into is None:
@@ -182,6 +218,9 @@ __all__ = [
     "BEFORE_SEMINAR",
     "DEFAULT_TIME",
     "SEMINAR_HELD",
+    "deadline_reasons",
+    "next_follow_up_reasons",
+    "record_state_reasons",
     "SUGGESTED_TIME",
     "WINDOW_MONTHS",
     "add_months",

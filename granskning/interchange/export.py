@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -125,7 +125,11 @@ def _record(row: Any, kind: str, **made: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for field, column in fields(kind):
         value = made[field] if column is None else getattr(row, column)
-        out[field] = _t(value) if isinstance(value, datetime) else value
+        if isinstance(value, datetime):
+            value = _t(value)
+        elif isinstance(value, date):
+            value = value.isoformat()
+        out[field] = value
     return out
 
 

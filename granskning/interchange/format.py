@@ -189,6 +189,7 @@ class FindingRec(_Rec):
 class RecommendationRec(_Rec):
     uid: Uid
     block: Id100 | None = None
+    number: Count | None = None  # R1, R2, ...; files made before numbering have none
     text: str
     created_at: Time
 
@@ -230,6 +231,7 @@ class FollowUpRec(_Rec):
     status: FollowUpStatus | None = None
     comment: str | None = None
     responsible: Opt | None = None
+    deadline: Day | None = None
     merged_into: Uid | None = None
     created_at: Time
     updated_at: Time
@@ -288,17 +290,19 @@ COLUMNS: dict[str, str] = {
     "notes": "uid interview= question=question_id text rating author created_at edited_at "
     "removed_at quoted",
     "findings": "uid block=block_id kind text created_at",
-    "recommendations": "uid block=block_id text created_at",
+    "recommendations": "uid block=block_id number text created_at",
     "report_texts": "section text updated_at",
     "report_versions": "number sha256 content= language created_at purged_at",
     "follow_up_items": "uid source source_uid block=block_id text status comment responsible "
-    "merged_into= created_at updated_at",
+    "deadline merged_into= created_at updated_at",
 }
 
 # the fields that hold a time (ISO 8601 in UTC in the file, see utc_text)
 TIMES = frozenset(
     "at start created_at updated_at edited_at removed_at purged_at forgotten_at".split()
 )
+# the fields that hold a day (YYYY-MM-DD in the file)
+DAYS = frozenset({"deadline"})
 
 
 @cache
@@ -315,7 +319,11 @@ def columns(rec: dict[str, Any], kind: str) -> dict[str, Any]:
     """The columns a record of ``kind`` is stored in, from its own fields, times parsed
     (the columns made from other rows aside)."""
     return {
-        column: parse_time(rec[field]) if field in TIMES else rec[field]
+        column: parse_time(rec[field])
+        if field in TIMES
+        else parse_day(rec[field])
+        if field in DAYS
+        else rec[field]
         for field, column in fields(kind)
         if column is not None
     }
@@ -334,6 +342,11 @@ def utc_text(value: datetime | None) -> str | None:
 def parse_time(value: str | None) -> Any:
     """A time of the file (as :func:`utc_text` writes it) for storing; None stays None."""
     return None if value is None else datetime.fromisoformat(value)
+
+
+def parse_day(value: Any) -> Any:
+    """A day of the file (YYYY-MM-DD) for storing; None stays None."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def short(value: Any) -> str:

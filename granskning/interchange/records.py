@@ -303,7 +303,16 @@ SPECS: tuple[Spec, ...] = (
         of_interview=True,
     ),
     Spec("findings", N_("finding"), Finding, freezes=N_("finding")),
-    Spec("recommendations", N_("recommendation"), Recommendation, freezes=N_("recommendation")),
+    # a number is given once, where the recommendation was made; a file made before
+    # numbering has none (the import numbers those): never compared, never overwritten
+    Spec(
+        "recommendations",
+        N_("recommendation"),
+        Recommendation,
+        freezes=N_("recommendation"),
+        skip=("uid", "number"),
+        keep=("number",),
+    ),
     Spec(
         "report_texts",
         N_("report text"),

@@ -108,6 +108,8 @@ def import_document(
     if error is not None:
         raise error
     added = dict(sorted(st.plan.added.items()))
+    # a file made before recommendations were numbered: numbered here, in creation order
+    findings.number_unnumbered(work.session, result["review"])
     if added:
         work.emit(
             events.ReviewImported(

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from granskning.domain import events, finding_rules, text as text_
 from granskning.domain.errors import InputError, refuse
@@ -264,16 +264,59 @@ def add_recommendation(
     body = clean_text(text, _("the recommendation"), FINDING_LIMIT)
     review = _editable_review(work, review_id)
     block_id = _check_block(review, block) if block is not None else None
+    # the next number of the review's thread; one removed is never given again
+    review.recommendations_issued = next_number(work.session, review)
+    work.session.add(review)
     row = work.add(
-        Recommendation(review_id=review_id, block_id=block_id, text=body, created_at=work.now())
+        Recommendation(
+            review_id=review_id,
+            block_id=block_id,
+            number=review.recommendations_issued,
+            text=body,
+            created_at=work.now(),
+        )
     )
     work.emit(_recommendation_event(row, "add", _excerpt(body)))
     return row
 
 
+def next_number(session: Session, review: Review) -> int:
+    """The number the review's next recommendation gets (R1, R2, ...)."""
+    highest = session.exec(
+        select(func.max(Recommendation.number)).where(Recommendation.review_id == review.id)
+    ).one()
+    return max(review.recommendations_issued, highest or 0) + 1
+
+
+def number_unnumbered(session: Session, review_id: int) -> int:
+    """Number the review's recommendations that have no number yet (rows from a file made
+    before numbering), after the highest, in the order they were made; how many."""
+    review = session.get(Review, review_id)
+    if review is None:
+        return 0
+    rows = session.exec(
+        select(Recommendation)
+        .where(Recommendation.review_id == review_id, col(Recommendation.number).is_(None))
+        .order_by(col(Recommendation.created_at), col(Recommendation.id))
+    ).all()
+    for row in rows:
+        review.recommendations_issued = next_number(session, review)
+        row.number = review.recommendations_issued
+        session.add(row)
+        session.flush()
+    if rows:
+        session.add(review)
+    return len(rows)
+
+
+def code(number: int | None) -> str:
+    """A recommendation's number as it is shown: "R3"."""
+    return f"R{number}" if number else ""
+
+
 def recommendation_dict(row: Recommendation) -> dict[str, Any]:
-    """A recommendation as JSON."""
-    return _entry_dict(row)
+    """A recommendation as JSON, with its number ("R3" is ``code``)."""
+    return _entry_dict(row, number=row.number, code=code(row.number))
 
 
 def list_recommendations(store: Store, review_id: int) -> list[dict[str, Any]]:
@@ -283,7 +326,7 @@ def list_recommendations(store: Store, review_id: int) -> list[dict[str, Any]]:
         rows = s.exec(
             select(Recommendation)
             .where(Recommendation.review_id == review_id)
-            .order_by(col(Recommendation.id))
+            .order_by(col(Recommendation.number), col(Recommendation.id))
         ).all()
         return [recommendation_dict(r) for r in rows]
 
@@ -421,6 +464,7 @@ __all__ = [
     "block_texts",
     "add_recommendation",
     "clean_text",
+    "code",
     "edit_finding",
     "edit_recommendation",
     "get_text",
@@ -432,6 +476,8 @@ __all__ = [
     "report_options",
     "set_report_options",
     "mark_no_findings",
+    "next_number",
+    "number_unnumbered",
     "remove_finding",
     "remove_recommendation",
     "set_text",

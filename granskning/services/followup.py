@@ -38,7 +38,7 @@ from granskning.domain.seminar import (
 )
 from granskning.domain.templates import Template
 from granskning.domain.text import REASON_LIMIT, clean_optional, clean_text
-from granskning.domain.timefmt import format_local, to_local
+from granskning.domain.timefmt import format_local, parse_date, to_local
 from granskning.services import reviews
 from granskning.services.interviews import check_place
 from granskning.storage.audit import utc_iso
@@ -58,6 +58,7 @@ from granskning.storage.model import (
     ReviewingMunicipality,
     ReviewState,
     Round,
+    SeminarParticipant,
 )
 from granskning.storage.queries import get_review, pinned_template
 from granskning.storage.settings import PARTNERSHIP_NAME, read_setting
@@ -71,6 +72,7 @@ SOURCE_LABELS = {
     FollowUpSource.manual: N_("added"),
 }
 TEXT_LIMIT = 5000
+FUTURE_BLOCK = "framtid"
 
 
 # -- on handover -----------------------------------------------------------------------------
@@ -115,13 +117,23 @@ def _development_areas(session: Session, review: Review, template: Template) -> 
         yield _Source(FollowUpSource.development, f.uid, f.block_id, f.text)
 
 
+def commitment_block(template: Template) -> str | None:
+    """The block whose answers are commitments: Framtid (``framtid``), else the last block
+    with sentences to complete."""
+    ids = [b.id for b in template.blocks if any(q.kind == "completion" for q in b.questions)]
+    if FUTURE_BLOCK in ids:
+        return FUTURE_BLOCK
+    return ids[-1] if ids else None
+
+
 def _commitments(session: Session, review: Review, template: Template) -> Iterator[_Source]:
-    """Notes on the template's completion questions (Framtid), question by question."""
+    """Answers in the Framtid block (its sentences to complete), question by question."""
+    future = commitment_block(template)
     completion = {
         q.id: (b.id, bi * 1000 + qi)
         for bi, b in enumerate(template.blocks)
         for qi, q in enumerate(b.questions)
-        if q.kind == "completion"
+        if q.kind == "completion" and b.id == future
     }
     if not completion:
         return
@@ -183,10 +195,45 @@ def create_items(work: Work, event: HandedOver) -> None:
     for stale in existing.values():
         _drop_item(session, stale)
     session.flush()
+    merged = _merge_duplicates(session, review)
     work.emit(
         events.ItemsCreated(
-            review_id=review.id, added=added, refreshed=refreshed, removed=len(existing)
+            review_id=review.id,
+            added=added,
+            refreshed=refreshed,
+            removed=len(existing),
+            extra={"merged": merged} if merged else {},
         )
+    )
+
+
+def normalised(text: str) -> str:
+    """An item's text compared for sameness: case, spacing and trailing dots ignored."""
+    return " ".join(text.casefold().split()).strip(" .…")
+
+
+def _merge_duplicates(session: Session, review: Review) -> int:
+    """Items of the same kind with the same text become one: later ones join the first
+    (a status recorded on one is never overwritten)."""
+    first: dict[tuple[str, str], FollowUpItem] = {}
+    merged = 0
+    for item in _item_rows(session, review):
+        if item.merged_into_id is not None:
+            continue
+        key = (item.source, normalised(item.text))
+        keep = first.setdefault(key, item)
+        if keep is not item and item.status is None and not _has_children(session, item):
+            item.merged_into_id = keep.id
+            session.add(item)
+            merged += 1
+    session.flush()
+    return merged
+
+
+def _has_children(session: Session, item: FollowUpItem) -> bool:
+    return (
+        session.exec(select(FollowUpItem.id).where(FollowUpItem.merged_into_id == item.id)).first()
+        is not None
     )
 
 
@@ -431,16 +478,22 @@ def merge(work: Work, review_id: int, item_id: int, into_id: int) -> FollowUpIte
 
 @dataclass(frozen=True)
 class _StatusInput:
-    """What ``record_status`` was given, cleaned (None: keep as it is)."""
+    """What ``record_status`` was given, cleaned (None: keep as it is; "" for the deadline:
+    clear it)."""
 
     status: FollowUpStatus
     comment: str | None
     responsible: str | None
     reason: str | None
+    deadline: date | str | None = None
 
 
 def _status_input(
-    status: str, comment: str | None, responsible: str | None, reason: str | None
+    status: str,
+    comment: str | None,
+    responsible: str | None,
+    reason: str | None,
+    deadline: str | None = None,
 ) -> _StatusInput:
     the_status = seminar.status_of(status)
     if comment is not None:
@@ -450,7 +503,14 @@ def _status_input(
     why = clean_optional(reason, "--reason", REASON_LIMIT) if reason is not None else None
     if reason is not None and not why:
         raise InputError(_("a reason is required (--reason)"))
-    return _StatusInput(the_status, comment, responsible, why)
+    day: date | str | None = None
+    if deadline is not None:
+        day = parse_date(deadline.strip(), "--deadline") if deadline.strip() else ""
+    return _StatusInput(the_status, comment, responsible, why, day)
+
+
+def _seminar_day(review: Review) -> date | None:
+    return to_local(review.seminar_start).date() if review.seminar_start else None
 
 
 @writes
@@ -463,8 +523,10 @@ def record_status(
     comment: str | None = None,
     responsible: str | None = None,
     reason: str | None = None,
+    deadline: str | None = None,
 ) -> FollowUpItem:
-    """Record an item's status at the seminar, with a comment and a responsible person.
+    """Record an item's status at the seminar, with a comment, a responsible person and a
+    deadline ("klart senast").
 
     After the seminar a recorded status is corrected only with a ``reason``; the audit
     event keeps the status it had.
@@ -473,20 +535,27 @@ def record_status(
     :param comment: None keeps the current comment; "" clears it.
     :param responsible: None keeps the current one; "" clears it.
     :param reason: why a status recorded at a seminar already held is corrected.
+    :param deadline: YYYY-MM-DD, not before the seminar; None keeps it; "" clears it.
     """
-    given = _status_input(status, comment, responsible, reason)
+    given = _status_input(status, comment, responsible, reason, deadline)
     review = work.get(Review, review_id)
     state = ReviewState(review.state)
     correcting = given.reason is not None and state in SEMINAR_HELD
     refuse(seminar.status_state_reasons(review_id, state, correcting))
     item = get_item(work.session, review, item_id)
     refuse(seminar.merged_status_reasons(item_id, item.merged_into_id))
+    if isinstance(given.deadline, date):
+        refuse(seminar.deadline_reasons(given.deadline, _seminar_day(review)))
     previous = item.status
     item.status = given.status.value
     if given.comment is not None:
         item.comment = given.comment or None
     if given.responsible is not None:
         item.responsible = given.responsible or None
+    extra: dict[str, Any] = {"previous": previous} if correcting and previous else {}
+    if given.deadline is not None:
+        item.deadline = given.deadline if isinstance(given.deadline, date) else None
+        extra["deadline"] = item.deadline.isoformat() if item.deadline else None
     item.updated_at = work.now()
     work.session.add(item)
     work.emit(
@@ -495,7 +564,7 @@ def record_status(
             act="correct" if correcting else "record",
             item=item.uid,
             status=given.status.value,
-            extra={"previous": previous} if correcting and previous else {},
+            extra=extra,
             comment=given.reason if correcting else None,
         )
     )
@@ -528,10 +597,24 @@ def _commitment_groups(session: Session, items: list[FollowUpItem]) -> dict[str,
     return {uid: group for uid, group in rows}
 
 
+def recommendation_numbers(session: Session, review: Review) -> dict[str, int]:
+    """recommendation uid -> its number (R1, R2, ...), for the items made from them."""
+    rows = session.exec(
+        select(Recommendation.uid, Recommendation.number).where(
+            Recommendation.review_id == review.id
+        )
+    ).all()
+    return {uid: number for uid, number in rows if number is not None}
+
+
 def item_dict(
-    item: FollowUpItem, block_titles: dict[str, str], group_name: str | None = None
+    item: FollowUpItem,
+    block_titles: dict[str, str],
+    group_name: str | None = None,
+    number: int | None = None,
 ) -> dict[str, Any]:
-    """A checklist item as ``seminar items --json`` shows it."""
+    """A checklist item as ``seminar items --json`` shows it (``number``: the
+    recommendation's, for an item made from one)."""
     status = FollowUpStatus(item.status) if item.status else None
     source = FollowUpSource(item.source)
     source_label = _(SOURCE_LABELS[source])
@@ -543,6 +626,7 @@ def item_dict(
         "block_title": block_titles.get(item.block_id or "", None),
         "source": source.value,
         "source_label": source_label,
+        "group": group_name,
         "source_uid": item.source_uid,
         "text": item.text,
         "status": status.value if status else None,
@@ -552,6 +636,9 @@ def item_dict(
         "fill": STATUS_FILLS[status.value] if status else None,
         "comment": item.comment,
         "responsible": item.responsible,
+        "deadline": item.deadline.isoformat() if item.deadline else None,
+        "recommendation": number,
+        "code": f"R{number}" if number else "",
         "merged_into": item.merged_into_id,
     }
 
@@ -560,12 +647,36 @@ def items(store: Store, review_id: int) -> list[dict[str, Any]]:
     """The review's checklist items, oldest first, merged ones included (with ``merged_into``)."""
     with store.read() as s:
         review = get_review(s, review_id)
-        rows = _item_rows(s, review)
-        template = pinned_template(review)
-        groups = _commitment_groups(s, rows)
+        return item_dicts(s, review)
+
+
+def item_dicts(session: Session, review: Review) -> list[dict[str, Any]]:
+    """The review's checklist items as ``seminar items --json`` shows them, read in ``session``."""
+    rows = _item_rows(session, review)
+    template = pinned_template(review)
+    groups = _commitment_groups(session, rows)
+    numbers = recommendation_numbers(session, review)
     titles = {b.id: b.title for b in template.blocks}
     names = {g.id: g.name() for g in template.groups}
-    return [item_dict(i, titles, names.get(groups.get(i.source_uid or "", ""), None)) for i in rows]
+    return [
+        item_dict(
+            i,
+            titles,
+            names.get(groups.get(i.source_uid or "", ""), None),
+            numbers.get(i.source_uid or "") if i.source == FollowUpSource.recommendation else None,
+        )
+        for i in rows
+    ]
+
+
+def participants_of(session: Session, review_id: int) -> list[dict[str, Any]]:
+    """The seminar's participants in the order given (name, municipality)."""
+    rows = session.exec(
+        select(SeminarParticipant)
+        .where(SeminarParticipant.review_id == review_id)
+        .order_by(col(SeminarParticipant.position))
+    ).all()
+    return [{"name": p.name, "municipality": p.municipality or ""} for p in rows]
 
 
 def checklist_facts(store: Store, review_id: int) -> ChecklistFacts:
@@ -585,13 +696,11 @@ def checklist_facts(store: Store, review_id: int) -> ChecklistFacts:
             ).all()
         )
         the_round = s.get(Round, review.round_id) if review.round_id else None
-        rows = _item_rows(s, review)
-        groups = _commitment_groups(s, rows)
+        item_list = item_dicts(s, review)
+        people = participants_of(s, review_id)
         info = seminar_info_of(s, review)
         partnership = read_setting(s, PARTNERSHIP_NAME)
     template = pinned_template(review)
-    titles = {b.id: b.title for b in template.blocks}
-    names = {g.id: g.name() for g in template.groups}
     assert review.id is not None
     return ChecklistFacts(
         review_id=review.id,
@@ -600,15 +709,14 @@ def checklist_facts(store: Store, review_id: int) -> ChecklistFacts:
         reviewing=reviewing,
         round={"year": the_round.year, "theme": the_round.theme} if the_round else None,
         template=template,
-        items=[
-            item_dict(i, titles, names.get(groups.get(i.source_uid or "", ""), None)) for i in rows
-        ],
+        items=item_list,
         handed_over=info["handed_over"] or "",
         seminar=info["start"] or "",
         seminar_start=review.seminar_start,
         seminar_place=review.seminar_place or "",
         at=store.now(),
         partnership=partnership or DEFAULT_PARTNERSHIP,
+        participants=people,
     )
 
 

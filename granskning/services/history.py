@@ -93,7 +93,9 @@ class HistoryFacts:
     reviewed: list[dict[str, Any]]  # the reviews it did as a reviewing member
     templates: dict[int, Template]  # review id -> its pinned template
     findings: list[tuple[int, str, str, str]]  # review, block, kind, text
-    recommendations: list[tuple[int, str, str | None, str]]  # review, uid, block, text
+    recommendations: list[
+        tuple[int, str, str | None, str, int | None]
+    ]  # review, uid, block, text, number
     items: list[dict[str, Any]]  # the hosted reviews' checklist items
     ratings: list[tuple[int, str, str, int]]  # review, group, question, rating
 
@@ -236,13 +238,15 @@ def _findings(s: Session, ids: list[int]) -> list[tuple[int, str, str, str]]:
     ]
 
 
-def _recommendations(s: Session, ids: list[int]) -> list[tuple[int, str, str | None, str]]:
+def _recommendations(
+    s: Session, ids: list[int]
+) -> list[tuple[int, str, str | None, str, int | None]]:
     re = _t(Recommendation)
     return [
-        (int(rid), str(uid), block, str(text))
-        for rid, uid, block, text in s.execute(
-            # numbered R1, R2, ... in this order, as in the report and the checklist
-            sa_select(re.c.review_id, re.c.uid, re.c.block_id, re.c.text)
+        (int(rid), str(uid), block, str(text), number)
+        for rid, uid, block, text, number in s.execute(
+            # each with its number (R1, R2, ...), as in the report and the checklist
+            sa_select(re.c.review_id, re.c.uid, re.c.block_id, re.c.text, re.c.number)
             .where(re.c.review_id.in_(ids))
             .order_by(re.c.id)
         ).all()
@@ -262,6 +266,7 @@ def _items(s: Session, ids: list[int]) -> list[dict[str, Any]]:
                 fu.c.status,
                 fu.c.comment,
                 fu.c.responsible,
+                fu.c.deadline,
                 fu.c.merged_into_id,
             )
             .where(fu.c.review_id.in_(ids))
@@ -356,6 +361,7 @@ def _follow_up(index: _Index, uid: str) -> dict[str, Any] | None:
         "status_label": labels.status(decided["status"]) if decided["status"] else None,
         "comment": decided["comment"],
         "responsible": decided["responsible"],
+        "deadline": decided["deadline"].isoformat() if decided["deadline"] else None,
     }
 
 
@@ -376,14 +382,14 @@ def _recommendation_rows(index: _Index, review_id: int) -> list[dict[str, Any]]:
     recs = [r for r in index.facts.recommendations if r[0] == review_id]
     return [
         {
-            "number": n,
+            "number": number or n,
             "text": text,
             "block": block,
             "block_title": index.block_title(review_id, block),
             "follow_up": _follow_up(index, uid),
             "next": _next(index, review_id, block),
         }
-        for n, (_rid, uid, block, text) in enumerate(recs, start=1)
+        for n, (_rid, uid, block, text, number) in enumerate(recs, start=1)
     ]
 
 

@@ -60,6 +60,7 @@ from granskning.storage.model import (
     ReportVersion,
     Review,
     Round,
+    SeminarParticipant,
     UserAccount,
     WebSession,
 )
@@ -362,6 +363,14 @@ def _follow_up_responsible(sub: _Subject) -> list[dict[str, Any]]:
     ]
 
 
+def _seminar_participation(sub: _Subject) -> list[dict[str, Any]]:
+    return [
+        {"review": p.review_id, "name": p.name, "municipality": p.municipality}
+        for p in sub.session.exec(select(SeminarParticipant)).all()
+        if same_name(p.name, sub.person.name)
+    ]
+
+
 def _report_versions(sub: _Subject) -> list[dict[str, Any]]:
     return [
         {
@@ -428,6 +437,7 @@ _SECTIONS: dict[str, Callable[[_Subject], Any]] = {
     "notes_authored": _notes_authored,
     "texts_mentioning": lambda sub: list(_text_mentions(sub.session, _needles(sub.person))),
     "follow_up_responsible": _follow_up_responsible,
+    "seminar_participation": _seminar_participation,
     "report_versions_holding_name": _report_versions,
     "audit_events": _audit_events,
     "web_accounts": _web_accounts,
@@ -454,7 +464,8 @@ _SCRUBBED: tuple[tuple[str, type[Any], tuple[str, ...], tuple[str, ...]], ...] =
     ("recommendations", Recommendation, ("text",), ()),
     ("report_texts", ReportText, ("text",), ()),
     ("follow_up_items", FollowUpItem, ("text", "comment", "responsible"), ("responsible",)),
-    ("reviews", Review, ("seminar_place",), ()),
+    ("reviews", Review, ("seminar_place", "seminar_next_steps"), ()),
+    ("seminar_participants", SeminarParticipant, ("name",), ("name",)),
     ("rounds", Round, ("theme",), ()),
 )
 

@@ -118,6 +118,11 @@ class Review(SQLModel, table=True):
     language: str = _language_field()
     # whether the report carries the notes appendix; None: not chosen (it does)
     notes_appendix: bool | None = None
+    # how many recommendations were numbered (R1, R2, ...): a number is never given twice
+    recommendations_issued: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # the seminar record (minnesanteckningar): next steps and the next follow-up
+    seminar_next_steps: str | None = Field(default=None, sa_column=Column(Text))
+    next_follow_up: date | None = None
     created_at: datetime
     updated_at: datetime
 
@@ -215,6 +220,8 @@ class Recommendation(SQLModel, table=True):
     uid: str = _uid_field()
     review_id: int = Field(foreign_key="review.id", index=True)
     block_id: str | None = Field(default=None, max_length=TEMPLATE_ID_MAX)
+    # R1, R2, ... within the review, given at creation and never reused
+    number: int | None = None
     text: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime
 
@@ -256,9 +263,21 @@ class FollowUpItem(SQLModel, table=True):
     status: str | None = Field(default=None, max_length=20)
     comment: str | None = Field(default=None, sa_column=Column(Text))
     responsible: str | None = Field(default=None, max_length=NAME_MAX)
+    deadline: date | None = None  # "klart senast"
     merged_into_id: int | None = Field(default=None, foreign_key="follow_up_item.id")
     created_at: datetime
     updated_at: datetime
+
+
+class SeminarParticipant(SQLModel, table=True):
+    """Someone who took part in the follow-up seminar (for its record)."""
+
+    __tablename__ = "seminar_participant"
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="review.id", index=True)
+    name: str = Field(max_length=NAME_MAX)
+    municipality: str | None = Field(default=None, max_length=NAME_MAX)
+    position: int
 
 
 class AuditEvent(SQLModel, table=True):

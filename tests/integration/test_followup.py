@@ -323,7 +323,7 @@ def _status_fills(path: Path) -> list[str]:
     for table in doc.tables:
         for row in table.rows[1:]:
             cells = row.cells
-            if len(cells) == 5:
+            if len(cells) == 6:  # no., item, status, comment, responsible, done by
                 shd = cells[2]._tc.tcPr.find(qn("w:shd"))
                 fills.append(shd.get(qn("w:fill")) if shd is not None else "")
     return fills

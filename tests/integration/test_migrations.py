@@ -79,8 +79,12 @@ def _rows_engine(url: str) -> dict[str, list[tuple[Any, ...]]]:
 # 0003 moves each audit row's actor and comment beside the hash chain (audit_detail) and
 # links the rows (audit_chain holds the heads): compared apart from the other tables
 AUDIT_TABLES = ("audit_event", "audit_detail", "audit_chain")
-# tables 0007 and 0008 add, empty after an upgrade (the web application's accounts)
-WEB_TABLES = frozenset({"user_account", "web_session", "login_attempt", "web_setting", "api_token"})
+# tables later migrations add, empty after an upgrade (0007 and 0008: the web application's
+# accounts; 0011: the seminar record's participants)
+WEB_TABLES = frozenset(
+    {"user_account", "web_session", "login_attempt", "web_setting", "api_token"}
+    | {"seminar_participant"}
+)
 _AUDIT_BEFORE = (
     "SELECT uid, review_id, interview_id, entity, action, from_state, to_state, actor, "
     "comment, at FROM audit_event"

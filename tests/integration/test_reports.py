@@ -262,11 +262,11 @@ def test_every_section_note_finding_and_participant_is_in_the_document(
     assert ("Styrprocesser", "Utvecklingsområden", "Koppla målen till budgeten.") in found
     assert ("Inflytande och delaktighet", "Styrkor", "Ett starkt ungdomsråd.") in found
     assert any(p.h1 == "Framtid" and p.text == t["no_findings"] for p in paras)
-    # recommendations, numbered, the block named
-    recs = [p for p in paras if p.h1 == "Rekommendationer" and p.style == "List Number"]
+    # recommendations, with their numbers R1, R2 (as on the checklist), the block named
+    recs = [p for p in paras if p.h1 == "Rekommendationer" and re.match(r"R\d+\. ", p.text)]
     assert [p.text for p in recs] == [
-        "Inför barnkonsekvensanalyser. (Styrprocesser)",
-        "Återkoppla till barn efter samråd.",
+        "R1. Inför barnkonsekvensanalyser. (Styrprocesser)",
+        "R2. Återkoppla till barn efter samråd.",
     ]
     # the rating question as a table per group
     rating = [
@@ -314,7 +314,8 @@ def test_user_text_renders_literally(store: Any, sample: Any, visited: Visit) ->
     findings.add_recommendation(store, sample.review, tricky)
     data = reports.build(store, sample.review, lang="sv").content
     texts = [p.text for p in outline(data)]
-    assert texts.count(tricky) == 3  # summary, finding, recommendation
+    assert texts.count(tricky) == 2  # summary, finding
+    assert sum(t.endswith(f". {tricky}") for t in texts) == 1  # the recommendation, "R1. ..."
     assert "&amp;lt;" not in all_xml(data)  # escaped once, not twice
 
 
@@ -411,9 +412,9 @@ def test_numbered_lists_restart(store: Any, sample: Any, drafting: Visit) -> Non
     for p in doc.paragraphs:
         if p.style.name == "List Number":
             ids.append(p._p.pPr.numPr.numId.val)
-    # summary (2 items), reflections (2 + 1), recommendations (2): four lists
-    assert len(ids) == 7 and len(set(ids)) == 4
-    assert ids[0] == ids[1] and ids[2] == ids[3] and ids[4] != ids[3] and ids[5] == ids[6]
+    # summary (2 items), reflections (2 + 1): three lists (recommendations carry R-numbers)
+    assert len(ids) == 5 and len(set(ids)) == 3
+    assert ids[0] == ids[1] and ids[2] == ids[3] and ids[4] != ids[3]
 
 
 @pytest.mark.slow
@@ -646,6 +647,7 @@ def test_the_report_templates_ship_in_the_wheel() -> None:
     assert {p.name for p in reports_dir().glob("*.docx")} == {
         "granskningsrapport.docx",
         "uppfoljningsseminarium.docx",
+        "minnesanteckningar.docx",
         "sammanstallning.docx",
         "kommunhistorik.docx",
     }
@@ -951,6 +953,7 @@ def test_text_paragraphs_keep_every_word() -> None:
 GUIDE_SECTIONS = {
     "granskningsrapport": ["What the report template can use", "The report's labels: `t`"],
     "uppfoljningsseminarium": ["What the seminar checklist template can use"],
+    "minnesanteckningar": ["What the seminar record template can use"],
     "sammanstallning": ["What the compilation template can use"],
     "kommunhistorik": ["What the history template can use"],
 }

@@ -8,13 +8,14 @@ from typing import Any
 
 from starlette.responses import Response
 
+from granskning.domain import seminar
 from granskning.domain.access import Do
 from granskning.domain.enums import FollowUpStatus, ReviewState
 from granskning.domain.errors import RuleError
 from granskning.domain.i18n import _
 from granskning.domain.labels import colour, status as status_label
 from granskning.domain.seminar import BEFORE_SEMINAR, SEMINAR_HELD
-from granskning.services import followup
+from granskning.services import followup, seminar_record
 from granskning.storage.queries import get_review, pinned_template
 from granskning.web.http import Ctx, Forbidden, Routes, written_docx
 
@@ -102,7 +103,49 @@ def seminar_page(ctx: Ctx, review_id: int, item_id: int | None = None) -> Respon
         items=items,
         live=live,
         schedule=_schedule(ctx, review_id, info),
+        record=_record(ctx, review_id, state),
         **_forms(ctx, review_id, state, live),
+    )
+
+
+def _record(ctx: Ctx, review_id: int, state: ReviewState) -> dict[str, Any]:
+    """The seminar record's section: what it holds and whether the reader may write it."""
+    data = seminar_record.record(ctx.store, review_id)
+    people = "\n".join(
+        f"{p['name']}, {p['municipality']}" if p["municipality"] else p["name"]
+        for p in data["participants"]
+    )
+    return {
+        **data,
+        "people_text": people,
+        "may_write": Do.checklist in ctx.granted
+        and not seminar.record_state_reasons(review_id, state),
+        "may_download": state not in (ReviewState.handed_over,) and bool(data["items"]),
+    }
+
+
+@routes.post("/reviews/{review_id:int}/seminar/record", needs=Do.checklist, again=seminar_page)
+def write_record(ctx: Ctx, review_id: int) -> Response:
+    """The seminar record's participants (one a line), next steps and next follow-up."""
+    people = ctx.text("participants", required=False) or ""
+    steps = ctx.text("next_steps", required=False) or ""
+    nxt = ctx.day("next_follow_up", label=_("Next follow-up"), required=False)
+    ctx.checked()
+    seminar_record.save_record(
+        ctx.store,
+        review_id,
+        [line for line in people.splitlines() if line.strip()],
+        steps,
+        nxt.isoformat() if nxt else "",
+    )
+    return ctx.done(f"/reviews/{review_id}/seminar", _("The seminar record was saved"))
+
+
+@routes.get("/reviews/{review_id:int}/seminar/minnesanteckningar.docx", needs=Do.see_checklist)
+def minutes(ctx: Ctx, review_id: int) -> Response:
+    return written_docx(
+        lambda out: seminar_record.build_minutes(ctx.store, review_id, out),
+        f"minnesanteckningar-{review_id}.docx",
     )
 
 
@@ -130,6 +173,7 @@ def record(ctx: Ctx, review_id: int, item_id: int) -> Response:
     chosen = ctx.text(f"status-{item_id}", label=_("Status")) or ""
     comment = ctx.text(f"comment-{item_id}", required=False) or ""
     responsible = ctx.text(f"responsible-{item_id}", required=False) or ""
+    deadline = ctx.day(f"deadline-{item_id}", label=_("Done by"), required=False)
     reason = ctx.text(f"reason-{item_id}", required=False)
     ctx.checked()
     if reason is not None and Do.edit_checklist not in ctx.granted:
@@ -142,6 +186,7 @@ def record(ctx: Ctx, review_id: int, item_id: int) -> Response:
         comment=comment,
         responsible=responsible,
         reason=reason,
+        deadline=deadline.isoformat() if deadline else "",
     )
     return ctx.done(
         f"/reviews/{review_id}/seminar",
