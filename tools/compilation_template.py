@@ -27,12 +27,13 @@ def build() -> Document:
     key = table(
         doc,
         [
-            ("{{ t.reviews }}", 2.7, C),
-            ("{{ t.interviews }}", 2.7, C),
-            ("{{ t.participants }}", 2.8, C),
-            ("{{ t.children }}", 3.0, C),
-            ("{{ t.hours }}", 2.6, C),
-            ("{{ t.done_in_follow_up }}", 2.8, C),
+            ("{{ t.reviews }}", 2.3, C),
+            ("{{ t.interviews }}", 2.3, C),
+            ("{{ t.participants }}", 2.4, C),
+            ("{{ t.children }}", 2.8, C),
+            ("{{ t.hours }}", 2.2, C),
+            ("{{ t.held_hours }}", 2.2, C),
+            ("{{ t.done_in_follow_up }}", 2.4, C),
         ],
         [
             [
@@ -41,6 +42,7 @@ def build() -> Document:
                 "{{ totals.participants }}",
                 "{{ totals.children }}",
                 "{{ totals.hours }}",
+                "{{ totals.held_hours }}",
                 "{{ totals.done_share }}",
             ]
         ],
@@ -54,14 +56,15 @@ def build() -> Document:
     table(
         doc,
         [
-            ("{{ t.host }}", 2.6, None),
-            ("{{ t.reviewed_by }}", 2.8, None),
-            ("{{ t.status }}", 2.2, None),
-            ("{{ t.interviews }}", 2.0, R),
-            ("{{ t.participants }}", 2.0, R),
-            ("{{ t.hours }}", 1.7, R),
-            ("{{ t.strengths }}", 1.7, R),
-            ("{{ t.development }}", 2.0, R),
+            ("{{ t.host }}", 2.4, None),
+            ("{{ t.reviewed_by }}", 2.5, None),
+            ("{{ t.status }}", 2.0, None),
+            ("{{ t.interviews }}", 1.9, R),
+            ("{{ t.participants }}", 1.9, R),
+            ("{{ t.hours }}", 1.6, R),
+            ("{{ t.held_hours }}", 1.6, R),
+            ("{{ t.strengths }}", 1.5, R),
+            ("{{ t.development }}", 1.6, R),
         ],
         [
             "{%tr for m in municipalities %}",
@@ -72,6 +75,7 @@ def build() -> Document:
                 "{{ m.interviews }}",
                 "{{ m.participants }}",
                 "{{ m.hours }}",
+                "{{ m.held_hours }}",
                 "{{ m.strengths }}",
                 "{{ m.development }}",
             ],
@@ -85,6 +89,7 @@ def build() -> Document:
             "{{ totals.interviews }}",
             "{{ totals.participants }}",
             "{{ totals.hours }}",
+            "{{ totals.held_hours }}",
             "{{ totals.strengths }}",
             "{{ totals.development }}",
         ],

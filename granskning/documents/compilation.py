@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select as sa_select
+from sqlalchemy import case, func, select as sa_select
 from sqlmodel import Session
 
 from granskning.documents import docxrender
@@ -52,7 +52,7 @@ from granskning.domain.errors import NotFoundError
 from granskning.domain.i18n import _, get_language, speaking
 from granskning.domain.labels import STATE_LABELS
 from granskning.domain.templates import Block, Group, Question, Template, from_pinned
-from granskning.domain.timefmt import format_local, parse_local
+from granskning.domain.timefmt import as_utc, format_local, parse_local
 from granskning.resources import reports_dir
 from granskning.storage.model import (
     Finding,
@@ -69,6 +69,8 @@ from granskning.storage.model import (
     ReviewState,
     Round,
     RoundMember,
+    SessionEvent,
+    SessionEventKind,
 )
 from granskning.storage.settings import PARTNERSHIP_NAME, read_setting
 from granskning.storage.store import Store
@@ -119,7 +121,8 @@ class RoundFacts:
     members: list[tuple[int, str]]  # (municipality id, name) in the round's order
     reviews: list[dict[str, Any]]
     templates: list[Template]
-    interviews: list[tuple[int, str, int, int]]  # review, group, minutes, participants
+    # review, group, minutes booked, participants, minutes held (a session's start to its end)
+    interviews: list[tuple[int, str, int, int, int]]
     findings: list[tuple[int, str, str, str]]  # review, block, kind, text
     ratings: list[tuple[int, str, str, int]]  # review, group, question, rating
     items: list[tuple[int, str | None]]  # review, follow-up status
@@ -214,8 +217,33 @@ def _templates(s: Session, live: Any, the_round: Round) -> list[Template]:
     return templates
 
 
-def _interviews(s: Session, live: Any) -> list[tuple[int, str, int, int]]:
+def _held_minutes(s: Session, live: Any) -> dict[int, int]:
+    """Each held interview's minutes from its session's start to its end (as the report
+    shows them; a session held on paper too)."""
+    rv, iv, se = _t(Review), _t(Interview), _t(SessionEvent)
+    start = SessionEventKind.start.value
+    end = SessionEventKind.end.value
+    rows = s.execute(
+        sa_select(
+            se.c.interview_id,
+            func.min(case((se.c.kind == start, se.c.at))),
+            func.max(case((se.c.kind == end, se.c.at))),
+        )
+        .join(iv, iv.c.id == se.c.interview_id)
+        .join(rv, rv.c.id == iv.c.review_id)
+        .where(live, se.c.kind.in_((start, end)))
+        .group_by(se.c.interview_id)
+    ).all()
+    return {
+        int(iid): max(0, round((as_utc(last) - as_utc(first)).total_seconds() / 60))
+        for iid, first, last in rows
+        if first is not None and last is not None
+    }
+
+
+def _interviews(s: Session, live: Any) -> list[tuple[int, str, int, int, int]]:
     rv, iv, ie = _t(Review), _t(Interview), _t(Interviewee)
+    held = _held_minutes(s, live)
     counts = (
         # people heard, not rows: a group (a youth council of six) counts its head count
         sa_select(ie.c.interview_id, func.sum(func.coalesce(ie.c.head_count, 1)).label("n"))
@@ -223,9 +251,9 @@ def _interviews(s: Session, live: Any) -> list[tuple[int, str, int, int]]:
         .subquery()
     )
     return [
-        (int(rid), str(group), int(minutes), int(n or 0))
-        for rid, group, minutes, n in s.execute(
-            sa_select(iv.c.review_id, iv.c.group_id, iv.c.minutes, counts.c.n)
+        (int(rid), str(group), int(minutes), int(n or 0), held.get(int(iid), 0))
+        for iid, rid, group, minutes, n in s.execute(
+            sa_select(iv.c.id, iv.c.review_id, iv.c.group_id, iv.c.minutes, counts.c.n)
             .join(rv, rv.c.id == iv.c.review_id)
             .outerjoin(counts, counts.c.interview_id == iv.c.id)
             .where(live, iv.c.state != InterviewState.cancelled.value)
@@ -279,7 +307,7 @@ def _items(s: Session, live: Any) -> list[tuple[int, str | None]]:
 
 # -- the figures ---------------------------------------------------------------------------------
 
-Cells = dict[str, list[int]]  # per interviewee group: [interviews, participants, minutes]
+Cells = dict[str, list[int]]  # per group: [interviews, participants, minutes booked, held]
 
 
 @dataclass
@@ -295,12 +323,13 @@ class _Tally:
 
     def __post_init__(self) -> None:
         self.catalog = _Catalog(self.facts.templates)
-        self.cells = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
-        for rid, group, minutes, participants in self.facts.interviews:
+        self.cells = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0]))
+        for rid, group, minutes, participants, held in self.facts.interviews:
             cell = self.cells[rid][group]
             cell[0] += 1
             cell[1] += participants
             cell[2] += minutes
+            cell[3] += held
         self.follow = defaultdict(Counter)
         for rid, status in self.facts.items:
             self.follow[rid][status or "none"] += 1
@@ -313,7 +342,9 @@ class _Tally:
 
     def group_rows(self, cells: Cells) -> list[dict[str, Any]]:
         """One row per interviewee group: the templates' groups, then any other."""
-        return [_group_row(gid, name, cells.get(gid, [0, 0, 0])) for gid, name in self.group_names]
+        return [
+            _group_row(gid, name, cells.get(gid, [0, 0, 0, 0])) for gid, name in self.group_names
+        ]
 
     def hosted(self) -> list[tuple[str, dict[str, Any] | None]]:
         """Each member municipality with its review (if any), then the reviews of hosts that
@@ -417,7 +448,7 @@ def _rating_question(
 def _totals(
     tally: _Tally, shown: list[dict[str, Any]], findings: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    cells: Cells = defaultdict(lambda: [0, 0, 0])
+    cells: Cells = defaultdict(lambda: [0, 0, 0, 0])
     follow: Counter[str] = Counter()
     for rid in (m["review"] for m in shown if m["review"] is not None):
         for gid, c in tally.cells.get(rid, {}).items():
@@ -471,6 +502,7 @@ def _group_row(gid: str, name: str, c: list[int]) -> dict[str, Any]:
         "interviews": c[0],
         "participants": c[1],
         "hours": round(c[2] / 60, 2),
+        "held_hours": round(c[3] / 60, 2),
     }
 
 
@@ -480,6 +512,7 @@ def _sums(cells: Cells) -> dict[str, Any]:
         "participants": sum(c[1] for c in cells.values()),
         "children": sum(c[1] for gid, c in cells.items() if is_children_group(gid)),
         "hours": round(sum(c[2] for c in cells.values()) / 60, 2),
+        "held_hours": round(sum(c[3] for c in cells.values()) / 60, 2),
     }
 
 
@@ -537,6 +570,7 @@ class _Words:
                 "interviews": self.num(g["interviews"]),
                 "participants": self.num(g["participants"]),
                 "hours": self.num(g["hours"]),
+                "held_hours": self.num(g["held_hours"]),
             }
             for g in rows
         ]
@@ -575,10 +609,19 @@ def _municipality_words(w: _Words, index: int, m: dict[str, Any]) -> dict[str, A
         "participants": w.num(m["participants"]),
         "children": w.num(m["children"]),
         "hours": w.num(m["hours"]),
+        "held_hours": w.num(m["held_hours"]),
         "groups": groups,
         # the per-group table needs a row even where nothing was held
         "group_rows": groups
-        or [{"name": "–", "interviews": "0", "participants": "0", "hours": w.num(0.0)}],
+        or [
+            {
+                "name": "–",
+                "interviews": "0",
+                "participants": "0",
+                "hours": w.num(0.0),
+                "held_hours": w.num(0.0),
+            }
+        ],
         "zebra": ZEBRA[index % 2],
         "strengths": w.num(m["findings"]["strengths"]),
         "development": w.num(m["findings"]["development"]),
@@ -640,6 +683,7 @@ def _totals_words(w: _Words, t: dict[str, Any]) -> dict[str, Any]:
         "participants": w.num(t["participants"]),
         "children": w.num(t["children"]),
         "hours": w.num(t["hours"]),
+        "held_hours": w.num(t["held_hours"]),
         "groups": w.group_rows(t["groups"]),
         "strengths": w.num(t["findings"]["strengths"]),
         "development": w.num(t["findings"]["development"]),
@@ -682,8 +726,9 @@ def docx_context(
             reviews=context["reviews"], members=context["members"], template=data["template_title"]
         )
         context["counted"] = _(
-            "Cancelled reviews and interviews are not counted. Hours are the interviews' booked "
-            "time; participants are the people interviewed. Compiled {generated}."
+            "Cancelled reviews and interviews are not counted. Hours booked are the interviews' "
+            "booked time, hours held the time from a session's start to its end; participants "
+            "are the people interviewed. Compiled {generated}."
         ).format(generated=context["generated"])
     context["t"] = translated(COMPILATION_LABELS, lang)
     return context

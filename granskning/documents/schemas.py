@@ -271,7 +271,13 @@ FOLLOW_UP_SCHEMA = {
     "fill": dict.fromkeys(("not_started", "in_progress", "done", "none"), TEXT),
     "done_share": TEXT,
 }
-GROUP_ROW_SCHEMA = {"name": TEXT, "interviews": TEXT, "participants": TEXT, "hours": TEXT}
+GROUP_ROW_SCHEMA = {
+    "name": TEXT,
+    "interviews": TEXT,
+    "participants": TEXT,
+    "hours": TEXT,
+    "held_hours": TEXT,
+}
 TALLY_SCHEMA = {"n": TEXT, "mean": TEXT, "few": BOOL, "counts": [TEXT]}
 COMPILATION_SCHEMA: dict[str, Any] = {
     "round": {
@@ -292,6 +298,7 @@ COMPILATION_SCHEMA: dict[str, Any] = {
         "participants": TEXT,
         "children": TEXT,
         "hours": TEXT,
+        "held_hours": TEXT,
         "groups": [GROUP_ROW_SCHEMA],
         "strengths": TEXT,
         "development": TEXT,
@@ -308,6 +315,7 @@ COMPILATION_SCHEMA: dict[str, Any] = {
             "participants": TEXT,
             "children": TEXT,
             "hours": TEXT,
+            "held_hours": TEXT,
             "groups": [GROUP_ROW_SCHEMA],
             "group_rows": [GROUP_ROW_SCHEMA],
             "zebra": TEXT,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from sqlmodel import select
 from granskning.documents import compilation
 from granskning.domain.errors import InputError, NotFoundError
 from granskning.services import registry, reviews, rounds
-from granskning.storage.model import Finding, FollowUpItem, Review
+from granskning.storage.model import Finding, FollowUpItem, Interview, Review, SessionEvent
 
 TEMPLATE = "kollegial-granskning-2013"
 MEMBERS = ["Gävle", "Uppsala", "Örebro", "Umeå"]
@@ -114,6 +115,27 @@ def test_figures_per_municipality_and_in_total(store: Any, world: dict[str, Any]
     assert (totals["interviews"], totals["participants"], totals["hours"]) == (5, 17, 6.25)
     assert {g["group"]: g["participants"] for g in totals["groups"]}["fortroendevalda"] == 9
     assert totals["follow_up"]["total"] == 6 and totals["follow_up"]["in_progress"] == 2
+
+
+@pytest.mark.slow
+def test_hours_held_run_from_a_session_start_to_its_end(store: Any, world: dict[str, Any]) -> None:
+    """Booked and held time side by side: a 90-minute interview held 09:00-10:12 (a pause
+    inside counts, as in the report), one never started holds nothing."""
+    with store.atomic() as s:
+        iv = s.exec(
+            select(Interview).where(
+                Interview.review_id == world["Gävle"], Interview.group_id == "fortroendevalda"
+            )
+        ).one()
+        for kind, minute in (("start", 0), ("pause", 30), ("resume", 40), ("end", 72)):
+            at = datetime(2026, 4, 14, 7 + minute // 60, minute % 60, tzinfo=UTC)
+            s.add(SessionEvent(interview_id=iv.id, kind=kind, at=at))
+    data = compilation.report_data(store, world["round"])
+    gavle = {m["host"]: m for m in data["municipalities"]}["Gävle"]
+    assert (gavle["hours"], gavle["held_hours"]) == (3.25, 1.2)
+    groups = {g["group"]: (g["hours"], g["held_hours"]) for g in gavle["groups"]}
+    assert groups["fortroendevalda"] == (1.5, 1.2) and groups["ledande"] == (1.0, 0.0)
+    assert (data["totals"]["hours"], data["totals"]["held_hours"]) == (6.25, 1.2)
 
 
 @pytest.mark.slow
