@@ -253,22 +253,44 @@ def test_the_command_line(store: Store, world: World, cli: Any) -> None:
     assert rebuilt["reindexed"]["note"] == 4 + len(NOTES)
 
 
+def _copy_into_older(source: Store, target: Store) -> None:
+    """Every row of ``source`` (at head) into ``target`` (an older schema), in the columns
+    the older tables have: later migrations add columns the models already write."""
+    from sqlalchemy import MetaData
+
+    older = MetaData()
+    older.reflect(target.engine)
+    with source.engine.connect() as src, target.engine.begin() as dst:
+        for table in older.sorted_tables:
+            if table.name == "alembic_version" or table.name.startswith("search_"):
+                continue
+            names = [c.name for c in table.columns]
+            rows = [
+                {k: r._mapping[k] for k in names}
+                for r in src.execute(select(*[source_column(source, table.name, n) for n in names]))
+            ]
+            if rows:
+                dst.execute(table.insert(), rows)
+
+
+def source_column(store: Store, table: str, name: str) -> Any:
+    from granskning.storage.store import metadata
+
+    return metadata().tables[table].c[name]
+
+
 @pytest.mark.slow
 def test_a_database_from_before_the_index_gets_one_on_upgrade(empty_db: Any) -> None:
-    from alembic import command
-
-    from granskning.storage.migrations import alembic_config
-
+    head = Store(empty_db("search_world"))
+    world = populate(head)
+    _add_notes(head, world)
     url = empty_db("before_search")
-    # made with today's tables, then taken back to 0008 (no index): later migrations add
-    # columns the tables of 0008 lack
-    old = Store(url)
-    world = populate(old)
-    _add_notes(old, world)
+    old = Store(url, migrate=False)
+    old.upgrade("0008")
+    _copy_into_older(head, old)
+    head.dispose()
     with old.read() as s:
         assert s.exec(select(Interview)).first() is not None
-    command.downgrade(alembic_config(old.engine), "0008")  # type: ignore[arg-type]
-    assert old.schema_revision() == "0008"
     old.dispose()
     store = Store(url)
     assert store.schema_revision() == SCHEMA_HEAD
