@@ -30,7 +30,7 @@ def build() -> Document:
     footer(doc, "{{ document_title }} · {{ host }}")
 
     # the cover: the partnership's logo (when set) and name above the title
-    logo_paragraph(doc, "logo")
+    logo_paragraph(doc, "logo", space_after=6)
     para(doc, "{{ partnership }}", "Liten text")
     para(doc, "{{ t.title }}", "Title")
     para(doc, "{{ subtitle }}", "Subtitle")

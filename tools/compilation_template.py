@@ -21,7 +21,7 @@ def build() -> Document:
     footer(doc, "{{ t.compilation }} · {{ t.peer_review }} {{ round.year }}")
 
     # the cover: the partnership's logo (when set) and name above the title
-    logo_paragraph(doc, "logo")
+    logo_paragraph(doc, "logo", space_after=6)
     para(doc, "{{ partnership }}", "Liten text")
     para(doc, "{{ t.compilation }}", "Title")
     para(doc, "{{ t.Peer_review }} {{ round.year }} – {{ round.theme }}", "Subtitle")

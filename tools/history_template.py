@@ -145,7 +145,7 @@ def build() -> Document:
     footer(doc, "{{ t.history }} · {{ municipality }}")
 
     # the cover: the partnership's logo (when set) and name above the title
-    logo_paragraph(doc, "logo")
+    logo_paragraph(doc, "logo", space_after=6)
     para(doc, "{{ partnership }}", "Liten text")
     para(doc, "{{ t.history }}", "Title")
     para(doc, "{{ municipality }}", "Subtitle")

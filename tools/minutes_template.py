@@ -116,7 +116,7 @@ def build() -> Document:
     )
     footer(doc, "{{ document_title }} · {{ host }}")
     # the cover: the partnership's logo (when set) and name above the title
-    logo_paragraph(doc, "logo")
+    logo_paragraph(doc, "logo", space_after=6)
     para(doc, "{{ partnership }}", "Liten text")
     para(doc, "{{ document_title }}", "Title")
     para(doc, "{{ host }}", "Subtitle")

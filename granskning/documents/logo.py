@@ -21,10 +21,11 @@ from granskning.domain.i18n import _
 from granskning.storage.settings import read_logo
 
 # How large a logo file may be, and how wide it is shown on a cover: the report's cover is a
-# page of its own; the other documents start their content below the logo, so it is smaller.
+# page of its own; the other documents start their content below the logo (on a landscape
+# checklist the first item must still fit on the first page), so it is smaller there.
 MAX_BYTES = 1024 * 1024
 WIDTH_MM = 45.0
-SMALL_WIDTH_MM = 25.0
+SMALL_WIDTH_MM = 18.0
 _SIGNATURES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg"}
 
 # What a template may use: ``logo`` (the picture, or empty when none is set) and its alt text.

@@ -17,8 +17,15 @@ from report_content_world import drafted
 
 from granskning.documents import compilation, reports
 from granskning.documents.style import QUOTE_MARKS, quoted
-from granskning.services import followup, history, reviews, rounds, seminar_record, sessions
-from granskning.services import settings as settings_service
+from granskning.services import (
+    followup,
+    history,
+    reviews,
+    rounds,
+    seminar_record,
+    sessions,
+    settings,
+)
 from granskning.storage.model import Review
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -89,8 +96,8 @@ def _logos(data: bytes) -> list[str]:
 def test_every_cover_shows_the_logo_with_its_alt_text_and_the_partnership(
     store: Any, sample: Any, clock: Any, tmp_path: Path
 ) -> None:
-    settings_service.set_partnership_name(store, PARTNERSHIP)
-    settings_service.set_logo(store, LOGO, ALT)
+    settings.set_partnership_name(store, PARTNERSHIP)
+    settings.set_logo(store, LOGO, ALT)
     docs = _documents(store, sample, clock, tmp_path)
     assert len(docs) == 5
     for name, data in docs.items():
@@ -114,7 +121,7 @@ def test_without_a_logo_no_picture_and_no_empty_paragraph_is_left(
         assert _logos(data) == [], name
         assert not list(body[0].iter(f"{W}drawing")), name
         # the partnership's name (the default when none is set) opens the cover
-        assert _text(body[0]) == settings_service.partnership_name(store), name
+        assert _text(body[0]) == settings.partnership_name(store), name
         assert [i for i, p in enumerate(body) if _empty(p)] == [], name
 
 
