@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from docx import Document
-from helpers_thread import hold, seminar
+from helpers_thread import hold, in_a_round, seminar
 from report_content_world import drafted
 
 from granskning.documents import compilation, reports
@@ -21,12 +21,10 @@ from granskning.services import (
     followup,
     history,
     reviews,
-    rounds,
     seminar_record,
     sessions,
     settings,
 )
-from granskning.storage.model import Review
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
@@ -43,17 +41,7 @@ def _documents(store: Any, sample: Any, clock: Any, folder: Path) -> dict[str, b
     hold(store, rid, clock)
     out["checklist held"] = followup.build_checklist(store, rid, folder / "c2.docx").read_bytes()
     out["record"] = seminar_record.build_minutes(store, rid, folder / "m.docx").read_bytes()
-    r = rounds.create_round(
-        store, year=2026, theme="Tema", template="kollegial-granskning-2013",
-        members=["Gävle", "Uppsala", "Örebro"],
-    )  # fmt: skip
-    with store.atomic() as s:
-        review = s.get(Review, rid)
-        assert review is not None
-        review.round_id = r.id
-        s.add(review)
-    assert r.id is not None
-    compilation.build_report(store, r.id, folder / "s.docx")
+    compilation.build_report(store, in_a_round(store, rid), folder / "s.docx")
     out["compilation"] = (folder / "s.docx").read_bytes()
     history.build_docx(store, "Gävle", folder / "h.docx", "sv")
     out["history"] = (folder / "h.docx").read_bytes()
@@ -69,14 +57,13 @@ def _text(p: Any) -> str:
     return "".join(t.text or "" for t in p.iter(f"{W}t"))
 
 
+# what a paragraph without text may still hold: a picture, a field, a tab, a section break
+_HOLDERS = ("drawing", "pict", "fldChar", "instrText", "fldSimple", "tab", "sectPr")
+
+
 def _empty(p: Any) -> bool:
-    """Nothing in it: no text, picture, field, tab or section break (spacing by hand)."""
-    holds = any(
-        True
-        for tag in ("drawing", "pict", "fldChar", "instrText", "fldSimple", "tab", "sectPr")
-        for _x in p.iter(f"{W}{tag}")
-    )
-    return not _text(p).strip() and not holds
+    """Nothing in it (spacing typed by hand)."""
+    return not _text(p).strip() and all(p.find(f".//{W}{tag}") is None for tag in _HOLDERS)
 
 
 def _logos(data: bytes) -> list[str]:
