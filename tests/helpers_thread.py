@@ -70,3 +70,21 @@ def hold(store: Any, rid: int, clock: Any) -> None:
     seminar_record.set_next_steps(store, rid, "- Redovisa i nämnden\n- Nytt seminarium")
     seminar_record.set_next_follow_up(store, rid, "2027-03-15")
     reviews.advance(store, rid, "hold_seminar")
+
+
+def in_a_round(store: Any, rid: int) -> int:
+    """A 2026 round of Gävle, Uppsala and Örebro with the review ``rid`` in it; its id."""
+    from granskning.services import rounds
+    from granskning.storage.model import Review
+
+    r = rounds.create_round(
+        store, year=2026, theme="Tema", template="kollegial-granskning-2013",
+        members=["Gävle", "Uppsala", "Örebro"],
+    )  # fmt: skip
+    assert r.id is not None
+    with store.atomic() as s:
+        review = s.get(Review, rid)
+        assert review is not None
+        review.round_id = r.id
+        s.add(review)
+    return r.id

@@ -297,14 +297,16 @@ def para(
     return p
 
 
-def logo_paragraph(doc: Document, expr: str = "logo", style: str | None = None) -> None:
+def logo_paragraph(
+    doc: Document, expr: str = "logo", style: str | None = None, space_after: int = 12
+) -> None:
     """The partnership's logo at the top of a cover, when one is set: ``{{ expr }}`` (a
     picture from granskning.documents.logo.cover_logo, its alt text with it) in a paragraph
-    of its own between paragraph tags, 12 pt above what follows."""
+    of its own between paragraph tags, ``space_after`` points above what follows."""
     doc.add_paragraph("{%p if " + expr + " %}")
     p = doc.add_paragraph(style=style)
     p.add_run("{{ " + expr + " }}")
-    p.paragraph_format.space_after = Pt(12)
+    p.paragraph_format.space_after = Pt(space_after)
     doc.add_paragraph("{%p endif %}")
 
 

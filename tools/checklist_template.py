@@ -8,7 +8,7 @@ built by ``granskning.documents.checklist.checklist_context``.
 
 from __future__ import annotations
 
-from _docxkit import footer, new_document, para, shade, table, zebra
+from _docxkit import footer, logo_paragraph, new_document, para, shade, table, zebra
 from docx import Document
 from docx.shared import Pt
 
@@ -29,6 +29,8 @@ def build() -> Document:
     )
     footer(doc, "{{ document_title }} · {{ host }}")
 
+    # the cover: the partnership's logo (when set) and name above the title
+    logo_paragraph(doc, "logo", space_after=6)
     para(doc, "{{ partnership }}", "Liten text")
     para(doc, "{{ t.title }}", "Title")
     para(doc, "{{ subtitle }}", "Subtitle")

@@ -8,7 +8,7 @@ language (``COMPILATION_LABELS`` in granskning/documents/labels.py).
 
 from __future__ import annotations
 
-from _docxkit import footer, new_document, para, table, zebra
+from _docxkit import footer, logo_paragraph, new_document, para, table, zebra
 from checklist_template import spaced
 from docx import Document
 
@@ -20,6 +20,8 @@ def build() -> Document:
     doc = new_document(title="Sammanställning", subject="Kollegial granskning")
     footer(doc, "{{ t.compilation }} · {{ t.peer_review }} {{ round.year }}")
 
+    # the cover: the partnership's logo (when set) and name above the title
+    logo_paragraph(doc, "logo", space_after=6)
     para(doc, "{{ partnership }}", "Liten text")
     para(doc, "{{ t.compilation }}", "Title")
     para(doc, "{{ t.Peer_review }} {{ round.year }} – {{ round.theme }}", "Subtitle")

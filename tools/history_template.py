@@ -7,7 +7,8 @@ granskning/documents/labels.py). The context is built by
 
 from __future__ import annotations
 
-from _docxkit import footer, new_document, para, table, zebra
+from _docxkit import footer, logo_paragraph, new_document, para, table, zebra
+from checklist_template import spaced
 from docx import Document
 
 R, C = "right", "center"
@@ -143,12 +144,14 @@ def build() -> Document:
     doc = new_document(title="Kommunens historik", subject="Kollegial granskning")
     footer(doc, "{{ t.history }} · {{ municipality }}")
 
+    # the cover: the partnership's logo (when set) and name above the title
+    logo_paragraph(doc, "logo", space_after=6)
+    para(doc, "{{ partnership }}", "Liten text")
     para(doc, "{{ t.history }}", "Title")
     para(doc, "{{ municipality }}", "Subtitle")
     para(doc, "{{ intro }}")
     _overview(doc)
     _ratings(doc)
     _rounds(doc)
-    para(doc, "")
-    para(doc, "{{ t.made }} {{ generated }}", "Liten text")
+    spaced(para(doc, "{{ t.made }} {{ generated }}", "Liten text"))
     return doc

@@ -7,7 +7,7 @@ granskning/documents/labels.py). The context is built by
 
 from __future__ import annotations
 
-from _docxkit import footer, new_document, para, shade, table, zebra
+from _docxkit import footer, logo_paragraph, new_document, para, shade, table, zebra
 from checklist_template import spaced
 from docx import Document
 
@@ -115,6 +115,8 @@ def build() -> Document:
         landscape=True,
     )
     footer(doc, "{{ document_title }} · {{ host }}")
+    # the cover: the partnership's logo (when set) and name above the title
+    logo_paragraph(doc, "logo", space_after=6)
     para(doc, "{{ partnership }}", "Liten text")
     para(doc, "{{ document_title }}", "Title")
     para(doc, "{{ host }}", "Subtitle")

@@ -533,7 +533,7 @@ def build() -> Document:
     tag(doc, "{%p if block.quotes %}")
     heading(doc, "{{ t.quotes }}", 3)
     tag(doc, "{%p for quote in block.quotes %}")
-    p = para(doc, "”{{ quote.text }}”", "Interview Quote")
+    p = para(doc, "{{ quote.shown }}", "Interview Quote")
     run = p.add_run(" – {{ quote.groups }}")  # type: ignore[attr-defined]
     run.italic = False
     run.font.color.rgb = GREY

@@ -14,6 +14,7 @@ from typing import Any
 
 from granskning.documents import docxrender
 from granskning.documents.labels import CHECKLIST_LABELS
+from granskning.documents.logo import alt_of
 from granskning.documents.schemas import CHECKLIST, CHECKLIST_SCHEMA
 from granskning.documents.style import (
     DEFAULT_PARTNERSHIP,
@@ -56,6 +57,7 @@ class ChecklistFacts:
     at: datetime  # when the checklist is printed
     partnership: str = DEFAULT_PARTNERSHIP
     participants: list[dict[str, Any]] = field(default_factory=list)  # name, municipality
+    logo: Any = ""  # the cover's logo (documents.logo.cover_logo), or "" when none is set
 
 
 def checklist_template() -> Path:
@@ -204,6 +206,8 @@ def _context(facts: ChecklistFacts, lang: str) -> dict[str, Any]:
         "round": facts.round,
         "template_title": facts.template.title,
         "partnership": facts.partnership,
+        "logo": facts.logo,
+        "logo_alt": alt_of(facts.logo),
         # before the seminar a checklist to work with; after it the record of its results
         "document_title": t["document_held"] if held else t["document"],
         "subtitle": f"{t['results_for' if held else 'checklist_for']} {facts.host}",

@@ -32,6 +32,7 @@ from granskning.documents.compilation_thread import (
 )
 from granskning.documents.docxrender import Image, Properties, check_output_path
 from granskning.documents.labels import COMPILATION_LABELS
+from granskning.documents.logo import SMALL_WIDTH_MM, alt_of, cover_logo
 from granskning.documents.schemas import COMPILATION, COMPILATION_SCHEMA
 from granskning.documents.style import (
     DEFAULT_PARTNERSHIP,
@@ -692,19 +693,26 @@ def _totals_words(w: _Words, t: dict[str, Any]) -> dict[str, Any]:
 
 
 def docx_context(
-    data: dict[str, Any], lang: str, at: datetime, partnership: str = DEFAULT_PARTNERSHIP
+    data: dict[str, Any],
+    lang: str,
+    at: datetime,
+    partnership: str = DEFAULT_PARTNERSHIP,
+    logo: Any = "",
 ) -> dict[str, Any]:
     """The compilation figures as the Word template reads them, wholly in ``lang``: numbers
     written out, sentences made, charts drawn.
 
     :param at: when the compilation is made.
     :param partnership: the partnership's name, on the cover and as the author.
+    :param logo: the cover's logo (:func:`granskning.documents.logo.cover_logo`) or "".
     """
     w = _Words(lang)
     with speaking(lang):
         context = {
             "round": {k: data[k] for k in ("id", "year", "theme", "template", "template_title")},
             "partnership": partnership,
+            "logo": logo,
+            "logo_alt": alt_of(logo),
             "members": w.num(data["members"]),
             "reviews": w.num(data["reviews"]),
             "totals": _totals_words(w, data["totals"]),
@@ -849,8 +857,9 @@ def build_report(
     with store.read() as s:
         lang = find_round(s, round_id).language
         partnership = read_setting(s, PARTNERSHIP_NAME) or DEFAULT_PARTNERSHIP
+        logo = cover_logo(s, width_mm=SMALL_WIDTH_MM)
     at = store.now()
-    context = docx_context(data, lang, at, partnership)
+    context = docx_context(data, lang, at, partnership, logo)
     properties = Properties(
         title=f"{context['t']['document']} {data['year']}",
         subject=data["template_title"],

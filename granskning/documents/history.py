@@ -14,8 +14,10 @@ from typing import Any
 from granskning.documents import docxrender
 from granskning.documents.docxrender import Properties
 from granskning.documents.labels import HISTORY_LABELS
+from granskning.documents.logo import alt_of
 from granskning.documents.schemas import HISTORY, HISTORY_SCHEMA
 from granskning.documents.style import (
+    DEFAULT_PARTNERSHIP,
     LANGUAGE_TAGS,
     STATUS_FILLS,
     WHITE,
@@ -151,14 +153,25 @@ def _hosted(h: dict[str, Any], and_: str) -> dict[str, Any]:
     }
 
 
-def docx_context(data: dict[str, Any], lang: str, at: datetime) -> dict[str, Any]:
+def docx_context(
+    data: dict[str, Any],
+    lang: str,
+    at: datetime,
+    partnership: str = DEFAULT_PARTNERSHIP,
+    logo: Any = "",
+) -> dict[str, Any]:
     """The history as its Word template reads it, wholly in ``lang``.
 
     :param at: when the document is made.
+    :param partnership: the partnership's name, on the cover and as the author.
+    :param logo: the cover's logo (:func:`granskning.documents.logo.cover_logo`) or "".
     """
     with speaking(lang):
         and_ = _("and")
         context = {
+            "partnership": partnership,
+            "logo": logo,
+            "logo_alt": alt_of(logo),
             "municipality": data["municipality"],
             "intro": _(
                 "Every peer review {name} has taken part in, round by round: the reviews of "
@@ -192,16 +205,26 @@ def docx_context(data: dict[str, Any], lang: str, at: datetime) -> dict[str, Any
     return context
 
 
-def write_history(data: dict[str, Any], out: Path, lang: str, at: datetime) -> Path:
-    """Write the history ``data`` as a Word document in ``lang``."""
-    context = docx_context(data, lang, at)
+def write_history(
+    data: dict[str, Any],
+    out: Path,
+    lang: str,
+    at: datetime,
+    partnership: str = DEFAULT_PARTNERSHIP,
+    logo: Any = "",
+) -> Path:
+    """Write the history ``data`` as a Word document in ``lang``.
+
+    :param partnership: the partnership's name, on the cover and as the author.
+    :param logo: the cover's logo (:func:`granskning.documents.logo.cover_logo`) or "".
+    """
+    context = docx_context(data, lang, at, partnership, logo)
+    title = f"{context['t']['document']} – {data['municipality']}"
     return docxrender.write(
         history_template(),
         context,
         out,
         schema=HISTORY_SCHEMA,
-        properties=Properties.titled(
-            f"{context['t']['document']} – {data['municipality']}", LANGUAGE_TAGS[lang]
-        ),
+        properties=Properties(title, None, partnership, LANGUAGE_TAGS[lang], keywords=None),
         at=at,
     )

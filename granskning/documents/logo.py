@@ -20,9 +20,12 @@ from granskning.domain.errors import InputError
 from granskning.domain.i18n import _
 from granskning.storage.settings import read_logo
 
-# How large a logo file may be, and how wide it is shown on a cover.
+# How large a logo file may be, and how wide it is shown on a cover: the report's cover is a
+# page of its own; the other documents start their content below the logo (on a landscape
+# checklist the first item must still fit on the first page), so it is smaller there.
 MAX_BYTES = 1024 * 1024
 WIDTH_MM = 45.0
+SMALL_WIDTH_MM = 18.0
 _SIGNATURES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg"}
 
 # What a template may use: ``logo`` (the picture, or empty when none is set) and its alt text.
@@ -57,16 +60,23 @@ def check_logo(data: bytes, name: str) -> str:
     return kind
 
 
-def cover_logo(session: Session, as_of: datetime | None = None) -> Any:
+def cover_logo(session: Session, as_of: datetime | None = None, width_mm: float = WIDTH_MM) -> Any:
     """The logo for a cover: an :class:`Image` with its alt text, or "" when none is set.
 
     :param as_of: the logo as it was then (a handed-over document rebuilt as it was made).
+    :param width_mm: how wide it is shown (:data:`SMALL_WIDTH_MM` above a first page's text).
     """
     found = read_logo(session, as_of)
     if found is None:
         return ""
     data, alt = found
-    return Image(data, width_mm=WIDTH_MM, alt=alt)
+    return Image(data, width_mm=width_mm, alt=alt)
+
+
+def alt_of(logo: Any) -> str:
+    """The alt text of a logo from :func:`cover_logo` ("" for no logo): a context's
+    ``logo_alt`` when the picture was read already."""
+    return logo.alt if isinstance(logo, Image) else ""
 
 
 def logo_alt(session: Session, as_of: datetime | None = None) -> str:
@@ -87,7 +97,9 @@ __all__ = [
     "LOGO_ALT_SCHEMA",
     "LOGO_SCHEMA",
     "MAX_BYTES",
+    "SMALL_WIDTH_MM",
     "WIDTH_MM",
+    "alt_of",
     "check_logo",
     "cover_logo",
     "image_size",

@@ -76,6 +76,8 @@ def minutes_context(facts: MinutesFacts, lang: str) -> dict[str, Any]:
         rows = [_row(i, facts.before.get(i["id"])) for i in base["items"]]
         return {
             "partnership": base["partnership"],
+            "logo": base["logo"],
+            "logo_alt": base["logo_alt"],
             "host": base["host"],
             "reviewing": base["reviewing"],
             "round": base["round"],

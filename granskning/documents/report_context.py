@@ -32,6 +32,7 @@ from granskning.documents.style import (
     format_span,
     is_children_group,
     join,
+    quoted,
     translated,
     translator,
 )
@@ -634,7 +635,12 @@ def merged_notes(s: Shape, per_group: dict[str, list[Any]]) -> list[dict[str, An
 def _quotes(s: Shape, questions: Iterable[Question]) -> list[dict[str, Any]]:
     """The notes the team chose as quotes, by group and never by name."""
     return [
-        {"text": e["text"], "groups": e["groups_text"], "question": q.text}
+        {
+            "text": e["text"],
+            "shown": quoted(e["text"], s.lang),  # in the report language's quotation marks
+            "groups": e["groups_text"],
+            "question": q.text,
+        }
         for q in questions
         for e in s.merged(q.id)
         if e["quoted"]

@@ -113,7 +113,7 @@ REPORT_SCHEMA: dict[str, Any] = {
             "strengths": [TEXT],
             "developments": [TEXT],
             "no_findings": BOOL,
-            "quotes": [{"text": TEXT, "groups": TEXT, "question": TEXT}],
+            "quotes": [{"text": TEXT, "shown": TEXT, "groups": TEXT, "question": TEXT}],
             "recommendations": [RECOMMENDATION_SCHEMA],
         }
     ],
@@ -198,6 +198,8 @@ CHECKLIST_SCHEMA: dict[str, Any] = {
     "round": {"year": NUMBER, "theme": TEXT},
     "template_title": TEXT,
     "partnership": TEXT,
+    "logo": LOGO_SCHEMA,
+    "logo_alt": LOGO_ALT_SCHEMA,
     "document_title": TEXT,
     "subtitle": TEXT,
     "handed_over": TEXT,
@@ -234,6 +236,8 @@ CHECKLIST_SCHEMA: dict[str, Any] = {
 
 MINUTES_SCHEMA: dict[str, Any] = {
     "partnership": TEXT,
+    "logo": LOGO_SCHEMA,
+    "logo_alt": LOGO_ALT_SCHEMA,
     "host": TEXT,
     "reviewing": TEXT,
     "round": {"year": NUMBER, "theme": TEXT},
@@ -288,6 +292,8 @@ COMPILATION_SCHEMA: dict[str, Any] = {
         "template_title": TEXT,
     },
     "partnership": TEXT,
+    "logo": LOGO_SCHEMA,
+    "logo_alt": LOGO_ALT_SCHEMA,
     "members": TEXT,
     "reviews": TEXT,
     "intro": TEXT,
@@ -374,6 +380,9 @@ COMPILATION_SCHEMA: dict[str, Any] = {
 
 HISTORY = "kommunhistorik"
 HISTORY_SCHEMA: dict[str, Any] = {
+    "partnership": TEXT,
+    "logo": LOGO_SCHEMA,
+    "logo_alt": LOGO_ALT_SCHEMA,
     "municipality": TEXT,
     "intro": TEXT,
     "generated": TEXT,

@@ -30,6 +30,9 @@ DEFAULT_PARTNERSHIP = "Partnerskapet för barnets rättigheter i praktiken"
 # anything, and they could tell who answered.
 MIN_ANSWERS = 3
 _BABEL_LOCALES = {"sv": "sv_SE", "en": "en_GB"}
+# How each language quotes: Swedish closes on both sides (”så här”), English turns the
+# opening mark (“like this”).
+QUOTE_MARKS = {"sv": ("\u201d", "\u201d"), "en": ("\u201c", "\u201d")}
 
 # The follow-up statuses' cell fills (red, amber, green): light, readable under black text;
 # the label is always written too (colour is not enough).
@@ -77,6 +80,12 @@ def translator(lang: str) -> Callable[[str], str]:
         DOMAIN, localedir=str(LOCALE_DIR), languages=[lang], fallback=True
     )
     return catalog.gettext
+
+
+def quoted(text: str, lang: str) -> str:
+    """``text`` between the quotation marks of ``lang``."""
+    opening, closing = QUOTE_MARKS[lang]
+    return f"{opening}{text}{closing}"
 
 
 def translated(table: Mapping[str, str], lang: str) -> dict[str, str]:
@@ -182,6 +191,7 @@ __all__ = [
     "LANGUAGE_TAGS",
     "MIN_ANSWERS",
     "NO_STATUS_FILL",
+    "QUOTE_MARKS",
     "STATUS_COLOURS",
     "STATUS_FILLS",
     "WHITE",
@@ -200,6 +210,7 @@ __all__ = [
     "is_children_group",
     "iso_day",
     "join",
+    "quoted",
     "translated",
     "translator",
 ]

@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from granskning.documents.checklist import ChecklistFacts, write_checklist
 from granskning.documents.docxrender import check_output_path
+from granskning.documents.logo import SMALL_WIDTH_MM, cover_logo
 from granskning.documents.style import DEFAULT_PARTNERSHIP, STATUS_COLOURS, STATUS_FILLS
 from granskning.domain import events, seminar
 from granskning.domain.errors import InputError, NotFoundError, refuse
@@ -700,6 +701,7 @@ def checklist_facts(store: Store, review_id: int) -> ChecklistFacts:
         people = participants_of(s, review_id)
         info = seminar_info_of(s, review)
         partnership = read_setting(s, PARTNERSHIP_NAME)
+        logo = cover_logo(s, width_mm=SMALL_WIDTH_MM)
     template = pinned_template(review)
     assert review.id is not None
     return ChecklistFacts(
@@ -717,6 +719,7 @@ def checklist_facts(store: Store, review_id: int) -> ChecklistFacts:
         at=store.now(),
         partnership=partnership or DEFAULT_PARTNERSHIP,
         participants=people,
+        logo=logo,
     )
 
 

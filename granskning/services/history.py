@@ -21,7 +21,8 @@ from sqlmodel import Session
 
 from granskning.documents import history as history_document
 from granskning.documents.docxrender import check_output_path
-from granskning.documents.style import document_language
+from granskning.documents.logo import SMALL_WIDTH_MM, cover_logo
+from granskning.documents.style import DEFAULT_PARTNERSHIP, document_language
 from granskning.domain import labels
 from granskning.domain.access import Viewer
 from granskning.domain.enums import FindingKind, FollowUpSource, InterviewState, ReviewState, Role
@@ -43,6 +44,7 @@ from granskning.storage.model import (
     ReviewingMunicipality,
     Round,
 )
+from granskning.storage.settings import PARTNERSHIP_NAME, read_setting
 from granskning.storage.store import Store
 
 # No mean over fewer answers than this: small groups must not be identifiable.
@@ -75,9 +77,11 @@ def build_docx(
     language = document_language(lang)
     with store.read() as s:
         facts = facts_for(s, name, viewer)
+        partnership = read_setting(s, PARTNERSHIP_NAME) or DEFAULT_PARTNERSHIP
+        logo = cover_logo(s, width_mm=SMALL_WIDTH_MM)
     with speaking(language):
         data = figures(facts)
-    history_document.write_history(data, out, language, store.now())
+    history_document.write_history(data, out, language, store.now(), partnership, logo)
     return data
 
 
