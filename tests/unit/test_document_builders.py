@@ -95,13 +95,14 @@ def test_the_compilation_is_built_from_its_facts_alone(lang: str) -> None:
             },
         ],  # fmt: skip
         templates=[_template()],
-        interviews=[(10, "politiker", 90, 5), (10, "politiker", 30, 1)],
+        interviews=[(10, "politiker", 90, 5, 75), (10, "politiker", 30, 1, 0)],
         findings=[(10, "styrning", "strength", "Tydlig"), (10, "styrning", "none", "")],
         ratings=[],
         items=[(10, "done"), (10, None)],
     )
     data = compilation.figures(facts)
     assert data["totals"]["interviews"] == 2 and data["totals"]["hours"] == 2.0
+    assert data["totals"]["held_hours"] == 1.25  # 75 minutes held of the 120 booked
     assert data["totals"]["follow_up"] == {
         "not_started": 0, "in_progress": 0, "done": 1, "none": 1, "total": 2
     }  # fmt: skip
