@@ -24,10 +24,11 @@ from granskning.documents.style import (
     ZEBRA,
     capitalised,
     figure,
+    format_iso_day,
     join,
     translated,
 )
-from granskning.domain.i18n import _, speaking
+from granskning.domain.i18n import _, get_language, speaking
 from granskning.domain.timefmt import format_local
 from granskning.resources import reports_dir
 
@@ -126,7 +127,9 @@ def _owner(follow: dict[str, Any]) -> list[str]:
     if follow.get("responsible"):
         out.append(_("Responsible: {who}.").format(who=follow["responsible"]))
     if follow.get("deadline"):
-        out.append(_("Done by {day}.").format(day=follow["deadline"]))
+        out.append(
+            _("Done by {day}.").format(day=format_iso_day(follow["deadline"], get_language()))
+        )
     return out
 
 
@@ -135,7 +138,9 @@ def _hosted(h: dict[str, Any], and_: str) -> dict[str, Any]:
         who=join(h["reviewing"], and_) or "–", state=h["state_label"]
     )
     if h["handed_over"]:
-        line += " " + _("The report was handed over on {date}.").format(date=h["handed_over"])
+        line += " " + _("The report was handed over on {date}.").format(
+            date=format_iso_day(h["handed_over"], get_language())
+        )
     return {
         "review": h["review"],
         "heading": _("Review {id}").format(id=h["review"]),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,8 @@ def _set_state(store: Any, review_id: int, state: str) -> None:
     with store.atomic() as s:
         row = s.get(Review, review_id)
         row.state = state  # type: ignore[union-attr]
+        if state == "handed_over":
+            row.handed_over_on = date(2026, 5, 5)  # type: ignore[union-attr]
         s.add(row)
 
 
@@ -206,6 +210,10 @@ def test_the_word_document_holds_the_headings_and_the_tables(
     recs = [row for row in cells if row[0] == "R1"]
     assert recs and "Ta fram en röd tråd" in recs[0][1] and recs[0][2] == "Done\nKlart 2010"
     assert "Development area: Röd tråd saknas fortfarande" in recs[0][3]
+    # dates in the house style, as in every other document ("5 May 2010"), never ISO
+    texts = [p.text for p in doc.paragraphs] + [c for row in cells for c in row]
+    handed = [text for text in texts if "handed over on" in text]
+    assert handed and not any(re.search(r"\d{4}-\d{2}-\d{2}", line) for line in handed)
 
 
 def test_an_unknown_municipality_is_one_line_exit_2(cli: Any, store: Any) -> None:
