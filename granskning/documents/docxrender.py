@@ -216,30 +216,25 @@ def _declares_dtd(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     return False
 
 
-def _with_images(tpl: Any, value: Any) -> Any:
-    """``value`` with every :class:`Image` made a docxtpl picture of the open template."""
-    if isinstance(value, Image):
-        return inline_image(tpl, value.png, width_mm=value.width_mm, alt=xml_safe(value.alt))
-    if isinstance(value, dict):
-        return {k: _with_images(tpl, v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_with_images(tpl, v) for v in value]
-    return value
-
-
-def safe_context(value: Any) -> Any:
-    """``value`` with every string made XML-safe (:func:`granskning.domain.text.xml_safe`).
+def safe_context(value: Any, tpl: Any = None) -> Any:
+    """``value`` with every string made XML-safe (:func:`granskning.domain.text.xml_safe`)
+    and, given the open template ``tpl``, every :class:`Image` made a docxtpl picture of it.
 
     Text from the database is cleaned when it is entered, but older versions and imports
     may have stored anything: one control character in one note would otherwise make
     docxtpl re-read the document in lxml's recovery mode and silently drop later text.
+    Both are done in one walk: a large review's context holds tens of thousands of strings.
     """
     if isinstance(value, str):
         return xml_safe(value)
     if isinstance(value, dict):
-        return {k: safe_context(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return type(value)(safe_context(v) for v in value)
+        return {k: safe_context(v, tpl) for k, v in value.items()}
+    if isinstance(value, list):
+        return [safe_context(v, tpl) for v in value]
+    if isinstance(value, tuple):
+        return tuple(safe_context(v, tpl) for v in value)
+    if tpl is not None and isinstance(value, Image):
+        return inline_image(tpl, value.png, width_mm=value.width_mm, alt=xml_safe(value.alt))
     return value
 
 
@@ -259,6 +254,9 @@ def _template_class() -> type:
     class Template(DocxTemplate):  # type: ignore[misc]
         """docxtpl with the author's escapes kept apart from the text and XML checked strictly."""
 
+        # the last part's rendered XML and its tree, as the strict check read it
+        _parsed: tuple[str, Any] | None = None
+
         def render_xml_part(
             self, src_xml: str, part: Any, context: Any, jinja_env: Any = None
         ) -> str:
@@ -276,18 +274,59 @@ def _template_class() -> type:
             dst_xml = str(self.resolve_listing(dst_xml))
             # docxtpl reads the body in lxml's recovery mode, which silently drops what it
             # cannot read: refuse instead
-            _well_formed(dst_xml)
+            self._parsed = (dst_xml, _well_formed(dst_xml))
             return dst_xml
 
-    def _well_formed(xml: str) -> None:
+        def fix_tables(self, xml: str) -> Any:
+            # the body as the strict check read it, unless docxtpl has columns to fix (a
+            # {%tc for %} loop): then docxtpl reads it again and fixes them
+            parsed, self._parsed = self._parsed, None
+            if parsed is not None and parsed[0] is xml and not _columns_to_fix(parsed[1]):
+                return parsed[1]
+            return super().fix_tables(xml)
+
+    def _well_formed(xml: str) -> Any:
         try:
-            etree.fromstring(
+            return etree.fromstring(
                 xml.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True)
             )
         except etree.XMLSyntaxError as exc:
             raise _MalformedXML(_first(exc)) from None
 
     return Template
+
+
+def _columns_to_fix(tree: Any) -> bool:
+    """Whether docxtpl's ``fix_tables`` would change ``tree``: a table with a row of more
+    cells than its grid has columns, or whose widest row spans fewer of them."""
+    for table in tree.iter(_w("tbl")):
+        grid = table.find(_w("tblGrid"))
+        if grid is None:
+            return True
+        columns = len(grid.findall(_w("gridCol")))
+        widest = 0
+        for row in table.iter(_w("tr")):
+            cells = row.findall(_w("tc"))
+            if len(cells) > columns:
+                return True
+            spans = [_span(cell) for cell in cells]
+            if None in spans:
+                return True
+            widest = max(widest, sum(x for x in spans if x is not None))
+        if widest < columns:
+            return True
+    return False
+
+
+def _span(cell: Any) -> int | None:
+    """How many grid columns a table cell spans (None: not a number docxtpl could read)."""
+    span = cell.find(f"{_w('tcPr')}/{_w('gridSpan')}")
+    if span is None:
+        return 1
+    try:
+        return int(span.get(_w("val")))
+    except (TypeError, ValueError):
+        return None
 
 
 class _MalformedXML(ValueError):
@@ -875,14 +914,13 @@ def render(
     errors = [p for p in check(data, schema, label, limits) if p.severity == "error"]
     if errors:
         raise TemplateRefused(label, errors)
-    safe = safe_context(dict(context))
     props = _safe_properties(properties)
     if trusted:
-        made = _render(data, safe, props, at, label)
+        made = _render(data, context, props, at, label)
         if len(made) > (limits or LIMITS).output_mb * _MB:  # a context of gigabytes
             raise _too_big(label, limits or LIMITS)
         return made
-    return run_limited(lambda: _render(data, safe, props, at, label), label, limits)
+    return run_limited(lambda: _render(data, context, props, at, label), label, limits)
 
 
 def _safe_properties(props: Properties) -> Properties:
@@ -975,13 +1013,14 @@ def _runtime_message(exc: BaseException) -> str:
 
 
 def _render(
-    data: bytes, context: dict[str, Any], props: Properties, at: datetime, label: str
+    data: bytes, context: Mapping[str, Any], props: Properties, at: datetime, label: str
 ) -> bytes:
     from jinja2 import TemplateError
 
     tpl = open_template(data, label)
     try:
-        tpl.render(_with_images(tpl, context), jinja_env=make_environment(), autoescape=True)
+        safe = safe_context(dict(context), tpl)
+        tpl.render(safe, jinja_env=make_environment(), autoescape=True)
     except (TemplateError, *_RUNTIME_ERRORS) as exc:
         problem = Problem(_runtime_where(tpl, exc), _runtime_message(exc))
         raise TemplateRefused(label, [problem]) from None
