@@ -225,17 +225,32 @@ def safe_context(value: Any, tpl: Any = None) -> Any:
     docxtpl re-read the document in lxml's recovery mode and silently drop later text.
     Both are done in one walk: a large review's context holds tens of thousands of strings.
     """
-    if isinstance(value, str):
-        return xml_safe(value)
-    if isinstance(value, dict):
-        return {k: safe_context(v, tpl) for k, v in value.items()}
-    if isinstance(value, list):
-        return [safe_context(v, tpl) for v in value]
-    if isinstance(value, tuple):
-        return tuple(safe_context(v, tpl) for v in value)
-    if tpl is not None and isinstance(value, Image):
-        return inline_image(tpl, value.png, width_mm=value.width_mm, alt=xml_safe(value.alt))
-    return value
+    unsafe = _UNSAFE.search
+
+    def walk(v: Any) -> Any:
+        kind = type(v)  # the common types first, by identity
+        if kind is str:
+            return xml_safe(v) if unsafe(v) else v
+        if kind is dict:
+            return {k: walk(x) for k, x in v.items()}
+        if kind is list:
+            return [walk(x) for x in v]
+        if isinstance(v, str):
+            return xml_safe(v)
+        if isinstance(v, dict):
+            return {k: walk(x) for k, x in v.items()}
+        if isinstance(v, list | tuple):
+            return type(v)(walk(x) for x in v)
+        if tpl is not None and isinstance(v, Image):
+            return inline_image(tpl, v.png, width_mm=v.width_mm, alt=xml_safe(v.alt))
+        return v
+
+    return walk(value)
+
+
+# what xml_safe changes (a carriage return and what XML cannot hold): looked for first, as
+# most strings hold none of it
+_UNSAFE = re.compile("[\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 # docxtpl lets a template author write "{_{" for a literal "{{" and turns every "{_{" of the
@@ -1072,12 +1087,15 @@ def keep_short_tables(doc: Any) -> None:
 def _order_cell_properties(doc: Any) -> None:
     rank = {_w(name): i for i, name in enumerate(_TC_PR_ORDER)}
     for tc_pr in doc.element.body.iter(_w("tcPr")):
-        children = list(tc_pr)
-        ordered = sorted(children, key=lambda el: rank.get(el.tag, len(rank)))
-        if ordered != children:
-            for el in children:
-                tc_pr.remove(el)
-            tc_pr.extend(ordered)
+        if len(tc_pr) < 2:
+            continue
+        ranks = [rank.get(el.tag, len(rank)) for el in tc_pr]
+        if ranks == sorted(ranks):
+            continue
+        ordered = sorted(tc_pr, key=lambda el: rank.get(el.tag, len(rank)))
+        for el in ordered:
+            tc_pr.remove(el)
+        tc_pr.extend(ordered)
 
 
 def inline_image(tpl: Any, png: bytes, *, width_mm: float, alt: str) -> Any:
