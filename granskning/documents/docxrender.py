@@ -285,11 +285,16 @@ def _template_class() -> type:
             dst_xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", dst_xml)
             for marker, text in _SHOW_ESCAPES:
                 dst_xml = dst_xml.replace(marker, text)
-            dst_xml = xml_safe(dst_xml)  # a marker a template made up by itself
+            dst_xml = _without_strays(dst_xml)  # a marker a template made up by itself
             dst_xml = str(self.resolve_listing(dst_xml))
             # docxtpl reads the body in lxml's recovery mode, which silently drops what it
             # cannot read: refuse instead
-            self._parsed = (dst_xml, _well_formed(dst_xml))
+            try:
+                tree = _well_formed(dst_xml)
+            except UnicodeEncodeError:  # a lone surrogate a template made up
+                dst_xml = xml_safe(dst_xml)
+                tree = _well_formed(dst_xml)
+            self._parsed = (dst_xml, tree)
             return dst_xml
 
         def fix_tables(self, xml: str) -> Any:
@@ -309,6 +314,20 @@ def _template_class() -> type:
             raise _MalformedXML(_first(exc)) from None
 
     return Template
+
+
+# What xml_safe changes in a rendered part but surrogates (which cannot be encoded, so the
+# strict check finds them): looked for one by one, which on a large report's body is three
+# times faster than a regular expression's scan
+_STRAYS = (
+    *(chr(c) for c in range(0x20) if c not in (0x09, 0x0A)),
+    "\ufffe",
+    "\uffff",
+)
+
+
+def _without_strays(xml: str) -> str:
+    return xml_safe(xml) if any(c in xml for c in _STRAYS) else xml
 
 
 def _columns_to_fix(tree: Any) -> bool:

@@ -117,3 +117,12 @@ def test_one_walk_makes_text_safe_and_pictures_of_images() -> None:
     made = docxrender._render(data, {"title": "R", "logo": picture}, PROPS, AT, "t.docx")
     with zipfile.ZipFile(io.BytesIO(made)) as z:
         assert 'descr="Logga"' in z.read("word/document.xml").decode()
+
+
+def test_what_a_template_makes_up_that_xml_cannot_hold_is_dropped() -> None:
+    # Jinja's string literals may make any character: a control character, a carriage
+    # return, a lone surrogate; the context's own strings are cleaned before
+    data = _template(1, ["{{ 'a\\x01b' }}|{{ 'c\\rd' }}|{{ 'e\\ud800f' }}|{{ 'g\\uffffh' }}"])
+    made = docxrender._render(data, {"title": "R"}, PROPS, AT, "t.docx")
+    cell = Document(io.BytesIO(made)).tables[0].rows[0].cells[0]
+    assert cell.text == "ab|c\nd|ef|gh"
