@@ -167,7 +167,7 @@ def _bare_docxtpl_seconds(db: Path, round_id: int, out: Path) -> float:
     tpl = DocxTemplate(str(compilation.compilation_template()))
     lang = data.get("language") or "sv"
     # the pictures as docxtpl takes them; the charts are drawn when the context is made
-    context = docxrender._with_images(tpl, compilation.docx_context(data, lang, store.now()))
+    context = docxrender.safe_context(compilation.docx_context(data, lang, store.now()), tpl)
     start = time.perf_counter()
     tpl.render(context)
     tpl.save(str(out))

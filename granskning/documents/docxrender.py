@@ -216,31 +216,41 @@ def _declares_dtd(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     return False
 
 
-def _with_images(tpl: Any, value: Any) -> Any:
-    """``value`` with every :class:`Image` made a docxtpl picture of the open template."""
-    if isinstance(value, Image):
-        return inline_image(tpl, value.png, width_mm=value.width_mm, alt=xml_safe(value.alt))
-    if isinstance(value, dict):
-        return {k: _with_images(tpl, v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_with_images(tpl, v) for v in value]
-    return value
-
-
-def safe_context(value: Any) -> Any:
-    """``value`` with every string made XML-safe (:func:`granskning.domain.text.xml_safe`).
+def safe_context(value: Any, tpl: Any = None) -> Any:
+    """``value`` with every string made XML-safe (:func:`granskning.domain.text.xml_safe`)
+    and, given the open template ``tpl``, every :class:`Image` made a docxtpl picture of it.
 
     Text from the database is cleaned when it is entered, but older versions and imports
     may have stored anything: one control character in one note would otherwise make
     docxtpl re-read the document in lxml's recovery mode and silently drop later text.
+    Both are done in one walk: a large review's context holds tens of thousands of strings.
     """
-    if isinstance(value, str):
-        return xml_safe(value)
-    if isinstance(value, dict):
-        return {k: safe_context(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return type(value)(safe_context(v) for v in value)
-    return value
+    unsafe = _UNSAFE.search
+
+    def walk(v: Any) -> Any:
+        kind = type(v)  # the common types first, by identity
+        if kind is str:
+            return xml_safe(v) if unsafe(v) else v
+        if kind is dict:
+            return {k: walk(x) for k, x in v.items()}
+        if kind is list:
+            return [walk(x) for x in v]
+        if isinstance(v, str):
+            return xml_safe(v)
+        if isinstance(v, dict):
+            return {k: walk(x) for k, x in v.items()}
+        if isinstance(v, list | tuple):
+            return type(v)(walk(x) for x in v)
+        if tpl is not None and isinstance(v, Image):
+            return inline_image(tpl, v.png, width_mm=v.width_mm, alt=xml_safe(v.alt))
+        return v
+
+    return walk(value)
+
+
+# what xml_safe changes (a carriage return and what XML cannot hold): looked for first, as
+# most strings hold none of it
+_UNSAFE = re.compile("[\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 # docxtpl lets a template author write "{_{" for a literal "{{" and turns every "{_{" of the
@@ -259,6 +269,9 @@ def _template_class() -> type:
     class Template(DocxTemplate):  # type: ignore[misc]
         """docxtpl with the author's escapes kept apart from the text and XML checked strictly."""
 
+        # the last part's rendered XML and its tree, as the strict check read it
+        _parsed: tuple[str, Any] | None = None
+
         def render_xml_part(
             self, src_xml: str, part: Any, context: Any, jinja_env: Any = None
         ) -> str:
@@ -272,22 +285,82 @@ def _template_class() -> type:
             dst_xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", dst_xml)
             for marker, text in _SHOW_ESCAPES:
                 dst_xml = dst_xml.replace(marker, text)
-            dst_xml = xml_safe(dst_xml)  # a marker a template made up by itself
+            dst_xml = _without_strays(dst_xml)  # a marker a template made up by itself
             dst_xml = str(self.resolve_listing(dst_xml))
             # docxtpl reads the body in lxml's recovery mode, which silently drops what it
             # cannot read: refuse instead
-            _well_formed(dst_xml)
+            try:
+                tree = _well_formed(dst_xml)
+            except UnicodeEncodeError:  # a lone surrogate a template made up
+                dst_xml = xml_safe(dst_xml)
+                tree = _well_formed(dst_xml)
+            self._parsed = (dst_xml, tree)
             return dst_xml
 
-    def _well_formed(xml: str) -> None:
+        def fix_tables(self, xml: str) -> Any:
+            # the body as the strict check read it, unless docxtpl has columns to fix (a
+            # {%tc for %} loop): then docxtpl reads it again and fixes them
+            parsed, self._parsed = self._parsed, None
+            if parsed is not None and parsed[0] is xml and not _columns_to_fix(parsed[1]):
+                return parsed[1]
+            return super().fix_tables(xml)
+
+    def _well_formed(xml: str) -> Any:
         try:
-            etree.fromstring(
+            return etree.fromstring(
                 xml.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True)
             )
         except etree.XMLSyntaxError as exc:
             raise _MalformedXML(_first(exc)) from None
 
     return Template
+
+
+# What xml_safe changes in a rendered part but surrogates (which cannot be encoded, so the
+# strict check finds them): looked for one by one, which on a large report's body is three
+# times faster than a regular expression's scan
+_STRAYS = (
+    *(chr(c) for c in range(0x20) if c not in (0x09, 0x0A)),
+    "\ufffe",
+    "\uffff",
+)
+
+
+def _without_strays(xml: str) -> str:
+    return xml_safe(xml) if any(c in xml for c in _STRAYS) else xml
+
+
+def _columns_to_fix(tree: Any) -> bool:
+    """Whether docxtpl's ``fix_tables`` would change ``tree``: a table with a row of more
+    cells than its grid has columns, or whose widest row spans fewer of them."""
+    for table in tree.iter(_w("tbl")):
+        grid = table.find(_w("tblGrid"))
+        if grid is None:
+            return True
+        columns = len(grid.findall(_w("gridCol")))
+        widest = 0
+        for row in table.iter(_w("tr")):
+            cells = row.findall(_w("tc"))
+            if len(cells) > columns:
+                return True
+            spans = [_span(cell) for cell in cells]
+            if None in spans:
+                return True
+            widest = max(widest, sum(x for x in spans if x is not None))
+        if widest < columns:
+            return True
+    return False
+
+
+def _span(cell: Any) -> int | None:
+    """How many grid columns a table cell spans (None: not a number docxtpl could read)."""
+    span = cell.find(f"{_w('tcPr')}/{_w('gridSpan')}")
+    if span is None:
+        return 1
+    try:
+        return int(span.get(_w("val")))
+    except (TypeError, ValueError):
+        return None
 
 
 class _MalformedXML(ValueError):
@@ -875,14 +948,13 @@ def render(
     errors = [p for p in check(data, schema, label, limits) if p.severity == "error"]
     if errors:
         raise TemplateRefused(label, errors)
-    safe = safe_context(dict(context))
     props = _safe_properties(properties)
     if trusted:
-        made = _render(data, safe, props, at, label)
+        made = _render(data, context, props, at, label)
         if len(made) > (limits or LIMITS).output_mb * _MB:  # a context of gigabytes
             raise _too_big(label, limits or LIMITS)
         return made
-    return run_limited(lambda: _render(data, safe, props, at, label), label, limits)
+    return run_limited(lambda: _render(data, context, props, at, label), label, limits)
 
 
 def _safe_properties(props: Properties) -> Properties:
@@ -975,13 +1047,14 @@ def _runtime_message(exc: BaseException) -> str:
 
 
 def _render(
-    data: bytes, context: dict[str, Any], props: Properties, at: datetime, label: str
+    data: bytes, context: Mapping[str, Any], props: Properties, at: datetime, label: str
 ) -> bytes:
     from jinja2 import TemplateError
 
     tpl = open_template(data, label)
     try:
-        tpl.render(_with_images(tpl, context), jinja_env=make_environment(), autoescape=True)
+        safe = safe_context(dict(context), tpl)
+        tpl.render(safe, jinja_env=make_environment(), autoescape=True)
     except (TemplateError, *_RUNTIME_ERRORS) as exc:
         problem = Problem(_runtime_where(tpl, exc), _runtime_message(exc))
         raise TemplateRefused(label, [problem]) from None
@@ -1033,12 +1106,15 @@ def keep_short_tables(doc: Any) -> None:
 def _order_cell_properties(doc: Any) -> None:
     rank = {_w(name): i for i, name in enumerate(_TC_PR_ORDER)}
     for tc_pr in doc.element.body.iter(_w("tcPr")):
-        children = list(tc_pr)
-        ordered = sorted(children, key=lambda el: rank.get(el.tag, len(rank)))
-        if ordered != children:
-            for el in children:
-                tc_pr.remove(el)
-            tc_pr.extend(ordered)
+        if len(tc_pr) < 2:
+            continue
+        ranks = [rank.get(el.tag, len(rank)) for el in tc_pr]
+        if ranks == sorted(ranks):
+            continue
+        ordered = sorted(tc_pr, key=lambda el: rank.get(el.tag, len(rank)))
+        for el in ordered:
+            tc_pr.remove(el)
+        tc_pr.extend(ordered)
 
 
 def inline_image(tpl: Any, png: bytes, *, width_mm: float, alt: str) -> Any:

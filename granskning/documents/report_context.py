@@ -256,10 +256,16 @@ class Shape:
     loose: dict[str, list[Any]] = field(init=False)
     # each question's notes merged (merged_notes), made once for the sections that show them
     _merged: dict[str, list[dict[str, Any]]] = field(init=False, default_factory=dict)
+    # each note's text on one line and as paragraphs, made once for every section showing it
+    _written: dict[str, tuple[str, list[dict[str, str]]]] = field(init=False, default_factory=dict)
+    _names: dict[str, str] = field(init=False)
+    _order: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.t = translated(LABELS, self.lang)
         self.tr = translator(self.lang)
+        self._names = {g.id: g.name(self.lang) for g in self.facts.template.groups}
+        self._order = list(self._names)
         group_of = {iv.row.id: iv.row.group_id for iv in self.facts.interviews}
         known = {q.id for b in self.facts.template.blocks for q in b.questions}
         self.by_question = defaultdict(lambda: defaultdict(list))
@@ -279,16 +285,22 @@ class Shape:
             self._merged[question_id] = found
         return found
 
+    def written(self, text: str) -> tuple[str, list[dict[str, str]]]:
+        """A note's text on one line ("" if it is blank) and as paragraphs."""
+        found = self._written.get(text)
+        if found is None:
+            line = " ".join(text.split())
+            found = self._written[text] = (line, text_paragraphs(text) if line else [])
+        return found
+
     def group_name(self, group_id: str) -> str:
         """An interviewee group's name in the report's language (its id if the template lacks it)."""
-        g = next((g for g in self.facts.template.groups if g.id == group_id), None)
-        return g.name(self.lang) if g is not None else group_id
+        return self._names.get(group_id, group_id)
 
     def ordered(self, groups: Iterable[str]) -> list[str]:
         """Group ids in the template's order, unknown ones after them."""
-        order = [g.id for g in self.facts.template.groups]
         present = set(groups)
-        return [g for g in order if g in present] + sorted(present - set(order))
+        return [g for g in self._order if g in present] + sorted(present.difference(self._names))
 
     def day(self, value: date) -> str:
         """A day as the report writes it."""
@@ -489,14 +501,14 @@ def _groups(s: Shape) -> list[dict[str, Any]]:
 
 
 def _group_notes(s: Shape, gid: str, rows: list[Any]) -> dict[str, Any] | None:
-    written = [n.text for n in rows if n.text.strip()]
+    written = [w for w in (s.written(n.text) for n in rows) if w[0]]
     if not written:
         return None
     return {
         "id": gid,
         "name": s.group_name(gid),
-        "notes": [" ".join(x.split()) for x in written],
-        "paragraphs": [p for text in written for p in text_paragraphs(text)],
+        "notes": [line for line, _ in written],
+        "paragraphs": [p for _, paragraphs in written for p in paragraphs],
     }
 
 
@@ -599,9 +611,10 @@ def _blocks(s: Shape) -> list[dict[str, Any]]:
 # -- the same note from several groups, quotes and the notes appendix -------------------------
 
 
-def _same(text: str) -> str:
-    """What makes two notes the same: their words, case, spacing and a closing stop aside."""
-    return " ".join(text.split()).rstrip(".!").casefold()
+def _same(line: str) -> str:
+    """What makes two notes the same: their words (``line``: the note on one line, see
+    :meth:`Shape.written`), case and a closing stop aside."""
+    return line.rstrip(".!").casefold()
 
 
 def merged_notes(s: Shape, per_group: dict[str, list[Any]]) -> list[dict[str, Any]]:
@@ -611,14 +624,15 @@ def merged_notes(s: Shape, per_group: dict[str, list[Any]]) -> list[dict[str, An
     merged: dict[str, dict[str, Any]] = {}
     for gid in s.ordered(per_group):
         for n in per_group[gid]:
-            if not n.text.strip():
+            line, paragraphs = s.written(n.text)
+            if not line:
                 continue
-            key = _same(n.text)
+            key = _same(line)
             entry = merged.get(key)
             if entry is None:
                 entry = merged[key] = {
-                    "text": " ".join(n.text.split()),
-                    "paragraphs": text_paragraphs(n.text),
+                    "text": line,
+                    "paragraphs": paragraphs,
                     "ids": [],
                     "quoted": False,
                 }

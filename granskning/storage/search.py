@@ -36,6 +36,14 @@ PAGE_COST = 12
 # typed NULLs: PostgreSQL matches the branches of a UNION by type
 _NO_ID, _NO_TEXT = "CAST(NULL AS INTEGER)", "CAST(NULL AS VARCHAR)"
 
+# A report text's section when it is the team's analysis of a block: "block:<id>" (as
+# services.findings stores it); its block is the rest of the key.
+BLOCK_SECTION = "block:"
+_TEXT_BLOCK = (
+    f"CASE WHEN substr(x.section, 1, {len(BLOCK_SECTION)}) = '{BLOCK_SECTION}' "
+    f"THEN substr(x.section, {len(BLOCK_SECTION) + 1}) ELSE {_NO_TEXT} END"
+)
+
 
 @dataclass(frozen=True)
 class _Kind:
@@ -69,7 +77,7 @@ SPECS: dict[str, _Kind] = {
     "finding": _Kind("finding", "search_finding", "x.text"),
     "recommendation": _Kind("recommendation", "search_recommendation", "x.text"),
     "item": _Kind("follow_up_item", "search_item", "x.text || ' ' || coalesce(x.comment, '')"),
-    "text": _Kind("report_text", "search_text", "x.text", block=_NO_TEXT, section="x.section"),
+    "text": _Kind("report_text", "search_text", "x.text", block=_TEXT_BLOCK, section="x.section"),
 }
 
 
@@ -116,9 +124,10 @@ def _where(kind: str, f: Filters, params: dict[str, Any]) -> list[str] | None:
         out.append("iv.group_id = :group")
         params["group"] = f.group
     if f.block is not None:
-        if kind == "text":
-            return None
-        if kind == "note":
+        if kind == "text":  # the team's analysis of the block
+            out.append("x.section = :block_text")
+            params["block_text"] = BLOCK_SECTION + f.block
+        elif kind == "note":
             pairs = []
             for n, (sha, questions) in enumerate(sorted(f.block_questions.items())):
                 pairs.append(f"(r.template_sha256 = :sha{n} AND x.question_id IN :qs{n})")
