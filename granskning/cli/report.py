@@ -8,6 +8,7 @@ import click
 
 from granskning.cli._base import group, option, read_text_input, store
 from granskning.cli._output import ok, print_json, print_rows, warn
+from granskning.cli._pdf import check_pdf, write_pdf
 from granskning.cli.options import (
     LANGUAGES,
     SECTIONS,
@@ -220,8 +221,7 @@ def build(
     target = Path(output)
     check_output(target)
     if pdf:
-        reports.require_libreoffice()
-        check_output(target.with_suffix(".pdf"), option="--pdf")
+        check_pdf(target)
     built = reports.build(
         store(),
         review_id,
@@ -233,7 +233,7 @@ def build(
     write_output(target, built.content)
     _say_built(built, target)
     if pdf:
-        ok(_("PDF written to {path}").format(path=reports.to_pdf(target)))
+        write_pdf(target)
 
 
 def _say_built(built: Any, target: Path) -> None:
