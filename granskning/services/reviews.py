@@ -56,17 +56,23 @@ PREPARE: dict[str, Callable[[Store, int, ActionParams], AbstractContextManager[A
 
 def ensure_editable(review: Review) -> None:
     """Raise FrozenError if the review's content can no longer change."""
-    state = ReviewState(review.state)
+    ensure_editable_in(review.id, review.state)  # type: ignore[arg-type]
+
+
+def ensure_editable_in(review_id: int, state_value: str) -> None:
+    """Raise FrozenError if review ``review_id``, in the state ``state_value``, can no
+    longer change its content (for a caller that read the state alone)."""
+    state = ReviewState(state_value)
     if state in FROZEN_STATES:
         raise FrozenError(
             _(
                 "review {id} has been handed over and is frozen; reopen it "
                 "(review advance {id} reopen --reason ...) to change its content"
-            ).format(id=review.id)
+            ).format(id=review_id)
         )
     if state in (ReviewState.closed, ReviewState.cancelled):
         raise FrozenError(
-            _("review {id} is {state}").format(id=review.id, state=labels.state(state))
+            _("review {id} is {state}").format(id=review_id, state=labels.state(state))
         )
 
 

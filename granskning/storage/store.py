@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 from granskning.domain.errors import ConflictError, GranskningError, InputError, NotFoundError
 from granskning.domain.i18n import _
+from granskning.storage.checkpoint import Checkpointer
 
 # The newest migration this program knows; tests check it against alembic's head.
 SCHEMA_HEAD = "0011"
@@ -186,7 +187,8 @@ def _sqlite_pragmas(
     cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")
-    # NORMAL is durable in WAL mode against process crashes; FULL also against power loss.
+    # NORMAL is durable in WAL mode against process crashes; against power loss from the
+    # next checkpoint, which the Store's Checkpointer runs moments after each commit.
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
 
@@ -233,10 +235,13 @@ class Store:
         self.stats = RetryStats()
         self.engine = self._make_engine(url, busy_timeout_ms)
         self._reader: tuple[Engine, Engine] | None = None  # the engine, and it for reading
+        self.checkpointer: Checkpointer | None = None
         if self.sqlite_path is not None:
             from granskning.storage.output import protect
 
             protect(self.sqlite_path)  # no -o may overwrite it
+            # the log reaches the disk beside the writers, not inside a commit
+            self.checkpointer = Checkpointer(self.sqlite_path)
         if migrate:
             try:
                 self.ensure_schema()
@@ -403,6 +408,8 @@ class Store:
         try:
             yield session
             session.commit()
+            if self.checkpointer is not None:
+                self.checkpointer.poke()  # after the commit: the checkpoint copies it
         except BaseException as exc:
             session.rollback()
             if transient_kind(exc) == "busy" and not isinstance(exc, BusyError):
@@ -471,7 +478,9 @@ class Store:
             event.remove(self.engine, "before_cursor_execute", on_execute)
 
     def dispose(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection (and stop the checkpoint thread)."""
+        if self.checkpointer is not None:
+            self.checkpointer.close()
         self.engine.dispose()
 
 
