@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
 from granskning.cli._base import option
 from granskning.cli._output import ok
+from granskning.domain.errors import InputError
 from granskning.domain.i18n import N_, _
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -34,3 +36,20 @@ def write_pdf(target: Path) -> None:
     from granskning.documents import reports
 
     ok(_("PDF written to {path}").format(path=reports.to_pdf(target)))
+
+
+def pdf_needs_output(out: str | None, pdf: bool) -> None:
+    """``--pdf`` without ``-o``: there is no Word document to convert."""
+    if out is None and pdf:
+        raise InputError(_("--pdf needs -o FILE.docx"))
+
+
+@contextmanager
+def pdf_beside(target: Path, pdf: bool) -> Iterator[None]:
+    """Around writing the Word document ``target``: with ``pdf``, LibreOffice and the PDF's
+    path are checked before anything is built, and the PDF is written after the block."""
+    if pdf:
+        check_pdf(target)
+    yield
+    if pdf:
+        write_pdf(target)

@@ -8,7 +8,7 @@ import click
 
 from granskning.cli._base import TCommand, option, store
 from granskning.cli._output import ok, print_json, shorten
-from granskning.cli._pdf import check_pdf, pdf_option, write_pdf
+from granskning.cli._pdf import pdf_beside, pdf_option
 from granskning.cli.options import json_option, language_option, output_option
 from granskning.domain.i18n import N_, _
 
@@ -43,12 +43,9 @@ def municipality_history(
     if (as_docx or pdf) and out is None:
         raise InputError(_("--docx needs -o FILE.docx"))
     if out is not None:
-        if pdf:
-            check_pdf(Path(out))
-        data = history.build_docx(store(), name, Path(out), language)
-        ok(_("history written: {path}").format(path=out))
-        if pdf:
-            write_pdf(Path(out))
+        with pdf_beside(Path(out), pdf):
+            data = history.build_docx(store(), name, Path(out), language)
+            ok(_("history written: {path}").format(path=out))
     else:
         data = history.history(store(), name)
     if as_json:

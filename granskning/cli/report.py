@@ -8,7 +8,7 @@ import click
 
 from granskning.cli._base import group, option, read_text_input, store
 from granskning.cli._output import ok, print_json, print_rows, warn
-from granskning.cli._pdf import check_pdf, write_pdf
+from granskning.cli._pdf import pdf_beside, pdf_option
 from granskning.cli.options import (
     LANGUAGES,
     SECTIONS,
@@ -187,7 +187,7 @@ def options(review_id: int, notes_appendix: str | None, as_json: bool) -> None:
     metavar="PATH",
     help=N_("A Word template (.docx with Jinja tags) instead of the shipped one."),
 )
-@option("--pdf", is_flag=True, help=N_("Also write a PDF next to it (needs LibreOffice)."))
+@pdf_option()
 @option("--anonymous", is_flag=True, help=N_("Leave interviewees' names out entirely."))
 @option(
     "--lang",
@@ -220,20 +220,17 @@ def build(
     # every file this writes is checked before anything is built or written
     target = Path(output)
     check_output(target)
-    if pdf:
-        check_pdf(target)
-    built = reports.build(
-        store(),
-        review_id,
-        template=Path(template) if template else None,
-        lang=doc_lang,
-        anonymous=anonymous,
-        version=version,
-    )
-    write_output(target, built.content)
-    _say_built(built, target)
-    if pdf:
-        write_pdf(target)
+    with pdf_beside(target, pdf):
+        built = reports.build(
+            store(),
+            review_id,
+            template=Path(template) if template else None,
+            lang=doc_lang,
+            anonymous=anonymous,
+            version=version,
+        )
+        write_output(target, built.content)
+        _say_built(built, target)
 
 
 def _say_built(built: Any, target: Path) -> None:

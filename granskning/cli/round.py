@@ -9,7 +9,7 @@ import click
 from granskning.cli._base import group, lazy, option, store
 from granskning.cli._commands import set_language_command, show_command
 from granskning.cli._output import ok, print_json, print_result, print_rows, print_table
-from granskning.cli._pdf import check_pdf, pdf_option, write_pdf
+from granskning.cli._pdf import pdf_beside, pdf_needs_output, pdf_option
 from granskning.cli.options import (
     json_option,
     language_option,
@@ -238,17 +238,13 @@ def report(round_id: int, out: str | None, template: str | None, pdf: bool, as_j
     st = store()
     if out is None and not as_json:
         raise InputError(_("give -o FILE.docx (or --json for the figures)"))
-    if out is None and pdf:
-        raise InputError(_("--pdf needs -o FILE.docx"))
+    pdf_needs_output(out, pdf)
     if out is not None:
-        if pdf:
-            check_pdf(Path(out))
-        data = compilation.build_report(
-            st, round_id, Path(out), Path(template) if template else None
-        )
-        ok(_("compilation written: {path}").format(path=out))
-        if pdf:
-            write_pdf(Path(out))
+        with pdf_beside(Path(out), pdf):
+            data = compilation.build_report(
+                st, round_id, Path(out), Path(template) if template else None
+            )
+            ok(_("compilation written: {path}").format(path=out))
     else:
         data = compilation.report_data(st, round_id)
     if as_json:

@@ -9,7 +9,7 @@ import click
 from granskning.cli._base import group, lazy, option, store
 from granskning.cli._commands import rows_command
 from granskning.cli._output import ok, print_json, print_result
-from granskning.cli._pdf import check_pdf, pdf_option, write_pdf
+from granskning.cli._pdf import pdf_beside, pdf_needs_output, pdf_option
 from granskning.cli.options import (
     STATUSES,
     block_option,
@@ -298,14 +298,11 @@ def checklist(review_id: int, out: str, template: str | None, pdf: bool) -> None
     from granskning.services import followup
 
     target = Path(out)
-    if pdf:
-        check_pdf(target)
-    path = followup.build_checklist(
-        store(), review_id, target, Path(template) if template else None
-    )
-    ok(_("checklist written: {path}").format(path=path))
-    if pdf:
-        write_pdf(path)
+    with pdf_beside(target, pdf):
+        path = followup.build_checklist(
+            store(), review_id, target, Path(template) if template else None
+        )
+        ok(_("checklist written: {path}").format(path=path))
 
 
 # -- the seminar record (minnesanteckningar) --------------------------------------------------
@@ -415,19 +412,15 @@ def minutes(
 
     if out is None and not as_json:
         raise InputError(_("give -o FILE.docx, --json or both"))
-    if out is None and pdf:
-        raise InputError(_("--pdf needs -o FILE.docx"))
+    pdf_needs_output(out, pdf)
     st = store()
     if out is not None:
         target = Path(out)
-        if pdf:
-            check_pdf(target)
-        path = seminar_record.build_minutes(
-            st, review_id, target, Path(template) if template else None
-        )
-        if not as_json:
-            ok(_("seminar record written: {path}").format(path=path))
-        if pdf:
-            write_pdf(path)
+        with pdf_beside(target, pdf):
+            path = seminar_record.build_minutes(
+                st, review_id, target, Path(template) if template else None
+            )
+            if not as_json:
+                ok(_("seminar record written: {path}").format(path=path))
     if as_json:
         print_json(seminar_record.record(st, review_id))

@@ -20,13 +20,12 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from granskning.documents.checklist import ChecklistFacts, write_checklist
-from granskning.documents.docxrender import check_output_path
 from granskning.documents.logo import SMALL_WIDTH_MM, cover_logo
 from granskning.documents.style import DEFAULT_PARTNERSHIP, STATUS_COLOURS, STATUS_FILLS
 from granskning.domain import events, seminar
 from granskning.domain.errors import InputError, NotFoundError, refuse
 from granskning.domain.events import HandedOver, SeminarScheduled
-from granskning.domain.i18n import N_, _, speaking
+from granskning.domain.i18n import N_, _
 from granskning.domain.labels import (
     COLOUR_LABELS as COLOUR_LABELS,
     STATUS_LABELS as STATUS_LABELS,
@@ -729,13 +728,9 @@ def build_checklist(store: Store, review_id: int, out: Path, template: Path | No
 
     :param template: a restyled copy of ``reports/uppfoljningsseminarium.docx``.
     """
-    check_output_path(out)
-    with store.read() as s:
-        lang = get_review(s, review_id).language
-    # the review's language, never the caller's --lang: the document is wholly in it
-    with speaking(lang):
-        facts = checklist_facts(store, review_id)
-    return write_checklist(facts, lang, out, template)
+    return reviews.write_review_document(
+        store, review_id, out, checklist_facts, write_checklist, template
+    )
 
 
 __all__ = [

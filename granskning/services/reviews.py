@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from datetime import date, datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlmodel import col, select
 
+from granskning.documents.docxrender import check_output_path
 from granskning.domain import events, labels, rules, templates
 from granskning.domain.errors import FrozenError, InputError, NotFoundError, RuleError, refuse
-from granskning.domain.i18n import LANGUAGES, _
+from granskning.domain.i18n import LANGUAGES, _, speaking
 from granskning.domain.rules import SINGLE_ROLES, TEAM_ROLES
 from granskning.domain.text import REASON_LIMIT, clean_optional
 from granskning.domain.timefmt import format_local
@@ -438,7 +440,30 @@ def overview(store: Store, review_id: int) -> tuple[dict[str, Any], list[dict[st
     return shown, actions_from_facts(facts)
 
 
+F = TypeVar("F")
+
+
+def write_review_document(
+    store: Store,
+    review_id: int,
+    out: Path,
+    facts: Callable[[Store, int], F],
+    write: Callable[[F, str, Path, Path | None], Path],
+    template: Path | None = None,
+) -> Path:
+    """Write a document of one review wholly in the review's language, never the caller's
+    ``--lang``: refuse a bad ``out`` first, gather ``facts(store, review_id)`` speaking that
+    language, then ``write(facts, language, out, template)``."""
+    check_output_path(out)
+    with store.read() as s:
+        language = get_review(s, review_id).language
+    with speaking(language):
+        gathered = facts(store, review_id)
+    return write(gathered, language, out, template)
+
+
 __all__ = [
+    "write_review_document",
     "FindingKind",
     "actions",
     "advance",

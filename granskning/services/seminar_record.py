@@ -16,14 +16,13 @@ from typing import Any
 
 from sqlmodel import Session, col, delete, select
 
-from granskning.documents.docxrender import check_output_path
 from granskning.documents.minutes import MinutesFacts, write_minutes
 from granskning.domain import events, seminar
 from granskning.domain.errors import InputError, refuse
-from granskning.domain.i18n import _, speaking
+from granskning.domain.i18n import _
 from granskning.domain.text import clean_optional
 from granskning.domain.timefmt import parse_date, to_local
-from granskning.services import followup
+from granskning.services import followup, reviews
 from granskning.storage.model import (
     NAME_MAX,
     AuditEvent,
@@ -223,12 +222,9 @@ def build_minutes(store: Store, review_id: int, out: Path, template: Path | None
 
     :param template: a restyled copy of ``reports/minnesanteckningar.docx``.
     """
-    check_output_path(out)
-    with store.read() as s:
-        lang = get_review(s, review_id).language
-    with speaking(lang):
-        facts = minutes_facts(store, review_id)
-    return write_minutes(facts, lang, out, template)
+    return reviews.write_review_document(
+        store, review_id, out, minutes_facts, write_minutes, template
+    )
 
 
 __all__ = [
