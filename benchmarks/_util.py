@@ -54,16 +54,70 @@ def row(
     baseline: float,
     target: float | None,
     unit: str = "s",
+    *,
+    target_kind: str = "ratio",
+    ok: bool | None = None,
+    digits: int | None = None,
 ) -> dict[str, Any]:
-    """One result line: a figure, its baseline from the same run, the ratio and the target ratio."""
+    """One result line: a figure, its baseline from the same run, the ratio and the target.
+
+    :param target_kind: "ratio" (the ratio to the baseline must stay at or under
+        ``target``) or "value" (the figure itself must).
+    :param ok: the verdict, when it takes more than the target (e.g. identical output).
+    :param digits: round the figure and the baseline to this many decimals.
+    """
     ratio = value / baseline if baseline else float("inf")
+    if ok is None and target is not None:
+        ok = (value if target_kind == "value" else ratio) <= target
+    if digits is not None:
+        value, baseline = round(value, digits), round(baseline, digits)
     return {
         "name": name,
         "value": value,
         "unit": unit,
         "baseline_name": baseline_name,
         "baseline": baseline,
-        "ratio": ratio,
+        "ratio": round(ratio, 3),
         "target": target,
-        "ok": None if target is None else ratio <= target,
+        "target_kind": target_kind,
+        "ok": ok,
     }
+
+
+def judge(r: dict[str, Any]) -> bool | None:
+    """Whether a row meets its target: a ratio to its baseline, or (target_kind "value") a value."""
+    if r.get("ok") is not None:
+        return bool(r["ok"])
+    target = r.get("target")
+    if not isinstance(target, int | float):
+        return None
+    measured = r["value"] if r.get("target_kind") == "value" else r["ratio"]
+    return bool(measured <= target)
+
+
+def describe_target(r: dict[str, Any]) -> str:
+    target = r.get("target")
+    if target is None:
+        return ""
+    if isinstance(target, str):
+        return f" (target {target})"
+    if r.get("target_kind") == "value":
+        return f" (target <= {target} {r['unit']})"
+    return f" (target <= {target}x)"
+
+
+def line(r: dict[str, Any]) -> str:
+    """A row as one line: figure, baseline, ratio, target and verdict."""
+    ok = judge(r)
+    verdict = "" if ok is None else ("  ok" if ok else "  OVER TARGET")
+    return (
+        f"{r['name']}: {r['value']:.4g} {r['unit']} vs "
+        f"{r.get('baseline_name', 'baseline')}: {r['baseline']:.4g} -> "
+        f"{r['ratio']:.2f}x{describe_target(r)}{verdict}"
+    )
+
+
+def show(rows: list[dict[str, Any]]) -> None:
+    """Print ``rows`` as ``python -m benchmarks`` does (a benchmark run on its own)."""
+    for r in rows:
+        print(line(r))

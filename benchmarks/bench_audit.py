@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from benchmarks._util import row, time_call
+from benchmarks._util import row, show, time_call
 
 NOTES = 1_200
 EVENTS = 2_000
@@ -148,7 +148,4 @@ def run() -> list[dict[str, Any]]:
 
 
 if __name__ == "__main__":
-    for r in run():
-        print(
-            f"{r['name']}: {r['value']:.4g} {r['unit']} vs {r['baseline_name']}: {r['baseline']:.4g}"
-        )
+    show(run())

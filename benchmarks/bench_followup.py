@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from benchmarks._util import cpu_time
+from benchmarks._util import cpu_time, row, show
 
 ITEMS = 60
 PARTICIPANTS = 20
@@ -136,30 +136,25 @@ def run() -> list[dict[str, Any]]:
             counts.append(int(count[0]))
         store.dispose()
     return [
-        {
-            "name": f"seminar record, {ITEMS} items, {PARTICIPANTS} participants vs its checklist",
-            "value": round(value, 3),
-            "unit": "s (CPU)",
-            "baseline": round(baseline, 3),
-            "ratio": round(value / baseline, 2),
-            "target": 1.5,
-            "baseline_name": "the same review's checklist (same items, same renderer)",
-        },
-        {
-            "name": "seminar record SQL statements, 60 items vs 3 items",
-            "value": counts[0],
-            "unit": "statements",
-            "baseline": counts[1],
-            "ratio": round(counts[0] / counts[1], 2),
-            "target": 1.0,
-            "baseline_name": "statements for a review with 3 items",
-        },
+        row(
+            f"seminar record, {ITEMS} items, {PARTICIPANTS} participants vs its checklist",
+            value,
+            "the same review's checklist (same items, same renderer)",
+            baseline,
+            1.5,
+            "s (CPU)",
+            digits=3,
+        ),
+        row(
+            "seminar record SQL statements, 60 items vs 3 items",
+            counts[0],
+            "statements for a review with 3 items",
+            counts[1],
+            1.0,
+            "statements",
+        ),
     ]
 
 
 if __name__ == "__main__":
-    for row in run():
-        print(
-            f"{row['name']}: {row['value']} {row['unit']} (baseline {row['baseline']}, "
-            f"ratio {row['ratio']}, target {row['target']})"
-        )
+    show(run())

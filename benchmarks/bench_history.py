@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from benchmarks._util import row, time_call
+from benchmarks._util import row, show, time_call
 
 ROUNDS = (2009, 2013, 2017)
 PER_HOST = 3
@@ -158,8 +158,4 @@ def run() -> list[dict[str, Any]]:
 
 
 if __name__ == "__main__":
-    for r in run():
-        print(
-            f"{r['name']}: {r['value']:.4f} {r['unit']} "
-            f"(baseline {r['baseline_name']}: {r['baseline']:.4f}, ratio {r['ratio']:.2f})"
-        )
+    show(run())

@@ -34,6 +34,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from benchmarks._util import row, show
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from a checkout
     sys.path.insert(0, str(ROOT))
@@ -312,18 +314,7 @@ async def _load(url: str, world: dict[int, list[str]]) -> _Run:
 def _value_row(
     name: str, value: float, unit: str, base_name: str, base: float, target: float | None
 ) -> dict[str, Any]:
-    row: dict[str, Any] = {
-        "name": name,
-        "value": round(value, 2),
-        "unit": unit,
-        "baseline": round(base, 3),
-        "baseline_name": base_name,
-        "ratio": round(value / base, 2) if base else float("inf"),
-        "target": target,
-        "target_kind": "value",
-    }
-    row["ok"] = None if target is None else value <= target
-    return row
+    return row(name, round(value, 2), base_name, round(base, 3), target, unit, target_kind="value")
 
 
 _BARE = "bare INSERT of a row through SQLAlchemy, {}"
@@ -447,4 +438,4 @@ def run() -> list[dict[str, Any]]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(run(), ensure_ascii=False, indent=2))
+    show(run())

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks._util import row
+from benchmarks._util import row, show
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get(
@@ -223,7 +223,4 @@ def run() -> list[dict[str, Any]]:
 
 
 if __name__ == "__main__":
-    for r in run():
-        print(
-            f"{r['name']}: {r['value']:.4g} {r['unit']} vs {r['baseline_name']}: {r['baseline']:.4g}"
-        )
+    show(run())

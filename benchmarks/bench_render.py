@@ -25,7 +25,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from benchmarks._util import cpu_time
+from benchmarks._util import cpu_time, row, show
 
 ROUNDS = 20
 
@@ -84,23 +84,19 @@ def run() -> list[dict[str, Any]]:
         limited()
         value = min(value, cpu_time() - t0)
     return [
-        {
-            "name": "demo report rendered under the limits (forked child)"
+        row(
+            "demo report rendered under the limits (forked child)"
             + ("" if same else " - DIFFERENT BYTES"),
-            "value": round(value, 4),
-            "unit": "s (CPU)",
-            "baseline": round(baseline, 4),
-            "ratio": round(value / baseline, 3),
-            "target": 1.2,
-            "baseline_name": "the same rendering in-process without limits",
-            "ok": same and value / baseline <= 1.2,
-        }
+            value,
+            "the same rendering in-process without limits",
+            baseline,
+            1.2,
+            "s (CPU)",
+            ok=same and value / baseline <= 1.2,
+            digits=4,
+        )
     ]
 
 
 if __name__ == "__main__":
-    for row in run():
-        print(
-            f"{row['name']}: {row['value']} {row['unit']} (baseline {row['baseline']}, "
-            f"ratio {row['ratio']}, target {row['target']})"
-        )
+    show(run())

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from benchmarks._util import cpu_time
+from benchmarks._util import cpu_time, row, show
 
 INTERVIEWS = 30
 QUESTIONS = 40
@@ -214,31 +214,26 @@ def run() -> list[dict[str, Any]]:
         statements_small = _count_statements(store, small)
         store.dispose()
     return [
-        {
-            "name": f"report build, {INTERVIEWS} interviews, {NOTES} notes ({size // 1024} KB .docx)"
+        row(
+            f"report build, {INTERVIEWS} interviews, {NOTES} notes ({size // 1024} KB .docx)"
             " vs bare docxtpl",
-            "value": round(value, 3),
-            "unit": "s (CPU)",
-            "baseline": round(baseline, 3),
-            "ratio": round(value / baseline, 2),
-            "target": 1.5,
-            "baseline_name": "the same context rendered by bare docxtpl",
-        },
-        {
-            "name": "report build SQL statements, large review vs small review",
-            "value": statements_big,
-            "unit": "statements",
-            "baseline": statements_small,
-            "ratio": round(statements_big / statements_small, 2),
-            "target": 1.0,
-            "baseline_name": "statements for a small review",
-        },
+            value,
+            "the same context rendered by bare docxtpl",
+            baseline,
+            1.5,
+            "s (CPU)",
+            digits=3,
+        ),
+        row(
+            "report build SQL statements, large review vs small review",
+            statements_big,
+            "statements for a small review",
+            statements_small,
+            1.0,
+            "statements",
+        ),
     ]
 
 
 if __name__ == "__main__":
-    for row in run():
-        print(
-            f"{row['name']}: {row['value']} {row['unit']} (baseline {row['baseline']}, "
-            f"ratio {row['ratio']}, target {row['target']})"
-        )
+    show(run())

@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks._util import row, show
+
 MUNICIPALITIES = 290
 PER_HOST = 3
 INTERVIEWS = 20
@@ -194,16 +196,16 @@ def run() -> list[dict[str, Any]]:
         )  # fmt: skip
         plan_create = time.perf_counter() - first
         results.append(
-            {
-                "name": f"round plan, {MUNICIPALITIES} municipalities x {PER_HOST}, previous round avoided, creating the reviews",
-                "value": round(plan_create, 3),
-                "unit": "s",
-                "baseline": round(baseline, 3),
-                "ratio": round(plan_create / baseline, 2),
-                "target": 2.0,
-                "target_kind": "value",
-                "baseline_name": "python -c 'import sqlmodel'",
-            }
+            row(
+                f"round plan, {MUNICIPALITIES} municipalities x {PER_HOST}, previous round "
+                "avoided, creating the reviews",
+                plan_create,
+                "python -c 'import sqlmodel'",
+                baseline,
+                2.0,
+                target_kind="value",
+                digits=3,
+            )
         )
 
         _fill(db, new_id)
@@ -213,16 +215,15 @@ def run() -> list[dict[str, Any]]:
         )
         bare = _bare_docxtpl_seconds(db, new_id, folder / "bare.docx")
         results.append(
-            {
-                "name": f"round report, {MUNICIPALITIES} reviews x {INTERVIEWS} interviews",
-                "value": round(report, 3),
-                "unit": "s",
-                "baseline": round(bare, 3),
-                "ratio": round(report / bare, 2),
-                "target": 30.0,
-                "target_kind": "value",
-                "baseline_name": "the same context rendered by bare docxtpl",
-            }
+            row(
+                f"round report, {MUNICIPALITIES} reviews x {INTERVIEWS} interviews",
+                report,
+                "the same context rendered by bare docxtpl",
+                bare,
+                30.0,
+                target_kind="value",
+                digits=3,
+            )
         )
         del old_id
     return results
@@ -230,8 +231,4 @@ def run() -> list[dict[str, Any]]:
 
 if __name__ == "__main__":
     os.environ.setdefault("GRANSKNING_LANG", "sv")
-    for row in run():
-        print(
-            f"{row['name']}: {row['value']} {row['unit']} "
-            f"(baseline {row['baseline']} {row['unit']}, ratio {row['ratio']}, target < {row['target']} {row['unit']})"
-        )
+    show(run())

@@ -35,6 +35,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
+from benchmarks._util import show
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from a checkout
     sys.path.insert(0, str(ROOT))
@@ -288,6 +290,4 @@ def run() -> list[dict[str, Any]]:
 
 
 if __name__ == "__main__":
-    import json
-
-    print(json.dumps(run(), ensure_ascii=False, indent=2))
+    show(run())
