@@ -440,6 +440,23 @@ def table(
     return t
 
 
+def facts_table(doc: Document, rows: list[list[str]]) -> object:
+    """The facts under a title: a label and a value per row, the labels bold on a tint."""
+    facts = table(doc, [("", 6.0, None), ("", 19.7, None)], rows, header=False)
+    for row in facts.rows:  # type: ignore[attr-defined]
+        shade(row.cells[0], TOTAL_FILL)
+        for run in row.cells[0].paragraphs[0].runs:
+            run.bold = True
+    return facts
+
+
+def small_first_line(doc: Document, t: object, column: int) -> None:
+    """The first line of ``column``'s data cell in small text (an item's source above its
+    text); the data row is the one after the header and the ``{%tr for %}`` row."""
+    first = t.rows[2].cells[column].paragraphs[0]  # type: ignore[attr-defined]
+    first.style = doc.styles["Liten text"]
+
+
 def save(doc: Document) -> bytes:
     """The document's .docx bytes with fixed zip timestamps, order and permissions."""
     buf = io.BytesIO()

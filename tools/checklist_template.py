@@ -8,7 +8,16 @@ built by ``granskning.documents.checklist.checklist_context``.
 
 from __future__ import annotations
 
-from _docxkit import footer, logo_paragraph, new_document, para, shade, table, zebra
+from _docxkit import (
+    facts_table,
+    footer,
+    logo_paragraph,
+    new_document,
+    para,
+    small_first_line,
+    table,
+    zebra,
+)
 from docx import Document
 from docx.shared import Pt
 
@@ -34,26 +43,17 @@ def build() -> Document:
     para(doc, "{{ partnership }}", "Liten text")
     para(doc, "{{ t.title }}", "Title")
     para(doc, "{{ subtitle }}", "Subtitle")
-    facts = table(
+    facts_table(
         doc,
-        [("", 6.0, None), ("", 19.7, None)],
         [
             ["{{ t.host }}", "{{ host }}"],
             ["{{ t.reviewing }}", "{{ reviewing }}"],
             ["{{ t.round }}", "{{ round.year ~ ' – ' ~ round.theme if round else '–' }}"],
             ["{{ t.handed_over }}", "{{ handed_over or '–' }}"],
-            [
-                "{{ t.seminar }}",
-                "{{ seminar_when or t.not_booked }}",
-            ],
+            ["{{ t.seminar }}", "{{ seminar_when or t.not_booked }}"],
             ["{{ t.place }}", "{{ seminar_place or '–' }}"],
         ],
-        header=False,
     )
-    for row in facts.rows:  # type: ignore[attr-defined]
-        shade(row.cells[0], "DCE3F0")
-        for run in row.cells[0].paragraphs[0].runs:
-            run.bold = True
     para(doc, "{%p if held %}")
     spaced(para(doc, "{{ held_text }}"))
     para(doc, "{%p else %}")
@@ -139,6 +139,4 @@ def _items(doc: Document, height_cm: float) -> None:
         fill=zebra(),
         min_height_cm=height_cm,
     )
-    # the item's source above its text, small
-    source = items.rows[2].cells[1].paragraphs[0]  # type: ignore[attr-defined]
-    source.style = doc.styles["Liten text"]
+    small_first_line(doc, items, 1)  # the item's source above its text

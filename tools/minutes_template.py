@@ -7,15 +7,23 @@ granskning/documents/labels.py). The context is built by
 
 from __future__ import annotations
 
-from _docxkit import footer, logo_paragraph, new_document, para, shade, table, zebra
+from _docxkit import (
+    facts_table,
+    footer,
+    logo_paragraph,
+    new_document,
+    para,
+    small_first_line,
+    table,
+    zebra,
+)
 from checklist_template import spaced
 from docx import Document
 
 
 def _facts(doc: Document) -> None:
-    facts = table(
+    facts_table(
         doc,
-        [("", 6.0, None), ("", 19.7, None)],
         [
             ["{{ t.host }}", "{{ host }}"],
             ["{{ t.reviewing }}", "{{ reviewing }}"],
@@ -23,12 +31,7 @@ def _facts(doc: Document) -> None:
             ["{{ t.date }}", "{{ seminar_when or '–' }}"],
             ["{{ t.place }}", "{{ seminar_place or '–' }}"],
         ],
-        header=False,
     )
-    for row in facts.rows:  # type: ignore[attr-defined]
-        shade(row.cells[0], "DCE3F0")
-        for run in row.cells[0].paragraphs[0].runs:
-            run.bold = True
 
 
 def _participants(doc: Document) -> None:
@@ -79,8 +82,7 @@ def _items(doc: Document) -> None:
         ],
         fill=zebra(),
     )
-    source = rows.rows[2].cells[1].paragraphs[0]  # type: ignore[attr-defined]
-    source.style = doc.styles["Liten text"]
+    small_first_line(doc, rows, 1)  # the item's source above its text
     para(doc, "{%p else %}")
     para(doc, "{{ t.no_items }}")
     para(doc, "{%p endif %}")
