@@ -70,8 +70,12 @@ def add(
 
     only_rating = rating is not None and text is None and path is None
     body = "" if only_rating else read_text_input(text, path)
-    row = sessions.add_note(store(), interview_id, question, body, rating, uid=uid)
-    print_result(as_json, lambda: _note_dict(row), _("note {id} saved").format(id=row.id))
+    taken = sessions.take_note(store(), interview_id, question, body, rating, uid=uid)
+    print_result(
+        as_json,
+        lambda: sessions.note_dict(taken.note, taken.plan),
+        _("note {id} saved").format(id=taken.note.id),
+    )
 
 
 @note.command(

@@ -57,7 +57,7 @@ def reads_host_history(store: Store, viewer: Viewer, review_id: int) -> bool:
 def review_rights(store: Store, viewer: Viewer, review_id: int) -> frozenset[Do]:
     """What ``viewer`` may do to the review, or NotFoundError if nothing (or no review)."""
     with store.read() as s:
-        if s.get(Review, review_id) is None:
+        if s.exec(select(Review.id).where(Review.id == review_id)).first() is None:
             raise _missing(review_id)
         found = rights(viewer, roles_in(s, viewer.person_id, review_id))
     if not found:
@@ -65,13 +65,17 @@ def review_rights(store: Store, viewer: Viewer, review_id: int) -> frozenset[Do]
     return found
 
 
-def interview_review(store: Store, interview_id: int) -> int:
-    """The review an interview belongs to, or NotFoundError."""
+def interview_rights(store: Store, viewer: Viewer, interview_id: int) -> tuple[int, frozenset[Do]]:
+    """The review an interview belongs to and what ``viewer`` may do to it, in one read;
+    NotFoundError if there is no such interview or the viewer may do nothing."""
     with store.read() as s:
-        row = s.get(Interview, interview_id)
-    if row is None:
-        raise NotFoundError(_("interview {id} does not exist").format(id=interview_id))
-    return row.review_id
+        review_id = s.exec(select(Interview.review_id).where(Interview.id == interview_id)).first()
+        if review_id is None:
+            raise NotFoundError(_("interview {id} does not exist").format(id=interview_id))
+        found = rights(viewer, roles_in(s, viewer.person_id, review_id))
+    if not found:
+        raise _missing(review_id)
+    return review_id, found
 
 
 @dataclass(frozen=True)
@@ -161,7 +165,7 @@ def _reviewing(session: Session, ids: list[int]) -> dict[int, list[str]]:
 __all__ = [
     "PAGE_SIZE",
     "ReviewList",
-    "interview_review",
+    "interview_rights",
     "my_reviews",
     "reads_host_history",
     "review_rights",

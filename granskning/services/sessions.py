@@ -730,21 +730,25 @@ def _note_of_uid(session: Session, uid: str, interview_id: int) -> Note | None:
     return note
 
 
-def note_with_uid(store: Store, interview_id: int, uid: str) -> Note | None:
-    """The note of ``interview_id`` stored with ``uid`` (any accepted form), if any."""
-    with store.read() as s:
-        return _note_of_uid(s, check_note_uid(uid), interview_id)
+@dataclass(frozen=True)
+class NoteTaken:
+    """What :func:`take_note` did: the note, whether this call stored it (False: it was
+    stored before under its UUID) and the interview's plan (the question's text)."""
+
+    note: Note
+    new: bool
+    plan: Plan
 
 
 @writes
-def add_note(
+def take_note(
     work: Work,
     interview_id: int,
     question_id: str | None,
     text: str | None,
     rating: int | None = None,
     uid: str | None = None,
-) -> Note:
+) -> NoteTaken:
     """Write one note, committed at once (its own transaction).
 
     :param question_id: a question of the interview's group; None for a free observation.
@@ -756,14 +760,13 @@ def add_note(
     """
     key = check_note_uid(uid) if uid is not None else None
     target = _note_target(work.session, interview_id)
+    plan = _plan(target.template, target.group_id, target.minutes)
     if key is not None:
         stored = _note_of_uid(work.session, key, interview_id)
         if stored is not None:
-            return stored
+            return NoteTaken(stored, False, plan)
     body = check_note_text(text, rating)
-    check_note_question(
-        _plan(target.template, target.group_id, target.minutes), question_id, rating
-    )
+    check_note_question(plan, question_id, rating)
     refuse(notes_closed_reasons(interview_id, IS(target.state)))
     ensure_editable_in(target.review_id, target.review_state)
     note = Note(
@@ -777,7 +780,19 @@ def add_note(
     if key is not None:
         note.uid = key
     announce(work, interview_id)
-    return work.add(note)
+    return NoteTaken(work.add(note), True, plan)
+
+
+def add_note(
+    target: Store | Work,
+    interview_id: int,
+    question_id: str | None,
+    text: str | None,
+    rating: int | None = None,
+    uid: str | None = None,
+) -> Note:
+    """Write one note, committed at once (see :func:`take_note`); the note."""
+    return take_note(target, interview_id, question_id, text, rating, uid).note
 
 
 def _live_note(work: Work, note_id: int) -> Note:
@@ -977,9 +992,10 @@ __all__ = [
     "level",
     "list_notes",
     "load_plan",
+    "NoteTaken",
+    "take_note",
     "next_question",
     "note_dict",
-    "note_with_uid",
     "near_s",
     "pause",
     "plan_for",

@@ -91,6 +91,8 @@ class Ctx:
     anon_token: str = ""
     # what the user may do to the review the route is about (routes declared with ``needs``)
     granted: frozenset[Do] = frozenset()
+    # the review the route is about, once :meth:`require` has checked the user's rights in it
+    review_id: int | None = None
     # the API request came with a personal token, not a browser's cookie (no CSRF to fear)
     by_token: bool = False
 
@@ -99,16 +101,21 @@ class Ctx:
         assert self.user is not None
         return Viewer(person_id=self.user.person_id, coordinator=self.user.coordinator)
 
-    def rights(self, review_id: int) -> frozenset[Do]:
-        """What the user may do to the review; 404 if nothing."""
-        return access.review_rights(self.store, self.viewer, review_id)
-
-    def require(self, review_id: int, what: Do) -> frozenset[Do]:
-        """The user's rights in the review if they include ``what``; else 404 (not theirs)
-        or 403 (theirs, but not this)."""
-        found = self.rights(review_id)
+    def require(
+        self, what: Do, *, review_id: int | None = None, interview_id: int | None = None
+    ) -> frozenset[Do]:
+        """The user's rights in the review (``review_id``, or ``interview_id``'s review,
+        read in one go) if they include ``what``; else 404 (not theirs, or no such review)
+        or 403 (theirs, but not this). Sets :attr:`review_id`."""
+        if review_id is not None:
+            found = access.review_rights(self.store, self.viewer, review_id)
+        elif interview_id is not None:
+            review_id, found = access.interview_rights(self.store, self.viewer, interview_id)
+        else:
+            raise LookupError("a route with `needs` must name a review_id or an interview_id")
         if what not in found:
             raise Forbidden(_("your role in this review may not do this"))
+        self.review_id = review_id
         return found
 
     def require_coordinator(self) -> None:
@@ -311,13 +318,8 @@ class _Spec:
     csrf: bool = True
 
 
-def review_of(ctx: Ctx, params: Mapping[str, Any]) -> int:
-    """The review a route's path names: its ``review_id``, or its interview's review."""
-    if "review_id" in params:
-        return int(params["review_id"])
-    if "interview_id" in params:
-        return access.interview_review(ctx.store, int(params["interview_id"]))
-    raise LookupError("a route with `needs` must name a review_id or an interview_id")
+# the path parameters that name the review a route is about
+_NAMES_REVIEW = ("review_id", "interview_id")
 
 
 def _answer(request: Request, form: FormData | None, body: bytes, spec: _Spec) -> Response:
@@ -375,7 +377,8 @@ def _guarded(ctx: Ctx, body: bytes, spec: _Spec) -> Response:
         if spec.coordinator:
             ctx.require_coordinator()
         if spec.needs is not None:
-            ctx.granted = ctx.require(review_of(ctx, request.path_params), spec.needs)
+            named = {k: int(v) for k, v in request.path_params.items() if k in _NAMES_REVIEW}
+            ctx.granted = ctx.require(spec.needs, **named)
         with acting_as(ctx.user.email if ctx.user else "?"):
             return spec.fn(ctx, **request.path_params)
     except GranskningError as exc:

@@ -431,3 +431,37 @@ def test_the_full_screen_session_and_the_page_follow_the_same_interview(
         "Från terminalen",
     )
     assert "Från terminalen" in secretary.get(_url(iv)).text
+
+
+def test_a_note_post_takes_three_transactions(web: Callable[[str], Web]) -> None:
+    """The most frequent request of a live session: the login, the rights in the review
+    (read in one go from the interview) and the note with its plan, each one transaction
+    (it was six: the rights in two reads, the UUID and the plan read apart)."""
+    from sqlalchemy import event
+
+    w = web("visiting")
+    iv = _interview(w)
+    sessions.start(w.store, iv)
+    secretary = _as(w, "secretary")
+    begins: list[object] = []
+    statements: list[str] = []
+
+    def on_begin(conn: object) -> None:
+        begins.append(conn)
+
+    def on_statement(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        statements.append(statement)
+
+    event.listen(w.store.engine, "begin", on_begin)
+    event.listen(w.store.engine, "before_cursor_execute", on_statement)
+    try:
+        fields = {"question": "styr-1", "text": "Budgeten styr", "uuid": str(uuid.uuid4())}
+        r = _json(secretary, f"/interviews/{iv}/notes", fields)
+    finally:
+        event.remove(w.store.engine, "begin", on_begin)
+        event.remove(w.store.engine, "before_cursor_execute", on_statement)
+    assert r.status_code == 201
+    assert len(begins) == 3, statements
+    assert sum(s.lstrip().upper().startswith("INSERT") for s in statements) == 1
+    said = [s for s in statements if not s.lstrip().upper().startswith("BEGIN")]  # SQLite's
+    assert len(said) <= 7, said

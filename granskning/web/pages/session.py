@@ -169,7 +169,7 @@ def _run_clock(ctx: Ctx, interview_id: int, action: str) -> Response:
     """One of the clock's buttons, for those who may run the clock: the right to (the
     timekeeper, the lead) or being the interview's moderator. Checked here, not declared
     on the route: the moderator's right is the interview's, not a role's."""
-    ctx.granted = ctx.require(access.interview_review(ctx.store, interview_id), Do.see_notes)
+    ctx.granted = ctx.require(Do.see_notes, interview_id=interview_id)
     if not _may_run_clock(ctx, interview_id):
         raise Forbidden(_("your role in this review may not do this"))
     if action == "jump":
@@ -215,14 +215,13 @@ def add_note(ctx: Ctx, interview_id: int) -> Response:
         return ctx.done(_url(interview_id), _("note saved"))
     try:
         ctx.checked()
-        known = sessions.note_with_uid(ctx.store, interview_id, uid) if uid else None
-        note = known or sessions.add_note(
-            ctx.store, interview_id, question, text or "", rating, uid=uid
-        )
+        taken = sessions.take_note(ctx.store, interview_id, question, text or "", rating, uid=uid)
     except GranskningError as exc:
         return _json_refusal(exc, ctx)
-    plan = sessions.load_plan(ctx.store, interview_id)
-    return JSONResponse(sessions.note_dict(note, plan), status_code=200 if known else 201)
+    # one transaction: 201 for a note stored now, 200 for one stored before under its UUID
+    return JSONResponse(
+        sessions.note_dict(taken.note, taken.plan), status_code=201 if taken.new else 200
+    )
 
 
 def _still_allowed(ctx: Ctx, review_id: int) -> Callable[[], bool]:
@@ -246,7 +245,8 @@ def _still_allowed(ctx: Ctx, review_id: int) -> Callable[[], bool]:
 def events(ctx: Ctx, interview_id: int) -> Response:
     """The session's server-sent events (:func:`granskning.web.live.follow`)."""
     last = ctx.request.headers.get("last-event-id") or ctx.request.query_params.get("after")
-    allowed = _still_allowed(ctx, access.interview_review(ctx.store, interview_id))
+    assert ctx.review_id is not None  # the route's guard checked the rights in it
+    allowed = _still_allowed(ctx, ctx.review_id)
     return StreamingResponse(
         live.follow(ctx.store, interview_id, last, ctx.lang, allowed),
         media_type="text/event-stream",
