@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from functools import cached_property, lru_cache
 from typing import Any, Protocol
 
-from sqlalchemy import Row, event as sa_event, select as sa_select, text as sql_text
+from sqlalchemy import Row, event as sa_event, select as sa_select
 from sqlmodel import Session, col, select
 
 from granskning.domain import events, templates
@@ -431,7 +431,8 @@ def status(store: Store, interview_id: int) -> dict[str, Any]:
 # -- who follows a session: told after every committed change of it -------------------------
 
 # The PostgreSQL channel every change of a session is announced on (payload: the interview
-# id), so that each process's web pages hear of changes made by any process, the CLI's too.
+# id), so that each process's web pages hear of changes made by any process, the CLI's too;
+# the database's triggers send it (migration 0012, which spells the name out).
 CHANNEL = "granskning_live"
 # Told the interview id after a change of its session commits in this process.
 _FOLLOWERS: list[Callable[[int], None]] = []
@@ -451,14 +452,10 @@ def unfollow(listener: Callable[[int], None]) -> None:
 
 
 def announce(work: Work, interview_id: int) -> None:
-    """Say that the session of ``interview_id`` changed, once this transaction commits:
-    to this process's followers, and on PostgreSQL by NOTIFY (sent at commit, never on a
-    rollback) to every process listening."""
-    if not work.store.is_sqlite:
-        work.session.execute(
-            sql_text("SELECT pg_notify(:channel, :payload)"),
-            {"channel": CHANNEL, "payload": str(interview_id)},
-        )
+    """Say that the session of ``interview_id`` changed, once this transaction commits, to
+    this process's followers. Other processes learn it from PostgreSQL: the triggers on
+    ``note`` and ``session_event`` (migration 0012) send NOTIFY on :data:`CHANNEL` in the
+    transaction that wrote the row (delivered at commit, never after a rollback)."""
 
     def committed(_session: Session) -> None:
         for listener in list(_FOLLOWERS):

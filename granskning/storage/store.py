@@ -38,7 +38,7 @@ from granskning.domain.i18n import _
 from granskning.storage.checkpoint import Checkpointer
 
 # The newest migration this program knows; tests check it against alembic's head.
-SCHEMA_HEAD = "0011"
+SCHEMA_HEAD = "0012"
 # Older revisions this program can upgrade from, oldest first.
 SCHEMA_REVISIONS = (
     "0001",
@@ -52,6 +52,7 @@ SCHEMA_REVISIONS = (
     "0009",
     "0010",
     "0011",
+    "0012",
 )
 
 BUSY_TIMEOUT_MS = 30_000
