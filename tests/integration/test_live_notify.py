@@ -87,7 +87,9 @@ def test_a_row_written_by_another_program_is_announced_once_per_interview(
                 ),
                 {"uid": f"{n:032x}", "iv": iv, "text": f"rad {n}"},
             )
-        conn.execute(text("UPDATE note SET text = text || '.' WHERE interview_id = :iv"), {"iv": iv})
+        conn.execute(
+            text("UPDATE note SET text = text || '.' WHERE interview_id = :iv"), {"iv": iv}
+        )
     # one statement, one NOTIFY per interview; identical ones in a transaction fold into one
     assert listening() == [str(iv)]
 
