@@ -237,6 +237,29 @@ def sample(store: Any) -> Sample:
     )
 
 
+def confirmed_interview(store: Any, sample: Sample, **extra: Any) -> int:
+    """The sample review with its lead and secretary, one interview of the elected
+    representatives on 10 March 09:00 (90 minutes, moderated by the lead, the secretary
+    taking notes; ``extra`` for add_interview), and the schedule confirmed."""
+    from granskning.services import interviews, reviews
+
+    reviews.assign(store, sample.review, sample.lead, "lead")
+    reviews.assign(store, sample.review, sample.secretary, "secretary")
+    row = interviews.add_interview(
+        store,
+        sample.review,
+        group="fortroendevalda",
+        start="2026-03-10 09:00",
+        minutes=90,
+        moderator=sample.lead,
+        note_taker=sample.secretary,
+        **extra,
+    )
+    reviews.advance(store, sample.review, "confirm_schedule")
+    assert row.id is not None
+    return row.id
+
+
 # -- extra databases (reliability tests: restore, import, migrations) -------------------------
 
 

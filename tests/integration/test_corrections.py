@@ -17,7 +17,8 @@ import pytest
 from docx import Document
 from helpers_followup import write_report
 
-from granskning.services import interviews, reviews
+from granskning.services import reviews
+from tests.conftest import confirmed_interview
 
 # "now" in these tests: after the visit, so that a session held on paper is in the past
 AFTER_VISIT = datetime(2026, 3, 20, 11, 0, tzinfo=UTC)  # 12:00 in Stockholm
@@ -26,22 +27,11 @@ AFTER_VISIT = datetime(2026, 3, 20, 11, 0, tzinfo=UTC)  # 12:00 in Stockholm
 @pytest.fixture
 def iv(store: Any, sample: Any, clock: Any) -> int:
     """A confirmed review with one interview of the elected representatives, 10 March 09:00."""
-    reviews.assign(store, sample.review, sample.lead, "lead")
-    reviews.assign(store, sample.review, sample.secretary, "secretary")
-    row = interviews.add_interview(
-        store,
-        sample.review,
-        group="fortroendevalda",
-        start="2026-03-10 09:00",
-        minutes=90,
-        place="Stadshuset",
-        interviewees=["Cia Dahl, Kommunalråd"],
-        moderator=sample.lead,
-        note_taker=sample.secretary,
+    ident = confirmed_interview(
+        store, sample, place="Stadshuset", interviewees=["Cia Dahl, Kommunalråd"]
     )
-    reviews.advance(store, sample.review, "confirm_schedule")
     clock.now = AFTER_VISIT
-    return row.id  # type: ignore[return-value]
+    return ident
 
 
 def docx_text(path: Path) -> str:

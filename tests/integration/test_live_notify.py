@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from granskning.services import interviews, reviews, sessions
+from granskning.services import sessions
 from granskning.storage.store import Store
+from tests.conftest import confirmed_interview
 
 
 @pytest.fixture
@@ -44,20 +45,7 @@ def listening(store: Store) -> Iterator[Callable[[], list[str]]]:
 
 @pytest.fixture
 def iv(store: Store, sample: Any) -> int:
-    reviews.assign(store, sample.review, sample.lead, "lead")
-    reviews.assign(store, sample.review, sample.secretary, "secretary")
-    row = interviews.add_interview(
-        store,
-        sample.review,
-        group="fortroendevalda",
-        start="2026-03-10 09:00",
-        minutes=90,
-        moderator=sample.lead,
-        note_taker=sample.secretary,
-    )
-    reviews.advance(store, sample.review, "confirm_schedule")
-    assert row.id is not None
-    return row.id
+    return confirmed_interview(store, sample)
 
 
 def test_a_note_and_a_clock_step_are_announced_at_commit(

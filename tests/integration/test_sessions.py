@@ -17,6 +17,7 @@ from granskning.services import interviews, reviews, sessions
 from granskning.storage.audit import describe, history
 from granskning.storage.model import Review
 from granskning.storage.store import Store
+from tests.conftest import confirmed_interview
 
 MIN = 60
 
@@ -41,20 +42,7 @@ def near_s(minutes: int) -> int:
 @pytest.fixture
 def iv(store: Store, sample: Any) -> int:
     """A scheduled interview with Elected representatives on a confirmed review."""
-    reviews.assign(store, sample.review, sample.lead, "lead")
-    reviews.assign(store, sample.review, sample.secretary, "secretary")
-    row = interviews.add_interview(
-        store,
-        sample.review,
-        group="fortroendevalda",
-        start="2026-03-10 09:00",
-        minutes=90,
-        place="Stadshuset",
-        moderator=sample.lead,
-        note_taker=sample.secretary,
-    )
-    reviews.advance(store, sample.review, "confirm_schedule")
-    return row.id  # type: ignore[return-value]
+    return confirmed_interview(store, sample, place="Stadshuset")
 
 
 # -- the clock ---------------------------------------------------------------------------------
