@@ -36,6 +36,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from granskning.documents import reports
 from granskning.domain.access import Do, Viewer
 from granskning.domain.errors import (
     GranskningError,
@@ -139,6 +140,8 @@ class Ctx:
             "problem": self.problem,
             "flash": self.request.query_params.get("done"),
             "form": self.form or {},
+            # whether the pages offer each document as a PDF too
+            "pdf": pdf_available(),
         }
 
     def done(self, url: str, message: str | None = None) -> RedirectResponse:
@@ -271,6 +274,23 @@ class Routes:
     def get(self, path: str, **how: Any) -> Callable[[Handler], Handler]:
         """A page, download or API read; see :meth:`post` for ``how``."""
         return self._add(path, "GET", _Spec(**how))
+
+    def document(self, path: str, **how: Any) -> Callable[[Handler], Handler]:
+        """A document to download twice: ``path.docx`` (Word) and ``path.pdf`` (the same
+        converted by LibreOffice, as ``--pdf`` does). The handler takes ``pdf`` (a bool)
+        besides the path's parameters; ``how`` as for :meth:`get`."""
+
+        def register(fn: Handler) -> Handler:
+            for kind in ("docx", "pdf"):
+
+                def handler(ctx: Ctx, _pdf: bool = kind == "pdf", **params: Any) -> Response:
+                    return fn(ctx, pdf=_pdf, **params)
+
+                handler.__name__ = f"{fn.__name__}_{kind}"
+                self.get(f"{path}.{kind}", **how)(handler)
+            return fn
+
+        return register
 
     def post(self, path: str, **how: Any) -> Callable[[Handler], Handler]:
         """A form's target. ``how``:
@@ -434,6 +454,7 @@ def _failure(ctx: Ctx, spec: _Spec, code: int, message: str) -> Response:
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
 
 
 def download(content: bytes, media_type: str, filename: str) -> Response:
@@ -445,11 +466,26 @@ def download(content: bytes, media_type: str, filename: str) -> Response:
     )
 
 
-def written_docx(make: Callable[[Path], object], filename: str) -> Response:
-    """The Word document ``make`` writes into the path it is given, sent as a download."""
+def pdf_available() -> bool:
+    """Whether this server can make PDFs (LibreOffice is installed)."""
+    return reports.libreoffice() is not None
+
+
+def written(make: Callable[[Path], object], filename: str, *, pdf: bool = False) -> Response:
+    """The Word document ``make`` writes into the path it is given (``filename``, .docx),
+    sent as a download; with ``pdf`` converted first, as ``--pdf`` does."""
+    if pdf and not pdf_available():
+        raise RuleError(
+            _(
+                "a PDF needs LibreOffice, which is not installed on this server; "
+                "download the Word document instead"
+            )
+        )
     with tempfile.TemporaryDirectory(prefix="granskning-") as folder:
         out = Path(folder) / filename
         make(out)
+        if pdf:
+            return download(reports.to_pdf(out).read_bytes(), PDF, out.with_suffix(".pdf").name)
         content = out.read_bytes()
     return download(content, DOCX, filename)
 
@@ -472,11 +508,13 @@ __all__ = [
     "Forbidden",
     "FormErrors",
     "DOCX",
+    "PDF",
     "Routes",
     "api_json",
     "bearer_token",
     "download",
-    "written_docx",
+    "pdf_available",
+    "written",
     "choose_language",
     "query_int",
     "session_token",

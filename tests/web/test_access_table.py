@@ -19,10 +19,12 @@ lead and the coordinator get through, a team member is let through or refused wi
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from granskning.documents import reports
 from granskning.domain.access import Do, Viewer, may
 from granskning.domain.enums import Role
 from granskning.services import accounts
@@ -99,7 +101,16 @@ def judged(route: Route, who: str, want: str, r: Any) -> str | None:
 
 
 @pytest.fixture
-def world(web: Callable[[str], Web]) -> Iterator[Web]:
+def world(web: Callable[[str], Web], monkeypatch: pytest.MonkeyPatch) -> Iterator[Web]:
+    # who may download a PDF is the question here: a stand-in for LibreOffice writes the
+    # file (the real conversion is tested in test_pdf_downloads), so that a few dozen
+    # allowed downloads do not take minutes
+    def converted(docx: Path, timeout: int = 300) -> Path:
+        out = docx.with_suffix(".pdf")
+        out.write_bytes(b"%PDF-1.7")
+        return out
+
+    monkeypatch.setattr(reports, "to_pdf", converted)
     yield web("follow_up_scheduled")
 
 

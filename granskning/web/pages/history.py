@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from granskning.documents.style import STATUS_COLOURS
 from granskning.services import history
-from granskning.web.http import Ctx, Routes, written_docx
+from granskning.web.http import Ctx, Routes, written
 
 routes = Routes()
 
@@ -22,11 +22,12 @@ def history_page(ctx: Ctx, name: str) -> Response:
     return ctx.page("history.html", h=data, colours=STATUS_COLOURS)
 
 
-@routes.get("/municipalities/{name}/history.docx")
-def history_docx(ctx: Ctx, name: str) -> Response:
+@routes.document("/municipalities/{name}/history")
+def history_document(ctx: Ctx, name: str, pdf: bool) -> Response:
     # checked (404) before any file is made
     found = history.history(ctx.store, name, ctx.viewer)
-    return written_docx(
+    return written(
         lambda out: history.build_docx(ctx.store, name, out, ctx.lang, ctx.viewer),
         f"kommunhistorik-{found['id']}.docx",
+        pdf=pdf,
     )

@@ -10,9 +10,7 @@ with the CLI's sentence.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from starlette.responses import Response
@@ -20,12 +18,12 @@ from starlette.responses import Response
 from granskning.documents import reports
 from granskning.domain.access import Do
 from granskning.domain.enums import FindingKind, ReportSection, ReviewState
-from granskning.domain.errors import InputError, NotFoundError, RuleError
+from granskning.domain.errors import InputError, NotFoundError
 from granskning.domain.i18n import _
 from granskning.domain.labels import action_done, state as state_label
 from granskning.domain.workflow import FROZEN_STATES
 from granskning.services import findings, reviews, sessions
-from granskning.web.http import DOCX, Ctx, Handler, Routes, download
+from granskning.web.http import Ctx, Handler, Routes, written
 
 routes = Routes()
 
@@ -58,7 +56,6 @@ def report_page(ctx: Ctx, review_id: int, **_path: Any) -> Response:
         editable=ReviewState(shown["state"]) not in LOCKED,
         hand_over=hand_over,
         versions=versions,
-        pdf=reports.libreoffice() is not None,
         **team,
     )
 
@@ -283,39 +280,21 @@ def hand_over(ctx: Ctx, review_id: int) -> Response:
 # -- downloads --------------------------------------------------------------------------------
 
 
-def _name(review_id: int, built: reports.Built, suffix: str) -> str:
+def _name(review_id: int, built: reports.Built) -> str:
     """The download's file name: a draft, or the handed-over version it is."""
     which = "utkast" if built.version is None else f"v{built.version}"
-    return f"granskningsrapport-{review_id}-{which}{suffix}"
+    return f"granskningsrapport-{review_id}-{which}.docx"
 
 
-@routes.get("/reviews/{review_id:int}/report/draft.docx", needs=Do.see_notes)
-def draft_docx(ctx: Ctx, review_id: int) -> Response:
+@routes.document("/reviews/{review_id:int}/report/draft", needs=Do.see_notes)
+def draft(ctx: Ctx, review_id: int, pdf: bool) -> Response:
     """The report as ``granskning report build`` makes it now (a draft before the handover)."""
     built = reports.build(ctx.store, review_id)
-    return download(built.content, DOCX, _name(review_id, built, ".docx"))
+    return written(lambda out: out.write_bytes(built.content), _name(review_id, built), pdf=pdf)
 
 
-@routes.get("/reviews/{review_id:int}/report/draft.pdf", needs=Do.see_notes)
-def draft_pdf(ctx: Ctx, review_id: int) -> Response:
-    """The draft as a PDF, converted by LibreOffice as ``report build --pdf`` does."""
-    if reports.libreoffice() is None:
-        raise RuleError(
-            _(
-                "a PDF needs LibreOffice, which is not installed on this server; "
-                "download the Word document instead"
-            )
-        )
-    built = reports.build(ctx.store, review_id)
-    with tempfile.TemporaryDirectory() as folder:
-        docx = Path(folder) / f"granskningsrapport-{review_id}.docx"
-        docx.write_bytes(built.content)
-        pdf = reports.to_pdf(docx).read_bytes()
-    return download(pdf, "application/pdf", _name(review_id, built, ".pdf"))
-
-
-@routes.get("/reviews/{review_id:int}/report/versions/{number:int}.docx", needs=Do.see_report)
-def version_docx(ctx: Ctx, review_id: int, number: int) -> Response:
-    """A handed-over version, byte for byte as it was stored."""
+@routes.document("/reviews/{review_id:int}/report/versions/{number:int}", needs=Do.see_report)
+def version(ctx: Ctx, review_id: int, number: int, pdf: bool) -> Response:
+    """A handed-over version, byte for byte as it was stored (or that, as a PDF)."""
     built = reports.build(ctx.store, review_id, version=number)
-    return download(built.content, DOCX, _name(review_id, built, ".docx"))
+    return written(lambda out: out.write_bytes(built.content), _name(review_id, built), pdf=pdf)

@@ -10,7 +10,7 @@ from granskning.documents import compilation
 from granskning.domain.errors import GranskningError
 from granskning.domain.i18n import _
 from granskning.services import rounds
-from granskning.web.http import Ctx, Routes, written_docx
+from granskning.web.http import Ctx, Routes, written
 
 routes = Routes()
 
@@ -63,10 +63,11 @@ def plan(ctx: Ctx, round_id: int) -> Response:
     return ctx.done(f"/rounds/{round_id}", message)
 
 
-@routes.get("/rounds/{round_id:int}/compilation.docx", coordinator=True)
-def compilation_docx(ctx: Ctx, round_id: int) -> Response:
+@routes.document("/rounds/{round_id:int}/compilation", coordinator=True)
+def compilation_document(ctx: Ctx, round_id: int, pdf: bool) -> Response:
     rounds.show(ctx.store, round_id)  # an unknown round: 404 before any file is made
-    return written_docx(
+    return written(
         lambda out: compilation.build_report(ctx.store, round_id, out),
         f"sammanstallning-{round_id}.docx",
+        pdf=pdf,
     )

@@ -17,7 +17,7 @@ from granskning.domain.labels import colour, status as status_label
 from granskning.domain.seminar import BEFORE_SEMINAR, SEMINAR_HELD
 from granskning.services import followup, seminar_record
 from granskning.storage.queries import get_review, pinned_template
-from granskning.web.http import Ctx, Forbidden, Routes, written_docx
+from granskning.web.http import Ctx, Forbidden, Routes, written
 
 routes = Routes()
 
@@ -141,11 +141,12 @@ def write_record(ctx: Ctx, review_id: int) -> Response:
     return ctx.done(f"/reviews/{review_id}/seminar", _("The seminar record was saved"))
 
 
-@routes.get("/reviews/{review_id:int}/seminar/minnesanteckningar.docx", needs=Do.see_checklist)
-def minutes(ctx: Ctx, review_id: int) -> Response:
-    return written_docx(
+@routes.document("/reviews/{review_id:int}/seminar/minnesanteckningar", needs=Do.see_checklist)
+def minutes(ctx: Ctx, review_id: int, pdf: bool) -> Response:
+    return written(
         lambda out: seminar_record.build_minutes(ctx.store, review_id, out),
         f"minnesanteckningar-{review_id}.docx",
+        pdf=pdf,
     )
 
 
@@ -239,9 +240,10 @@ def merge(ctx: Ctx, review_id: int, item_id: int) -> Response:
     )
 
 
-@routes.get("/reviews/{review_id:int}/seminar/checklist.docx", needs=Do.see_checklist)
-def checklist(ctx: Ctx, review_id: int) -> Response:
-    return written_docx(
+@routes.document("/reviews/{review_id:int}/seminar/checklist", needs=Do.see_checklist)
+def checklist(ctx: Ctx, review_id: int, pdf: bool) -> Response:
+    return written(
         lambda out: followup.build_checklist(ctx.store, review_id, out),
         f"uppfoljning-{review_id}.docx",
+        pdf=pdf,
     )
