@@ -402,33 +402,74 @@ def require_libreoffice() -> str:
     return exe
 
 
+# LibreOffice Basic that to_pdf runs: open the document hidden, update its indexes (the
+# table of contents gets its page numbers, which a plain conversion leaves out), export a
+# tagged PDF flagged PDF/UA. An error ends it quietly, without a dialog for nobody to close:
+# then there is no PDF, and to_pdf says so.
+_EXPORT_MACRO = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1"
+ script:language="StarBasic">
+Sub ExportPdf(source As String, target As String)
+    Dim doc As Object
+    On Error GoTo Failed
+    Dim load(0) As New com.sun.star.beans.PropertyValue
+    load(0).Name = "Hidden"
+    load(0).Value = True
+    doc = StarDesktop.loadComponentFromURL(ConvertToURL(source), "_blank", 0, load())
+    indexes = doc.getDocumentIndexes()
+    For i = 0 To indexes.getCount() - 1
+        indexes.getByIndex(i).update()
+    Next i
+    Dim filter(1) As New com.sun.star.beans.PropertyValue
+    filter(0).Name = "UseTaggedPDF"
+    filter(0).Value = True
+    filter(1).Name = "PDFUACompliance"
+    filter(1).Value = True
+    Dim store(1) As New com.sun.star.beans.PropertyValue
+    store(0).Name = "FilterName"
+    store(0).Value = "writer_pdf_Export"
+    store(1).Name = "FilterData"
+    store(1).Value = filter()
+    doc.storeToURL(ConvertToURL(target), store())
+    doc.close(True)
+    Exit Sub
+Failed:
+    On Error Resume Next
+    If Not IsNull(doc) Then doc.close(True)
+End Sub
+</script:module>
+"""
+
+# the same export as a plain conversion, where the macro cannot be installed
+_PDF_FILTER = (
+    'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
+    '"PDFUACompliance":{"type":"boolean","value":"true"}}'
+)
+
+
 def to_pdf(docx: Path, timeout: int = 300) -> Path:
     """Convert a .docx into a tagged, PDF/UA-flagged (accessible) PDF next to it with
-    LibreOffice."""
+    LibreOffice, its table of contents brought up to date (with page numbers)."""
     exe = require_libreoffice()
     target = docx.with_suffix(".pdf")
-    with tempfile.TemporaryDirectory() as profile, tempfile.TemporaryDirectory() as outdir:
-        command = [
-            exe,
-            f"-env:UserInstallation={Path(profile).as_uri()}",
-            "--headless",
-            "--convert-to",
-            # tagged and flagged PDF/UA: every document's PDF is made here
-            'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
-            '"PDFUACompliance":{"type":"boolean","value":"true"}}',
-            "--outdir",
-            outdir,
-            str(docx),
-        ]
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            raise RuleError(
-                _("LibreOffice did not finish converting {path} within {n} seconds").format(
-                    path=docx, n=timeout
-                )
-            ) from None
-        produced = Path(outdir) / (docx.stem + ".pdf")
+    with tempfile.TemporaryDirectory() as profile, tempfile.TemporaryDirectory() as work:
+        office = [exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless"]
+        source, produced = Path(work) / "document.docx", Path(work) / "document.pdf"
+        shutil.copyfile(docx, source)
+        # a fresh profile, made at the office's first start; then the macro goes into its
+        # own Basic library (the first start would have written over it)
+        _office([*office, "--terminate_after_init"], docx, timeout)
+        module = Path(profile) / "user" / "basic" / "Standard" / "Module1.xba"
+        if module.is_file():
+            module.write_text(_EXPORT_MACRO, encoding="utf-8")
+            call = f"ExportPdf({_basic_string(source)},{_basic_string(produced)})"
+            done = _office(
+                [*office, "--invisible", f"macro:///Standard.Module1.{call}"], docx, timeout
+            )
+        else:  # an office that keeps its Basic elsewhere: the contents without page numbers
+            convert = ["--convert-to", _PDF_FILTER, "--outdir", work, str(source)]
+            done = _office([*office, *convert], docx, timeout)
         if done.returncode != 0 or not produced.exists():
             detail = (done.stderr or done.stdout or "").strip().splitlines()
             raise RuleError(
@@ -438,6 +479,23 @@ def to_pdf(docx: Path, timeout: int = 300) -> Path:
             )
         write_output(target, produced.read_bytes(), option="--pdf")
     return target
+
+
+def _basic_string(path: Path) -> str:
+    """``path`` as a LibreOffice Basic string literal."""
+    return '"' + str(path).replace('"', '""') + '"'
+
+
+def _office(command: list[str], docx: Path, timeout: int) -> subprocess.CompletedProcess[str]:
+    """Run LibreOffice; a RuleError if it does not finish within ``timeout`` seconds."""
+    try:
+        return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise RuleError(
+            _("LibreOffice did not finish converting {path} within {n} seconds").format(
+                path=docx, n=timeout
+            )
+        ) from None
 
 
 __all__ = [

@@ -81,3 +81,24 @@ def test_pdf_option_on_the_seminar_record(
     target = tmp_path / "minnesanteckningar.docx"
     cli.ok("seminar", "minutes", rid, "-o", target, "--pdf")
     assert target.exists() and target.with_suffix(".pdf").read_bytes()[:5] == b"%PDF-"
+
+
+@pytest.mark.slow
+def test_the_pdf_contents_list_has_page_numbers(
+    store: Any, sample: Any, clock: Any, tmp_path: Path
+) -> None:
+    """A plain conversion leaves the table of contents as the Word file carries it, without
+    page numbers (Word adds them when it opens the file); the PDF's is brought up to date."""
+    _need_tools()
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler's pdftotext is not installed: the PDF's text cannot be read")
+    rid = seminar(store, sample, clock)
+    docx = tmp_path / "granskningsrapport.docx"
+    docx.write_bytes(reports.build(store, rid).content)
+    pdf = reports.to_pdf(docx)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    # "Sammanfattning ........ 3": each heading of the contents with its page
+    for heading in ("Sammanfattning", "Rekommendationer"):
+        assert re.search(rf"{heading}\s*\.{{4,}}\s*\d+\s*$", text, re.M), text[:2000]
