@@ -6,7 +6,8 @@
     python scripts/i18n.py check     # exit 1 listing what is untranslated or stale
 
 Two catalogs per language:
-- ``granskning.po``: the program's own messages (keywords _, N_, ngettext in granskning/).
+- ``granskning.po``: the program's own messages (keywords _, N_, ngettext, and tr: a
+  document's translator in its own language, in granskning/).
   Checked strictly: every message present and translated, nothing stale, compiled.
 - ``click.po``: click's own messages ("Usage:", "Error: ..."), which granskning routes
   through gettext. A best effort: click changes its wording between releases, and a fresh
@@ -34,7 +35,7 @@ PACKAGE = ROOT / "granskning"
 LOCALE = PACKAGE / "locale"
 DOMAIN = "granskning"
 CLICK_DOMAIN = "click"
-KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2), "tr": None}
 CLICK_MODULES = ("core", "exceptions", "types", "parser", "decorators", "formatting", "termui")
 
 

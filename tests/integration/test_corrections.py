@@ -295,6 +295,8 @@ def test_interviewees_have_an_organisation_and_groups_a_head_count(
     assert re.search(r"Ungdomsrådet \(6 (personer|people)\)", text)
     assert re.search(r"\n1\n7\nOrdförande\n", text)  # the group table: 1 interview, 7 people
     assert re.search(r"(7 deltagare|7 participants)", text)
+    # the visit's sentences wholly in the review's language (Swedish), children counted
+    assert "Av dem var 7 barn och unga." in text and "Of them" not in text
     anonymous = tmp_path / "anonym.docx"
     cli.ok("report", "build", sample.review, "-o", anonymous, "--anonymous")
     text = docx_text(anonymous)
