@@ -25,6 +25,7 @@ import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -484,10 +485,20 @@ def written(make: Callable[[Path], object], filename: str, *, pdf: bool = False)
     with tempfile.TemporaryDirectory(prefix="granskning-") as folder:
         out = Path(folder) / filename
         make(out)
-        if pdf:
-            return download(reports.to_pdf(out).read_bytes(), PDF, out.with_suffix(".pdf").name)
         content = out.read_bytes()
+    if pdf:
+        return download(_pdf_of(content), PDF, out.with_suffix(".pdf").name)
     return download(content, DOCX, filename)
+
+
+@lru_cache(maxsize=16)
+def _pdf_of(docx: bytes) -> bytes:
+    """The PDF of a Word document's bytes. Kept for the same bytes: a handed-over version
+    never changes, and each of the host's readers would otherwise wait for LibreOffice."""
+    with tempfile.TemporaryDirectory(prefix="granskning-") as folder:
+        source = Path(folder) / "document.docx"
+        source.write_bytes(docx)
+        return reports.to_pdf(source).read_bytes()
 
 
 def api_json(data: Any, status: int = 200) -> JSONResponse:

@@ -28,6 +28,7 @@ from granskning.documents import reports
 from granskning.domain.access import Do, Viewer, may
 from granskning.domain.enums import Role
 from granskning.services import accounts
+from granskning.web import http
 from granskning.web.http import COOKIE
 from tests.web._walk import SKIPPED, Route, all_routes, call, finders, url_of
 from tests.web.conftest import ROLES, Client, Web, csrf_of
@@ -111,7 +112,9 @@ def world(web: Callable[[str], Web], monkeypatch: pytest.MonkeyPatch) -> Iterato
         return out
 
     monkeypatch.setattr(reports, "to_pdf", converted)
+    http._pdf_of.cache_clear()  # no stand-in PDF is kept for the tests after this one
     yield web("follow_up_scheduled")
+    http._pdf_of.cache_clear()
 
 
 def test_every_route_as_every_role_follows_the_access_table(world: Web) -> None:

@@ -6,10 +6,12 @@ history. Without LibreOffice the pages offer Word only and a PDF's address says 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from granskning.documents import reports
+from granskning.web import http
 from tests.web.conftest import Client, Web
 
 # (the page, the document's address without its suffix)
@@ -62,3 +64,29 @@ def test_without_libreoffice_the_pages_offer_word_only(
         r = coordinator.get(f"{document}.pdf")
         assert r.status_code == 409
         assert "LibreOffice, which is not installed" in r.text
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(reports.libreoffice() is None, reason="LibreOffice is not installed")
+def test_a_handed_over_version_is_converted_once(
+    web: Callable[[str], Web], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A handed-over version never changes: its PDF is kept, each reader does not wait for
+    LibreOffice again (a draft changes, and is converted each time)."""
+    http._pdf_of.cache_clear()
+    conversions: list[Path] = []
+    real = reports.to_pdf
+
+    def counted(docx: Path, timeout: int = 300) -> Path:
+        conversions.append(docx)
+        return real(docx, timeout)
+
+    monkeypatch.setattr(reports, "to_pdf", counted)
+    w = web("handed_over")
+    address = f"/reviews/{w.world.review}/report/versions/1.pdf"
+    first = _coordinator(w).get(address)
+    again = w.client("host_contact").get(address)
+    assert first.status_code == again.status_code == 200
+    assert first.content == again.content and first.content.startswith(b"%PDF")
+    assert len(conversions) == 1
+    http._pdf_of.cache_clear()
