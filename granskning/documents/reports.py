@@ -457,8 +457,8 @@ def to_pdf(docx: Path, timeout: int = 300) -> Path:
         office = [exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless"]
         source, produced = Path(work) / "document.docx", Path(work) / "document.pdf"
         shutil.copyfile(docx, source)
-        # a fresh profile, made at the office's first start; then the macro goes into its
-        # own Basic library (the first start would have written over it)
+        # a fresh profile, made at the office's first start; then the macro goes into the
+        # Standard library's Module1, which that start writes (and would write over)
         _office([*office, "--terminate_after_init"], docx, timeout)
         module = Path(profile) / "user" / "basic" / "Standard" / "Module1.xba"
         if module.is_file():

@@ -59,10 +59,7 @@ def review_rights(store: Store, viewer: Viewer, review_id: int) -> frozenset[Do]
     with store.read() as s:
         if s.exec(select(Review.id).where(Review.id == review_id)).first() is None:
             raise _missing(review_id)
-        found = rights(viewer, roles_in(s, viewer.person_id, review_id))
-    if not found:
-        raise _missing(review_id)
-    return found
+        return _granted(s, viewer, review_id)
 
 
 def interview_rights(store: Store, viewer: Viewer, interview_id: int) -> tuple[int, frozenset[Do]]:
@@ -72,10 +69,15 @@ def interview_rights(store: Store, viewer: Viewer, interview_id: int) -> tuple[i
         review_id = s.exec(select(Interview.review_id).where(Interview.id == interview_id)).first()
         if review_id is None:
             raise NotFoundError(_("interview {id} does not exist").format(id=interview_id))
-        found = rights(viewer, roles_in(s, viewer.person_id, review_id))
+        return review_id, _granted(s, viewer, review_id)
+
+
+def _granted(session: Session, viewer: Viewer, review_id: int) -> frozenset[Do]:
+    """What ``viewer`` may do to the review, or the NotFoundError of a review not theirs."""
+    found = rights(viewer, roles_in(session, viewer.person_id, review_id))
     if not found:
         raise _missing(review_id)
-    return review_id, found
+    return found
 
 
 @dataclass(frozen=True)

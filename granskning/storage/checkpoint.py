@@ -92,7 +92,7 @@ class Checkpointer:
 
     def wait_for(self, count: int, timeout: float) -> bool:
         """Wait until ``count`` checkpoints have run (at most ``timeout`` seconds); whether
-        they have. For tests and benchmarks, which must not guess with a sleep."""
+        they have. For tests, which must not guess with a sleep."""
         with self._ran:
             return self._ran.wait_for(lambda: self.checkpoints >= count, timeout)
 

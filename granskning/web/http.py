@@ -285,6 +285,13 @@ class Routes:
             for kind in ("docx", "pdf"):
 
                 def handler(ctx: Ctx, _pdf: bool = kind == "pdf", **params: Any) -> Response:
+                    if _pdf and not pdf_available():  # said before anything is built
+                        raise RuleError(
+                            _(
+                                "a PDF needs LibreOffice, which is not installed on this "
+                                "server; download the Word document instead"
+                            )
+                        )
                     return fn(ctx, pdf=_pdf, **params)
 
                 handler.__name__ = f"{fn.__name__}_{kind}"
@@ -472,23 +479,22 @@ def pdf_available() -> bool:
     return reports.libreoffice() is not None
 
 
+def sent(content: bytes, filename: str, *, pdf: bool = False) -> Response:
+    """A Word document's bytes (``filename``, .docx) sent as a download; with ``pdf``
+    converted first, as ``--pdf`` does."""
+    if pdf:
+        return download(_pdf_of(content), PDF, Path(filename).with_suffix(".pdf").name)
+    return download(content, DOCX, filename)
+
+
 def written(make: Callable[[Path], object], filename: str, *, pdf: bool = False) -> Response:
-    """The Word document ``make`` writes into the path it is given (``filename``, .docx),
-    sent as a download; with ``pdf`` converted first, as ``--pdf`` does."""
-    if pdf and not pdf_available():
-        raise RuleError(
-            _(
-                "a PDF needs LibreOffice, which is not installed on this server; "
-                "download the Word document instead"
-            )
-        )
+    """The Word document ``make`` writes into the path it is given, sent as :func:`sent`
+    sends it."""
     with tempfile.TemporaryDirectory(prefix="granskning-") as folder:
         out = Path(folder) / filename
         make(out)
         content = out.read_bytes()
-    if pdf:
-        return download(_pdf_of(content), PDF, out.with_suffix(".pdf").name)
-    return download(content, DOCX, filename)
+    return sent(content, filename, pdf=pdf)
 
 
 @lru_cache(maxsize=16)
@@ -525,6 +531,7 @@ __all__ = [
     "bearer_token",
     "download",
     "pdf_available",
+    "sent",
     "written",
     "choose_language",
     "query_int",

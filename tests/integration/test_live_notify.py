@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from granskning.services import sessions
 from granskning.storage.store import Store
@@ -43,6 +43,17 @@ def listening(store: Store) -> Iterator[Callable[[], list[str]]]:
     conn.close()
 
 
+def _insert_note(conn: Connection, iv: int, uid: str, body: str) -> None:
+    """A note as another program writes it: straight into the table."""
+    conn.execute(
+        text(
+            "INSERT INTO note (uid, interview_id, question_id, text, author, created_at) "
+            "VALUES (:uid, :iv, 'styr-1', :text, 'annan', now())"
+        ),
+        {"uid": uid, "iv": iv, "text": body},
+    )
+
+
 @pytest.fixture
 def iv(store: Store, sample: Any) -> int:
     return confirmed_interview(store, sample)
@@ -68,17 +79,11 @@ def test_a_row_written_by_another_program_is_announced_once_per_interview(
     listening()
     with store.engine.begin() as conn:  # not through granskning's services
         for n in range(3):
-            conn.execute(
-                text(
-                    "INSERT INTO note (uid, interview_id, question_id, text, author, created_at) "
-                    "VALUES (:uid, :iv, 'styr-1', :text, 'annan', now())"
-                ),
-                {"uid": f"{n:032x}", "iv": iv, "text": f"rad {n}"},
-            )
+            _insert_note(conn, iv, f"{n:032x}", f"rad {n}")
         conn.execute(
             text("UPDATE note SET text = text || '.' WHERE interview_id = :iv"), {"iv": iv}
         )
-    # one statement, one NOTIFY per interview; identical ones in a transaction fold into one
+    # each statement announces its interview once; identical NOTIFYs of a transaction fold
     assert listening() == [str(iv)]
 
 
@@ -88,13 +93,7 @@ def test_a_change_rolled_back_is_not_announced(
     sessions.start(store, iv)
     listening()
     with pytest.raises(RuntimeError), store.engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO note (uid, interview_id, question_id, text, author, created_at) "
-                "VALUES (:uid, :iv, 'styr-1', 'ångrad', 'annan', now())"
-            ),
-            {"uid": "f" * 32, "iv": iv},
-        )
+        _insert_note(conn, iv, "f" * 32, "ångrad")
         raise RuntimeError("the program changed its mind")
     # a refused note (the service's own rollback) neither
     with pytest.raises(Exception, match="rating"):

@@ -23,7 +23,7 @@ from granskning.domain.i18n import _
 from granskning.domain.labels import action_done, state as state_label
 from granskning.domain.workflow import FROZEN_STATES
 from granskning.services import findings, reviews, sessions
-from granskning.web.http import Ctx, Handler, Routes, written
+from granskning.web.http import Ctx, Handler, Routes, sent
 
 routes = Routes()
 
@@ -290,11 +290,11 @@ def _name(review_id: int, built: reports.Built) -> str:
 def draft(ctx: Ctx, review_id: int, pdf: bool) -> Response:
     """The report as ``granskning report build`` makes it now (a draft before the handover)."""
     built = reports.build(ctx.store, review_id)
-    return written(lambda out: out.write_bytes(built.content), _name(review_id, built), pdf=pdf)
+    return sent(built.content, _name(review_id, built), pdf=pdf)
 
 
 @routes.document("/reviews/{review_id:int}/report/versions/{number:int}", needs=Do.see_report)
 def version(ctx: Ctx, review_id: int, number: int, pdf: bool) -> Response:
     """A handed-over version, byte for byte as it was stored (or that, as a PDF)."""
     built = reports.build(ctx.store, review_id, version=number)
-    return written(lambda out: out.write_bytes(built.content), _name(review_id, built), pdf=pdf)
+    return sent(built.content, _name(review_id, built), pdf=pdf)
